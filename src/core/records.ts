@@ -1,0 +1,88 @@
+// Canonical records that flow between the pipeline stages.
+// decode produces Exchange / AccountEvent; everything downstream reads only these.
+
+/** Event time, epoch milliseconds (UTC). */
+export type Millis = number;
+
+/** What the network and client told us about one request. */
+export interface ClientInfo {
+  ip?: string;
+  asn?: number;
+  asOrg?: string;
+  country?: string;
+  userAgent?: string;
+  tlsFingerprint?: string;
+  sdk?: string;
+}
+
+export type BodyFormat = 'anthropic' | 'openai';
+
+/** One API request and its response, normalized across body shapes. */
+export interface Exchange {
+  kind: 'exchange';
+  id: string;
+  ts: Millis;
+  accountId: string;
+  keyId?: string;
+  orgId?: string;
+  conversationId?: string;
+  model?: string;
+  format: BodyFormat;
+  /** System prompt text (Anthropic `system`, OpenAI `system`/`developer` messages), '' when absent. */
+  system: string;
+  /** Text of the last user turn (text blocks joined with '\n'). */
+  prompt: string;
+  /** Number of messages in the request (a single-turn request has 1). */
+  turns: number;
+  /** Total characters of all message text in the request (context size proxy). */
+  inputChars: number;
+  /** max_tokens / max_completion_tokens as sent, undefined when absent. */
+  maxTokens?: number;
+  /** OpenAI `n` (choices requested); 1 when absent. */
+  n: number;
+  /** logprobs requested. */
+  logprobs: boolean;
+  topLogprobs?: number;
+  /** Extended thinking (Anthropic `thinking.type == enabled`) or OpenAI `reasoning_effort` set. */
+  thinking: boolean;
+  thinkingBudget?: number;
+  reasoningEffort?: string;
+  temperature?: number;
+  /** Number of tool definitions. */
+  tools: number;
+  /** End-user id passed through (`metadata.user_id`, `user`, `safety_identifier`). */
+  endUser?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  reasoningTokens?: number;
+  stopReason?: string;
+  client: ClientInfo;
+  status: number;
+}
+
+export type Verification = 'none' | 'email' | 'phone' | 'id' | 'business';
+export type Plan = 'free' | 'paid' | 'enterprise' | 'education' | 'research' | 'startup' | 'reseller';
+
+/** What the provider knows about an account as of `ts`. Later events update earlier ones field by field. */
+export interface AccountEvent {
+  kind: 'account';
+  accountId: string;
+  ts: Millis;
+  createdAt?: Millis;
+  /** Keyed hash (HMAC-SHA-256, hex) of the normalized e-mail; the raw address never leaves decode. */
+  emailHash?: string;
+  /** Shape of the local part, e.g. 'a.a9' for "john.smith1987": letters→a, digit runs→9, separators kept. */
+  emailPattern?: string;
+  emailDomain?: string;
+  paymentFingerprint?: string;
+  paymentBin?: string;
+  country?: string;
+  orgId?: string;
+  verification?: Verification;
+  plan?: Plan;
+  signupIp?: string;
+  signupUserAgent?: string;
+  links?: Record<string, string>;
+}
+
+export type CanonicalRecord = Exchange | AccountEvent;

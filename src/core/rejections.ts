@@ -1,0 +1,32 @@
+// Typed rejections: every input line that is not accepted is counted with a stable code.
+
+export const REJECT_CODES = [
+  'invalid_json', // not parseable JSON, or not a JSON object
+  'missing_field', // a required field is absent
+  'wrong_type', // a field has the wrong type or an impossible value
+  'unknown_type', // `type` is not "exchange" or "account"
+  'bad_timestamp', // a timestamp is unparseable or out of the plausible range
+  'bad_body', // `request` is neither an Anthropic Messages nor an OpenAI Chat Completions body
+  'too_large', // the line exceeds the size limit
+  'late', // older than the newest ts seen minus max lateness
+] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
+
+export type Stage = 'source' | 'decode' | 'order';
+
+export interface Rejection {
+  file: string;
+  line: number;
+  stage: Stage;
+  reason: RejectCode;
+  /** Human-readable specifics: which field, what was wrong. */
+  detail: string;
+  /** The raw line, cut to 1 KiB. */
+  raw: string;
+}
+
+export const RAW_LIMIT = 1024;
+
+export function cutRaw(raw: string): string {
+  return raw.length <= RAW_LIMIT ? raw : raw.slice(0, RAW_LIMIT);
+}
