@@ -1,0 +1,158 @@
+// `distillguard scan INPUT... --out DIR`: replay files through the online engine and write the contract's
+// outputs (accounts.ndjson, campaigns.ndjson, summary.json, rejected.ndjson, report.html) and the store.
+import type { Command } from 'commander';
+import { createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { buildEngineConfig, type EngineConfigInput } from '../config/schema.js';
+import { loadConfigFile } from '../config/load.js';
+import { InputError } from '../core/errors.js';
+import type { Summary } from '../core/output.js';
+import type { Rejection } from '../core/rejections.js';
+import { toIso } from '../core/time.js';
+import { Ingestor, ingestStream } from '../decode/pipeline.js';
+import { checkReadable } from '../sources/file.js';
+import { Engine } from '../engine/engine.js';
+import { collectResults, type EngineResults } from '../engine/results.js';
+import { renderReport } from '../report/html.js';
+import { openDuckDbStore } from '../store/duckdb.js';
+import { parseNumber } from './main.js';
+import { Progress } from './progress.js';
+
+export interface ScanOptions {
+  inputs: string[];
+  out: string;
+  db?: string;
+  config?: string;
+  maxLateness?: number; // minutes
+  quiet?: boolean;
+}
+
+export interface ScanOutcome {
+  summary: Summary;
+  results: EngineResults;
+  db: string;
+}
+
+export function registerScan(program: Command): void {
+  program
+    .command('scan')
+    .description('detect distillation accounts and campaigns in NDJSON traffic (files, .gz, or - for stdin)')
+    .argument('<input...>', 'input files')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--db <path>', 'DuckDB store (default: DIR/distillguard.duckdb)')
+    .option('--config <file>', 'engine configuration (JSON) — thresholds, template similarity, link options')
+    .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
+    .action(async (inputs: string[], o: Omit<ScanOptions, 'inputs'>) => {
+      await runScan({ inputs, ...o });
+    });
+}
+
+export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
+  const t0 = performance.now();
+  const fileCfg: EngineConfigInput = opts.config ? await loadConfigFile(opts.config) : {};
+  if (opts.maxLateness !== undefined) fileCfg.maxLatenessMs = Math.round(opts.maxLateness * 60_000);
+  const cfg = buildEngineConfig(fileCfg);
+  await checkReadable(opts.inputs);
+  const out = resolve(opts.out);
+  try {
+    await mkdir(out, { recursive: true });
+  } catch (e) {
+    throw new InputError(`cannot create output folder ${out}: ${(e as Error).message}`);
+  }
+  const engine = new Engine(cfg);
+  const rejected = createWriteStream(join(out, 'rejected.ndjson'));
+  const ingestor = new Ingestor({
+    maxLatenessMs: cfg.maxLatenessMs,
+    maxLineBytes: cfg.maxLineBytes,
+    emailKey: Buffer.from(cfg.emailKey),
+  });
+  const progress = new Progress();
+  let flagged = 0;
+  engine.onVerdict((c) => {
+    if (c.to === 'distillation') flagged++;
+  });
+  let exchanges = 0;
+  let accountRecords = 0;
+  let firstTs: number | null = null;
+  let lastTs: number | null = null;
+  try {
+    for await (const batch of ingestStream(opts.inputs, ingestor, { maxLineBytes: cfg.maxLineBytes })) {
+      for (const r of batch.rejections) {
+        if (!rejected.write(rejectionLine(r))) await once(rejected, 'drain');
+      }
+      for (const r of batch.records) {
+        engine.push(r);
+        if (r.kind === 'exchange') exchanges++;
+        else accountRecords++;
+        if (firstTs === null) firstTs = r.ts;
+        lastTs = r.ts;
+      }
+      progress.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged });
+    }
+  } finally {
+    rejected.end();
+    await once(rejected, 'finish');
+  }
+  engine.finish();
+  progress.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged }, true);
+  progress.done();
+
+  const results = collectResults(engine, cfg.emailKey);
+  const wall = performance.now() - t0;
+  const c = ingestor.counts();
+  const summary: Summary = {
+    version: 1,
+    inputs: opts.inputs,
+    lines_read: c.linesRead,
+    accepted: c.accepted,
+    accepted_exchanges: exchanges,
+    accepted_accounts_records: accountRecords,
+    rejected: c.rejected,
+    rejected_by_reason: c.rejectedByReason,
+    duplicates: c.duplicates,
+    late: c.late,
+    accounts: results.accounts.length,
+    flagged_accounts: results.accounts.filter((a) => a.verdict === 'distillation').length,
+    suspicious_accounts: results.accounts.filter((a) => a.verdict === 'suspicious').length,
+    campaigns: results.campaigns.length,
+    first_event: firstTs === null ? null : toIso(firstTs),
+    last_event: lastTs === null ? null : toIso(lastTs),
+    wall_time_ms: Math.round(wall),
+    events_per_second: Math.round(c.linesRead / Math.max(wall / 1000, 1e-3)),
+  };
+  await writeNdjson(join(out, 'accounts.ndjson'), results.accounts);
+  await writeNdjson(join(out, 'campaigns.ndjson'), results.campaigns);
+  await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  const scanResult = { summary, ...results };
+  await writeFile(join(out, 'report.html'), renderReport(scanResult));
+  const db = resolve(opts.db ?? join(out, 'distillguard.duckdb'));
+  const store = await openDuckDbStore(db);
+  try {
+    await store.writeScan(scanResult);
+  } finally {
+    await store.close();
+  }
+  if (!opts.quiet) {
+    process.stderr.write(
+      `distillguard: ${summary.lines_read} lines, ${summary.accepted} accepted, ${summary.rejected} rejected, ` +
+        `${summary.duplicates} duplicates; ${summary.accounts} accounts, ${summary.flagged_accounts} distillation, ` +
+        `${summary.suspicious_accounts} suspicious, ${summary.campaigns} campaigns → ${out}\n`,
+    );
+  }
+  return { summary, results, db };
+}
+
+function rejectionLine(r: Rejection): string {
+  return `${JSON.stringify({ file: r.file, line: r.line, stage: r.stage, reason: r.reason, detail: r.detail, raw: r.raw })}\n`;
+}
+
+async function writeNdjson(path: string, rows: readonly object[]): Promise<void> {
+  const w = createWriteStream(path);
+  for (const r of rows) {
+    if (!w.write(`${JSON.stringify(r)}\n`)) await once(w, 'drain');
+  }
+  w.end();
+  await once(w, 'finish');
+}

@@ -1,0 +1,56 @@
+// Every engine option, validated once up front (config → build → runtime): nothing re-validates per event.
+import { z } from 'zod';
+import { HOUR, MINUTE } from '../core/time.js';
+
+export const ThresholdsSchema = z
+  .object({
+    /** Score at or above which an account is `distillation` (enforcement-ready). */
+    distillation: z.number().min(0).max(1).default(0.8),
+    /** Score at or above which an account is `suspicious` (worth a review). */
+    suspicious: z.number().min(0).max(1).default(0.5),
+  })
+  .refine((t) => t.suspicious <= t.distillation, { message: 'thresholds.suspicious must not exceed thresholds.distillation' });
+
+export const TemplateSchema = z.object({
+  /** MinHash permutations per scaffold signature. */
+  numPerm: z.number().int().min(16).max(256).default(64),
+  /** Jaccard similarity above which two scaffolds are one template (LSH bands/rows derive from it). */
+  threshold: z.number().gt(0).lt(1).default(0.7),
+  /** Word shingle size. */
+  shingle: z.number().int().min(1).max(8).default(3),
+  /** Seed of the MinHash permutations (a community key in shared deployments). */
+  seed: z.string().default('distillguard-template-v1'),
+});
+
+export const LinkSchema = z.object({
+  /** Groups larger than this are treated as common infrastructure (CGNAT, a popular client) and not linked. */
+  maxGroupSize: z.number().int().min(10).default(2000),
+  /** Smallest linked group judged as a campaign. */
+  minCampaignAccounts: z.number().int().min(2).default(3),
+  /** Accounts created within this window of each other form a sign-up cohort. */
+  signupWindowMs: z.number().int().positive().default(2 * HOUR),
+});
+
+export const EngineConfigSchema = z.object({
+  /** Records older than the newest ts minus this are rejected as late. */
+  maxLatenessMs: z.number().int().min(0).default(10 * MINUTE),
+  /** Event-time interval between judgements. */
+  judgeIntervalMs: z.number().int().min(MINUTE).default(15 * MINUTE),
+  /** Lines longer than this are rejected as too_large. */
+  maxLineBytes: z.number().int().min(1024).default(1024 * 1024),
+  /** Key of the keyed hash applied to e-mail addresses on ingest (hex or text). */
+  emailKey: z.string().min(8).default('distillguard-local-email-key'),
+  /** Output ceilings (max output tokens) of known models; unknown models use the largest max_tokens seen. */
+  modelCeilings: z.record(z.string(), z.number().int().positive()).default({}),
+  thresholds: ThresholdsSchema.default({ distillation: 0.8, suspicious: 0.5 }),
+  template: TemplateSchema.default({ numPerm: 64, threshold: 0.7, shingle: 3, seed: 'distillguard-template-v1' }),
+  link: LinkSchema.default({ maxGroupSize: 2000, minCampaignAccounts: 3, signupWindowMs: 2 * HOUR }),
+});
+
+export type EngineConfig = z.infer<typeof EngineConfigSchema>;
+export type EngineConfigInput = z.input<typeof EngineConfigSchema>;
+
+/** Validate and fill defaults; throws a zod error naming the bad option. */
+export function buildEngineConfig(input: EngineConfigInput = {}): EngineConfig {
+  return EngineConfigSchema.parse(input);
+}

@@ -1,0 +1,100 @@
+// The one online engine: observe → link → judge on the event-time clock. `scan` replays files through
+// it and `serve` feeds it live; there is no second, batch implementation of the detection logic.
+// Records must arrive in event-time order (the order stage guarantees it).
+import type { EngineConfig } from '../config/schema.js';
+import type { CanonicalRecord, Millis } from '../core/records.js';
+import { DAY } from '../core/time.js';
+import type { AccountState } from '../observe/account-state.js';
+import { Observer } from '../observe/observer.js';
+import { Judge, type VerdictChange } from '../judge/judge.js';
+
+export interface DailyCounts {
+  exchanges: number;
+  /** Exchanges from accounts already flagged `distillation` when they were served. */
+  afterFlag: number;
+  accounts: Set<number>;
+  /** Exchanges by campaign id, from accounts in that campaign when they were served. */
+  byCampaign: Map<string, number>;
+}
+
+export type VerdictListener = (change: VerdictChange) => void;
+
+export class Engine {
+  readonly observer: Observer;
+  readonly judge: Judge;
+  readonly daily = new Map<number, DailyCounts>();
+  private readonly dirty: AccountState[] = [];
+  private nextTick: Millis | undefined;
+  private clock: Millis = -Infinity;
+  private readonly listeners: VerdictListener[] = [];
+  judgements = 0;
+
+  constructor(readonly cfg: EngineConfig) {
+    this.observer = new Observer(cfg);
+    this.judge = new Judge(cfg, this.observer);
+  }
+
+  onVerdict(l: VerdictListener): void {
+    this.listeners.push(l);
+  }
+
+  /** Event time of the newest record observed. */
+  get now(): Millis {
+    return this.clock;
+  }
+
+  push(rec: CanonicalRecord): void {
+    const t = rec.ts;
+    if (t < this.clock) throw new Error(`engine: record at ${t} is older than the clock ${this.clock}; records must be ordered`);
+    this.advanceTo(t);
+    this.clock = t;
+    if (rec.kind === 'exchange') {
+      const s = this.observer.account(rec.accountId);
+      if (!s.dirty) this.dirty.push(s);
+      this.observer.observeExchange(rec);
+      this.count(s, t);
+    } else {
+      const s = this.observer.account(rec.accountId);
+      if (!s.dirty) this.dirty.push(s);
+      this.observer.observeAccount(rec);
+    }
+  }
+
+  /** Runs every judgement whose time is before t: it sees exactly the records with ts <= its time. */
+  private advanceTo(t: Millis): void {
+    const step = this.cfg.judgeIntervalMs;
+    if (this.nextTick === undefined) this.nextTick = Math.ceil(t / step) * step;
+    while (t > this.nextTick) {
+      if (this.dirty.length > 0) this.judgeAt(this.nextTick);
+      // Nothing happened since: skip straight to the tick covering t.
+      this.nextTick = this.dirty.length === 0 ? Math.max(this.nextTick + step, Math.ceil(t / step) * step) : this.nextTick + step;
+    }
+  }
+
+  /** Final judgement at the newest event time (end of a replay). */
+  finish(): void {
+    if (this.dirty.length > 0 && Number.isFinite(this.clock)) this.judgeAt(this.clock);
+  }
+
+  private judgeAt(at: Millis): void {
+    const dirty = this.dirty.splice(0);
+    const changes = this.judge.run(at, dirty);
+    for (const s of dirty) s.dirty = false;
+    this.judgements++;
+    for (const c of changes) for (const l of this.listeners) l(c);
+  }
+
+  private count(s: AccountState, t: Millis): void {
+    const day = Math.floor(t / DAY);
+    let d = this.daily.get(day);
+    if (!d) {
+      d = { exchanges: 0, afterFlag: 0, accounts: new Set(), byCampaign: new Map() };
+      this.daily.set(day, d);
+    }
+    d.exchanges++;
+    d.accounts.add(s.idx);
+    if (s.verdict === 'distillation') d.afterFlag++;
+    const c = this.judge.campaignOf(s);
+    if (c) d.byCampaign.set(c.id, (d.byCampaign.get(c.id) ?? 0) + 1);
+  }
+}

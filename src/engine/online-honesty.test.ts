@@ -1,0 +1,67 @@
+// Online honesty (contract): flagged_at = T means the verdict was reached from records with ts <= T,
+// so a run over the prefix of the input ending at T flags every account the full run flagged by T.
+import { describe, expect, it } from 'vitest';
+import { buildEngineConfig } from '../config/schema.js';
+import type { CanonicalRecord } from '../core/records.js';
+import { DAY, HOUR, MINUTE } from '../core/time.js';
+import { account, exchange, harvestPrompt, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
+import { Engine } from './engine.js';
+
+function churningFarm(): CanonicalRecord[] {
+  const r = rng(7);
+  const recs: CanonicalRecord[] = [];
+  // Three generations of farm accounts, each replacing the last, on a shared card pool.
+  for (let gen = 0; gen < 3; gen++) {
+    const start = T0 + gen * 2 * DAY;
+    for (let a = 0; a < 8; a++) {
+      const id = `g${gen}a${a}`;
+      const created = start + a * 5 * MINUTE;
+      recs.push(account(id, created, { createdAt: created, paymentFingerprint: `pool${a % 4}`, plan: 'startup', verification: 'none' }));
+      for (let k = 0; k < 60; k++) {
+        recs.push(exchange(id, created + HOUR + Math.floor(r() * 2 * DAY), harvestPrompt(gen * 1000 + a * 100 + k), { maxTokens: 32000, model: 'm', system: 'Answer as an expert.' }));
+      }
+    }
+  }
+  for (let u = 0; u < 10; u++) {
+    recs.push(account(`u${u}`, T0 - 100 * DAY, { createdAt: T0 - 100 * DAY, verification: 'phone', plan: 'paid' }));
+    for (let k = 0; k < 30; k++) recs.push(exchange(`u${u}`, T0 + Math.floor(r() * 6 * DAY), organicPrompt(u * 31 + k), { model: 'm', maxTokens: 32000 * (k % 2) }));
+  }
+  return recs.sort((a, b) => a.ts - b.ts);
+}
+
+function flags(recs: CanonicalRecord[]): Map<string, number> {
+  const engine = new Engine(buildEngineConfig({}));
+  for (const rec of recs) engine.push(rec);
+  engine.finish();
+  const out = new Map<string, number>();
+  for (const s of engine.observer.list) if (s.flaggedAt !== null) out.set(s.id, s.flaggedAt);
+  return out;
+}
+
+describe('online honesty', () => {
+  const recs = churningFarm();
+  const full = flags(recs);
+
+  it('flags the farm in the full run (the test has something to check)', () => {
+    expect(full.size).toBeGreaterThanOrEqual(20);
+  });
+
+  it('a prefix ending at T flags every account the full run flagged at or before T', () => {
+    const times = [...new Set(full.values())].sort((a, b) => a - b);
+    // Cut exactly at flag times (the hardest case) and just before the next record after them.
+    const cuts = times.filter((_, i) => i % Math.max(1, Math.floor(times.length / 12)) === 0);
+    expect(cuts.length).toBeGreaterThan(3);
+    for (const T of cuts) {
+      const prefix = flags(recs.filter((r) => r.ts <= T));
+      for (const [id, at] of full) {
+        if (at <= T) expect(prefix.has(id), `${id} flagged at ${new Date(at).toISOString()} but not in the prefix to ${new Date(T).toISOString()}`).toBe(true);
+      }
+    }
+  });
+
+  it('never flags before the account has sent anything', () => {
+    const first = new Map<string, number>();
+    for (const r of recs) if (r.kind === 'exchange' && !first.has(r.accountId)) first.set(r.accountId, r.ts);
+    for (const [id, at] of full) expect(at).toBeGreaterThanOrEqual(first.get(id)!);
+  });
+});

@@ -1,0 +1,159 @@
+// Turns the engine's final state into the contract's output records (accounts, campaigns, daily).
+import { CAPABILITIES } from '../core/capabilities.js';
+import type { AccountOut, CampaignOut, Indicator, ReasonOut } from '../core/output.js';
+import type { Reason } from '../core/reasons.js';
+import { DAY, toIso } from '../core/time.js';
+import type { AccountState } from '../observe/account-state.js';
+import { keyedHash } from '../sketches/keyed-hash.js';
+import type { Dimension } from '../link/dimensions.js';
+import type { DimensionEvidence } from '../judge/campaign.js';
+import type { DailyRow, EvidenceRow } from '../store/store.js';
+import type { Engine } from './engine.js';
+
+
+export interface EngineResults {
+  accounts: AccountOut[];
+  campaigns: CampaignOut[];
+  daily: DailyRow[];
+  evidence: EvidenceRow[];
+}
+
+const round = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+function reasonOut(r: Reason): ReasonOut {
+  const detail: ReasonOut['detail'] = {};
+  for (const [k, v] of Object.entries(r.detail)) detail[k] = typeof v === 'number' ? round(v) : v;
+  return { code: r.code, weight: round(r.weight), detail };
+}
+
+function capabilities(caps: Uint32Array, total: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (total === 0) return out;
+  CAPABILITIES.forEach((c, i) => {
+    if (caps[i] > 0) out[c] = round(caps[i] / total);
+  });
+  return out;
+}
+
+export function collectResults(engine: Engine, indicatorKey: string): EngineResults {
+  const { observer, judge } = engine;
+  const accounts: AccountOut[] = [];
+  const evidence: EvidenceRow[] = [];
+  const members = new Map<string, AccountState[]>();
+  for (const s of observer.list) {
+    if (s.exchanges === 0) continue;
+    const c = judge.campaignOf(s);
+    if (c && (c.score >= engine.cfg.thresholds.suspicious || s.verdict !== 'benign')) {
+      let list = members.get(c.id);
+      if (!list) members.set(c.id, (list = []));
+      list.push(s);
+    }
+    accounts.push({
+      account_id: s.id,
+      score: round(s.score),
+      verdict: s.verdict,
+      campaign_id: null,
+      flagged_at: s.flaggedAt === null ? null : toIso(s.flaggedAt),
+      exchanges: s.exchanges,
+      exchanges_before_flag: s.exchangesAtFlag,
+      reasons: s.reasons.map(reasonOut),
+      suspicious_at: s.suspiciousAt === null ? null : toIso(s.suspiciousAt),
+      first_seen: toIso(s.firstTs),
+      last_seen: toIso(s.lastTs),
+      capabilities: capabilities(s.caps, s.exchanges),
+    });
+    const at = toIso(s.flaggedAt ?? s.suspiciousAt ?? s.lastTs);
+    if (s.verdict !== 'benign') {
+      for (const r of s.reasons) evidence.push({ account_id: s.id, code: r.code, weight: round(r.weight), detail: JSON.stringify(r.detail), at });
+    }
+  }
+  const byId = new Map(accounts.map((a) => [a.account_id, a]));
+  const campaigns: CampaignOut[] = [];
+  for (const [id, list] of members) {
+    const c = judge.campaignOf(list[0]);
+    if (!c) continue;
+    const caps = new Uint32Array(CAPABILITIES.length);
+    let exchanges = 0;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const s of list) {
+      exchanges += s.exchanges;
+      first = Math.min(first, s.firstTs);
+      last = Math.max(last, s.lastTs);
+      for (let i = 0; i < caps.length; i++) caps[i] += s.caps[i];
+      const a = byId.get(s.id);
+      if (a) a.campaign_id = id;
+    }
+    campaigns.push({
+      campaign_id: id,
+      accounts: list.map((s) => s.id).sort(),
+      exchanges,
+      first_seen: toIso(first),
+      last_seen: toIso(last),
+      flagged_at: c.flaggedAt === null ? null : toIso(c.flaggedAt),
+      score: round(c.score),
+      capabilities: capabilities(caps, exchanges),
+      reasons: c.reasons.map(reasonOut),
+      indicators: indicators(engine, c.dims, indicatorKey),
+    });
+  }
+  campaigns.sort((a, b) => b.exchanges - a.exchanges || (a.campaign_id < b.campaign_id ? -1 : 1));
+  const daily: EngineResults['daily'] = [];
+  for (const [day, d] of [...engine.daily].sort((a, b) => a[0] - b[0])) {
+    const date = toIso(day * DAY).slice(0, 10);
+    daily.push({ day: date, exchanges: d.exchanges, flagged_exchanges: d.afterFlag, active_accounts: d.accounts.size });
+    for (const [cid, n] of d.byCampaign) {
+      if (members.has(cid)) daily.push({ day: date, exchanges: n, flagged_exchanges: 0, active_accounts: 0, campaign_id: cid });
+    }
+  }
+  return { accounts, campaigns, daily, evidence };
+}
+
+/** Privacy-safe indicators: keyed hashes of identifiers, network prefixes, client fingerprints. */
+function indicators(engine: Engine, dims: Map<Dimension, DimensionEvidence>, key: string): Indicator[] {
+  const out: Indicator[] = [];
+  const { prefixNames, clientNames } = engine.observer;
+  for (const [dim, d] of dims) {
+    for (const k of d.keys) {
+      const value = k.slice(k.indexOf(':') + 1);
+      switch (dim) {
+        case 'payment':
+          out.push({ kind: 'payment_fingerprint_hmac', value: keyedHash(key, value) });
+          break;
+        case 'link':
+          out.push({ kind: 'link_hmac', value: `${value.slice(0, value.indexOf('='))}:${keyedHash(key, value)}` });
+          break;
+        case 'ip_prefix':
+          out.push({ kind: 'ip_prefix', value: prefixNames.get(Number(value)) ?? value });
+          break;
+        case 'client': {
+          const [tls, ua] = (clientNames.get(Number(value)) ?? '|').split('|');
+          if (tls) out.push({ kind: 'tls_fingerprint', value: tls });
+          if (ua) out.push({ kind: 'user_agent', value: ua });
+          break;
+        }
+        case 'payment_bin':
+          out.push({ kind: 'payment_bin', value: value.slice(0, value.indexOf(':')) });
+          break;
+        case 'email_pattern':
+          out.push({ kind: 'email_pattern', value: value.slice(0, value.lastIndexOf(':')) });
+          break;
+        case 'system':
+          out.push({ kind: 'system_prompt_hash', value: keyedHash(key, value) });
+          break;
+        case 'template':
+          out.push({ kind: 'template_cluster', value: `t${value}` });
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((i) => {
+    const k = `${i.kind}\u0000${i.value}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  }).sort((a, b) => (a.kind + a.value < b.kind + b.value ? -1 : 1));
+}

@@ -1,0 +1,26 @@
+// A campaign: a connected set of linked accounts judged as one operation, with its own evidence.
+import type { Reason } from '../core/reasons.js';
+import type { Millis } from '../core/records.js';
+import type { Dimension } from '../link/dimensions.js';
+
+export interface DimensionEvidence {
+  suspicion: number;
+  accounts: number;
+  keys: Set<string>;
+}
+
+export class Campaign {
+  flaggedAt: Millis | null = null;
+  suspiciousAt: Millis | null = null;
+  score = 0;
+  size = 0;
+  reasons: Reason[] = [];
+  /** Weight the campaign adds to each member's own evidence. */
+  memberWeight = 0;
+  dims = new Map<Dimension, DimensionEvidence>();
+
+  constructor(
+    readonly id: string,
+    readonly createdAt: Millis,
+  ) {}
+}

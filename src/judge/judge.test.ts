@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { buildEngineConfig } from '../config/schema.js';
+import type { CanonicalRecord } from '../core/records.js';
+import { DAY, HOUR, MINUTE } from '../core/time.js';
+import { Engine } from '../engine/engine.js';
+import { account, exchange, harvestPrompt, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
+
+const CEILING = 64000;
+
+/** A small world: a farm of 12 accounts on 3 shared prepaid cards, 12 ordinary users, one benchmark evaluator. */
+function world(): CanonicalRecord[] {
+  const r = rng(42);
+  const recs: CanonicalRecord[] = [];
+  const farmStart = T0 + 2 * DAY;
+  for (let a = 0; a < 12; a++) {
+    const id = `farm${a}`;
+    recs.push(account(id, farmStart + a * MINUTE, { createdAt: farmStart + a * MINUTE, paymentFingerprint: `card${a % 3}`, paymentBin: '423456', plan: 'free', verification: 'email' }));
+    // A central queue deals work to every account around the clock: ~26 a day each.
+    for (let k = 0; k < 80; k++) {
+      const ts = farmStart + HOUR + Math.floor(r() * 3 * DAY);
+      recs.push(exchange(id, ts, harvestPrompt(a * 100 + k), { system: 'You are a meticulous expert solver.', maxTokens: CEILING, model: 'model-x', client: { ip: `203.0.${Math.floor(r() * 250)}.${Math.floor(r() * 250)}`, tlsFingerprint: 'a1b2c3', userAgent: 'python-httpx/0.27' } }));
+    }
+  }
+  for (let a = 0; a < 12; a++) {
+    const id = `user${a}`;
+    const created = T0 - (30 + a * 20) * DAY;
+    recs.push(account(id, created, { createdAt: created, paymentFingerprint: `own${a}`, plan: 'paid', verification: 'phone' }));
+    for (let k = 0; k < 25; k++) {
+      const day = Math.floor(r() * 5);
+      const ts = T0 + day * DAY + (14 + Math.floor(r() * 8)) * HOUR + Math.floor(r() * HOUR);
+      recs.push(exchange(id, ts, organicPrompt(a * 7 + k), { maxTokens: 2048, model: 'model-x', client: { ip: `81.2.${a}.7`, userAgent: 'Mozilla/5.0' } }));
+    }
+  }
+  const bench = 'bench0';
+  recs.push(account(bench, T0 - 200 * DAY, { createdAt: T0 - 200 * DAY, paymentFingerprint: 'corp', plan: 'paid', verification: 'business' }));
+  for (let k = 0; k < 300; k++) {
+    recs.push(exchange(bench, T0 + 3 * DAY + k * 20_000, `Q: A farmer has ${k + 3} sheep and buys ${k} more. How many sheep does he have now? Let's think step by step.`, { maxTokens: 4096, model: 'model-x' }));
+  }
+  return recs.sort((a, b) => a.ts - b.ts);
+}
+
+function run(recs: CanonicalRecord[]): Engine {
+  const engine = new Engine(buildEngineConfig({ modelCeilings: { 'model-x': CEILING } }));
+  for (const rec of recs) engine.push(rec);
+  engine.finish();
+  return engine;
+}
+
+describe('judge on a hand-made world', () => {
+  const engine = run(world());
+  const verdict = (id: string) => engine.observer.accounts.get(id)!;
+
+  it("flags every farm account as distillation, linked into one campaign", () => {
+    const campaigns = new Set<string>();
+    for (let a = 0; a < 12; a++) {
+      const s = verdict(`farm${a}`);
+      expect(s.verdict, `farm${a} score ${s.score}`).toBe('distillation');
+      campaigns.add(engine.judge.campaignOf(s)!.id);
+      expect(s.reasons[0].weight).toBeGreaterThanOrEqual(s.reasons[s.reasons.length - 1].weight);
+    }
+    expect(campaigns.size).toBe(1);
+  });
+
+  it('leaves ordinary users benign and keeps the lone benchmark evaluator short of distillation', () => {
+    for (let a = 0; a < 12; a++) expect(verdict(`user${a}`).verdict).toBe('benign');
+    expect(verdict('bench0').verdict).not.toBe('distillation');
+    expect(engine.judge.campaignOf(verdict('bench0'))).toBeUndefined();
+  });
+
+  it('gives reasons with stable codes: shared payment and harvesting content', () => {
+    const codes = verdict('farm0').reasons.map((r) => r.code);
+    expect(codes).toContain('shared_payment');
+    expect(codes).toContain('reasoning_elicitation');
+    expect(codes).toContain('max_output_budget');
+    expect(codes).toContain('campaign_member');
+  });
+
+  it('flags early: most of a farm account\'s exchanges come after its flag', () => {
+    for (let a = 0; a < 12; a++) {
+      const s = verdict(`farm${a}`);
+      expect(s.exchangesAtFlag! / s.exchanges).toBeLessThan(0.5);
+    }
+  });
+});

@@ -1,0 +1,227 @@
+// judge: runs on the event-time clock. Scores the accounts touched since the last judgement, evaluates
+// the groups they share, links accounts through suspicious groups into campaigns, and records verdicts.
+// flagged_at is the judgement time T: only records with ts <= T have been observed (online honesty).
+import type { EngineConfig } from '../config/schema.js';
+import { sortReasons, type Reason } from '../core/reasons.js';
+import type { Millis } from '../core/records.js';
+import type { VerdictLevel } from '../core/output.js';
+import { HOUR } from '../core/time.js';
+import type { AccountState } from '../observe/account-state.js';
+import type { Observer } from '../observe/observer.js';
+import { DIMENSIONS, type Dimension } from '../link/dimensions.js';
+import { GroupIndex } from '../link/groups.js';
+import { UnionFind } from '../link/union-find.js';
+import { SIGNALS } from '../signals/registry.js';
+import { Campaign } from './campaign.js';
+import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
+
+/** Evidence (in nats) per unit of score: score = 1 - exp(-W / SCALE). */
+const SCALE = 2.5;
+/** Accounts alone, however they behave, are at most worth a review: distillation needs linking. */
+const SOLO_CAP = 0.7;
+/** Members whose own content is this weak are at most suspicious. */
+const CONTENT_GATE = 0.3;
+const CONTENT_CAP = 0.6;
+
+export interface VerdictChange {
+  account: AccountState;
+  from: VerdictLevel;
+  to: VerdictLevel;
+  at: Millis;
+}
+
+export class Judge {
+  readonly groups: GroupIndex;
+  readonly uf = new UnionFind();
+  /** Campaign by union-find root. */
+  readonly campaigns = new Map<number, Campaign>();
+  private campaignSeq = 0;
+  private ownWeight: number[] = [];
+  private ownReasons: Reason[][] = [];
+
+  constructor(
+    private readonly cfg: EngineConfig,
+    private readonly observer: Observer,
+  ) {
+    this.groups = new GroupIndex(cfg.link.signupWindowMs);
+  }
+
+  run(now: Millis, dirtyAccounts: AccountState[]): VerdictChange[] {
+    const ctx = { now };
+    const accounts = this.observer.list;
+    // 1. account evidence and link keys
+    for (const s of dirtyAccounts) {
+      const reasons: Reason[] = [];
+      for (const sig of SIGNALS) sig.evaluate(s, ctx, reasons);
+      let content = 0;
+      let own = 0;
+      for (const r of reasons) {
+        own += r.weight;
+        if (CONTENT_CODES.has(r.code)) content += r.weight;
+      }
+      s.harvest = 1 - Math.exp(-content / 2);
+      this.ownWeight[s.idx] = own;
+      this.ownReasons[s.idx] = reasons;
+      this.groups.update(s);
+    }
+    // 2. groups touched: re-evaluate; 3. link eligible members of suspicious groups
+    const hour = Math.floor(now / HOUR);
+    const touchedRoots = new Set<number>();
+    const dirtyGroups = this.groups.takeDirty();
+    for (const g of dirtyGroups) {
+      const members = [...g.members].map((i) => accounts[i]);
+      evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour);
+    }
+    for (const g of dirtyGroups) {
+      if (g.suspicion < SUSPICION_MIN) continue;
+      for (const idx of g.members) {
+        const s = accounts[idx];
+        if (!this.eligible(s)) continue;
+        if (g.anchor < 0) g.anchor = idx;
+        const root = this.link(g.anchor, idx, now);
+        touchedRoots.add(root);
+      }
+    }
+    for (const s of dirtyAccounts) touchedRoots.add(this.uf.find(s.idx));
+    // 4. campaigns and verdicts
+    const changes: VerdictChange[] = [];
+    for (const root of touchedRoots) {
+      if (this.uf.find(root) !== root) continue;
+      const members = this.uf.membersOf(root).map((i) => accounts[i]);
+      const campaign = this.campaigns.get(root);
+      if (campaign && members.length >= this.cfg.link.minCampaignAccounts) this.evaluateCampaign(campaign, members, now);
+      for (const s of members) this.verdict(s, campaign && members.length >= this.cfg.link.minCampaignAccounts ? campaign : undefined, now, changes);
+    }
+    return changes;
+  }
+
+  /** An account joins a campaign only through two kinds of shared things, or one identity link. */
+  private eligible(s: AccountState): boolean {
+    if (s.harvest < HARVEST_MIN) return false;
+    let dims = 0;
+    for (const k of this.groups.groupsOf(s.idx)) {
+      const g = this.groups.get(k);
+      if (!g || g.suspicion < SUSPICION_MIN) continue;
+      if (DIMENSIONS[g.dim].strong) return true;
+      dims |= 1 << DIM_BIT[g.dim];
+    }
+    return (dims & (dims - 1)) !== 0;
+  }
+
+  private link(a: number, b: number, now: Millis): number {
+    const ra = this.uf.find(a);
+    const rb = this.uf.find(b);
+    if (ra === rb) return ra;
+    const ca = this.campaigns.get(ra);
+    const cb = this.campaigns.get(rb);
+    const root = this.uf.union(a, b);
+    // The older campaign keeps its id and flag time.
+    const keep = ca && cb ? (ca.createdAt <= cb.createdAt ? ca : cb) : (ca ?? cb ?? new Campaign(this.nextId(), now));
+    this.campaigns.delete(ra);
+    this.campaigns.delete(rb);
+    this.campaigns.set(root, keep);
+    return root;
+  }
+
+  private nextId(): string {
+    return `cmp_${(++this.campaignSeq).toString().padStart(5, '0')}`;
+  }
+
+  private evaluateCampaign(c: Campaign, members: AccountState[], now: Millis): void {
+    c.dims.clear();
+    let lockstep = false;
+    let loadBalanced = false;
+    let relTotal = 0;
+    let relNew = 0;
+    for (const s of members) {
+      relTotal += s.releaseWindowTotal;
+      relNew += s.releaseWindowOnNew;
+      for (const k of this.groups.groupsOf(s.idx)) {
+        const g = this.groups.get(k);
+        if (!g || g.suspicion < SUSPICION_MIN) continue;
+        lockstep ||= g.lockstep;
+        loadBalanced ||= g.loadBalanced;
+        let d = c.dims.get(g.dim);
+        if (!d) {
+          d = { suspicion: 0, accounts: 0, keys: new Set() };
+          c.dims.set(g.dim, d);
+        }
+        d.suspicion = Math.max(d.suspicion, g.suspicion);
+        d.accounts++;
+        d.keys.add(k);
+      }
+    }
+    const reasons: Reason[] = [];
+    const n = members.length;
+    reasons.push({ code: 'campaign_member', weight: 0.5 + 0.5 * Math.min(1, (n - 2) / 8), detail: { accounts: n } });
+    for (const [dim, d] of c.dims) {
+      const spec = DIMENSIONS[dim];
+      reasons.push({
+        code: spec.reason,
+        weight: spec.base * Math.min(1, 1.5 * d.suspicion),
+        detail: { dimension: dim, accounts: d.accounts, shared_values: d.keys.size, suspicion: d.suspicion },
+      });
+    }
+    if (lockstep) reasons.push({ code: 'lockstep', weight: 0.4, detail: { accounts: n } });
+    if (loadBalanced) reasons.push({ code: 'load_balanced', weight: 0.4, detail: { accounts: n } });
+    if (relTotal >= 20 && relNew / relTotal >= 0.3) {
+      reasons.push({ code: 'model_release_pivot', weight: 0.4, detail: { share_on_new_model: relNew / relTotal } });
+    }
+    let w = 0;
+    for (const r of reasons) w += r.weight;
+    c.memberWeight = w;
+    c.reasons = sortReasons(reasons);
+    c.size = n;
+    let content = 0;
+    for (const s of members) content += s.harvest;
+    const meanContent = content / n;
+    c.score = (1 - Math.exp(-w / SCALE)) * Math.min(1, meanContent / HARVEST_MIN);
+    if (c.score >= this.cfg.thresholds.suspicious && c.suspiciousAt === null) c.suspiciousAt = now;
+    if (c.score >= this.cfg.thresholds.distillation && c.flaggedAt === null) c.flaggedAt = now;
+  }
+
+  private verdict(s: AccountState, c: Campaign | undefined, now: Millis, changes: VerdictChange[]): void {
+    const own = this.ownReasons[s.idx] ?? [];
+    let w = this.ownWeight[s.idx] ?? 0;
+    let cap = 1;
+    let reasons: Reason[];
+    if (c) {
+      w += c.memberWeight;
+      reasons = [...own, ...c.reasons.map((r) => (r.code === 'campaign_member' ? { ...r, detail: { ...r.detail, campaign: c.id } } : r))];
+      if (s.harvest < CONTENT_GATE) cap = CONTENT_CAP;
+    } else {
+      reasons = [...own];
+      cap = SOLO_CAP;
+    }
+    const score = Math.min(cap, 1 - Math.exp(-w / SCALE));
+    s.score = score;
+    s.reasons = sortReasons(reasons);
+    const { distillation, suspicious } = this.cfg.thresholds;
+    const before = s.verdict;
+    let level: VerdictLevel = score >= distillation ? 'distillation' : score >= suspicious ? 'suspicious' : 'benign';
+    if (before === 'distillation') level = 'distillation'; // enforcement is sticky
+    if (level !== 'benign' && s.suspiciousAt === null) s.suspiciousAt = now;
+    if (level === 'distillation' && s.flaggedAt === null) {
+      s.flaggedAt = now;
+      s.exchangesAtFlag = s.exchanges;
+    }
+    if (level !== before) {
+      s.verdict = level;
+      changes.push({ account: s, from: before, to: level, at: now });
+    }
+  }
+
+  campaignOf(s: AccountState): Campaign | undefined {
+    const root = this.uf.find(s.idx);
+    const c = this.campaigns.get(root);
+    return c && c.size >= this.cfg.link.minCampaignAccounts ? c : undefined;
+  }
+}
+
+const CONTENT_CODES = new Set<string>(
+  SIGNALS.filter((s) => s.family === 'content').flatMap((s) => s.codes as readonly string[]),
+);
+
+const DIM_BIT: Record<Dimension, number> = Object.fromEntries(
+  Object.keys(DIMENSIONS).map((d, i) => [d, i]),
+) as Record<Dimension, number>;

@@ -1,0 +1,79 @@
+// The dimensions along which accounts are linked, and how each account's current keys are derived
+// from its bounded state. A key names a group of accounts sharing one thing (SliceNDice's "views").
+import type { ReasonCode } from '../core/reasons.js';
+import { DAY } from '../core/time.js';
+import type { AccountState } from '../observe/account-state.js';
+import { ipPrefix } from '../sketches/keyed-hash.js';
+
+export type Dimension =
+  | 'payment'
+  | 'payment_bin'
+  | 'signup_cohort'
+  | 'signup_ip'
+  | 'email_pattern'
+  | 'link'
+  | 'client'
+  | 'ip_prefix'
+  | 'system'
+  | 'template'
+  | 'org';
+
+export interface DimensionSpec {
+  /** Evidence weight of sharing one thing along this dimension, before group composition is considered. */
+  base: number;
+  /** Identity dimensions are hard to share by accident: one is enough to join a campaign. */
+  strong: boolean;
+  reason: ReasonCode;
+}
+
+export const DIMENSIONS: Record<Dimension, DimensionSpec> = {
+  payment: { base: 0.9, strong: true, reason: 'shared_payment' },
+  link: { base: 0.9, strong: true, reason: 'shared_link' },
+  signup_ip: { base: 0.6, strong: true, reason: 'signup_burst' },
+  payment_bin: { base: 0.5, strong: false, reason: 'shared_payment_bin' },
+  signup_cohort: { base: 0.4, strong: false, reason: 'signup_burst' },
+  email_pattern: { base: 0.3, strong: false, reason: 'email_pattern' },
+  client: { base: 0.3, strong: false, reason: 'shared_client_fingerprint' },
+  ip_prefix: { base: 0.3, strong: false, reason: 'shared_ip_prefix' },
+  system: { base: 0.5, strong: false, reason: 'system_prompt_reuse' },
+  template: { base: 0.5, strong: false, reason: 'shared_template' },
+  org: { base: 0.0, strong: false, reason: 'shared_link' },
+};
+
+export interface GroupKey {
+  dim: Dimension;
+  key: string;
+}
+
+/** Traffic keys need this share of an account's exchanges (and a few exchanges) to describe it. */
+const DOMINANT_SHARE = 0.3;
+const TEMPLATE_SHARE = 0.15;
+
+/** Current group keys of an account; `windowMs` buckets sign-up times into cohorts. */
+export function accountKeys(s: AccountState, windowMs: number, out: string[]): string[] {
+  out.length = 0;
+  if (s.paymentFingerprint) out.push(`payment:${s.paymentFingerprint}`);
+  if (s.links) for (const [k, v] of Object.entries(s.links)) out.push(`link:${k}=${v}`);
+  if (s.createdAt !== undefined) {
+    const cohort = Math.floor(s.createdAt / windowMs);
+    out.push(`signup_cohort:${cohort}`);
+    const day = Math.floor(s.createdAt / DAY);
+    if (s.paymentBin) out.push(`payment_bin:${s.paymentBin}:${day}`);
+    if (s.signupIp) out.push(`signup_ip:${ipPrefix(s.signupIp)}:${day}`);
+    if (s.emailPattern && s.emailDomain) out.push(`email_pattern:${s.emailPattern}@${s.emailDomain}:${Math.floor(day / 7)}`);
+  }
+  const org = s.orgId ?? s.exchangeOrg;
+  if (org) out.push(`org:${org}`);
+  if (s.exchanges >= 3) {
+    const min = Math.max(2, DOMINANT_SHARE * s.exchanges);
+    for (const k of s.clients.heavy(min)) out.push(`client:${k}`);
+    for (const k of s.ipPrefixes.heavy(min)) out.push(`ip_prefix:${k}`);
+    for (const k of s.systems.heavy(min)) out.push(`system:${k}`);
+    for (const k of s.templates.heavy(Math.max(2, TEMPLATE_SHARE * s.exchanges))) out.push(`template:${k}`);
+  }
+  return out;
+}
+
+export function dimensionOf(key: string): Dimension {
+  return key.slice(0, key.indexOf(':')) as Dimension;
+}

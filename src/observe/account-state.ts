@@ -1,0 +1,140 @@
+// Bounded per-account state: counters, fixed histograms and small sketches, never a list of exchanges.
+// Self-contained (no references to other accounts) so accounts can later be partitioned across processes.
+import { CAPABILITIES } from '../core/capabilities.js';
+import type { Reason } from '../core/reasons.js';
+import type { AccountEvent, Millis, Plan, Verification } from '../core/records.js';
+import type { VerdictLevel } from '../core/output.js';
+import { Hll } from './hll.js';
+import { TopK } from './topk.js';
+
+/** Hours of recent activity kept per account for co-activity (lockstep / load-balance) tests. */
+export const RECENT_HOURS = 48;
+
+export class AccountState {
+  // --- profile, from account records
+  createdAt?: Millis;
+  plan?: Plan;
+  verification?: Verification;
+  orgId?: string;
+  country?: string;
+  emailHash?: string;
+  emailPattern?: string;
+  emailDomain?: string;
+  paymentFingerprint?: string;
+  paymentBin?: string;
+  signupIp?: string;
+  signupUserAgent?: string;
+  links?: Record<string, string>;
+  /** Set when a profile field that defines link groups changed since the last judgement. */
+  profileDirty = false;
+
+  // --- traffic
+  firstTs = Infinity;
+  lastTs = -Infinity;
+  exchanges = 0;
+  readonly caps = new Uint32Array(CAPABILITIES.length);
+  atCeiling = 0;
+  multiSample = 0;
+  logprobs = 0;
+  thinking = 0;
+  singleTurn = 0;
+  withTools = 0;
+  /** Declared org_id on exchanges (keys of one organization). */
+  exchangeOrg?: string;
+  readonly prompts = new Hll();
+  readonly endUsers = new Hll();
+  readonly ips = new Hll();
+  readonly ipPrefixes = new TopK(4);
+  readonly asns = new TopK(4);
+  readonly clients = new TopK(3); // hash of tls fingerprint + user agent
+  readonly systems = new TopK(3); // hash of the system prompt
+  readonly templates = new TopK(8); // template cluster ids (head and tail scaffolds)
+  readonly models = new TopK(4);
+  /** Exchanges by UTC hour of day. */
+  readonly hourOfDay = new Uint32Array(24);
+  /** Exchanges per hour over the last RECENT_HOURS hours, a ring indexed by absolute hour. */
+  readonly recent = new Uint16Array(RECENT_HOURS);
+  recentHour = -1;
+  activeDays = 0;
+  lastDay = -1;
+  // Welford over log inter-arrival gaps (seconds).
+  gaps = 0;
+  gapMean = 0;
+  gapM2 = 0;
+  // The latest model release this account saw traffic during: exchanges in its first day, and on it.
+  releaseModel = -1;
+  releaseWindowTotal = 0;
+  releaseWindowOnNew = 0;
+
+  // --- judgement
+  dirty = false;
+  score = 0;
+  verdict: VerdictLevel = 'benign';
+  flaggedAt: Millis | null = null;
+  suspiciousAt: Millis | null = null;
+  exchangesAtFlag: number | null = null;
+  reasons: Reason[] = [];
+  /** Harvest (content) score of the latest judgement, in [0, 1]. */
+  harvest = 0;
+
+  constructor(
+    readonly idx: number,
+    readonly id: string,
+  ) {}
+
+  applyProfile(ev: AccountEvent): void {
+    const before = this.linkSignature();
+    if (ev.createdAt !== undefined) this.createdAt = ev.createdAt;
+    if (ev.plan !== undefined) this.plan = ev.plan;
+    if (ev.verification !== undefined) this.verification = ev.verification;
+    if (ev.orgId !== undefined) this.orgId = ev.orgId;
+    if (ev.country !== undefined) this.country = ev.country;
+    if (ev.emailHash !== undefined) this.emailHash = ev.emailHash;
+    if (ev.emailPattern !== undefined) this.emailPattern = ev.emailPattern;
+    if (ev.emailDomain !== undefined) this.emailDomain = ev.emailDomain;
+    if (ev.paymentFingerprint !== undefined) this.paymentFingerprint = ev.paymentFingerprint;
+    if (ev.paymentBin !== undefined) this.paymentBin = ev.paymentBin;
+    if (ev.signupIp !== undefined) this.signupIp = ev.signupIp;
+    if (ev.signupUserAgent !== undefined) this.signupUserAgent = ev.signupUserAgent;
+    if (ev.links !== undefined) this.links = { ...this.links, ...ev.links };
+    if (this.linkSignature() !== before) this.profileDirty = true;
+    this.dirty = true;
+  }
+
+  private linkSignature(): string {
+    return [
+      this.createdAt,
+      this.emailPattern,
+      this.emailDomain,
+      this.emailHash,
+      this.paymentFingerprint,
+      this.paymentBin,
+      this.signupIp,
+      this.orgId,
+      this.links ? JSON.stringify(this.links) : '',
+    ].join('|');
+  }
+
+  /** Account age in days at time t (from sign-up, else from first exchange). */
+  ageDays(t: Millis): number {
+    const born = this.createdAt ?? this.firstTs;
+    return Math.max(0, (t - born) / 86_400_000);
+  }
+
+  share(count: number): number {
+    return this.exchanges === 0 ? 0 : count / this.exchanges;
+  }
+
+  capShare(bitIndex: number): number {
+    return this.share(this.caps[bitIndex]);
+  }
+
+  /** Hourly activity of the last RECENT_HOURS hours ending at `hour` (absolute hours since epoch). */
+  recentVector(hour: number, out: Float64Array): Float64Array {
+    for (let i = 0; i < RECENT_HOURS; i++) {
+      const h = hour - (RECENT_HOURS - 1 - i);
+      out[i] = h > this.recentHour - RECENT_HOURS && h <= this.recentHour ? this.recent[h % RECENT_HOURS] : 0;
+    }
+    return out;
+  }
+}

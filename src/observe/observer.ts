@@ -1,0 +1,131 @@
+// observe: fold each exchange into its account's bounded state. Global, bounded helpers (template
+// clusters, model catalogue) are shared; nothing here looks at other accounts' state.
+import { CAPABILITIES } from '../core/capabilities.js';
+import type { AccountEvent, Exchange } from '../core/records.js';
+import { DAY, HOUR } from '../core/time.js';
+import type { EngineConfig } from '../config/schema.js';
+import { ModelCatalog } from '../link/models.js';
+import { TemplateIndex } from '../link/templates.js';
+import { ipPrefix } from '../sketches/keyed-hash.js';
+import { murmur3 as hash32 } from '../sketches/hash.js';
+import { tagCapabilities } from '../signals/content-tags.js';
+import { AccountState, RECENT_HOURS } from './account-state.js';
+
+/** Share of a model's ceiling at which max_tokens counts as "maxed out". */
+const CEILING_SHARE = 0.9;
+const NCAPS = CAPABILITIES.length;
+
+export class Observer {
+  readonly accounts = new Map<string, AccountState>();
+  readonly list: AccountState[] = [];
+  readonly models: ModelCatalog;
+  readonly templates: TemplateIndex;
+  private readonly templateIds: number[] = [];
+  /** Readable values behind the hashed keys of IP prefixes and client fingerprints, for indicators. */
+  readonly prefixNames = new Map<number, string>();
+  readonly clientNames = new Map<number, string>();
+
+  constructor(cfg: EngineConfig) {
+    this.models = new ModelCatalog(cfg.modelCeilings);
+    this.templates = new TemplateIndex(cfg.template);
+  }
+
+  account(id: string): AccountState {
+    let s = this.accounts.get(id);
+    if (!s) {
+      s = new AccountState(this.list.length, id);
+      this.accounts.set(id, s);
+      this.list.push(s);
+    }
+    return s;
+  }
+
+  observeAccount(ev: AccountEvent): AccountState {
+    const s = this.account(ev.accountId);
+    s.applyProfile(ev);
+    return s;
+  }
+
+  observeExchange(ex: Exchange): AccountState {
+    const s = this.account(ex.accountId);
+    const t = ex.ts;
+    if (s.exchanges > 0) {
+      const gap = Math.max(1, (t - s.lastTs) / 1000);
+      const lg = Math.log(gap);
+      s.gaps++;
+      const d = lg - s.gapMean;
+      s.gapMean += d / s.gaps;
+      s.gapM2 += d * (lg - s.gapMean);
+    }
+    if (t < s.firstTs) s.firstTs = t;
+    if (t > s.lastTs) s.lastTs = t;
+    s.exchanges++;
+    s.dirty = true;
+
+    // content
+    const mask = tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking);
+    if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) s.caps[i]++;
+    if (ex.n > 1) s.multiSample++;
+    if (ex.logprobs) s.logprobs++;
+    if (ex.thinking) s.thinking++;
+    if (ex.turns <= 1) s.singleTurn++;
+    if (ex.tools > 0) s.withTools++;
+    if (ex.orgId !== undefined) s.exchangeOrg = ex.orgId;
+    s.prompts.add(hash32(ex.prompt, 1));
+    if (ex.system) s.systems.add(hash32(ex.system, 2));
+    for (const id of this.templates.assign(ex.prompt, this.templateIds)) s.templates.add(id);
+
+    // model: ceiling and release pivot
+    const model = this.models.observe(ex.model ?? '', t, ex.maxTokens);
+    s.models.add(model.id);
+    if (ex.maxTokens !== undefined) {
+      const ceiling = this.models.ceiling(model);
+      if (ceiling > 0 && ex.maxTokens >= CEILING_SHARE * ceiling) s.atCeiling++;
+    }
+    const rel = this.models.latestRelease;
+    if (rel && t - rel.firstSeen < DAY) {
+      if (s.releaseModel !== rel.id) {
+        s.releaseModel = rel.id;
+        s.releaseWindowTotal = 0;
+        s.releaseWindowOnNew = 0;
+      }
+      s.releaseWindowTotal++;
+      if (model.id === rel.id) s.releaseWindowOnNew++;
+    }
+
+    // network and client
+    const c = ex.client;
+    if (c.ip) {
+      s.ips.add(hash32(c.ip, 3));
+      const prefix = ipPrefix(c.ip);
+      const ph = hash32(prefix, 4);
+      if (s.ipPrefixes.add(ph) && !this.prefixNames.has(ph)) this.prefixNames.set(ph, prefix);
+    }
+    if (c.asn !== undefined) s.asns.add(c.asn);
+    if (c.tlsFingerprint || c.userAgent) {
+      const client = `${c.tlsFingerprint ?? ''}|${c.userAgent ?? ''}`;
+      const ch = hash32(client, 5);
+      if (s.clients.add(ch) && !this.clientNames.has(ch)) this.clientNames.set(ch, client);
+    }
+    if (ex.endUser) s.endUsers.add(hash32(ex.endUser, 6));
+
+    // time
+    const hour = Math.floor(t / HOUR);
+    s.hourOfDay[hour % 24]++;
+    if (hour > s.recentHour) {
+      const clear = Math.min(RECENT_HOURS, hour - s.recentHour);
+      for (let i = 1; i <= clear; i++) s.recent[(s.recentHour + i) % RECENT_HOURS] = 0;
+      s.recentHour = hour;
+    }
+    if (hour > s.recentHour - RECENT_HOURS) {
+      const slot = hour % RECENT_HOURS;
+      if (s.recent[slot] < 0xffff) s.recent[slot]++;
+    }
+    const day = Math.floor(t / DAY);
+    if (day !== s.lastDay) {
+      s.activeDays++;
+      s.lastDay = day;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,50 @@
+// Behaviour signals: when and how fast an account sends, from fixed histograms and running moments.
+import type { Signal } from './signal.js';
+
+/** Smallest share of traffic in any 6-hour window of the UTC day: humans sleep, work queues do not. */
+export function minSixHourShare(hours: Uint32Array, total: number): number {
+  if (total === 0) return 0;
+  let min = Infinity;
+  for (let start = 0; start < 24; start++) {
+    let sum = 0;
+    for (let k = 0; k < 6; k++) sum += hours[(start + k) % 24];
+    if (sum < min) min = sum;
+  }
+  return min / total;
+}
+
+export const noDiurnalRest = {
+  name: 'no-diurnal-rest',
+  family: 'behaviour',
+  codes: ['no_diurnal_rest'],
+  evaluate(s, _ctx, out) {
+    if (s.exchanges < 40 || s.activeDays < 2) return;
+    // A uniform 24/7 sender puts 25% of its traffic in every 6-hour window; a sleeping human ~0-5%.
+    const quiet = minSixHourShare(s.hourOfDay, s.exchanges);
+    if (quiet >= 0.15) out.push({ code: 'no_diurnal_rest', weight: 0.4, detail: { quietest_6h_share: quiet } });
+  },
+} satisfies Signal;
+
+export const regularInterarrival = {
+  name: 'regular-interarrival',
+  family: 'behaviour',
+  codes: ['regular_interarrival'],
+  evaluate(s, _ctx, out) {
+    if (s.gaps < 30) return;
+    const sd = Math.sqrt(s.gapM2 / (s.gaps - 1));
+    // Std-dev of log gaps: Poisson arrivals give ~1.28; a cron-like sender well below 0.5.
+    if (sd < 0.5) out.push({ code: 'regular_interarrival', weight: 0.3, detail: { log_gap_sd: sd } });
+  },
+} satisfies Signal;
+
+export const rateVsAge = {
+  name: 'rate-vs-age',
+  family: 'behaviour',
+  codes: ['rate_vs_age'],
+  evaluate(s, ctx, out) {
+    const age = s.ageDays(ctx.now);
+    if (s.exchanges < 30 || age > 30) return;
+    const perDay = s.exchanges / Math.max(1, s.activeDays);
+    if (perDay >= 20) out.push({ code: 'rate_vs_age', weight: 0.2, detail: { per_active_day: perDay, age_days: age } });
+  },
+} satisfies Signal;
