@@ -1,0 +1,190 @@
+// The input side of the engine, shared by `scan`, `serve` and the tests:
+// sources (lines) → decode (records | rejections) → dedupe + order (event time, bounded lateness).
+//
+// Per line, at arrival:
+//  1. decode; a bad line is rejected (stage `source` / `decode`).
+//  2. lateness: a record older than newest ts − max lateness is rejected as `late` (stage `order`).
+//     This comes before dedupe, so a late copy never marks its id as seen: a later in-time copy of
+//     the same exchange is then accepted, and "duplicate" always means "an accepted record with
+//     this id came first".
+//  3. dedupe (exchanges only; account records update each other and are never duplicates).
+//  4. order: buffered and released in (ts, arrival) order.
+// Every line read ends in exactly one of: accepted (released), rejected (any reason, late
+// included), duplicate, or still buffered; after flush() nothing is buffered, so
+//   linesRead = accepted + rejected + duplicates.
+// Blank lines are not lines read (see sources/file.ts). Inputs are read one after another, in the
+// order given, as one stream (like `cat`): a second input that restarts earlier in time is late.
+import type { Readable } from 'node:stream';
+import type { CanonicalRecord } from '../core/records.js';
+import { REJECT_CODES, type RejectCode, type Rejection } from '../core/rejections.js';
+import { toIso } from '../core/time.js';
+import { Deduper } from '../order/dedupe.js';
+import { DEFAULT_MAX_LATENESS_MS, Orderer } from '../order/orderer.js';
+import { checkReadable, DEFAULT_MAX_LINE_BYTES, type RawLine, readLines } from '../sources/file.js';
+import { type DecodeContext, decodeLine, isRejection } from './index.js';
+import { rejectLine } from './reject.js';
+
+export interface IngestOptions {
+  /** HMAC-SHA-256 key for e-mail hashes. */
+  emailKey: Buffer;
+  /** Longest accepted line in bytes; default 1 MiB. */
+  maxLineBytes?: number;
+  /** Lateness bound in ms; default 10 minutes. */
+  maxLatenessMs?: number;
+  /** The stream read for `-` (default process.stdin). */
+  stdin?: Readable;
+}
+
+export interface IngestCounts {
+  /** Non-blank input lines. */
+  linesRead: number;
+  /** Records released in event-time order. */
+  accepted: number;
+  /** Lines rejected for any reason (late included). */
+  rejected: number;
+  /** Exchanges skipped because their id was already accepted. */
+  duplicates: number;
+  /** Rejected as late (also counted in `rejected` and `rejectedByReason.late`). */
+  late: number;
+  rejectedByReason: Record<RejectCode, number>;
+  /** Accepted but not yet released (0 after flush). */
+  buffered: number;
+}
+
+/** What one step of ingestion produced: records in event-time order, and rejections in line order. */
+export interface IngestBatch {
+  records: CanonicalRecord[];
+  rejections: Rejection[];
+}
+
+export function emptyBatch(): IngestBatch {
+  return { records: [], rejections: [] };
+}
+
+/**
+ * Push-style ingestion: feed raw lines as they arrive (from files, stdin or an HTTP body split by
+ * LineSplitter) and collect what is released. Holds only the ordering buffer and the dedupe table.
+ */
+export class Ingestor {
+  private readonly ctx: DecodeContext;
+  private readonly orderer: Orderer<CanonicalRecord>;
+  private readonly deduper = new Deduper();
+  private readonly maxLatenessMs: number;
+  private linesRead = 0;
+  private accepted = 0;
+  private rejected = 0;
+  private duplicates = 0;
+  private readonly byReason: Record<RejectCode, number>;
+
+  constructor(opts: IngestOptions) {
+    this.ctx = { emailKey: opts.emailKey };
+    this.maxLatenessMs = opts.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS;
+    this.orderer = new Orderer<CanonicalRecord>({ maxLatenessMs: this.maxLatenessMs });
+    this.byReason = Object.fromEntries(REJECT_CODES.map((c) => [c, 0])) as Record<RejectCode, number>;
+  }
+
+  /** Event-time watermark: records released from now on have ts >= this. */
+  get watermark(): number {
+    return this.orderer.watermark;
+  }
+
+  /** Feed one line; append released records and any rejection to `out`. */
+  push(raw: RawLine, out: IngestBatch): void {
+    this.linesRead++;
+    const rec = decodeLine(raw, this.ctx);
+    if (isRejection(rec)) {
+      this.reject(rec, out);
+      return;
+    }
+    if (this.orderer.isLate(rec.ts)) {
+      const newest = this.orderer.newestTs;
+      const behind = Math.round((newest - rec.ts) / 1000);
+      this.reject(
+        rejectLine(
+          raw,
+          'order',
+          'late',
+          `ts: ${toIso(rec.ts)} is ${behind}s older than the newest ts seen (${toIso(newest)}); max lateness ${Math.round(this.maxLatenessMs / 1000)}s`,
+        ),
+        out,
+      );
+      return;
+    }
+    if (rec.kind === 'exchange' && this.deduper.seen(rec.id)) {
+      this.duplicates++;
+      return;
+    }
+    const before = out.records.length;
+    this.orderer.push(rec, out.records);
+    this.accepted += out.records.length - before;
+  }
+
+  pushAll(lines: readonly RawLine[], out: IngestBatch): void {
+    for (let i = 0; i < lines.length; i++) this.push(lines[i], out);
+  }
+
+  /** End of input: release every buffered record, in order. */
+  flush(out: IngestBatch): void {
+    const before = out.records.length;
+    this.orderer.flush(out.records);
+    this.accepted += out.records.length - before;
+  }
+
+  counts(): IngestCounts {
+    return {
+      linesRead: this.linesRead,
+      accepted: this.accepted,
+      rejected: this.rejected,
+      duplicates: this.duplicates,
+      late: this.byReason.late,
+      rejectedByReason: { ...this.byReason },
+      buffered: this.orderer.buffered,
+    };
+  }
+
+  private reject(r: Rejection, out: IngestBatch): void {
+    this.rejected++;
+    this.byReason[r.reason]++;
+    out.rejections.push(r);
+  }
+}
+
+/**
+ * Pull-style ingestion of files / stdin: checks every input is readable first (InputError
+ * otherwise), then yields one batch per chunk read (empty batches are skipped) and a last batch
+ * from the final flush. Call `ingestor.counts()` at the end for the summary.
+ */
+export async function* ingestStream(
+  inputs: readonly string[],
+  ingestor: Ingestor,
+  opts: Pick<IngestOptions, 'maxLineBytes' | 'stdin'> = {},
+): AsyncGenerator<IngestBatch> {
+  await checkReadable([...inputs]);
+  const sourceOpts = { maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, stdin: opts.stdin };
+  for (const input of inputs) {
+    for await (const lines of readLines(input, sourceOpts)) {
+      const out = emptyBatch();
+      ingestor.pushAll(lines, out);
+      if (out.records.length > 0 || out.rejections.length > 0) yield out;
+    }
+  }
+  const out = emptyBatch();
+  ingestor.flush(out);
+  if (out.records.length > 0 || out.rejections.length > 0) yield out;
+}
+
+export interface IngestResult extends IngestBatch {
+  counts: IngestCounts;
+}
+
+/** Ingest whole inputs into memory (tests, small files): accepted records in order, rejections, counts. */
+export async function ingest(inputs: readonly string[], opts: IngestOptions): Promise<IngestResult> {
+  const ingestor = new Ingestor(opts);
+  const records: CanonicalRecord[] = [];
+  const rejections: Rejection[] = [];
+  for await (const batch of ingestStream(inputs, ingestor, opts)) {
+    for (const r of batch.records) records.push(r);
+    for (const r of batch.rejections) rejections.push(r);
+  }
+  return { records, rejections, counts: ingestor.counts() };
+}
