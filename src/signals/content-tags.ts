@@ -1,0 +1,515 @@
+// Capability tags: which capabilities an exchange tries to get out of the model (CAPABILITIES).
+//
+// A keyword/regex classifier over the prompt and the system prompt. Several tags per exchange
+// are normal ("solve this step by step" is math + reasoning). Tags are evidence for per-account
+// shares (content signals), never a verdict on one prompt: about 1% of ordinary prompts ask for
+// step-by-step answers.
+//
+// Hot path. A prompt may be 50 KB; only its first HEAD_CHARS and last TAIL_CHARS are read
+// (SYSTEM_HEAD/SYSTEM_TAIL of the system prompt), where instructions sit. Each window is read
+// once by a scanner that hashes every ASCII word (case-folded FNV-1a) into a small open-addressed
+// trigger table, notes a few symbols (` + # = ; } < \ ? and operators after digits) and non-ASCII
+// text, and counts numbers. A rule's regex runs only when one of its trigger words or symbols
+// occurred: every alternative of every rule contains at least one trigger, so the prefilter
+// never changes a result, only skips work (the tests check this against the exhaustive
+// evaluation on the real corpora). Regexes have no unbounded nested quantifiers: gaps are
+// bounded, lazy `[^.?!\n]{0,n}?` runs. Nothing is allocated per call except two string slices
+// of long texts.
+//
+// `tools > 0` tags `agentic`. `thinking` (extended thinking / reasoning effort) is accepted but
+// deliberately tags nothing: it is a request knob already counted on its own (AccountState's
+// thinking share); folding it into `reasoning` would double count it and make every coding
+// agent with thinking on look like a reasoning harvester.
+
+import { CAPABILITIES, CAPABILITY_BIT, type Capability, type CapabilityMask } from '../core/capabilities.js';
+
+export const HEAD_CHARS = 4096;
+export const TAIL_CHARS = 1024;
+export const SYSTEM_HEAD_CHARS = 2048;
+export const SYSTEM_TAIL_CHARS = 512;
+/** Word-problem heuristics (numbers + a quantity question) apply to texts up to this length. */
+const WORD_PROBLEM_MAX_CHARS = 1000;
+
+// ---- rules: a regex and the trigger words / symbols that every one of its matches contains ----
+
+const R_REASONING = 1 << 0;
+const R_RECON = 1 << 1;
+const R_RUBRIC = 1 << 2;
+const R_MATH = 1 << 3;
+const R_WORD_PROBLEM = 1 << 4;
+const R_CODING = 1 << 5;
+const R_CODE_SYNTAX = 1 << 6;
+const R_AGENTIC = 1 << 7;
+const R_PLANNING = 1 << 8;
+const R_WRITING = 1 << 9;
+const R_KNOWLEDGE = 1 << 10;
+const R_EXTRACTION = 1 << 11;
+const R_TRANSLATION = 1 << 12;
+/** Not a rule: the word is a number word (counts toward word problems). */
+const T_NUMBER = 1 << 13;
+const ALL_RULES = (1 << 13) - 1;
+
+const LANGS =
+  'english french spanish german italian portuguese chinese mandarin cantonese japanese korean russian arabic hindi bengali urdu ' +
+  'dutch swedish norwegian danish finnish polish czech greek turkish hebrew persian farsi vietnamese thai indonesian malay ' +
+  'tagalog filipino swahili ukrainian romanian hungarian latin catalan serbian croatian bulgarian slovak';
+const LANG_RE = LANGS.split(' ').join('|');
+
+const alt = (parts: string[]): string => parts.join('|');
+
+/** Asks the model to show or perform step-by-step reasoning (chain-of-thought elicitation). */
+const REASONING = new RegExp(
+  alt([
+    String.raw`\bstep[- ]by[- ]step\b`,
+    String.raw`\bshow (?:me )?(?:all )?(?:of )?(?:your|the|all) (?:work(?:ing)?|steps|reasoning|calculations?|thought process|thinking|derivation)\b`,
+    String.raw`\bchain[- ]of[- ]thoughts?\b`,
+    String.raw`\bthink (?:it |this |things )?(?:carefully|step|hard|through|deeply|logically|out loud|aloud|before)\b`,
+    String.raw`\blet'?s think\b`,
+    String.raw`\b(?:explain|describe|justify|outline|give|provide|include|share|detail) (?:me )?(?:your|the|all) (?:reasoning|thinking|thought process|thought-process|logic|rationale)\b`,
+    String.raw`\bexplain (?:your|the|each) (?:answer|steps?|solution)\b`,
+    String.raw`\bjustify (?:your|the|each) (?:answer|response|choice|solution)\b`,
+    String.raw`\bwalk (?:me |us )?through (?:your|the) (?:reasoning|logic|thought process|thinking|solution|steps|calculations?)\b`,
+    String.raw`\breason(?:ing)? (?:through|about) (?:it|this|the problem)\b`,
+    String.raw`\b(?:with|and) (?:detailed |clear |full )?(?:reasoning|explanations?) for each step\b`,
+    String.raw`\bthinking process\b`,
+    String.raw`\breason (?:it |this |things )?(?:out|through)\b`,
+    String.raw`\b(?:show|include|list|give|write out) (?:me )?(?:all )?(?:of )?(?:the |your )?intermediate (?:steps|calculations|reasoning)\b`,
+    String.raw`\bexplain (?:every|each|all) (?:of the )?steps?\b`,
+    String.raw`\bsteps? of (?:your|the) reasoning\b`,
+    String.raw`\b(?:explain|give|show|provide) (?:me )?(?:the |your )?(?:full|complete|entire|detailed|whole) (?:reasoning|derivation|thought process|chain of reasoning)\b`,
+    String.raw`<\/?think(?:ing)?>`,
+    String.raw`\bpaso a paso\b|\brazonamiento\b|\braisonnement\b|\bpasso a passo\b`,
+  ]),
+  'i',
+);
+const REASONING_WORDS =
+  'step steps show chain think reasoning thinking thought logic rationale explain justify walk reason explanation explanations intermediate paso razonamiento raisonnement passo';
+const REASONING_INTL = /一步一步|一步步|逐步|分步|思维链|étape par étape|schritt für schritt|шаг за шагом|단계별|차근차근|ステップバイステップ|段階的/i;
+
+/** The reasoning behind an already-given answer ("trace inversion"): noun … connector … answer … */
+const RECON_PHRASE = new RegExp(
+  String.raw`\b(?:reasoning|thought process|thinking|chain[- ]of[- ]thought|rationale|thoughts|logic|reasoning steps|intermediate steps|steps)\b` +
+    String.raw`[^.?!\n]{0,60}?\b(?:behind|led to|leads to|lead to|leading to|produced?|producing|resulted? in|underlying|generated|yielded|arrive[ds]? at|arriving at|justif(?:y|ies)|explains?|that gave)\b` +
+    String.raw`[^.?!\n]{0,40}?\b(?:answer|response|output|solution|completion|reply|conclusion|label|verdict)s?\b`,
+  'i',
+);
+const RECON_WORDS = 'reasoning thought thinking chain rationale thoughts logic intermediate steps';
+/** … and a cue that the answer is given and the reasoning is to be made up for it. */
+const RECON_CUE = new RegExp(
+  alt([
+    String.raw`\b(?:articulate|reconstruct|infer|imagine|recreate|reverse[- ]engineer|write out|retrace|rationali[sz]e|backfill|hypothesi[sz]e|reproduce)\b`,
+    String.raw`\b(?:given|completed|final|provided|following|above|existing|correct|reference|model's|assistant's) (?:answer|response|solution|output|completion|reply|label)s?\b`,
+    String.raw`\b(?:question|problem|prompt|task) and (?:its |the |an? )?(?:answer|response|solution|output)\b`,
+  ]),
+  'i',
+);
+
+/** Grade or score a response against a rubric or a scale. */
+const RUBRIC = new RegExp(
+  alt([
+    String.raw`\brubrics?\b`,
+    String.raw`\b(?:grading|scoring|evaluation|assessment|marking|rating) (?:criteria|guidelines?|scheme|scale|rubric)\b`,
+    String.raw`\b(?:grade|score|rate|evaluate|assess|judge|mark)\b[^.?!\n]{0,40}?\b(?:responses?|answers?|essays?|outputs?|completions?|submissions?|replies|reply|summary|summaries|translations?|solutions?)\b[^.?!\n]{0,80}?(?:\bscale\b|\bscore\b|\bpoints?\b|\bcriteria\b|\bout of \d|\bfrom \d|\bbetween \d|\b\d+ ?(?:-|–|to) ?\d+\b)`,
+    String.raw`\bon a scale (?:of|from) \d+ ?(?:to|-|–) ?\d+`,
+    String.raw`\b(?:assign|give|provide|output|return) (?:it |them |each |a |an |the )?(?:numerical |numeric |final |overall |quality )?(?:score|grade|rating)s?\b`,
+    String.raw`\bscore (?:of|from|between) \d+ ?(?:to|and|-|–) ?\d+`,
+    String.raw`\b(?:which|what) (?:response|answer|output|completion) is (?:better|best|more (?:helpful|accurate|correct))\b`,
+  ]),
+  'i',
+);
+const RUBRIC_WORDS =
+  'rubric rubrics criteria guideline guidelines scheme scale grade grades score scores rate evaluate assess judge mark rating ratings better best helpful accurate correct';
+
+/** Explicit mathematics: vocabulary, solve-verbs with math objects, arithmetic notation. */
+const MATH_TERMS = new RegExp(
+  alt([
+    String.raw`\b(?:equations?|inequality|inequalities|polynomials?|derivatives?|integrals?|quadratic|arithmetic|algebra|algebraic|trigonometry|trigonometric|calculus|theorem|logarithms?|factorials?|eigenvalues?|eigenvectors?|combinatorics|factori[sz]ation)\b`,
+    String.raw`\b(?:solve|calculate|compute|simplify|factori[sz]e|differentiate|integrate|evaluate)\b[^.?!\n]{0,30}?(?:\d|\b[xyz]\b|\bequation|\bexpression|\bintegral|\bderivative|\bsum\b|\bproduct\b|\barea\b|\bvolume\b|\bprobability\b|\blimit\b)`,
+    String.raw`\bwhat is \d+(?:\.\d+)? ?(?:[-+*/×÷^]|times|plus|minus|divided by|multiplied by|to the power of) ?\d`,
+    String.raw`\d ?[+*×÷^=] ?\d|\b[xyz] ?[\^=] ?\d|\\(?:frac|sqrt|sum|int|cdot|times|boxed)\b|√`,
+  ]),
+  'i',
+);
+const MATH_WORDS =
+  'equation equations inequality inequalities polynomial polynomials derivative derivatives integral integrals quadratic arithmetic ' +
+  'algebra algebraic trigonometry trigonometric calculus theorem logarithm logarithms factorial factorials eigenvalue eigenvalues ' +
+  'eigenvector eigenvectors combinatorics factorization factorisation solve calculate compute simplify factorize factorise ' +
+  'differentiate integrate evaluate times plus minus divided multiplied power';
+/** Word problems: a quantity question, with at least two numbers in a short text. */
+const QUANTITY_QUESTION = new RegExp(
+  alt([
+    String.raw`\bhow (?:many|much|long|far|fast|old|tall|often|heavy|big|large|high|wide|deep)\b`,
+    String.raw`\b(?:find|calculate|determine|compute|work out) (?:the|how|his|her|their|its|what)\b`,
+    String.raw`\b(?:what|which)(?:'s|’s| is| was| are| were| will be| would be)? (?:the |her |his |their |its )?(?:total|sum|difference|product|average|mean|median|ratio|percent|percentage|probability|cost|price|speed|area|perimeter|volume|number|value|remainder|profit|amount|weight|length|width|height|distance|rate|fraction|age)\b`,
+  ]),
+  'i',
+);
+/** …or any what/which question, with at least three numbers. */
+const WH_QUESTION = /\b(?:what|which)\b[^?\n]{0,150}\?/i;
+const WORD_PROBLEM_WORDS = 'how find calculate determine compute work what which';
+const NUMBER_WORDS =
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen ' +
+  'twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million half twice double triple dozen dozens quarter third thirds';
+
+/** Programming: code fences, languages and tools, programming verbs and nouns. */
+const CODING = new RegExp(
+  alt([
+    '```',
+    String.raw`\b(?:python|javascript|typescript|java|golang|kotlin|scala|perl|haskell|matlab|sql|mysql|postgres|postgresql|sqlite|mongodb|html|css|bash|powershell|reactjs|react native|node\.?js|django|flask|pandas|numpy|tensorflow|pytorch|docker|kubernetes|github|regex|regular expressions?|vba|jquery|laravel|spring boot|dotnet|php|ruby on rails|rust (?:code|program|crate)|swiftui|solidity|verilog|stata code|r code)\b|\bc\+\+|\bc#|\.net\b`,
+    String.raw`\b(?:write|create|generate|implement|give me|show me|build|code|develop)\b[^.?!\n]{0,30}?\b(?:function|program|script|code|class|method|algorithm|queries|query|snippet|regex|unit tests?|api|endpoint|app|application|bot|website)s?\b`,
+    String.raw`\b(?:debug|debugging|refactor|refactoring|compiler|compile|compiles|compiling|syntax error|stack ?trace|stacktrace|traceback|segfault|runtime error|null pointer|source code|code review|pseudo-?code|pseudocode|this code|my code|the code|codebase|pull request|command line|cli tool|recursion|boolean|big-o)\b`,
+    String.raw`\b\w+(?:Exception|Error)\b(?::|\s+at\b)|\bthrows? an? exception\b`,
+  ]),
+  'i',
+);
+const CODING_WORDS =
+  'python javascript typescript java golang kotlin scala perl haskell matlab sql mysql postgres postgresql sqlite mongodb html css ' +
+  'bash powershell reactjs react node nodejs django flask pandas numpy tensorflow pytorch docker kubernetes github regex regular vba ' +
+  'jquery laravel spring dotnet net php ruby rust swiftui solidity verilog stata code ' +
+  'function functions program programs script scripts codes class method methods algorithm algorithms queries query snippet snippets ' +
+  'regexs unit api apis endpoint endpoints app apps application applications bot bots website websites ' +
+  'debug debugging refactor refactoring compiler compile compiles compiling syntax stack stacktrace traceback segfault runtime pointer ' +
+  'pseudo pseudocode codebase pull command cli recursion boolean big throw throws';
+/** Code syntax (case-sensitive, multiline). */
+const CODE_SYNTAX =
+  /\bdef \w+\(|\bfunction\s*\w*\s*\(|\bclass [A-Z]\w*\s*[({:]|\b(?:public|private|protected) (?:static )?(?:void|int|String|class)\b|#include\s*[<"]|\bconsole\.log\(|\bprint(?:ln)?\(|^\s*import [\w.]+(?: as \w+)?;?\s*$|^\s*from [\w.]+ import |\) =>|\breturn [^\n]{0,40};\s*$|\bSELECT\b[^;\n]{1,200}?\bFROM\b|<\/?(?:div|span|html|body|script|button)\b|\b(?:var|const|let) \w+ =|\w+\(\);|^\s*\}\s*$|;\s*\/\/|\bself\.\w+/m;
+const CODE_SYNTAX_WORDS = 'def function class void int string console print println import select self';
+
+/** Tool use, agent loops, computer use. */
+const AGENTIC = new RegExp(
+  alt([
+    String.raw`\byou (?:have|has|will have|now have|can have) access to (?:the following |these |a set of |several |some |a few |various )?(?:tools?|functions?|apis?|plugins?|actions?|a (?:browser|terminal|shell|computer|code interpreter|python interpreter|web browser|search engine))\b`,
+    String.raw`\b(?:function|tool)[_ -]call(?:s|ing)?\b`,
+    String.raw`\btool[_ -]use\b|\btool_choice\b|<tool_call>|<function_calls?>|<invoke\b|\bfunction_call\b`,
+    String.raw`\buse (?:the |a |your |these |any )?(?:available |provided |following )?(?:[a-z_-]+ )?tools?\b`,
+    String.raw`\b(?:available|provided) (?:tools|functions|actions|plugins)\b|\bfollowing (?:tools|plugins)\b`,
+    String.raw`\b(?:browse|search|crawl) (?:the )?(?:web|internet)\b`,
+    String.raw`\bexecute (?:the |this |a |shell |bash |terminal |python )?(?:commands?|code|scripts?|actions?)\b`,
+    String.raw`\brun (?:the |this |a |these )?(?:shell |bash |terminal )?commands?\b`,
+    String.raw`\bcomputer[- ]use\b|\bagentic\b|\bagent loop\b`,
+    String.raw`\b(?:autonomous|ai|llm|coding|software|web|browser|research|computer) agents?\b|\byou are an? (?:autonomous |ai |llm )?agent\b`,
+    String.raw`^\s*(?:Thought|Action|Action Input|Observation)\s*:`,
+    String.raw`\bclick (?:on )?(?:the )?(?:button|link|icon)\b|\bnavigate to (?:the )?(?:url|page|website)\b|\btake (?:a )?screenshot\b`,
+    String.raw`\bmulti-?step (?:task|workflow|agent)s?\b|\bcall (?:the |an? )?(?:api|function|tool)\b`,
+  ]),
+  'im',
+);
+const AGENTIC_WORDS =
+  'access call calls calling tool tools functions actions plugins web internet execute command commands computer agentic agent agents ' +
+  'thought action observation click navigate screenshot multi multistep invoke';
+
+/** Plans, roadmaps, task decomposition. */
+const PLANNING = new RegExp(
+  alt([
+    String.raw`\b(?:make|create|develop|write|draft|build|design|give me|outline|prepare|propose|come up with|generate|devise|suggest|provide)\b[^.?!\n]{0,30}?\b(?:plan|plans|roadmap|schedule|itinerary|timeline|strategy|strategies|checklist|curriculum|syllabus|agenda|milestones)\b`,
+    String.raw`\b(?:action|project|business|marketing|study|workout|training|meal|lesson|content|travel|implementation|migration|execution|release|launch|go-to-market|strategic|step-by-step|detailed|weekly|daily|\d+[- ](?:day|week|month))[- ]plan\b`,
+    String.raw`\bplan (?:out|for (?:the|my|a|our)|my|our)\b|\bplan an? (?:trip|event|party|project|wedding|vacation)\b`,
+    String.raw`\broadmap\b|\bitinerary\b|\bitineraries\b`,
+    String.raw`\bsteps (?:to|for|needed to|required to|i need to|necessary to|i should take to|to take to) (?:achieve|accomplish|complete|reach|get|build|launch|start|become|implement|create|set up|setup|grow)\b`,
+    String.raw`\bbreak (?:it|this|that|the|your|my)(?: (?:task|project|problem|goal|work))? (?:down )?into (?:smaller |manageable |concrete |actionable )?(?:sub-?)?(?:steps|tasks|parts|pieces|milestones|phases)\b`,
+    String.raw`\b(?:decompose|decomposition)\b[^.?!\n]{0,30}?\b(?:tasks?|goals?|problems?|projects?)\b|\bsub-?tasks?\b|\bmilestones?\b|\bprioriti[sz]e (?:the |my |these )?(?:tasks|work|steps|features|backlog)\b`,
+  ]),
+  'i',
+);
+const PLANNING_WORDS =
+  'plan plans roadmap schedule itinerary itineraries timeline strategy strategies checklist curriculum syllabus agenda milestones ' +
+  'milestone steps break decompose decomposition subtask subtasks sub prioritize prioritise';
+
+/** General generation: stories, e-mails, essays, rewriting. */
+const WRITING = new RegExp(
+  alt([
+    String.raw`\b(?:write|compose|draft|create|generate|craft|produce|give me|come up with|rewrite|pen|suggest)\b[^.?!\n]{0,40}?\b(?:story|stories|poem|poems|poetry|haiku|essay|e-?mails?|letter|blog|article|post|tweet|speech|song|lyrics|screenplay|dialogue|slogan|tagline|headline|title|caption|description|summary|review|bio|biography|cover letter|limerick|sonnet|jokes?|advertisement|ad copy|newsletter|press release|paragraph|sentences?|introduction|conclusion|outline|proposal|report|message|invitation|toast|eulogy|motto|names|narrative|monologue|fable|rap|verse|riddle|quote|thesis statement|product description)s?\b`,
+    String.raw`\b(?:rewrite|rephrase|paraphrase|proofread|reword|summari[sz]e|shorten|condense|polish|edit (?:this|the|my|following)|improve (?:this|the|my) (?:text|writing|essay|paragraph|sentence|email|letter|resume|cv))\b`,
+    String.raw`\bin the style of\b|\btone of voice\b|\b(?:copywriting|copywriter|copywriters|storytelling|storyteller|fanfiction|fan fiction|creative writing)\b`,
+  ]),
+  'i',
+);
+const WRITING_WORDS =
+  'write compose draft create generate craft produce give come rewrite pen suggest rephrase paraphrase proofread reword summarize ' +
+  'summarise shorten condense polish edit improve style tone copywriting copywriter copywriters storytelling storyteller fanfiction fan creative';
+const WRITING_INTL = /写一(?:篇|首|封|个故事)|作文|書いて|작성해/;
+
+/** Factual questions and explanations. */
+const KNOWLEDGE = new RegExp(
+  alt([
+    String.raw`^\W*(?:what|who|whom|whose|when|where|why|which|how (?:does|do|did|is|are|was|were|can|could|has|have)|is|are|was|were|does|do|did|can|could|has|have)\b[^\n]{3,200}\?`,
+    String.raw`\b(?:explain|describe|define|elaborate on|clarify)\b`,
+    String.raw`\btell me (?:about|what|why|how|who|when|more)\b`,
+    String.raw`\b(?:what|who) (?:is|are|was|were) (?:the |a |an )?\w`,
+    String.raw`\b(?:when|where) (?:did|was|is|are|were|does)\b|\bwhy (?:is|are|do|does|did|was|were)\b|\bhow (?:does|do|did) [^.?!\n]{1,40}? work\b`,
+    String.raw`\b(?:difference|differences|similarities) between\b|\bcompare\b|\bhistory of\b|\bmeaning of\b|\bdefinition of\b|\bfacts? about\b|\boverview of\b|\bpros and cons\b|\badvantages and disadvantages\b`,
+  ]),
+  'im',
+);
+const KNOWLEDGE_WORDS =
+  'explain describe define elaborate clarify tell what who when where why how difference differences similarities compare history ' +
+  'meaning definition fact facts overview pros advantages';
+const KNOWLEDGE_INTL = /什么是|为什么|是什么|とは|なぜ|무엇|왜|¿qué|qu'est-ce|что такое|почему/i;
+
+/** Pull structured fields out of a document. */
+const EXTRACTION = new RegExp(
+  alt([
+    String.raw`\b(?:extract|extracted|extracting|extraction)\b`,
+    String.raw`\b(?:return|respond|output|format|give|provide|answer|reply)\b[^.?!\n]{0,30}?\b(?:json|yaml|xml|csv)\b`,
+    String.raw`\bin (?:json|yaml|csv|xml|tabular|table) (?:format|form)\b|\bjson (?:object|format|schema|array|output)\b|\bas (?:a )?json\b`,
+    String.raw`\bwith (?:the )?(?:following )?(?:keys|fields|columns|attributes|properties)\b|\b(?:following|these) (?:fields|entities|attributes|key-value pairs)\b`,
+    String.raw`\bnamed (?:entity|entities)\b|\bkey[- ]value pairs?\b|\bstructured (?:data|output|format|json|fields)\b`,
+    String.raw`\b(?:identify|find|list|pull out|pick out|get|locate|highlight) (?:all |every |each |any )?(?:of )?(?:the )?(?:named |key |main |important )?(?:entities|names|dates|people|persons|locations|places|organizations|keywords|email addresses|phone numbers|addresses|prices|amounts|nouns|verbs|adjectives|adverbs|pronouns|numbers|figures|values|fields)\b`,
+    String.raw`\bparse (?:the|this|these|my|following|out)\b|\bfill (?:in|out) (?:the|this) (?:form|table|template|fields)\b`,
+  ]),
+  'i',
+);
+const EXTRACTION_WORDS =
+  'extract extracted extracting extraction json yaml xml csv tabular table keys fields columns attributes properties entities entity ' +
+  'key structured identify find list pull pick get locate highlight parse fill';
+const EXTRACTION_INTL = /提取|抽出|추출/;
+
+/** Translation between languages. */
+const TRANSLATION = new RegExp(
+  alt([
+    String.raw`\b(?:translate|translated|translates|translating|translation|translations|translator)\b`,
+    String.raw`\binto (?:${LANG_RE})\b`,
+    String.raw`\bfrom (?:${LANG_RE}) (?:in)?to (?:${LANG_RE})\b`,
+    String.raw`\b(?:say|write|express|put|render) (?:this|that|it|these|the following)[^.?!\n]{0,20}? in (?:${LANG_RE})\b`,
+    String.raw`\bhow (?:do|would|can|to) (?:you |i |we )?say\b[^?\n]{1,60}? in (?:${LANG_RE})\b`,
+    String.raw`\bwhat does [^?\n]{1,60} mean in (?:${LANG_RE})\b`,
+    String.raw`\b(?:${LANG_RE}) (?:equivalent|version|translation) of\b`,
+    String.raw`\b(?:traduce|traducir|traduction|traducteur|traduire|traduis|traduisez|tradurre|traduci|traduza|traduzir|vertaal|vertalen)\b`,
+  ]),
+  'i',
+);
+const TRANSLATION_WORDS =
+  `translate translated translates translating translation translations translator ${LANGS} ` +
+  'traduce traducir traduction traducteur traduire traduis traduisez tradurre traduci traduza traduzir vertaal vertalen';
+const TRANSLATION_INTL = /翻译|翻譯|翻訳|번역|übersetz|переведи|перевод|tradução|traducción/i;
+
+// ---- trigger table ------------------------------------------------------------------------
+
+const TABLE_SIZE = 4096; // power of two; ~500 words, load < 0.15
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const tableKeys = new Int32Array(TABLE_SIZE);
+const tableVals = new Int32Array(TABLE_SIZE);
+let maxTriggerLen = 0;
+
+function hashWord(word: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ (word.charCodeAt(i) | 0x20), FNV_PRIME);
+  return h === 0 ? 1 : h;
+}
+
+function addTriggers(words: string, bits: number): void {
+  for (const w of words.split(/\s+/)) {
+    if (w === '') continue;
+    if (!/^[a-z]+$/.test(w)) throw new Error(`trigger word must be lower-case ASCII letters: ${w}`);
+    maxTriggerLen = Math.max(maxTriggerLen, w.length);
+    const h = hashWord(w);
+    let slot = h & (TABLE_SIZE - 1);
+    while (tableKeys[slot] !== 0 && tableKeys[slot] !== h) slot = (slot + 1) & (TABLE_SIZE - 1);
+    tableKeys[slot] = h;
+    tableVals[slot] |= bits;
+  }
+}
+
+addTriggers(REASONING_WORDS, R_REASONING);
+addTriggers(RECON_WORDS, R_RECON);
+addTriggers(RUBRIC_WORDS, R_RUBRIC);
+addTriggers(MATH_WORDS, R_MATH);
+addTriggers(WORD_PROBLEM_WORDS, R_WORD_PROBLEM);
+addTriggers(NUMBER_WORDS, T_NUMBER);
+addTriggers(CODING_WORDS, R_CODING);
+addTriggers(CODE_SYNTAX_WORDS, R_CODE_SYNTAX);
+addTriggers(AGENTIC_WORDS, R_AGENTIC);
+addTriggers(PLANNING_WORDS, R_PLANNING);
+addTriggers(WRITING_WORDS, R_WRITING);
+addTriggers(KNOWLEDGE_WORDS, R_KNOWLEDGE);
+addTriggers(EXTRACTION_WORDS, R_EXTRACTION);
+addTriggers(TRANSLATION_WORDS, R_TRANSLATION);
+
+/** Rules triggered by an ASCII symbol. */
+const SYMBOL_RULES = new Int32Array(128);
+SYMBOL_RULES[0x60] = R_CODING; // ` (code fences)
+SYMBOL_RULES[0x2b] = R_CODING; // + (c++)
+SYMBOL_RULES[0x23] = R_CODING | R_CODE_SYNTAX; // # (c#, #include)
+SYMBOL_RULES[0x3d] = R_CODE_SYNTAX; // = (=>, var x =)
+SYMBOL_RULES[0x3b] = R_CODE_SYNTAX; // ;
+SYMBOL_RULES[0x7d] = R_CODE_SYNTAX; // }
+SYMBOL_RULES[0x3c] = R_CODE_SYNTAX; // < (html tags)
+SYMBOL_RULES[0x5c] = R_MATH; // \ (LaTeX)
+SYMBOL_RULES[0x3f] = R_KNOWLEDGE; // ? (questions)
+
+/** Arithmetic operators that trigger math when they follow a digit or x/y/z (one space allowed). */
+function isMathOp(c: number): boolean {
+  return c === 0x2b || c === 0x2d || c === 0x2a || c === 0x2f || c === 0x5e || c === 0x3d || c === 0xd7 || c === 0xf7;
+}
+
+function isOperand(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x78 || c === 0x79 || c === 0x7a || c === 0x58 || c === 0x59 || c === 0x5a;
+}
+
+// Scan results (module scratch: the scanner is synchronous and not re-entrant).
+let scanRules = 0;
+let scanNumbers = 0;
+let scanIntl = false;
+
+/** One pass over `s`: triggered rules, number count (digit runs + number words), non-ASCII text. */
+function scan(s: string): void {
+  let rules = 0;
+  let numbers = 0;
+  let intl = false;
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    let c = s.charCodeAt(i);
+    const lc = c | 0x20;
+    if (lc >= 0x61 && lc <= 0x7a) {
+      const start = i;
+      let h = FNV_OFFSET;
+      for (;;) {
+        h = Math.imul(h ^ (c | 0x20), FNV_PRIME);
+        if (++i >= n) break;
+        c = s.charCodeAt(i);
+        const l = c | 0x20;
+        if (l < 0x61 || l > 0x7a) break;
+      }
+      const len = i - start;
+      if (len <= maxTriggerLen) {
+        if (h === 0) h = 1;
+        let slot = h & (TABLE_SIZE - 1);
+        let key = tableKeys[slot];
+        while (key !== 0) {
+          if (key === h) {
+            const v = tableVals[slot];
+            rules |= v;
+            if ((v & T_NUMBER) !== 0) numbers++;
+            break;
+          }
+          slot = (slot + 1) & (TABLE_SIZE - 1);
+          key = tableKeys[slot];
+        }
+      }
+      if (len > 5 && endsWithLower(s, i, 'error')) rules |= R_CODING;
+      else if (len > 9 && endsWithLower(s, i, 'exception')) rules |= R_CODING;
+      continue;
+    }
+    if (c >= 0x30 && c <= 0x39) {
+      numbers++;
+      do i++;
+      while (i < n && (c = s.charCodeAt(i)) >= 0x30 && c <= 0x39);
+      continue;
+    }
+    if (c < 0x80) {
+      rules |= SYMBOL_RULES[c];
+      if (isMathOp(c) && i > 0) {
+        const p = s.charCodeAt(i - 1);
+        if (isOperand(p) || (p === 0x20 && i > 1 && isOperand(s.charCodeAt(i - 2)))) rules |= R_MATH;
+      }
+    } else if (c >= 0xc0 && (c < 0x2000 || c > 0x206f) && c !== 0xfeff) {
+      intl = true;
+      if (c === 0x221a) rules |= R_MATH; // √
+      else if ((c === 0xd7 || c === 0xf7) && i > 0 && isOperand(s.charCodeAt(i - 1))) rules |= R_MATH;
+    }
+    i++;
+  }
+  scanRules = rules;
+  scanNumbers = numbers;
+  scanIntl = intl;
+}
+
+/** Whether s[end - suffix.length, end) equals `suffix` (lower-case ASCII) case-insensitively. */
+function endsWithLower(s: string, end: number, suffix: string): boolean {
+  const start = end - suffix.length;
+  for (let k = 0; k < suffix.length; k++) if ((s.charCodeAt(start + k) | 0x20) !== suffix.charCodeAt(k)) return false;
+  return true;
+}
+
+// ---- tagging ------------------------------------------------------------------------------
+
+const BIT = CAPABILITY_BIT;
+
+/** Tags of one text window; `exhaustive` ignores the prefilter (tests compare both). */
+function tagWindow(s: string, exhaustive: boolean): CapabilityMask {
+  if (s.length === 0) return 0;
+  scan(s);
+  const r = exhaustive ? ALL_RULES : scanRules;
+  const intl = exhaustive || scanIntl;
+  const numbers = scanNumbers;
+  let m = 0;
+  if (((r & R_REASONING) !== 0 && REASONING.test(s)) || (intl && REASONING_INTL.test(s))) m |= BIT.reasoning;
+  if ((r & R_RECON) !== 0 && RECON_PHRASE.test(s) && RECON_CUE.test(s)) m |= BIT.reasoning_reconstruction;
+  if ((r & R_RUBRIC) !== 0 && RUBRIC.test(s)) m |= BIT.rubric_grading;
+  if ((r & R_MATH) !== 0 && MATH_TERMS.test(s)) m |= BIT.math;
+  else if (
+    (r & R_WORD_PROBLEM) !== 0 &&
+    numbers >= 2 &&
+    s.length <= WORD_PROBLEM_MAX_CHARS &&
+    (QUANTITY_QUESTION.test(s) || (numbers >= 3 && WH_QUESTION.test(s)))
+  ) {
+    m |= BIT.math;
+  }
+  if (((r & R_CODING) !== 0 && CODING.test(s)) || ((r & R_CODE_SYNTAX) !== 0 && CODE_SYNTAX.test(s))) m |= BIT.coding;
+  if ((r & R_AGENTIC) !== 0 && AGENTIC.test(s)) m |= BIT.agentic;
+  if ((r & R_PLANNING) !== 0 && PLANNING.test(s)) m |= BIT.planning;
+  if (((r & R_WRITING) !== 0 && WRITING.test(s)) || (intl && WRITING_INTL.test(s))) m |= BIT.writing;
+  if (((r & R_KNOWLEDGE) !== 0 && KNOWLEDGE.test(s)) || (intl && KNOWLEDGE_INTL.test(s))) m |= BIT.knowledge;
+  if (((r & R_EXTRACTION) !== 0 && EXTRACTION.test(s)) || (intl && EXTRACTION_INTL.test(s))) m |= BIT.extraction;
+  if (((r & R_TRANSLATION) !== 0 && TRANSLATION.test(s)) || (intl && TRANSLATION_INTL.test(s))) m |= BIT.translation;
+  return m;
+}
+
+/** Tags of a text, reading only its head and tail when it is long. */
+function tagBounded(text: string, head: number, tail: number, exhaustive: boolean): CapabilityMask {
+  if (text.length <= head + tail) return tagWindow(text, exhaustive);
+  return tagWindow(text.slice(0, head), exhaustive) | tagWindow(text.slice(text.length - tail), exhaustive);
+}
+
+/** Capability tags of a text alone (its first HEAD_CHARS and last TAIL_CHARS). */
+export function tagText(text: string): CapabilityMask {
+  return tagBounded(text, HEAD_CHARS, TAIL_CHARS, false);
+}
+
+/**
+ * `tagText` without the trigger prefilter: every rule's regex runs. Slow; exists so tests can
+ * check that the prefilter never changes a result.
+ */
+export function tagTextExhaustive(text: string): CapabilityMask {
+  return tagBounded(text, HEAD_CHARS, TAIL_CHARS, true);
+}
+
+/**
+ * Capability tags of one exchange: its last user turn, its system prompt and its tool count.
+ * `_thinking` is accepted for the exchange's full picture but tags nothing (module comment).
+ */
+export function tagCapabilities(prompt: string, system: string, tools: number, _thinking: boolean): CapabilityMask {
+  let m = tagBounded(prompt, HEAD_CHARS, TAIL_CHARS, false);
+  if (system.length > 0) m |= tagBounded(system, SYSTEM_HEAD_CHARS, SYSTEM_TAIL_CHARS, false);
+  if (tools > 0) m |= BIT.agentic;
+  return m;
+}
+
+/** Asks for step-by-step / chain-of-thought reasoning ("show your work", "think step by step"). */
+export function isReasoningElicitation(text: string): boolean {
+  return (tagText(text) & BIT.reasoning) !== 0;
+}
+
+/** Asks to articulate the reasoning behind an already-given answer (trace inversion). */
+export function isReasoningReconstruction(text: string): boolean {
+  return (tagText(text) & BIT.reasoning_reconstruction) !== 0;
+}
+
+/** Asks to grade or score a response against a rubric or scale. */
+export function isRubricGrading(text: string): boolean {
+  return (tagText(text) & BIT.rubric_grading) !== 0;
+}
+
+/** Names of the capabilities set in a mask, in CAPABILITIES order. */
+export function capabilitiesOf(mask: CapabilityMask): Capability[] {
+  return CAPABILITIES.filter((c) => (mask & BIT[c]) !== 0);
+}
+
+/** Mask of the named capabilities. */
+export function maskOf(...caps: Capability[]): CapabilityMask {
+  let m = 0;
+  for (const c of caps) m |= BIT[c];
+  return m;
+}
