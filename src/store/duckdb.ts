@@ -1,0 +1,445 @@
+// The embedded store: one DuckDB file (or ':memory:'), bulk-loaded with the Appender.
+import {
+  DuckDBDataChunkWriter,
+  DuckDBInstance,
+  dateValue,
+  listValue,
+  mapValue,
+  structValue,
+  timestampTZValue,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import type { AccountOut, CampaignOut, Indicator, ReasonOut, Summary, VerdictLevel } from '../core/output.js';
+import { DAY, toIso } from '../core/time.js';
+import { META_DDL, MIGRATIONS, SCAN_DDL, SCAN_TABLES, SCHEMA_VERSION } from './schema.js';
+import {
+  StoreError,
+  type AccountFilter,
+  type DailyRow,
+  type EvidenceRow,
+  type ScanResult,
+  type Store,
+} from './store.js';
+
+export async function openDuckDbStore(path: string): Promise<Store> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path);
+  } catch (e) {
+    throw new StoreError('open_failed', `cannot open store ${path}: ${errorMessage(e)}`, { cause: e });
+  }
+  try {
+    const writer = await instance.connect();
+    await prepareSchema(writer, path);
+    const reader = await instance.connect();
+    return new DuckDbStore(instance, writer, reader);
+  } catch (e) {
+    instance.closeSync();
+    throw e;
+  }
+}
+
+/** Checks the schema version, creating the schema in an empty database. Never writes to a newer file. */
+async function prepareSchema(conn: DuckDBConnection, path: string): Promise<void> {
+  const tables = (
+    await conn.runAndReadAll(
+      `SELECT table_name FROM information_schema.tables
+       WHERE table_catalog = current_database() AND table_schema = 'main'`,
+    )
+  )
+    .getRowsJS()
+    .map((r) => String(r[0]));
+  if (!tables.includes('meta')) {
+    if (tables.length > 0) {
+      throw new StoreError(
+        'not_a_store',
+        `${path} is not a distillguard store: it holds tables (${tables.sort().join(', ')}) but no meta table`,
+      );
+    }
+    await inTransaction(conn, async () => {
+      await conn.run(META_DDL);
+      for (const t of SCAN_TABLES) await conn.run(SCAN_DDL[t]);
+      await conn.run(`INSERT INTO meta VALUES ('schema_version', $v), ('created_by', 'distillguard')`, {
+        v: String(SCHEMA_VERSION),
+      });
+    });
+    return;
+  }
+  const rows = (await conn.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema_version'`)).getRowsJS();
+  const raw = rows.length === 1 ? String(rows[0][0]) : undefined;
+  const version = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new StoreError('bad_meta', `${path}: meta table has no valid schema_version (found ${raw ?? 'none'})`);
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      'schema_too_new',
+      `${path} has store schema version ${version}, but this distillguard supports up to version ` +
+        `${SCHEMA_VERSION}: upgrade distillguard, or write to a new file`,
+    );
+  }
+  if (version < SCHEMA_VERSION) {
+    await inTransaction(conn, async () => {
+      for (let v = version; v < SCHEMA_VERSION; v++) {
+        const steps = MIGRATIONS[v];
+        if (!steps) throw new StoreError('bad_meta', `${path}: no migration from schema version ${v}`);
+        for (const sql of steps) await conn.run(sql);
+      }
+      await conn.run(`UPDATE meta SET value = $v WHERE key = 'schema_version'`, { v: String(SCHEMA_VERSION) });
+    });
+  }
+}
+
+async function inTransaction(conn: DuckDBConnection, body: () => Promise<void>): Promise<void> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await body();
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
+  }
+}
+
+/** Runs async operations on one connection one at a time. */
+class Serial {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.tail.then(fn);
+    this.tail = p.catch(() => undefined);
+    return p;
+  }
+  drain(): Promise<unknown> {
+    return this.tail;
+  }
+}
+
+// Fields of the output records that have a column of their own; anything else goes to `extra`.
+const ACCOUNT_COLUMNS = new Set([
+  'account_id',
+  'score',
+  'verdict',
+  'campaign_id',
+  'flagged_at',
+  'exchanges',
+  'exchanges_before_flag',
+  'reasons',
+]);
+const ACCOUNT_OPTIONAL_COLUMNS = new Set(['suspicious_at', 'first_seen', 'last_seen', 'capabilities']);
+const CAMPAIGN_COLUMNS = new Set([
+  'campaign_id',
+  'accounts',
+  'exchanges',
+  'first_seen',
+  'last_seen',
+  'flagged_at',
+  'score',
+  'capabilities',
+  'reasons',
+  'indicators',
+]);
+
+const ACCOUNT_SELECT = `SELECT account_id, score, verdict, campaign_id, flagged_at, exchanges,
+  exchanges_before_flag, suspicious_at, first_seen, last_seen, reasons, capabilities, extra FROM accounts`;
+const CAMPAIGN_SELECT = `SELECT campaign_id, accounts, exchanges, first_seen, last_seen, flagged_at, score,
+  capabilities, reasons, indicators, extra FROM campaigns`;
+
+class DuckDbStore implements Store {
+  private readonly writes = new Serial();
+  private readonly reads = new Serial();
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+  ) {}
+
+  async writeScan(r: ScanResult): Promise<void> {
+    this.assertOpen();
+    return this.writes.run(() =>
+      inTransaction(this.writer, async () => {
+        // Dropping and re-creating is transactional in DuckDB, and far faster than DELETE + re-insert
+        // under a primary key (5 s against 0.6 s for 100k accounts in a file).
+        for (const t of SCAN_TABLES) {
+          await this.writer.run(`DROP TABLE ${t}`);
+          await this.writer.run(SCAN_DDL[t]);
+        }
+        await this.append('accounts', r.accounts.length, (i) => accountRow(r.accounts[i]));
+        await this.append('campaigns', r.campaigns.length, (i) => campaignRow(r.campaigns[i]));
+        const members: [string, string][] = [];
+        for (const c of r.campaigns) for (const a of c.accounts) members.push([c.campaign_id, a]);
+        await this.append('campaign_members', members.length, (i) => members[i]);
+        await this.append('evidence', r.evidence.length, (i) => evidenceRow(i, r.evidence[i]));
+        await this.append('daily', r.daily.length, (i) => dailyRow(r.daily[i]));
+        await this.writer.run(`INSERT INTO summary VALUES (1, $body)`, { body: JSON.stringify(r.summary) });
+      }),
+    );
+  }
+
+  /** Bulk-loads `n` rows through the Appender, one data chunk per vector of rows. */
+  private async append(table: string, n: number, row: (i: number) => readonly DuckDBValue[]): Promise<void> {
+    if (n === 0) return;
+    const appender: DuckDBAppender = await this.writer.createAppender(table);
+    try {
+      const chunks = DuckDBDataChunkWriter.forAppender(appender);
+      for (let i = 0; i < n; i++) chunks.appendRow(row(i));
+      chunks.flush();
+      appender.closeSync();
+    } catch (e) {
+      try {
+        appender.clear();
+        appender.closeSync();
+      } catch {
+        // the transaction is rolled back either way; report the first error
+      }
+      throw e instanceof StoreError
+        ? e
+        : new StoreError('invalid_scan', `writing ${table}: ${errorMessage(e)}`, { cause: e });
+    }
+  }
+
+  async accounts(filter: AccountFilter = {}): Promise<AccountOut[]> {
+    const where: string[] = [];
+    const params: Record<string, DuckDBValue> = {};
+    if (filter.verdict !== undefined) {
+      where.push('verdict = $verdict');
+      params.verdict = filter.verdict;
+    }
+    if (filter.campaignId !== undefined) {
+      where.push('account_id IN (SELECT account_id FROM campaign_members WHERE campaign_id = $campaign)');
+      params.campaign = filter.campaignId;
+    }
+    if (filter.minScore !== undefined) {
+      where.push('score >= $min');
+      params.min = filter.minScore;
+    }
+    let sql = ACCOUNT_SELECT;
+    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+    sql += ' ORDER BY score DESC, account_id';
+    if (filter.limit !== undefined) sql += ` LIMIT ${count(filter.limit, 'limit')}`;
+    if (filter.offset !== undefined) sql += ` OFFSET ${count(filter.offset, 'offset')}`;
+    return this.query(sql, params, readAccount);
+  }
+
+  async account(id: string): Promise<(AccountOut & { evidence: EvidenceRow[] }) | null> {
+    const [a] = await this.query(`${ACCOUNT_SELECT} WHERE account_id = $id`, { id }, readAccount);
+    if (!a) return null;
+    const evidence = await this.query(
+      `SELECT account_id, code, weight, detail, "at" FROM evidence WHERE account_id = $id ORDER BY ord`,
+      { id },
+      readEvidence,
+    );
+    return { ...a, evidence };
+  }
+
+  async campaigns(): Promise<CampaignOut[]> {
+    return this.query(`${CAMPAIGN_SELECT} ORDER BY score DESC, campaign_id`, {}, readCampaign);
+  }
+
+  async campaign(id: string): Promise<CampaignOut | null> {
+    const [c] = await this.query(`${CAMPAIGN_SELECT} WHERE campaign_id = $id`, { id }, readCampaign);
+    return c ?? null;
+  }
+
+  async daily(campaignId?: string): Promise<DailyRow[]> {
+    const select = `SELECT strftime(day, '%Y-%m-%d') AS day, campaign_id, exchanges, flagged_exchanges,
+      active_accounts FROM daily`;
+    return campaignId === undefined
+      ? this.query(`${select} WHERE campaign_id IS NULL ORDER BY day`, {}, readDaily)
+      : this.query(`${select} WHERE campaign_id = $c ORDER BY day`, { c: campaignId }, readDaily);
+  }
+
+  async summary(): Promise<Summary | null> {
+    const [s] = await this.query(`SELECT body FROM summary WHERE id = 1`, {}, (row) =>
+      JSON.parse(String(row.body)) as Summary,
+    );
+    return s ?? null;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([this.writes.drain(), this.reads.drain()]);
+    this.reader.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async query<T>(sql: string, params: Record<string, DuckDBValue>, read: (row: Row) => T): Promise<T[]> {
+    this.assertOpen();
+    return this.reads.run(async () => (await this.reader.runAndReadAll(sql, params)).getRowObjectsJS().map(read));
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('closed', 'the store is closed');
+  }
+}
+
+// ---- JS → DuckDB values ------------------------------------------------------------------------
+
+function accountRow(a: AccountOut): DuckDBValue[] {
+  return [
+    a.account_id,
+    a.score,
+    a.verdict,
+    a.campaign_id,
+    timestamp(a.flagged_at, 'flagged_at'),
+    bigint(a.exchanges, 'exchanges'),
+    a.exchanges_before_flag === null ? null : bigint(a.exchanges_before_flag, 'exchanges_before_flag'),
+    timestamp(a.suspicious_at, 'suspicious_at'),
+    timestamp(a.first_seen, 'first_seen'),
+    timestamp(a.last_seen, 'last_seen'),
+    JSON.stringify(a.reasons),
+    a.capabilities == null ? null : shareMap(a.capabilities),
+    extra(a, ACCOUNT_COLUMNS, ACCOUNT_OPTIONAL_COLUMNS),
+  ];
+}
+
+function campaignRow(c: CampaignOut): DuckDBValue[] {
+  return [
+    c.campaign_id,
+    listValue(c.accounts),
+    bigint(c.exchanges, 'exchanges'),
+    timestamp(c.first_seen, 'first_seen'),
+    timestamp(c.last_seen, 'last_seen'),
+    timestamp(c.flagged_at, 'flagged_at'),
+    c.score,
+    shareMap(c.capabilities),
+    JSON.stringify(c.reasons),
+    listValue(c.indicators.map((x) => structValue({ kind: x.kind, value: x.value }))),
+    extra(c, CAMPAIGN_COLUMNS, new Set()),
+  ];
+}
+
+function evidenceRow(ord: number, e: EvidenceRow): DuckDBValue[] {
+  return [BigInt(ord), e.account_id, e.code, e.weight, e.detail, timestamp(e.at, 'evidence.at')];
+}
+
+function dailyRow(d: DailyRow): DuckDBValue[] {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d.day) || Number.isNaN(Date.parse(`${d.day}T00:00:00Z`))) {
+    throw new StoreError('invalid_scan', `daily.day must be YYYY-MM-DD, got ${JSON.stringify(d.day)}`);
+  }
+  return [
+    dateValue(Date.parse(`${d.day}T00:00:00Z`) / DAY),
+    d.campaign_id ?? null,
+    bigint(d.exchanges, 'daily.exchanges'),
+    bigint(d.flagged_exchanges, 'daily.flagged_exchanges'),
+    bigint(d.active_accounts, 'daily.active_accounts'),
+  ];
+}
+
+function timestamp(v: string | null | undefined, field: string): DuckDBValue {
+  if (v == null) return null;
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new StoreError('invalid_scan', `${field} is not a timestamp: ${JSON.stringify(v)}`);
+  return timestampTZValue(BigInt(ms) * 1000n);
+}
+
+function bigint(v: number, field: string): bigint {
+  if (!Number.isSafeInteger(v)) throw new StoreError('invalid_scan', `${field} must be an integer, got ${v}`);
+  return BigInt(v);
+}
+
+function shareMap(m: Record<string, number>): DuckDBValue {
+  return mapValue(Object.entries(m).map(([key, value]) => ({ key, value })));
+}
+
+/**
+ * JSON of the fields without a column of their own, plus optional columned fields set to an
+ * explicit null (a NULL column reads back as an absent field); NULL when there are none.
+ */
+function extra(o: object, columns: Set<string>, optional: Set<string>): string | null {
+  let rest: Record<string, unknown> | undefined;
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v === undefined || columns.has(k) || (v !== null && optional.has(k))) continue;
+    (rest ??= {})[k] = v;
+  }
+  return rest ? JSON.stringify(rest) : null;
+}
+
+function count(v: number, name: string): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
+  return v;
+}
+
+// ---- DuckDB rows → JS --------------------------------------------------------------------------
+
+type Row = Record<string, unknown>;
+
+function readAccount(row: Row): AccountOut {
+  const a: AccountOut = {
+    account_id: String(row.account_id),
+    score: Number(row.score),
+    verdict: String(row.verdict) as VerdictLevel,
+    campaign_id: row.campaign_id === null ? null : String(row.campaign_id),
+    flagged_at: iso(row.flagged_at),
+    exchanges: Number(row.exchanges),
+    exchanges_before_flag: row.exchanges_before_flag === null ? null : Number(row.exchanges_before_flag),
+    reasons: JSON.parse(String(row.reasons)) as ReasonOut[],
+  };
+  if (row.suspicious_at !== null) a.suspicious_at = iso(row.suspicious_at);
+  if (row.first_seen !== null) a.first_seen = iso(row.first_seen) as string;
+  if (row.last_seen !== null) a.last_seen = iso(row.last_seen) as string;
+  if (row.capabilities !== null) a.capabilities = readShareMap(row.capabilities);
+  if (row.extra !== null) Object.assign(a, JSON.parse(String(row.extra)));
+  return a;
+}
+
+function readCampaign(row: Row): CampaignOut {
+  const c: CampaignOut = {
+    campaign_id: String(row.campaign_id),
+    accounts: (row.accounts as unknown[]).map(String),
+    exchanges: Number(row.exchanges),
+    first_seen: iso(row.first_seen) as string,
+    last_seen: iso(row.last_seen) as string,
+    flagged_at: iso(row.flagged_at),
+    score: Number(row.score),
+    capabilities: readShareMap(row.capabilities),
+    reasons: JSON.parse(String(row.reasons)) as ReasonOut[],
+    indicators: (row.indicators as Indicator[]).map((x) => ({ kind: String(x.kind), value: String(x.value) })),
+  };
+  if (row.extra !== null) Object.assign(c, JSON.parse(String(row.extra)));
+  return c;
+}
+
+function readEvidence(row: Row): EvidenceRow {
+  return {
+    account_id: String(row.account_id),
+    code: String(row.code),
+    weight: Number(row.weight),
+    detail: String(row.detail),
+    at: iso(row.at) as string,
+  };
+}
+
+function readDaily(row: Row): DailyRow {
+  const d: DailyRow = {
+    day: String(row.day),
+    exchanges: Number(row.exchanges),
+    flagged_exchanges: Number(row.flagged_exchanges),
+    active_accounts: Number(row.active_accounts),
+  };
+  if (row.campaign_id !== null) d.campaign_id = String(row.campaign_id);
+  return d;
+}
+
+/** A MAP read back through the JS converter is a list of `{key, value}` entries. */
+function readShareMap(v: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of v as { key: unknown; value: unknown }[]) out[String(e.key)] = Number(e.value);
+  return out;
+}
+
+function iso(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return toIso(v.getTime());
+  throw new TypeError(`expected a timestamp, read ${typeof v}`);
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

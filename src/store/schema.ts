@@ -1,0 +1,77 @@
+// The DuckDB schema of a distillguard store, and its version.
+//
+// Bump SCHEMA_VERSION when a table changes shape, and add the step from the previous version to
+// MIGRATIONS. A file written with a newer version is refused, never guessed at.
+
+export const SCHEMA_VERSION = 1;
+
+export const META_DDL = `CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
+
+/**
+ * Timestamps are TIMESTAMPTZ (UTC instants, millisecond precision in practice); structured values
+ * with a fixed shape use LIST/STRUCT/MAP; reason lists (whose `detail` values are of mixed type)
+ * are JSON. `extra` holds any output field this schema has no column for, so fields added to the
+ * contract later survive a round trip.
+ */
+/** Tables replaced as a whole by each writeScan. */
+export const SCAN_DDL = {
+  accounts: `CREATE TABLE accounts (
+    account_id VARCHAR PRIMARY KEY,
+    score DOUBLE NOT NULL,
+    verdict VARCHAR NOT NULL,
+    campaign_id VARCHAR,
+    flagged_at TIMESTAMPTZ,
+    exchanges BIGINT NOT NULL,
+    exchanges_before_flag BIGINT,
+    suspicious_at TIMESTAMPTZ,
+    first_seen TIMESTAMPTZ,
+    last_seen TIMESTAMPTZ,
+    reasons JSON NOT NULL,
+    capabilities MAP(VARCHAR, DOUBLE),
+    extra JSON
+  )`,
+  campaigns: `CREATE TABLE campaigns (
+    campaign_id VARCHAR PRIMARY KEY,
+    accounts VARCHAR[] NOT NULL,
+    exchanges BIGINT NOT NULL,
+    first_seen TIMESTAMPTZ NOT NULL,
+    last_seen TIMESTAMPTZ NOT NULL,
+    flagged_at TIMESTAMPTZ,
+    score DOUBLE NOT NULL,
+    capabilities MAP(VARCHAR, DOUBLE) NOT NULL,
+    reasons JSON NOT NULL,
+    indicators STRUCT(kind VARCHAR, value VARCHAR)[] NOT NULL,
+    extra JSON
+  )`,
+  campaign_members: `CREATE TABLE campaign_members (
+    campaign_id VARCHAR NOT NULL,
+    account_id VARCHAR NOT NULL,
+    PRIMARY KEY (campaign_id, account_id)
+  )`,
+  evidence: `CREATE TABLE evidence (
+    ord BIGINT NOT NULL,
+    account_id VARCHAR NOT NULL,
+    code VARCHAR NOT NULL,
+    weight DOUBLE NOT NULL,
+    detail JSON NOT NULL,
+    "at" TIMESTAMPTZ NOT NULL
+  )`,
+  daily: `CREATE TABLE daily (
+    day DATE NOT NULL,
+    campaign_id VARCHAR,
+    exchanges BIGINT NOT NULL,
+    flagged_exchanges BIGINT NOT NULL,
+    active_accounts BIGINT NOT NULL
+  )`,
+  summary: `CREATE TABLE summary (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    body JSON NOT NULL
+  )`,
+} as const;
+
+/** Tables replaced as a whole by each writeScan (dropped and re-created: much faster than DELETE). */
+export type ScanTable = keyof typeof SCAN_DDL;
+export const SCAN_TABLES = Object.keys(SCAN_DDL) as ScanTable[];
+
+/** MIGRATIONS[v] upgrades a store from version v to v + 1. Version 1 is the first. */
+export const MIGRATIONS: Readonly<Record<number, readonly string[]>> = {};

@@ -1,0 +1,141 @@
+// The contract every Store implementation passes (DuckDB now, PostgreSQL later).
+// Call `storeContract(name, open)` from the implementation's test file.
+import { describe, expect, it } from 'vitest';
+import type { AccountOut } from '../core/output.js';
+import { sampleScan } from '../report/sample.js';
+import type { ScanResult, Store } from './store.js';
+
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    const scan = sampleScan({ accounts: 600, campaigns: 3, days: 14, seed: 7 });
+
+    it('is empty before the first scan', async () => {
+      const s = await open();
+      try {
+        expect(await s.summary()).toBeNull();
+        expect(await s.accounts()).toEqual([]);
+        expect(await s.campaigns()).toEqual([]);
+        expect(await s.account('nobody')).toBeNull();
+        expect(await s.campaign('nothing')).toBeNull();
+        expect(await s.daily()).toEqual([]);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('reads back what it wrote', async () => {
+      const s = await open();
+      try {
+        await s.writeScan(scan);
+        await expectStored(s, scan);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('filters and pages accounts', async () => {
+      const s = await open();
+      try {
+        await s.writeScan(scan);
+        const flagged = await s.accounts({ verdict: 'distillation' });
+        expect(flagged.length).toBe(scan.summary.flagged_accounts);
+        expect(flagged.every((a) => a.verdict === 'distillation')).toBe(true);
+
+        const c = scan.campaigns[1];
+        const members = await s.accounts({ campaignId: c.campaign_id });
+        expect(members.map((a) => a.account_id).sort()).toEqual([...c.accounts].sort());
+
+        const high = await s.accounts({ minScore: 0.9 });
+        expect(high.length).toBe(scan.accounts.filter((a) => a.score >= 0.9).length);
+
+        const all = await s.accounts();
+        const page = await s.accounts({ limit: 10, offset: 5 });
+        expect(page).toEqual(all.slice(5, 15));
+        expect(await s.accounts({ verdict: 'distillation', campaignId: c.campaign_id, limit: 2 })).toHaveLength(2);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('replaces the previous scan', async () => {
+      const s = await open();
+      try {
+        await s.writeScan(scan);
+        const next = sampleScan({ accounts: 50, campaigns: 1, days: 5, seed: 8 });
+        await s.writeScan(next);
+        await expectStored(s, next);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('keeps the previous scan when a write fails', async () => {
+      const s = await open();
+      try {
+        await s.writeScan(scan);
+        const bad: ScanResult = {
+          ...sampleScan({ accounts: 80, campaigns: 1, days: 5, seed: 9 }),
+          daily: [{ day: 'not a day', exchanges: 1, flagged_exchanges: 0, active_accounts: 1 }],
+        };
+        await expect(s.writeScan(bad)).rejects.toThrow(/daily\.day/);
+        const dup: ScanResult = { ...scan, accounts: [...scan.accounts, scan.accounts[0]] };
+        await expect(s.writeScan(dup)).rejects.toThrow();
+        await expectStored(s, scan);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('keeps fields it has no column for, and explicit nulls', async () => {
+      const s = await open();
+      try {
+        const a = { ...scan.accounts[0], suspicious_at: null, novel: { x: [1, 2] } } as AccountOut;
+        const b: AccountOut = { ...scan.accounts[1] };
+        delete b.first_seen;
+        delete b.capabilities;
+        await s.writeScan({ ...scan, accounts: [a, b] });
+        expect(await s.account(a.account_id)).toMatchObject(a);
+        const got = await s.account(b.account_id);
+        expect(got).not.toHaveProperty('first_seen');
+        expect(got).not.toHaveProperty('capabilities');
+        expect(got).toMatchObject(b);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('keeps hostile strings intact', async () => {
+      const s = await open();
+      try {
+        const id = `x'; DROP TABLE accounts; -- <script>"ü"</script>`;
+        const a: AccountOut = { ...scan.accounts[0], account_id: id };
+        await s.writeScan({ ...scan, accounts: [a], evidence: [] });
+        expect((await s.account(id))?.account_id).toBe(id);
+        expect(await s.accounts()).toHaveLength(1);
+      } finally {
+        await s.close();
+      }
+    });
+  });
+}
+
+/** Everything `scan` holds reads back equal. */
+export async function expectStored(s: Store, scan: ScanResult): Promise<void> {
+  const byScore = <T extends { score: number }>(xs: T[], id: (x: T) => string): T[] =>
+    [...xs].sort((x, y) => y.score - x.score || (id(x) < id(y) ? -1 : id(x) > id(y) ? 1 : 0));
+
+  expect(await s.summary()).toStrictEqual(scan.summary);
+  expect(await s.accounts()).toStrictEqual(byScore(scan.accounts, (a) => a.account_id));
+  expect(await s.campaigns()).toStrictEqual(byScore(scan.campaigns, (c) => c.campaign_id));
+  for (const c of scan.campaigns) {
+    expect(await s.campaign(c.campaign_id)).toStrictEqual(c);
+    expect(await s.daily(c.campaign_id)).toStrictEqual(scan.daily.filter((d) => d.campaign_id === c.campaign_id));
+  }
+  expect(await s.daily()).toStrictEqual(scan.daily.filter((d) => d.campaign_id === undefined));
+  for (const a of scan.accounts.filter((x) => x.verdict !== 'benign').slice(0, 40)) {
+    expect(await s.account(a.account_id)).toStrictEqual({
+      ...a,
+      evidence: scan.evidence.filter((e) => e.account_id === a.account_id),
+    });
+  }
+}
