@@ -1,0 +1,46 @@
+// `distillguard simulate`: write a seeded, labelled traffic sample (input.ndjson + truth.json).
+// The commander wiring lives in main.ts; this module validates options and runs the simulator.
+import { parseTimestamp } from '../core/time.js';
+import { SCENARIO_LIST, simulate } from '../sim/index.js';
+
+export interface SimulateOptions {
+  scenario: string;
+  scale: number;
+  seed: number;
+  /** Output directory. */
+  out: string;
+  /** Directory of prompt corpora (organic-*.jsonl, distill-*.jsonl). */
+  prompts?: string;
+  days?: number;
+  /** RFC 3339 window start (default 2026-04-01T00:00:00Z). */
+  start?: string;
+  /** Extension: parameter overrides `path=value` (see src/sim/params.ts). */
+  set?: string[];
+}
+
+/** Scenario names with a one-line description each, for --help. */
+export const SCENARIOS: readonly { name: string; description: string }[] = SCENARIO_LIST.map((s) => ({ name: s.name, description: s.description }));
+
+/** Runs the simulator; `path` is the written input.ndjson (truth.json beside it). */
+export async function runSimulate(opts: SimulateOptions): Promise<{ exchanges: number; accounts: number; path: string }> {
+  if (!SCENARIOS.some((s) => s.name === opts.scenario)) {
+    throw new Error(`unknown scenario "${opts.scenario}" (expected one of: ${SCENARIOS.map((s) => s.name).join(', ')})`);
+  }
+  if (typeof opts.scale !== 'number' || !Number.isFinite(opts.scale) || opts.scale <= 0 || opts.scale > 100) {
+    throw new Error(`bad --scale ${String(opts.scale)}: expected a number in (0, 100]`);
+  }
+  if (!Number.isSafeInteger(opts.seed) || opts.seed < 0 || opts.seed > 0xffffffff) {
+    throw new Error(`bad --seed ${String(opts.seed)}: expected an integer in [0, 4294967295]`);
+  }
+  if (typeof opts.out !== 'string' || !opts.out.trim()) throw new Error('missing --out DIR');
+  if (opts.days !== undefined && (!Number.isInteger(opts.days) || opts.days < 1 || opts.days > 366)) {
+    throw new Error(`bad --days ${String(opts.days)}: expected an integer in [1, 366]`);
+  }
+  let start: number | undefined;
+  if (opts.start !== undefined) {
+    start = typeof opts.start === 'string' ? parseTimestamp(opts.start) : undefined;
+    if (start === undefined) throw new Error(`bad --start "${String(opts.start)}": expected an RFC 3339 time such as 2026-04-01T00:00:00Z`);
+  }
+  const res = await simulate({ scenario: opts.scenario, scale: opts.scale, seed: opts.seed, out: opts.out, prompts: opts.prompts, days: opts.days, start, set: opts.set });
+  return { exchanges: res.exchanges, accounts: res.accounts, path: res.input };
+}

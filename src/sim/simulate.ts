@@ -1,0 +1,188 @@
+// The simulator's entry point: resolve a scenario, build every actor's lazy streams, merge them
+// by time into DIR/input.ndjson and write the ground truth to DIR/truth.json.
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { DAY, HOUR, toIso } from '../core/time.js';
+import { buildBenchmark } from './benchmark.js';
+import { NEW_MODEL } from './catalog.js';
+import { buildCoding } from './coding.js';
+import { Texts, loadCorpora } from './corpus.js';
+import type { Built, CampaignKind, Ctx } from './ctx.js';
+import { buildEnterprise } from './enterprise.js';
+import { buildEvasive } from './evasive.js';
+import type { Group, Label, SimEvent } from './exchange.js';
+import { buildFarm } from './farm.js';
+import { buildHydra } from './hydra.js';
+import { merge } from './merge.js';
+import { buildOrganic, buildSharedNat } from './organic.js';
+import { DEFAULTS, applyOverrides, cloneParams } from './params.js';
+import type { SimParams } from './params.js';
+import { buildReseller } from './reseller.js';
+import { Rng } from './rng.js';
+import { scenario } from './scenarios.js';
+import { buildTrace } from './trace.js';
+import { buildUniversity } from './university.js';
+import { World } from './world.js';
+
+export const DEFAULT_START = '2026-04-01T00:00:00.000Z';
+
+export interface SimOptions {
+  scenario: string;
+  scale: number;
+  seed: number;
+  /** Output directory. */
+  out: string;
+  /** Directory of prompt corpora (organic-*.jsonl, distill-*.jsonl); built-in text when absent. */
+  prompts?: string;
+  days?: number;
+  /** Window start, epoch ms. */
+  start?: number;
+  /** Parameter overrides, `path=value`. */
+  set?: readonly string[];
+  /** A whole parameter set (overrides applied on top). */
+  params?: SimParams;
+}
+
+export interface TruthAccount {
+  label: Label;
+  group: Group;
+  category: string;
+  campaign: string | null;
+}
+
+export interface TruthCampaign {
+  kind: CampaignKind;
+  accounts: string[];
+  start: string | null;
+  exchanges: number;
+}
+
+export interface Truth {
+  version: 1;
+  scenario: string;
+  scale: number;
+  seed: number;
+  start: string;
+  end: string;
+  prompts: string;
+  accounts: Record<string, TruthAccount>;
+  campaigns: Record<string, TruthCampaign>;
+  models: { released: Record<string, string> };
+  /** Extension: counts per group, for reports and sanity checks. */
+  counts: { exchanges: number; accounts: number; groups: Record<string, { accounts: number; exchanges: number }> };
+}
+
+export interface SimResult {
+  exchanges: number;
+  accounts: number;
+  input: string;
+  truth: string;
+}
+
+export async function simulate(opts: SimOptions): Promise<SimResult> {
+  const sc = scenario(opts.scenario);
+  const p = applyOverrides(cloneParams(opts.params ?? DEFAULTS), opts.set ?? []);
+  const days = opts.days ?? sc.days;
+  const start = opts.start ?? Date.parse(DEFAULT_START);
+  const end = start + days * DAY;
+  const scale = opts.scale * sc.baseScale;
+  const corpora = opts.prompts ? loadCorpora(opts.prompts, p.traffic.maxPromptChars) : null;
+  const root = new Rng(`distillguard-sim/${opts.seed >>> 0}`);
+  const ctx: Ctx = {
+    p,
+    world: new World(root.fork('world')),
+    texts: new Texts(corpora, p.traffic.maxPromptChars, p.organic.stepByStepShare),
+    root,
+    start,
+    end,
+    days,
+    day0: Math.floor(start / DAY) * DAY,
+    release: start + Math.floor(days * p.window.releaseFraction) * DAY + p.window.releaseHourUtc * HOUR,
+    scale,
+  };
+
+  const built: Built[] = [buildOrganic(ctx, root.fork('organic'))];
+  if (sc.hardNegatives) {
+    built.push(buildSharedNat(ctx, root.fork('shared_nat')));
+    built.push(buildUniversity(ctx, root.fork('university')));
+    built.push(...buildEnterprise(ctx, root.fork('enterprise')));
+    built.push(...buildBenchmark(ctx, root.fork('benchmark')));
+    built.push(...buildCoding(ctx, root.fork('coding')));
+    built.push(...buildReseller(ctx, root.fork('reseller')));
+  }
+  for (const kind of sc.campaigns) {
+    const key = `${kind}-1`;
+    const r = root.fork(`campaign/${key}`);
+    if (kind === 'farm') built.push(buildFarm(ctx, r, 'farm', p.farm, key, 0));
+    else if (kind === 'pivot') built.push(buildFarm(ctx, r, 'pivot', p.pivot, key, 1));
+    else if (kind === 'hydra') built.push(buildHydra(ctx, r, key));
+    else if (kind === 'trace_harvest') built.push(buildTrace(ctx, r, key));
+    else built.push(buildEvasive(ctx, r, key));
+  }
+
+  const truth: Truth = {
+    version: 1,
+    scenario: sc.name,
+    scale: opts.scale,
+    seed: opts.seed,
+    start: toIso(start),
+    end: toIso(end),
+    prompts: ctx.texts.label,
+    accounts: {},
+    campaigns: {},
+    models: { released: { [NEW_MODEL]: toIso(ctx.release) } },
+    counts: { exchanges: 0, accounts: 0, groups: {} },
+  };
+  for (const b of built) {
+    if (b.campaign) truth.campaigns[b.campaign.key] = { kind: b.campaign.kind, accounts: [], start: null, exchanges: 0 };
+  }
+
+  await mkdir(opts.out, { recursive: true });
+  const input = join(opts.out, 'input.ndjson');
+  const ws = createWriteStream(input, { highWaterMark: 1 << 20 });
+  const groups = truth.counts.groups;
+  let buf: string[] = [];
+  let size = 0;
+  for (const ev of merge(built.flatMap((b) => b.streams))) {
+    record(truth, groups, ev);
+    buf.push(ev.line);
+    size += ev.line.length;
+    if (size >= 1 << 20) {
+      const ok = ws.write(buf.join('\n') + '\n');
+      buf = [];
+      size = 0;
+      if (!ok) await once(ws, 'drain');
+    }
+  }
+  if (buf.length) ws.write(buf.join('\n') + '\n');
+  ws.end();
+  await finished(ws);
+  const truthPath = join(opts.out, 'truth.json');
+  await writeFile(truthPath, JSON.stringify(truth, null, 1) + '\n');
+  return { exchanges: truth.counts.exchanges, accounts: truth.counts.accounts, input, truth: truthPath };
+}
+
+function record(truth: Truth, groups: Truth['counts']['groups'], ev: SimEvent): void {
+  const a = ev.acct;
+  let g = groups[a.group];
+  if (!g) g = groups[a.group] = { accounts: 0, exchanges: 0 };
+  if (ev.order === 0) {
+    if (truth.accounts[a.id]) return; // a later update of a known account
+    truth.accounts[a.id] = { label: a.label, group: a.group, category: a.category, campaign: a.campaign };
+    truth.counts.accounts++;
+    g.accounts++;
+    if (a.campaign) truth.campaigns[a.campaign].accounts.push(a.id);
+    return;
+  }
+  if (!truth.accounts[a.id]) throw new Error(`sim: exchange of ${a.id} before its account record`);
+  truth.counts.exchanges++;
+  g.exchanges++;
+  if (a.campaign) {
+    const c = truth.campaigns[a.campaign];
+    c.exchanges++;
+    if (c.start === null) c.start = new Date(ev.ts).toISOString();
+  }
+}
