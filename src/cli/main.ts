@@ -5,6 +5,7 @@ import { InputError } from '../core/errors.js';
 import { registerScan } from './scan.js';
 import { registerSimulate } from './simulate-command.js';
 import { registerDemo } from './demo.js';
+import { registerEvaluate } from './evaluate.js';
 
 export function parseNumber(kind: 'int' | 'float', min?: number, max?: number) {
   return (v: string): number => {
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerScan(program);
   registerSimulate(program);
   registerDemo(program);
+  registerEvaluate(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

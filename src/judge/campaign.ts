@@ -15,8 +15,8 @@ export class Campaign {
   score = 0;
   size = 0;
   reasons: Reason[] = [];
-  /** Weight the campaign adds to each member's own evidence. */
-  memberWeight = 0;
+  /** Campaign-wide reasons every member carries (membership, coordination, release pivot). */
+  shared: Reason[] = [];
   dims = new Map<Dimension, DimensionEvidence>();
 
   constructor(

@@ -25,7 +25,8 @@ export function evaluateGroup(g: Group, members: AccountState[], maxGroupSize: n
   const n = members.length;
   g.lockstep = false;
   g.loadBalanced = false;
-  if (n < 2 || n > maxGroupSize || spec.base === 0) {
+  // Two accounts sharing a cohort, a scaffold or a client is coincidence; identity things are not.
+  if (n < (spec.strong ? 2 : 3) || n > maxGroupSize || spec.base === 0) {
     g.suspicion = 0;
     return;
   }

@@ -5,11 +5,11 @@ import type { EngineConfig } from '../config/schema.js';
 import { sortReasons, type Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
 import type { VerdictLevel } from '../core/output.js';
-import { HOUR } from '../core/time.js';
+import { DAY, HOUR } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import type { Observer } from '../observe/observer.js';
 import { DIMENSIONS, type Dimension } from '../link/dimensions.js';
-import { GroupIndex } from '../link/groups.js';
+import { GroupIndex, type Group } from '../link/groups.js';
 import { UnionFind } from '../link/union-find.js';
 import { SIGNALS } from '../signals/registry.js';
 import { Campaign } from './campaign.js';
@@ -22,6 +22,14 @@ const SOLO_CAP = 0.7;
 /** Members whose own content is this weak are at most suspicious. */
 const CONTENT_GATE = 0.3;
 const CONTENT_CAP = 0.6;
+/** Shares over fewer exchanges are noise: no enforcement before this many. */
+const MIN_FLAG_EXCHANGES = 5;
+/** Groups above this size are re-evaluated every size/BIG_GROUP judgements at most. */
+const BIG_GROUP = 64;
+/** Distinct shared templates that link two throwaway-looking accounts on their own. */
+const PIPELINE_TEMPLATES = 3;
+/** Members of a group each newcomer is tested against. */
+const ANCHORS = 6;
 
 export interface VerdictChange {
   account: AccountState;
@@ -67,8 +75,15 @@ export class Judge {
     // 2. groups touched: re-evaluate; 3. link eligible members of suspicious groups
     const hour = Math.floor(now / HOUR);
     const touchedRoots = new Set<number>();
-    const dirtyGroups = this.groups.takeDirty();
-    for (const g of dirtyGroups) {
+    const dirtyGroups: Group[] = [];
+    for (const g of this.groups.takeDirty()) {
+      // Large groups change little from one judgement to the next: re-evaluate them less often.
+      if (g.members.size > BIG_GROUP && now < g.nextEval) {
+        this.groups.touch(g);
+        continue;
+      }
+      g.nextEval = now + this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / BIG_GROUP));
+      dirtyGroups.push(g);
       const members = [...g.members].map((i) => accounts[i]);
       evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour);
     }
@@ -76,10 +91,15 @@ export class Judge {
       if (g.suspicion < SUSPICION_MIN) continue;
       for (const idx of g.members) {
         const s = accounts[idx];
-        if (!this.eligible(s)) continue;
-        if (g.anchor < 0) g.anchor = idx;
-        const root = this.link(g.anchor, idx, now);
-        touchedRoots.add(root);
+        if (s.harvest < HARVEST_MIN) continue;
+        let linked = false;
+        for (const a of g.anchors) {
+          if (a !== idx && this.pairLinked(idx, a)) {
+            touchedRoots.add(this.link(a, idx, now));
+            linked = true;
+          }
+        }
+        if (!linked && g.anchors.length < ANCHORS && !g.anchors.includes(idx)) g.anchors.push(idx);
       }
     }
     for (const s of dirtyAccounts) touchedRoots.add(this.uf.find(s.idx));
@@ -95,17 +115,28 @@ export class Judge {
     return changes;
   }
 
-  /** An account joins a campaign only through two kinds of shared things, or one identity link. */
-  private eligible(s: AccountState): boolean {
-    if (s.harvest < HARVEST_MIN) return false;
+  /**
+   * Two accounts are linked when they share one identity thing (a card, a device, a sign-up network)
+   * or suspicious things along two different dimensions: the conjunction keeps two operations that
+   * happen to use one public scaffold or one popular SDK apart.
+   */
+  private pairLinked(a: number, b: number): boolean {
+    const accounts = this.observer.list;
+    if (accounts[b].harvest < HARVEST_MIN) return false;
     let dims = 0;
-    for (const k of this.groups.groupsOf(s.idx)) {
+    let templates = 0;
+    for (const k of this.groups.groupsOf(a)) {
       const g = this.groups.get(k);
-      if (!g || g.suspicion < SUSPICION_MIN) continue;
+      if (!g || g.suspicion < SUSPICION_MIN || !g.members.has(b)) continue;
       if (DIMENSIONS[g.dim].strong) return true;
       dims |= 1 << DIM_BIT[g.dim];
+      if (g.dim === 'template') templates++;
     }
-    return (dims & (dims - 1)) !== 0;
+    if ((dims & (dims - 1)) !== 0) return true;
+    // Several distinct scaffolds in common (a prompt's head and tail are two) are one pipeline, not a
+    // public prompt — but only between throwaway-looking accounts: an evaluator with years of history
+    // running a public benchmark prompt is not linked by its prompt alone.
+    return templates >= PIPELINE_TEMPLATES && throwaway(accounts[a]) && throwaway(accounts[b]);
   }
 
   private link(a: number, b: number, now: Millis): number {
@@ -151,9 +182,14 @@ export class Judge {
         d.keys.add(k);
       }
     }
-    const reasons: Reason[] = [];
     const n = members.length;
-    reasons.push({ code: 'campaign_member', weight: 0.5 + 0.5 * Math.min(1, (n - 2) / 8), detail: { accounts: n } });
+    const shared: Reason[] = [{ code: 'campaign_member', weight: 0.5 + 0.5 * Math.min(1, (n - 2) / 8), detail: { campaign: c.id, accounts: n } }];
+    if (lockstep) shared.push({ code: 'lockstep', weight: 0.4, detail: { accounts: n } });
+    if (loadBalanced) shared.push({ code: 'load_balanced', weight: 0.4, detail: { accounts: n } });
+    if (relTotal >= 20 && relNew / relTotal >= 0.3) {
+      shared.push({ code: 'model_release_pivot', weight: 0.4, detail: { share_on_new_model: relNew / relTotal } });
+    }
+    const reasons = [...shared];
     for (const [dim, d] of c.dims) {
       const spec = DIMENSIONS[dim];
       reasons.push({
@@ -162,14 +198,9 @@ export class Judge {
         detail: { dimension: dim, accounts: d.accounts, shared_values: d.keys.size, suspicion: d.suspicion },
       });
     }
-    if (lockstep) reasons.push({ code: 'lockstep', weight: 0.4, detail: { accounts: n } });
-    if (loadBalanced) reasons.push({ code: 'load_balanced', weight: 0.4, detail: { accounts: n } });
-    if (relTotal >= 20 && relNew / relTotal >= 0.3) {
-      reasons.push({ code: 'model_release_pivot', weight: 0.4, detail: { share_on_new_model: relNew / relTotal } });
-    }
     let w = 0;
     for (const r of reasons) w += r.weight;
-    c.memberWeight = w;
+    c.shared = shared;
     c.reasons = sortReasons(reasons);
     c.size = n;
     let content = 0;
@@ -180,15 +211,32 @@ export class Judge {
     if (c.score >= this.cfg.thresholds.distillation && c.flaggedAt === null) c.flaggedAt = now;
   }
 
+  /** The account's own links: per dimension, its most suspicious shared thing. */
+  private linkReasons(s: AccountState, out: Reason[]): void {
+    const best = new Map<Dimension, Group>();
+    for (const k of this.groups.groupsOf(s.idx)) {
+      const g = this.groups.get(k);
+      if (!g || g.suspicion < SUSPICION_MIN) continue;
+      const b = best.get(g.dim);
+      if (!b || g.suspicion > b.suspicion) best.set(g.dim, g);
+    }
+    for (const [dim, g] of best) {
+      const spec = DIMENSIONS[dim];
+      out.push({ code: spec.reason, weight: spec.base * Math.min(1, 1.5 * g.suspicion), detail: { dimension: dim, accounts: g.members.size, suspicion: g.suspicion } });
+    }
+  }
+
   private verdict(s: AccountState, c: Campaign | undefined, now: Millis, changes: VerdictChange[]): void {
     const own = this.ownReasons[s.idx] ?? [];
     let w = this.ownWeight[s.idx] ?? 0;
     let cap = 1;
     let reasons: Reason[];
     if (c) {
-      w += c.memberWeight;
-      reasons = [...own, ...c.reasons.map((r) => (r.code === 'campaign_member' ? { ...r, detail: { ...r.detail, campaign: c.id } } : r))];
-      if (s.harvest < CONTENT_GATE) cap = CONTENT_CAP;
+      reasons = [...own, ...c.shared];
+      this.linkReasons(s, reasons);
+      w = 0;
+      for (const r of reasons) w += r.weight;
+      if (s.harvest < CONTENT_GATE || s.exchanges < MIN_FLAG_EXCHANGES) cap = CONTENT_CAP;
     } else {
       reasons = [...own];
       cap = SOLO_CAP;
@@ -216,6 +264,12 @@ export class Judge {
     const c = this.campaigns.get(root);
     return c && c.size >= this.cfg.link.minCampaignAccounts ? c : undefined;
   }
+}
+
+/** Fresh when it started sending, and not verified beyond e-mail or phone. */
+function throwaway(s: AccountState): boolean {
+  const v = s.verification ?? 'none';
+  return v !== 'business' && v !== 'id' && s.createdAt !== undefined && s.firstTs - s.createdAt < 60 * DAY;
 }
 
 const CONTENT_CODES = new Set<string>(

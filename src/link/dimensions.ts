@@ -47,7 +47,7 @@ export interface GroupKey {
 
 /** Traffic keys need this share of an account's exchanges (and a few exchanges) to describe it. */
 const DOMINANT_SHARE = 0.3;
-const TEMPLATE_SHARE = 0.15;
+const TEMPLATE_SHARE = 0.05;
 
 /** Current group keys of an account; `windowMs` buckets sign-up times into cohorts. */
 export function accountKeys(s: AccountState, windowMs: number, out: string[]): string[] {
@@ -69,7 +69,7 @@ export function accountKeys(s: AccountState, windowMs: number, out: string[]): s
     for (const k of s.clients.heavy(min)) out.push(`client:${k}`);
     for (const k of s.ipPrefixes.heavy(min)) out.push(`ip_prefix:${k}`);
     for (const k of s.systems.heavy(min)) out.push(`system:${k}`);
-    for (const k of s.templates.heavy(Math.max(2, TEMPLATE_SHARE * s.exchanges))) out.push(`template:${k}`);
+    for (const k of s.templates.heavy(Math.max(3, TEMPLATE_SHARE * s.exchanges))) out.push(`template:${k}`);
   }
   return out;
 }

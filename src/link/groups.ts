@@ -8,10 +8,12 @@ export class Group {
   dirty = false;
   /** Suspicion from the latest evaluation, in [0, 1]. */
   suspicion = 0;
-  /** First eligible member: every eligible member is unioned with it. */
-  anchor = -1;
+  /** A few eligible members that newcomers are tested against for a pairwise link. */
+  readonly anchors: number[] = [];
   detail: Record<string, number> = {};
   lockstep = false;
+  /** Event time before which a large group is not re-evaluated. */
+  nextEval = -Infinity;
   loadBalanced = false;
 
   constructor(
@@ -63,7 +65,7 @@ export class GroupIndex {
     this.keysOf[s.idx] = next.slice();
   }
 
-  private touch(g: Group): void {
+  touch(g: Group): void {
     if (!g.dirty) {
       g.dirty = true;
       this.dirty.push(g);

@@ -10,7 +10,7 @@ import { BucketTable } from './bucket-table.js';
 import type { EngineConfig } from '../config/schema.js';
 
 /** Words per window; windows shorter than MIN_WORDS carry too little to be a template. */
-const WINDOW_WORDS = 16;
+const WINDOW_WORDS = 12;
 const MIN_WORDS = 6;
 
 export class TemplateIndex {

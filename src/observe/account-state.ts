@@ -48,7 +48,7 @@ export class AccountState {
   readonly asns = new TopK(4);
   readonly clients = new TopK(3); // hash of tls fingerprint + user agent
   readonly systems = new TopK(3); // hash of the system prompt
-  readonly templates = new TopK(8); // template cluster ids (head and tail scaffolds)
+  readonly templates = new TopK(16); // template cluster ids (head and tail scaffolds)
   readonly models = new TopK(4);
   /** Exchanges by UTC hour of day. */
   readonly hourOfDay = new Uint32Array(24);
