@@ -46,6 +46,8 @@ export class Judge {
   private campaignSeq = 0;
   private ownWeight: number[] = [];
   private ownReasons: Reason[][] = [];
+  /** Campaign id an account inherited infrastructure from, by account index. */
+  private readonly inherited: (string | undefined)[] = [];
 
   constructor(
     private readonly cfg: EngineConfig,
@@ -61,13 +63,17 @@ export class Judge {
     for (const s of dirtyAccounts) {
       const reasons: Reason[] = [];
       for (const sig of SIGNALS) sig.evaluate(s, ctx, reasons);
-      let content = 0;
+      let capability = 0;
+      let knobs = 0;
       let own = 0;
       for (const r of reasons) {
         own += r.weight;
-        if (CONTENT_CODES.has(r.code)) content += r.weight;
+        if (CAPABILITY_CODES.has(r.code)) capability += r.weight;
+        else if (CONTENT_CODES.has(r.code)) knobs += r.weight;
       }
-      s.harvest = 1 - Math.exp(-content / 2);
+      // Knobs (maxed budgets, single turns, many samples) only amplify what is asked for: a developer
+      // who always sets max_tokens to the ceiling is not harvesting capabilities by that alone.
+      s.harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + KNOB_ALONE)) / 2);
       this.ownWeight[s.idx] = own;
       this.ownReasons[s.idx] = reasons;
       this.groups.update(s);
@@ -145,6 +151,14 @@ export class Judge {
     if (ra === rb) return ra;
     const ca = this.campaigns.get(ra);
     const cb = this.campaigns.get(rb);
+    // Accounts joining an already flagged campaign inherit its infrastructure or pipeline.
+    const flaggedA = ca?.flaggedAt != null && (ca.size >= this.cfg.link.minCampaignAccounts);
+    const flaggedB = cb?.flaggedAt != null && (cb.size >= this.cfg.link.minCampaignAccounts);
+    if (flaggedA !== flaggedB) {
+      const heir = flaggedA ? rb : ra;
+      const from = (flaggedA ? ca : cb)!.id;
+      for (const m of this.uf.membersOf(heir)) this.inherited[m] ??= from;
+    }
     const root = this.uf.union(a, b);
     // The older campaign keeps its id and flag time.
     const keep = ca && cb ? (ca.createdAt <= cb.createdAt ? ca : cb) : (ca ?? cb ?? new Campaign(this.nextId(), now));
@@ -234,6 +248,8 @@ export class Judge {
     if (c) {
       reasons = [...own, ...c.shared];
       this.linkReasons(s, reasons);
+      const from = this.inherited[s.idx];
+      if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: 0.5, detail: { campaign: from } });
       w = 0;
       for (const r of reasons) w += r.weight;
       if (s.harvest < CONTENT_GATE || s.exchanges < MIN_FLAG_EXCHANGES) cap = CONTENT_CAP;
@@ -271,6 +287,11 @@ function throwaway(s: AccountState): boolean {
   const v = s.verification ?? 'none';
   return v !== 'business' && v !== 'id' && s.createdAt !== undefined && s.firstTs - s.createdAt < 60 * DAY;
 }
+
+/** Content codes that say which capabilities are asked for (the rest are harvesting knobs). */
+const CAPABILITY_CODES = new Set<string>(['reasoning_elicitation', 'reasoning_reconstruction', 'rubric_grading', 'capability_breadth']);
+/** Knob evidence that counts without any capability evidence. */
+const KNOB_ALONE = 0.5;
 
 const CONTENT_CODES = new Set<string>(
   SIGNALS.filter((s) => s.family === 'content').flatMap((s) => s.codes as readonly string[]),

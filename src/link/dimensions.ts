@@ -49,8 +49,12 @@ export interface GroupKey {
 const DOMINANT_SHARE = 0.3;
 const TEMPLATE_SHARE = 0.05;
 
-/** Current group keys of an account; `windowMs` buckets sign-up times into cohorts. */
-export function accountKeys(s: AccountState, windowMs: number, out: string[]): string[] {
+/**
+ * Current group keys of an account; `windowMs` buckets sign-up times into cohorts. `hot` names the
+ * template keys already tied to a suspicious group: one use of such a scaffold is enough, so an account
+ * that inherits a known pipeline joins its group from its first prompts.
+ */
+export function accountKeys(s: AccountState, windowMs: number, out: string[], hot: (key: string) => boolean = () => false): string[] {
   out.length = 0;
   if (s.paymentFingerprint) out.push(`payment:${s.paymentFingerprint}`);
   if (s.links) for (const [k, v] of Object.entries(s.links)) out.push(`link:${k}=${v}`);
@@ -69,7 +73,16 @@ export function accountKeys(s: AccountState, windowMs: number, out: string[]): s
     for (const k of s.clients.heavy(min)) out.push(`client:${k}`);
     for (const k of s.ipPrefixes.heavy(min)) out.push(`ip_prefix:${k}`);
     for (const k of s.systems.heavy(min)) out.push(`system:${k}`);
-    for (const k of s.templates.heavy(Math.max(3, TEMPLATE_SHARE * s.exchanges))) out.push(`template:${k}`);
+    const minTemplate = Math.max(2, TEMPLATE_SHARE * s.exchanges);
+    for (let i = 0; i < s.templates.size; i++) {
+      const key = `template:${s.templates.keys[i]}`;
+      if (s.templates.counts[i] >= minTemplate || hot(key)) out.push(key);
+    }
+  } else {
+    for (let i = 0; i < s.templates.size; i++) {
+      const key = `template:${s.templates.keys[i]}`;
+      if (hot(key)) out.push(key);
+    }
   }
   return out;
 }

@@ -3,6 +3,9 @@
 import type { AccountState } from '../observe/account-state.js';
 import { accountKeys, dimensionOf, type Dimension } from './dimensions.js';
 
+const HOT_SUSPICION = 0.5;
+const HOT_MEMBERS = 5;
+
 export class Group {
   readonly members = new Set<number>();
   dirty = false;
@@ -32,6 +35,12 @@ export class GroupIndex {
 
   constructor(private readonly signupWindowMs: number) {}
 
+  /** A template group already judged suspicious and shared by several accounts. */
+  private readonly isHot = (key: string): boolean => {
+    const g = this.groups.get(key);
+    return g !== undefined && g.suspicion >= HOT_SUSPICION && g.members.size >= HOT_MEMBERS;
+  };
+
   groupsOf(idx: number): readonly string[] {
     return this.keysOf[idx] ?? [];
   }
@@ -42,7 +51,7 @@ export class GroupIndex {
 
   /** Re-derives the account's keys, moves it between groups, marks its groups dirty. */
   update(s: AccountState): void {
-    const next = accountKeys(s, this.signupWindowMs, this.scratch);
+    const next = accountKeys(s, this.signupWindowMs, this.scratch, this.isHot);
     const prev = this.keysOf[s.idx] ?? [];
     for (const k of prev) {
       if (!next.includes(k)) {
