@@ -20,7 +20,7 @@ const ABUSED_PLANS = new Set(['education', 'research', 'startup', 'free']);
 const caps = new Uint32Array(CAPABILITIES.length);
 const hours = new Uint32Array(24);
 
-export function evaluateGroup(g: Group, members: AccountState[], maxGroupSize: number, hour: number): void {
+export function evaluateGroup(g: Group, members: readonly AccountState[], maxGroupSize: number, hour: number): void {
   const spec = DIMENSIONS[g.dim];
   const n = members.length;
   g.lockstep = false;

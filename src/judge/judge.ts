@@ -24,6 +24,8 @@ const CONTENT_GATE = 0.3;
 const CONTENT_CAP = 0.6;
 /** Shares over fewer exchanges are noise: no enforcement before this many. */
 const MIN_FLAG_EXCHANGES = 5;
+/** Event time between re-evaluations of a group whose membership did not change. */
+const REEVALUATE_MS = HOUR;
 /** Groups above this size are re-evaluated every size/BIG_GROUP judgements at most. */
 const BIG_GROUP = 64;
 /** Distinct shared templates that link two throwaway-looking accounts on their own. */
@@ -46,6 +48,7 @@ export class Judge {
   private campaignSeq = 0;
   private ownWeight: number[] = [];
   private ownReasons: Reason[][] = [];
+  private readonly scratch: AccountState[] = [];
   /** Campaign id an account inherited infrastructure from, by account index. */
   private readonly inherited: (string | undefined)[] = [];
 
@@ -81,33 +84,30 @@ export class Judge {
     // 2. groups touched: re-evaluate; 3. link eligible members of suspicious groups
     const hour = Math.floor(now / HOUR);
     const touchedRoots = new Set<number>();
-    const dirtyGroups: Group[] = [];
+    const crossed: Group[] = [];
     for (const g of this.groups.takeDirty()) {
-      // Large groups change little from one judgement to the next: re-evaluate them less often.
-      if (g.members.size > BIG_GROUP && now < g.nextEval) {
+      // Members' aggregates move slowly: re-evaluate a group on a join or leave (small groups) or every
+      // REEVALUATE_MS (large groups less often still); until then it keeps its last suspicion.
+      const due = now >= g.nextEval || (g.membershipChanged && g.members.size <= BIG_GROUP);
+      if (!due) {
         this.groups.touch(g);
         continue;
       }
-      g.nextEval = now + this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / BIG_GROUP));
-      dirtyGroups.push(g);
-      const members = [...g.members].map((i) => accounts[i]);
+      g.membershipChanged = false;
+      g.nextEval = now + Math.max(REEVALUATE_MS, this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / BIG_GROUP)));
+      const was = g.suspicion >= SUSPICION_MIN;
+      const members = this.scratch;
+      members.length = 0;
+      for (const i of g.members) members.push(accounts[i]);
       evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour);
+      if (!was && g.suspicion >= SUSPICION_MIN) crossed.push(g);
     }
-    for (const g of dirtyGroups) {
-      if (g.suspicion < SUSPICION_MIN) continue;
-      for (const idx of g.members) {
-        const s = accounts[idx];
-        if (s.harvest < HARVEST_MIN) continue;
-        let linked = false;
-        for (const a of g.anchors) {
-          if (a !== idx && this.pairLinked(idx, a)) {
-            touchedRoots.add(this.link(a, idx, now));
-            linked = true;
-          }
-        }
-        if (!linked && g.anchors.length < ANCHORS && !g.anchors.includes(idx)) g.anchors.push(idx);
-      }
+    // Link what changed: touched accounts through their suspicious groups, and every member of a
+    // group that has just become suspicious.
+    for (const s of dirtyAccounts) {
+      for (const g of this.groups.refs(s.idx)) if (g.suspicion >= SUSPICION_MIN) this.tryLink(s.idx, g, now, touchedRoots);
     }
+    for (const g of crossed) for (const idx of g.members) this.tryLink(idx, g, now, touchedRoots);
     for (const s of dirtyAccounts) touchedRoots.add(this.uf.find(s.idx));
     // 4. campaigns and verdicts
     const changes: VerdictChange[] = [];
@@ -121,6 +121,19 @@ export class Judge {
     return changes;
   }
 
+  /** Tests a member of a suspicious group against the group's anchors; links on a pairwise match. */
+  private tryLink(idx: number, g: Group, now: Millis, touched: Set<number>): void {
+    if (this.observer.list[idx].harvest < HARVEST_MIN) return;
+    let linked = false;
+    for (const a of g.anchors) {
+      if (a !== idx && this.pairLinked(idx, a)) {
+        touched.add(this.link(a, idx, now));
+        linked = true;
+      }
+    }
+    if (!linked && g.anchors.length < ANCHORS && !g.anchors.includes(idx)) g.anchors.push(idx);
+  }
+
   /**
    * Two accounts are linked when they share one identity thing (a card, a device, a sign-up network)
    * or suspicious things along two different dimensions: the conjunction keeps two operations that
@@ -131,9 +144,8 @@ export class Judge {
     if (accounts[b].harvest < HARVEST_MIN) return false;
     let dims = 0;
     let templates = 0;
-    for (const k of this.groups.groupsOf(a)) {
-      const g = this.groups.get(k);
-      if (!g || g.suspicion < SUSPICION_MIN || !g.members.has(b)) continue;
+    for (const g of this.groups.refs(a)) {
+      if (g.suspicion < SUSPICION_MIN || !g.members.has(b)) continue;
       if (DIMENSIONS[g.dim].strong) return true;
       dims |= 1 << DIM_BIT[g.dim];
       if (g.dim === 'template') templates++;
@@ -181,9 +193,8 @@ export class Judge {
     for (const s of members) {
       relTotal += s.releaseWindowTotal;
       relNew += s.releaseWindowOnNew;
-      for (const k of this.groups.groupsOf(s.idx)) {
-        const g = this.groups.get(k);
-        if (!g || g.suspicion < SUSPICION_MIN) continue;
+      for (const g of this.groups.refs(s.idx)) {
+        if (g.suspicion < SUSPICION_MIN) continue;
         lockstep ||= g.lockstep;
         loadBalanced ||= g.loadBalanced;
         let d = c.dims.get(g.dim);
@@ -193,7 +204,7 @@ export class Judge {
         }
         d.suspicion = Math.max(d.suspicion, g.suspicion);
         d.accounts++;
-        d.keys.add(k);
+        d.keys.add(g.key);
       }
     }
     const n = members.length;
@@ -228,9 +239,8 @@ export class Judge {
   /** The account's own links: per dimension, its most suspicious shared thing. */
   private linkReasons(s: AccountState, out: Reason[]): void {
     const best = new Map<Dimension, Group>();
-    for (const k of this.groups.groupsOf(s.idx)) {
-      const g = this.groups.get(k);
-      if (!g || g.suspicion < SUSPICION_MIN) continue;
+    for (const g of this.groups.refs(s.idx)) {
+      if (g.suspicion < SUSPICION_MIN) continue;
       const b = best.get(g.dim);
       if (!b || g.suspicion > b.suspicion) best.set(g.dim, g);
     }

@@ -15,8 +15,10 @@ export class Group {
   readonly anchors: number[] = [];
   detail: Record<string, number> = {};
   lockstep = false;
-  /** Event time before which a large group is not re-evaluated. */
+  /** Event time before which the group is not re-evaluated unless its membership changes. */
   nextEval = -Infinity;
+  /** Accounts joined or left since the last evaluation. */
+  membershipChanged = false;
   loadBalanced = false;
 
   constructor(
@@ -27,8 +29,9 @@ export class Group {
 
 export class GroupIndex {
   readonly groups = new Map<string, Group>();
-  /** Current keys of each account, by account index. */
+  /** Current keys of each account, by account index, and the groups they name. */
   private readonly keysOf: string[][] = [];
+  private readonly refsOf: Group[][] = [];
   private readonly scratch: string[] = [];
   /** Groups whose membership or members' state changed since the last judgement. */
   dirty: Group[] = [];
@@ -45,6 +48,11 @@ export class GroupIndex {
     return this.keysOf[idx] ?? [];
   }
 
+  /** The groups the account belongs to (same order as groupsOf). */
+  refs(idx: number): readonly Group[] {
+    return this.refsOf[idx] ?? NONE;
+  }
+
   get(key: string): Group | undefined {
     return this.groups.get(key);
   }
@@ -53,25 +61,36 @@ export class GroupIndex {
   update(s: AccountState): void {
     const next = accountKeys(s, this.signupWindowMs, this.scratch, this.isHot);
     const prev = this.keysOf[s.idx] ?? [];
-    for (const k of prev) {
-      if (!next.includes(k)) {
-        const g = this.groups.get(k);
-        if (g) {
-          g.members.delete(s.idx);
-          this.touch(g);
-        }
+    const prevRefs = this.refsOf[s.idx] ?? NONE;
+    if (sameKeys(prev, next)) {
+      // Same groups: only their members' state changed.
+      for (const g of prevRefs) this.touch(g);
+      return;
+    }
+    for (let i = 0; i < prev.length; i++) {
+      if (!next.includes(prev[i])) {
+        const g = prevRefs[i];
+        g.members.delete(s.idx);
+        g.membershipChanged = true;
+        this.touch(g);
       }
     }
+    const refs: Group[] = [];
     for (const k of next) {
       let g = this.groups.get(k);
       if (!g) {
         g = new Group(k, dimensionOf(k));
         this.groups.set(k, g);
       }
-      g.members.add(s.idx);
+      if (!g.members.has(s.idx)) {
+        g.members.add(s.idx);
+        g.membershipChanged = true;
+      }
       this.touch(g);
+      refs.push(g);
     }
     this.keysOf[s.idx] = next.slice();
+    this.refsOf[s.idx] = refs;
   }
 
   touch(g: Group): void {
@@ -88,4 +107,12 @@ export class GroupIndex {
     for (const g of d) g.dirty = false;
     return d;
   }
+}
+
+const NONE: readonly Group[] = [];
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
