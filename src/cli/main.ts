@@ -22,12 +22,13 @@ export function buildProgram(): Command {
     .description('Detect and link distillation campaigns in AI model API traffic')
     .version('0.1.0')
     .exitOverride()
+    .showSuggestionAfterError(false) // bad flags: exactly one line on stderr
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerScan(program);
   registerSimulate(program);
   registerDemo(program);
   registerEvaluate(program);
-  for (const c of program.commands) c.exitOverride();
+  for (const c of program.commands) c.exitOverride().showSuggestionAfterError(false);
   return program;
 }
 

@@ -21,12 +21,18 @@ export interface Rejection {
   reason: RejectCode;
   /** Human-readable specifics: which field, what was wrong. */
   detail: string;
-  /** The raw line, cut to 1 KiB. */
+  /** The raw line, cut to 1 KiB (1,024 bytes of UTF-8). */
   raw: string;
 }
 
 export const RAW_LIMIT = 1024;
 
+/** The raw line cut to at most 1 KiB of UTF-8, never splitting a character. */
 export function cutRaw(raw: string): string {
-  return raw.length <= RAW_LIMIT ? raw : raw.slice(0, RAW_LIMIT);
+  if (raw.length <= RAW_LIMIT / 3) return raw; // 3 bytes per UTF-16 unit at most: fits
+  const bytes = Buffer.from(raw, 'utf8');
+  if (bytes.length <= RAW_LIMIT) return raw;
+  let end = RAW_LIMIT;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--; // back to a character boundary
+  return bytes.subarray(0, end).toString('utf8');
 }

@@ -71,9 +71,13 @@ export class Engine {
     }
   }
 
-  /** Final judgement at the newest event time (end of a replay). */
+  /**
+   * End of a replay: the judgement at the tick boundary covering the newest record. It has seen every
+   * record (all ts <= clock <= that boundary), and it is the same judgement a longer input would have
+   * made there, so a prefix of an input flags what the whole input flagged by then.
+   */
   finish(): void {
-    if (this.dirty.length > 0 && Number.isFinite(this.clock)) this.judgeAt(this.clock);
+    if (this.dirty.length > 0 && this.nextTick !== undefined) this.judgeAt(this.nextTick);
   }
 
   private judgeAt(at: Millis): void {

@@ -22,6 +22,8 @@ const SOLO_CAP = 0.7;
 /** Members whose own content is this weak are at most suspicious. */
 const CONTENT_GATE = 0.3;
 const CONTENT_CAP = 0.6;
+/** Exchanges each side of a link needs. */
+const MIN_LINK_EXCHANGES = 5;
 /** Shares over fewer exchanges are noise: no enforcement before this many. */
 const MIN_FLAG_EXCHANGES = 5;
 /** Event time between re-evaluations of a group whose membership did not change. */
@@ -142,6 +144,8 @@ export class Judge {
   private pairLinked(a: number, b: number): boolean {
     const accounts = this.observer.list;
     if (accounts[b].harvest < HARVEST_MIN) return false;
+    // Shares over a handful of exchanges are noise, and links are forever.
+    if (accounts[a].exchanges < MIN_LINK_EXCHANGES || accounts[b].exchanges < MIN_LINK_EXCHANGES) return false;
     let dims = 0;
     let templates = 0;
     for (const g of this.groups.refs(a)) {
@@ -244,10 +248,15 @@ export class Judge {
       const b = best.get(g.dim);
       if (!b || g.suspicion > b.suspicion) best.set(g.dim, g);
     }
+    // Two dimensions can share a code (signup_burst: network and time window): keep the stronger.
+    const byCode = new Map<string, Reason>();
     for (const [dim, g] of best) {
       const spec = DIMENSIONS[dim];
-      out.push({ code: spec.reason, weight: spec.base * Math.min(1, 1.5 * g.suspicion), detail: { dimension: dim, accounts: g.members.size, suspicion: g.suspicion } });
+      const r: Reason = { code: spec.reason, weight: spec.base * Math.min(1, 1.5 * g.suspicion), detail: { dimension: dim, accounts: g.members.size, suspicion: g.suspicion } };
+      const prev = byCode.get(r.code);
+      if (!prev || r.weight > prev.weight) byCode.set(r.code, r);
     }
+    for (const r of byCode.values()) out.push(r);
   }
 
   private verdict(s: AccountState, c: Campaign | undefined, now: Millis, changes: VerdictChange[]): void {

@@ -6,6 +6,9 @@ export class BucketTable {
   private readonly tags: Uint32Array;
   private readonly ids: Int32Array;
   private readonly hits: Uint16Array;
+  /** Insertion order, to evict the older of two equally cold entries. */
+  private readonly stamps: Uint32Array;
+  private clock = 0;
   private readonly mask: number;
 
   constructor(log2Sets = 20) {
@@ -13,6 +16,7 @@ export class BucketTable {
     this.tags = new Uint32Array(slots);
     this.ids = new Int32Array(slots).fill(-1);
     this.hits = new Uint16Array(slots);
+    this.stamps = new Uint32Array(slots);
     this.mask = (1 << log2Sets) - 1;
   }
 
@@ -44,11 +48,15 @@ export class BucketTable {
       }
       if (this.hits[s] < this.hits[victim]) victim = s;
     }
-    if (this.ids[victim] >= 0 && this.hits[victim] > 0) {
+    if (this.ids[victim] >= 0) {
+      // Equally cold ways: evict the older entry, so one-off windows all cycle out.
+      const other = victim === base ? base + 1 : base;
+      if (this.hits[other] === this.hits[victim] && this.stamps[other] < this.stamps[victim]) victim = other;
       // Age rather than evict at once, so a recurring scaffold survives a burst of one-off prompts.
       this.hits[victim] >>= 1;
       if (this.hits[victim] > 0) return;
     }
+    this.stamps[victim] = ++this.clock;
     this.tags[victim] = tag;
     this.ids[victim] = id;
     this.hits[victim] = 1;

@@ -76,7 +76,7 @@ export function accountKeys(s: AccountState, windowMs: number, out: string[], ho
     const minTemplate = Math.max(2, TEMPLATE_SHARE * s.exchanges);
     for (let i = 0; i < s.templates.size; i++) {
       const key = `template:${s.templates.keys[i]}`;
-      if (s.templates.counts[i] >= minTemplate || hot(key)) out.push(key);
+      if (s.templates.guaranteed(i) >= minTemplate || hot(key)) out.push(key);
     }
   } else {
     for (let i = 0; i < s.templates.size; i++) {

@@ -72,7 +72,9 @@ export class GroupIndex {
         const g = prevRefs[i];
         g.members.delete(s.idx);
         g.membershipChanged = true;
-        this.touch(g);
+        // An emptied group that never linked anyone holds nothing worth keeping.
+        if (g.members.size === 0 && g.anchors.length === 0) this.groups.delete(g.key);
+        else this.touch(g);
       }
     }
     const refs: Group[] = [];

@@ -22,15 +22,18 @@ describe('ModelCatalog', () => {
     expect(m.maxTokensSeen).toBe(100_000);
   });
 
-  it('learns an unconfigured ceiling online: the largest max_tokens seen so far', () => {
+  it('learns an unconfigured ceiling online once the model carried 200 exchanges: the largest max_tokens seen', () => {
     const c = new ModelCatalog({ 'model-a': 64000 });
     const m = c.observe('model-b', T0, 2048);
-    expect(c.ceiling(m)).toBe(2048);
+    expect(c.ceiling(m)).toBe(0); // one request is not its own ceiling
     c.observe('model-b', T0 + 1, 8192);
+    for (let i = 0; i < 197; i++) c.observe('model-b', T0 + 2 + i, 1024);
+    expect(c.ceiling(m)).toBe(0);
+    c.observe('model-b', T0 + 300, undefined); // the 200th exchange: absent max_tokens is not a value
     expect(c.ceiling(m)).toBe(8192);
-    c.observe('model-b', T0 + 2, 1024); // smaller values never lower it
-    c.observe('model-b', T0 + 3, undefined); // absent max_tokens is not a value
+    c.observe('model-b', T0 + 301, 1024); // smaller values never lower it
     expect(c.ceiling(m)).toBe(8192);
+    expect(c.ceiling(c.observe('model-a', T0 + 302, 10))).toBe(64000); // configured: from the start
   });
 
   it('has no learned ceiling for a model never sent max_tokens', () => {

@@ -2,12 +2,17 @@
 import type { Millis } from '../core/records.js';
 import { DAY } from '../core/time.js';
 
+/** Exchanges of a model before its largest max_tokens seen stands for its ceiling. */
+const LEARN_AFTER = 200;
+
 export interface ModelInfo {
   id: number;
   name: string;
   firstSeen: Millis;
   /** Largest max_tokens any account has sent for this model. */
   maxTokensSeen: number;
+  /** Exchanges seen for this model. */
+  exchanges: number;
   /** First sighting came a day or more after the engine started: a release, not a model already in use. */
   released: boolean;
 }
@@ -25,17 +30,24 @@ export class ModelCatalog {
     if (this.start === undefined) this.start = ts;
     let m = this.byName.get(name);
     if (!m) {
-      m = { id: this.list.length, name, firstSeen: ts, maxTokensSeen: 0, released: ts - this.start >= DAY };
+      m = { id: this.list.length, name, firstSeen: ts, maxTokensSeen: 0, exchanges: 0, released: ts - this.start >= DAY };
       this.byName.set(name, m);
       this.list.push(m);
       if (m.released) this.latestRelease = m;
     }
     if (maxTokens !== undefined && maxTokens > m.maxTokensSeen) m.maxTokensSeen = maxTokens;
+    m.exchanges++;
     return m;
   }
 
-  /** The model's output ceiling: configured, else the largest max_tokens seen so far (online). */
+  /**
+   * The model's output ceiling: configured, else the largest max_tokens seen so far (online) once the
+   * model has carried LEARN_AFTER exchanges — before that, a first request would be its own ceiling.
+   * 0 means unknown.
+   */
   ceiling(m: ModelInfo): number {
-    return this.ceilings[m.name] ?? m.maxTokensSeen;
+    const c = this.ceilings[m.name];
+    if (c !== undefined) return c;
+    return m.exchanges >= LEARN_AFTER ? m.maxTokensSeen : 0;
   }
 }

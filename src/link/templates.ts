@@ -6,6 +6,7 @@ import { lshParams, bandKeys, type LshParams } from '../sketches/lsh.js';
 import { MinHasher } from '../sketches/minhash.js';
 import { scaffoldText } from '../sketches/normalize.js';
 import { shingleHashes } from '../sketches/shingle.js';
+import { murmur3 } from '../sketches/hash.js';
 import { BucketTable } from './bucket-table.js';
 import type { EngineConfig } from '../config/schema.js';
 
@@ -35,10 +36,15 @@ export class TemplateIndex {
     return this.nextId;
   }
 
+  /** Hash of the whole masked prompt of the latest `assign` (numbers and names masked): the item asked. */
+  lastItem = 0;
+
   /** Template ids of the prompt's head and tail windows (0, 1 or 2 ids; may be equal). */
   assign(prompt: string, out: number[]): number[] {
     out.length = 0;
-    const words = scaffoldText(prompt).split(' ');
+    const scaffold = scaffoldText(prompt);
+    this.lastItem = murmur3(scaffold, 0x6974656d);
+    const words = scaffold.split(' ');
     if (words.length < MIN_WORDS) return out;
     const head = words.slice(0, WINDOW_WORDS);
     out.push(this.assignWindow(head.join(' '), 0x68656164));

@@ -49,6 +49,9 @@ export class AccountState {
   readonly clients = new TopK(3); // hash of tls fingerprint + user agent
   readonly systems = new TopK(3); // hash of the system prompt
   readonly templates = new TopK(16); // template cluster ids (head and tail scaffolds)
+  /** Distinct items (masked whole prompts) among the prompts that elicit reasoning, and their count. */
+  readonly reasoningItems = new Hll();
+  reasoningPrompts = 0;
   readonly models = new TopK(4);
   /** Exchanges by UTC hour of day. */
   readonly hourOfDay = new Uint32Array(24);

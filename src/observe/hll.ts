@@ -16,6 +16,15 @@ export class Hll {
     if (rank > this.regs[idx]) this.regs[idx] = rank;
   }
 
+  /** Folds another sketch into this one (register-wise max): the union's distinct count. */
+  merge(other: Hll): void {
+    for (let i = 0; i < M; i++) if (other.regs[i] > this.regs[i]) this.regs[i] = other.regs[i];
+  }
+
+  clear(): void {
+    this.regs.fill(0);
+  }
+
   estimate(): number {
     let sum = 0;
     let zeros = 0;

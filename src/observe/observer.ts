@@ -1,6 +1,6 @@
 // observe: fold each exchange into its account's bounded state. Global, bounded helpers (template
 // clusters, model catalogue) are shared; nothing here looks at other accounts' state.
-import { CAPABILITIES } from '../core/capabilities.js';
+import { CAPABILITIES, CAPABILITY_BIT } from '../core/capabilities.js';
 import type { AccountEvent, Exchange } from '../core/records.js';
 import { DAY, HOUR } from '../core/time.js';
 import type { EngineConfig } from '../config/schema.js';
@@ -14,6 +14,7 @@ import { AccountState, RECENT_HOURS } from './account-state.js';
 /** Share of a model's ceiling at which max_tokens counts as "maxed out". */
 const CEILING_SHARE = 0.9;
 const NCAPS = CAPABILITIES.length;
+const REASONING_MASK = CAPABILITY_BIT.reasoning | CAPABILITY_BIT.reasoning_reconstruction | CAPABILITY_BIT.rubric_grading;
 
 export class Observer {
   readonly accounts = new Map<string, AccountState>();
@@ -73,7 +74,10 @@ export class Observer {
     if (ex.orgId !== undefined) s.exchangeOrg = ex.orgId;
     s.prompts.add(hash32(ex.prompt, 1));
     if (ex.system) s.systems.add(hash32(ex.system, 2));
+    const elicits = (mask & REASONING_MASK) !== 0;
+    if (elicits) s.reasoningPrompts++;
     for (const id of this.templates.assign(ex.prompt, this.templateIds)) s.templates.add(id);
+    if (elicits) s.reasoningItems.add(this.templates.lastItem);
 
     // model: ceiling and release pivot
     const model = this.models.observe(ex.model ?? '', t, ex.maxTokens);

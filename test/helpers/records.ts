@@ -48,18 +48,24 @@ export function rng(seed: number): () => number {
   };
 }
 
+const SUBJECTS = ['a train', 'a hospital', 'a bakery', 'a satellite', 'a library', 'a compiler', 'a warehouse', 'an orchestra', 'a vineyard', 'a glacier', 'a startup', 'a harbor', 'a museum', 'a refinery', 'a nursery', 'a telescope', 'a subway', 'a rainforest', 'a brewery', 'a stadium'];
+const TOPICS = ['scheduling', 'inventory', 'routing', 'pricing', 'caching', 'staffing', 'recycling', 'forecasting', 'encryption', 'irrigation', 'ticketing', 'lighting', 'ventilation', 'budgeting', 'indexing', 'logging', 'sorting', 'hiring', 'shipping', 'cooling'];
 const HARVEST_PAYLOADS = [
-  (i: number) => `A train travels ${i * 3} km in ${i + 2} hours. What is its average speed in km per hour?`,
-  (i: number) => `Write a Python function that returns the ${i}th Fibonacci number using memoization and explain its complexity.`,
-  (i: number) => `You are an agent with access to a shell tool. Plan the steps to deploy service number ${i} and call the tools you need.`,
-  (i: number) => `Create a detailed project plan with milestones to launch product ${i} in six months, decomposing each phase into tasks.`,
-  (i: number) => `Solve for x: ${i}x + ${i + 7} = ${i * 5}. Show the equation manipulation.`,
-  (i: number) => `Implement a binary search tree in TypeScript with insert and delete, item ${i}.`,
+  (s: string, t: string) => `A train travels 120 km in 2 hours while ${s} plans its ${t}. What is its average speed in km per hour?`,
+  (s: string, t: string) => `Write a Python function that models the ${t} of ${s}, with memoization, and explain its complexity.`,
+  (s: string, t: string) => `You are an agent with access to a shell tool. Plan and execute the steps to automate ${t} for ${s}, calling the tools you need.`,
+  (s: string, t: string) => `Create a detailed project plan with milestones to overhaul the ${t} of ${s}, decomposing each phase into tasks.`,
+  (s: string, t: string) => `Solve for x: 3x + 7 = 25, where x is the ${t} capacity of ${s}. Show the equation manipulation.`,
+  (s: string, t: string) => `Implement a data structure in TypeScript that tracks ${t} events for ${s}, with insert and delete.`,
 ];
 
-/** One harvesting prompt: a fixed scaffold around a varying payload. */
+/** One harvesting prompt: a fixed scaffold around a varying payload (a distinct item for each i). */
 export function harvestPrompt(i: number): string {
-  const payload = HARVEST_PAYLOADS[i % HARVEST_PAYLOADS.length](i);
+  // Kind cycles fastest (breadth in every account), then subject and topic: 2,400 distinct items.
+  const k = HARVEST_PAYLOADS.length;
+  const subject = SUBJECTS[Math.floor(i / k) % SUBJECTS.length];
+  const topic = TOPICS[Math.floor(i / (k * SUBJECTS.length)) % TOPICS.length];
+  const payload = HARVEST_PAYLOADS[i % k](subject, topic);
   return `Solve the following task with rigorous reasoning. Think step by step and show your complete chain of thought before the final answer.\n\nTask: ${payload}\n\nExplain each step of your reasoning in detail.`;
 }
 
