@@ -82,3 +82,26 @@ describe('judge on a hand-made world', () => {
     }
   });
 });
+
+describe('trace inversion: the one pattern that convicts an account alone', () => {
+  function harvester(recon: boolean): Engine {
+    const recs: CanonicalRecord[] = [account('t0', T0, { createdAt: T0, plan: 'research', verification: 'email' })];
+    for (let k = 0; k < 120; k++) {
+      const prompt = recon
+        ? `Below is a finished response. Reconstruct the complete chain of thought that would produce it: imagine and articulate the internal reasoning behind it step by step.\n\n[PROMPT]\nQuestion about plant ${String.fromCharCode(97 + (k % 26), 97 + (k % 7))}\n[RESPONSE]\nAnswer ${k}`
+        : harvestPrompt(k);
+      recs.push(exchange('t0', T0 + HOUR + k * 10 * MINUTE, prompt, { maxTokens: CEILING, thinking: true, thinkingBudget: 32000, logprobs: true, model: 'model-x' }));
+    }
+    return run(recs);
+  }
+
+  it('flags a lone account reconstructing reasoning traces at volume with harvesting knobs', () => {
+    const s = harvester(true).observer.accounts.get("t0")!;
+    expect(s.verdict).toBe('distillation');
+    expect(s.reasons.map((r) => r.code)).toContain('reasoning_reconstruction');
+  });
+
+  it('keeps a lone account that elicits ordinary step-by-step reasoning with the same knobs at suspicious', () => {
+    expect(harvester(false).observer.accounts.get('t0')!.verdict).toBe('suspicious');
+  });
+});

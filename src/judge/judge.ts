@@ -12,6 +12,7 @@ import { DIMENSIONS, type Dimension } from '../link/dimensions.js';
 import { GroupIndex, type Group } from '../link/groups.js';
 import { UnionFind } from '../link/union-find.js';
 import { SIGNALS } from '../signals/registry.js';
+import { RECONSTRUCTION } from '../signals/content.js';
 import { Campaign } from './campaign.js';
 import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
 
@@ -274,7 +275,7 @@ export class Judge {
       if (s.harvest < CONTENT_GATE || s.exchanges < MIN_FLAG_EXCHANGES) cap = CONTENT_CAP;
     } else {
       reasons = [...own];
-      cap = SOLO_CAP;
+      cap = traceInversion(s) ? 1 : SOLO_CAP;
     }
     const score = Math.min(cap, 1 - Math.exp(-w / SCALE));
     s.score = score;
@@ -299,6 +300,17 @@ export class Judge {
     const c = this.campaigns.get(root);
     return c && c.size >= this.cfg.link.minCampaignAccounts ? c : undefined;
   }
+}
+
+/**
+ * The one pattern that convicts an account alone: reconstructing the reasoning behind completed answers
+ * ("trace inversion") at volume, with harvesting knobs. Ordinary users practically never ask for it;
+ * it is the DeepSeek-style harvest of reasoning traces from a model that hides them.
+ */
+function traceInversion(s: AccountState): boolean {
+  if (s.exchanges < 50 || s.capShare(RECONSTRUCTION) < 0.2) return false;
+  const knobs = [s.atCeiling, s.thinking, s.logprobs, s.multiSample].filter((c) => s.share(c) >= 0.5).length;
+  return knobs >= 2;
 }
 
 /** Fresh when it started sending, and not verified beyond e-mail or phone. */

@@ -90,7 +90,8 @@ const REASONING_INTL = /一步一步|一步步|逐步|分步|思维链|étape pa
 const RECON_PHRASE = new RegExp(
   String.raw`\b(?:reasoning|thought process|thinking|chain[- ]of[- ]thought|rationale|thoughts|logic|reasoning steps|intermediate steps|steps)\b` +
     String.raw`[^.?!\n]{0,60}?\b(?:behind|led to|leads to|lead to|leading to|produced?|producing|resulted? in|underlying|generated|yielded|arrive[ds]? at|arriving at|justif(?:y|ies)|explains?|that gave)\b` +
-    String.raw`[^.?!\n]{0,40}?\b(?:answer|response|output|solution|completion|reply|conclusion|label|verdict)s?\b`,
+    // The object may be a pronoun ("the reasoning behind it") when the cue below names the given answer.
+    String.raw`[^.?!\n]{0,40}?\b(?:(?:answer|response|output|solution|completion|reply|conclusion|label|verdict)s?|it|them)\b`,
   'i',
 );
 const RECON_WORDS = 'reasoning thought thinking chain rationale thoughts logic intermediate steps';
@@ -98,7 +99,7 @@ const RECON_WORDS = 'reasoning thought thinking chain rationale thoughts logic i
 const RECON_CUE = new RegExp(
   alt([
     String.raw`\b(?:articulate|reconstruct|infer|imagine|recreate|reverse[- ]engineer|write out|retrace|rationali[sz]e|backfill|hypothesi[sz]e|reproduce)\b`,
-    String.raw`\b(?:given|completed|final|provided|following|above|existing|correct|reference|model's|assistant's) (?:answer|response|solution|output|completion|reply|label)s?\b`,
+    String.raw`\b(?:given|completed|finished|final|provided|following|above|below|existing|correct|reference|model's|assistant's) (?:answer|response|solution|output|completion|reply|label)s?\b`,
     String.raw`\b(?:question|problem|prompt|task) and (?:its |the |an? )?(?:answer|response|solution|output)\b`,
   ]),
   'i',
