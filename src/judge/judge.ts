@@ -32,7 +32,7 @@ const REEVALUATE_MS = HOUR;
 /** Groups above this size are re-evaluated every size/BIG_GROUP judgements at most. */
 const BIG_GROUP = 64;
 /** Distinct shared templates that link two throwaway-looking accounts on their own. */
-const PIPELINE_TEMPLATES = 3;
+const PIPELINE_TEMPLATES = 2;
 /** Members of a group each newcomer is tested against. */
 const ANCHORS = 6;
 
