@@ -12,7 +12,9 @@ import { DIMENSIONS, type Dimension } from '../link/dimensions.js';
 import { GroupIndex, type Group } from '../link/groups.js';
 import { UnionFind } from '../link/union-find.js';
 import { SIGNALS } from '../signals/registry.js';
-import { RECONSTRUCTION } from '../signals/content.js';
+import { harvestBreadth, RECONSTRUCTION } from '../signals/content.js';
+import { CAPABILITIES } from '../core/capabilities.js';
+import { Hll } from '../observe/hll.js';
 import { Campaign } from './campaign.js';
 import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
 
@@ -219,6 +221,8 @@ export class Judge {
     if (relTotal >= 20 && relNew / relTotal >= 0.3) {
       shared.push({ code: 'model_release_pivot', weight: 0.4, detail: { share_on_new_model: relNew / relTotal } });
     }
+    const coverage = campaignCoverage(members);
+    if (coverage) shared.push(coverage);
     const reasons = [...shared];
     for (const [dim, d] of c.dims) {
       const spec = DIMENSIONS[dim];
@@ -270,6 +274,7 @@ export class Judge {
       this.linkReasons(s, reasons);
       const from = this.inherited[s.idx];
       if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: 0.5, detail: { campaign: from } });
+      reasons = strongestPerCode(reasons);
       w = 0;
       for (const r of reasons) w += r.weight;
       if (s.harvest < CONTENT_GATE || s.exchanges < MIN_FLAG_EXCHANGES) cap = CONTENT_CAP;
@@ -279,7 +284,7 @@ export class Judge {
     }
     const score = Math.min(cap, 1 - Math.exp(-w / SCALE));
     s.score = score;
-    s.reasons = sortReasons(reasons);
+    s.reasons = sortReasons(strongestPerCode(reasons));
     const { distillation, suspicious } = this.cfg.thresholds;
     const before = s.verdict;
     let level: VerdictLevel = score >= distillation ? 'distillation' : score >= suspicious ? 'suspicious' : 'benign';
@@ -311,6 +316,40 @@ function traceInversion(s: AccountState): boolean {
   if (s.exchanges < 50 || s.capShare(RECONSTRUCTION) < 0.2) return false;
   const knobs = [s.atCeiling, s.thinking, s.logprobs, s.multiSample].filter((c) => s.share(c) >= 0.5).length;
   return knobs >= 2;
+}
+
+/** One reason per code: an account's own evidence and its campaign's can name the same thing. */
+function strongestPerCode(reasons: Reason[]): Reason[] {
+  const best = new Map<string, Reason>();
+  for (const r of reasons) {
+    const b = best.get(r.code);
+    if (!b || r.weight > b.weight) best.set(r.code, r);
+  }
+  return best.size === reasons.length ? reasons : [...best.values()];
+}
+
+/**
+ * Systematic coverage by the campaign as a whole: many harvest capabilities, reasoning elicited on a
+ * large share, each item asked once. Spread over many low-rate accounts (and cover traffic), no single
+ * account shows it; the operation does.
+ */
+function campaignCoverage(members: readonly AccountState[]): Reason | undefined {
+  const caps = new Uint32Array(CAPABILITIES.length);
+  const items = new Hll();
+  let exchanges = 0;
+  let eliciting = 0;
+  for (const m of members) {
+    exchanges += m.exchanges;
+    eliciting += m.reasoningPrompts;
+    items.merge(m.reasoningItems);
+    for (let i = 0; i < caps.length; i++) caps[i] += m.caps[i];
+  }
+  if (exchanges < 200 || eliciting < 50) return undefined;
+  const breadth = harvestBreadth(caps, exchanges);
+  const elicitingShare = eliciting / exchanges;
+  const distinct = Math.min(1, items.estimate() / eliciting);
+  if (breadth < 3 || elicitingShare < 0.3 || distinct < 0.5) return undefined;
+  return { code: 'topic_coverage', weight: 0.6, detail: { scope: 'campaign', capabilities: breadth, eliciting_share: elicitingShare, distinct_items: distinct, accounts: members.length } };
 }
 
 /** Fresh when it started sending, and not verified beyond e-mail or phone. */

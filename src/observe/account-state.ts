@@ -48,7 +48,7 @@ export class AccountState {
   readonly asns = new TopK(4);
   readonly clients = new TopK(3); // hash of tls fingerprint + user agent
   readonly systems = new TopK(3); // hash of the system prompt
-  readonly templates = new TopK(16); // template cluster ids (head and tail scaffolds)
+  readonly templates = new TopK(32); // template cluster ids (head and tail scaffolds)
   /** Distinct items (masked whole prompts) among the prompts that elicit reasoning, and their count. */
   readonly reasoningItems = new Hll();
   reasoningPrompts = 0;
