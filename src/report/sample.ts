@@ -6,6 +6,7 @@ import type { ReasonCode } from '../core/reasons.js';
 import type { Capability } from '../core/capabilities.js';
 import { DAY, HOUR, dayOf, toIso } from '../core/time.js';
 import type { DailyRow, EvidenceRow, ScanResult } from '../store/store.js';
+import { mulberry32 } from '../core/prng.js';
 
 export interface SampleOptions {
   accounts?: number; // total accounts, default 2,000
@@ -253,14 +254,3 @@ function hex(rnd: () => number, n: number): string {
   return s;
 }
 
-/** Small seeded PRNG (mulberry32): deterministic across platforms. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -25,18 +25,8 @@ import { MinHasher, estimateJaccard, type MinHashAlgorithm } from './minhash.js'
 import { scaffoldText } from './normalize.js';
 import { shingleHashes } from './shingle.js';
 import { CORPORA, corpusSkipReason, loadPromptCorpus, type PromptRecord } from './prompt-corpus.js';
+import { mulberry32 as rng } from '../core/prng.js';
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Pair {
   a: string;

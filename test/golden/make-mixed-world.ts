@@ -9,6 +9,8 @@
 // judgement in checkable form: it is enforced by the test and by golden:update, so a wrong verdict
 // can never be blessed into expected.json.
 
+import { mulberry32 } from '../../src/core/prng.js';
+
 export type Verdict = 'distillation' | 'suspicious' | 'benign';
 
 export interface RoleReview {
@@ -58,16 +60,6 @@ export function roleOf(accountId: string): string {
 
 // ---- deterministic randomness ----
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = 20260401;
 let rand = mulberry32(SEED);

@@ -1,5 +1,6 @@
 // Hand-made canonical records for engine tests.
 import type { AccountEvent, Exchange } from '../../src/core/records.js';
+import { mulberry32 } from '../../src/core/prng.js';
 
 export const T0 = Date.UTC(2026, 3, 1);
 
@@ -37,16 +38,7 @@ function hashCode(s: string): number {
 }
 
 /** A small deterministic PRNG for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 const SUBJECTS = ['a train', 'a hospital', 'a bakery', 'a satellite', 'a library', 'a compiler', 'a warehouse', 'an orchestra', 'a vineyard', 'a glacier', 'a startup', 'a harbor', 'a museum', 'a refinery', 'a nursery', 'a telescope', 'a subway', 'a rainforest', 'a brewery', 'a stadium'];
 const TOPICS = ['scheduling', 'inventory', 'routing', 'pricing', 'caching', 'staffing', 'recycling', 'forecasting', 'encryption', 'irrigation', 'ticketing', 'lighting', 'ventilation', 'budgeting', 'indexing', 'logging', 'sorting', 'hiring', 'shipping', 'cooling'];
