@@ -124,6 +124,11 @@ describe('accountKeys: traffic', () => {
     expect(along(keys(other), 'system')).toEqual(along(ks, 'system'));
   });
 
+  it('keys the autonomous system most of the traffic comes from', () => {
+    const s = sender(10, (i) => ({ client: { ip: `203.0.113.${i}`, asn: i < 8 ? 64500 : 64511 } })); // 2 of 10: no key
+    expect(along(keys(s), 'asn')).toEqual(['asn:64500']);
+  });
+
   it('keys a traffic thing only from 30% of the account\'s exchanges', () => {
     // 3 of 10 from the datacenter client: a key; 2 of 10: none.
     const at30 = sender(10, (i) => ({ client: i < 3 ? client : { userAgent: 'Mozilla/5.0' } }));
