@@ -35,6 +35,9 @@ const REEVALUATE_MS = HOUR;
 const BIG_GROUP = 64;
 /** Distinct shared templates that link two throwaway-looking accounts on their own. */
 const PIPELINE_TEMPLATES = 2;
+/** Two established campaigns merge once this many accounts (and this share of the smaller) link across. */
+const BRIDGE_MIN = 3;
+const BRIDGE_SHARE = 0.3;
 /** Members of a group each newcomer is tested against. */
 const ANCHORS = 6;
 
@@ -54,6 +57,8 @@ export class Judge {
   private ownWeight: number[] = [];
   private ownReasons: Reason[][] = [];
   private readonly scratch: AccountState[] = [];
+  /** Accounts that linked across two established campaigns, by campaign pair, until they merge. */
+  private readonly bridges = new Map<string, { a: Set<number>; b: Set<number> }>();
   /** Campaign id an account inherited infrastructure from, by account index. */
   private readonly inherited: (string | undefined)[] = [];
 
@@ -170,6 +175,7 @@ export class Judge {
     if (ra === rb) return ra;
     const ca = this.campaigns.get(ra);
     const cb = this.campaigns.get(rb);
+    if (ca && cb && !this.bridged(ca, cb, a, b, this.uf.membersOf(ra).length, this.uf.membersOf(rb).length)) return ra;
     // Accounts joining an already flagged campaign inherit its infrastructure or pipeline.
     const flaggedA = ca?.flaggedAt != null && (ca.size >= this.cfg.link.minCampaignAccounts);
     const flaggedB = cb?.flaggedAt != null && (cb.size >= this.cfg.link.minCampaignAccounts);
@@ -185,6 +191,26 @@ export class Judge {
     this.campaigns.delete(rb);
     this.campaigns.set(root, keep);
     return root;
+  }
+
+  /**
+   * Two established campaigns merge only when many of their accounts link across, not on one pair:
+   * with hundreds of throwaway accounts, some pair of two separate operations shares a scaffold and a
+   * sign-up trait by coincidence. Counts the distinct accounts on each side that linked across.
+   */
+  private bridged(ca: Campaign, cb: Campaign, a: number, b: number, sizeA: number, sizeB: number): boolean {
+    const min = this.cfg.link.minCampaignAccounts;
+    if (sizeA < min || sizeB < min) return true;
+    const key = ca.id < cb.id ? `${ca.id}|${cb.id}` : `${cb.id}|${ca.id}`;
+    let bridge = this.bridges.get(key);
+    if (!bridge) this.bridges.set(key, (bridge = { a: new Set(), b: new Set() }));
+    const [sa, sb] = ca.id < cb.id ? [bridge.a, bridge.b] : [bridge.b, bridge.a];
+    sa.add(a);
+    sb.add(b);
+    const need = Math.max(BRIDGE_MIN, BRIDGE_SHARE * Math.min(sizeA, sizeB));
+    if (Math.min(sa.size, sb.size) < need) return false;
+    this.bridges.delete(key);
+    return true;
   }
 
   private nextId(): string {
