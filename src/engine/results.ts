@@ -132,9 +132,6 @@ function indicators(engine: Engine, dims: Map<Dimension, DimensionEvidence>, key
           if (ua) out.push({ kind: 'user_agent', value: ua });
           break;
         }
-        case 'asn':
-          out.push({ kind: 'asn', value });
-          break;
         case 'payment_bin':
           out.push({ kind: 'payment_bin', value: value.slice(0, value.indexOf(':')) });
           break;

@@ -14,7 +14,6 @@ export type Dimension =
   | 'link'
   | 'client'
   | 'ip_prefix'
-  | 'asn'
   | 'system'
   | 'template'
   | 'org';
@@ -36,8 +35,6 @@ export const DIMENSIONS: Record<Dimension, DimensionSpec> = {
   email_pattern: { base: 0.3, strong: false, reason: 'email_pattern' },
   client: { base: 0.3, strong: false, reason: 'shared_client_fingerprint' },
   ip_prefix: { base: 0.3, strong: false, reason: 'shared_ip_prefix' },
-  // An autonomous system is coarse (an ISP holds millions): weak, and large groups are discounted.
-  asn: { base: 0.2, strong: false, reason: 'shared_asn' },
   system: { base: 0.5, strong: false, reason: 'system_prompt_reuse' },
   template: { base: 0.5, strong: false, reason: 'shared_template' },
   org: { base: 0.0, strong: false, reason: 'shared_link' },
@@ -75,7 +72,6 @@ export function accountKeys(s: AccountState, windowMs: number, out: string[], ho
     const min = Math.max(2, DOMINANT_SHARE * s.exchanges);
     for (const k of s.clients.heavy(min)) out.push(`client:${k}`);
     for (const k of s.ipPrefixes.heavy(min)) out.push(`ip_prefix:${k}`);
-    for (const k of s.asns.heavy(min)) out.push(`asn:${k}`);
     for (const k of s.systems.heavy(min)) out.push(`system:${k}`);
     const minTemplate = Math.max(2, TEMPLATE_SHARE * s.exchanges);
     for (let i = 0; i < s.templates.size; i++) {
