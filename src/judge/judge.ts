@@ -274,8 +274,10 @@ export class Judge {
   /** The account's own links: per dimension, its most suspicious shared thing. */
   private linkReasons(s: AccountState, out: Reason[]): void {
     const best = new Map<Dimension, Group>();
+    let templates = 0;
     for (const g of this.groups.refs(s.idx)) {
       if (g.suspicion < SUSPICION_MIN) continue;
+      if (g.dim === 'template') templates++;
       const b = best.get(g.dim);
       if (!b || g.suspicion > b.suspicion) best.set(g.dim, g);
     }
@@ -283,7 +285,14 @@ export class Judge {
     const byCode = new Map<string, Reason>();
     for (const [dim, g] of best) {
       const spec = DIMENSIONS[dim];
-      const r: Reason = { code: spec.reason, weight: spec.base * Math.min(1, 1.5 * g.suspicion), detail: { dimension: dim, accounts: g.members.size, suspicion: g.suspicion } };
+      let weight = spec.base * Math.min(1, 1.5 * g.suspicion);
+      const detail: Reason['detail'] = { dimension: dim, accounts: g.members.size, suspicion: g.suspicion };
+      if (dim === 'template') {
+        // Several of a pipeline's scaffolds in one account say more than one: up to twice the weight.
+        weight *= Math.min(2, templates / 2);
+        detail.shared_values = templates;
+      }
+      const r: Reason = { code: spec.reason, weight, detail };
       const prev = byCode.get(r.code);
       if (!prev || r.weight > prev.weight) byCode.set(r.code, r);
     }
