@@ -75,6 +75,8 @@ describe('judge on a hand-made world', () => {
     expect(codes).toContain('reasoning_elicitation');
     expect(codes).toContain('max_output_budget');
     expect(codes).toContain('campaign_member');
+    const template = verdict('farm0').reasons.find((r) => r.code === 'shared_template');
+    expect(template?.detail.shared_values).toBeGreaterThanOrEqual(1);
   });
 
   it('flags early: most of a farm account\'s exchanges come after its flag', () => {
