@@ -25,6 +25,8 @@ const SOLO_CAP = 0.7;
 /** Members whose own content is this weak are at most suspicious. */
 const CONTENT_GATE = 0.3;
 const CONTENT_CAP = 0.6;
+/** Content score both accounts need to be linked by one identity thing alone. */
+const CLEAR_HARVEST = 0.55;
 /** Exchanges each side of a link needs. */
 const MIN_LINK_EXCHANGES = 5;
 /** Shares over fewer exchanges are noise: no enforcement before this many. */
@@ -156,9 +158,11 @@ export class Judge {
     if (accounts[a].exchanges < MIN_LINK_EXCHANGES || accounts[b].exchanges < MIN_LINK_EXCHANGES) return false;
     let dims = 0;
     let templates = 0;
+    // One identity thing alone (a lab machine, a family card) links only clear harvesters.
+    const clear = Math.min(accounts[a].harvest, accounts[b].harvest) >= CLEAR_HARVEST;
     for (const g of this.groups.refs(a)) {
       if (g.suspicion < SUSPICION_MIN || !g.members.has(b)) continue;
-      if (DIMENSIONS[g.dim].strong) return true;
+      if (DIMENSIONS[g.dim].strong && clear) return true;
       dims |= 1 << DIM_BIT[g.dim];
       if (g.dim === 'template') templates++;
     }

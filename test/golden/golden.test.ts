@@ -223,11 +223,9 @@ describe('golden: mixed-world with a step-by-step class (hard negative)', () => 
     expect(students.filter((a) => a.verdict === 'distillation').map((a) => a.account_id)).toEqual([]);
   });
 
-  // Known limitation, kept visible: a few students whose content score sits just above the linking
-  // threshold (breadth across statistics, a coding lab and planning, plus step-by-step requests) are
-  // linked through the lab machine and the campus sign-up network into a campaign, and come out
-  // `suspicious` (a review item), though never `distillation`. When this passes, make it a plain `it`.
-  it.skipIf(UPDATE).fails('no student of the class is put in a campaign or marked suspicious (review holds)', async () => {
+  // The full review: benign, no campaign. A lab machine (links.device_id) shared by students who ask
+  // for step-by-step help links only clear harvesters (content score >= 0.55), which students are not.
+  it.skipIf(UPDATE)('no student of the class is put in a campaign or marked suspicious (review holds)', async () => {
     const scan = await scanStepwise();
     expect(reviewViolations(scan, c)).toEqual([]);
   });
