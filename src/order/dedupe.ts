@@ -11,6 +11,8 @@
 // 3e-4 for 100 million. The hash is fixed (not keyed), so runs stay deterministic; ids are the
 // provider's request ids, not chosen by the client, so crafted collisions are not a concern.
 
+import { murmur3 } from '../sketches/hash.js';
+
 const EMPTY_HI = 0;
 const EMPTY_LO = 0;
 const MAX_LOAD = 0.75;
@@ -43,8 +45,8 @@ export class Deduper {
 
   /** True when `id` was seen before; otherwise remembers it and returns false. */
   seen(id: string): boolean {
-    let h1 = murmur(id, 0x9e3779b9);
-    const h2 = murmur(id, 0x85ebca6b);
+    let h1 = murmur3(id, 0x9e3779b9);
+    const h2 = murmur3(id, 0x85ebca6b);
     // (0, 0) marks an empty slot; map that one hash value elsewhere.
     if (h1 === EMPTY_HI && h2 === EMPTY_LO) h1 = 1;
     const hi = this.hi;
@@ -87,32 +89,3 @@ export class Deduper {
   }
 }
 
-/** murmur3 (x86, 32-bit) over the UTF-16 code units of `s`, two units per block. */
-function murmur(s: string, seed: number): number {
-  let h = seed | 0;
-  const n = s.length;
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    let k = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  if (i < n) {
-    let k = s.charCodeAt(i);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-  }
-  h ^= n * 2;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}

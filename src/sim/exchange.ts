@@ -2,11 +2,11 @@
 // One serializer for every actor: label-irrelevant fields (key order, usage shape, status
 // codes) come out the same whoever sends the request.
 import { toIso } from '../core/time.js';
-import type { Plan, Verification } from '../core/records.js';
 import { CEILING } from './catalog.js';
 import { opaqueId } from './ids.js';
 import type { Rng } from './rng.js';
 import type { ClientProfile, Net } from './world.js';
+import type { AccountInit } from './ctx.js';
 
 export type Label = 'distillation' | 'organic';
 export type Group =
@@ -14,22 +14,9 @@ export type Group =
   | 'farm' | 'hydra' | 'trace_harvest' | 'evasive' | 'pivot';
 
 /** What the provider knows about an account (the `account` record), plus ground truth. */
-export interface SimAccount {
+export interface SimAccount extends Omit<AccountInit, 'campaign'> {
   id: string;
-  label: Label;
-  group: Group;
-  category: string;
   campaign: string | null;
-  createdAt: number;
-  email: string;
-  country: string;
-  verification: Verification;
-  plan: Plan;
-  signupIp: string;
-  signupUserAgent: string;
-  payment?: { fingerprint: string; bin: string };
-  orgId?: string;
-  links?: Record<string, string>;
   /** Set once its first account record has been produced. */
   emitted: boolean;
 }
