@@ -49,7 +49,7 @@ import { loadConfigFile } from '../src/config/load.js';
 import { Ingestor, ingestStream } from '../src/decode/pipeline.js';
 import { Engine } from '../src/engine/engine.js';
 import { collectResults } from '../src/engine/results.js';
-import { evaluate, type Prediction, type QualityReport } from '../src/eval/quality.js';
+import { evaluate, type Classification, type Prediction, type QualityReport } from '../src/eval/quality.js';
 import { readTruth, type Truth } from '../src/eval/truth.js';
 import { HARVEST_MIN, SUSPICION_MIN } from '../src/judge/group-suspicion.js';
 import { DIMENSIONS, type Dimension } from '../src/link/dimensions.js';
@@ -309,7 +309,7 @@ function components(pairs: Map<number, number>, buildMs: number, minWeight = 0):
 
 // ---------------------------------------------------------------- scoring
 
-interface MethodResult {
+interface MethodResult extends Classification {
   method: string;
   description: string;
   note?: string;
@@ -320,12 +320,6 @@ interface MethodResult {
   /** Campaigns where most members are organic. */
   organic_majority_campaigns: number;
   accounts_in_campaigns: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  tp: number;
-  fp: number;
-  fn: number;
   organic_in_campaign: number;
   organic_in_campaign_by_group: Record<string, { accounts: number; in_campaign: number }>;
   campaign_completeness: number;

@@ -48,14 +48,12 @@ export class Engine {
     if (t < this.clock) throw new Error(`engine: record at ${t} is older than the clock ${this.clock}; records must be ordered`);
     this.advanceTo(t);
     this.clock = t;
+    const s = this.observer.account(rec.accountId);
+    if (!s.dirty) this.dirty.push(s);
     if (rec.kind === 'exchange') {
-      const s = this.observer.account(rec.accountId);
-      if (!s.dirty) this.dirty.push(s);
       this.observer.observeExchange(rec);
       this.count(s, t);
     } else {
-      const s = this.observer.account(rec.accountId);
-      if (!s.dirty) this.dirty.push(s);
       this.observer.observeAccount(rec);
     }
   }

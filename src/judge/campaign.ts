@@ -11,7 +11,6 @@ export interface DimensionEvidence {
 
 export class Campaign {
   flaggedAt: Millis | null = null;
-  suspiciousAt: Millis | null = null;
   score = 0;
   size = 0;
   reasons: Reason[] = [];

@@ -56,7 +56,6 @@ export class Judge {
   /** Campaign by union-find root. */
   readonly campaigns = new Map<number, Campaign>();
   private campaignSeq = 0;
-  private ownWeight: number[] = [];
   private ownReasons: Reason[][] = [];
   private readonly scratch: AccountState[] = [];
   /** Accounts that linked across two established campaigns, by campaign pair, until they merge. */
@@ -80,16 +79,13 @@ export class Judge {
       for (const sig of SIGNALS) sig.evaluate(s, ctx, reasons);
       let capability = 0;
       let knobs = 0;
-      let own = 0;
       for (const r of reasons) {
-        own += r.weight;
         if (CAPABILITY_CODES.has(r.code)) capability += r.weight;
         else if (CONTENT_CODES.has(r.code)) knobs += r.weight;
       }
       // Knobs (maxed budgets, single turns, many samples) only amplify what is asked for: a developer
       // who always sets max_tokens to the ceiling is not harvesting capabilities by that alone.
       s.harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + KNOB_ALONE)) / 2);
-      this.ownWeight[s.idx] = own;
       this.ownReasons[s.idx] = reasons;
       this.groups.update(s);
     }
@@ -271,7 +267,6 @@ export class Judge {
     for (const s of members) content += s.harvest;
     const meanContent = content / n;
     c.score = (1 - Math.exp(-w / SCALE)) * Math.min(1, meanContent / HARVEST_MIN);
-    if (c.score >= this.cfg.thresholds.suspicious && c.suspiciousAt === null) c.suspiciousAt = now;
     if (c.score >= this.cfg.thresholds.distillation && c.flaggedAt === null) c.flaggedAt = now;
   }
 
@@ -285,8 +280,6 @@ export class Judge {
       const b = best.get(g.dim);
       if (!b || g.suspicion > b.suspicion) best.set(g.dim, g);
     }
-    // Two dimensions can share a code (signup_burst: network and time window): keep the stronger.
-    const byCode = new Map<string, Reason>();
     for (const [dim, g] of best) {
       const spec = DIMENSIONS[dim];
       let weight = spec.base * Math.min(1, 1.5 * g.suspicion);
@@ -296,31 +289,28 @@ export class Judge {
         weight *= Math.min(2, templates / 2);
         detail.shared_values = templates;
       }
-      const r: Reason = { code: spec.reason, weight, detail };
-      const prev = byCode.get(r.code);
-      if (!prev || r.weight > prev.weight) byCode.set(r.code, r);
+      out.push({ code: spec.reason, weight, detail });
     }
-    for (const r of byCode.values()) out.push(r);
   }
 
   private verdict(s: AccountState, c: Campaign | undefined, now: Millis, changes: VerdictChange[]): void {
     const own = this.ownReasons[s.idx] ?? [];
-    let w = this.ownWeight[s.idx] ?? 0;
-    let cap = 1;
+    let cap: number;
     let reasons: Reason[];
     if (c) {
       reasons = [...own, ...c.shared];
       this.linkReasons(s, reasons);
       const from = this.inherited[s.idx];
       if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: 0.5, detail: { campaign: from } });
+      // One reason per code (own and campaign evidence, or two dimensions, can name the same thing).
       reasons = strongestPerCode(reasons);
-      w = 0;
-      for (const r of reasons) w += r.weight;
-      if (s.harvest < CONTENT_GATE || s.exchanges < MIN_FLAG_EXCHANGES) cap = CONTENT_CAP;
+      cap = s.harvest < CONTENT_GATE || s.exchanges < MIN_FLAG_EXCHANGES ? CONTENT_CAP : 1;
     } else {
       reasons = [...own];
       cap = traceInversion(s) ? 1 : SOLO_CAP;
     }
+    let w = 0;
+    for (const r of reasons) w += r.weight;
     const score = Math.min(cap, 1 - Math.exp(-w / SCALE));
     s.score = score;
     s.reasons = sortReasons(strongestPerCode(reasons));
@@ -372,9 +362,13 @@ function strongestPerCode(reasons: Reason[]): Reason[] {
  * large share, each item asked once. Spread over many low-rate accounts (and cover traffic), no single
  * account shows it; the operation does.
  */
+const coverageCaps = new Uint32Array(CAPABILITIES.length);
+const coverageItems = new Hll();
+
 function campaignCoverage(members: readonly AccountState[]): Reason | undefined {
-  const caps = new Uint32Array(CAPABILITIES.length);
-  const items = new Hll();
+  const caps = coverageCaps.fill(0);
+  const items = coverageItems;
+  items.clear();
   let exchanges = 0;
   let eliciting = 0;
   for (const m of members) {

@@ -68,21 +68,18 @@ export function accountKeys(s: AccountState, windowMs: number, out: string[], ho
   }
   const org = s.orgId ?? s.exchangeOrg;
   if (org) out.push(`org:${org}`);
-  if (s.exchanges >= 3) {
+  const established = s.exchanges >= 3;
+  if (established) {
     const min = Math.max(2, DOMINANT_SHARE * s.exchanges);
     for (const k of s.clients.heavy(min)) out.push(`client:${k}`);
     for (const k of s.ipPrefixes.heavy(min)) out.push(`ip_prefix:${k}`);
     for (const k of s.systems.heavy(min)) out.push(`system:${k}`);
-    const minTemplate = Math.max(2, TEMPLATE_SHARE * s.exchanges);
-    for (let i = 0; i < s.templates.size; i++) {
-      const key = `template:${s.templates.keys[i]}`;
-      if (s.templates.guaranteed(i) >= minTemplate || hot(key)) out.push(key);
-    }
-  } else {
-    for (let i = 0; i < s.templates.size; i++) {
-      const key = `template:${s.templates.keys[i]}`;
-      if (hot(key)) out.push(key);
-    }
+  }
+  // Templates: recurring in the account (once it has three exchanges), or already hot, from first use.
+  const minTemplate = established ? Math.max(2, TEMPLATE_SHARE * s.exchanges) : Infinity;
+  for (let i = 0; i < s.templates.size; i++) {
+    const key = `template:${s.templates.keys[i]}`;
+    if (s.templates.guaranteed(i) >= minTemplate || hot(key)) out.push(key);
   }
   return out;
 }

@@ -44,11 +44,20 @@ export class TemplateIndex {
     out.length = 0;
     const scaffold = scaffoldText(prompt);
     this.lastItem = murmur3(scaffold, 0x6974656d);
-    const words = scaffold.split(' ');
-    if (words.length < MIN_WORDS) return out;
-    const head = words.slice(0, WINDOW_WORDS);
-    out.push(this.assignWindow(head.join(' '), 0x68656164));
-    if (words.length > WINDOW_WORDS) out.push(this.assignWindow(words.slice(-WINDOW_WORDS).join(' '), 0x7461696c));
+    // scaffoldText separates words by single spaces: windows are cut by position, no word arrays.
+    let words = 1;
+    let headEnd = scaffold.length;
+    for (let i = scaffold.indexOf(' '); i >= 0; i = scaffold.indexOf(' ', i + 1)) {
+      if (words === WINDOW_WORDS) headEnd = i;
+      words++;
+    }
+    if (words < MIN_WORDS) return out;
+    out.push(this.assignWindow(scaffold.slice(0, headEnd), 0x68656164));
+    if (words > WINDOW_WORDS) {
+      let tailStart = scaffold.length;
+      for (let k = 0; k < WINDOW_WORDS; k++) tailStart = scaffold.lastIndexOf(' ', tailStart - 1);
+      out.push(this.assignWindow(scaffold.slice(tailStart + 1), 0x7461696c));
+    }
     return out;
   }
 

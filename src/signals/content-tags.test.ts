@@ -191,11 +191,10 @@ describe('tagCapabilities', () => {
       'what is what is '.repeat(3000) + '?',
       '`'.repeat(50_000),
     ];
+    // No timing assertion (speed is a benchmark's job): a backtracking blow-up would hit the test timeout.
     for (const t of inputs) {
-      tagCapabilities(t, t, 0, false);
-      const t0 = performance.now();
-      tagCapabilities(t, t, 0, false);
-      expect(performance.now() - t0).toBeLessThan(25);
+      const mask = tagCapabilities(t, t, 0, false);
+      expect(mask >= 0 && mask < 1 << CAPABILITIES.length).toBe(true);
     }
   });
 });
@@ -270,17 +269,4 @@ describe.skipIf(skip !== undefined)('on the real prompt corpora', () => {
     expect(n).toBeGreaterThan(20_000);
   });
 
-  it('throughput (printed; asserted only against pathological slowness)', () => {
-    const texts = CORPORA.flatMap((name) => corpora[name].map((r) => r.text));
-    for (const t of texts) tagCapabilities(t, '', 0, false);
-    let best = 0;
-    for (let round = 0; round < 3; round++) {
-      const t0 = performance.now();
-      for (const t of texts) tagCapabilities(t, '', 0, false);
-      best = Math.max(best, texts.length / ((performance.now() - t0) / 1000));
-    }
-    const meanChars = texts.reduce((s, t) => s + Math.min(t.length, HEAD_CHARS + TAIL_CHARS), 0) / texts.length;
-    console.log(`tagCapabilities: ${Math.round(best / 1000)}k prompts/s over ${texts.length} real prompts (mean ${meanChars.toFixed(0)} chars read)`);
-    expect(best).toBeGreaterThan(20_000);
-  });
 });

@@ -19,8 +19,7 @@ const groupOf = (a: string) => R.truth.accounts[a].group;
 const labelOf = (a: string) => R.truth.accounts[a].label;
 
 describe('tiny scenario', () => {
-  it('runs fast and lands in the intended size', () => {
-    expect(R.ms).toBeLessThan(20_000);
+  it('lands in the intended size', () => {
     expect(ex.length).toBeGreaterThan(20_000);
     expect(ex.length).toBeLessThan(60_000);
     expect(R.truth.counts.exchanges).toBe(ex.length);

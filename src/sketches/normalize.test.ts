@@ -120,13 +120,9 @@ describe('scaffoldText on adversarial inputs stays linear', () => {
     ['url prefixes', 'http://'.repeat(8_000)],
     ['fences', '```\n'.repeat(15_000)],
   ];
-  it.each(cases)('%s (60 KB) in well under 50 ms', (_name, text) => {
-    scaffoldText(text);
-    const t0 = performance.now();
-    const s = scaffoldText(text);
-    const ms = performance.now() - t0;
-    expect(s.length).toBeLessThanOrEqual(2000);
-    expect(ms).toBeLessThan(50);
+  // No timing assertion (speed is a benchmark's job): a catastrophic scan would hit the test timeout.
+  it.each(cases)('%s (60 KB) stays within the scaffold budget', (_name, text) => {
+    expect(scaffoldText(text).length).toBeLessThanOrEqual(2000);
   });
 });
 
