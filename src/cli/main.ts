@@ -6,6 +6,7 @@ import { registerScan } from './scan.js';
 import { registerSimulate } from './simulate-command.js';
 import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerIntel } from './intel.js';
 
 export function parseNumber(kind: 'int' | 'float', min?: number, max?: number) {
   return (v: string): number => {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerDemo(program);
   registerEvaluate(program);
+  registerIntel(program);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(false);
   return program;
 }

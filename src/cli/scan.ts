@@ -17,6 +17,7 @@ import { Engine } from '../engine/engine.js';
 import { collectResults, type EngineResults } from '../engine/results.js';
 import { renderReport } from '../report/html.js';
 import { openDuckDbStore } from '../store/duckdb.js';
+import { intelScanHooks } from '../intel/scan-hooks.js';
 import { parseNumber } from './main.js';
 import { Progress } from './progress.js';
 
@@ -61,12 +62,14 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   } catch (e) {
     throw new InputError(`cannot create output folder ${out}: ${(e as Error).message}`);
   }
-  const engine = new Engine(cfg);
+  const intel = intelScanHooks(cfg);
+  const engine = new Engine(cfg, intel.engine);
   const rejected = createWriteStream(join(out, 'rejected.ndjson'));
   const ingestor = new Ingestor({
     maxLatenessMs: cfg.maxLatenessMs,
     maxLineBytes: cfg.maxLineBytes,
     emailKey: Buffer.from(cfg.emailKey),
+    shareEmail: intel.shareEmail,
   });
   const progress = new Progress();
   let flagged = 0;
@@ -99,7 +102,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   progress.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged }, true);
   progress.done();
 
-  const results = collectResults(engine, cfg.emailKey);
+  const results = collectResults(engine, cfg.emailKey, intel.extra);
   const wall = performance.now() - t0;
   const c = ingestor.counts();
   const summary: Summary = {

@@ -1,6 +1,7 @@
 // Every engine option, validated once up front (config → build → runtime): nothing re-validates per event.
 import { z } from 'zod';
 import { HOUR, MINUTE } from '../core/time.js';
+import { CommunityKeysSchema } from '../intel/keyring.js';
 
 export const ThresholdsSchema = z
   .object({
@@ -45,6 +46,8 @@ export const EngineConfigSchema = z.object({
   thresholds: ThresholdsSchema.default({ distillation: 0.8, suspicious: 0.5 }),
   template: TemplateSchema.default({ numPerm: 64, threshold: 0.7, shingle: 3, seed: 'distillguard-template-v1' }),
   link: LinkSchema.default({ maxGroupSize: 2000, minCampaignAccounts: 3, signupWindowMs: 2 * HOUR }),
+  /** Community keys for sharing (src/intel): keyed hashes and template fingerprints in campaign indicators. */
+  intel: CommunityKeysSchema.optional(),
 });
 
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;

@@ -71,6 +71,8 @@ export interface AccountEvent {
   createdAt?: Millis;
   /** Keyed hash (HMAC-SHA-256, hex) of the normalized e-mail; the raw address never leaves decode. */
   emailHash?: string;
+  /** Keyed hashes of the e-mail under each community key (`keyId:hex`), when intel sharing is configured. */
+  emailShared?: string[];
   /** Shape of the local part, e.g. 'a.a9' for "john.smith1987": letters→a, digit runs→9, separators kept. */
   emailPattern?: string;
   emailDomain?: string;

@@ -7,7 +7,7 @@ export const VERIFICATIONS: readonly Verification[] = ['none', 'email', 'phone',
 export const PLANS: readonly Plan[] = ['free', 'paid', 'enterprise', 'education', 'research', 'startup', 'reseller'];
 
 /** Decode an `account` record (its `type` already checked). The raw e-mail is hashed here and dropped. */
-export function decodeAccount(o: JsonObject, emailKey: Buffer): AccountEvent {
+export function decodeAccount(o: JsonObject, emailKey: Buffer, shareEmail?: (address: string) => string[]): AccountEvent {
   const accountId = reqString(o, 'account_id');
   const ts = reqTimestamp(o, 'ts');
   const createdAt = optTimestamp(o, 'created_at');
@@ -20,6 +20,7 @@ export function decodeAccount(o: JsonObject, emailKey: Buffer): AccountEvent {
     ts,
     createdAt,
     emailHash: facts?.hash,
+    emailShared: facts && shareEmail ? shareEmail(email!) : undefined,
     emailPattern: facts?.pattern,
     emailDomain: givenDomain ?? facts?.domain,
     paymentFingerprint: optString(o, 'payment_fingerprint'),

@@ -10,6 +10,8 @@ import { rejectLine } from './reject.js';
 export interface DecodeContext {
   /** HMAC-SHA-256 key for e-mail hashes (keep it secret and stable: hashes are join keys). */
   emailKey: Buffer;
+  /** Community-keyed hashes of a raw e-mail (`keyId:hex`), when sharing is configured. */
+  shareEmail?: (address: string) => string[];
 }
 
 export function isRejection(x: CanonicalRecord | Rejection): x is Rejection {
@@ -32,7 +34,7 @@ export function decodeLine(raw: RawLine, ctx: DecodeContext): CanonicalRecord | 
   try {
     const type = o.type;
     if (type === 'exchange') return decodeExchange(o);
-    if (type === 'account') return decodeAccount(o, ctx.emailKey);
+    if (type === 'account') return decodeAccount(o, ctx.emailKey, ctx.shareEmail);
     if (type === undefined || type === null) return rejectLine(raw, 'decode', 'missing_field', 'type: required field is missing');
     if (typeof type !== 'string') return rejectLine(raw, 'decode', 'wrong_type', `type: expected string, got ${jsonType(type)}`);
     const shown = type.length > 40 ? `${type.slice(0, 40)}…` : type;

@@ -27,6 +27,8 @@ import { rejectLine } from './reject.js';
 export interface IngestOptions {
   /** HMAC-SHA-256 key for e-mail hashes. */
   emailKey: Buffer;
+  /** Keyed hashes of an e-mail under each community key (`keyId:hex`), for sharing; raw never kept. */
+  shareEmail?: (address: string) => string[];
   /** Longest accepted line in bytes; default 1 MiB. */
   maxLineBytes?: number;
   /** Lateness bound in ms; default 10 minutes. */
@@ -77,7 +79,7 @@ export class Ingestor {
   private readonly byReason: Record<RejectCode, number>;
 
   constructor(opts: IngestOptions) {
-    this.ctx = { emailKey: opts.emailKey };
+    this.ctx = { emailKey: opts.emailKey, shareEmail: opts.shareEmail };
     this.maxLatenessMs = opts.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS;
     this.orderer = new Orderer<CanonicalRecord>({ maxLatenessMs: this.maxLatenessMs });
     this.byReason = Object.fromEntries(REJECT_CODES.map((c) => [c, 0])) as Record<RejectCode, number>;

@@ -7,6 +7,7 @@ import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Observer } from '../observe/observer.js';
 import { Judge, type VerdictChange } from '../judge/judge.js';
+import type { EngineHooks } from '../judge/peer.js';
 
 export interface DailyCounts {
   exchanges: number;
@@ -29,9 +30,13 @@ export class Engine {
   private readonly listeners: VerdictListener[] = [];
   judgements = 0;
 
-  constructor(readonly cfg: EngineConfig) {
+  constructor(
+    readonly cfg: EngineConfig,
+    hooks: EngineHooks = {},
+  ) {
     this.observer = new Observer(cfg);
-    this.judge = new Judge(cfg, this.observer);
+    this.observer.templates.onCreate = hooks.onTemplate;
+    this.judge = new Judge(cfg, this.observer, hooks.peer);
   }
 
   onVerdict(l: VerdictListener): void {

@@ -6,7 +6,7 @@ import { DAY, toIso } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import { keyedHash } from '../sketches/keyed-hash.js';
 import type { Dimension } from '../link/dimensions.js';
-import type { DimensionEvidence } from '../judge/campaign.js';
+import type { Campaign, DimensionEvidence } from '../judge/campaign.js';
 import type { DailyRow, EvidenceRow } from '../store/store.js';
 import type { Engine } from './engine.js';
 
@@ -35,7 +35,10 @@ function capabilities(caps: Uint32Array, total: number): Record<string, number> 
   return out;
 }
 
-export function collectResults(engine: Engine, indicatorKey: string): EngineResults {
+/** More indicators of a campaign (src/intel: community-keyed hashes, template fingerprints, ASNs). */
+export type ExtraIndicators = (c: Campaign, members: readonly AccountState[]) => Indicator[];
+
+export function collectResults(engine: Engine, indicatorKey: string, extra?: ExtraIndicators): EngineResults {
   const { observer, judge } = engine;
   const accounts: AccountOut[] = [];
   const evidence: EvidenceRow[] = [];
@@ -94,7 +97,7 @@ export function collectResults(engine: Engine, indicatorKey: string): EngineResu
       score: round(c.score),
       capabilities: capabilities(caps, exchanges),
       reasons: c.reasons.map(reasonOut),
-      indicators: indicators(engine, c.dims, indicatorKey),
+      indicators: indicators(engine, c.dims, indicatorKey, extra?.(c, list) ?? []),
     });
   }
   campaigns.sort((a, b) => b.exchanges - a.exchanges || (a.campaign_id < b.campaign_id ? -1 : 1));
@@ -110,8 +113,8 @@ export function collectResults(engine: Engine, indicatorKey: string): EngineResu
 }
 
 /** Privacy-safe indicators: keyed hashes of identifiers, network prefixes, client fingerprints. */
-function indicators(engine: Engine, dims: Map<Dimension, DimensionEvidence>, key: string): Indicator[] {
-  const out: Indicator[] = [];
+function indicators(engine: Engine, dims: Map<Dimension, DimensionEvidence>, key: string, extra: Indicator[]): Indicator[] {
+  const out: Indicator[] = [...extra];
   const { prefixNames, clientNames } = engine.observer;
   for (const [dim, d] of dims) {
     for (const k of d.keys) {

@@ -17,6 +17,7 @@ import { CAPABILITIES } from '../core/capabilities.js';
 import { Hll } from '../observe/hll.js';
 import { Campaign } from './campaign.js';
 import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
+import type { PeerEvidence } from './peer.js';
 
 /** Evidence (in nats) per unit of score: score = 1 - exp(-W / SCALE). */
 const SCALE = 2.5;
@@ -66,8 +67,9 @@ export class Judge {
   constructor(
     private readonly cfg: EngineConfig,
     private readonly observer: Observer,
+    private readonly peer?: PeerEvidence,
   ) {
-    this.groups = new GroupIndex(cfg.link.signupWindowMs);
+    this.groups = new GroupIndex(cfg.link.signupWindowMs, peer && ((key) => peer.isKnownTemplate(key)));
   }
 
   run(now: Millis, dirtyAccounts: AccountState[]): VerdictChange[] {
@@ -86,6 +88,8 @@ export class Judge {
       // Knobs (maxed budgets, single turns, many samples) only amplify what is asked for: a developer
       // who always sets max_tokens to the ceiling is not harvesting capabilities by that alone.
       s.harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + KNOB_ALONE)) / 2);
+      // Peer indicators are evidence like any other, weighed by the peer hook (corroboration, allowlist).
+      this.peer?.evaluate(s, now, reasons);
       this.ownReasons[s.idx] = reasons;
       this.groups.update(s);
     }

@@ -36,12 +36,16 @@ export class GroupIndex {
   /** Groups whose membership or members' state changed since the last judgement. */
   dirty: Group[] = [];
 
-  constructor(private readonly signupWindowMs: number) {}
+  constructor(
+    private readonly signupWindowMs: number,
+    private readonly knownTemplate?: (key: string) => boolean,
+  ) {}
 
-  /** A template group already judged suspicious and shared by several accounts. */
+  /** A template group already judged suspicious and shared by several accounts, or one a peer reported. */
   private readonly isHot = (key: string): boolean => {
     const g = this.groups.get(key);
-    return g !== undefined && g.suspicion >= HOT_SUSPICION && g.members.size >= HOT_MEMBERS;
+    if (g !== undefined && g.suspicion >= HOT_SUSPICION && g.members.size >= HOT_MEMBERS) return true;
+    return this.knownTemplate !== undefined && this.knownTemplate(key);
   };
 
   groupsOf(idx: number): readonly string[] {

@@ -21,6 +21,8 @@ export class TemplateIndex {
   private readonly shingles = new Uint32Array(WINDOW_WORDS + 8);
   private readonly keys: Float64Array;
   private nextId = 0;
+  /** Sees each new template's first scaffold window (shareable fingerprints, peer matching). */
+  onCreate: ((id: number, window: string, salt: number) => void) | undefined;
   private readonly sig: Uint32Array;
   readonly shingleSize: number;
 
@@ -70,7 +72,10 @@ export class TemplateIndex {
       const t = this.buckets.get(key);
       if (t >= 0 && (id < 0 || t < id)) id = t;
     }
-    if (id < 0) id = this.nextId++;
+    if (id < 0) {
+      id = this.nextId++;
+      this.onCreate?.(id, window, salt);
+    }
     for (const key of this.keys) this.buckets.put(key, id);
     return id;
   }

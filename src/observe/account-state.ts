@@ -18,6 +18,8 @@ export class AccountState {
   orgId?: string;
   country?: string;
   emailHash?: string;
+  /** Community-keyed hashes of the e-mail (`keyId:hex`), for sharing and peer matching. */
+  emailShared?: string[];
   emailPattern?: string;
   emailDomain?: string;
   paymentFingerprint?: string;
@@ -93,6 +95,7 @@ export class AccountState {
     if (ev.orgId !== undefined) this.orgId = ev.orgId;
     if (ev.country !== undefined) this.country = ev.country;
     if (ev.emailHash !== undefined) this.emailHash = ev.emailHash;
+    if (ev.emailShared !== undefined) this.emailShared = ev.emailShared;
     if (ev.emailPattern !== undefined) this.emailPattern = ev.emailPattern;
     if (ev.emailDomain !== undefined) this.emailDomain = ev.emailDomain;
     if (ev.paymentFingerprint !== undefined) this.paymentFingerprint = ev.paymentFingerprint;

@@ -29,11 +29,16 @@ function projectRoot(): string | undefined {
   return undefined;
 }
 
-/** Folder holding the `*.jsonl` corpora, or undefined when it is absent. */
-export function promptCorpusDir(): string | undefined {
+/** The reference data folder (DISTILLGUARD_DATA, else ../shared/data from the project root), or undefined. */
+export function referenceDataDir(): string | undefined {
   const env = process.env.DISTILLGUARD_DATA;
   const root = projectRoot();
-  const dataDir = env ? resolve(env) : root ? join(root, '..', 'shared', 'data') : undefined;
+  return env ? resolve(env) : root ? join(root, '..', 'shared', 'data') : undefined;
+}
+
+/** Folder holding the `*.jsonl` corpora, or undefined when it is absent. */
+export function promptCorpusDir(): string | undefined {
+  const dataDir = referenceDataDir();
   if (dataDir === undefined) return undefined;
   const dir = join(dataDir, 'prompts');
   return existsSync(dir) ? dir : undefined;
