@@ -7,6 +7,7 @@ import { registerSimulate } from './simulate-command.js';
 import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerIntel } from './intel.js';
+import { registerReport } from './report.js';
 
 export function parseNumber(kind: 'int' | 'float', min?: number, max?: number) {
   return (v: string): number => {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerEvaluate(program);
   registerIntel(program);
+  registerReport(program);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(false);
   return program;
 }

@@ -24,6 +24,8 @@ export interface AccountOut {
   first_seen?: string;
   last_seen?: string;
   capabilities?: Record<string, number>;
+  /** Extension: sign-up time, when an account record gave one. */
+  created_at?: string;
 }
 
 export interface Indicator {

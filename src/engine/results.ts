@@ -9,6 +9,7 @@ import type { Dimension } from '../link/dimensions.js';
 import type { Campaign, DimensionEvidence } from '../judge/campaign.js';
 import type { DailyRow, EvidenceRow } from '../store/store.js';
 import type { Engine } from './engine.js';
+import { collectLinks, type LinkOut } from './links-out.js';
 
 
 export interface EngineResults {
@@ -16,6 +17,8 @@ export interface EngineResults {
   campaigns: CampaignOut[];
   daily: DailyRow[];
   evidence: EvidenceRow[];
+  /** The account-link graph of each campaign. */
+  links: LinkOut[];
 }
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
@@ -64,6 +67,7 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
       first_seen: toIso(s.firstTs),
       last_seen: toIso(s.lastTs),
       capabilities: capabilities(s.caps, s.exchanges),
+      ...(s.createdAt === undefined ? {} : { created_at: toIso(s.createdAt) }),
     });
     const at = toIso(s.flaggedAt ?? s.suspiciousAt ?? s.lastTs);
     if (s.verdict !== 'benign') {
@@ -109,7 +113,9 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
       if (members.has(cid)) daily.push({ day: date, exchanges: n, flagged_exchanges: 0, active_accounts: 0, campaign_id: cid });
     }
   }
-  return { accounts, campaigns, daily, evidence };
+  const campaignOf = new Map<string, string>();
+  for (const c of campaigns) for (const a of c.accounts) campaignOf.set(a, c.campaign_id);
+  return { accounts, campaigns, daily, evidence, links: collectLinks(engine, campaignOf, indicatorKey) };
 }
 
 /** Privacy-safe indicators: keyed hashes of identifiers, network prefixes, client fingerprints. */

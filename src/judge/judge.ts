@@ -11,6 +11,7 @@ import type { Observer } from '../observe/observer.js';
 import { DIMENSIONS, type Dimension } from '../link/dimensions.js';
 import { GroupIndex, type Group } from '../link/groups.js';
 import { UnionFind } from '../link/union-find.js';
+import { sharedKinds, type LinkRecord } from '../link/link-log.js';
 import { SIGNALS } from '../signals/registry.js';
 import { harvestBreadth, RECONSTRUCTION } from '../signals/content.js';
 import { CAPABILITIES } from '../core/capabilities.js';
@@ -63,6 +64,8 @@ export class Judge {
   private readonly bridges = new Map<string, { a: Set<number>; b: Set<number> }>();
   /** Campaign id an account inherited infrastructure from, by account index. */
   private readonly inherited: (string | undefined)[] = [];
+  /** Every union of two accounts' sets, with the shared things that linked them (bounded by accounts). */
+  readonly linkLog: LinkRecord[] = [];
 
   constructor(
     private readonly cfg: EngineConfig,
@@ -189,6 +192,7 @@ export class Judge {
       for (const m of this.uf.membersOf(heir)) this.inherited[m] ??= from;
     }
     const root = this.uf.union(a, b);
+    this.linkLog.push({ a, b, at: now, kinds: sharedKinds(this.groups.refs(a), b, SUSPICION_MIN) });
     // The older campaign keeps its id and flag time.
     const keep = ca && cb ? (ca.createdAt <= cb.createdAt ? ca : cb) : (ca ?? cb ?? new Campaign(this.nextId(), now));
     this.campaigns.delete(ra);

@@ -14,6 +14,8 @@ import {
 import type { AccountOut, CampaignOut, Indicator, ReasonOut, Summary, VerdictLevel } from '../core/output.js';
 import { DAY, toIso } from '../core/time.js';
 import { META_DDL, MIGRATIONS, SCAN_DDL, SCAN_TABLES, SCHEMA_VERSION } from './schema.js';
+import { LINKS_DDL, LINKS_SELECT, readLink } from './links.js';
+import type { LinkOut } from '../engine/links-out.js';
 import {
   StoreError,
   type AccountFilter,
@@ -23,7 +25,17 @@ import {
   type Store,
 } from './store.js';
 
-export async function openDuckDbStore(path: string): Promise<Store> {
+/**
+ * The DuckDB store with its extensions: a campaign's link graph, and plain SQL for modules that keep
+ * tables of their own (created with CREATE TABLE IF NOT EXISTS: review decisions, audit).
+ */
+export interface SqlStore extends Store {
+  links(campaignId: string): Promise<LinkOut[]>;
+  exec(sql: string, params?: Record<string, DuckDBValue>): Promise<void>;
+  rows(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, unknown>[]>;
+}
+
+export async function openDuckDbStore(path: string): Promise<SqlStore> {
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path);
@@ -146,7 +158,7 @@ const ACCOUNT_SELECT = `SELECT account_id, score, verdict, campaign_id, flagged_
 const CAMPAIGN_SELECT = `SELECT campaign_id, accounts, exchanges, first_seen, last_seen, flagged_at, score,
   capabilities, reasons, indicators, extra FROM campaigns`;
 
-class DuckDbStore implements Store {
+class DuckDbStore implements SqlStore {
   private readonly writes = new Serial();
   private readonly reads = new Serial();
   private closed = false;
@@ -175,6 +187,10 @@ class DuckDbStore implements Store {
         await this.append('evidence', r.evidence.length, (i) => evidenceRow(i, r.evidence[i]));
         await this.append('daily', r.daily.length, (i) => dailyRow(r.daily[i]));
         await this.writer.run(`INSERT INTO summary VALUES (1, $body)`, { body: JSON.stringify(r.summary) });
+        await this.writer.run('DROP TABLE IF EXISTS campaign_links');
+        await this.writer.run(LINKS_DDL);
+        const links = r.links ?? [];
+        await this.append('campaign_links', links.length, (i) => linkRow(links[i]));
       }),
     );
   }
@@ -252,6 +268,29 @@ class DuckDbStore implements Store {
       : this.query(`${select} WHERE campaign_id = $c ORDER BY day`, { c: campaignId }, readDaily);
   }
 
+  async links(campaignId: string): Promise<LinkOut[]> {
+    const [t] = await this.query(
+      `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'campaign_links'`,
+      {},
+      (row) => Number(row.n),
+    );
+    if (t === 0) return [];
+    return this.query(`${LINKS_SELECT} WHERE campaign_id = $c ORDER BY "at", account_a, account_b`, { c: campaignId }, (row) => readLink(row, iso));
+  }
+
+  /** Runs a statement on the writer connection, in turn with scan writes. */
+  exec(sql: string, params: Record<string, DuckDBValue> = {}): Promise<void> {
+    this.assertOpen();
+    return this.writes.run(async () => {
+      await this.writer.run(sql, params);
+    });
+  }
+
+  /** Reads rows as plain JS objects. */
+  rows(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Row[]> {
+    return this.query(sql, params, (row) => row);
+  }
+
   async summary(): Promise<Summary | null> {
     const [s] = await this.query(`SELECT body FROM summary WHERE id = 1`, {}, (row) =>
       JSON.parse(String(row.body)) as Summary,
@@ -312,6 +351,10 @@ function campaignRow(c: CampaignOut): DuckDBValue[] {
     listValue(c.indicators.map((x) => structValue({ kind: x.kind, value: x.value }))),
     extra(c, CAMPAIGN_COLUMNS, new Set()),
   ];
+}
+
+function linkRow(l: LinkOut): DuckDBValue[] {
+  return [l.campaign_id, l.a, l.b, timestamp(l.at, 'link.at'), JSON.stringify(l.kinds)];
 }
 
 function evidenceRow(ord: number, e: EvidenceRow): DuckDBValue[] {

@@ -2,6 +2,7 @@
 // DuckDB (./duckdb.ts) is the embedded default; a PostgreSQL implementation can follow the same
 // interface. Every implementation must pass the same contract suite (./store.contract.ts).
 import type { AccountOut, CampaignOut, DailyAggregate, Summary } from '../core/output.js';
+import type { LinkOut } from '../engine/links-out.js';
 
 /** One piece of evidence behind an account's verdict, at the event time it was observed. */
 export interface EvidenceRow {
@@ -29,6 +30,8 @@ export interface ScanResult {
   campaigns: CampaignOut[];
   evidence: EvidenceRow[];
   daily: DailyRow[];
+  /** The account-link graph of each campaign (optional: older producers have none). */
+  links?: LinkOut[];
 }
 
 export interface AccountFilter {

@@ -1,0 +1,45 @@
+// The account-link graph of each output campaign, from the judge's link log: which two accounts were
+// linked, when, and along which dimensions. Values are privacy-safe (keyed hashes, template cluster
+// ids, network prefixes), like the campaign indicators.
+import { toIso } from '../core/time.js';
+import { keyedHash } from '../sketches/keyed-hash.js';
+import type { LinkKind } from '../link/link-log.js';
+import type { Engine } from './engine.js';
+
+export interface LinkKindOut {
+  dimension: string;
+  /** A privacy-safe name for the shared thing: the same thing on two links has the same ref. */
+  ref: string;
+  suspicion: number;
+}
+
+/** One edge of a campaign's account-link graph (one line of the store's campaign_links table). */
+export interface LinkOut {
+  campaign_id: string;
+  a: string;
+  b: string;
+  at: string;
+  kinds: LinkKindOut[];
+}
+
+export function collectLinks(engine: Engine, campaignOf: ReadonlyMap<string, string>, indicatorKey: string): LinkOut[] {
+  const { list, prefixNames } = engine.observer;
+  const out: LinkOut[] = [];
+  for (const l of engine.judge.linkLog) {
+    const a = list[l.a].id;
+    const b = list[l.b].id;
+    const c = campaignOf.get(a);
+    if (c === undefined || campaignOf.get(b) !== c) continue;
+    out.push({ campaign_id: c, a, b, at: toIso(l.at), kinds: l.kinds.map((k) => kindOut(k, indicatorKey, prefixNames)) });
+  }
+  return out;
+}
+
+function kindOut(k: LinkKind, indicatorKey: string, prefixNames: ReadonlyMap<number, string>): LinkKindOut {
+  const value = k.key.slice(k.key.indexOf(':') + 1);
+  let ref: string;
+  if (k.dim === 'template') ref = `t${value}`;
+  else if (k.dim === 'ip_prefix') ref = prefixNames.get(Number(value)) ?? keyedHash(indicatorKey, value).slice(0, 16);
+  else ref = keyedHash(indicatorKey, k.key).slice(0, 16);
+  return { dimension: k.dim, ref, suspicion: Math.round(k.suspicion * 1e4) / 1e4 };
+}

@@ -1,0 +1,118 @@
+// What a campaign brief is made of, read from the store a scan wrote: the campaign, its member
+// accounts, its daily volume, its link graph, and the facts derived from them (shared by the HTML,
+// Markdown and PDF renderings and by the dashboard's API, so every rendering states the same figures).
+import type { AccountOut, CampaignOut, Indicator, Summary } from '../core/output.js';
+import type { LinkOut } from '../engine/links-out.js';
+import type { DailyRow } from '../store/store.js';
+import type { SqlStore } from '../store/duckdb.js';
+
+export interface SharedRecord {
+  /** Where the indicators went (a TAXII collection, a peer), and when. */
+  to: string;
+  at: string;
+  objects: number;
+}
+
+export interface BriefData {
+  campaign: CampaignOut;
+  members: AccountOut[];
+  daily: DailyRow[];
+  links: LinkOut[];
+  summary: Summary | null;
+  /** What was shared about this campaign, where the intel module recorded it; absent when unknown. */
+  shared?: SharedRecord[];
+}
+
+export interface BriefFacts {
+  accounts: number;
+  distillation: number;
+  suspicious: number;
+  exchanges: number;
+  spanDays: number;
+  /** Exchanges the flagged members had sent before each was flagged; null when none is flagged. */
+  exchangesBeforeFlag: number | null;
+  firstAccountFlagged: string | null;
+  /** Link edges by dimension: how the accounts were tied together. */
+  linkKinds: [string, number][];
+  /** Indicators grouped by kind, kinds in a fixed order. */
+  infrastructure: [string, Indicator[]][];
+  capabilities: [string, number][];
+  signups: { first: string | null; last: string | null; known: number };
+}
+
+export class BriefNotFound extends Error {}
+
+export async function loadBrief(store: SqlStore, campaignId: string): Promise<BriefData> {
+  const campaign = await store.campaign(campaignId);
+  if (!campaign) {
+    const ids = (await store.campaigns()).map((c) => c.campaign_id);
+    throw new BriefNotFound(`no campaign ${JSON.stringify(campaignId)} in the store (campaigns: ${ids.length ? ids.join(', ') : 'none'})`);
+  }
+  const [members, daily, links, summary] = await Promise.all([
+    store.accounts({ campaignId }),
+    store.daily(campaignId),
+    store.links(campaignId),
+    store.summary(),
+  ]);
+  return { campaign, members, daily, links, summary };
+}
+
+const DAY = 86_400_000;
+const KIND_ORDER = ['ip_prefix', 'tls_fingerprint', 'user_agent', 'payment_fingerprint_hmac', 'payment_bin', 'link_hmac', 'email_pattern', 'system_prompt_hash', 'template_cluster'];
+
+export function briefFacts(d: BriefData): BriefFacts {
+  const c = d.campaign;
+  let before: number | null = null;
+  let firstFlag: string | null = null;
+  for (const a of d.members) {
+    if (a.flagged_at === null || a.exchanges_before_flag === null) continue;
+    before = (before ?? 0) + a.exchanges_before_flag;
+  }
+  for (const a of d.members) if (a.flagged_at && (firstFlag === null || a.flagged_at < firstFlag)) firstFlag = a.flagged_at;
+  const kinds = new Map<string, number>();
+  for (const l of d.links) for (const k of l.kinds) kinds.set(k.dimension, (kinds.get(k.dimension) ?? 0) + 1);
+  const byKind = new Map<string, Indicator[]>();
+  for (const i of c.indicators) {
+    let list = byKind.get(i.kind);
+    if (!list) byKind.set(i.kind, (list = []));
+    list.push(i);
+  }
+  const rank = (k: string): number => (KIND_ORDER.includes(k) ? KIND_ORDER.indexOf(k) : KIND_ORDER.length);
+  const signups = d.members.map((a) => a.created_at).filter((x): x is string => typeof x === 'string').sort();
+  return {
+    accounts: c.accounts.length,
+    distillation: d.members.filter((a) => a.verdict === 'distillation').length,
+    suspicious: d.members.filter((a) => a.verdict === 'suspicious').length,
+    exchanges: c.exchanges,
+    spanDays: Math.round(((Date.parse(c.last_seen) - Date.parse(c.first_seen)) / DAY) * 10) / 10,
+    exchangesBeforeFlag: before,
+    firstAccountFlagged: firstFlag,
+    linkKinds: [...kinds].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+    infrastructure: [...byKind].sort((a, b) => rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : 1)),
+    capabilities: Object.entries(c.capabilities).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+    signups: { first: signups[0] ?? null, last: signups.at(-1) ?? null, known: signups.length },
+  };
+}
+
+/** Plain-language name of an indicator kind or link dimension. */
+export const KIND_NAMES: Record<string, string> = {
+  ip_prefix: 'network prefix',
+  tls_fingerprint: 'TLS fingerprint',
+  user_agent: 'user agent',
+  payment_fingerprint_hmac: 'payment instrument (keyed hash)',
+  payment_bin: 'card issuer (BIN)',
+  link_hmac: 'provider link attribute (keyed hash)',
+  email_pattern: 'e-mail pattern',
+  system_prompt_hash: 'system prompt (keyed hash)',
+  template_cluster: 'prompt template cluster',
+  payment: 'payment instrument',
+  link: 'provider link attribute',
+  signup_ip: 'sign-up network',
+  signup_cohort: 'sign-up cohort',
+  client: 'client fingerprint',
+  system: 'system prompt',
+  template: 'prompt template',
+  org: 'organization',
+};
+
+export const kindName = (k: string): string => KIND_NAMES[k] ?? k;

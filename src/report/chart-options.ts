@@ -1,0 +1,161 @@
+// ECharts options for a campaign's charts, shared by the brief (rendered to SVG server-side) and the
+// dashboard (rendered in the browser): one definition of each chart, two renderers. Pure: no DOM, no I/O.
+import type { EChartsOption } from 'echarts';
+import type { AccountOut } from '../core/output.js';
+import type { DailyRow } from '../store/store.js';
+
+export const COLORS = { flagged: '#c0392b', suspicious: '#d68910', benign: '#7f8c8d', other: '#aab7c4', accent: '#2c5d8a' };
+
+/** Every day from `first` to `last` inclusive (YYYY-MM-DD, UTC), capped at 20,000 days. */
+function daysBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  const end = Date.parse(`${last}T00:00:00Z`);
+  for (let t = Date.parse(`${first}T00:00:00Z`); t <= end && out.length < 20_000; t += 86_400_000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/**
+ * A campaign's daily exchanges, with a marked line at the day the engine flagged it. Days without a
+ * row are zero, so gaps in activity show as gaps.
+ */
+export function dailyVolumeOption(rows: readonly DailyRow[], flaggedAt: string | null, opts: { animation?: boolean } = {}): EChartsOption {
+  const sorted = [...rows].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const byDay = new Map<string, number>();
+  for (const r of sorted) byDay.set(r.day, (byDay.get(r.day) ?? 0) + r.exchanges);
+  const days = sorted.length ? daysBetween(sorted[0].day, sorted[sorted.length - 1].day) : [];
+  const flagDay = flaggedAt ? flaggedAt.slice(0, 10) : null;
+  return {
+    useUTC: true,
+    animation: opts.animation ?? false,
+    grid: { left: 56, right: 16, top: 28, bottom: 32 },
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, data: ['before flag', 'after flag'] },
+    xAxis: { type: 'category', data: days, axisLabel: { formatter: (v: string) => v.slice(5) } },
+    yAxis: { type: 'value', name: 'exchanges', nameTextStyle: { align: 'left' } },
+    series: [
+      {
+        name: 'before flag',
+        type: 'bar',
+        stack: 'x',
+        color: COLORS.other,
+        data: days.map((d) => (flagDay === null || d < flagDay ? (byDay.get(d) ?? 0) : 0)),
+        markLine: flagDay
+          ? { symbol: 'none', silent: true, lineStyle: { color: COLORS.flagged, type: 'dashed' }, label: { formatter: 'flagged' }, data: [{ xAxis: flagDay }] }
+          : undefined,
+      },
+      {
+        name: 'after flag',
+        type: 'bar',
+        stack: 'x',
+        color: COLORS.flagged,
+        data: days.map((d) => (flagDay !== null && d >= flagDay ? (byDay.get(d) ?? 0) : 0)),
+      },
+    ],
+  };
+}
+
+/** Share of the campaign's exchanges by capability, largest first (an exchange can hit several). */
+export function capabilityOption(capabilities: Record<string, number>, opts: { animation?: boolean } = {}): EChartsOption {
+  const entries = Object.entries(capabilities).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? 1 : -1));
+  return {
+    useUTC: true,
+    animation: opts.animation ?? false,
+    grid: { left: 90, right: 48, top: 8, bottom: 24 },
+    xAxis: { type: 'value', max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+    yAxis: { type: 'category', data: entries.map((e) => e[0]) },
+    series: [
+      {
+        type: 'bar',
+        color: COLORS.accent,
+        data: entries.map((e) => e[1]),
+        label: { show: true, position: 'right', formatter: (p: { value?: unknown }) => `${Math.round(Number(p.value) * 100)}%` },
+      },
+    ],
+  };
+}
+
+export interface AccountSpan {
+  account_id: string;
+  verdict: string;
+  signup: number | null;
+  first: number;
+  last: number;
+  flagged: number | null;
+}
+
+/** Accounts of a campaign as spans of activity, ordered by sign-up time (then first exchange). */
+export function accountSpans(accounts: readonly AccountOut[]): AccountSpan[] {
+  const ms = (s: string | null | undefined): number | null => (s ? Date.parse(s) : null);
+  return accounts
+    .map((a) => {
+      const created = a.created_at;
+      const first = ms(a.first_seen) ?? ms(a.flagged_at) ?? 0;
+      return { account_id: a.account_id, verdict: a.verdict, signup: ms(created), first, last: ms(a.last_seen) ?? first, flagged: ms(a.flagged_at) };
+    })
+    .sort((a, b) => (a.signup ?? a.first) - (b.signup ?? b.first) || a.first - b.first || (a.account_id < b.account_id ? -1 : 1));
+}
+
+/**
+ * Accounts over time: one row per account, a thin line from sign-up to first exchange, a thick bar
+ * over its activity, a mark where it was flagged. Sign-up bursts show as a staircase of dots.
+ */
+export function accountTimelineOption(accounts: readonly AccountOut[], opts: { animation?: boolean; max?: number } = {}): EChartsOption {
+  const spans = accountSpans(accounts).slice(0, opts.max ?? 200);
+  const names = spans.map((s) => s.account_id);
+  const color = (v: string): string => (v === 'distillation' ? COLORS.flagged : v === 'suspicious' ? COLORS.suspicious : COLORS.benign);
+  return {
+    useUTC: true,
+    animation: opts.animation ?? false,
+    grid: { left: 16, right: 16, top: 28, bottom: 32, containLabel: false },
+    legend: { top: 0, data: ['sign-up', 'active', 'flagged'] },
+    tooltip: { trigger: 'item' },
+    xAxis: { type: 'time', axisLabel: { formatter: '{MM}-{dd}' } },
+    yAxis: { type: 'category', data: names, inverse: true, axisLabel: { show: false }, axisTick: { show: false } },
+    series: [
+      {
+        name: 'waiting',
+        type: 'custom',
+        renderItem: (_params, api) => {
+          const y = Number(api.value(0));
+          const a = api.coord([api.value(1), y]);
+          const b = api.coord([api.value(2), y]);
+          return { type: 'line', shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }, style: { stroke: COLORS.other, lineWidth: 1 } };
+        },
+        encode: { x: [1, 2], y: 0 },
+        data: spans.flatMap((s, i) => (s.signup !== null && s.signup < s.first ? [[i, s.signup, s.first]] : [])),
+        silent: true,
+      },
+      {
+        name: 'active',
+        type: 'custom',
+        color: COLORS.flagged,
+        renderItem: (_params, api) => {
+          const y = Number(api.value(0));
+          const a = api.coord([api.value(1), y]);
+          const b = api.coord([api.value(2), y]);
+          const h = Math.max(2, Math.min(10, (api.size?.([0, 1]) as number[])[1] * 0.6));
+          return { type: 'rect', shape: { x: a[0], y: a[1] - h / 2, width: Math.max(2, b[0] - a[0]), height: h }, style: { fill: String(api.value(3)) } };
+        },
+        encode: { x: [1, 2], y: 0 },
+        data: spans.map((s, i) => [i, s.first, s.last, color(s.verdict)]),
+      },
+      {
+        name: 'sign-up',
+        type: 'scatter',
+        symbolSize: 6,
+        color: COLORS.accent,
+        data: spans.flatMap((s, i) => (s.signup !== null ? [[s.signup, i]] : [])),
+      },
+      {
+        name: 'flagged',
+        type: 'scatter',
+        symbol: 'diamond',
+        symbolSize: 8,
+        color: '#111',
+        data: spans.flatMap((s, i) => (s.flagged !== null ? [[s.flagged, i]] : [])),
+      },
+    ],
+  };
+}
