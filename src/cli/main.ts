@@ -8,6 +8,7 @@ import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerIntel } from './intel.js';
 import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 
 export function parseNumber(kind: 'int' | 'float', min?: number, max?: number) {
   return (v: string): number => {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerIntel(program);
   registerReport(program);
+  registerServe(program);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(false);
   return program;
 }

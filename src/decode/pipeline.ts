@@ -59,6 +59,9 @@ export interface IngestBatch {
   rejections: Rejection[];
 }
 
+/** What became of one fed record: accepted (buffered or released), rejected, or a duplicate. */
+export type Admission = 'accepted' | 'rejected' | 'duplicate';
+
 export function emptyBatch(): IngestBatch {
   return { records: [], rejections: [] };
 }
@@ -92,11 +95,18 @@ export class Ingestor {
 
   /** Feed one line; append released records and any rejection to `out`. */
   push(raw: RawLine, out: IngestBatch): void {
+    this.admit(decodeLine(raw, this.ctx), raw, out);
+  }
+
+  /**
+   * Feed one record that another adapter already decoded (OTLP spans, LiteLLM payloads; `raw` is
+   * what a rejection shows): the same lateness, dedupe and ordering as a line. Says what became of it.
+   */
+  admit(rec: CanonicalRecord | Rejection, raw: RawLine, out: IngestBatch): Admission {
     this.linesRead++;
-    const rec = decodeLine(raw, this.ctx);
     if (isRejection(rec)) {
       this.reject(rec, out);
-      return;
+      return 'rejected';
     }
     if (this.orderer.isLate(rec.ts)) {
       const newest = this.orderer.newestTs;
@@ -110,15 +120,16 @@ export class Ingestor {
         ),
         out,
       );
-      return;
+      return 'rejected';
     }
     if (rec.kind === 'exchange' && this.deduper.seen(rec.id)) {
       this.duplicates++;
-      return;
+      return 'duplicate';
     }
     const before = out.records.length;
     this.orderer.push(rec, out.records);
     this.accepted += out.records.length - before;
+    return 'accepted';
   }
 
   pushAll(lines: readonly RawLine[], out: IngestBatch): void {

@@ -13,12 +13,16 @@ import {
 } from '@duckdb/node-api';
 import type { AccountOut, CampaignOut, Indicator, ReasonOut, Summary, VerdictLevel } from '../core/output.js';
 import { DAY, toIso } from '../core/time.js';
-import { META_DDL, MIGRATIONS, SCAN_DDL, SCAN_TABLES, SCHEMA_VERSION } from './schema.js';
+import { LIVE_DDL, LIVE_TABLES, META_DDL, MIGRATIONS, SCAN_DDL, SCAN_TABLES, SCHEMA_VERSION } from './schema.js';
 import { LINKS_DDL, LINKS_SELECT, readLink } from './links.js';
 import type { LinkOut } from '../engine/links-out.js';
 import {
   StoreError,
   type AccountFilter,
+  type AuditEntry,
+  type AuditFilter,
+  type DeliveryRow,
+  type LiveDelta,
   type DailyRow,
   type EvidenceRow,
   type ScanResult,
@@ -73,6 +77,7 @@ async function prepareSchema(conn: DuckDBConnection, path: string): Promise<void
     await inTransaction(conn, async () => {
       await conn.run(META_DDL);
       for (const t of SCAN_TABLES) await conn.run(SCAN_DDL[t]);
+      for (const t of LIVE_TABLES) await conn.run(LIVE_DDL[t]);
       await conn.run(`INSERT INTO meta VALUES ('schema_version', $v), ('created_by', 'distillguard')`, {
         v: String(SCHEMA_VERSION),
       });
@@ -104,11 +109,12 @@ async function prepareSchema(conn: DuckDBConnection, path: string): Promise<void
   }
 }
 
-async function inTransaction(conn: DuckDBConnection, body: () => Promise<void>): Promise<void> {
+async function inTransaction<T>(conn: DuckDBConnection, body: () => Promise<T>): Promise<T> {
   await conn.run('BEGIN TRANSACTION');
   try {
-    await body();
+    const r = await body();
     await conn.run('COMMIT');
+    return r;
   } catch (e) {
     await conn.run('ROLLBACK');
     throw e;
@@ -193,6 +199,113 @@ class DuckDbStore implements SqlStore {
         await this.append('campaign_links', links.length, (i) => linkRow(links[i]));
       }),
     );
+  }
+
+  async writeLive(d: LiveDelta): Promise<void> {
+    this.assertOpen();
+    return this.writes.run(() =>
+      inTransaction(this.writer, async () => {
+        // Upsert through staging tables: the Appender cannot replace, INSERT OR REPLACE can.
+        await this.stage('accounts', d.accounts.length, (i) => accountRow(d.accounts[i]));
+        await this.writer.run(`INSERT OR REPLACE INTO accounts SELECT * FROM stage_accounts`);
+        await this.writer.run(`DELETE FROM evidence WHERE account_id IN (SELECT account_id FROM stage_accounts)`);
+        const base = Number((await this.writer.runAndReadAll(`SELECT coalesce(max(ord), -1) + 1 FROM evidence`)).getRowsJS()[0][0]);
+        await this.append('evidence', d.evidence.length, (i) => evidenceRow(base + i, d.evidence[i]));
+        const gone = [...d.removedCampaigns, ...d.campaigns.map((c) => c.campaign_id)];
+        if (gone.length > 0) {
+          await this.writer.run(`DELETE FROM campaign_members WHERE campaign_id IN (SELECT unnest($ids))`, { ids: listValue(gone) });
+        }
+        if (gone.length > 0) {
+          await this.writer.run(`DELETE FROM campaign_links WHERE campaign_id IN (SELECT unnest($ids))`, { ids: listValue(gone) });
+        }
+        await this.append('campaign_links', d.links.length, (i) => linkRow(d.links[i]));
+        if (d.removedCampaigns.length > 0) {
+          await this.writer.run(`DELETE FROM campaigns WHERE campaign_id IN (SELECT unnest($ids))`, { ids: listValue(d.removedCampaigns) });
+        }
+        await this.stage('campaigns', d.campaigns.length, (i) => campaignRow(d.campaigns[i]));
+        await this.writer.run(`INSERT OR REPLACE INTO campaigns SELECT * FROM stage_campaigns`);
+        const members: [string, string][] = [];
+        for (const c of d.campaigns) for (const a of c.accounts) members.push([c.campaign_id, a]);
+        await this.append('campaign_members', members.length, (i) => members[i]);
+        await this.writer.run(`DELETE FROM daily`);
+        await this.append('daily', d.daily.length, (i) => dailyRow(d.daily[i]));
+        await this.writer.run(`INSERT OR REPLACE INTO summary VALUES (1, $body)`, { body: JSON.stringify(d.summary) });
+      }),
+    );
+  }
+
+  /** Empties (creating) the temporary table `stage_<table>` and loads `n` rows into it. */
+  private async stage(table: 'accounts' | 'campaigns', n: number, row: (i: number) => readonly DuckDBValue[]): Promise<void> {
+    await this.writer.run(`CREATE TEMP TABLE IF NOT EXISTS stage_${table} AS SELECT * FROM ${table} LIMIT 0`);
+    await this.writer.run(`DELETE FROM stage_${table}`);
+    await this.append(`stage_${table}`, n, row);
+  }
+
+  async appendAudit(entries: AuditEntry[]): Promise<AuditEntry[]> {
+    this.assertOpen();
+    if (entries.length === 0) return [];
+    return this.writes.run(() =>
+      inTransaction(this.writer, async () => {
+        const ids = listValue(entries.map((e) => e.id));
+        const known = new Set(
+          (await this.writer.runAndReadAll(`SELECT id FROM audit WHERE id IN (SELECT unnest($ids))`, { ids })).getRowsJS().map((r) => String(r[0])),
+        );
+        const seen = new Set<string>();
+        const fresh = entries.filter((e) => {
+          if (known.has(e.id) || seen.has(e.id)) return false;
+          seen.add(e.id);
+          return true;
+        });
+        const base = Number((await this.writer.runAndReadAll(`SELECT coalesce(max(ord), -1) + 1 FROM audit`)).getRowsJS()[0][0]);
+        await this.append('audit', fresh.length, (i) => auditRow(base + i, fresh[i]));
+        return fresh;
+      }),
+    );
+  }
+
+  async audit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: Record<string, DuckDBValue> = {};
+    if (filter.accountId !== undefined) {
+      where.push('account_id = $account');
+      params.account = filter.accountId;
+    }
+    if (filter.campaignId !== undefined) {
+      where.push('campaign_id = $campaign');
+      params.campaign = filter.campaignId;
+    }
+    if (filter.kind !== undefined) {
+      where.push('kind = $kind');
+      params.kind = filter.kind;
+    }
+    let sql = `SELECT id, kind, "at", recorded_at, actor, account_id, campaign_id, body FROM audit`;
+    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+    sql += ' ORDER BY ord DESC';
+    if (filter.limit !== undefined) sql += ` LIMIT ${count(filter.limit, 'limit')}`;
+    if (filter.offset !== undefined) sql += ` OFFSET ${count(filter.offset, 'offset')}`;
+    return this.query(sql, params, readAudit);
+  }
+
+  async appendDelivery(d: DeliveryRow): Promise<void> {
+    this.assertOpen();
+    return this.writes.run(async () => {
+      await this.writer.run(`INSERT INTO webhook_deliveries VALUES ($e, $u, $a, $s, $err, $at, $ok)`, {
+        e: d.event_id,
+        u: d.url,
+        a: d.attempt,
+        s: d.status,
+        err: d.error,
+        at: timestamp(d.at, 'delivery.at'),
+        ok: d.delivered,
+      });
+    });
+  }
+
+  async deliveries(eventId?: string): Promise<DeliveryRow[]> {
+    const select = `SELECT event_id, url, attempt, status, error, "at", delivered FROM webhook_deliveries`;
+    return eventId === undefined
+      ? this.query(`${select} ORDER BY "at", attempt`, {}, readDelivery)
+      : this.query(`${select} WHERE event_id = $e ORDER BY "at", attempt`, { e: eventId }, readDelivery);
   }
 
   /** Bulk-loads `n` rows through the Appender, one data chunk per vector of rows. */
@@ -357,6 +470,20 @@ function linkRow(l: LinkOut): DuckDBValue[] {
   return [l.campaign_id, l.a, l.b, timestamp(l.at, 'link.at'), JSON.stringify(l.kinds)];
 }
 
+function auditRow(ord: number, e: AuditEntry): DuckDBValue[] {
+  return [
+    BigInt(ord),
+    e.id,
+    e.kind,
+    timestamp(e.at, 'audit.at'),
+    timestamp(e.recorded_at, 'audit.recorded_at'),
+    e.actor,
+    e.account_id,
+    e.campaign_id,
+    JSON.stringify(e.body),
+  ];
+}
+
 function evidenceRow(ord: number, e: EvidenceRow): DuckDBValue[] {
   return [BigInt(ord), e.account_id, e.code, e.weight, e.detail, timestamp(e.at, 'evidence.at')];
 }
@@ -456,6 +583,31 @@ function readEvidence(row: Row): EvidenceRow {
     weight: Number(row.weight),
     detail: String(row.detail),
     at: iso(row.at) as string,
+  };
+}
+
+function readAudit(row: Row): AuditEntry {
+  return {
+    id: String(row.id),
+    kind: String(row.kind) as AuditEntry['kind'],
+    at: iso(row.at) as string,
+    recorded_at: iso(row.recorded_at) as string,
+    actor: String(row.actor),
+    account_id: row.account_id === null ? null : String(row.account_id),
+    campaign_id: row.campaign_id === null ? null : String(row.campaign_id),
+    body: JSON.parse(String(row.body)) as Record<string, unknown>,
+  };
+}
+
+function readDelivery(row: Row): DeliveryRow {
+  return {
+    event_id: String(row.event_id),
+    url: String(row.url),
+    attempt: Number(row.attempt),
+    status: row.status === null ? null : Number(row.status),
+    error: row.error === null ? null : String(row.error),
+    at: iso(row.at) as string,
+    delivered: Boolean(row.delivered),
   };
 }
 

@@ -3,7 +3,7 @@
 // Bump SCHEMA_VERSION when a table changes shape, and add the step from the previous version to
 // MIGRATIONS. A file written with a newer version is refused, never guessed at.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const META_DDL = `CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
 
@@ -73,5 +73,35 @@ export const SCAN_DDL = {
 export type ScanTable = keyof typeof SCAN_DDL;
 export const SCAN_TABLES = Object.keys(SCAN_DDL) as ScanTable[];
 
+/**
+ * Tables that outlive scans (writeScan never touches them): the audit log of verdict changes and
+ * analyst decisions, and the webhook delivery log. Added in version 2.
+ */
+export const LIVE_DDL = {
+  audit: `CREATE TABLE IF NOT EXISTS audit (
+    ord BIGINT NOT NULL,
+    id VARCHAR PRIMARY KEY,
+    kind VARCHAR NOT NULL,
+    "at" TIMESTAMPTZ NOT NULL,
+    recorded_at TIMESTAMPTZ NOT NULL,
+    actor VARCHAR NOT NULL,
+    account_id VARCHAR,
+    campaign_id VARCHAR,
+    body JSON NOT NULL
+  )`,
+  webhook_deliveries: `CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    event_id VARCHAR NOT NULL,
+    url VARCHAR NOT NULL,
+    attempt INTEGER NOT NULL,
+    status INTEGER,
+    error VARCHAR,
+    "at" TIMESTAMPTZ NOT NULL,
+    delivered BOOLEAN NOT NULL
+  )`,
+} as const;
+export const LIVE_TABLES = Object.keys(LIVE_DDL) as (keyof typeof LIVE_DDL)[];
+
 /** MIGRATIONS[v] upgrades a store from version v to v + 1. Version 1 is the first. */
-export const MIGRATIONS: Readonly<Record<number, readonly string[]>> = {};
+export const MIGRATIONS: Readonly<Record<number, readonly string[]>> = {
+  1: LIVE_TABLES.map((t) => LIVE_DDL[t]),
+};

@@ -104,6 +104,56 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       }
     });
 
+    it('upserts a live delta on top of a scan and keeps the rest', async () => {
+      const s = await open();
+      try {
+        await s.writeScan(scan);
+        const [c0, c1] = scan.campaigns;
+        const changed = scan.accounts.filter((a) => a.verdict !== 'benign').slice(0, 3).map((a) => ({ ...a, score: 0.99, exchanges: a.exchanges + 5 }));
+        const evidence = changed.map((a) => ({ account_id: a.account_id, code: 'live_code', weight: 0.5, detail: '{}', at: a.last_seen ?? '2025-03-01T00:00:00.000Z' }));
+        const grown = { ...c0, accounts: [...c0.accounts, 'newcomer'].sort(), exchanges: c0.exchanges + 1 };
+        const summary = { ...scan.summary, accepted: scan.summary.accepted + 5 };
+        await s.writeLive({ accounts: changed, evidence, campaigns: [grown], removedCampaigns: [c1.campaign_id], links: [], daily: scan.daily.slice(0, 2), summary });
+        for (const a of changed) expect(await s.account(a.account_id)).toStrictEqual({ ...a, evidence: evidence.filter((e) => e.account_id === a.account_id) });
+        expect(await s.campaign(grown.campaign_id)).toStrictEqual(grown);
+        expect(await s.campaign(c1.campaign_id)).toBeNull();
+        expect((await s.accounts({ campaignId: grown.campaign_id })).length).toBe(c0.accounts.length); // 'newcomer' has no account row
+        expect((await s.accounts()).length).toBe(scan.accounts.length);
+        expect(await s.summary()).toStrictEqual(summary);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('appends audit entries once, newest first, and logs deliveries', async () => {
+      const s = await open();
+      try {
+        const e = (id: string, account: string) => ({
+          id,
+          kind: 'verdict_change' as const,
+          at: '2025-03-01T00:15:00.000Z',
+          recorded_at: '2025-03-02T10:00:00.000Z',
+          actor: 'engine',
+          account_id: account,
+          campaign_id: null,
+          body: { from: 'benign', to: 'suspicious' },
+        });
+        expect((await s.appendAudit([e('a', 'x'), e('b', 'y')])).map((x) => x.id)).toEqual(['a', 'b']);
+        expect((await s.appendAudit([e('b', 'y'), e('c', 'x'), e('c', 'x')])).map((x) => x.id)).toEqual(['c']);
+        expect((await s.audit()).map((x) => x.id)).toEqual(['c', 'b', 'a']);
+        expect(await s.audit({ accountId: 'x', limit: 1 })).toStrictEqual([e('c', 'x')]);
+        await s.writeScan(scan); // scans never touch the audit log
+        expect(await s.audit()).toHaveLength(3);
+        const d = { event_id: 'a', url: 'http://127.0.0.1:9/h', attempt: 1, status: 500, error: null, at: '2025-03-02T10:00:00.000Z', delivered: false };
+        await s.appendDelivery(d);
+        await s.appendDelivery({ ...d, attempt: 2, status: 200, at: '2025-03-02T10:00:01.000Z', delivered: true });
+        expect((await s.deliveries('a')).map((x) => [x.attempt, x.delivered])).toEqual([[1, false], [2, true]]);
+        expect(await s.deliveries('zzz')).toEqual([]);
+      } finally {
+        await s.close();
+      }
+    });
+
     it('keeps hostile strings intact', async () => {
       const s = await open();
       try {

@@ -34,6 +34,58 @@ export interface ScanResult {
   links?: LinkOut[];
 }
 
+/**
+ * What changed since the last write of a live service: accounts and campaigns to upsert (with the
+ * evidence of exactly those accounts), campaigns that no longer exist, and the small tables whole.
+ */
+export interface LiveDelta {
+  accounts: AccountOut[];
+  /** Replaces the stored evidence of the accounts in `accounts`. */
+  evidence: EvidenceRow[];
+  campaigns: CampaignOut[];
+  removedCampaigns: string[];
+  /** Replaces the link graphs of the campaigns in `campaigns` and `removedCampaigns`. */
+  links: LinkOut[];
+  /** Replaces every daily row. */
+  daily: DailyRow[];
+  summary: Summary;
+}
+
+/** One audit record: a verdict change (actor `engine`) or an analyst decision. */
+export interface AuditEntry {
+  /** Stable id: a verdict change's id derives from account, verdict and event time, so a replay finds it. */
+  id: string;
+  kind: 'verdict_change' | 'decision';
+  /** RFC 3339: event time of a verdict change, wall time of a decision. */
+  at: string;
+  /** RFC 3339 wall time the entry was written. */
+  recorded_at: string;
+  actor: string;
+  account_id: string | null;
+  campaign_id: string | null;
+  body: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  accountId?: string;
+  campaignId?: string;
+  kind?: AuditEntry['kind'];
+  limit?: number;
+  offset?: number;
+}
+
+/** One webhook delivery attempt. */
+export interface DeliveryRow {
+  event_id: string;
+  url: string;
+  attempt: number;
+  /** HTTP status of the receiver's answer, null when none came. */
+  status: number | null;
+  error: string | null;
+  at: string;
+  delivered: boolean;
+}
+
 export interface AccountFilter {
   verdict?: string;
   campaignId?: string;
@@ -57,6 +109,15 @@ export interface Store {
   /** Global daily rows, or one campaign's rows when `campaignId` is given. */
   daily(campaignId?: string): Promise<DailyRow[]>;
   summary(): Promise<Summary | null>;
+  /** Upserts what a live service changed (one transaction); the rest of the tables stay. */
+  writeLive(d: LiveDelta): Promise<void>;
+  /** Appends audit entries; an entry whose id is already stored is skipped. Returns those written. */
+  appendAudit(entries: AuditEntry[]): Promise<AuditEntry[]>;
+  /** Audit entries, newest first. */
+  audit(filter?: AuditFilter): Promise<AuditEntry[]>;
+  appendDelivery(d: DeliveryRow): Promise<void>;
+  /** Delivery attempts in the order made, for one event or all. */
+  deliveries(eventId?: string): Promise<DeliveryRow[]>;
   close(): Promise<void>;
 }
 

@@ -57,3 +57,37 @@ export function runBin(bin: string, args: string[], stdinFile?: string): Promise
     else child.stdin.end();
   });
 }
+
+export interface ServeProcess {
+  child: import('node:child_process').ChildProcess;
+  url: string;
+  stderr(): string;
+  /** Resolves with the exit code and signal once the process ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `node BIN serve ARGS...` and resolves once it listens (its stderr names the address). */
+export function startServe(bin: string, args: string[], timeoutMs = 30_000): Promise<ServeProcess> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`serve did not start within ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+      const m = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (m) {
+        clearTimeout(timer);
+        done({ child, url: m[1], stderr: () => stderr, exited });
+      }
+    });
+    child.on('error', fail);
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      fail(new Error(`serve exited (${code}) before listening: ${stderr}`));
+    });
+  });
+}

@@ -1,0 +1,118 @@
+// `distillguard serve --db PATH --port N`: the live service. Records in over HTTP (NDJSON, OTLP,
+// LiteLLM), a durable ingest log, the online engine, results in the store, a read API, webhooks.
+import type { Command } from 'commander';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { buildEngineConfig, type EngineConfigInput } from '../config/schema.js';
+import { loadConfigFile } from '../config/load.js';
+import { InputError } from '../core/errors.js';
+import { WebhookDispatcher } from '../act/webhooks.js';
+import { buildServer } from '../server/app.js';
+import { loadKeys } from '../server/keys.js';
+import { LiveService } from '../server/live.js';
+import { openDuckDbStore } from '../store/duckdb.js';
+import { parseNumber } from './main.js';
+
+export interface ServeOptions {
+  db: string;
+  port: number;
+  host: string;
+  keys?: string;
+  auth: boolean;
+  logDir?: string;
+  config?: string;
+  maxLateness?: number;
+  highWater: number;
+  bodyLimit: number;
+  webhookUrl: string[];
+  webhookSecretFile?: string;
+  flushMs: number;
+  logLevel: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the live service: ingest HTTP/OTLP/LiteLLM traffic, judge it online, serve results')
+    .requiredOption('--db <path>', 'DuckDB store the results are kept in')
+    .option('--port <n>', 'TCP port (0 picks a free one)', parseNumber('int', 0, 65535), 8080)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--keys <file>', 'API keys file (JSON: {"keys":[{"id","key","roles":["ingest"|"read"|"analyst"]}]})')
+    .option('--no-auth', 'accept requests without keys (local demos only)')
+    .option('--log-dir <dir>', 'ingest log folder (default: DB.ingest)')
+    .option('--config <file>', 'engine configuration (JSON), as for scan')
+    .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
+    .option('--high-water <records>', 'answer 429 while the engine is this many records behind', parseNumber('int', 1), 100_000)
+    .option('--body-limit <MiB>', 'largest request body as sent', parseNumber('float', 0.001), 16)
+    .option('--webhook-url <url>', 'POST signed verdict-change events here (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--webhook-secret-file <file>', 'file holding the webhook signing secret')
+    .option('--flush-ms <ms>', 'how often the store is refreshed', parseNumber('int', 10), 1000)
+    .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
+    .action(async (o: ServeOptions) => {
+      await runServe(o);
+    });
+}
+
+/** Runs until SIGINT/SIGTERM (exit 0) or an ingest log failure (exit 1). */
+export async function runServe(o: ServeOptions): Promise<void> {
+  if (o.keys === undefined && o.auth) throw new InputError('serve needs --keys FILE (or --no-auth for a local demo)');
+  if (o.keys !== undefined && !o.auth) throw new InputError('--keys and --no-auth exclude each other');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(o.logLevel)) throw new InputError(`--log-level: unknown level ${JSON.stringify(o.logLevel)}`);
+  const keys = o.keys === undefined ? null : await loadKeys(o.keys);
+  const fileCfg: EngineConfigInput = o.config ? await loadConfigFile(o.config) : {};
+  if (o.maxLateness !== undefined) fileCfg.maxLatenessMs = Math.round(o.maxLateness * 60_000);
+  const cfg = buildEngineConfig(fileCfg);
+  let secret: string | undefined;
+  if (o.webhookUrl.length > 0) {
+    if (!o.webhookSecretFile) throw new InputError('--webhook-url needs --webhook-secret-file');
+    secret = await readSecret(o.webhookSecretFile);
+    for (const u of o.webhookUrl) if (!/^https?:\/\//.test(u) || !URL.canParse(u)) throw new InputError(`--webhook-url: not an http(s) URL: ${u}`);
+  }
+  const db = resolve(o.db);
+  try {
+    await mkdir(dirname(db), { recursive: true });
+  } catch (e) {
+    throw new InputError(`cannot create the folder of ${db}: ${(e as Error).message}`);
+  }
+  const store = await openDuckDbStore(db);
+  const live = await LiveService.open({ cfg, store, logDir: resolve(o.logDir ?? `${db}.ingest`), highWater: o.highWater, flushMs: o.flushMs });
+  const app = buildServer({ live, store, keys, logger: { level: o.logLevel }, bodyLimit: Math.round(o.bodyLimit * (1 << 20)) });
+  const hooks = new WebhookDispatcher({ store, urls: o.webhookUrl, secret: secret ?? '', log: app.log });
+  if (o.webhookUrl.length > 0) live.onAudit((fresh) => hooks.enqueue(fresh));
+  app.log.info({ batches: live.replayedBatches, ms: Math.round(live.replayMs), records: live.counts.accepted }, 'ingest log replayed');
+
+  let exitCode = 0;
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number): Promise<void> =>
+    (stopping ??= (async () => {
+      exitCode = code;
+      await app.close();
+      await live.close().catch((e: unknown) => app.log.error({ err: e }, 'closing the live service failed'));
+      await hooks.close();
+      await store.close();
+    })());
+  const done = new Promise<void>((res) => {
+    const onSignal = (): void => void stop(0).then(res);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    live.onFatal((e) => {
+      app.log.fatal({ err: e }, 'the ingest log failed; stopping');
+      void stop(1).then(res);
+    });
+  });
+  const address = await app.listen({ port: o.port, host: o.host });
+  process.stderr.write(`distillguard: listening on ${address} (store ${db}; replayed ${live.replayedBatches} batches in ${Math.round(live.replayMs)} ms)\n`);
+  await done;
+  if (exitCode !== 0) process.exitCode = exitCode;
+}
+
+async function readSecret(path: string): Promise<string> {
+  let s: string;
+  try {
+    s = (await readFile(path, 'utf8')).trim();
+  } catch (e) {
+    throw new InputError(`cannot read webhook secret ${path}: ${(e as Error).message}`);
+  }
+  if (s.length < 16) throw new InputError(`webhook secret in ${path} must be at least 16 characters`);
+  return s;
+}

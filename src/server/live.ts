@@ -1,0 +1,421 @@
+// The live service: batches in → order stage → durable ingest log → the one online engine → store.
+//
+//   submit(batch): lateness + dedupe + ordering (synchronous, in arrival order), then the accepted
+//                  records are appended to the ingest log; the promise resolves once fsync'd.
+//   consumer:      feeds released records to the engine in short slices (the event loop stays free
+//                  for HTTP), only once the batch that released them is durable.
+//   flusher:       every `flushMs` writes what changed (accounts, campaigns, daily, summary) to the
+//                  store; verdict changes go to the audit log and to `onAudit` listeners (webhooks).
+//
+// Restart: the log is replayed through the same Ingestor and Engine, so state, dedupe table and
+// verdicts are those the live service had (event time drives everything; wall time only decides
+// when the store is refreshed). The engine never calls finish(): the last tick is judged when a
+// record after it arrives, exactly as in a replay (docs/serve.md, "The last tick").
+import type { EngineConfig } from '../config/schema.js';
+import type { Summary } from '../core/output.js';
+import type { CanonicalRecord, Millis } from '../core/records.js';
+import { REJECT_CODES, type RejectCode, type Rejection } from '../core/rejections.js';
+import { toIso } from '../core/time.js';
+import type { DecodeContext } from '../decode/index.js';
+import { emptyBatch, Ingestor } from '../decode/pipeline.js';
+import { Engine } from '../engine/engine.js';
+import type { VerdictChange } from '../judge/judge.js';
+import type { RawLine } from '../sources/file.js';
+import type { AuditEntry, Store } from '../store/store.js';
+import { IngestLog } from './ingest-log.js';
+import { StoreWriter } from './store-writer.js';
+
+/** One decoded input item of a batch: the record (or its rejection) and the raw text it came from. */
+export interface BatchItem {
+  raw: RawLine;
+  rec: CanonicalRecord | Rejection;
+}
+
+/** What a client learns about its batch (the HTTP answer's body). */
+export interface BatchReceipt {
+  batch: number;
+  received: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  rejected_by_reason: Partial<Record<RejectCode, number>>;
+  /** The first rejections (line, reason, detail), so a client can fix its input. */
+  rejections: { line: number; reason: RejectCode; detail: string }[];
+}
+
+export interface LiveOptions {
+  cfg: EngineConfig;
+  store: Store;
+  logDir: string;
+  /** Records accepted but not yet consumed by the engine above which ingest answers 429. */
+  highWater?: number;
+  /** How often the store is refreshed (wall ms). */
+  flushMs?: number;
+  /** Longest engine slice before yielding to the event loop (wall ms). */
+  sliceMs?: number;
+  segmentBytes?: number;
+}
+
+export interface LiveStats {
+  batches: number;
+  linesRead: number;
+  accepted: number;
+  acceptedExchanges: number;
+  acceptedAccountRecords: number;
+  rejected: number;
+  rejectedByReason: Record<RejectCode, number>;
+  duplicates: number;
+  /** Accepted records the engine has not consumed yet (ordering buffer excluded). */
+  backlog: number;
+  /** Accepted records held by the ordering buffer (bounded lateness). */
+  buffered: number;
+  consumed: number;
+  /** Newest event time accepted, and the engine's event-time clock. */
+  newestTs: Millis | null;
+  engineTs: Millis | null;
+  accounts: number;
+  flagged: number;
+  campaigns: number;
+}
+
+type AuditListener = (fresh: AuditEntry[]) => void;
+type LatencyListener = (seconds: number) => void;
+
+interface Released {
+  seq: number;
+  recs: CanonicalRecord[];
+  pos: number;
+}
+
+const REJECTIONS_KEPT = 1000;
+const RECEIPT_REJECTIONS = 20;
+
+export class LiveService {
+  readonly engine: Engine;
+  readonly decodeContext: DecodeContext;
+  private readonly ingestor: Ingestor;
+  private log!: IngestLog;
+  private readonly writer: StoreWriter;
+  private seq = 0;
+  private durableSeq = 0;
+  private readonly ready: Released[] = [];
+  private readyCount = 0;
+  private writing = 0;
+  private pumping = false;
+  private changes: VerdictChange[] = [];
+  private readonly auditListeners: AuditListener[] = [];
+  private readonly latencyListeners: LatencyListener[] = [];
+  /** Batches waiting for their last record to be judged: tick after which it is covered, wall start. */
+  private readonly waiting: { tick: Millis; t0: number }[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly started = performance.now();
+  readonly recentRejections: Rejection[] = [];
+  private firstTs: Millis | null = null;
+  private lastTs: Millis | null = null;
+  private readonly stats = {
+    batches: 0,
+    linesRead: 0,
+    accepted: 0,
+    acceptedExchanges: 0,
+    acceptedAccountRecords: 0,
+    rejected: 0,
+    duplicates: 0,
+    consumed: 0,
+    newestTs: null as Millis | null,
+    rejectedByReason: Object.fromEntries(REJECT_CODES.map((c) => [c, 0])) as Record<RejectCode, number>,
+  };
+  readonly highWater: number;
+  private readonly flushMs: number;
+  private readonly sliceMs: number;
+
+  private constructor(private readonly opts: LiveOptions) {
+    this.engine = new Engine(opts.cfg);
+    this.decodeContext = { emailKey: Buffer.from(opts.cfg.emailKey) };
+    this.ingestor = new Ingestor({ emailKey: this.decodeContext.emailKey, maxLatenessMs: opts.cfg.maxLatenessMs, maxLineBytes: opts.cfg.maxLineBytes });
+    this.highWater = opts.highWater ?? 100_000;
+    this.flushMs = opts.flushMs ?? 1000;
+    this.sliceMs = opts.sliceMs ?? 20;
+    this.writer = new StoreWriter(opts.store, this.engine, opts.cfg.emailKey);
+    this.engine.onVerdict((c) => this.changes.push(c));
+  }
+
+  /** Opens the log, replays it into a fresh engine, writes the rebuilt state to the store. */
+  static async open(opts: LiveOptions): Promise<LiveService> {
+    const live = new LiveService(opts);
+    const t0 = performance.now();
+    const { log, lastSeq } = await IngestLog.open({ dir: opts.logDir, segmentBytes: opts.segmentBytes }, (e) => live.replay(e.seq, e.lines, e.dup, e.recs, e.rej));
+    live.log = log;
+    live.seq = lastSeq;
+    live.durableSeq = lastSeq;
+    live.replayMs = performance.now() - t0;
+    await live.writer.writeFull(() => live.summary());
+    await live.recordChanges(); // verdict changes the store has not seen yet (e.g. a crash before the audit write)
+    live.flushTimer = setInterval(() => void live.flush(), live.flushMs);
+    live.flushTimer.unref();
+    return live;
+  }
+
+  /** Wall time the start-up replay took, in ms. */
+  replayMs = 0;
+
+  get replayedBatches(): number {
+    return this.durableSeq;
+  }
+
+  /** Set once the ingest log failed; the service takes nothing more and must be restarted. */
+  failure: string | undefined;
+  private readonly fatalListeners: ((e: Error) => void)[] = [];
+
+  onFatal(l: (e: Error) => void): void {
+    this.fatalListeners.push(l);
+  }
+
+  onAudit(l: AuditListener): void {
+    this.auditListeners.push(l);
+  }
+
+  /** Wall seconds from a batch's arrival until its last record has been judged. */
+  onLatency(l: LatencyListener): void {
+    this.latencyListeners.push(l);
+  }
+
+  /** True while the engine is too far behind to take more: ingest answers 429. */
+  get overloaded(): boolean {
+    return this.readyCount + this.writing >= this.highWater;
+  }
+
+  /**
+   * Takes one batch: every item ends accepted, rejected or duplicate (none is dropped). Resolves
+   * once the accepted records are durable; rejects if the log cannot be written (the caller must
+   * then stop: the dedupe table already counts those ids as seen).
+   */
+  async submit(items: BatchItem[], t0 = performance.now()): Promise<BatchReceipt> {
+    if (this.closed) throw new Error('the live service is closed');
+    const seq = ++this.seq;
+    const name = `batch-${seq}`;
+    const out = emptyBatch();
+    const recs: CanonicalRecord[] = [];
+    let dup = 0;
+    let maxTs = -Infinity;
+    for (const it of items) {
+      it.raw.file = name;
+      if ('reason' in it.rec) it.rec.file = name;
+      const a = this.ingestor.admit(it.rec, it.raw, out);
+      if (a === 'accepted') {
+        const r = it.rec as CanonicalRecord;
+        recs.push(r);
+        if (r.ts > maxTs) maxTs = r.ts;
+      } else if (a === 'duplicate') dup++;
+    }
+    this.count(items.length, dup, recs, out.rejections);
+    this.release(seq, out.records);
+    this.writing += recs.length;
+    try {
+      await this.log.append({ seq, lines: items.length, dup, recs, rej: out.rejections });
+    } catch (e) {
+      // The dedupe table already holds these ids: serving on would count a retry as duplicates.
+      this.failure ??= (e as Error).message;
+      this.closed = true;
+      for (const l of this.fatalListeners) l(e as Error);
+      throw e;
+    } finally {
+      this.writing -= recs.length;
+    }
+    this.durableSeq = seq;
+    if (recs.length > 0) this.waiting.push({ tick: this.tickCovering(maxTs), t0 });
+    this.pump();
+    const byReason: Partial<Record<RejectCode, number>> = {};
+    for (const r of out.rejections) byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
+    return {
+      batch: seq,
+      received: items.length,
+      accepted: recs.length,
+      duplicates: dup,
+      rejected: out.rejections.length,
+      rejected_by_reason: byReason,
+      rejections: out.rejections.slice(0, RECEIPT_REJECTIONS).map((r) => ({ line: r.line, reason: r.reason, detail: r.detail })),
+    };
+  }
+
+  private replay(seq: number, lines: number, dup: number, recs: CanonicalRecord[], rej: Rejection[]): void {
+    const out = emptyBatch();
+    for (let i = 0; i < recs.length; i++) {
+      const a = this.ingestor.admit(recs[i], { file: `batch-${seq}`, line: i + 1, text: '', bytes: 0 }, out);
+      if (a !== 'accepted') throw new Error(`ingest log batch ${seq}: record ${i + 1} was ${a} on replay; the log does not match this engine configuration (max lateness changed?)`);
+    }
+    this.count(lines, dup, recs, rej);
+    for (const r of out.records) this.consume(r);
+  }
+
+  private count(lines: number, dup: number, recs: CanonicalRecord[], rej: Rejection[]): void {
+    const s = this.stats;
+    s.batches++;
+    s.linesRead += lines;
+    s.duplicates += dup;
+    s.accepted += recs.length;
+    for (const r of recs) {
+      if (r.kind === 'exchange') s.acceptedExchanges++;
+      else s.acceptedAccountRecords++;
+      if (s.newestTs === null || r.ts > s.newestTs) s.newestTs = r.ts;
+    }
+    s.rejected += rej.length;
+    for (const r of rej) {
+      s.rejectedByReason[r.reason]++;
+      this.recentRejections.push(r);
+    }
+    if (this.recentRejections.length > REJECTIONS_KEPT) this.recentRejections.splice(0, this.recentRejections.length - REJECTIONS_KEPT);
+  }
+
+  private release(seq: number, recs: CanonicalRecord[]): void {
+    if (recs.length === 0) return;
+    this.ready.push({ seq, recs, pos: 0 });
+    this.readyCount += recs.length;
+  }
+
+  private consume(r: CanonicalRecord): void {
+    this.engine.push(r);
+    this.stats.consumed++;
+    if (this.firstTs === null) this.firstTs = r.ts;
+    this.lastTs = r.ts;
+  }
+
+  /** The judgement time after which a record at ts has been judged (its tick boundary). */
+  private tickCovering(ts: Millis): Millis {
+    const step = this.opts.cfg.judgeIntervalMs;
+    return Math.ceil(ts / step) * step;
+  }
+
+  private pump(): void {
+    if (this.pumping || this.closed) return;
+    this.pumping = true;
+    setImmediate(() => this.slice());
+  }
+
+  /** One engine slice: consume durable released records for at most sliceMs. */
+  private slice(): void {
+    const deadline = performance.now() + this.sliceMs;
+    while (this.ready.length > 0) {
+      const head = this.ready[0];
+      if (head.seq > this.durableSeq) break;
+      const end = Math.min(head.pos + 256, head.recs.length);
+      for (let i = head.pos; i < end; i++) this.consume(head.recs[i]);
+      this.readyCount -= end - head.pos;
+      head.pos = end;
+      if (head.pos === head.recs.length) this.ready.shift();
+      if (performance.now() > deadline) break;
+    }
+    this.settleWaiting();
+    if (this.changes.length > 0) void this.recordChanges();
+    const more = this.ready.length > 0 && this.ready[0].seq <= this.durableSeq;
+    this.pumping = false;
+    if (more) this.pump();
+  }
+
+  /** Batches whose last record is now judged: the engine clock passed its tick (see Engine.advanceTo). */
+  private settleWaiting(): void {
+    const now = this.engine.now;
+    const t = performance.now();
+    let kept = 0;
+    for (const w of this.waiting) {
+      if (now > w.tick) for (const l of this.latencyListeners) l((t - w.t0) / 1000);
+      else this.waiting[kept++] = w;
+    }
+    this.waiting.length = kept;
+  }
+
+  private async recordChanges(): Promise<void> {
+    const changes = this.changes.splice(0);
+    if (changes.length === 0) return;
+    const recorded = toIso(Date.now());
+    const entries: AuditEntry[] = changes.map((c) => {
+      const campaign = this.engine.judge.campaignOf(c.account)?.id ?? null;
+      return {
+        id: `verdict:${c.account.id}:${c.to}:${toIso(c.at)}`,
+        kind: 'verdict_change',
+        at: toIso(c.at),
+        recorded_at: recorded,
+        actor: 'engine',
+        account_id: c.account.id,
+        campaign_id: campaign,
+        body: { from: c.from, to: c.to, score: Math.round(c.account.score * 1e4) / 1e4, reasons: c.account.reasons.slice(0, 5).map((r) => r.code) },
+      };
+    });
+    const fresh = await this.opts.store.appendAudit(entries);
+    if (fresh.length > 0) for (const l of this.auditListeners) l(fresh);
+  }
+
+  /** Writes what changed to the store. Unforced, it is skipped while spaced out after the last one. */
+  async flush(force = false): Promise<void> {
+    await this.writer.flush(this.version(), () => this.summary(), force);
+  }
+
+  /** Moves whenever anything the store shows may have changed. */
+  private version(): number {
+    return this.stats.linesRead * 2 + this.stats.consumed;
+  }
+
+  /** Waits until every durable record has been consumed by the engine (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.writing > 0 || this.ready.length > 0 || this.pumping) await new Promise((r) => setTimeout(r, 2));
+  }
+
+  get counts(): LiveStats {
+    const s = this.stats;
+    const judge = this.engine.judge;
+    let flagged = 0;
+    for (const a of this.engine.observer.list) if (a.verdict === 'distillation') flagged++;
+    return {
+      ...s,
+      rejectedByReason: { ...s.rejectedByReason },
+      backlog: this.readyCount + this.writing,
+      buffered: this.ingestor.counts().buffered,
+      engineTs: Number.isFinite(this.engine.now) ? this.engine.now : null,
+      accounts: this.engine.observer.list.length,
+      flagged,
+      campaigns: judge.campaigns.size,
+    };
+  }
+
+  /** summary.json's shape, over everything this service has taken since its log began. */
+  summary(): Summary {
+    const s = this.stats;
+    const w = this.writer.lastCounts;
+    const wall = performance.now() - this.started;
+    return {
+      version: 1,
+      inputs: ['serve'],
+      lines_read: s.linesRead,
+      accepted: s.accepted,
+      accepted_exchanges: s.acceptedExchanges,
+      accepted_accounts_records: s.acceptedAccountRecords,
+      rejected: s.rejected,
+      rejected_by_reason: { ...s.rejectedByReason },
+      duplicates: s.duplicates,
+      late: s.rejectedByReason.late,
+      accounts: w.accounts,
+      flagged_accounts: w.flagged,
+      suspicious_accounts: w.suspicious,
+      campaigns: w.campaigns,
+      first_event: this.firstTs === null ? null : toIso(this.firstTs),
+      last_event: this.lastTs === null ? null : toIso(this.lastTs),
+      wall_time_ms: Math.round(wall),
+      events_per_second: Math.round(s.linesRead / Math.max(wall / 1000, 1e-3)),
+    };
+  }
+
+  get storeWriter(): StoreWriter {
+    return this.writer;
+  }
+
+  /** Stops taking batches, consumes what is durable, writes the store one last time. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.drain();
+    this.closed = true;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    await this.recordChanges();
+    await this.writer.flush(this.version(), () => this.summary(), true);
+    await this.log.close();
+  }
+}

@@ -1,0 +1,62 @@
+// Prometheus metrics of the live service (one registry per server, nothing global).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LiveService } from './live.js';
+
+export interface ServerMetrics {
+  registry: Registry;
+  received: Counter<'route'>;
+  rejected: Counter<'reason'>;
+  duplicates: Counter;
+  ingestSeconds: Histogram<'route'>;
+  verdictSeconds: Histogram;
+  refused: Counter<'code'>;
+}
+
+export function buildMetrics(live: LiveService): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'distillguard_process_' });
+  const received = new Counter({ name: 'distillguard_records_received_total', help: 'Input items received (lines, spans, payloads), by ingest route', labelNames: ['route'], registers: [registry] });
+  const rejected = new Counter({ name: 'distillguard_records_rejected_total', help: 'Input items rejected, by reason code', labelNames: ['reason'], registers: [registry] });
+  const duplicates = new Counter({ name: 'distillguard_records_duplicate_total', help: 'Exchanges skipped because their id was already accepted', registers: [registry] });
+  const refused = new Counter({ name: 'distillguard_ingest_refused_total', help: 'Ingest requests refused whole, by error code (overloaded, body_too_large, ...)', labelNames: ['code'], registers: [registry] });
+  const ingestSeconds = new Histogram({
+    name: 'distillguard_ingest_request_seconds',
+    help: 'Ingest request latency until the batch is durable and acknowledged',
+    labelNames: ['route'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const verdictSeconds = new Histogram({
+    name: 'distillguard_ingest_to_verdict_seconds',
+    help: 'Wall time from a batch arriving until its last record has been judged by the engine',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  live.onLatency((s) => verdictSeconds.observe(s));
+  const gauge = (name: string, help: string, read: () => number | null): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        const v = read();
+        if (v !== null) this.set(v);
+      },
+    });
+  };
+  gauge('distillguard_event_time_lag_seconds', 'Newest event time accepted minus the engine clock (ordering buffer and backlog)', () => {
+    const c = live.counts;
+    return c.newestTs === null || c.engineTs === null ? null : (c.newestTs - c.engineTs) / 1000;
+  });
+  gauge('distillguard_engine_event_time_seconds', 'The engine clock (event time, epoch seconds)', () => {
+    const t = live.counts.engineTs;
+    return t === null ? null : t / 1000;
+  });
+  gauge('distillguard_backlog_records', 'Accepted records the engine has not consumed yet; ingest answers 429 above the high-water mark', () => live.counts.backlog);
+  gauge('distillguard_ordering_buffer_records', 'Accepted records waiting in the bounded-lateness ordering buffer', () => live.counts.buffered);
+  gauge('distillguard_accounts_tracked', 'Accounts the engine holds state for', () => live.counts.accounts);
+  gauge('distillguard_accounts_flagged', 'Accounts with the verdict distillation', () => live.counts.flagged);
+  gauge('distillguard_campaigns', 'Campaigns (linked account groups) the engine holds', () => live.counts.campaigns);
+  gauge('distillguard_store_flush_seconds', 'Duration of the last incremental store write', () => live.storeWriter.lastFlush.ms / 1000);
+  return { registry, received, rejected, duplicates, ingestSeconds, verdictSeconds, refused };
+}

@@ -1,0 +1,97 @@
+// The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas (zod 4's own
+// z.toJSONSchema; OpenAPI 3.1 schemas are JSON Schema 2020-12, which is what it emits).
+import { z } from 'zod';
+import {
+  AccountSchema,
+  AccountsQuerySchema,
+  AuditEntrySchema,
+  AuditQuerySchema,
+  CampaignSchema,
+  DailyQuerySchema,
+  DailySchema,
+  DecisionInputSchema,
+  DeliveriesQuerySchema,
+  DeliverySchema,
+  ErrorSchema,
+  EvidenceSchema,
+  LimitQuerySchema,
+  LiveStatusSchema,
+  ReceiptSchema,
+  RejectionSchema,
+  SummarySchema,
+} from './schemas.js';
+
+type Json = Record<string, unknown>;
+
+const COMPONENTS = {
+  Account: AccountSchema,
+  AccountDetail: AccountSchema.extend({ evidence: z.array(EvidenceSchema), audit: z.array(AuditEntrySchema) }),
+  Campaign: CampaignSchema,
+  CampaignDetail: CampaignSchema.extend({ audit: z.array(AuditEntrySchema) }),
+  Daily: DailySchema,
+  Summary: SummarySchema,
+  LiveStatus: LiveStatusSchema,
+  AuditEntry: AuditEntrySchema,
+  Delivery: DeliverySchema,
+  Receipt: ReceiptSchema,
+  Rejection: RejectionSchema,
+  DecisionInput: DecisionInputSchema,
+  Error: ErrorSchema,
+} as const;
+
+function schema(s: z.ZodType, io: 'input' | 'output' = 'output'): Json {
+  const j = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Json;
+  delete j.$schema;
+  return j;
+}
+
+const ref = (name: keyof typeof COMPONENTS): Json => ({ $ref: `#/components/schemas/${name}` });
+const obj = (props: Record<string, Json>): Json => ({ type: 'object', properties: props, required: Object.keys(props) });
+const json = (s: Json, description = 'OK'): Json => ({ description, content: { 'application/json': { schema: s } } });
+
+function queryParams(s: z.ZodObject): Json[] {
+  const j = schema(s, 'input') as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(j.properties ?? {}).map(([name, p]) => ({ name, in: 'query', required: (j.required ?? []).includes(name), schema: p }));
+}
+
+const idParam = (name: string): Json => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+
+function errors(...statuses: number[]): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const s of statuses) out[String(s)] = json(ref('Error'), 'error: {error: {code, message}}');
+  return out;
+}
+
+const READ = errors(400, 401, 403);
+const ingest = (summary: string, contentTypes: string[]): Json => ({
+  summary,
+  security: [{ bearer: [] }],
+  parameters: [{ name: 'Content-Encoding', in: 'header', required: false, schema: { type: 'string', enum: ['gzip', 'identity'] } }],
+  requestBody: { required: true, content: Object.fromEntries(contentTypes.map((t) => [t, { schema: { type: 'string' } }])) },
+  responses: { '200': json(ref('Receipt'), 'durable: every item counted as accepted, duplicate or rejected'), ...errors(400, 401, 403, 413, 415, 429, 503) },
+});
+
+export function openApiDocument(): Json {
+  const schemas: Record<string, Json> = {};
+  for (const [name, s] of Object.entries(COMPONENTS)) schemas[name] = schema(s as z.ZodType, name === 'DecisionInput' ? 'input' : 'output');
+  return {
+    openapi: '3.1.0',
+    info: { title: 'distillguard serve', version: '1', description: 'Live distillation detection: ingest, results, audit. Every error is {error: {code, message}}.' },
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a key from the keys file; roles ingest, read, analyst' } } },
+    paths: {
+      '/v1/records': { post: ingest('NDJSON records (contract input; LiteLLM payload lines are recognized too)', ['application/x-ndjson', 'application/jsonl', 'text/plain']) },
+      '/v1/accounts': { get: { summary: 'accounts by score', security: [{ bearer: [] }], parameters: queryParams(AccountsQuerySchema), responses: { '200': json(obj({ accounts: { type: 'array', items: ref('Account') }, limit: { type: 'integer' }, offset: { type: 'integer' } })), ...READ } } },
+      '/v1/accounts/{id}': { get: { summary: 'one account with reasons, evidence and audit entries', security: [{ bearer: [] }], parameters: [idParam('id')], responses: { '200': json(ref('AccountDetail')), ...errors(401, 403, 404) } } },
+      '/v1/campaigns': { get: { summary: 'campaigns by score', security: [{ bearer: [] }], responses: { '200': json(obj({ campaigns: { type: 'array', items: ref('Campaign') } })), ...READ } } },
+      '/v1/campaigns/{id}': { get: { summary: 'one campaign with its audit entries', security: [{ bearer: [] }], parameters: [idParam('id')], responses: { '200': json(ref('CampaignDetail')), ...errors(401, 403, 404) } } },
+      '/v1/daily': { get: { summary: 'per-day aggregates, global or of one campaign', security: [{ bearer: [] }], parameters: queryParams(DailyQuerySchema), responses: { '200': json(obj({ daily: { type: 'array', items: ref('Daily') } })), ...READ } } },
+      '/v1/summary': { get: { summary: 'counts (summary.json) and live status', security: [{ bearer: [] }], responses: { '200': json(obj({ summary: { anyOf: [ref('Summary'), { type: 'null' }] }, live: ref('LiveStatus') })), ...READ } } },
+      '/v1/rejections': { get: { summary: 'the most recent rejected input items', security: [{ bearer: [] }], parameters: queryParams(LimitQuerySchema), responses: { '200': json(obj({ rejections: { type: 'array', items: ref('Rejection') } })), ...READ } } },
+      '/v1/audit': { get: { summary: 'verdict changes and analyst decisions, newest first', security: [{ bearer: [] }], parameters: queryParams(AuditQuerySchema), responses: { '200': json(obj({ audit: { type: 'array', items: ref('AuditEntry') }, limit: { type: 'integer' }, offset: { type: 'integer' } })), ...READ } } },
+      '/v1/decisions': { post: { summary: 'record an analyst decision (role analyst)', security: [{ bearer: [] }], requestBody: { required: true, content: { 'application/json': { schema: ref('DecisionInput') } } }, responses: { '201': json(ref('AuditEntry'), 'recorded'), ...READ } } },
+      '/v1/webhooks/deliveries': { get: { summary: 'webhook delivery attempts', security: [{ bearer: [] }], parameters: queryParams(DeliveriesQuerySchema), responses: { '200': json(obj({ deliveries: { type: 'array', items: ref('Delivery') } })), ...READ } } },
+      '/healthz': { get: { summary: 'liveness', responses: { '200': { description: 'ok' }, '503': { description: 'the ingest log failed' } } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' } } } },
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// Read routes (role `read`; decisions need `analyst`): results from the store, kept current by the
+// live engine; status from the live service.
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { toIso } from '../../core/time.js';
+import { ApiError } from '../errors.js';
+import {
+  AccountsQuerySchema,
+  AuditQuerySchema,
+  DailyQuerySchema,
+  DecisionInputSchema,
+  DeliveriesQuerySchema,
+  LimitQuerySchema,
+} from '../schemas.js';
+
+/** Parses a query or body with a zod schema; the first issue becomes a 400 `bad_request`. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  const i = r.error.issues[0];
+  const where = i.path.length > 0 ? `${i.path.join('.')}: ` : '';
+  throw new ApiError('bad_request', `${what}: ${where}${i.message}`);
+}
+
+export function registerReadRoutes(app: FastifyInstance): void {
+  const { store, live, audit, requireRole } = app.distillguard;
+  void app.register(async (r) => {
+    r.addHook('onRequest', requireRole('read'));
+
+    r.get('/v1/accounts', async (req) => {
+      const q = parseWith(AccountsQuerySchema, req.query, 'query');
+      const accounts = await store.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset });
+      return { accounts, limit: q.limit, offset: q.offset };
+    });
+
+    r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req) => {
+      const a = await store.account(req.params.id);
+      if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
+      return { ...a, audit: await store.audit({ accountId: a.account_id, limit: 50 }) };
+    });
+
+    r.get('/v1/campaigns', async () => ({ campaigns: await store.campaigns() }));
+
+    r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req) => {
+      const c = await store.campaign(req.params.id);
+      if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
+      return { ...c, audit: await store.audit({ campaignId: c.campaign_id, limit: 50 }) };
+    });
+
+    r.get('/v1/daily', async (req) => {
+      const q = parseWith(DailyQuerySchema, req.query, 'query');
+      return { daily: await store.daily(q.campaign_id) };
+    });
+
+    r.get('/v1/summary', async () => {
+      const c = live.counts;
+      const step = live.engine.cfg.judgeIntervalMs;
+      const judged = c.engineTs === null ? null : Math.ceil(c.engineTs / step) * step - step;
+      return {
+        summary: await store.summary(),
+        live: {
+          batches: c.batches,
+          backlog: c.backlog,
+          buffered: c.buffered,
+          consumed: c.consumed,
+          newest_event: c.newestTs === null ? null : toIso(c.newestTs),
+          engine_clock: c.engineTs === null ? null : toIso(c.engineTs),
+          judged_through: judged === null ? null : toIso(judged),
+          store_flushed_ms: Math.round(live.storeWriter.lastFlush.ms * 10) / 10,
+        },
+      };
+    });
+
+    r.get('/v1/rejections', async (req) => {
+      const q = parseWith(LimitQuerySchema, req.query, 'query');
+      return { rejections: live.recentRejections.slice(-q.limit).reverse() };
+    });
+
+    r.get('/v1/audit', async (req) => {
+      const q = parseWith(AuditQuerySchema, req.query, 'query');
+      return { audit: await store.audit({ accountId: q.account_id, campaignId: q.campaign_id, kind: q.kind, limit: q.limit, offset: q.offset }), limit: q.limit, offset: q.offset };
+    });
+
+    r.get('/v1/webhooks/deliveries', async (req) => {
+      const q = parseWith(DeliveriesQuerySchema, req.query, 'query');
+      return { deliveries: await store.deliveries(q.event_id) };
+    });
+  });
+
+  void app.register(async (r) => {
+    r.addHook('onRequest', requireRole('analyst'));
+    r.post('/v1/decisions', async (req, reply) => {
+      const d = parseWith(DecisionInputSchema, req.body, 'body');
+      const entry = await audit.append(req.principal?.id ?? 'anonymous', d);
+      return reply.code(201).send(entry);
+    });
+  });
+}
