@@ -264,27 +264,19 @@ class DuckDbStore implements SqlStore {
   }
 
   async audit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
-    const where: string[] = [];
-    const params: Record<string, DuckDBValue> = {};
-    if (filter.accountId !== undefined) {
-      where.push('account_id = $account');
-      params.account = filter.accountId;
-    }
-    if (filter.campaignId !== undefined) {
-      where.push('campaign_id = $campaign');
-      params.campaign = filter.campaignId;
-    }
-    if (filter.kind !== undefined) {
-      where.push('kind = $kind');
-      params.kind = filter.kind;
-    }
-    let sql = `SELECT id, kind, "at", recorded_at, actor, account_id, campaign_id, body FROM audit`;
-    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-    sql += ' ORDER BY ord DESC';
-    if (filter.limit !== undefined) sql += ` LIMIT ${count(filter.limit, 'limit')}`;
-    if (filter.offset !== undefined) sql += ` OFFSET ${count(filter.offset, 'offset')}`;
+    const { sql, params } = filtered(
+      `SELECT id, kind, "at", recorded_at, actor, account_id, campaign_id, body FROM audit`,
+      [
+        ['account_id = $v', filter.accountId],
+        ['campaign_id = $v', filter.campaignId],
+        ['kind = $v', filter.kind],
+      ],
+      'ord DESC',
+      filter,
+    );
     return this.query(sql, params, readAudit);
   }
+
 
   async appendDelivery(d: DeliveryRow): Promise<void> {
     this.assertOpen();
@@ -331,27 +323,19 @@ class DuckDbStore implements SqlStore {
   }
 
   async accounts(filter: AccountFilter = {}): Promise<AccountOut[]> {
-    const where: string[] = [];
-    const params: Record<string, DuckDBValue> = {};
-    if (filter.verdict !== undefined) {
-      where.push('verdict = $verdict');
-      params.verdict = filter.verdict;
-    }
-    if (filter.campaignId !== undefined) {
-      where.push('account_id IN (SELECT account_id FROM campaign_members WHERE campaign_id = $campaign)');
-      params.campaign = filter.campaignId;
-    }
-    if (filter.minScore !== undefined) {
-      where.push('score >= $min');
-      params.min = filter.minScore;
-    }
-    let sql = ACCOUNT_SELECT;
-    if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-    sql += ' ORDER BY score DESC, account_id';
-    if (filter.limit !== undefined) sql += ` LIMIT ${count(filter.limit, 'limit')}`;
-    if (filter.offset !== undefined) sql += ` OFFSET ${count(filter.offset, 'offset')}`;
+    const { sql, params } = filtered(
+      ACCOUNT_SELECT,
+      [
+        ['verdict = $v', filter.verdict],
+        ['account_id IN (SELECT account_id FROM campaign_members WHERE campaign_id = $v)', filter.campaignId],
+        ['score >= $v', filter.minScore],
+      ],
+      'score DESC, account_id',
+      filter,
+    );
     return this.query(sql, params, readAccount);
   }
+
 
   async account(id: string): Promise<(AccountOut & { evidence: EvidenceRow[] }) | null> {
     const [a] = await this.query(`${ACCOUNT_SELECT} WHERE account_id = $id`, { id }, readAccount);
@@ -529,6 +513,31 @@ function extra(o: object, columns: Set<string>, optional: Set<string>): string |
     (rest ??= {})[k] = v;
   }
   return rest ? JSON.stringify(rest) : null;
+}
+
+/**
+ * `select` with the conditions whose value is given (each names its parameter `$v`, renamed here),
+ * an order, and optional paging.
+ */
+function filtered(
+  select: string,
+  conditions: [string, string | number | undefined][],
+  order: string,
+  page: { limit?: number; offset?: number },
+): { sql: string; params: Record<string, DuckDBValue> } {
+  const where: string[] = [];
+  const params: Record<string, DuckDBValue> = {};
+  conditions.forEach(([cond, value], i) => {
+    if (value === undefined) return;
+    where.push(cond.replace('$v', `$p${i}`));
+    params[`p${i}`] = value;
+  });
+  let sql = select;
+  if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+  sql += ` ORDER BY ${order}`;
+  if (page.limit !== undefined) sql += ` LIMIT ${count(page.limit, 'limit')}`;
+  if (page.offset !== undefined) sql += ` OFFSET ${count(page.offset, 'offset')}`;
+  return { sql, params };
 }
 
 function count(v: number, name: string): number {
