@@ -5,6 +5,7 @@ import type { RawLine } from '../sources/file.js';
 import { decodeAccount } from './account.js';
 import { DecodeFailure, isObject, jsonType } from './check.js';
 import { decodeExchange } from './native.js';
+import { decodeLiteLLM, isLiteLLM } from './litellm.js';
 import { rejectLine } from './reject.js';
 
 export interface DecodeContext {
@@ -31,6 +32,7 @@ export function decodeLine(raw: RawLine, ctx: DecodeContext): CanonicalRecord | 
     return rejectLine(raw, 'decode', 'invalid_json', `not valid JSON: ${msg.length > 200 ? `${msg.slice(0, 200)}…` : msg}`);
   }
   if (!isObject(o)) return rejectLine(raw, 'decode', 'invalid_json', `expected a JSON object, got ${jsonType(o)}`);
+  if (isLiteLLM(o)) return decodeLiteLLM(o, raw); // LiteLLM log lines are recognised, no flag needed
   try {
     const type = o.type;
     if (type === 'exchange') return decodeExchange(o);

@@ -80,6 +80,8 @@ export function openApiDocument(): Json {
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a key from the keys file; roles ingest, read, analyst' } } },
     paths: {
       '/v1/records': { post: ingest('NDJSON records (contract input; LiteLLM payload lines are recognized too)', ['application/x-ndjson', 'application/jsonl', 'text/plain']) },
+      '/v1/traces': { post: ingest('OTLP/HTTP JSON traces with OpenTelemetry GenAI attributes (answer: ExportTraceServiceResponse; counts in the distillguard-receipt header)', ['application/json']) },
+      '/v1/litellm': { post: ingest('LiteLLM StandardLoggingPayload or SpendLogs rows: a JSON array, one object, or NDJSON', ['application/json', 'application/x-ndjson']) },
       '/v1/accounts': { get: { summary: 'accounts by score', security: [{ bearer: [] }], parameters: queryParams(AccountsQuerySchema), responses: { '200': json(obj({ accounts: { type: 'array', items: ref('Account') }, limit: { type: 'integer' }, offset: { type: 'integer' } })), ...READ } } },
       '/v1/accounts/{id}': { get: { summary: 'one account with reasons, evidence and audit entries', security: [{ bearer: [] }], parameters: [idParam('id')], responses: { '200': json(ref('AccountDetail')), ...errors(401, 403, 404) } } },
       '/v1/campaigns': { get: { summary: 'campaigns by score', security: [{ bearer: [] }], responses: { '200': json(obj({ campaigns: { type: 'array', items: ref('Campaign') } })), ...READ } } },

@@ -1,5 +1,5 @@
 // A live service and its fastify app on a temporary folder, for server tests.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -47,6 +47,7 @@ export interface TestServerOptions {
 
 export async function startTestServer(o: TestServerOptions = {}): Promise<TestServer> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'distillguard-serve-'));
+  mkdirSync(dir, { recursive: true });
   const store = await openDuckDbStore(join(dir, 'store.duckdb'));
   const live = await LiveService.open({ cfg: buildEngineConfig(o.cfg ?? {}), store, logDir: join(dir, 'ingest'), flushMs: 50, ...o.live });
   const app = buildServer({ live, store, keys: keyRing(), ...o.server });

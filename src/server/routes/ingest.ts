@@ -3,7 +3,10 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { decodeLine } from '../../decode/index.js';
+import { DecodeFailure, isObject, jsonType } from '../../decode/check.js';
+import { decodeLine, rejectLine } from '../../decode/index.js';
+import { decodeLiteLLM, isLiteLLM } from '../../decode/litellm.js';
+import { decodeOtlpTraces } from '../../decode/otlp.js';
 import { LineSplitter, type RawLine } from '../../sources/file.js';
 import { ApiError } from '../errors.js';
 import type { BatchItem, BatchReceipt } from '../live.js';
@@ -58,12 +61,71 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       const items = lines.map((raw) => ({ raw, rec: decodeLine(raw, live.decodeContext) }));
       return submit(req, 'records', items);
     });
+
+    // OTLP/HTTP JSON. The answer body is an ExportTraceServiceResponse (strict OTLP clients parse
+    // it); the batch receipt's counts travel in the `distillguard-receipt` header.
+    ingest.post('/v1/traces', async (req, reply) => {
+      const type = String(req.headers['content-type'] ?? '');
+      if (!type.startsWith('application/json')) {
+        throw new ApiError('unsupported_media_type', `OTLP/HTTP ${type || 'without a content type'} is not supported: configure the exporter for http/json (application/json)`);
+      }
+      const body = parseJson(await decodedBody(req, maxDecodedBytes));
+      let decoded;
+      try {
+        decoded = decodeOtlpTraces(body);
+      } catch (e) {
+        if (e instanceof DecodeFailure) throw new ApiError('bad_request', `not an OTLP trace export: ${e.detail}`);
+        throw e;
+      }
+      const r = await submit(req, 'traces', decoded.items);
+      reply.header('distillguard-receipt', `batch=${r.batch}; received=${r.received}; accepted=${r.accepted}; duplicates=${r.duplicates}; rejected=${r.rejected}; skipped=${decoded.skipped}`);
+      if (r.rejected === 0) return {};
+      const first = r.rejections[0];
+      return { partialSuccess: { rejectedSpans: String(r.rejected), errorMessage: `${r.rejected} span(s) rejected; first: ${first.reason}: ${first.detail}` } };
+    });
+
+    // LiteLLM payloads: a JSON array (the generic API logger's batches), one object, or NDJSON.
+    ingest.post('/v1/litellm', async (req) => {
+      const bytes = await decodedBody(req, maxDecodedBytes);
+      let values: unknown[] | undefined;
+      try {
+        const v: unknown = JSON.parse(bytes.toString('utf8'));
+        values = Array.isArray(v) ? v : [v];
+      } catch {
+        values = undefined; // not one JSON document: NDJSON
+      }
+      let items: BatchItem[];
+      if (values === undefined) {
+        const lines: RawLine[] = [];
+        const split = new LineSplitter('http', { maxLineBytes: live.engine.cfg.maxLineBytes });
+        split.push(bytes, lines);
+        split.end(lines);
+        items = lines.map((raw) => ({ raw, rec: decodeLine(raw, live.decodeContext) }));
+      } else {
+        items = values.map((v, i) => {
+          const text = JSON.stringify(v) ?? 'null';
+          const raw: RawLine = { file: 'http', line: i + 1, text, bytes: Buffer.byteLength(text) };
+          if (!isObject(v)) return { raw, rec: rejectLine(raw, 'decode', 'wrong_type', `expected a LiteLLM payload object, got ${jsonType(v)}`) };
+          if (!isLiteLLM(v)) return { raw, rec: rejectLine(raw, 'decode', 'unknown_type', 'not a LiteLLM StandardLoggingPayload or SpendLogs row (needs call_type, id or request_id, startTime)') };
+          return { raw, rec: decodeLiteLLM(v, raw) };
+        });
+      }
+      return submit(req, 'litellm', items);
+    });
   });
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     ingestStart?: number;
+  }
+}
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw new ApiError('bad_request', `the body is not JSON: ${(e as Error).message}`);
   }
 }
 
