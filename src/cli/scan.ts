@@ -20,6 +20,7 @@ import { openDuckDbStore } from '../store/duckdb.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
 import { parseNumber } from './main.js';
 import { Progress } from './progress.js';
+import { STAGES, StageTimes } from '../engine/stage-times.js';
 
 export interface ScanOptions {
   inputs: string[];
@@ -28,6 +29,8 @@ export interface ScanOptions {
   config?: string;
   maxLateness?: number; // minutes
   quiet?: boolean;
+  /** Charge wall time per pipeline stage here (bench:perf, --stage-times); untimed when absent. */
+  times?: StageTimes;
 }
 
 export interface ScanOutcome {
@@ -45,8 +48,12 @@ export function registerScan(program: Command): void {
     .option('--db <path>', 'DuckDB store (default: DIR/distillguard.duckdb)')
     .option('--config <file>', 'engine configuration (JSON) — thresholds, template similarity, link options')
     .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
-    .action(async (inputs: string[], o: Omit<ScanOptions, 'inputs'>) => {
-      await runScan({ inputs, ...o });
+    .option('--stage-times', 'print the wall time spent in each pipeline stage to stderr (slightly slower)')
+    .action(async (inputs: string[], o: Omit<ScanOptions, 'inputs' | 'times'> & { stageTimes?: boolean }) => {
+      const { stageTimes, ...rest } = o;
+      const times = stageTimes ? new StageTimes() : undefined;
+      await runScan({ inputs, ...rest, times });
+      if (times) process.stderr.write(formatStageTimes(times));
     });
 }
 
@@ -63,13 +70,15 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     throw new InputError(`cannot create output folder ${out}: ${(e as Error).message}`);
   }
   const intel = intelScanHooks(cfg);
-  const engine = new Engine(cfg, intel.engine);
+  const times = opts.times;
+  const engine = new Engine(cfg, intel.engine, times);
   const rejected = createWriteStream(join(out, 'rejected.ndjson'));
   const ingestor = new Ingestor({
     maxLatenessMs: cfg.maxLatenessMs,
     maxLineBytes: cfg.maxLineBytes,
     emailKey: Buffer.from(cfg.emailKey),
     shareEmail: intel.shareEmail,
+    times,
   });
   const progress = new Progress();
   let flagged = 0;
@@ -81,7 +90,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   let firstTs: number | null = null;
   let lastTs: number | null = null;
   try {
-    for await (const batch of ingestStream(opts.inputs, ingestor, { maxLineBytes: cfg.maxLineBytes })) {
+    for await (const batch of ingestStream(opts.inputs, ingestor, { maxLineBytes: cfg.maxLineBytes, times })) {
       for (const r of batch.rejections) {
         if (!rejected.write(rejectionLine(r))) await once(rejected, 'drain');
       }
@@ -99,6 +108,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     await once(rejected, 'finish');
   }
   engine.finish();
+  const tOut = times ? performance.now() : 0;
   progress.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged }, true);
   progress.done();
 
@@ -137,6 +147,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   } finally {
     await store.close();
   }
+  times?.add('output', tOut);
   if (!opts.quiet) {
     process.stderr.write(
       `distillguard: ${summary.lines_read} lines, ${summary.accepted} accepted, ${summary.rejected} rejected, ` +
@@ -158,4 +169,11 @@ async function writeNdjson(path: string, rows: readonly object[]): Promise<void>
   }
   w.end();
   await once(w, 'finish');
+}
+
+/** One line per stage: milliseconds and share of the timed total. */
+export function formatStageTimes(times: StageTimes): string {
+  const total = Math.max(times.total(), 1e-9);
+  const lines = STAGES.map((s) => `  ${s.padEnd(15)} ${Math.round(times.ms[s]).toLocaleString('en').padStart(9)} ms ${((100 * times.ms[s]) / total).toFixed(1).padStart(5)}%`);
+  return `stage times:\n${lines.join('\n')}\n`;
 }

@@ -23,6 +23,7 @@ import { DEFAULT_MAX_LATENESS_MS, Orderer } from '../order/orderer.js';
 import { checkReadable, DEFAULT_MAX_LINE_BYTES, type RawLine, readLines } from '../sources/file.js';
 import { type DecodeContext, decodeLine, isRejection } from './index.js';
 import { rejectLine } from './reject.js';
+import type { StageTimes } from '../engine/stage-times.js';
 
 export interface IngestOptions {
   /** HMAC-SHA-256 key for e-mail hashes. */
@@ -35,6 +36,8 @@ export interface IngestOptions {
   maxLatenessMs?: number;
   /** The stream read for `-` (default process.stdin). */
   stdin?: Readable;
+  /** Charge wall time to the read / decode / order stages (bench:perf). */
+  times?: StageTimes;
 }
 
 export interface IngestCounts {
@@ -80,8 +83,10 @@ export class Ingestor {
   private rejected = 0;
   private duplicates = 0;
   private readonly byReason: Record<RejectCode, number>;
+  private readonly times?: StageTimes;
 
   constructor(opts: IngestOptions) {
+    this.times = opts.times;
     this.ctx = { emailKey: opts.emailKey, shareEmail: opts.shareEmail };
     this.maxLatenessMs = opts.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS;
     this.orderer = new Orderer<CanonicalRecord>({ maxLatenessMs: this.maxLatenessMs });
@@ -95,7 +100,16 @@ export class Ingestor {
 
   /** Feed one line; append released records and any rejection to `out`. */
   push(raw: RawLine, out: IngestBatch): void {
-    this.admit(decodeLine(raw, this.ctx), raw, out);
+    const times = this.times;
+    if (!times) {
+      this.admit(decodeLine(raw, this.ctx), raw, out);
+      return;
+    }
+    const t0 = performance.now();
+    const rec = decodeLine(raw, this.ctx);
+    const t = times.add('decode', t0);
+    this.admit(rec, raw, out);
+    times.add('order', t);
   }
 
   /**
@@ -170,15 +184,19 @@ export class Ingestor {
 export async function* ingestStream(
   inputs: readonly string[],
   ingestor: Ingestor,
-  opts: Pick<IngestOptions, 'maxLineBytes' | 'stdin'> = {},
+  opts: Pick<IngestOptions, 'maxLineBytes' | 'stdin' | 'times'> = {},
 ): AsyncGenerator<IngestBatch> {
   await checkReadable([...inputs]);
   const sourceOpts = { maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, stdin: opts.stdin };
+  const times = opts.times;
   for (const input of inputs) {
+    let t0 = times ? performance.now() : 0;
     for await (const lines of readLines(input, sourceOpts)) {
+      times?.add('read', t0);
       const out = emptyBatch();
       ingestor.pushAll(lines, out);
       if (out.records.length > 0 || out.rejections.length > 0) yield out;
+      if (times) t0 = performance.now();
     }
   }
   const out = emptyBatch();

@@ -8,6 +8,7 @@ import type { AccountState } from '../observe/account-state.js';
 import { Observer } from '../observe/observer.js';
 import { Judge, type VerdictChange } from '../judge/judge.js';
 import type { EngineHooks } from '../judge/peer.js';
+import type { StageTimes } from './stage-times.js';
 
 export interface DailyCounts {
   exchanges: number;
@@ -30,13 +31,15 @@ export class Engine {
   private readonly listeners: VerdictListener[] = [];
   judgements = 0;
 
+  /** `times`: charge wall time per stage (bench:perf); absent, nothing is timed. */
   constructor(
     readonly cfg: EngineConfig,
     hooks: EngineHooks = {},
+    private readonly times?: StageTimes,
   ) {
-    this.observer = new Observer(cfg);
+    this.observer = new Observer(cfg, times);
     this.observer.templates.onCreate = hooks.onTemplate;
-    this.judge = new Judge(cfg, this.observer, hooks.peer);
+    this.judge = new Judge(cfg, this.observer, hooks.peer, times);
   }
 
   onVerdict(l: VerdictListener): void {
@@ -56,10 +59,14 @@ export class Engine {
     const s = this.observer.account(rec.accountId);
     if (!s.dirty) this.dirty.push(s);
     if (rec.kind === 'exchange') {
-      this.observer.observeExchange(rec);
+      this.observer.observeExchange(rec); // charges its own stages when timed
+      const t0 = this.times ? performance.now() : 0;
       this.count(s, t);
+      this.times?.add('observe', t0);
     } else {
+      const t0 = this.times ? performance.now() : 0;
       this.observer.observeAccount(rec);
+      this.times?.add('observe', t0);
     }
   }
 

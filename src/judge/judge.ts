@@ -19,6 +19,7 @@ import { Hll } from '../observe/hll.js';
 import { Campaign } from './campaign.js';
 import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
 import type { PeerEvidence } from './peer.js';
+import type { StageTimes } from '../engine/stage-times.js';
 
 /** Evidence (in nats) per unit of score: score = 1 - exp(-W / SCALE). */
 const SCALE = 2.5;
@@ -71,6 +72,7 @@ export class Judge {
     private readonly cfg: EngineConfig,
     private readonly observer: Observer,
     private readonly peer?: PeerEvidence,
+    private readonly times?: StageTimes,
   ) {
     this.groups = new GroupIndex(cfg.link.signupWindowMs, peer && ((key) => peer.isKnownTemplate(key)));
   }
@@ -78,6 +80,8 @@ export class Judge {
   run(now: Millis, dirtyAccounts: AccountState[]): VerdictChange[] {
     const ctx = { now };
     const accounts = this.observer.list;
+    const times = this.times;
+    let t = times ? performance.now() : 0;
     // 1. account evidence and link keys
     for (const s of dirtyAccounts) {
       const reasons: Reason[] = [];
@@ -94,7 +98,9 @@ export class Judge {
       // Peer indicators are evidence like any other, weighed by the peer hook (corroboration, allowlist).
       this.peer?.evaluate(s, now, reasons);
       this.ownReasons[s.idx] = reasons;
+      if (times) t = times.add('judge.signals', t);
       this.groups.update(s);
+      if (times) t = times.add('link.keys', t);
     }
     // 2. groups touched: re-evaluate; 3. link eligible members of suspicious groups
     const hour = Math.floor(now / HOUR);
@@ -117,6 +123,7 @@ export class Judge {
       evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour);
       if (!was && g.suspicion >= SUSPICION_MIN) crossed.push(g);
     }
+    if (times) t = times.add('judge.groups', t);
     // Link what changed: touched accounts through their suspicious groups, and every member of a
     // group that has just become suspicious.
     for (const s of dirtyAccounts) {
@@ -124,6 +131,7 @@ export class Judge {
     }
     for (const g of crossed) for (const idx of g.members) this.tryLink(idx, g, now, touchedRoots);
     for (const s of dirtyAccounts) touchedRoots.add(this.uf.find(s.idx));
+    if (times) t = times.add('link.pairs', t);
     // 4. campaigns and verdicts
     const changes: VerdictChange[] = [];
     for (const root of touchedRoots) {
@@ -133,6 +141,7 @@ export class Judge {
       if (campaign && members.length >= this.cfg.link.minCampaignAccounts) this.evaluateCampaign(campaign, members, now);
       for (const s of members) this.verdict(s, campaign && members.length >= this.cfg.link.minCampaignAccounts ? campaign : undefined, now, changes);
     }
+    times?.add('judge.verdicts', t);
     return changes;
   }
 

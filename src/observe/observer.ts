@@ -10,6 +10,7 @@ import { ipPrefix } from '../sketches/keyed-hash.js';
 import { murmur3 as hash32 } from '../sketches/hash.js';
 import { tagCapabilities } from '../signals/content-tags.js';
 import { AccountState, RECENT_HOURS } from './account-state.js';
+import type { StageTimes } from '../engine/stage-times.js';
 
 /** Share of a model's ceiling at which max_tokens counts as "maxed out". */
 const CEILING_SHARE = 0.9;
@@ -26,7 +27,10 @@ export class Observer {
   readonly prefixNames = new Map<number, string>();
   readonly clientNames = new Map<number, string>();
 
-  constructor(cfg: EngineConfig) {
+  constructor(
+    cfg: EngineConfig,
+    private readonly times?: StageTimes,
+  ) {
     this.models = new ModelCatalog(cfg.modelCeilings);
     this.templates = new TemplateIndex(cfg.template);
   }
@@ -48,6 +52,8 @@ export class Observer {
   }
 
   observeExchange(ex: Exchange): AccountState {
+    const times = this.times;
+    let t0 = times ? performance.now() : 0;
     const s = this.account(ex.accountId);
     const t = ex.ts;
     if (s.exchanges > 0) {
@@ -64,7 +70,9 @@ export class Observer {
     s.dirty = true;
 
     // content
+    if (times) t0 = times.add('observe', t0);
     const mask = tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking);
+    if (times) t0 = times.add('tag', t0);
     if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) s.caps[i]++;
     if (ex.n > 1) s.multiSample++;
     if (ex.logprobs) s.logprobs++;
@@ -76,7 +84,9 @@ export class Observer {
     if (ex.system) s.systems.add(hash32(ex.system, 2));
     const elicits = (mask & REASONING_MASK) !== 0;
     if (elicits) s.reasoningPrompts++;
+    if (times) t0 = times.add('observe', t0);
     for (const id of this.templates.assign(ex.prompt, this.templateIds)) s.templates.add(id);
+    if (times) t0 = times.add('sketch', t0);
     if (elicits) s.reasoningItems.add(this.templates.lastItem);
 
     // model: ceiling and release pivot
@@ -130,6 +140,7 @@ export class Observer {
       s.activeDays++;
       s.lastDay = day;
     }
+    times?.add('observe', t0);
     return s;
   }
 }

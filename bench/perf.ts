@@ -1,0 +1,188 @@
+// bench:perf — `scan` throughput and peak RSS beside the platform's floor (one thread reading the same
+// file and JSON.parse-ing every line), measured side by side, alternating, each run in a fresh child
+// process; then one scan with stage timing on, for where the time goes. Inputs are simulated once and
+// cached outside git (.cache/bench/).
+//
+//   npm run bench:perf -- [--scales 1] [--seed 1] [--scenario default] [--runs 3] [--json FILE]
+//   npm run bench:perf -- --idle 10000,100000,1000000     (mostly-idle accounts: RSS per account)
+//   npm run bench:perf -- --compare ../other-build        (before/after: that build's scan alternates too)
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runSimulate } from '../src/cli/simulate.js';
+import { formatStageTimes, runScan } from '../src/cli/scan.js';
+import { StageTimes } from '../src/engine/stage-times.js';
+import { readLines, DEFAULT_SOURCE_OPTIONS } from '../src/sources/file.js';
+import { writeIdleAccounts } from './idle-accounts.js';
+
+/** What one child process reports on its stdout (one JSON line). */
+interface ChildResult {
+  mode: 'parse' | 'scan' | 'scan-timed' | 'compare';
+  lines: number;
+  ms: number;
+  maxRssMiB: number;
+  heapUsedMiB: number;
+  accounts?: number;
+  stages?: Record<string, number>;
+  stageText?: string;
+}
+
+const { values } = parseArgs({
+  options: {
+    child: { type: 'string' },
+    input: { type: 'string' },
+    out: { type: 'string' },
+    scenario: { type: 'string', default: 'default' },
+    scales: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '3' },
+    idle: { type: 'string' },
+    cache: { type: 'string', default: '.cache/bench' },
+    json: { type: 'string' },
+    compare: { type: 'string' },
+  },
+});
+
+
+async function runChild(mode: ChildResult['mode'], input: string, out: string): Promise<ChildResult> {
+  const t0 = performance.now();
+  let lines = 0;
+  let accounts: number | undefined;
+  let stages: Record<string, number> | undefined;
+  let stageText: string | undefined;
+  if (mode === 'parse') {
+    // The floor: the same line source scan uses, one JSON.parse per line, nothing else.
+    let keep = 0;
+    for await (const batch of readLines(input, DEFAULT_SOURCE_OPTIONS)) {
+      for (const l of batch) {
+        const v = JSON.parse(l.text) as { ts?: unknown };
+        if (v.ts !== undefined) keep++;
+        lines++;
+      }
+    }
+    if (keep < 0) throw new Error('unreachable');
+  } else {
+    const times = mode === 'scan-timed' ? new StageTimes() : undefined;
+    const r = await runScan({ inputs: [input], out, quiet: true, times });
+    lines = r.summary.lines_read;
+    accounts = r.summary.accounts;
+    if (times) {
+      stages = times.toJSON();
+      stageText = formatStageTimes(times);
+    }
+  }
+  const ms = performance.now() - t0;
+  const mem = process.memoryUsage();
+  return { mode, lines, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024, heapUsedMiB: mem.heapUsed / 2 ** 20, accounts, stages, stageText };
+}
+
+function child(mode: ChildResult['mode'], input: string, out: string): ChildResult {
+  // `compare`: the same child runner in another build (its dist/bench/perf.js), scanning untimed.
+  const self = mode === 'compare' ? resolve(values.compare!, 'dist/bench/perf.js') : fileURLToPath(import.meta.url);
+  const args = [self, '--child', mode === 'compare' ? 'scan' : mode, '--input', input, '--out', out];
+  const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (p.status !== 0) throw new Error(`bench child ${mode} failed (${p.status}): ${p.stderr}`);
+  return JSON.parse(p.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (x: number): string => Math.round(x).toLocaleString('en');
+
+async function measure(input: string, runs: number, label: string): Promise<Record<string, unknown>> {
+  const out = resolve(values.cache!, 'scan-out');
+  const parse: ChildResult[] = [];
+  const scan: ChildResult[] = [];
+  const other: ChildResult[] = [];
+  // Alternate so a noisy neighbour hits both sides alike.
+  for (let i = 0; i < runs; i++) {
+    parse.push(child('parse', input, out));
+    scan.push(child('scan', input, out));
+    if (values.compare) other.push(child('compare', input, out));
+  }
+  const timed = child('scan-timed', input, out);
+  await rm(out, { recursive: true, force: true });
+  const lines = scan[0].lines;
+  const parseRate = median(parse.map((r) => r.lines / (r.ms / 1000)));
+  const scanRate = median(scan.map((r) => r.lines / (r.ms / 1000)));
+  const res = {
+    input: label,
+    lines,
+    accounts: scan[0].accounts,
+    runs,
+    parse_lines_per_second: Math.round(parseRate),
+    scan_events_per_second: Math.round(scanRate),
+    ratio_scan_to_parse: Math.round((scanRate / parseRate) * 1000) / 1000,
+    scan_ms: scan.map((r) => Math.round(r.ms)),
+    parse_ms: parse.map((r) => Math.round(r.ms)),
+    scan_peak_rss_mib: Math.round(median(scan.map((r) => r.maxRssMiB))),
+    parse_peak_rss_mib: Math.round(median(parse.map((r) => r.maxRssMiB))),
+    scan_heap_used_mib: Math.round(median(scan.map((r) => r.heapUsedMiB))),
+    timed_scan_ms: Math.round(timed.ms),
+    stages_ms: timed.stages,
+    ...(values.compare
+      ? {
+          compare_build: values.compare,
+          compare_events_per_second: Math.round(median(other.map((r) => r.lines / (r.ms / 1000)))),
+          compare_ms: other.map((r) => Math.round(r.ms)),
+          compare_peak_rss_mib: Math.round(median(other.map((r) => r.maxRssMiB))),
+        }
+      : {}),
+  };
+  console.log(`\n## ${label}: ${fmt(lines)} lines, ${fmt(scan[0].accounts ?? 0)} accounts (medians of ${runs}, alternating)`);
+  console.log(`  parse floor  ${fmt(parseRate).padStart(9)} lines/s   peak RSS ${fmt(res.parse_peak_rss_mib)} MiB`);
+  console.log(`  scan         ${fmt(scanRate).padStart(9)} events/s  peak RSS ${fmt(res.scan_peak_rss_mib)} MiB   heap ${fmt(res.scan_heap_used_mib)} MiB`);
+  console.log(`  ratio scan/parse ${res.ratio_scan_to_parse}`);
+  if (res.compare_events_per_second !== undefined) {
+    console.log(
+      `  compare      ${fmt(res.compare_events_per_second).padStart(9)} events/s  peak RSS ${fmt(res.compare_peak_rss_mib!)} MiB  (${values.compare}); ` +
+        `this build ${(scanRate / res.compare_events_per_second).toFixed(2)}x`,
+    );
+  }
+  console.log(`  timed scan ${fmt(timed.ms)} ms; ${timed.stageText ?? ''}`);
+  return res;
+}
+
+async function main(): Promise<void> {
+  const seed = Number(values.seed);
+  const runs = Number(values.runs);
+  const results: Record<string, unknown> = {};
+  console.log(`bench:perf node ${process.version}, ${(await import('node:os')).cpus().length} cores; parse on one thread, scan as the CLI runs it`);
+  if (values.idle) {
+    for (const n of values.idle.split(',').map(Number)) {
+      const dir = join(values.cache!, `idle-${n}`);
+      const input = join(dir, 'input.ndjson');
+      if (!existsSync(input)) {
+        await mkdir(dir, { recursive: true });
+        await writeIdleAccounts(input, n);
+      }
+      results[`idle-${n}`] = await measure(input, runs, `${fmt(n)} mostly-idle accounts`);
+    }
+  } else {
+    for (const scale of values.scales!.split(',').map(Number)) {
+      const dir = join(values.cache!, `${values.scenario}-s${scale}-seed${seed}`);
+      const input = join(dir, 'input.ndjson');
+      if (!existsSync(join(dir, 'truth.json'))) {
+        console.log(`simulating ${values.scenario} scale ${scale} seed ${seed} → ${dir} (once, cached)`);
+        await runSimulate({ scenario: values.scenario!, scale, seed, out: dir });
+      }
+      results[`${values.scenario}-s${scale}`] = await measure(input, runs, `${values.scenario} scale ${scale} seed ${seed}`);
+    }
+  }
+  const jsonPath = values.json ?? (values.idle ? 'bench/results/perf-idle.json' : `bench/results/perf-${values.scenario}.json`);
+  await mkdir(dirname(jsonPath), { recursive: true });
+  await writeFile(jsonPath, `${JSON.stringify({ node: process.version, seed, results }, null, 2)}\n`);
+  console.log(`\nfigures written to ${jsonPath}`);
+}
+
+if (values.child) {
+  const r = await runChild(values.child as ChildResult['mode'], values.input!, values.out!);
+  process.stdout.write(`${JSON.stringify(r)}\n`);
+} else {
+  await main();
+}
