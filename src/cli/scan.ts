@@ -18,6 +18,9 @@ import { collectResults, type EngineResults } from '../engine/results.js';
 import { renderReport } from '../report/html.js';
 import { openDuckDbStore } from '../store/duckdb.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
+import { decisionInputs, storedDecisions } from '../act/decisions.js';
+import type { DecisionInput } from '../judge/decisions.js';
+import type { SqlStore } from '../store/duckdb.js';
 import { parseNumber } from './main.js';
 import { Progress } from './progress.js';
 import { STAGES, StageTimes } from '../engine/stage-times.js';
@@ -31,6 +34,10 @@ export interface ScanOptions {
   quiet?: boolean;
   /** Charge wall time per pipeline stage here (bench:perf, --stage-times); untimed when absent. */
   times?: StageTimes;
+  /** Analyst decisions to apply at their event times (default: those stored in the target store). */
+  decisions?: DecisionInput[];
+  /** Write into this open store instead of opening `db` (a server re-judging its own store). */
+  store?: SqlStore;
 }
 
 export interface ScanOutcome {
@@ -69,6 +76,11 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   } catch (e) {
     throw new InputError(`cannot create output folder ${out}: ${(e as Error).message}`);
   }
+  const db = resolve(opts.db ?? join(out, 'distillguard.duckdb'));
+  // Decisions are inputs: replayed with the records, each at the event time it applies from.
+  const decisions = opts.decisions ?? decisionInputs(opts.store ? [] : await storedDecisions(db));
+  let nextDecision = 0;
+  let decisionsApplied = 0;
   const intel = intelScanHooks(cfg);
   const times = opts.times;
   const engine = new Engine(cfg, intel.engine, times);
@@ -95,6 +107,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
         if (!rejected.write(rejectionLine(r))) await once(rejected, 'drain');
       }
       for (const r of batch.records) {
+        while (nextDecision < decisions.length && decisions[nextDecision].at < r.ts) if (engine.decide(decisions[nextDecision++])) decisionsApplied++;
         engine.push(r);
         if (r.kind === 'exchange') exchanges++;
         else accountRecords++;
@@ -107,6 +120,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     rejected.end();
     await once(rejected, 'finish');
   }
+  while (nextDecision < decisions.length) if (engine.decide(decisions[nextDecision++])) decisionsApplied++;
   engine.finish();
   const tOut = times ? performance.now() : 0;
   progress.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged }, true);
@@ -140,19 +154,23 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   await writeFile(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   const scanResult = { summary, ...results };
   await writeFile(join(out, 'report.html'), renderReport(scanResult));
-  const db = resolve(opts.db ?? join(out, 'distillguard.duckdb'));
-  const store = await openDuckDbStore(db);
-  try {
-    await store.writeScan(scanResult);
-  } finally {
-    await store.close();
+  if (opts.store) {
+    await opts.store.writeScan(scanResult);
+  } else {
+    const store = await openDuckDbStore(db);
+    try {
+      await store.writeScan(scanResult);
+    } finally {
+      await store.close();
+    }
   }
   times?.add('output', tOut);
   if (!opts.quiet) {
     process.stderr.write(
       `distillguard: ${summary.lines_read} lines, ${summary.accepted} accepted, ${summary.rejected} rejected, ` +
         `${summary.duplicates} duplicates; ${summary.accounts} accounts, ${summary.flagged_accounts} distillation, ` +
-        `${summary.suspicious_accounts} suspicious, ${summary.campaigns} campaigns → ${out}\n`,
+        `${summary.suspicious_accounts} suspicious, ${summary.campaigns} campaigns` +
+        `${decisions.length ? `, ${decisionsApplied} of ${decisions.length} analyst decisions applied` : ''} → ${out}\n`,
     );
   }
   return { summary, results, db };

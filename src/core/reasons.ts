@@ -38,6 +38,9 @@ export const REASON_CODES = {
   inherited_infrastructure: 'inherits infrastructure or pipeline of a flagged account',
   model_release_pivot: 'moved traffic to a newly released model within a day',
   peer_indicator: 'matches an indicator shared by a peer',
+  // analyst decisions (src/judge/decisions.ts)
+  analyst_confirmed: 'confirmed as distillation by an analyst',
+  analyst_dismissed: 'dismissed by an analyst: evidence seen before the decision no longer counts',
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

@@ -9,6 +9,7 @@ import { Observer } from '../observe/observer.js';
 import { Judge, type VerdictChange } from '../judge/judge.js';
 import type { EngineHooks } from '../judge/peer.js';
 import type { StageTimes } from './stage-times.js';
+import type { DecisionInput } from '../judge/decisions.js';
 
 export interface DailyCounts {
   exchanges: number;
@@ -68,6 +69,25 @@ export class Engine {
       this.observer.observeAccount(rec);
       this.times?.add('observe', t0);
     }
+  }
+
+  /**
+   * An analyst's decision, in event-time order with the records: it applies from `d.at`, so a replay
+   * of the same records and decisions gives the same verdicts. False when the account is unknown.
+   */
+  decide(d: DecisionInput): boolean {
+    if (d.at < this.clock) throw new Error(`engine: decision at ${d.at} is older than the clock ${this.clock}; inputs must be ordered`);
+    const s = this.observer.accounts.get(d.accountId);
+    if (!s) return false;
+    this.advanceTo(d.at);
+    this.clock = d.at;
+    const change = this.judge.decide(s, d.action, d.at);
+    if (!s.dirty) {
+      s.dirty = true;
+      this.dirty.push(s);
+    }
+    if (change) for (const l of this.listeners) l(change);
+    return true;
   }
 
   /** Runs every judgement whose time is before t: it sees exactly the records with ts <= its time. */

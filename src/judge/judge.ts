@@ -20,6 +20,7 @@ import { Campaign } from './campaign.js';
 import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
 import type { PeerEvidence } from './peer.js';
 import type { StageTimes } from '../engine/stage-times.js';
+import { confirmationWeight, DecisionBook, type DecisionAction } from './decisions.js';
 
 /** Evidence (in nats) per unit of score: score = 1 - exp(-W / SCALE). */
 const SCALE = 2.5;
@@ -67,6 +68,8 @@ export class Judge {
   private readonly inherited: (string | undefined)[] = [];
   /** Every union of two accounts' sets, with the shared things that linked them (bounded by accounts). */
   readonly linkLog: LinkRecord[] = [];
+  /** Analyst decisions in force (see ./decisions.ts). */
+  readonly decisions = new DecisionBook();
 
   constructor(
     private readonly cfg: EngineConfig,
@@ -266,6 +269,8 @@ export class Judge {
     }
     const coverage = campaignCoverage(members);
     if (coverage) shared.push(coverage);
+    const confirmed = this.decisions.confirmedAmong(members);
+    if (confirmed > 0) shared.push({ code: 'analyst_confirmed', weight: confirmationWeight(confirmed), detail: { accounts: confirmed } });
     const reasons = [...shared];
     for (const [dim, d] of c.dims) {
       const spec = DIMENSIONS[dim];
@@ -326,6 +331,8 @@ export class Judge {
       reasons = [...own];
       cap = traceInversion(s) ? 1 : SOLO_CAP;
     }
+    reasons = this.decisions.adjust(s.idx, reasons);
+    if (this.decisions.isConfirmed(s.idx)) cap = 1;
     let w = 0;
     for (const r of reasons) w += r.weight;
     const score = Math.min(cap, 1 - Math.exp(-w / SCALE));
@@ -334,7 +341,7 @@ export class Judge {
     const { distillation, suspicious } = this.cfg.thresholds;
     const before = s.verdict;
     let level: VerdictLevel = score >= distillation ? 'distillation' : score >= suspicious ? 'suspicious' : 'benign';
-    if (before === 'distillation') level = 'distillation'; // enforcement is sticky
+    if (before === 'distillation' || this.decisions.isConfirmed(s.idx)) level = 'distillation'; // enforcement is sticky
     if (level !== 'benign' && s.suspiciousAt === null) s.suspiciousAt = now;
     if (level === 'distillation' && s.flaggedAt === null) {
       s.flaggedAt = now;
@@ -344,6 +351,33 @@ export class Judge {
       s.verdict = level;
       changes.push({ account: s, from: before, to: level, at: now });
     }
+  }
+
+  /**
+   * An analyst's decision at event time `at`. Dismissal clears the verdict and its flag (new evidence
+   * can flag again, with a new flag time); confirmation makes it distillation now. The next judgement
+   * re-scores the account and its campaign with the decision in force.
+   */
+  decide(s: AccountState, action: DecisionAction, at: Millis): VerdictChange | undefined {
+    const before = s.verdict;
+    if (action === 'dismiss') {
+      this.decisions.dismiss(s.idx, s.reasons, at);
+      s.verdict = 'benign';
+      s.score = 0;
+      s.flaggedAt = null;
+      s.exchangesAtFlag = null;
+      s.suspiciousAt = null;
+      s.reasons = this.decisions.adjust(s.idx, []);
+    } else if (action === 'confirm') {
+      this.decisions.confirm(s.idx, at);
+      s.verdict = 'distillation';
+      if (s.flaggedAt === null) {
+        s.flaggedAt = at;
+        s.exchangesAtFlag = s.exchanges;
+      }
+      s.suspiciousAt ??= at;
+    }
+    return s.verdict === before ? undefined : { account: s, from: before, to: s.verdict, at };
   }
 
   campaignOf(s: AccountState): Campaign | undefined {

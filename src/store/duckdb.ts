@@ -35,7 +35,7 @@ import {
  */
 export interface SqlStore extends Store {
   links(campaignId: string): Promise<LinkOut[]>;
-  exec(sql: string, params?: Record<string, DuckDBValue>): Promise<void>;
+  exec(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, unknown>[]>;
   rows(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, unknown>[]>;
 }
 
@@ -375,12 +375,10 @@ class DuckDbStore implements SqlStore {
     return this.query(`${LINKS_SELECT} WHERE campaign_id = $c ORDER BY "at", account_a, account_b`, { c: campaignId }, (row) => readLink(row, iso));
   }
 
-  /** Runs a statement on the writer connection, in turn with scan writes. */
-  exec(sql: string, params: Record<string, DuckDBValue> = {}): Promise<void> {
+  /** Runs a statement on the writer connection, in turn with scan writes; rows of a RETURNING clause. */
+  exec(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Row[]> {
     this.assertOpen();
-    return this.writes.run(async () => {
-      await this.writer.run(sql, params);
-    });
+    return this.writes.run(async () => (await this.writer.runAndReadAll(sql, params)).getRowObjectsJS());
   }
 
   /** Reads rows as plain JS objects. */

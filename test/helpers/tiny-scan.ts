@@ -9,8 +9,8 @@ export interface TinyScan extends ScanOutcome {
   out: string;
 }
 
-export async function scanTiny(dir: string): Promise<TinyScan> {
-  const sim = await runSimulate({ scenario: 'tiny', scale: 1, seed: 7, days: 2, out: join(dir, 'traffic') });
+export async function scanTiny(dir: string, days = 2): Promise<TinyScan> {
+  const sim = await runSimulate({ scenario: 'tiny', scale: 1, seed: 7, days, out: join(dir, 'traffic') });
   const out = join(dir, 'scan');
   const scan = await runScan({ inputs: [sim.path], out, quiet: true });
   return { ...scan, input: sim.path, out };

@@ -1,0 +1,93 @@
+// The dashboard's only way out: the distillguard read API (and the review/graph/intel routes) of the
+// server that served this page, with the bearer key the analyst was given.
+import type { AccountOut, CampaignOut, Summary } from '../../src/core/output.js';
+import type { DailyRow, EvidenceRow } from '../../src/store/store.js';
+
+const KEY = 'distillguard.key';
+
+/** Takes a key passed as `#key=...` (a fragment never reaches server logs) into session storage. */
+export function adoptKeyFromHash(): void {
+  const m = /^#key=([^&]+)/.exec(location.hash);
+  if (m) {
+    sessionStorage.setItem(KEY, decodeURIComponent(m[1]));
+    history.replaceState(null, '', `${location.pathname}${location.search}#/`);
+  }
+}
+
+export function hasKey(): boolean {
+  return sessionStorage.getItem(KEY) !== null;
+}
+
+export function setKey(key: string): void {
+  sessionStorage.setItem(KEY, key);
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const key = sessionStorage.getItem(KEY);
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  const data = text ? (JSON.parse(text) as unknown) : null;
+  if (!res.ok) {
+    const msg = data && typeof data === 'object' && 'message' in data ? String((data as { message: unknown }).message) : res.statusText;
+    throw new ApiError(res.status, msg);
+  }
+  return data as T;
+}
+
+export type Decision = { id: number; account_id: string; action: 'confirm' | 'dismiss' | 'escalate'; note: string; at: string; decided_at: string; actor: string };
+export type Account = AccountOut & { evidence?: EvidenceRow[] };
+export type GraphNode = { id: string; verdict: string; score: number; exchanges: number };
+export type GraphEdge = { a: string; b: string; at: string; kinds: { dimension: string; ref: string; suspicion: number }[] };
+export type Graph = { campaign_id: string; nodes: GraphNode[]; edges: GraphEdge[] };
+export type ReviewItem = Account & { decision: Decision | null };
+export type Intel = { available: boolean; note?: string; bundles: Record<string, unknown>[]; sightings: Record<string, unknown>[]; shared: Record<string, unknown>[] };
+
+const q = (params: Record<string, string | number | undefined>): string => {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) u.set(k, String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+};
+const id = encodeURIComponent;
+
+export const api = {
+  summary: () => call<Summary | null>('GET', '/v1/summary'),
+  campaigns: () => call<CampaignOut[]>('GET', '/v1/campaigns'),
+  campaign: (c: string) => call<CampaignOut>('GET', `/v1/campaigns/${id(c)}`),
+  daily: (c?: string) => call<DailyRow[]>('GET', `/v1/daily${q({ campaign_id: c })}`),
+  accounts: (f: { verdict?: string; campaign_id?: string; limit?: number; offset?: number }) => call<Account[]>('GET', `/v1/accounts${q(f)}`),
+  account: (a: string) => call<Account>('GET', `/v1/accounts/${id(a)}`),
+  graph: (c: string) => call<Graph>('GET', `/v1/campaigns/${id(c)}/graph`),
+  links: (a: string) => call<GraphEdge[]>('GET', `/v1/accounts/${id(a)}/links`),
+  review: () => call<ReviewItem[]>('GET', '/v1/review'),
+  decisions: (a?: string) => call<Decision[]>('GET', `/v1/decisions${q({ account_id: a })}`),
+  decide: (account_id: string, action: Decision['action'], note: string) => call<Decision>('POST', '/v1/decisions', { account_id, action, note }),
+  intel: () => call<Intel>('GET', '/v1/intel'),
+};
+
+/** Fetches a file with the key and hands it to the browser as a download. */
+export async function download(path: string, name: string): Promise<void> {
+  const headers: Record<string, string> = {};
+  const key = sessionStorage.getItem(KEY);
+  if (key) headers.authorization = `Bearer ${key}`;
+  const res = await fetch(path, { headers });
+  if (!res.ok) throw new ApiError(res.status, res.statusText);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

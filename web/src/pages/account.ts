@@ -1,0 +1,83 @@
+// One account: its timeline (sign-up, activity, verdict changes, evidence, decisions), its reasons
+// with their evidence, the accounts it is linked to and by what, and its decisions.
+import type { EChartsOption } from 'echarts';
+import { api, type Decision } from '../api.js';
+import { drawChart } from '../charts.js';
+import { badge, html, int, pct, route, when } from '../dom.js';
+import { decisionForm, decisionText, wireDecisionForms } from './decide.js';
+import { reasonList } from './reasons.js';
+
+export async function accountPage(app: HTMLElement, id: string): Promise<void> {
+  const [a, links, decisions] = await Promise.all([api.account(id), api.links(id), api.decisions(id)]);
+  const evidence = a.evidence ?? [];
+  const caps = Object.entries(a.capabilities ?? {}).sort((x, y) => y[1] - x[1]);
+  app.innerHTML = html`<p class="crumbs"><a href="#/">Campaigns</a> › ${a.campaign_id ? html`<a href="${route('campaigns', a.campaign_id)}">${a.campaign_id}</a> › ` : ''}${a.account_id}</p>
+<h1>Account <code id="account-id">${a.account_id}</code> ${badge(a.verdict)}</h1>
+<section class="cards">
+<div class="card"><div class="label">Score</div><div class="value">${a.score.toFixed(2)}</div></div>
+<div class="card"><div class="label">Exchanges</div><div class="value">${int(a.exchanges)}</div><div class="note">${a.exchanges_before_flag !== null ? `${int(a.exchanges_before_flag)} before the flag` : ''}</div></div>
+<div class="card"><div class="label">Signed up</div><div class="value small">${when(a.created_at)}</div></div>
+<div class="card"><div class="label">Flagged</div><div class="value small">${when(a.flagged_at)}</div></div>
+</section>
+<section><h2>Timeline</h2><div class="chart short" id="timeline-chart"></div></section>
+<div class="grid2">
+<section><h2>Reasons</h2>${reasonList(a.reasons)}
+<h3>Evidence</h3>${
+    evidence.length
+      ? html`<table class="tbl" id="evidence"><thead><tr><th>Observed</th><th>Code</th><th class="num">Weight</th></tr></thead><tbody>${evidence.map((e) => html`<tr><td class="time">${when(e.at)}</td><td><code>${e.code}</code></td><td class="num">${e.weight.toFixed(2)}</td></tr>`)}</tbody></table>`
+      : html`<p class="muted">No evidence stored (benign accounts keep none).</p>`
+  }
+<h3>Capabilities</h3><p>${caps.map(([k, v]) => html`<span class="chip">${k} ${pct(v)}</span>`)}</p></section>
+<section><h2>Linked accounts</h2>${
+    links.length
+      ? html`<table class="tbl" id="links"><thead><tr><th>Account</th><th>Linked by</th><th>At</th></tr></thead><tbody>${links.map((l) => {
+          const other = l.a === a.account_id ? l.b : l.a;
+          return html`<tr><td><a href="${route('accounts', other)}"><code>${other}</code></a></td><td>${l.kinds.map((k) => html`<span class="chip" title="${k.ref}">${k.dimension}</span>`)}</td><td class="time">${when(l.at)}</td></tr>`;
+        })}</tbody></table>`
+      : html`<p class="muted">Not linked to another account.</p>`
+  }
+<h2>Decisions</h2><ul id="decisions" class="plain">${decisions.map((d) => html`<li>${decisionText(d)}</li>`)}</ul>${decisionForm(a.account_id)}</section>
+</div>`.text;
+  drawChart(app.querySelector('#timeline-chart') as HTMLElement, timelineOption(a, evidence, decisions));
+  wireDecisionForms(app, (d) => {
+    app.querySelector('#decisions')?.insertAdjacentHTML('beforeend', `<li>${decisionText(d).text}</li>`);
+  });
+}
+
+function timelineOption(a: { created_at?: string; first_seen?: string; last_seen?: string; suspicious_at?: string | null; flagged_at: string | null }, evidence: { at: string; code: string }[], decisions: Decision[]): EChartsOption {
+  const lanes = ['account', 'evidence', 'decisions'];
+  const points: [number, number, string][] = [];
+  const add = (ts: string | null | undefined, lane: number, label: string): void => {
+    if (ts) points.push([Date.parse(ts), lane, label]);
+  };
+  add(a.created_at, 0, 'signed up');
+  add(a.first_seen, 0, 'first exchange');
+  add(a.suspicious_at, 0, 'suspicious');
+  add(a.flagged_at, 0, 'flagged distillation');
+  add(a.last_seen, 0, 'last exchange');
+  for (const e of evidence) add(e.at, 1, e.code);
+  for (const d of decisions) add(d.at, 2, `${d.action} by ${d.actor}`);
+  const active = a.first_seen && a.last_seen ? [[Date.parse(a.first_seen), Date.parse(a.last_seen)]] : [];
+  return {
+    useUTC: true,
+    animation: false,
+    grid: { left: 80, right: 24, top: 12, bottom: 28 },
+    tooltip: { trigger: 'item', formatter: (p: unknown) => String((p as { data: [number, number, string] }).data[2]) },
+    xAxis: { type: 'time', axisLabel: { formatter: '{MM}-{dd} {HH}:{mm}' } },
+    yAxis: { type: 'category', data: lanes, inverse: true },
+    series: [
+      {
+        type: 'custom',
+        silent: true,
+        renderItem: (_p, api) => {
+          const s = api.coord([api.value(0), 0]);
+          const e = api.coord([api.value(1), 0]);
+          return { type: 'rect', shape: { x: s[0], y: s[1] - 3, width: Math.max(2, e[0] - s[0]), height: 6 }, style: { fill: '#aab7c4' } };
+        },
+        encode: { x: [0, 1] },
+        data: active,
+      },
+      { type: 'scatter', symbolSize: 10, color: '#2c5d8a', data: points, label: { show: points.length <= 12, position: 'top', formatter: (p: unknown) => String((p as { data: [number, number, string] }).data[2]), fontSize: 10 } },
+    ],
+  };
+}
