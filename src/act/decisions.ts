@@ -15,9 +15,13 @@ const DDL = [
     note VARCHAR NOT NULL,
     "at" TIMESTAMPTZ NOT NULL,
     decided_at TIMESTAMPTZ NOT NULL,
-    actor VARCHAR NOT NULL
+    actor VARCHAR NOT NULL,
+    position BIGINT
   )`,
 ];
+
+/** The API's decisions (src/act/audit.ts) that are engine inputs; the others are recorded only. */
+export const ENGINE_ACTIONS: Readonly<Record<string, DecisionAction>> = { confirmed: 'confirm', false_positive: 'dismiss', needs_review: 'escalate' };
 
 /** One stored decision. `at` is event time (engine clock); `decided_at` is wall time, for the audit. */
 export interface DecisionRecord {
@@ -28,6 +32,8 @@ export interface DecisionRecord {
   at: string;
   decided_at: string;
   actor: string;
+  /** Live only: records the engine had consumed when the decision was applied (replay point). */
+  position: number | null;
 }
 
 export interface NewDecision {
@@ -37,9 +43,10 @@ export interface NewDecision {
   at: number;
   actor: string;
   decidedAt?: number;
+  position?: number;
 }
 
-const SELECT = `SELECT id, account_id, action, note, "at", decided_at, actor FROM decisions`;
+const SELECT = `SELECT id, account_id, action, note, "at", decided_at, actor, position FROM decisions`;
 
 export class DecisionLog {
   private constructor(private readonly store: SqlStore) {}
@@ -52,8 +59,8 @@ export class DecisionLog {
   async record(d: NewDecision): Promise<DecisionRecord> {
     if (!DECISION_ACTIONS.includes(d.action)) throw new RangeError(`unknown decision ${JSON.stringify(d.action)}`);
     const rows = await this.store.exec(
-      `INSERT INTO decisions (account_id, action, note, "at", decided_at, actor) VALUES ($account, $action, $note, $at, $decided, $actor)
-       RETURNING id, account_id, action, note, "at", decided_at, actor`,
+      `INSERT INTO decisions (account_id, action, note, "at", decided_at, actor, position) VALUES ($account, $action, $note, $at, $decided, $actor, $position)
+       RETURNING id, account_id, action, note, "at", decided_at, actor, position`,
       {
         account: d.account_id,
         action: d.action,
@@ -61,6 +68,7 @@ export class DecisionLog {
         at: timestampTZValue(BigInt(d.at) * 1000n),
         decided: timestampTZValue(BigInt(d.decidedAt ?? Date.now()) * 1000n),
         actor: d.actor,
+        position: d.position === undefined ? null : BigInt(d.position),
       },
     );
     return readDecision(rows[0]);
@@ -110,5 +118,6 @@ function readDecision(row: Record<string, unknown>): DecisionRecord {
     at: iso(row.at),
     decided_at: iso(row.decided_at),
     actor: String(row.actor),
+    position: row.position === null || row.position === undefined ? null : Number(row.position),
   };
 }

@@ -74,6 +74,7 @@ export class Engine {
   /**
    * An analyst's decision, in event-time order with the records: it applies from `d.at`, so a replay
    * of the same records and decisions gives the same verdicts. False when the account is unknown.
+   * Live, `d.at` is the engine's clock when the analyst decided.
    */
   decide(d: DecisionInput): boolean {
     if (d.at < this.clock) throw new Error(`engine: decision at ${d.at} is older than the clock ${this.clock}; inputs must be ordered`);
@@ -82,11 +83,14 @@ export class Engine {
     this.advanceTo(d.at);
     this.clock = d.at;
     const change = this.judge.decide(s, d.action, d.at);
+    if (change) for (const l of this.listeners) l(change);
     if (!s.dirty) {
       s.dirty = true;
       this.dirty.push(s);
     }
-    if (change) for (const l of this.listeners) l(change);
+    // Judged at once (it has seen exactly the records up to d.at), so the decision's effect on the
+    // account and its campaign shows without waiting for the next record — the same in scan and serve.
+    this.judgeAt(d.at);
     return true;
   }
 

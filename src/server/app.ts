@@ -11,6 +11,7 @@ import { buildMetrics, type ServerMetrics } from './metrics.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerReadRoutes } from './routes/read.js';
+import { registerDashboard } from './dashboard.js';
 
 export interface ServerOptions {
   live: LiveService;
@@ -82,5 +83,6 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
   registerOpsRoutes(app);
   registerIngestRoutes(app);
   registerReadRoutes(app);
+  registerDashboard(app);
   return app;
 }

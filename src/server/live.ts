@@ -23,6 +23,9 @@ import type { VerdictChange } from '../judge/judge.js';
 import type { RawLine } from '../sources/file.js';
 import type { AuditEntry, Store } from '../store/store.js';
 import { IngestLog } from './ingest-log.js';
+import { DecisionLog, type DecisionRecord } from '../act/decisions.js';
+import type { DecisionAction } from '../judge/decisions.js';
+import type { SqlStore } from '../store/duckdb.js';
 import { StoreWriter } from './store-writer.js';
 
 /** One decoded input item of a batch: the record (or its rejection) and the raw text it came from. */
@@ -111,6 +114,11 @@ export class LiveService {
   private closed = false;
   private readonly started = performance.now();
   readonly recentRejections: Rejection[] = [];
+  private decisionLog!: DecisionLog;
+  /** Stored decisions still to apply during the start-up replay, by position. */
+  private replayDecisions: DecisionRecord[] = [];
+  private decided = 0;
+  private paused = false;
   private firstTs: Millis | null = null;
   private lastTs: Millis | null = null;
   private readonly stats = {
@@ -144,6 +152,10 @@ export class LiveService {
   static async open(opts: LiveOptions): Promise<LiveService> {
     const live = new LiveService(opts);
     const t0 = performance.now();
+    // Analyst decisions are replayed at the point of the record stream where they were made.
+    live.decisionLog = await DecisionLog.open(opts.store as SqlStore);
+    live.replayDecisions = (await live.decisionLog.list()).filter((d) => d.position !== null).sort((a, b) => a.position! - b.position! || a.id - b.id);
+    live.applyReplayDecisions();
     const { log, lastSeq } = await IngestLog.open({ dir: opts.logDir, segmentBytes: opts.segmentBytes }, (e) => live.replay(e.seq, e.lines, e.dup, e.recs, e.rej));
     live.log = log;
     live.seq = lastSeq;
@@ -276,8 +288,42 @@ export class LiveService {
   private consume(r: CanonicalRecord): void {
     this.engine.push(r);
     this.stats.consumed++;
+    if (this.replayDecisions.length > 0) this.applyReplayDecisions();
     if (this.firstTs === null) this.firstTs = r.ts;
     this.lastTs = r.ts;
+  }
+
+  private applyReplayDecisions(): void {
+    while (this.replayDecisions.length > 0 && this.replayDecisions[0].position! <= this.stats.consumed) {
+      const d = this.replayDecisions.shift()!;
+      if (this.engine.decide({ accountId: d.account_id, action: d.action, at: Date.parse(d.at) })) this.decided++;
+    }
+  }
+
+  /**
+   * An analyst's decision about an account, applied to the engine at its clock and stored with the
+   * number of records consumed so far, so a restart's replay applies it at the same point. Engine
+   * consumption pauses until the decision is stored. Null when the engine has not seen the account.
+   */
+  async decide(accountId: string, action: DecisionAction, actor: string, note: string): Promise<DecisionRecord | null> {
+    if (!this.engine.observer.accounts.has(accountId) || !Number.isFinite(this.engine.now)) return null;
+    this.paused = true;
+    try {
+      const at = this.engine.now;
+      const record = await this.decisionLog.record({ account_id: accountId, action, note, at, actor, position: this.stats.consumed });
+      this.engine.decide({ accountId, action, at });
+      this.decided++;
+      if (this.changes.length > 0) await this.recordChanges();
+      await this.flush(true);
+      return record;
+    } finally {
+      this.paused = false;
+      this.pump();
+    }
+  }
+
+  get decisions(): DecisionLog {
+    return this.decisionLog;
   }
 
   /** The judgement time after which a record at ts has been judged (its tick boundary). */
@@ -294,6 +340,10 @@ export class LiveService {
 
   /** One engine slice: consume durable released records for at most sliceMs. */
   private slice(): void {
+    if (this.paused) {
+      this.pumping = false;
+      return;
+    }
     const deadline = performance.now() + this.sliceMs;
     while (this.ready.length > 0) {
       const head = this.ready[0];
@@ -352,7 +402,7 @@ export class LiveService {
 
   /** Moves whenever anything the store shows may have changed. */
   private version(): number {
-    return this.stats.linesRead * 2 + this.stats.consumed;
+    return this.stats.linesRead * 2 + this.stats.consumed + this.decided;
   }
 
   /** Waits until every durable record has been consumed by the engine (tests, shutdown). */

@@ -46,6 +46,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return data as T;
 }
 
+/** A decision the engine takes as input: confirm, dismiss (false positive) or escalate (needs review). */
 export type Decision = { id: number; account_id: string; action: 'confirm' | 'dismiss' | 'escalate'; note: string; at: string; decided_at: string; actor: string };
 export type Account = AccountOut & { evidence?: EvidenceRow[] };
 export type GraphNode = { id: string; verdict: string; score: number; exchanges: number };
@@ -53,6 +54,9 @@ export type GraphEdge = { a: string; b: string; at: string; kinds: { dimension: 
 export type Graph = { campaign_id: string; nodes: GraphNode[]; edges: GraphEdge[] };
 export type ReviewItem = Account & { decision: Decision | null };
 export type Intel = { available: boolean; note?: string; bundles: Record<string, unknown>[]; sightings: Record<string, unknown>[]; shared: Record<string, unknown>[] };
+
+/** The API's name of each decision (POST /v1/decisions). */
+const API_DECISION: Record<Decision['action'], string> = { confirm: 'confirmed', dismiss: 'false_positive', escalate: 'needs_review' };
 
 const q = (params: Record<string, string | number | undefined>): string => {
   const u = new URLSearchParams();
@@ -63,17 +67,18 @@ const q = (params: Record<string, string | number | undefined>): string => {
 const id = encodeURIComponent;
 
 export const api = {
-  summary: () => call<Summary | null>('GET', '/v1/summary'),
-  campaigns: () => call<CampaignOut[]>('GET', '/v1/campaigns'),
+  summary: async () => (await call<{ summary: Summary | null }>('GET', '/v1/summary')).summary,
+  campaigns: async () => (await call<{ campaigns: CampaignOut[] }>('GET', '/v1/campaigns')).campaigns,
   campaign: (c: string) => call<CampaignOut>('GET', `/v1/campaigns/${id(c)}`),
-  daily: (c?: string) => call<DailyRow[]>('GET', `/v1/daily${q({ campaign_id: c })}`),
-  accounts: (f: { verdict?: string; campaign_id?: string; limit?: number; offset?: number }) => call<Account[]>('GET', `/v1/accounts${q(f)}`),
+  daily: async (c?: string) => (await call<{ daily: DailyRow[] }>('GET', `/v1/daily${q({ campaign_id: c })}`)).daily,
+  accounts: async (f: { verdict?: string; campaign_id?: string; limit?: number; offset?: number }) => (await call<{ accounts: Account[] }>('GET', `/v1/accounts${q(f)}`)).accounts,
   account: (a: string) => call<Account>('GET', `/v1/accounts/${id(a)}`),
   graph: (c: string) => call<Graph>('GET', `/v1/campaigns/${id(c)}/graph`),
-  links: (a: string) => call<GraphEdge[]>('GET', `/v1/accounts/${id(a)}/links`),
-  review: () => call<ReviewItem[]>('GET', '/v1/review'),
-  decisions: (a?: string) => call<Decision[]>('GET', `/v1/decisions${q({ account_id: a })}`),
-  decide: (account_id: string, action: Decision['action'], note: string) => call<Decision>('POST', '/v1/decisions', { account_id, action, note }),
+  links: async (a: string) => (await call<{ links: GraphEdge[] }>('GET', `/v1/accounts/${id(a)}/links`)).links,
+  review: async () => (await call<{ review: ReviewItem[] }>('GET', '/v1/review')).review,
+  decisions: async (a?: string) => (await call<{ decisions: Decision[] }>('GET', `/v1/review/decisions${q({ account_id: a })}`)).decisions,
+  decide: async (account_id: string, action: Decision['action'], note: string) =>
+    (await call<{ decision: Decision }>('POST', '/v1/decisions', { account_id, decision: API_DECISION[action], ...(note ? { note } : {}) })).decision,
   intel: () => call<Intel>('GET', '/v1/intel'),
 };
 

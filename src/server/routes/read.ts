@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { toIso } from '../../core/time.js';
 import { ApiError } from '../errors.js';
+import { ENGINE_ACTIONS } from '../../act/decisions.js';
 import {
   AccountsQuerySchema,
   AuditQuerySchema,
@@ -91,8 +92,13 @@ export function registerReadRoutes(app: FastifyInstance): void {
     r.addHook('onRequest', requireRole('analyst'));
     r.post('/v1/decisions', async (req, reply) => {
       const d = parseWith(DecisionInputSchema, req.body, 'body');
-      const entry = await audit.append(req.principal?.id ?? 'anonymous', d);
-      return reply.code(201).send(entry);
+      const actor = req.principal?.id ?? 'anonymous';
+      // Account decisions the engine takes as input (confirm, dismiss, escalate) are fed back to it;
+      // `decision` is null when the engine has not seen the account (the audit keeps it all the same).
+      const action = d.account_id === undefined ? undefined : ENGINE_ACTIONS[d.decision];
+      const decision = action === undefined ? null : await live.decide(d.account_id!, action, actor, d.note ?? '');
+      const entry = await audit.append(actor, d);
+      return reply.code(201).send({ ...entry, decision });
     });
   });
 }

@@ -77,7 +77,7 @@ function timelineOption(a: { created_at?: string; first_seen?: string; last_seen
         encode: { x: [0, 1] },
         data: active,
       },
-      { type: 'scatter', symbolSize: 10, color: '#2c5d8a', data: points, label: { show: points.length <= 12, position: 'top', formatter: (p: unknown) => String((p as { data: [number, number, string] }).data[2]), fontSize: 10 } },
+      { type: 'scatter', symbolSize: 10, color: '#2c5d8a', data: points, label: { show: points.length <= 8, position: 'top', rotate: 20, formatter: (p: unknown) => String((p as { data: [number, number, string] }).data[2]), fontSize: 10 } },
     ],
   };
 }

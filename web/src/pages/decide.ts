@@ -13,9 +13,11 @@ export function decisionForm(accountId: string): Html {
 </form>`;
 }
 
+export const PAST: Record<Decision['action'], string> = { confirm: 'confirmed', dismiss: 'dismissed', escalate: 'escalated' };
+
 export function decisionText(d: Decision | null): Html {
   if (!d) return html`<span class="muted">undecided</span>`;
-  return html`<span class="decision ${d.action}" data-decision="${d.action}">${d.action}d</span> <span class="muted">by ${d.actor}, applies from ${when(d.at)}${d.note ? html` — “${d.note}”` : ''}</span>`;
+  return html`<span class="decision ${d.action}" data-decision="${d.action}">${PAST[d.action]}</span> <span class="muted">by ${d.actor}, applies from ${when(d.at)}${d.note ? html` — “${d.note}”` : ''}</span>`;
 }
 
 /** Wires every decision form under `root`; `after` runs once a decision is stored. */
@@ -32,7 +34,7 @@ export function wireDecisionForms(root: HTMLElement, after: (d: Decision) => voi
       api
         .decide(form.dataset.account ?? '', action, note)
         .then((d) => {
-          out.textContent = `${d.action}d`;
+          out.textContent = PAST[d.action];
           after(d);
         })
         .catch((e: unknown) => {
