@@ -57,9 +57,7 @@ afterAll(async () => {
 
 /** Navigates within the app and waits until the page for `hash` has rendered. */
 async function open(hash: string): Promise<void> {
-  await page.evaluate((h) => {
-    location.hash = h;
-  }, hash);
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
   await page.waitForSelector(`main[data-ready="${hash}"]`);
 }
 
