@@ -30,6 +30,8 @@ let base: string;
 let browser: Browser;
 let page: Page;
 const offsite: string[] = [];
+/** Script errors and console errors (a CSP violation, a failed request, an exception in a page). */
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (!ready) return;
@@ -45,6 +47,10 @@ beforeAll(async () => {
   base = (await s.app.listen({ port: 0, host: '127.0.0.1' })).replace(/\/$/, '');
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
   page.on('request', (r) => {
     if (!r.url().startsWith(base) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) offsite.push(r.url());
   });
@@ -119,6 +125,7 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     expect(await page.locator('#decisions li').allTextContents()).toEqual([expect.stringContaining('dismissed')]);
     expect(await page.locator('#timeline-chart svg').count()).toBe(1);
     expect(offsite).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 
   it('shows the intelligence page, and serves the brief', async () => {
