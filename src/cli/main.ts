@@ -9,6 +9,7 @@ import { registerEvaluate } from './evaluate.js';
 import { registerIntel } from './intel.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
+import { registerTaxii } from './taxii.js';
 
 export function parseNumber(kind: 'int' | 'float', min?: number, max?: number) {
   return (v: string): number => {
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerIntel(program);
   registerReport(program);
   registerServe(program);
+  registerTaxii(program);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(false);
   return program;
 }
