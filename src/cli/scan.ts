@@ -38,6 +38,8 @@ export interface ScanOptions {
   decisions?: DecisionInput[];
   /** Write into this open store instead of opening `db` (a server re-judging its own store). */
   store?: SqlStore;
+  /** Peer indicators (a STIX bundle, or a store `intel pull` wrote), matched as evidence. */
+  peerIntel?: string;
 }
 
 export interface ScanOutcome {
@@ -56,6 +58,7 @@ export function registerScan(program: Command): void {
     .option('--config <file>', 'engine configuration (JSON) — thresholds, template similarity, link options')
     .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
     .option('--stage-times', 'print the wall time spent in each pipeline stage to stderr (slightly slower)')
+    .option('--peer-intel <file>', "peers' indicators to match (STIX bundle .json, or a store written by intel pull)")
     .action(async (inputs: string[], o: Omit<ScanOptions, 'inputs' | 'times'> & { stageTimes?: boolean }) => {
       const { stageTimes, ...rest } = o;
       const times = stageTimes ? new StageTimes() : undefined;
@@ -81,9 +84,10 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const decisions = opts.decisions ?? decisionInputs(opts.store ? [] : await storedDecisions(db));
   let nextDecision = 0;
   let decisionsApplied = 0;
-  const intel = intelScanHooks(cfg);
+  const intel = await intelScanHooks(cfg, opts.peerIntel);
   const times = opts.times;
   const engine = new Engine(cfg, intel.engine, times);
+  intel.bind(engine);
   const rejected = createWriteStream(join(out, 'rejected.ndjson'));
   const ingestor = new Ingestor({
     maxLatenessMs: cfg.maxLatenessMs,
@@ -165,7 +169,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     }
   }
   times?.add('output', tOut);
+  const intelNote = await intel.finish(out);
   if (!opts.quiet) {
+    if (intelNote) process.stderr.write(`distillguard: ${intelNote}\n`);
     process.stderr.write(
       `distillguard: ${summary.lines_read} lines, ${summary.accepted} accepted, ${summary.rejected} rejected, ` +
         `${summary.duplicates} duplicates; ${summary.accounts} accounts, ${summary.flagged_accounts} distillation, ` +

@@ -12,6 +12,7 @@ import { loadKeys } from '../server/keys.js';
 import { LiveService } from '../server/live.js';
 import { openDuckDbStore } from '../store/duckdb.js';
 import { parseNumber } from './main.js';
+import { mountTaxii } from '../intel/taxii/mount.js';
 
 export interface ServeOptions {
   db: string;
@@ -28,6 +29,9 @@ export interface ServeOptions {
   webhookSecretFile?: string;
   flushMs: number;
   logLevel: string;
+  /** TAXII 2.1 configuration: serves /taxii2/ beside the API (src/intel). */
+  taxii?: string;
+  taxiiDb?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -48,6 +52,8 @@ export function registerServe(program: Command): void {
     .option('--webhook-secret-file <file>', 'file holding the webhook signing secret')
     .option('--flush-ms <ms>', 'how often the store is refreshed', parseNumber('int', 10), 1000)
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
+    .option('--taxii <file>', 'also serve TAXII 2.1 at /taxii2/ with this configuration (see docs/intel.md)')
+    .option('--taxii-db <path>', 'DuckDB file for TAXII objects (default: DB.taxii.duckdb)')
     .action(async (o: ServeOptions) => {
       await runServe(o);
     });
@@ -77,6 +83,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const store = await openDuckDbStore(db);
   const live = await LiveService.open({ cfg, store, logDir: resolve(o.logDir ?? `${db}.ingest`), highWater: o.highWater, flushMs: o.flushMs });
   const app = buildServer({ live, store, keys, logger: { level: o.logLevel }, bodyLimit: Math.round(o.bodyLimit * (1 << 20)) });
+  const taxii = o.taxii ? await mountTaxii(app, o.taxii, resolve(o.taxiiDb ?? `${db}.taxii.duckdb`)) : undefined;
   const hooks = new WebhookDispatcher({ store, urls: o.webhookUrl, secret: secret ?? '', log: app.log });
   if (o.webhookUrl.length > 0) live.onAudit((fresh) => hooks.enqueue(fresh));
   app.log.info({ batches: live.replayedBatches, ms: Math.round(live.replayMs), records: live.counts.accepted }, 'ingest log replayed');
@@ -90,6 +97,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
       await live.close().catch((e: unknown) => app.log.error({ err: e }, 'closing the live service failed'));
       await hooks.close();
       await store.close();
+      await taxii?.close();
     })());
   const done = new Promise<void>((res) => {
     const onSignal = (): void => void stop(0).then(res);

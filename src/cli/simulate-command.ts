@@ -14,7 +14,8 @@ export function registerSimulate(program: Command): void {
     .option('--prompts <dir>', 'draw prompt text from corpus files (organic-*.jsonl, distill-*.jsonl)')
     .option('--days <n>', 'length of the simulated window in days', parseNumber('int', 1, 365))
     .option('--start <time>', 'RFC 3339 start of the window')
-    .action(async (o: { out: string; scenario: string; scale: number; seed: number; prompts?: string; days?: number; start?: string }) => {
+    .option('--operation-seed <n>', 'one operation across providers: same value, different --seed ⇒ same farm infrastructure and scaffolds, different accounts', parseNumber('int', 0))
+    .action(async (o: { out: string; scenario: string; scale: number; seed: number; prompts?: string; days?: number; start?: string; operationSeed?: number }) => {
       const t0 = Date.now();
       const r = await runSimulate(o);
       process.stdout.write(`simulated ${r.exchanges.toLocaleString('en')} exchanges from ${r.accounts.toLocaleString('en')} accounts in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${r.path}\n`);

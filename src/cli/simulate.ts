@@ -16,6 +16,8 @@ export interface SimulateOptions {
   start?: string;
   /** Extension: parameter overrides `path=value` (see src/sim/params.ts). */
   set?: string[];
+  /** Extension: shared operation seed (two providers, one operation: see SimOptions.operationSeed). */
+  operationSeed?: number;
 }
 
 /** Scenario names with a one-line description each, for --help. */
@@ -36,11 +38,14 @@ export async function runSimulate(opts: SimulateOptions): Promise<{ exchanges: n
   if (opts.days !== undefined && (!Number.isInteger(opts.days) || opts.days < 1 || opts.days > 366)) {
     throw new Error(`bad --days ${String(opts.days)}: expected an integer in [1, 366]`);
   }
+  if (opts.operationSeed !== undefined && (!Number.isSafeInteger(opts.operationSeed) || opts.operationSeed < 0 || opts.operationSeed > 0xffffffff)) {
+    throw new Error(`bad --operation-seed ${String(opts.operationSeed)}: expected an integer in [0, 4294967295]`);
+  }
   let start: number | undefined;
   if (opts.start !== undefined) {
     start = typeof opts.start === 'string' ? parseTimestamp(opts.start) : undefined;
     if (start === undefined) throw new Error(`bad --start "${String(opts.start)}": expected an RFC 3339 time such as 2026-04-01T00:00:00Z`);
   }
-  const res = await simulate({ scenario: opts.scenario, scale: opts.scale, seed: opts.seed, out: opts.out, prompts: opts.prompts, days: opts.days, start, set: opts.set });
+  const res = await simulate({ scenario: opts.scenario, scale: opts.scale, seed: opts.seed, out: opts.out, prompts: opts.prompts, days: opts.days, start, set: opts.set, operationSeed: opts.operationSeed });
   return { exchanges: res.exchanges, accounts: res.accounts, path: res.input };
 }

@@ -8,6 +8,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { normalizeEmail } from '../sketches/keyed-hash.js';
+import { AllowlistSchema } from './allowlist.js';
 
 export const CommunityKeySchema = z.object({
   /** Public id carried next to every hash made with this key. */
@@ -21,8 +22,8 @@ export const CommunityKeysSchema = z
     keys: z.array(CommunityKeySchema).min(1),
     /** Key id used for what we export; default the last key listed. */
     current: z.string().optional(),
-    /** Share single client IPs (/32, /128) instead of network prefixes. Off: prefixes and ASNs only. */
-    shareAddresses: z.boolean().default(false),
+    /** Warninglist: what peers' indicators may never turn into evidence (besides the built-in entries). */
+    allowlist: AllowlistSchema.optional(),
   })
   .refine((k) => k.current === undefined || k.keys.some((x) => x.id === k.current), { message: 'current names no key in keys' })
   .refine((k) => new Set(k.keys.map((x) => x.id)).size === k.keys.length, { message: 'key ids must be unique' });

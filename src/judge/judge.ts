@@ -170,7 +170,7 @@ export class Judge {
     const accounts = this.observer.list;
     if (accounts[b].harvest < HARVEST_MIN) return false;
     // Shares over a handful of exchanges are noise, and links are forever.
-    if (accounts[a].exchanges < MIN_LINK_EXCHANGES || accounts[b].exchanges < MIN_LINK_EXCHANGES) return false;
+    if (accounts[a].exchanges < this.minExchanges(accounts[a], MIN_LINK_EXCHANGES) || accounts[b].exchanges < this.minExchanges(accounts[b], MIN_LINK_EXCHANGES)) return false;
     let dims = 0;
     let templates = 0;
     // One identity thing alone (a lab machine, a family card) links only clear harvesters.
@@ -326,7 +326,7 @@ export class Judge {
       if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: 0.5, detail: { campaign: from } });
       // One reason per code (own and campaign evidence, or two dimensions, can name the same thing).
       reasons = strongestPerCode(reasons);
-      cap = s.harvest < CONTENT_GATE || s.exchanges < MIN_FLAG_EXCHANGES ? CONTENT_CAP : 1;
+      cap = s.harvest < CONTENT_GATE || s.exchanges < this.minExchanges(s, MIN_FLAG_EXCHANGES) ? CONTENT_CAP : 1;
     } else {
       reasons = [...own];
       cap = traceInversion(s) ? 1 : SOLO_CAP;
@@ -378,6 +378,11 @@ export class Judge {
       s.suspiciousAt ??= at;
     }
     return s.verdict === before ? undefined : { account: s, from: before, to: s.verdict, at };
+  }
+
+  /** Exchanges an account needs before its shares count: fewer when a peer already saw its operation. */
+  private minExchanges(s: AccountState, local: number): number {
+    return this.peer?.vouches(s) ? Math.min(local, this.peer.minExchanges) : local;
   }
 
   campaignOf(s: AccountState): Campaign | undefined {

@@ -9,6 +9,13 @@ export interface PeerEvidence {
   isKnownTemplate(key: string): boolean;
   /** Adds a `peer_indicator` reason when the account matches indicators known at event time `now`. */
   evaluate(s: AccountState, now: Millis, out: Reason[]): void;
+  /**
+   * Whether the account matched corroborated peer evidence at its latest evaluation: the peer has already
+   * seen this operation at length, so the account's shares count from `minExchanges` exchanges instead of
+   * the local minimum (never more than the local minimum).
+   */
+  vouches(s: AccountState): boolean;
+  readonly minExchanges: number;
 }
 
 /** Optional extensions of the engine: each sees only what it needs. */

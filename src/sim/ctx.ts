@@ -26,6 +26,12 @@ export interface Ctx {
   /** When the new model is released. */
   release: number;
   scale: number;
+  /**
+   * One operation seen by several providers (SimOptions.operationSeed): the campaign's infrastructure
+   * (client, cards, proxy exits, e-mail domains) is drawn from here, its accounts from the provider's
+   * own streams. Absent: everything from the provider's streams (outputs of existing seeds unchanged).
+   */
+  operation?: { rng: Rng; world: World };
 }
 
 /** An actor's contribution: lazily generated, time-ordered event streams. */

@@ -30,25 +30,32 @@ interface Member {
 
 export function buildFarm(ctx: Ctx, r: Rng, kind: CampaignKind & ('farm' | 'pivot'), fp: FarmParams, key: string, variant: number): Built {
   const w = ctx.world;
+  // The operation's infrastructure: shared across providers when ctx.operation is set, else this run's.
+  const ri = ctx.operation ? ctx.operation.rng.fork(`campaign/${key}`) : r;
+  const wi = ctx.operation ? ctx.operation.world : w;
+  // Separate streams for cards, sign-up exits and proxy exits, so each provider sees the same sequence.
+  const rCards = ctx.operation ? ri.fork('cards') : r;
+  const rSignup = ctx.operation ? ri.fork('signup') : r;
+  const rProxy = ctx.operation ? ri.fork('proxy') : r;
   const L = scaled(fp.liveAccounts, ctx.scale, 2);
   const window = ctx.end - ctx.start;
   const t0 = ctx.start + fp.startFraction * window;
 
   // ---- the pipeline's infrastructure, inherited by every account it ever uses
-  const client = w.sdkClient(r.fork('client'), { family: kind === 'farm' ? r.pick(['anthropic-python', 'openai-python']) : 'openai-python' });
-  const style = { ...drawStyle(r, client.format), stream: false };
+  const client = wi.sdkClient(ri.fork('client'), { family: kind === 'farm' ? ri.pick(['anthropic-python', 'openai-python']) : 'openai-python' });
+  const style = { ...drawStyle(ri, client.format), stream: false };
   const system = FARM_SYSTEMS[variant % FARM_SYSTEMS.length];
   const scaffolds = farmScaffolds(variant);
-  const tools = r.sample(AGENT_TOOLS, r.int(4, 7));
-  const bins = r.sample(PREPAID_BINS, Math.max(1, fp.rareBins));
-  const signupUas = r.sample(BROWSERS.slice(0, 5).map((b) => b.ua), 2);
-  const catchAll = [`${r.pick(COMPANY_WORDS)}mail.${r.pick(['net', 'xyz', 'top', 'online'])}`, `${r.pick(COMPANY_WORDS)}-${r.pick(COMPANY_WORDS)}.${r.pick(['com', 'site', 'email'])}`];
-  const eduDomains = [`mail.${r.pick(['western', 'pacific', 'central', 'united'])}-${r.pick(['college', 'institute'])}.edu`, `${r.pick(['st', 'mt', 'new'])}${r.pick(COMPANY_WORDS)}.edu`];
-  const emailStyles = r.sample([0, 1, 2], 2);
+  const tools = ri.sample(AGENT_TOOLS, ri.int(4, 7));
+  const bins = ri.sample(PREPAID_BINS, Math.max(1, fp.rareBins));
+  const signupUas = ri.sample(BROWSERS.slice(0, 5).map((b) => b.ua), 2);
+  const catchAll = [`${ri.pick(COMPANY_WORDS)}mail.${ri.pick(['net', 'xyz', 'top', 'online'])}`, `${ri.pick(COMPANY_WORDS)}-${ri.pick(COMPANY_WORDS)}.${ri.pick(['com', 'site', 'email'])}`];
+  const eduDomains = [`mail.${ri.pick(['western', 'pacific', 'central', 'united'])}-${ri.pick(['college', 'institute'])}.edu`, `${ri.pick(['st', 'mt', 'new'])}${ri.pick(COMPANY_WORDS)}.edu`];
+  const emailStyles = ri.sample([0, 1, 2], 2);
   const proxyWeights = COUNTRIES.map((c) => (c.code === 'US' ? c.weight * 2 : c.weight));
   const modelMix: readonly (readonly [string, number])[] = kind === 'farm' ? [['atlas-2-pro', 60], ['atlas-2', 40]] : [['atlas-2-pro', 50], ['atlas-2', 50]];
   const kinds = kind === 'farm' ? KIND_WEIGHTS_FARM : KIND_WEIGHTS_PIVOT;
-  const temperature = r.chance(0.5) ? undefined : r.pick([0.6, 0.7, 1]);
+  const temperature = ri.chance(0.5) ? undefined : ri.pick([0.6, 0.7, 1]);
   const switchStart = ctx.release + r.uniform(fp.switchAfterHoursMin, Math.max(fp.switchAfterHoursMin, fp.switchAfterHoursMax)) * HOUR;
 
   let card: Card | undefined;
@@ -75,7 +82,7 @@ export function buildFarm(ctx: Ctx, r: Rng, kind: CampaignKind & ('farm' | 'pivo
     let payment: Card | undefined;
     if (r.chance(fp.cardedShare)) {
       if (!card || cardLeft <= 0) {
-        card = w.card(r, 'prepaid', bins);
+        card = wi.card(rCards, 'prepaid', bins);
         cardLeft = r.int(fp.cardShareMin, Math.max(fp.cardShareMin, fp.cardShareMax));
       }
       cardLeft--;
@@ -97,7 +104,7 @@ export function buildFarm(ctx: Ctx, r: Rng, kind: CampaignKind & ('farm' | 'pivo
     }
     return newAccount(r, {
       label: 'distillation', group: kind, category: `${kind}_gen1`, campaign: key, createdAt, email, country: country.code,
-      verification: v, plan, signupIp: w.residential(r, country).ip, signupUserAgent: r.pick(signupUas), payment, links: linksRec,
+      verification: v, plan, signupIp: wi.residential(rSignup, country).ip, signupUserAgent: r.pick(signupUas), payment, links: linksRec,
     });
   };
 
@@ -149,7 +156,7 @@ export function buildFarm(ctx: Ctx, r: Rng, kind: CampaignKind & ('farm' | 'pivo
     return {
       acct: m.a,
       spec: {
-        ts: t, model, client, net: w.residential(r, COUNTRIES[r.index(proxyWeights)]), style, keyId: m.key, system,
+        ts: t, model, client, net: wi.residential(rProxy, COUNTRIES[rProxy.index(proxyWeights)]), style, keyId: m.key, system,
         messages: [{ role: 'user', text: k === 'agentic' ? AGENT_SCAFFOLD(payload) : r.pick(scaffolds)(payload) }],
         maxTokens: CEILING[model], temperature, tools: k === 'agentic' ? tools : undefined, outTokens: r.lognormal(fp.outputMedianTokens, 0.55),
       },

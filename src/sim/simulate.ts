@@ -44,6 +44,9 @@ export interface SimOptions {
   set?: readonly string[];
   /** A whole parameter set (overrides applied on top). */
   params?: SimParams;
+  /** Extension: one operation across providers; the same value in two runs with different seeds gives
+   *  their farm/pivot campaigns the same infrastructure and scaffolds with different accounts. */
+  operationSeed?: number;
 }
 
 export interface TruthAccount {
@@ -103,6 +106,10 @@ export async function simulate(opts: SimOptions): Promise<SimResult> {
     release: start + Math.floor(days * p.window.releaseFraction) * DAY + p.window.releaseHourUtc * HOUR,
     scale,
   };
+  if (opts.operationSeed !== undefined) {
+    const op = new Rng(`distillguard-sim-operation/${opts.operationSeed >>> 0}`);
+    ctx.operation = { rng: op, world: new World(op.fork('world')) };
+  }
 
   const built: Built[] = [buildOrganic(ctx, root.fork('organic'))];
   if (sc.hardNegatives) {

@@ -111,7 +111,7 @@ export function buildBundle(campaigns: readonly CampaignOut[], o: ExportOptions)
       refs.push(infraId, rel(campaignId, 'uses', infraId, created));
     }
     for (const ind of shared) {
-      const made = indicatorObjects(ind, base, created, identityId);
+      const made = indicatorObjects(ind, base, created, identityId, c.flagged_at);
       if (!made) continue;
       for (const sco of made.observables) refs.push(add(sco));
       const id = add(made.indicator);
@@ -143,7 +143,7 @@ interface Made {
 }
 
 /** The indicator (and observable) of one shared campaign indicator; undefined when it cannot be shared. */
-function indicatorObjects(ind: Indicator, base: (type: string, id: string, created: string) => StixObject, created: string, identityId: string): Made | undefined {
+function indicatorObjects(ind: Indicator, base: (type: string, id: string, created: string) => StixObject, created: string, identityId: string, validFrom: string | null): Made | undefined {
   let pattern: string;
   let name: string;
   const observables: StixObject[] = [];
@@ -214,7 +214,8 @@ function indicatorObjects(ind: Indicator, base: (type: string, id: string, creat
     pattern,
     pattern_type: 'stix',
     pattern_version: '2.1',
-    valid_from: stamp(created),
+    // Usable by peers from when we knew it: the campaign's flag time (event-time honest matching).
+    valid_from: stamp(validFrom ?? created),
     extensions: { [EXT_INDICATOR]: match },
   };
   return { indicator, observables };
