@@ -86,3 +86,31 @@ describe('options', () => {
     expect(() => applyOverrides(cloneParams(), ['organic.rateMedian=x'])).toThrow(/must be a number/);
   });
 });
+
+describe('one operation across providers (operationSeed)', () => {
+  it('two seeds with one operation seed share the farm infrastructure, not its accounts', async () => {
+    const opts = { scenario: 'farm', scale: 0.1, days: 3 } as const;
+    const a = await run({ ...opts, seed: 1, operationSeed: 5 });
+    const b = await run({ ...opts, seed: 2, operationSeed: 5 });
+    try {
+      const farm = (r: typeof a) => {
+        const ids = new Set(Object.entries(r.truth.accounts).filter(([, t]) => t.campaign !== null).map(([id]) => id));
+        const recs = r.records.filter((x) => ids.has(x.account_id as string));
+        const cards = new Set(recs.map((x) => x.payment_fingerprint).filter(Boolean));
+        const uas = new Set(recs.map((x) => (x.client as { user_agent?: string } | undefined)?.user_agent).filter(Boolean));
+        return { ids, cards, uas };
+      };
+      const fa = farm(a);
+      const fb = farm(b);
+      expect([...fa.ids].some((id) => fb.ids.has(id))).toBe(false);
+      expect(fa.cards.size).toBeGreaterThan(0);
+      expect([...fb.cards].filter((c) => fa.cards.has(c)).length).toBeGreaterThanOrEqual(Math.min(fa.cards.size, fb.cards.size) - 1);
+      expect([...fb.uas]).toEqual([...fa.uas]);
+      // organic traffic is the provider's own
+      expect(a.lines.slice(0, 50)).not.toEqual(b.lines.slice(0, 50));
+    } finally {
+      a.cleanup();
+      b.cleanup();
+    }
+  });
+});
