@@ -9,6 +9,7 @@ import { atlasDataFile, stixSchemaDir } from './reference.js';
 import { tlpMarkingId } from './tlp.js';
 import { stixValidator } from './validate.js';
 import { uuidv5 } from './ids.js';
+import { sightingsBundle } from './sightings.js';
 
 const keyring = Keyring.parse({ keys: [{ id: 'k1', secret: 'a-community-secret-of-some-length' }] });
 const fp = new TemplateFingerprinter(keyring);
@@ -76,6 +77,11 @@ describe('STIX export', () => {
     const bundle = buildBundle([campaign('cmp_1'), campaign('cmp_2')], { ...opts, tlp: 'green' });
     expect(v.bundle(bundle)).toEqual([]);
     for (const o of bundle.objects) expect(v.object(o), `${o.id}`).toEqual([]);
+    const ind = bundle.objects.find((o) => o.type === 'indicator')!;
+    const sightings = sightingsBundle([{ indicator: { stixId: ind.id, kind: 'asn', value: '64500', producer: 'identity--x', validFrom: 0 }, accounts: 3, firstSeen: Date.parse('2026-04-02T00:00:00Z'), lastSeen: Date.parse('2026-04-03T00:00:00Z') }], { producer: 'Lab B', tlp: 'amber' });
+    expect(sightings.objects.map((o) => o.type)).toEqual(['marking-definition', 'identity', 'sighting']);
+    expect(v.bundle(sightings)).toEqual([]);
+    for (const o of sightings.objects) expect(v.object(o), o.id).toEqual([]);
     // the validator is not a rubber stamp
     expect(v.object({ ...bundle.objects.find((o) => o.type === 'indicator'), pattern_type: undefined, id: 'indicator--nope' }).length).toBeGreaterThan(0);
   });
