@@ -63,7 +63,7 @@ function timelineOption(a: { created_at?: string; first_seen?: string; last_seen
     animation: false,
     grid: { left: 80, right: 24, top: 12, bottom: 28 },
     tooltip: { trigger: 'item', formatter: (p: unknown) => String((p as { data: [number, number, string] }).data[2]) },
-    xAxis: { type: 'time', axisLabel: { formatter: '{MM}-{dd} {HH}:{mm}' } },
+    xAxis: { type: 'time', axisLabel: { formatter: '{MM}-{dd}', hideOverlap: true } },
     yAxis: { type: 'category', data: lanes, inverse: true },
     series: [
       {
@@ -77,7 +77,16 @@ function timelineOption(a: { created_at?: string; first_seen?: string; last_seen
         encode: { x: [0, 1] },
         data: active,
       },
-      { type: 'scatter', symbolSize: 10, color: '#2c5d8a', data: points, label: { show: points.length <= 8, position: 'top', rotate: 20, formatter: (p: unknown) => String((p as { data: [number, number, string] }).data[2]), fontSize: 10 } },
+      // Labels on the account's own milestones (alternately above and below, they are often close);
+      // evidence and decisions name themselves in the tooltip.
+      ...[0, 1].map((k) => ({
+        type: 'scatter' as const,
+        symbolSize: 10,
+        color: '#2c5d8a',
+        data: points.filter((p, i) => p[1] === 0 && i % 2 === k),
+        label: { show: true, position: k === 0 ? ('top' as const) : ('bottom' as const), formatter: (p: unknown) => String((p as { data: [number, number, string] }).data[2]), fontSize: 10 },
+      })),
+      { type: 'scatter', symbolSize: 9, color: '#c0392b', data: points.filter((p) => p[1] !== 0) },
     ],
   };
 }
