@@ -58,7 +58,7 @@ export async function loadBrief(store: SqlStore, campaignId: string): Promise<Br
 }
 
 const DAY = 86_400_000;
-const KIND_ORDER = ['ip_prefix', 'tls_fingerprint', 'user_agent', 'payment_fingerprint_hmac', 'payment_bin', 'link_hmac', 'email_pattern', 'system_prompt_hash', 'template_cluster'];
+const KIND_ORDER = ['ip_prefix', 'asn', 'tls_fingerprint', 'user_agent', 'payment_fingerprint_hmac', 'payment_hmac', 'payment_bin', 'link_hmac', 'email_pattern', 'email_hmac', 'system_prompt_hash', 'template_cluster', 'template_fingerprint'];
 
 export function briefFacts(d: BriefData): BriefFacts {
   const c = d.campaign;
@@ -105,6 +105,10 @@ export const KIND_NAMES: Record<string, string> = {
   email_pattern: 'e-mail pattern',
   system_prompt_hash: 'system prompt (keyed hash)',
   template_cluster: 'prompt template cluster',
+  email_hmac: 'e-mail address (community-keyed hash)',
+  payment_hmac: 'payment instrument (community-keyed hash)',
+  template_fingerprint: 'prompt template (keyed fingerprint)',
+  asn: 'autonomous system',
   payment: 'payment instrument',
   link: 'provider link attribute',
   signup_ip: 'sign-up network',
