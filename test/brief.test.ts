@@ -76,6 +76,7 @@ describe('distillguard report --campaign', () => {
     expect(flat).toContain(`${int(campaign.accounts.length)} linked accounts sent ${int(campaign.exchanges)} exchanges`);
     expect(flat).toContain(`flagged the campaign at ${campaign.flagged_at!.slice(0, 16).replace('T', ' ')} UTC`);
     expect(flat).toContain('How it was detected');
+    expect(flat).toMatch(/Shared with peer labs as a STIX 2\.1 bundle \(TLP:AMBER, \d+ objects/);
     const ip = campaign.indicators.find((i) => i.kind === 'ip_prefix' || i.kind === 'payment_bin');
     if (ip) expect(flat).toContain(ip.value);
   });

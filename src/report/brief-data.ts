@@ -5,6 +5,8 @@ import type { AccountOut, CampaignOut, Indicator, Summary } from '../core/output
 import type { LinkOut } from '../engine/links-out.js';
 import type { DailyRow } from '../store/store.js';
 import type { SqlStore } from '../store/duckdb.js';
+import { buildBundle } from '../intel/stix/export.js';
+import { EXT_INDICATOR } from '../intel/stix/extensions.js';
 
 export interface SharedRecord {
   /** Where the indicators went (a TAXII collection, a peer), and when. */
@@ -13,8 +15,17 @@ export interface SharedRecord {
   objects: number;
 }
 
+/** The campaign as `distillguard intel export` shares it: a STIX 2.1 bundle under a TLP marking. */
+export interface StixShare {
+  tlp: string;
+  objects: number;
+  /** The indicators in the bundle (the privacy-safe kinds peers can match). */
+  indicators: Indicator[];
+}
+
 export interface BriefData {
   campaign: CampaignOut;
+  stix: StixShare;
   members: AccountOut[];
   daily: DailyRow[];
   links: LinkOut[];
@@ -54,7 +65,18 @@ export async function loadBrief(store: SqlStore, campaignId: string): Promise<Br
     store.links(campaignId),
     store.summary(),
   ]);
-  return { campaign, members, daily, links, summary };
+  return { campaign, members, daily, links, summary, stix: stixShare(campaign, summary?.last_event ?? campaign.last_seen) };
+}
+
+/** The indicators intel's STIX export puts in the bundle for this campaign (the same code, not a copy). */
+export function stixShare(c: CampaignOut, asOf: string, tlp: 'amber' = 'amber'): StixShare {
+  const bundle = buildBundle([c], { producer: 'distillguard', tlp, asOf });
+  const indicators: Indicator[] = [];
+  for (const o of bundle.objects) {
+    const m = (o.extensions as Record<string, { kind?: unknown; value?: unknown }> | undefined)?.[EXT_INDICATOR];
+    if (o.type === 'indicator' && typeof m?.kind === 'string' && typeof m.value === 'string') indicators.push({ kind: m.kind, value: m.value });
+  }
+  return { tlp: `TLP:${tlp.toUpperCase()}`, objects: bundle.objects.length, indicators };
 }
 
 const DAY = 86_400_000;

@@ -41,9 +41,16 @@ export function renderBriefMarkdown(d: BriefData, opts: { title?: string } = {})
   for (const [kind, list] of f.infrastructure) out.push(`- ${md(kindName(kind))}: ${int(list.length)}`);
   if (f.linkKinds.length) out.push('', `Links between accounts: ${f.linkKinds.map(([k, n]) => `${md(kindName(k))} ${int(n)}`).join(', ')}.`);
   out.push('', '## Indicators shared', '');
+  out.push(`Shared with peer labs as a STIX 2.1 bundle (${d.stix.tlp}, ${int(d.stix.objects)} objects): ${int(d.stix.indicators.length)} indicators.`, '');
   if (d.shared?.length) out.push(`Shared ${d.shared.map((s) => `with ${md(s.to)} at ${when(s.at)} UTC (${int(s.objects)} objects)`).join('; ')}.`, '');
   out.push('| Kind | Value |', '|---|---|');
-  for (const i of c.indicators) out.push(`| ${md(i.kind)} | \`${md(i.value)}\` |`);
+  for (const i of d.stix.indicators) out.push(`| ${md(i.kind)} | \`${md(i.value)}\` |`);
+  const shared = new Set(d.stix.indicators.map((i) => `${i.kind}\u0000${i.value}`));
+  const internal = c.indicators.filter((i) => !shared.has(`${i.kind}\u0000${i.value}`));
+  if (internal.length) {
+    out.push('', `Kept internal (${int(internal.length)}):`, '', '| Kind | Value |', '|---|---|');
+    for (const i of internal) out.push(`| ${md(i.kind)} | \`${md(i.value)}\` |`);
+  }
   out.push('', `## Accounts (${int(f.accounts)})`, '', '| Account | Verdict | Score | Signed up | Flagged | Exchanges |', '|---|---|---:|---|---|---:|');
   for (const a of d.members) out.push(`| ${md(a.account_id)} | ${a.verdict} | ${score(a.score)} | ${when(a.created_at)} | ${when(a.flagged_at)} | ${int(a.exchanges)} |`);
   out.push('');

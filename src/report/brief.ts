@@ -132,17 +132,17 @@ ${f.signups.known ? `<p>Sign-ups of ${int(f.signups.known)} members fall between
 }
 
 function indicatorSection(d: BriefData): string {
-  const shared = d.shared;
-  const note =
-    shared === undefined
-      ? 'Indicators fit for sharing with peers (privacy-safe: keyed hashes, prefixes, fingerprints).'
-      : shared.length === 0
-        ? 'These indicators have not been shared yet.'
-        : `Shared ${shared.map((s) => `with ${s.to} at ${when(s.at)} UTC (${int(s.objects)} objects)`).join('; ')}.`;
-  return `<section><h2>Indicators shared</h2><p class="muted">${esc(note)}</p>
-<table class="tbl" id="indicators"><thead><tr><th>Kind</th><th>Value</th></tr></thead><tbody>${
-    d.campaign.indicators.map((i) => `<tr><td>${esc(i.kind)}</td><td><code>${esc(i.value)}</code></td></tr>`).join('') || '<tr><td colspan="2" class="muted">none</td></tr>'
-  }</tbody></table></section>`;
+  const { stix } = d;
+  const sharedKeys = new Set(stix.indicators.map((i) => `${i.kind}\u0000${i.value}`));
+  const internal = d.campaign.indicators.filter((i) => !sharedKeys.has(`${i.kind}\u0000${i.value}`));
+  const rows = (list: readonly { kind: string; value: string }[]): string =>
+    list.map((i) => `<tr><td>${esc(kindName(i.kind))}</td><td><code>${esc(i.value)}</code></td></tr>`).join('') || '<tr><td colspan="2" class="muted">none</td></tr>';
+  const where = d.shared?.length ? ` Shared ${d.shared.map((s) => `with ${s.to} at ${when(s.at)} UTC (${int(s.objects)} objects)`).join('; ')}.` : '';
+  return `<section><h2>Indicators shared</h2>
+<p>Shared with peer labs as a STIX 2.1 bundle (${esc(stix.tlp)}, ${esc(int(stix.objects))} objects, <code>distillguard intel export</code>): ${esc(int(stix.indicators.length))} indicator${stix.indicators.length === 1 ? '' : 's'}, each a privacy-safe value a peer can match in its own traffic.${esc(where)}</p>
+<table class="tbl" id="indicators"><thead><tr><th>Kind</th><th>Value</th></tr></thead><tbody>${rows(stix.indicators)}</tbody></table>
+${internal.length ? `<h3>Kept internal (${esc(int(internal.length))})</h3><p class="muted">Our own keyed hashes and cluster ids: evidence here, meaningless to a peer.</p><table class="tbl" id="internal-indicators"><tbody>${rows(internal)}</tbody></table>` : ''}
+</section>`;
 }
 
 function memberSection(members: readonly AccountOut[]): string {

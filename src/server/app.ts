@@ -4,6 +4,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type onRequestHookHandler } from 'fastify';
 import { Audit } from '../act/audit.js';
 import type { Store } from '../store/store.js';
+import type { IntelStore } from '../intel/store.js';
 import { ApiError, classifyError, sendError } from './errors.js';
 import type { KeyRing, Principal, Role } from './keys.js';
 import type { LiveService } from './live.js';
@@ -34,6 +35,8 @@ export interface ServerContext {
   requireRole(role: Role): onRequestHookHandler;
   maxDecodedBytes: number;
   bodyLimit: number;
+  /** The TAXII store, when `serve --taxii` mounted one (read by the dashboard's intelligence view). */
+  intel?: IntelStore;
 }
 
 declare module 'fastify' {

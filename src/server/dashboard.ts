@@ -93,7 +93,7 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
       return reply.type('application/pdf').send(await (await import('../report/pdf.js')).htmlToPdf(html));
     });
 
-    r.get('/v1/intel', async () => readIntel(store));
+    r.get('/v1/intel', async () => readIntel(store, app.distillguard.intel));
   });
 }
 

@@ -1,45 +1,89 @@
-// The dashboard's intelligence view, read from the tables the intel module keeps in the same store
-// (src/intel/store.ts: `intel_objects`, one row per STIX object version, with the collection it is
-// in and the peer `source` it was pulled from, null for what this lab published).
+// The dashboard's intelligence view, from what the intel module stored (src/intel/store.ts: one row
+// per STIX object version; `source` is the peer an object was pulled from, null for what this lab
+// published in its own TAXII collections). Read from serve's TAXII store when `serve --taxii` mounted
+// one, else from the `intel_objects` table of serve's own store (where `intel pull --db` writes).
+import type { IntelStore, StoredObject } from '../intel/store.js';
 import type { SqlStore } from '../store/duckdb.js';
 
 export interface IntelView {
   available: boolean;
   note?: string;
-  /** Objects pulled from peers, by source and collection. */
+  /** Objects pulled from peers, by source. */
   bundles: Record<string, unknown>[];
   /** Sightings: a peer's indicator seen in our traffic, or ours seen by a peer. */
   sightings: Record<string, unknown>[];
-  /** What this lab published to its TAXII collections, by collection. */
+  /** What this lab published, by object type. */
   shared: Record<string, unknown>[];
 }
 
-const ms = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
+/** The latest version of each stored object; null when no intel table exists. */
+async function storedObjects(store: SqlStore, intel: Pick<IntelStore, 'latest'> | undefined): Promise<StoredObject[] | null> {
+  if (intel) return intel.latest();
+  const t = await store.rows(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'intel_objects'`);
+  if (t.length === 0) return null;
+  const rows = await store.rows(
+    `SELECT o.seq, o.id, o.type, o.date_added, o.producer, o.source, o.body FROM intel_objects o
+     WHERE o.version_key = (SELECT max(i.version_key) FROM intel_objects i WHERE i.api_root = o.api_root AND i.collection = o.collection AND i.id = o.id)
+     ORDER BY o.seq`,
+  );
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    id: String(r.id),
+    type: String(r.type),
+    specVersion: '2.1',
+    version: '',
+    dateAdded: Number(r.date_added),
+    producer: r.producer === null ? null : String(r.producer),
+    source: r.source === null ? null : String(r.source),
+    body: JSON.parse(String(r.body)) as Record<string, unknown>,
+  }));
+}
 
-export async function readIntel(store: SqlStore): Promise<IntelView> {
-  const tables = await store.rows(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'intel_objects'`);
-  if (tables.length === 0) {
-    return { available: false, note: 'No intelligence store yet: nothing has been imported or shared (distillguard intel).', bundles: [], sightings: [], shared: [] };
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function groupBy(objects: readonly StoredObject[], key: (o: StoredObject) => string): Map<string, StoredObject[]> {
+  const out = new Map<string, StoredObject[]>();
+  for (const o of objects) {
+    const k = key(o);
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push(o);
   }
-  const bundles = await store.rows(
-    `SELECT source, collection, count(DISTINCT id) AS objects, string_agg(DISTINCT type, ', ' ORDER BY type) AS types,
-            min(date_added) AS first_added, max(date_added) AS last_added
-     FROM intel_objects WHERE source IS NOT NULL GROUP BY source, collection ORDER BY max(date_added) DESC, source, collection`,
-  );
-  const shared = await store.rows(
-    `SELECT api_root, collection, count(DISTINCT id) AS objects, string_agg(DISTINCT type, ', ' ORDER BY type) AS types,
-            max(date_added) AS last_added
-     FROM intel_objects WHERE source IS NULL GROUP BY api_root, collection ORDER BY api_root, collection`,
-  );
-  const sightings = await store.rows(
-    `SELECT id, source, json_extract_string(body, '$.sighting_of_ref') AS sighting_of, json_extract(body, '$.count') AS count,
-            json_extract_string(body, '$.first_seen') AS first_seen, json_extract_string(body, '$.last_seen') AS last_seen, date_added
-     FROM intel_objects WHERE type = 'sighting' ORDER BY date_added DESC, id LIMIT 500`,
-  );
-  return {
-    available: true,
-    bundles: bundles.map((b) => ({ source: b.source, collection: b.collection, objects: Number(b.objects), types: b.types, first_added: ms(b.first_added), last_added: ms(b.last_added) })),
-    sightings: sightings.map((s) => ({ id: s.id, source: s.source ?? 'local', sighting_of: s.sighting_of, count: s.count === null ? null : Number(s.count), first_seen: s.first_seen, last_seen: s.last_seen, added: ms(s.date_added) })),
-    shared: shared.map((s) => ({ api_root: s.api_root, collection: s.collection, objects: Number(s.objects), types: s.types, last_added: ms(s.last_added) })),
-  };
+  return out;
+}
+
+const typeCounts = (list: readonly StoredObject[]): string =>
+  [...groupBy(list, (o) => o.type)]
+    .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))
+    .map(([t, l]) => `${t} ${l.length}`)
+    .join(', ');
+
+export async function readIntel(store: SqlStore, intel?: Pick<IntelStore, 'latest'>): Promise<IntelView> {
+  const objects = await storedObjects(store, intel);
+  if (objects === null) {
+    return { available: false, note: 'No intelligence store: nothing has been pulled from peers or published (see distillguard intel, serve --taxii).', bundles: [], sightings: [], shared: [] };
+  }
+  const pulled = objects.filter((o) => o.source !== null);
+  const bundles = [...groupBy(pulled, (o) => o.source!)].map(([source, list]) => ({
+    source,
+    objects: list.length,
+    indicators: list.filter((o) => o.type === 'indicator').length,
+    types: typeCounts(list),
+    first_added: iso(Math.min(...list.map((o) => o.dateAdded))),
+    last_added: iso(Math.max(...list.map((o) => o.dateAdded))),
+  }));
+  const sightings = objects
+    .filter((o) => o.type === 'sighting')
+    .map((o) => ({
+      id: o.id,
+      from: o.source ?? 'this lab',
+      sighting_of: o.body.sighting_of_ref ?? null,
+      count: o.body.count ?? null,
+      first_seen: o.body.first_seen ?? null,
+      last_seen: o.body.last_seen ?? null,
+      added: iso(o.dateAdded),
+    }));
+  const published = objects.filter((o) => o.source === null && o.type !== 'sighting');
+  const shared = [...groupBy(published, (o) => o.type)].map(([type, list]) => ({ type, objects: list.length, last_added: iso(Math.max(...list.map((o) => o.dateAdded))) }));
+  return { available: true, bundles, sightings, shared };
 }
