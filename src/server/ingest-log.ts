@@ -79,7 +79,7 @@ export class IngestLog {
    */
   static async open(opts: IngestLogOptions, onEntry: (e: LogEntry) => void): Promise<{ log: IngestLog; lastSeq: number }> {
     const log = new IngestLog(opts.dir, opts.segmentBytes ?? 64 << 20);
-    await mkdir(opts.dir, { recursive: true });
+    await mkdir(opts.dir, { recursive: true, mode: 0o700 }); // prompt text inside: owner only
     const segs = (await readdir(opts.dir))
       .map((f) => SEGMENT.exec(f))
       .filter((m): m is RegExpExecArray => m !== null)
@@ -171,7 +171,7 @@ export class IngestLog {
 
   private async startSegment(n: number): Promise<void> {
     await this.fh?.close();
-    const fh = await open(this.segPath(n), 'wx');
+    const fh = await open(this.segPath(n), 'wx', 0o600);
     const header = Buffer.from(`${JSON.stringify({ format: LOG_FORMAT, version: LOG_VERSION })}\n`);
     await writeAll(fh, header);
     await fh.datasync();

@@ -29,7 +29,7 @@ export function buildMetrics(live: LiveService): ServerMetrics {
   const verdictSeconds = new Histogram({
     name: 'distillguard_ingest_to_verdict_seconds',
     help: 'Wall time from a batch arriving until its last record has been judged by the engine',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 300],
     registers: [registry],
   });
   live.onLatency((s) => verdictSeconds.observe(s));

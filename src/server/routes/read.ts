@@ -58,7 +58,9 @@ export function registerReadRoutes(app: FastifyInstance): void {
       const step = live.engine.cfg.judgeIntervalMs;
       const judged = c.engineTs === null ? null : Math.ceil(c.engineTs / step) * step - step;
       return {
-        summary: await store.summary(),
+        // Counters are the live ones (always current); account, flagged and campaign counts are those
+        // of the last store write, so they agree with what /v1/accounts returns.
+        summary: live.summary(),
         live: {
           batches: c.batches,
           backlog: c.backlog,
