@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBin, startServe, type ServeProcess } from './helpers/bin.js';
+import { buildBin, runBin, startServe, type ServeProcess } from './helpers/bin.js';
 
 const KEYS = { ingest: 'crash-test-ingest-key-0001', read: 'crash-test-read-key-000001' };
 const T0 = Date.UTC(2026, 3, 1);
@@ -54,6 +54,22 @@ async function read(url: string, path: string): Promise<Record<string, unknown>>
 
 const args = (): string[] => ['--db', join(dir, 'store.duckdb'), '--port', '0', '--keys', join(dir, 'keys.json'), '--max-lateness', '1', '--flush-ms', '50', '--log-level', 'warn'];
 
+describe('serve flags', () => {
+  it('refuses to start without keys, with a bad keys file or a bad webhook URL: one line, exit 2', async () => {
+    const db = join(dir, 'flags.duckdb');
+    const noKeys = await runBin(bin, ['serve', '--db', db]);
+    expect(noKeys.code).toBe(2);
+    expect(noKeys.stderr).toBe('distillguard: serve needs --keys FILE (or --no-auth for a local demo)\n');
+    await writeFile(join(dir, 'bad-keys.json'), JSON.stringify({ keys: [{ id: 'x', key: 'short', roles: ['ingest'] }] }));
+    const badKeys = await runBin(bin, ['serve', '--db', db, '--keys', join(dir, 'bad-keys.json')]);
+    expect(badKeys.code).toBe(2);
+    expect(badKeys.stderr).toMatch(/^distillguard: keys file .*bad-keys\.json: keys\.0\.key: a key must be at least 16 characters\n$/);
+    const badHook = await runBin(bin, ['serve', '--db', db, '--no-auth', '--webhook-url', 'ftp://x', '--webhook-secret-file', join(dir, 'keys.json')]);
+    expect(badHook.code).toBe(2);
+    expect(badHook.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
+
 describe('serve survives kill -9', () => {
   it('counts every acknowledged record exactly once after a SIGKILL and restart', async () => {
     let srv: ServeProcess = await startServe(bin, args());
@@ -80,15 +96,15 @@ describe('serve survives kill -9', () => {
     };
     await Promise.all(Array.from({ length: WORKERS }, worker));
     expect((await srv.exited).signal).toBe('SIGKILL');
-    expect(acked.size).toBe(KILL_AFTER_ACKS);
+    expect(acked.size).toBeGreaterThanOrEqual(KILL_AFTER_ACKS); // answers already on the wire may still arrive
     expect(unacked.size).toBeGreaterThan(0);
 
     srv = await startServe(bin, args());
     try {
       // Nothing acknowledged is lost: at least the acknowledged records were replayed.
       const before = (await read(srv.url, '/v1/summary')).summary as Record<string, number>;
-      expect(before.accepted).toBeGreaterThanOrEqual(KILL_AFTER_ACKS * PER_BATCH);
-      expect(before.accepted).toBeLessThanOrEqual((KILL_AFTER_ACKS + unacked.size) * PER_BATCH);
+      expect(before.accepted).toBeGreaterThanOrEqual(acked.size * PER_BATCH);
+      expect(before.accepted).toBeLessThanOrEqual((acked.size + unacked.size) * PER_BATCH);
       expect(before.accepted % PER_BATCH).toBe(0); // whole batches only: a torn entry was cut, never half-applied
 
       // The client retries what it did not see acknowledged, then sends the rest.
@@ -100,7 +116,7 @@ describe('serve survives kill -9', () => {
         expect([0, PER_BATCH]).toContain(r.json.duplicates); // a batch is durable whole or not at all
         retriedDuplicates += r.json.duplicates as number;
       }
-      expect(retriedDuplicates).toBe(before.accepted - KILL_AFTER_ACKS * PER_BATCH);
+      expect(retriedDuplicates).toBe(before.accepted - acked.size * PER_BATCH);
       for (let b = 0; b < BATCHES; b++) {
         if (acked.has(b) || unacked.has(b)) continue;
         expect((await post(srv.url, batchBody(b))).json.accepted).toBe(PER_BATCH);

@@ -4,7 +4,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../act/signature.js';
+import { WebhookDispatcher } from '../act/webhooks.js';
 import { bearer, startTestServer, type TestServer } from '../../test/helpers/serve.js';
 import { runSimulate } from '../cli/simulate.js';
 
@@ -14,14 +18,31 @@ let tmp: string;
 let lines: Json[];
 let truth: { accounts: Record<string, { campaign: string | null }> };
 let s: TestServer;
+let receiver: Server;
+let hooks: WebhookDispatcher;
+const delivered: { body: string; sig: string | undefined }[] = [];
+const SECRET = 'formats-test-webhook-secret';
 beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      delivered.push({ body, sig: req.headers['distillguard-signature'] as string | undefined });
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   tmp = await mkdtemp(join(tmpdir(), 'distillguard-formats-'));
   const sim = await runSimulate({ scenario: 'tiny', scale: 0.6, seed: 5, out: join(tmp, 'sim'), days: 2 });
   lines = (await readFile(sim.path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json);
   truth = JSON.parse(await readFile(join(tmp, 'sim', 'truth.json'), 'utf8'));
   s = await startTestServer({ dir: join(tmp, 'serve') });
+  hooks = new WebhookDispatcher({ store: s.store, urls: [`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`], secret: SECRET });
+  s.live.onAudit((fresh) => hooks.enqueue(fresh));
 });
 afterAll(async () => {
+  await hooks.close();
+  await new Promise((r) => receiver.close(r));
   await s.close();
   await rm(tmp, { recursive: true, force: true });
 });
@@ -129,5 +150,13 @@ describe('gateway formats through serve', () => {
     expect(campaigns.length).toBeGreaterThan(0);
     const audit = (await s.app.inject({ method: 'GET', url: '/v1/audit?kind=verdict_change&limit=1000', headers: bearer('read') })).json().audit as { account_id: string; body: { to: string } }[];
     for (const a of flagged) expect(audit.some((e) => e.account_id === a.account_id && e.body.to === 'distillation')).toBe(true);
+    // Every verdict change went out as a signed webhook.
+    await hooks.idle();
+    const events = delivered.map((d) => {
+      expect(verifySignature(d.body, d.sig, SECRET).ok).toBe(true);
+      return JSON.parse(d.body) as { id: string; data: { account_id: string; to: string } };
+    });
+    expect(new Set(events.map((e) => e.id))).toEqual(new Set(audit.map((e) => (e as unknown as { id: string }).id)));
+    for (const a of flagged) expect(events.some((e) => e.data.account_id === a.account_id && e.data.to === 'distillation')).toBe(true);
   });
 });
