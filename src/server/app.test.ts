@@ -155,3 +155,4 @@ describe('serve: operations, decisions', () => {
     expect(log.audit[0].id).toBe(r.json().id);
   });
 });
+

@@ -2,26 +2,10 @@ import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Exchange } from '../core/records.js';
+import { exchange } from '../../test/helpers/records.js';
 import { IngestLog, type LogEntry } from './ingest-log.js';
 
-const rec = (i: number): Exchange => ({
-  kind: 'exchange',
-  id: `e${i}`,
-  ts: 1_775_001_600_000 + i,
-  accountId: 'a',
-  format: 'openai',
-  system: '',
-  prompt: `prompt ${i}`,
-  turns: 1,
-  inputChars: 8,
-  n: 1,
-  logprobs: false,
-  thinking: false,
-  tools: 0,
-  client: {},
-  status: 200,
-});
+const rec = (i: number) => exchange('a', 1_775_001_600_000 + i, `prompt ${i}`, { id: `e${i}` });
 const entry = (seq: number): LogEntry => ({ seq, lines: 2, dup: 0, recs: [rec(seq * 2), rec(seq * 2 + 1)], rej: [] });
 
 let dir: string;
