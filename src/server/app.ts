@@ -52,7 +52,7 @@ const NO_AUTH: Principal = { id: 'anonymous', roles: new Set<Role>(['ingest', 'r
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
   const bodyLimit = opts.bodyLimit ?? 16 << 20;
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit, disableRequestLogging: false });
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit });
   const requireRole = (role: Role): onRequestHookHandler =>
     async function authorize(req) {
       if (opts.keys === null) {
