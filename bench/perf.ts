@@ -8,7 +8,7 @@
 //   npm run bench:perf -- --compare ../other-build        (before/after: that build's scan alternates too)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +23,8 @@ interface ChildResult {
   mode: 'parse' | 'scan' | 'scan-timed' | 'compare';
   lines: number;
   ms: number;
+  /** User + system CPU time of the whole process: less sensitive than wall time to a busy machine. */
+  cpuMs: number;
   maxRssMiB: number;
   heapUsedMiB: number;
   accounts?: number;
@@ -76,7 +78,16 @@ async function runChild(mode: ChildResult['mode'], input: string, out: string): 
   }
   const ms = performance.now() - t0;
   const mem = process.memoryUsage();
-  return { mode, lines, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024, heapUsedMiB: mem.heapUsed / 2 ** 20, accounts, stages, stageText };
+  const ru = process.resourceUsage();
+  return { mode, lines, ms, cpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000, maxRssMiB: ru.maxRSS / 1024, heapUsedMiB: mem.heapUsed / 2 ** 20, accounts, stages, stageText };
+}
+
+async function sameOutputs(a: string, b: string): Promise<boolean> {
+  for (const f of ['accounts.ndjson', 'campaigns.ndjson']) {
+    const [x, y] = await Promise.all([readFile(join(a, f)), readFile(join(b, f))]);
+    if (!x.equals(y)) return false;
+  }
+  return true;
 }
 
 function child(mode: ChildResult['mode'], input: string, out: string): ChildResult {
@@ -96,6 +107,7 @@ const fmt = (x: number): string => Math.round(x).toLocaleString('en');
 
 async function measure(input: string, runs: number, label: string): Promise<Record<string, unknown>> {
   const out = resolve(values.cache!, 'scan-out');
+  const otherOut = resolve(values.cache!, 'scan-out-compare');
   const parse: ChildResult[] = [];
   const scan: ChildResult[] = [];
   const other: ChildResult[] = [];
@@ -103,10 +115,13 @@ async function measure(input: string, runs: number, label: string): Promise<Reco
   for (let i = 0; i < runs; i++) {
     parse.push(child('parse', input, out));
     scan.push(child('scan', input, out));
-    if (values.compare) other.push(child('compare', input, out));
+    if (values.compare) other.push(child('compare', input, otherOut));
   }
+  // The guard of every optimization: the other build's verdicts and campaigns, byte for byte.
+  const identical = values.compare ? await sameOutputs(out, otherOut) : undefined;
   const timed = child('scan-timed', input, out);
   await rm(out, { recursive: true, force: true });
+  await rm(otherOut, { recursive: true, force: true });
   const lines = scan[0].lines;
   const parseRate = median(parse.map((r) => r.lines / (r.ms / 1000)));
   const scanRate = median(scan.map((r) => r.lines / (r.ms / 1000)));
@@ -119,6 +134,8 @@ async function measure(input: string, runs: number, label: string): Promise<Reco
     scan_events_per_second: Math.round(scanRate),
     ratio_scan_to_parse: Math.round((scanRate / parseRate) * 1000) / 1000,
     scan_ms: scan.map((r) => Math.round(r.ms)),
+    scan_cpu_ms: scan.map((r) => Math.round(r.cpuMs)),
+    parse_cpu_ms: parse.map((r) => Math.round(r.cpuMs)),
     parse_ms: parse.map((r) => Math.round(r.ms)),
     scan_peak_rss_mib: Math.round(median(scan.map((r) => r.maxRssMiB))),
     parse_peak_rss_mib: Math.round(median(parse.map((r) => r.maxRssMiB))),
@@ -130,18 +147,21 @@ async function measure(input: string, runs: number, label: string): Promise<Reco
           compare_build: values.compare,
           compare_events_per_second: Math.round(median(other.map((r) => r.lines / (r.ms / 1000)))),
           compare_ms: other.map((r) => Math.round(r.ms)),
+          compare_cpu_ms: other.map((r) => Math.round(r.cpuMs)),
+          cpu_ratio_this_to_compare: Math.round((median(other.map((r) => r.cpuMs)) / median(scan.map((r) => r.cpuMs))) * 100) / 100,
           compare_peak_rss_mib: Math.round(median(other.map((r) => r.maxRssMiB))),
+          compare_outputs_identical: identical,
         }
       : {}),
   };
   console.log(`\n## ${label}: ${fmt(lines)} lines, ${fmt(scan[0].accounts ?? 0)} accounts (medians of ${runs}, alternating)`);
   console.log(`  parse floor  ${fmt(parseRate).padStart(9)} lines/s   peak RSS ${fmt(res.parse_peak_rss_mib)} MiB`);
   console.log(`  scan         ${fmt(scanRate).padStart(9)} events/s  peak RSS ${fmt(res.scan_peak_rss_mib)} MiB   heap ${fmt(res.scan_heap_used_mib)} MiB`);
-  console.log(`  ratio scan/parse ${res.ratio_scan_to_parse}`);
+  console.log(`  ratio scan/parse ${res.ratio_scan_to_parse} (wall); CPU s: scan ${(median(scan.map((r) => r.cpuMs)) / 1000).toFixed(1)}, parse ${(median(parse.map((r) => r.cpuMs)) / 1000).toFixed(1)}`);
   if (res.compare_events_per_second !== undefined) {
     console.log(
       `  compare      ${fmt(res.compare_events_per_second).padStart(9)} events/s  peak RSS ${fmt(res.compare_peak_rss_mib!)} MiB  (${values.compare}); ` +
-        `this build ${(scanRate / res.compare_events_per_second).toFixed(2)}x`,
+        `this build ${(scanRate / res.compare_events_per_second).toFixed(2)}x wall, ${res.cpu_ratio_this_to_compare}x CPU time; accounts.ndjson and campaigns.ndjson ${identical ? 'identical' : 'DIFFER'}`,
     );
   }
   console.log(`  timed scan ${fmt(timed.ms)} ms; ${timed.stageText ?? ''}`);
