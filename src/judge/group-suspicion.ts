@@ -18,7 +18,8 @@ export const SUSPICION_MIN = 0.25;
 const FRESH_DAYS = 30;
 const ABUSED_PLANS = new Set(['education', 'research', 'startup', 'free']);
 
-const caps = new Uint32Array(CAPABILITIES.length);
+const NCAPS = CAPABILITIES.length;
+const caps = new Uint32Array(NCAPS);
 const asked = new Hll();
 const hours = new Uint32Array(24);
 
@@ -32,9 +33,9 @@ export function evaluateGroup(g: Group, members: readonly AccountState[], maxGro
     g.suspicion = 0;
     return;
   }
+  // One pass over the members for what every group needs; the HLL union, the hour histogram and the
+  // organizations are summed in their own passes only when they can change the result (below).
   caps.fill(0);
-  hours.fill(0);
-  asked.clear();
   let hi = 0;
   let fresh = 0;
   let weak = 0;
@@ -42,39 +43,35 @@ export function evaluateGroup(g: Group, members: readonly AccountState[], maxGro
   let business = 0;
   let exchanges = 0;
   let reasoningPrompts = 0;
-  const orgs = new Map<string, number>();
-  for (const m of members) {
+  for (let k = 0; k < n; k++) {
+    const m = members[k];
     if (m.harvest >= HARVEST_MIN) hi++;
     if (m.createdAt !== undefined && m.exchanges > 0 && m.firstTs - m.createdAt < FRESH_DAYS * DAY) fresh++;
-    const v = m.verification ?? 'none';
-    if (v === 'none' || v === 'email') weak++;
-    if (v === 'business') business++;
-    if (m.plan && ABUSED_PLANS.has(m.plan)) abused++;
-    const org = m.orgId ?? m.exchangeOrg;
-    if (org) orgs.set(org, (orgs.get(org) ?? 0) + 1);
+    const v = m.verification;
+    if (v === undefined || v === 'none' || v === 'email') weak++;
+    else if (v === 'business') business++;
+    if (m.plan !== undefined && ABUSED_PLANS.has(m.plan)) abused++;
     exchanges += m.exchanges;
-    for (let i = 0; i < caps.length; i++) caps[i] += m.caps[i];
-    for (let i = 0; i < 24; i++) hours[i] += m.hourOfDay[i];
-    asked.merge(m.reasoningItems);
+    const mc = m.caps;
+    for (let i = 0; i < NCAPS; i++) caps[i] += mc[i];
     reasoningPrompts += m.reasoningPrompts;
   }
   const hiShare = hi / n;
   const breadth = harvestBreadth(caps, exchanges);
+  // Most of the group must harvest: a class where a third of the students ask for step-by-step help
+  // is a class; a farm's accounts all harvest. Without that majority the group is not suspicious
+  // whatever the rest says, so the rest is only looked at with it.
+  const majority = Math.min(1, Math.max(0, (hiShare - 0.3) / 0.4));
   // Harvesting elicits reasoning on many different items; a class asks for step-by-step help on the same
   // few homework problems: distinct items (whole prompts, numbers and names masked) per such prompt.
-  const diversity = reasoningPrompts < 20 ? 1 : Math.min(1, asked.estimate() / reasoningPrompts);
-  // Most of the group must harvest: a class where a third of the students ask for step-by-step help
-  // is a class; a farm's accounts all harvest.
-  const majority = Math.min(1, Math.max(0, (hiShare - 0.3) / 0.4));
-  const harvestFactor = majority * (breadth >= 3 ? 1 : 0.4) * Math.min(1, Math.max(0.1, (diversity - 0.1) / 0.3));
-  const flat = exchanges >= 50 && minSixHourShare(hours, exchanges) >= 0.15 ? 1 : 0;
+  const diversity = majority === 0 ? undefined : reasoningPrompts < 20 ? 1 : Math.min(1, distinctItems(members) / reasoningPrompts);
+  const harvestFactor = diversity === undefined ? 0 : majority * (breadth >= 3 ? 1 : 0.4) * Math.min(1, Math.max(0.1, (diversity - 0.1) / 0.3));
+  const flat = harvestFactor > 0 && exchanges >= 50 && minSixHourShare(sumHours(members), exchanges) >= 0.15 ? 1 : 0;
   // Operators hide behind throwaway accounts: fresh, weakly verified, often on abused sign-up paths.
   // Established accounts sharing a card and a prompt (an evaluation team) are not that by themselves.
   const path = ((weak / n) * (abused / n)) ** 0.5;
   let coord = 0.15 + 0.85 * Math.max((fresh / n) * (0.7 + 0.3 * path), flat * 0.6);
-  let topOrg = 0;
-  for (const c of orgs.values()) if (c > topOrg) topOrg = c;
-  const declared = topOrg / n >= 0.8 && business / n >= 0.8;
+  const declared = business / n >= 0.8 && topOrgCount(members) / n >= 0.8;
   if (declared) coord *= 0.2;
   // Sharing among two is common (a family card); non-identity things shared by hundreds are weak.
   const size = n === 2 ? 0.6 : spec.strong ? 1 : 1 / (1 + n / 1000);
@@ -87,5 +84,37 @@ export function evaluateGroup(g: Group, members: readonly AccountState[], maxGro
     if (g.loadBalanced) suspicion += 0.1;
   }
   g.suspicion = Math.min(1, suspicion);
-  g.detail = { accounts: n, harvesting_share: hiShare, fresh_share: fresh / n, breadth, diversity, declared_org: declared ? 1 : 0 };
+  g.detail = { accounts: n, harvesting_share: hiShare, fresh_share: fresh / n, breadth, declared_org: declared ? 1 : 0 };
+  if (diversity !== undefined) g.detail.diversity = diversity;
+}
+
+/** Distinct reasoning items over the members: the union of their HLLs. */
+function distinctItems(members: readonly AccountState[]): number {
+  asked.clear();
+  for (let k = 0; k < members.length; k++) asked.merge(members[k].reasoningItems);
+  return asked.estimate();
+}
+
+/** The members' exchanges by UTC hour of day, summed. */
+function sumHours(members: readonly AccountState[]): Uint32Array {
+  hours.fill(0);
+  for (let k = 0; k < members.length; k++) {
+    const h = members[k].hourOfDay;
+    for (let i = 0; i < 24; i++) hours[i] += h[i];
+  }
+  return hours;
+}
+
+/** Members of the most common organization (declared on the account or on its exchanges). */
+function topOrgCount(members: readonly AccountState[]): number {
+  const orgs = new Map<string, number>();
+  let top = 0;
+  for (const m of members) {
+    const org = m.orgId ?? m.exchangeOrg;
+    if (!org) continue;
+    const c = (orgs.get(org) ?? 0) + 1;
+    orgs.set(org, c);
+    if (c > top) top = c;
+  }
+  return top;
 }
