@@ -6,7 +6,7 @@ import { DAY, HOUR, MINUTE } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Observer } from '../observe/observer.js';
 import { account, exchange, harvestPrompt, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
-import { accountKeys, DIMENSIONS, dimensionOf, type Dimension } from './dimensions.js';
+import { accountKeys, DIMENSIONS, dimensionOf, type Dimension, type TemplateKeys } from './dimensions.js';
 
 const WINDOW = 2 * HOUR;
 
@@ -160,9 +160,10 @@ describe('accountKeys: traffic', () => {
     expect(own.length).toBeGreaterThan(0);
     expect(keys(s)).toEqual([]);
     const [hot] = own;
-    expect(accountKeys(s, WINDOW, [], (k) => k === hot)).toEqual([hot]);
+    const hotWhen = (pred: (key: string) => boolean): TemplateKeys => ({ key: (id) => `template:${id}`, hot: (id) => pred(`template:${id}`) });
+    expect(accountKeys(s, WINDOW, [], hotWhen((k) => k === hot))).toEqual([hot]);
     // Only the account's own templates can come out, however many keys are hot.
-    expect(accountKeys(s, WINDOW, [], (k) => k.startsWith('template:') && !own.includes(k))).toEqual([]);
+    expect(accountKeys(s, WINDOW, [], hotWhen((k) => !own.includes(k)))).toEqual([]);
   });
 
   /** An account whose every prompt is a one-off long text and every request a different client. */

@@ -49,12 +49,22 @@ export interface GroupKey {
 const DOMINANT_SHARE = 0.3;
 const TEMPLATE_SHARE = 0.05;
 
+/** How `accountKeys` names template groups and learns which are hot (GroupIndex answers from its groups). */
+export interface TemplateKeys {
+  /** The group key of template `id`: `template:<id>` (the existing group's own string when there is one). */
+  key(id: number): string;
+  /** The template's group is already judged suspicious (or a peer reported it). */
+  hot(id: number): boolean;
+}
+
+/** No template is hot. */
+export const PLAIN_TEMPLATES: TemplateKeys = { key: (id) => `template:${id}`, hot: () => false };
+
 /**
- * Current group keys of an account; `windowMs` buckets sign-up times into cohorts. `hot` names the
- * template keys already tied to a suspicious group: one use of such a scaffold is enough, so an account
- * that inherits a known pipeline joins its group from its first prompts.
+ * The keys of an account's profile (payment, links, sign-up cohort, card BIN, sign-up network, e-mail
+ * pattern): they change only when an account record changes a field of `linkSignature`.
  */
-export function accountKeys(s: AccountState, windowMs: number, out: string[], hot: (key: string) => boolean = () => false): string[] {
+export function identityKeys(s: AccountState, windowMs: number, out: string[]): string[] {
   out.length = 0;
   if (s.paymentFingerprint) out.push(`payment:${s.paymentFingerprint}`);
   if (s.links) for (const [k, v] of Object.entries(s.links)) out.push(`link:${k}=${v}`);
@@ -65,6 +75,28 @@ export function accountKeys(s: AccountState, windowMs: number, out: string[], ho
     if (s.paymentBin) out.push(`payment_bin:${s.paymentBin}:${day}`);
     if (s.signupIp) out.push(`signup_ip:${ipPrefix(s.signupIp)}:${day}`);
     if (s.emailPattern && s.emailDomain) out.push(`email_pattern:${s.emailPattern}@${s.emailDomain}:${Math.floor(day / 7)}`);
+  }
+  return out;
+}
+
+/**
+ * Current group keys of an account; `windowMs` buckets sign-up times into cohorts. `templates.hot` names
+ * the templates already tied to a suspicious group: one use of such a scaffold is enough, so an account
+ * that inherits a known pipeline joins its group from its first prompts. `identity`: the account's
+ * `identityKeys`, when the caller keeps them.
+ */
+export function accountKeys(
+  s: AccountState,
+  windowMs: number,
+  out: string[],
+  templates: TemplateKeys = PLAIN_TEMPLATES,
+  identity?: readonly string[],
+): string[] {
+  if (identity) {
+    out.length = 0;
+    for (let i = 0; i < identity.length; i++) out.push(identity[i]);
+  } else {
+    identityKeys(s, windowMs, out);
   }
   const org = s.orgId ?? s.exchangeOrg;
   if (org) out.push(`org:${org}`);
@@ -77,9 +109,10 @@ export function accountKeys(s: AccountState, windowMs: number, out: string[], ho
   }
   // Templates: recurring in the account (once it has three exchanges), or already hot, from first use.
   const minTemplate = established ? Math.max(2, TEMPLATE_SHARE * s.exchanges) : Infinity;
-  for (let i = 0; i < s.templates.size; i++) {
-    const key = `template:${s.templates.keys[i]}`;
-    if (s.templates.guaranteed(i) >= minTemplate || hot(key)) out.push(key);
+  const t = s.templates;
+  for (let i = 0; i < t.size; i++) {
+    const id = t.keys[i];
+    if (t.guaranteed(i) >= minTemplate || templates.hot(id)) out.push(templates.key(id));
   }
   return out;
 }

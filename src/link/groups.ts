@@ -1,7 +1,7 @@
 // The link index: from each shared thing (a key along one dimension) to the accounts sharing it.
 // Membership follows the accounts' current keys; groups touched since the last judgement are dirty.
 import type { AccountState } from '../observe/account-state.js';
-import { accountKeys, dimensionOf, type Dimension } from './dimensions.js';
+import { accountKeys, dimensionOf, identityKeys, type Dimension, type TemplateKeys } from './dimensions.js';
 
 const HOT_SUSPICION = 0.5;
 const HOT_MEMBERS = 5;
@@ -41,11 +41,20 @@ export class GroupIndex {
     private readonly knownTemplate?: (key: string) => boolean,
   ) {}
 
-  /** A template group already judged suspicious and shared by several accounts, or one a peer reported. */
-  private readonly isHot = (key: string): boolean => {
-    const g = this.groups.get(key);
-    if (g !== undefined && g.suspicion >= HOT_SUSPICION && g.members.size >= HOT_MEMBERS) return true;
-    return this.knownTemplate !== undefined && this.knownTemplate(key);
+  /** Template groups by template id, so the keys of an account's templates are looked up, not built. */
+  private readonly templateGroups = new Map<number, Group>();
+  /** Each account's identity keys and the profile version they were derived from. */
+  private readonly identityOf: string[][] = [];
+  private readonly identityVersion: number[] = [];
+
+  private readonly templates: TemplateKeys = {
+    key: (id) => this.templateGroups.get(id)?.key ?? `template:${id}`,
+    /** A template group already judged suspicious and shared by several accounts, or one a peer reported. */
+    hot: (id) => {
+      const g = this.templateGroups.get(id);
+      if (g !== undefined && g.suspicion >= HOT_SUSPICION && g.members.size >= HOT_MEMBERS) return true;
+      return this.knownTemplate !== undefined && this.knownTemplate(g?.key ?? `template:${id}`);
+    },
   };
 
   groupsOf(idx: number): readonly string[] {
@@ -63,7 +72,12 @@ export class GroupIndex {
 
   /** Re-derives the account's keys, moves it between groups, marks its groups dirty. */
   update(s: AccountState): void {
-    const next = accountKeys(s, this.signupWindowMs, this.scratch, this.isHot);
+    let identity = this.identityOf[s.idx];
+    if (identity === undefined || this.identityVersion[s.idx] !== s.profileVersion) {
+      identity = this.identityOf[s.idx] = identityKeys(s, this.signupWindowMs, []);
+      this.identityVersion[s.idx] = s.profileVersion;
+    }
+    const next = accountKeys(s, this.signupWindowMs, this.scratch, this.templates, identity);
     const prev = this.keysOf[s.idx] ?? [];
     const prevRefs = this.refsOf[s.idx] ?? NONE;
     if (sameKeys(prev, next)) {
@@ -77,7 +91,7 @@ export class GroupIndex {
         g.members.delete(s.idx);
         g.membershipChanged = true;
         // An emptied group that never linked anyone holds nothing worth keeping.
-        if (g.members.size === 0 && g.anchors.length === 0) this.groups.delete(g.key);
+        if (g.members.size === 0 && g.anchors.length === 0) this.drop(g);
         else this.touch(g);
       }
     }
@@ -87,6 +101,7 @@ export class GroupIndex {
       if (!g) {
         g = new Group(k, dimensionOf(k));
         this.groups.set(k, g);
+        if (g.dim === 'template') this.templateGroups.set(templateIdOf(k), g);
       }
       if (!g.members.has(s.idx)) {
         g.members.add(s.idx);
@@ -97,6 +112,11 @@ export class GroupIndex {
     }
     this.keysOf[s.idx] = next.slice();
     this.refsOf[s.idx] = refs;
+  }
+
+  private drop(g: Group): void {
+    this.groups.delete(g.key);
+    if (g.dim === 'template') this.templateGroups.delete(templateIdOf(g.key));
   }
 
   touch(g: Group): void {
@@ -116,6 +136,10 @@ export class GroupIndex {
 }
 
 const NONE: readonly Group[] = [];
+
+function templateIdOf(key: string): number {
+  return Number(key.slice(key.indexOf(':') + 1));
+}
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;

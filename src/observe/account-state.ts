@@ -29,6 +29,8 @@ export class AccountState {
   links?: Record<string, string>;
   /** Set when a profile field that defines link groups changed since the last judgement. */
   profileDirty = false;
+  /** Counts changes of the profile fields that define link groups (identity keys are cached on it). */
+  profileVersion = 0;
 
   // --- traffic
   firstTs = Infinity;
@@ -103,7 +105,10 @@ export class AccountState {
     if (ev.signupIp !== undefined) this.signupIp = ev.signupIp;
     if (ev.signupUserAgent !== undefined) this.signupUserAgent = ev.signupUserAgent;
     if (ev.links !== undefined) this.links = { ...this.links, ...ev.links };
-    if (this.linkSignature() !== before) this.profileDirty = true;
+    if (this.linkSignature() !== before) {
+      this.profileDirty = true;
+      this.profileVersion++;
+    }
     this.dirty = true;
   }
 
