@@ -24,6 +24,7 @@ import type { SqlStore } from '../store/duckdb.js';
 import { parseNumber } from './main.js';
 import { Progress } from './progress.js';
 import { STAGES, StageTimes } from '../engine/stage-times.js';
+import { DecodePool, defaultWorkers, ingestStreamParallel } from '../engine/decode-pool.js';
 
 export interface ScanOptions {
   inputs: string[];
@@ -40,6 +41,8 @@ export interface ScanOptions {
   store?: SqlStore;
   /** Peer indicators (a STIX bundle, or a store `intel pull` wrote), matched as evidence. */
   peerIntel?: string;
+  /** Decode workers (0: decode on the engine's thread); default one per spare core, up to 4. */
+  workers?: number;
 }
 
 export interface ScanOutcome {
@@ -59,6 +62,7 @@ export function registerScan(program: Command): void {
     .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
     .option('--stage-times', 'print the wall time spent in each pipeline stage to stderr (slightly slower)')
     .option('--peer-intel <file>', "peers' indicators to match (STIX bundle .json, or a store written by intel pull)")
+    .option('--workers <n>', 'decode and sketch on this many worker threads (0: on the main thread; default: one per spare core, up to 4)', parseNumber('int', 0, 64))
     .action(async (inputs: string[], o: Omit<ScanOptions, 'inputs' | 'times'> & { stageTimes?: boolean }) => {
       const { stageTimes, ...rest } = o;
       const times = stageTimes ? new StageTimes() : undefined;
@@ -105,8 +109,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   let accountRecords = 0;
   let firstTs: number | null = null;
   let lastTs: number | null = null;
+  const workers = opts.workers ?? defaultWorkers();
+  const pool = workers > 0 ? new DecodePool(cfg, workers) : undefined;
+  const ingestOpts = { maxLineBytes: cfg.maxLineBytes, times };
   try {
-    for await (const batch of ingestStream(opts.inputs, ingestor, { maxLineBytes: cfg.maxLineBytes, times })) {
+    const batches = pool ? ingestStreamParallel(opts.inputs, ingestor, pool, ingestOpts) : ingestStream(opts.inputs, ingestor, ingestOpts);
+    for await (const batch of batches) {
       for (const r of batch.rejections) {
         if (!rejected.write(rejectionLine(r))) await once(rejected, 'drain');
       }
@@ -121,6 +129,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       progress.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged });
     }
   } finally {
+    await pool?.close();
     rejected.end();
     await once(rejected, 'finish');
   }

@@ -58,6 +58,22 @@ export interface Exchange {
   stopReason?: string;
   client: ClientInfo;
   status: number;
+  /**
+   * Content sketches computed by a decode worker (observe/presketch.ts); absent, the observer computes
+   * them. With a sketch, `prompt` and `system` may be left empty: the engine reads only the sketch.
+   */
+  sketch?: ExchangeSketch;
+}
+
+/** What the observer derives from an exchange's text alone: pure, so it can be computed off the engine's thread. */
+export interface ExchangeSketch {
+  /** Capability tags (signals/content-tags.ts). */
+  mask: number;
+  promptHash: number;
+  /** Hash of the system prompt; undefined when there is none. */
+  systemHash: number | undefined;
+  /** Scaffold windows and LSH band keys (link/templates.ts TemplateSketch). */
+  templates: { item: number; windows: string[]; salts: number[]; keys: Float64Array };
 }
 
 export type Verification = 'none' | 'email' | 'phone' | 'id' | 'business';

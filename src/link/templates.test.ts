@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import { rng } from '../../test/helpers/records.js';
-import { TemplateIndex } from './templates.js';
+import { TemplateIndex, TemplateSketcher } from './templates.js';
 
 const newIndex = (): TemplateIndex => new TemplateIndex(buildEngineConfig().template);
 
@@ -159,3 +159,23 @@ function footprint(root: unknown): number {
   visit(root);
   return total;
 }
+
+describe('template sketches computed elsewhere', () => {
+  it('assignSketch gives the ids assign gives, window and salt included', () => {
+    const cfg = buildEngineConfig().template;
+    const direct = new TemplateIndex(cfg);
+    const viaSketch = new TemplateIndex(cfg);
+    const created: [number, string, number][][] = [[], []];
+    direct.onCreate = (id, w, salt) => created[0].push([id, w, salt]);
+    viaSketch.onCreate = (id, w, salt) => created[1].push([id, w, salt]);
+    const sketcher = new TemplateSketcher(cfg);
+    const prompts = [...Array.from({ length: 20 }, (_, i) => ticketPrompt(i)), ...Array.from({ length: 20 }, (_, i) => summaryPrompt(i)), 'too short', 'hello there'];
+    for (const p of prompts) {
+      const sk = sketcher.sketch(p);
+      expect([...viaSketch.assignSketch(sk, [])]).toEqual(ids(direct, p));
+      expect(viaSketch.lastItem).toBe(direct.lastItem);
+    }
+    expect(created[1]).toEqual(created[0]);
+    expect(created[0].length).toBeGreaterThan(1);
+  });
+});

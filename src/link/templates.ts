@@ -14,15 +14,27 @@ import type { EngineConfig } from '../config/schema.js';
 const WINDOW_WORDS = 12;
 const MIN_WORDS = 6;
 
-export class TemplateIndex {
+/**
+ * What template assignment computes from a prompt alone: pure, so decode workers compute it off the
+ * engine's thread. `keys` holds each window's LSH band keys (`bands` per window, head first).
+ */
+export interface TemplateSketch {
+  /** Hash of the whole masked prompt (numbers and names masked): the item asked. */
+  item: number;
+  /** 0, 1 or 2 scaffold windows: head, then tail. */
+  windows: string[];
+  salts: number[];
+  keys: Float64Array;
+}
+
+const HEAD_SALT = 0x68656164;
+const TAIL_SALT = 0x7461696c;
+
+/** Scaffold windows → MinHash → LSH band keys, with its own scratch buffers (one per thread). */
+export class TemplateSketcher {
   private readonly hasher: MinHasher;
-  private readonly params: LshParams;
-  private readonly buckets = new BucketTable();
+  readonly params: LshParams;
   private readonly shingles = new Uint32Array(WINDOW_WORDS + 8);
-  private readonly keys: Float64Array;
-  private nextId = 0;
-  /** Sees each new template's first scaffold window (shareable fingerprints, peer matching). */
-  onCreate: ((id: number, window: string, salt: number) => void) | undefined;
   private readonly sig: Uint32Array;
   readonly shingleSize: number;
 
@@ -30,7 +42,59 @@ export class TemplateIndex {
     this.hasher = new MinHasher({ numPerm: cfg.numPerm, seed: cfg.seed });
     this.params = lshParams(cfg.threshold, cfg.numPerm);
     this.sig = this.hasher.newSignature();
-    this.keys = new Float64Array(this.params.bands);
+    this.shingleSize = cfg.shingle;
+  }
+
+  newSketch(): TemplateSketch {
+    return { item: 0, windows: [], salts: [], keys: new Float64Array(2 * this.params.bands) };
+  }
+
+  /** Fills `out` (default: a new sketch) from the prompt. */
+  sketch(prompt: string, out: TemplateSketch = this.newSketch()): TemplateSketch {
+    out.windows.length = 0;
+    out.salts.length = 0;
+    const scaffold = scaffoldText(prompt);
+    out.item = murmur3(scaffold, 0x6974656d);
+    // scaffoldText separates words by single spaces: windows are cut by position, no word arrays.
+    let words = 1;
+    let headEnd = scaffold.length;
+    for (let i = scaffold.indexOf(' '); i >= 0; i = scaffold.indexOf(' ', i + 1)) {
+      if (words === WINDOW_WORDS) headEnd = i;
+      words++;
+    }
+    if (words < MIN_WORDS) return out;
+    this.window(scaffold.slice(0, headEnd), HEAD_SALT, out);
+    if (words > WINDOW_WORDS) {
+      let tailStart = scaffold.length;
+      for (let k = 0; k < WINDOW_WORDS; k++) tailStart = scaffold.lastIndexOf(' ', tailStart - 1);
+      this.window(scaffold.slice(tailStart + 1), TAIL_SALT, out);
+    }
+    return out;
+  }
+
+  private window(window: string, salt: number, out: TemplateSketch): void {
+    const n = shingleHashes(window, this.shingles, this.shingleSize, salt);
+    const sig = this.hasher.signature(this.shingles, n, this.sig);
+    const bands = this.params.bands;
+    const keys = out.keys.subarray(out.windows.length * bands, (out.windows.length + 1) * bands);
+    bandKeys(sig, this.params, keys);
+    out.windows.push(window);
+    out.salts.push(salt);
+  }
+}
+
+export class TemplateIndex {
+  private readonly sketcher: TemplateSketcher;
+  private readonly scratch: TemplateSketch;
+  private readonly buckets = new BucketTable();
+  private nextId = 0;
+  /** Sees each new template's first scaffold window (shareable fingerprints, peer matching). */
+  onCreate: ((id: number, window: string, salt: number) => void) | undefined;
+  readonly shingleSize: number;
+
+  constructor(cfg: EngineConfig['template']) {
+    this.sketcher = new TemplateSketcher(cfg);
+    this.scratch = this.sketcher.newSketch();
     this.shingleSize = cfg.shingle;
   }
 
@@ -43,40 +107,30 @@ export class TemplateIndex {
 
   /** Template ids of the prompt's head and tail windows (0, 1 or 2 ids; may be equal). */
   assign(prompt: string, out: number[]): number[] {
+    return this.assignSketch(this.sketcher.sketch(prompt, this.scratch), out);
+  }
+
+  /** `assign` from a sketch computed elsewhere (a decode worker with the same configuration). */
+  assignSketch(sk: TemplateSketch, out: number[]): number[] {
     out.length = 0;
-    const scaffold = scaffoldText(prompt);
-    this.lastItem = murmur3(scaffold, 0x6974656d);
-    // scaffoldText separates words by single spaces: windows are cut by position, no word arrays.
-    let words = 1;
-    let headEnd = scaffold.length;
-    for (let i = scaffold.indexOf(' '); i >= 0; i = scaffold.indexOf(' ', i + 1)) {
-      if (words === WINDOW_WORDS) headEnd = i;
-      words++;
-    }
-    if (words < MIN_WORDS) return out;
-    out.push(this.assignWindow(scaffold.slice(0, headEnd), 0x68656164));
-    if (words > WINDOW_WORDS) {
-      let tailStart = scaffold.length;
-      for (let k = 0; k < WINDOW_WORDS; k++) tailStart = scaffold.lastIndexOf(' ', tailStart - 1);
-      out.push(this.assignWindow(scaffold.slice(tailStart + 1), 0x7461696c));
-    }
+    this.lastItem = sk.item;
+    const bands = this.sketcher.params.bands;
+    for (let w = 0; w < sk.windows.length; w++) out.push(this.assignWindow(sk.keys, w * bands, bands, sk.windows[w], sk.salts[w]));
     return out;
   }
 
-  private assignWindow(window: string, salt: number): number {
-    const n = shingleHashes(window, this.shingles, this.shingleSize, salt);
-    const sig = this.hasher.signature(this.shingles, n, this.sig);
-    bandKeys(sig, this.params, this.keys);
+  /** The lowest template id any band bucket already names, or a new one; every bucket then names it. */
+  private assignWindow(keys: Float64Array, from: number, bands: number, window: string, salt: number): number {
     let id = -1;
-    for (const key of this.keys) {
-      const t = this.buckets.get(key);
+    for (let b = from; b < from + bands; b++) {
+      const t = this.buckets.get(keys[b]);
       if (t >= 0 && (id < 0 || t < id)) id = t;
     }
     if (id < 0) {
       id = this.nextId++;
       this.onCreate?.(id, window, salt);
     }
-    for (const key of this.keys) this.buckets.put(key, id);
+    for (let b = from; b < from + bands; b++) this.buckets.put(keys[b], id);
     return id;
   }
 }

@@ -15,6 +15,9 @@ import type { StageTimes } from '../engine/stage-times.js';
 /** Share of a model's ceiling at which max_tokens counts as "maxed out". */
 const CEILING_SHARE = 0.9;
 const NCAPS = CAPABILITIES.length;
+/** Seeds of the prompt and system-prompt hashes (observe/presketch.ts computes the same). */
+export const PROMPT_SEED = 1;
+export const SYSTEM_SEED = 2;
 const REASONING_MASK = CAPABILITY_BIT.reasoning | CAPABILITY_BIT.reasoning_reconstruction | CAPABILITY_BIT.rubric_grading;
 
 export class Observer {
@@ -71,7 +74,8 @@ export class Observer {
 
     // content
     if (times) t0 = times.add('observe', t0);
-    const mask = tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking);
+    const pre = ex.sketch;
+    const mask = pre ? pre.mask : tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking);
     if (times) t0 = times.add('tag', t0);
     if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) s.caps[i]++;
     if (ex.n > 1) s.multiSample++;
@@ -80,12 +84,15 @@ export class Observer {
     if (ex.turns <= 1) s.singleTurn++;
     if (ex.tools > 0) s.withTools++;
     if (ex.orgId !== undefined) s.exchangeOrg = ex.orgId;
-    s.prompts.add(hash32(ex.prompt, 1));
-    if (ex.system) s.systems.add(hash32(ex.system, 2));
+    s.prompts.add(pre ? pre.promptHash : hash32(ex.prompt, PROMPT_SEED));
+    if (pre) {
+      if (pre.systemHash !== undefined) s.systems.add(pre.systemHash);
+    } else if (ex.system) s.systems.add(hash32(ex.system, SYSTEM_SEED));
     const elicits = (mask & REASONING_MASK) !== 0;
     if (elicits) s.reasoningPrompts++;
     if (times) t0 = times.add('observe', t0);
-    for (const id of this.templates.assign(ex.prompt, this.templateIds)) s.templates.add(id);
+    const ids = pre ? this.templates.assignSketch(pre.templates, this.templateIds) : this.templates.assign(ex.prompt, this.templateIds);
+    for (const id of ids) s.templates.add(id);
     if (times) t0 = times.add('sketch', t0);
     if (elicits) s.reasoningItems.add(this.templates.lastItem);
 

@@ -1,0 +1,145 @@
+// Decode and content sketching on worker threads, for `scan`: the main thread reads lines and runs the
+// one ordered engine; workers turn batches of lines into records (JSON.parse, body adapters, e-mail
+// hashing, capability tags, scaffold MinHash/LSH keys). Batches go round-robin and come back in the
+// order sent, and each line keeps its file and line number, so records, rejections and every output
+// are the same as decoding on the main thread (src/engine/decode-pool.test.ts).
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EngineConfig } from '../config/schema.js';
+import type { CanonicalRecord } from '../core/records.js';
+import type { Rejection } from '../core/rejections.js';
+import { checkReadable, DEFAULT_MAX_LINE_BYTES, readLines, type RawLine } from '../sources/file.js';
+import { emptyBatch, type IngestBatch, type Ingestor, type IngestOptions } from '../decode/pipeline.js';
+
+export interface DecodeRequest {
+  seq: number;
+  lines: RawLine[];
+}
+
+export interface DecodeResponse {
+  seq: number;
+  recs: (CanonicalRecord | Rejection)[];
+}
+
+/** Most batches (of ~1 MiB of lines) read ahead per worker: bounds memory, keeps workers busy. */
+const AHEAD_PER_WORKER = 4;
+const MAX_DEFAULT_WORKERS = 4;
+
+/**
+ * The compiled worker script, or undefined when it cannot run: under a TypeScript test runner this
+ * module is a .ts file and node cannot start a .ts worker, so scans there decode on the main thread.
+ */
+export function workerScript(): URL | undefined {
+  const url = new URL('./decode-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/** One worker per core beyond the engine's own, up to 4; 0 where workers cannot run. */
+export function defaultWorkers(): number {
+  return workerScript() ? Math.min(MAX_DEFAULT_WORKERS, Math.max(1, availableParallelism() - 1)) : 0;
+}
+
+export class DecodePool {
+  private readonly workers: Worker[] = [];
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (r: DecodeResponse['recs']) => void; reject: (e: Error) => void }>();
+  private failure: Error | undefined;
+
+  constructor(cfg: EngineConfig, n: number, script: URL | undefined = workerScript()) {
+    if (!script) throw new Error('decode workers: the compiled worker script is missing (run npm run build)');
+    if (!(Number.isInteger(n) && n >= 1)) throw new Error(`decode workers: expected a positive integer, got ${n}`);
+    for (let i = 0; i < n; i++) {
+      const w = new Worker(script, { workerData: { cfg } });
+      w.on('message', (m: DecodeResponse) => {
+        const p = this.pending.get(m.seq);
+        this.pending.delete(m.seq);
+        p?.resolve(m.recs);
+      });
+      w.on('error', (e) => this.fail(e));
+      w.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`decode worker exited with status ${code}`));
+      });
+      this.workers.push(w);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Decodes one batch of lines; results are one per line, in line order. */
+  decode(lines: RawLine[]): Promise<DecodeResponse['recs']> {
+    if (this.failure) return Promise.reject(this.failure);
+    const seq = this.seq++;
+    const req: DecodeRequest = { seq, lines };
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.workers[seq % this.workers.length].postMessage(req);
+    });
+  }
+
+  async close(): Promise<void> {
+    const ws = this.workers.splice(0);
+    for (const w of ws) w.removeAllListeners('exit');
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}
+
+/**
+ * `ingestStream` with decoding on the pool: the same batches in the same order (one per chunk read,
+ * empty ones skipped, then the final flush), with lateness, dedupe and ordering on this thread.
+ * `times` charges the wait for workers to `decode`.
+ */
+export async function* ingestStreamParallel(
+  inputs: readonly string[],
+  ingestor: Ingestor,
+  pool: DecodePool,
+  opts: Pick<IngestOptions, 'maxLineBytes' | 'stdin' | 'times'> = {},
+): AsyncGenerator<IngestBatch> {
+  await checkReadable([...inputs]);
+  const sourceOpts = { maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, stdin: opts.stdin };
+  const times = opts.times;
+  const ahead: { lines: RawLine[]; recs: Promise<DecodeResponse['recs']> }[] = [];
+  const admit = async (b: (typeof ahead)[number]): Promise<IngestBatch> => {
+    let t = times ? performance.now() : 0;
+    const recs = await b.recs;
+    if (times) t = times.add('decode', t);
+    const out = emptyBatch();
+    for (let i = 0; i < recs.length; i++) ingestor.admit(recs[i], b.lines[i], out);
+    times?.add('order', t);
+    return out;
+  };
+  const limit = AHEAD_PER_WORKER * pool.size;
+  try {
+    for (const input of inputs) {
+      let t0 = times ? performance.now() : 0;
+      for await (const lines of readLines(input, sourceOpts)) {
+        times?.add('read', t0);
+        ahead.push({ lines, recs: pool.decode(lines) });
+        while (ahead.length > limit) {
+          const out = await admit(ahead.shift()!);
+          if (out.records.length > 0 || out.rejections.length > 0) yield out;
+        }
+        if (times) t0 = performance.now();
+      }
+    }
+    while (ahead.length > 0) {
+      const out = await admit(ahead.shift()!);
+      if (out.records.length > 0 || out.rejections.length > 0) yield out;
+    }
+  } finally {
+    // Leave no rejected promise unobserved when the consumer stops early or a worker failed.
+    for (const b of ahead) b.recs.catch(() => undefined);
+  }
+  const out = emptyBatch();
+  ingestor.flush(out);
+  if (out.records.length > 0 || out.rejections.length > 0) yield out;
+}

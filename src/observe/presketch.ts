@@ -1,0 +1,26 @@
+// The part of observing an exchange that depends on its text alone — capability tags, prompt hashes,
+// scaffold windows and their LSH keys — computed where the exchange is decoded (a decode worker), so
+// the engine's thread only folds numbers. Same configuration, same sketch: results are identical.
+import type { EngineConfig } from '../config/schema.js';
+import type { Exchange, ExchangeSketch } from '../core/records.js';
+import { TemplateSketcher } from '../link/templates.js';
+import { murmur3 as hash32 } from '../sketches/hash.js';
+import { tagCapabilities } from '../signals/content-tags.js';
+import { PROMPT_SEED, SYSTEM_SEED } from './observer.js';
+
+export class Presketcher {
+  private readonly templates: TemplateSketcher;
+
+  constructor(cfg: EngineConfig['template']) {
+    this.templates = new TemplateSketcher(cfg);
+  }
+
+  sketch(ex: Exchange): ExchangeSketch {
+    return {
+      mask: tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking),
+      promptHash: hash32(ex.prompt, PROMPT_SEED),
+      systemHash: ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined,
+      templates: this.templates.sketch(ex.prompt),
+    };
+  }
+}
