@@ -10,7 +10,8 @@ import type { RawLine } from '../sources/file.js';
 import type { DecodeRequest, DecodeResponse } from './decode-pool.js';
 
 const cfg = (workerData as { cfg: EngineConfig }).cfg;
-const ctx = { emailKey: Buffer.from(cfg.emailKey), shareEmail: intelScanHooks(cfg).shareEmail };
+// Messages sent before this module finished loading wait in the port's queue.
+const ctx = { emailKey: Buffer.from(cfg.emailKey), shareEmail: (await intelScanHooks(cfg)).shareEmail };
 const presketcher = new Presketcher(cfg.template);
 
 parentPort!.on('message', (req: DecodeRequest) => {
