@@ -150,6 +150,13 @@ export class Ingestor {
     for (let i = 0; i < lines.length; i++) this.push(lines[i], out);
   }
 
+  /** A source's watermark (nothing older than `ts` will come): release what it covers, in order. */
+  advance(ts: number, out: IngestBatch): void {
+    const before = out.records.length;
+    this.orderer.advance(ts, out.records);
+    this.accepted += out.records.length - before;
+  }
+
   /** End of input: release every buffered record, in order. */
   flush(out: IngestBatch): void {
     const before = out.records.length;

@@ -94,6 +94,16 @@ export class Engine {
     return true;
   }
 
+  /**
+   * A watermark: event time reached t without a record (a live source that went quiet says nothing
+   * older will come). Runs the judgements a record at t would have run; a no-op at or before the clock.
+   */
+  advance(t: Millis): void {
+    if (t <= this.clock) return;
+    this.advanceTo(t);
+    this.clock = t;
+  }
+
   /** Runs every judgement whose time is before t: it sees exactly the records with ts <= its time. */
   private advanceTo(t: Millis): void {
     const step = this.cfg.judgeIntervalMs;

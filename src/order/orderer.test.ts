@@ -36,6 +36,22 @@ describe('Orderer', () => {
     expect(out.map((r) => r.id)).toEqual([0, 1, 2, 3]);
   });
 
+  it('releases up to a source watermark in order, and refuses records before it afterwards', () => {
+    const o = new Orderer<R>({ maxLatenessMs: 10 });
+    const out: R[] = [];
+    for (const [id, ts] of [[0, 100], [1, 95], [2, 104]]) o.push({ ts, id }, out);
+    expect(out).toEqual([]); // newest 104: watermark 94
+    o.advance(101, out);
+    expect(out.map((r) => r.id)).toEqual([1, 0]);
+    expect(o.watermark).toBe(101);
+    expect(o.push({ ts: 100, id: 3 }, out)).toBe(false); // before the watermark: late
+    expect(o.push({ ts: 101, id: 4 }, out)).toBe(true);
+    o.advance(50, out); // behind: nothing changes
+    expect(o.watermark).toBe(101);
+    o.flush(out);
+    expect(out.map((r) => r.id)).toEqual([1, 0, 4, 2]);
+  });
+
   it('reorders records within the lateness bound', () => {
     expect(run([10, 30, 20, 25, 15, 40], 20)).toEqual([[0, 4, 2, 3, 1, 5], []]);
   });

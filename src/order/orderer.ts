@@ -87,6 +87,15 @@ export class Orderer<T extends { ts: Millis }> {
     return true;
   }
 
+  /**
+   * A watermark from the source: no record older than `ts` will come. Releases everything at or
+   * before it, as a record at `ts + maxLateness` would; records before it are late from now on.
+   */
+  advance(ts: Millis, out: T[]): void {
+    if (ts + this.maxLateness > this.newest) this.newest = ts + this.maxLateness;
+    this.release(this.newest - this.maxLateness, out);
+  }
+
   /** End of input: release everything still held, in order. */
   flush(out: T[]): void {
     this.release(Number.POSITIVE_INFINITY, out);

@@ -34,6 +34,8 @@ export interface LogEntry {
   recs: CanonicalRecord[];
   /** Rejected items, in arrival order (raw cut to 1 KiB, e-mails redacted). */
   rej: Rejection[];
+  /** A source's watermark (epoch ms), applied after the records: nothing older will come. */
+  wm?: number;
 }
 
 export class IngestLogError extends Error {

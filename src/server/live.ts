@@ -22,7 +22,7 @@ import { Engine } from '../engine/engine.js';
 import type { VerdictChange } from '../judge/judge.js';
 import type { RawLine } from '../sources/file.js';
 import type { AuditEntry, Store } from '../store/store.js';
-import { IngestLog } from './ingest-log.js';
+import { IngestLog, type LogEntry } from './ingest-log.js';
 import { DecisionLog, type DecisionRecord } from '../act/decisions.js';
 import type { DecisionAction } from '../judge/decisions.js';
 import type { SqlStore } from '../store/duckdb.js';
@@ -88,6 +88,8 @@ interface Released {
   seq: number;
   recs: CanonicalRecord[];
   pos: number;
+  /** A watermark to move the engine's clock to once these records are consumed. */
+  advance?: Millis;
 }
 
 const REJECTIONS_KEPT = 1000;
@@ -156,7 +158,7 @@ export class LiveService {
     live.decisionLog = await DecisionLog.open(opts.store as SqlStore);
     live.replayDecisions = (await live.decisionLog.list()).filter((d) => d.position !== null).sort((a, b) => a.position! - b.position! || a.id - b.id);
     live.applyReplayDecisions();
-    const { log, lastSeq } = await IngestLog.open({ dir: opts.logDir, segmentBytes: opts.segmentBytes }, (e) => live.replay(e.seq, e.lines, e.dup, e.recs, e.rej));
+    const { log, lastSeq } = await IngestLog.open({ dir: opts.logDir, segmentBytes: opts.segmentBytes }, (e) => live.replay(e.seq, e.lines, e.dup, e.recs, e.rej, e.wm));
     live.log = log;
     live.seq = lastSeq;
     live.durableSeq = lastSeq;
@@ -222,19 +224,7 @@ export class LiveService {
     }
     this.count(items.length, dup, recs, out.rejections);
     this.release(seq, out.records);
-    this.writing += recs.length;
-    try {
-      await this.log.append({ seq, lines: items.length, dup, recs, rej: out.rejections });
-    } catch (e) {
-      // The dedupe table already holds these ids: serving on would count a retry as duplicates.
-      this.failure ??= (e as Error).message;
-      this.closed = true;
-      for (const l of this.fatalListeners) l(e as Error);
-      throw e;
-    } finally {
-      this.writing -= recs.length;
-    }
-    this.durableSeq = seq;
+    await this.appendDurably({ seq, lines: items.length, dup, recs, rej: out.rejections }, recs.length);
     if (recs.length > 0) this.waiting.push({ tick: this.tickCovering(maxTs), t0 });
     this.pump();
     const byReason: Partial<Record<RejectCode, number>> = {};
@@ -250,14 +240,52 @@ export class LiveService {
     };
   }
 
-  private replay(seq: number, lines: number, dup: number, recs: CanonicalRecord[], rej: Rejection[]): void {
+  /**
+   * A source's watermark: nothing with ts before `ts` will come. Releases what the ordering buffer
+   * holds up to it and moves the engine's clock there, judging the ticks before it, so the last
+   * records are judged while traffic pauses. Logged like a batch, so a replay applies it at the same
+   * point. A watermark at or before the current one changes nothing and is not logged.
+   */
+  async watermark(ts: Millis): Promise<{ batch: number | null; watermark: Millis; released: number }> {
+    if (this.closed) throw new Error('the live service is closed');
+    if (ts <= this.ingestor.watermark) return { batch: null, watermark: this.ingestor.watermark, released: 0 };
+    const seq = ++this.seq;
+    const out = emptyBatch();
+    this.ingestor.advance(ts, out);
+    this.count(0, 0, [], []);
+    this.release(seq, out.records, ts);
+    await this.appendDurably({ seq, lines: 0, dup: 0, recs: [], rej: [], wm: ts }, 0);
+    this.pump();
+    return { batch: seq, watermark: ts, released: out.records.length };
+  }
+
+  /** Appends one entry; once durable, the engine may consume what it released. */
+  private async appendDurably(e: LogEntry, records: number): Promise<void> {
+    this.writing += records;
+    try {
+      await this.log.append(e);
+    } catch (err) {
+      // The dedupe table already holds these ids: serving on would count a retry as duplicates.
+      this.failure ??= (err as Error).message;
+      this.closed = true;
+      for (const l of this.fatalListeners) l(err as Error);
+      throw err;
+    } finally {
+      this.writing -= records;
+    }
+    this.durableSeq = e.seq;
+  }
+
+  private replay(seq: number, lines: number, dup: number, recs: CanonicalRecord[], rej: Rejection[], wm: number | undefined): void {
     const out = emptyBatch();
     for (let i = 0; i < recs.length; i++) {
       const a = this.ingestor.admit(recs[i], { file: `batch-${seq}`, line: i + 1, text: '', bytes: 0 }, out);
       if (a !== 'accepted') throw new Error(`ingest log batch ${seq}: record ${i + 1} was ${a} on replay; the log does not match this engine configuration (max lateness changed?)`);
     }
     this.count(lines, dup, recs, rej);
+    if (wm !== undefined) this.ingestor.advance(wm, out);
     for (const r of out.records) this.consume(r);
+    if (wm !== undefined) this.engine.advance(wm);
   }
 
   private count(lines: number, dup: number, recs: CanonicalRecord[], rej: Rejection[]): void {
@@ -279,9 +307,9 @@ export class LiveService {
     if (this.recentRejections.length > REJECTIONS_KEPT) this.recentRejections.splice(0, this.recentRejections.length - REJECTIONS_KEPT);
   }
 
-  private release(seq: number, recs: CanonicalRecord[]): void {
-    if (recs.length === 0) return;
-    this.ready.push({ seq, recs, pos: 0 });
+  private release(seq: number, recs: CanonicalRecord[], advance?: Millis): void {
+    if (recs.length === 0 && advance === undefined) return;
+    this.ready.push({ seq, recs, pos: 0, advance });
     this.readyCount += recs.length;
   }
 
@@ -352,7 +380,10 @@ export class LiveService {
       for (let i = head.pos; i < end; i++) this.consume(head.recs[i]);
       this.readyCount -= end - head.pos;
       head.pos = end;
-      if (head.pos === head.recs.length) this.ready.shift();
+      if (head.pos === head.recs.length) {
+        if (head.advance !== undefined) this.engine.advance(head.advance);
+        this.ready.shift();
+      }
       if (performance.now() > deadline) break;
     }
     this.settleWaiting();

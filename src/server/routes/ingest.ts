@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DecodeFailure, isObject, jsonType } from '../../decode/check.js';
-import { decodeLine, rejectLine } from '../../decode/index.js';
+import { decodeLine, parseStrictTimestamp, rejectLine } from '../../decode/index.js';
+import { toIso } from '../../core/time.js';
 import { decodeLiteLLM, isLiteLLM } from '../../decode/litellm.js';
 import { decodeOtlpTraces } from '../../decode/otlp.js';
 import { LineSplitter, type RawLine } from '../../sources/file.js';
@@ -12,6 +13,7 @@ import { ApiError } from '../errors.js';
 import type { BatchItem, BatchReceipt } from '../live.js';
 
 const gunzipAsync = promisify(gunzip);
+const WATERMARK_FUTURE_MS = 60_000;
 
 export function registerIngestRoutes(app: FastifyInstance): void {
   const { live, metrics, requireRole, maxDecodedBytes, bodyLimit } = app.distillguard;
@@ -82,6 +84,19 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       if (r.rejected === 0) return {};
       const first = r.rejections[0];
       return { partialSuccess: { rejectedSpans: String(r.rejected), errorMessage: `${r.rejected} span(s) rejected; first: ${first.reason}: ${first.detail}` } };
+    });
+
+    // A source's watermark: `{"ts": <RFC 3339 or epoch ms>}`, nothing older will come. Lets the last
+    // records be judged while traffic pauses (docs/serve.md, "The last tick").
+    ingest.post('/v1/watermark', async (req) => {
+      const body = parseJson(await decodedBody(req, maxDecodedBytes));
+      const ts = isObject(body) ? parseStrictTimestamp(body.ts) : undefined;
+      if (ts === undefined) throw new ApiError('bad_request', 'expected {"ts": <RFC 3339 timestamp or epoch milliseconds>}');
+      // Wall time only guards against a clock gone wrong: a watermark in the future would make every
+      // record before it late.
+      if (ts > Date.now() + WATERMARK_FUTURE_MS) throw new ApiError('bad_request', `watermark ${toIso(ts)} is in the future`);
+      const r = await live.watermark(ts);
+      return { batch: r.batch, watermark: toIso(r.watermark), released: r.released };
     });
 
     // LiteLLM payloads: a JSON array (the generic API logger's batches), one object, or NDJSON.
