@@ -38,6 +38,11 @@ describe('peer indicators', () => {
     const strong = evaluate(p, account(2, { card: 'pm_1', harvest: 0.9 }))!;
     expect(strong.weight).toBeGreaterThan(3 * weak.weight);
     expect(p.vouches(account(2))).toBe(false); // one kind is not enough to vouch
+    // An account known only from its account record (no traffic yet) is sighted at the judgement time.
+    const fresh = account(3, { card: 'pm_1' });
+    fresh.exchanges = 0;
+    expect(evaluate(p, fresh, T0 + 7)).toBeDefined();
+    expect(p.sightings().map((x) => [x.accounts, x.firstSeen, x.lastSeen])).toEqual([[3, T0 + 1, T0 + 7]]);
   });
 
   it('a second producer corroborates; indicators count only from their valid_from (event time)', () => {

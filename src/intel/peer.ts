@@ -152,8 +152,9 @@ export class PeerIndicators implements PeerEvidence {
     const kinds = new Set<string>();
     for (const k of matched) {
       k.accounts.set(s.idx, harvesting);
-      if (s.firstTs < k.first) k.first = s.firstTs;
-      if (s.lastTs > k.last) k.last = s.lastTs;
+      // Sighted at the judgement's event time (an account record alone has no traffic times).
+      if (now < k.first) k.first = now;
+      if (now > k.last) k.last = now;
       if (this.prevalentBenign(k)) continue;
       producers.add(k.producer);
       kinds.add(k.kind);
