@@ -19,6 +19,7 @@ function account(idx: number, o: { card?: string; harvest?: number } = {}): Acco
   s.paymentFingerprint = o.card;
   s.harvest = o.harvest ?? 0;
   s.exchanges = 3;
+  s.startTraffic();
   return s;
 }
 

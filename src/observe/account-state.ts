@@ -10,6 +10,30 @@ import { TopK } from './topk.js';
 /** Hours of recent activity kept per account for co-activity (lockstep / load-balance) tests. */
 export const RECENT_HOURS = 48;
 
+/** A sketch that stays empty: writing to it is a bug (an account observed without startTraffic). */
+class EmptyHll extends Hll {
+  override add(): void {
+    throw new Error('AccountState: traffic sketch written before startTraffic()');
+  }
+  override merge(): void {
+    throw new Error('AccountState: traffic sketch written before startTraffic()');
+  }
+}
+class EmptyTopK extends TopK {
+  override add(): boolean {
+    throw new Error('AccountState: traffic sketch written before startTraffic()');
+  }
+}
+
+/** What an account without exchanges reads: zero counts, empty sketches, shared by all of them. */
+const NO_TRAFFIC = {
+  caps: new Uint32Array(CAPABILITIES.length),
+  hll: new EmptyHll(),
+  topk: new EmptyTopK(0),
+  hours: new Uint32Array(24),
+  recent: new Uint16Array(RECENT_HOURS),
+};
+
 export class AccountState {
   // --- profile, from account records
   createdAt?: Millis;
@@ -32,11 +56,12 @@ export class AccountState {
   /** Counts changes of the profile fields that define link groups (identity keys are cached on it). */
   profileVersion = 0;
 
-  // --- traffic
+  // --- traffic. The sketches below are shared, empty, read-only placeholders until the account's
+  // first exchange (startTraffic): a provider's many idle accounts cost their profile, not ~6 KiB each.
   firstTs = Infinity;
   lastTs = -Infinity;
   exchanges = 0;
-  readonly caps = new Uint32Array(CAPABILITIES.length);
+  caps: Uint32Array = NO_TRAFFIC.caps;
   atCeiling = 0;
   multiSample = 0;
   logprobs = 0;
@@ -45,22 +70,22 @@ export class AccountState {
   withTools = 0;
   /** Declared org_id on exchanges (keys of one organization). */
   exchangeOrg?: string;
-  readonly prompts = new Hll();
-  readonly endUsers = new Hll();
-  readonly ips = new Hll();
-  readonly ipPrefixes = new TopK(4);
-  readonly asns = new TopK(4);
-  readonly clients = new TopK(3); // hash of tls fingerprint + user agent
-  readonly systems = new TopK(3); // hash of the system prompt
-  readonly templates = new TopK(32); // template cluster ids (head and tail scaffolds)
+  prompts: Hll = NO_TRAFFIC.hll;
+  endUsers: Hll = NO_TRAFFIC.hll;
+  ips: Hll = NO_TRAFFIC.hll;
+  ipPrefixes: TopK = NO_TRAFFIC.topk;
+  asns: TopK = NO_TRAFFIC.topk;
+  clients: TopK = NO_TRAFFIC.topk; // hash of tls fingerprint + user agent
+  systems: TopK = NO_TRAFFIC.topk; // hash of the system prompt
+  templates: TopK = NO_TRAFFIC.topk; // template cluster ids (head and tail scaffolds)
   /** Distinct items (masked whole prompts) among the prompts that elicit reasoning, and their count. */
-  readonly reasoningItems = new Hll();
+  reasoningItems: Hll = NO_TRAFFIC.hll;
   reasoningPrompts = 0;
-  readonly models = new TopK(4);
+  models: TopK = NO_TRAFFIC.topk;
   /** Exchanges by UTC hour of day. */
-  readonly hourOfDay = new Uint32Array(24);
+  hourOfDay: Uint32Array = NO_TRAFFIC.hours;
   /** Exchanges per hour over the last RECENT_HOURS hours, a ring indexed by absolute hour. */
-  readonly recent = new Uint16Array(RECENT_HOURS);
+  recent: Uint16Array = NO_TRAFFIC.recent;
   recentHour = -1;
   activeDays = 0;
   lastDay = -1;
@@ -88,6 +113,24 @@ export class AccountState {
     readonly idx: number,
     readonly id: string,
   ) {}
+
+  /** Gives the account its own traffic sketches; the observer calls it before the first exchange. */
+  startTraffic(): void {
+    if (this.templates !== NO_TRAFFIC.topk) return;
+    this.caps = new Uint32Array(CAPABILITIES.length);
+    this.prompts = new Hll();
+    this.endUsers = new Hll();
+    this.ips = new Hll();
+    this.ipPrefixes = new TopK(4);
+    this.asns = new TopK(4);
+    this.clients = new TopK(3);
+    this.systems = new TopK(3);
+    this.templates = new TopK(32);
+    this.reasoningItems = new Hll();
+    this.models = new TopK(4);
+    this.hourOfDay = new Uint32Array(24);
+    this.recent = new Uint16Array(RECENT_HOURS);
+  }
 
   applyProfile(ev: AccountEvent): void {
     const before = this.linkSignature();

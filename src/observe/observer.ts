@@ -58,6 +58,7 @@ export class Observer {
     const times = this.times;
     let t0 = times ? performance.now() : 0;
     const s = this.account(ex.accountId);
+    if (s.exchanges === 0) s.startTraffic();
     const t = ex.ts;
     if (s.exchanges > 0) {
       const gap = Math.max(1, (t - s.lastTs) / 1000);
