@@ -174,6 +174,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   console.log(`bench:perf node ${process.version}, ${(await import('node:os')).cpus().length} cores; parse on one thread, scan as the CLI runs it`);
   if (values.idle) {
+    let prev: { n: number; rss: number } | undefined;
     for (const n of values.idle.split(',').map(Number)) {
       const dir = join(values.cache!, `idle-${n}`);
       const input = join(dir, 'input.ndjson');
@@ -181,7 +182,15 @@ async function main(): Promise<void> {
         await mkdir(dir, { recursive: true });
         await writeIdleAccounts(input, n);
       }
-      results[`idle-${n}`] = await measure(input, runs, `${fmt(n)} mostly-idle accounts`);
+      const r = await measure(input, runs, `${fmt(n)} mostly-idle accounts`);
+      const cur = { n, rss: r.scan_peak_rss_mib as number };
+      if (prev) {
+        // The steady-state cost of one more (mostly idle) account: the slope between two sizes.
+        r.rss_bytes_per_account = Math.round(((cur.rss - prev.rss) * 2 ** 20) / (n - prev.n));
+        console.log(`  per account (peak RSS slope from ${fmt(prev.n)} accounts): ${fmt(r.rss_bytes_per_account as number)} B`);
+      }
+      prev = cur;
+      results[`idle-${n}`] = r;
     }
   } else {
     for (const scale of values.scales!.split(',').map(Number)) {
