@@ -24,7 +24,7 @@ export async function writeIdleAccounts(path: string, accounts: number): Promise
       payment_fingerprint: `pm_idle_${i.toString(36)}`,
       country: 'US',
       verification: i % 3 === 0 ? 'phone' : 'email',
-      plan: i % 5 === 0 ? 'pro' : 'free',
+      plan: i % 5 === 0 ? 'paid' : 'free',
       signup_ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
     };
     let line = `${JSON.stringify(rec)}\n`;

@@ -106,8 +106,8 @@ const median = (xs: number[]): number => {
 const fmt = (x: number): string => Math.round(x).toLocaleString('en');
 
 async function measure(input: string, runs: number, label: string): Promise<Record<string, unknown>> {
-  const out = resolve(values.cache!, 'scan-out');
-  const otherOut = resolve(values.cache!, 'scan-out-compare');
+  const out = resolve(values.cache!, `scan-out-${process.pid}`);
+  const otherOut = resolve(values.cache!, `scan-out-compare-${process.pid}`);
   const parse: ChildResult[] = [];
   const scan: ChildResult[] = [];
   const other: ChildResult[] = [];
