@@ -41,9 +41,11 @@ export async function serveDemo(o: { dir: string; input: string; port: number; h
   await live.drain();
   await live.flush(true);
   const c = live.counts;
+  // The stored figures (what the dashboard shows), counted as `scan` counts its outputs.
+  const stored = live.summary();
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   process.stdout.write(
-    `served ${c.accepted.toLocaleString('en')} records to the live engine in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${c.flagged} accounts distillation, ${c.campaigns} campaigns\n` +
+    `served ${c.accepted.toLocaleString('en')} records to the live engine in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${stored.flagged_accounts} accounts distillation, ${stored.campaigns} campaigns\n` +
       `dashboard: ${address}/#key=${key}\n(Ctrl-C to stop)\n`,
   );
   await new Promise<void>((res) => {
