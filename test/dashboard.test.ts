@@ -124,6 +124,7 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     await open(`#/accounts/${id}`);
     expect(await page.locator('#decisions li').allTextContents()).toEqual([expect.stringContaining('dismissed')]);
     expect(await page.locator('#timeline-chart svg').count()).toBe(1);
+    expect(await page.locator('table.audit').textContent()).toContain('false_positive — “benchmark evaluator, known customer”');
     expect(offsite).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

@@ -48,7 +48,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 /** A decision the engine takes as input: confirm, dismiss (false positive) or escalate (needs review). */
 export type Decision = { id: number; account_id: string; action: 'confirm' | 'dismiss' | 'escalate'; note: string; at: string; decided_at: string; actor: string };
-export type Account = AccountOut & { evidence?: EvidenceRow[] };
+export type AuditEntry = { id: string; kind: string; at: string; actor: string; account_id: string | null; body: Record<string, unknown> };
+export type Account = AccountOut & { evidence?: EvidenceRow[]; audit?: AuditEntry[] };
 export type GraphNode = { id: string; verdict: string; score: number; exchanges: number };
 export type GraphEdge = { a: string; b: string; at: string; kinds: { dimension: string; ref: string; suspicion: number }[] };
 export type Graph = { campaign_id: string; nodes: GraphNode[]; edges: GraphEdge[] };
@@ -69,7 +70,7 @@ const id = encodeURIComponent;
 export const api = {
   summary: async () => (await call<{ summary: Summary | null }>('GET', '/v1/summary')).summary,
   campaigns: async () => (await call<{ campaigns: CampaignOut[] }>('GET', '/v1/campaigns')).campaigns,
-  campaign: (c: string) => call<CampaignOut>('GET', `/v1/campaigns/${id(c)}`),
+  campaign: (c: string) => call<CampaignOut & { audit?: AuditEntry[] }>('GET', `/v1/campaigns/${id(c)}`),
   daily: async (c?: string) => (await call<{ daily: DailyRow[] }>('GET', `/v1/daily${q({ campaign_id: c })}`)).daily,
   accounts: async (f: { verdict?: string; campaign_id?: string; limit?: number; offset?: number }) => (await call<{ accounts: Account[] }>('GET', `/v1/accounts${q(f)}`)).accounts,
   account: (a: string) => call<Account>('GET', `/v1/accounts/${id(a)}`),

@@ -6,6 +6,7 @@ import { drawChart } from '../charts.js';
 import { badge, html, int, pct, route, when } from '../dom.js';
 import { decisionForm, decisionText, wireDecisionForms } from './decide.js';
 import { reasonList } from './reasons.js';
+import { auditTable } from './audit.js';
 
 export async function accountPage(app: HTMLElement, id: string): Promise<void> {
   const [a, links, decisions] = await Promise.all([api.account(id), api.links(id), api.decisions(id)]);
@@ -37,7 +38,8 @@ export async function accountPage(app: HTMLElement, id: string): Promise<void> {
       : html`<p class="muted">Not linked to another account.</p>`
   }
 <h2>Decisions</h2><ul id="decisions" class="plain">${decisions.map((d) => html`<li>${decisionText(d)}</li>`)}</ul>${decisionForm(a.account_id)}</section>
-</div>`.text;
+</div>
+<section><h2>Audit</h2>${auditTable(a.audit, false)}</section>`.text;
   drawChart(app.querySelector('#timeline-chart') as HTMLElement, timelineOption(a, evidence, decisions));
   wireDecisionForms(app, (d) => {
     app.querySelector('#decisions')?.insertAdjacentHTML('beforeend', `<li>${decisionText(d).text}</li>`);

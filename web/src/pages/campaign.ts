@@ -6,6 +6,7 @@ import { drawChart } from '../charts.js';
 import { badge, days, html, int, pct, route, when } from '../dom.js';
 import { drawGraph, KIND_COLORS } from '../graph.js';
 import { reasonList } from './reasons.js';
+import { auditTable } from './audit.js';
 
 export async function campaignPage(app: HTMLElement, id: string): Promise<void> {
   const [c, daily, members, graph] = await Promise.all([api.campaign(id), api.daily(id), api.accounts({ campaign_id: id, limit: 1000 }), api.graph(id)]);
@@ -34,6 +35,7 @@ export async function campaignPage(app: HTMLElement, id: string): Promise<void> 
 <section><h2>Reasons</h2>${reasonList(c.reasons)}</section>
 <section><h2>Indicators</h2><table class="tbl" id="indicators"><tbody>${c.indicators.map((i) => html`<tr><td>${i.kind}</td><td><code>${i.value}</code></td></tr>`)}</tbody></table></section>
 </div>
+<section><h2>Audit</h2><p class="muted">The engine's verdict changes and analysts' decisions on this campaign, newest first.</p>${auditTable(c.audit, true)}</section>
 <section><h2>Accounts</h2><table class="tbl" id="members"><thead><tr><th>Account</th><th>Verdict</th><th class="num">Score</th><th>Signed up</th><th>Flagged</th><th class="num">Exchanges</th></tr></thead><tbody>${members.map(
     (m) => html`<tr><td><a href="${route('accounts', m.account_id)}"><code>${m.account_id}</code></a></td><td>${badge(m.verdict)}</td><td class="num">${m.score.toFixed(2)}</td><td class="time">${when(m.created_at)}</td><td class="time">${when(m.flagged_at)}</td><td class="num">${int(m.exchanges)}</td></tr>`,
   )}</tbody></table></section>`.text;
