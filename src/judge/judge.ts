@@ -405,12 +405,16 @@ function traceInversion(s: AccountState): boolean {
 
 /** One reason per code: an account's own evidence and its campaign's can name the same thing. */
 function strongestPerCode(reasons: Reason[]): Reason[] {
-  const best = new Map<string, Reason>();
+  // A few dozen reasons at most: a linear scan beats a Map per account per judgement (kept in order of
+  // each code's first appearance, the first of equal weights winning, as a Map would).
+  const best: Reason[] = [];
   for (const r of reasons) {
-    const b = best.get(r.code);
-    if (!b || r.weight > b.weight) best.set(r.code, r);
+    let k = 0;
+    while (k < best.length && best[k].code !== r.code) k++;
+    if (k === best.length) best.push(r);
+    else if (r.weight > best[k].weight) best[k] = r;
   }
-  return best.size === reasons.length ? reasons : [...best.values()];
+  return best.length === reasons.length ? reasons : best;
 }
 
 /**

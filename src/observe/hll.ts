@@ -4,6 +4,8 @@
 const M = 64;
 const P = 6; // log2(M)
 const ALPHA = 0.709; // alpha_64
+/** 2^-rank for every register value: estimate() sums these for every group and campaign every judgement. */
+const INV_POW2 = Float64Array.from({ length: 256 }, (_, rank) => 2 ** -rank);
 
 export class Hll {
   readonly regs = new Uint8Array(M);
@@ -29,8 +31,9 @@ export class Hll {
     let sum = 0;
     let zeros = 0;
     for (let i = 0; i < M; i++) {
-      sum += 2 ** -this.regs[i];
-      if (this.regs[i] === 0) zeros++;
+      const r = this.regs[i];
+      sum += INV_POW2[r];
+      if (r === 0) zeros++;
     }
     const raw = (ALPHA * M * M) / sum;
     if (raw <= 2.5 * M && zeros > 0) return M * Math.log(M / zeros); // linear counting for small sets
