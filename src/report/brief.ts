@@ -5,7 +5,7 @@
 import type { AccountOut } from '../core/output.js';
 import { accountTimelineOption, capabilityOption, dailyVolumeOption } from './chart-options.js';
 import { briefFacts, kindName, type BriefData, type BriefFacts } from './brief-data.js';
-import { esc, int, pct, reasonText, score, when } from './format.js';
+import { documentHead, esc, int, pct, reasonText, score, when } from './format.js';
 import { renderSvgChart } from './svg-chart.js';
 
 /** Member rows shown in the brief's account table (all of them are counted in the figures). */
@@ -15,16 +15,7 @@ export function renderBrief(d: BriefData, opts: { title?: string } = {}): string
   const c = d.campaign;
   const f = briefFacts(d);
   const title = opts.title ?? `Distillation campaign ${c.campaign_id}`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="generator" content="distillguard">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
-</head>
+  return `${documentHead(title, CSS)}
 <body>
 <header>
 <div class="kicker">Campaign brief · ${esc(c.campaign_id)}</div>

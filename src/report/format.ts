@@ -11,6 +11,23 @@ export function esc(s: string | number): string {
   return String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
+/**
+ * The start of a self-contained page up to `</head>`: no script, and a policy that loads nothing,
+ * so the report and the brief open offline and print to PDF unchanged.
+ */
+export function documentHead(title: string, css: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="generator" content="distillguard">
+<title>${esc(title)}</title>
+<style>${css}</style>
+</head>`;
+}
+
 /** 1234567 → "1,234,567". */
 export function int(n: number): string {
   if (!Number.isFinite(n)) return String(n);

@@ -3,7 +3,7 @@
 import type { AccountOut, CampaignOut, ReasonOut, Summary } from '../core/output.js';
 import type { DailyRow, ScanResult } from '../store/store.js';
 import { barsOver, dailyVolumeChart, dayRange, sparkline, type DayBar } from './charts.js';
-import { duration, esc, int, pct, reasonText, score, spanDays, when } from './format.js';
+import { documentHead, duration, esc, int, pct, reasonText, score, spanDays, when } from './format.js';
 
 export interface ReportOptions {
   title?: string;
@@ -15,16 +15,7 @@ export function renderReport(r: ScanResult & ReportOptions): string {
   const title = r.title ?? 'distillguard report';
   const global = r.daily.filter((d) => d.campaign_id == null);
   const days = global.length > 0 ? dayDomain(global) : dayDomain(r.daily);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="generator" content="distillguard">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
-</head>
+  return `${documentHead(title, CSS)}
 <body>
 <header>
 <h1>${esc(title)}</h1>

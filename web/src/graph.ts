@@ -5,6 +5,8 @@ import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import Sigma from 'sigma';
 import type { Graph as LinkGraph } from './api.js';
+// The project's seeded PRNG, for deterministic initial positions.
+import { mulberry32 } from '../../src/core/prng.js';
 
 export const KIND_COLORS: Record<string, string> = {
   payment: '#8e44ad',
@@ -28,17 +30,6 @@ export function disposeGraph(): void {
   current = undefined;
 }
 
-/** A small deterministic PRNG for the initial positions. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function drawGraph(el: HTMLElement, data: LinkGraph, onNode: (id: string) => void): { nodes: number; edges: number } {
   disposeGraph();
