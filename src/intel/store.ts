@@ -4,6 +4,8 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { openDuckDbStore } from '../store/duckdb.js';
+import { Serial } from '../store/serial.js';
+import { toIso } from '../core/time.js';
 
 const DDL = [
   `CREATE TABLE IF NOT EXISTS intel_objects (
@@ -67,20 +69,6 @@ export function versionKey(ts: string): string {
   return `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}Z`;
 }
 
-/** `date_added` as TAXII writes it (millisecond precision, UTC). */
-export function isoMs(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-class Serial {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.tail.then(fn);
-    this.tail = p.catch(() => undefined);
-    return p;
-  }
-}
-
 export class IntelStore {
   private seq = 0;
   private readonly serial = new Serial();
@@ -124,7 +112,7 @@ export class IntelStore {
       try {
         for (const o of objects) {
           const id = String(o.id);
-          const version = String(o.modified ?? o.created ?? isoMs(dateAdded));
+          const version = String(o.modified ?? o.created ?? toIso(dateAdded));
           const vkey = versionKey(version);
           const before = this.seq;
           const params: Record<string, DuckDBValue> = {

@@ -13,16 +13,12 @@ import { fmix32, murmurStep } from './hash.js';
 import { deriveUint32s } from './seed.js';
 import { scaffoldText } from './normalize.js';
 import { corpusSkipReason, loadPromptCorpus } from './prompt-corpus.js';
+import { mulberry32 } from '../core/prng.js';
 
+/** Random 32-bit values: the project's mulberry32 (a u32 / 2^32, so scaling back is exact). */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const r = mulberry32(seed);
+  return () => (r() * 4294967296) >>> 0;
 }
 
 /** Two sets of random 32-bit values with `shared` common elements and `onlyA`/`onlyB` own ones. */

@@ -28,6 +28,7 @@ import {
   type ScanResult,
   type Store,
 } from './store.js';
+import { Serial } from './serial.js';
 
 /**
  * The DuckDB store with its extensions: a campaign's link graph, and plain SQL for modules that keep
@@ -118,19 +119,6 @@ async function inTransaction<T>(conn: DuckDBConnection, body: () => Promise<T>):
   } catch (e) {
     await conn.run('ROLLBACK');
     throw e;
-  }
-}
-
-/** Runs async operations on one connection one at a time. */
-class Serial {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.tail.then(fn);
-    this.tail = p.catch(() => undefined);
-    return p;
-  }
-  drain(): Promise<unknown> {
-    return this.tail;
   }
 }
 

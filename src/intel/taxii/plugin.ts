@@ -12,7 +12,8 @@ import type { TaxiiConfig } from './config.js';
 import { KeyChecker, type Principal } from './auth.js';
 import { acceptsTaxii, isTaxiiContent, STIX_MEDIA, TAXII_MEDIA } from './media.js';
 import { Cursors, FilterError, parseFilters, type Filters } from './filters.js';
-import { isoMs, type IntelStore, type StoredObject } from '../store.js';
+import { toIso } from '../../core/time.js';
+import type { IntelStore, StoredObject } from '../store.js';
 import { createHash } from 'node:crypto';
 
 export interface TaxiiPluginOptions {
@@ -151,8 +152,8 @@ export async function taxiiPlugin(app: FastifyInstance, opts: TaxiiPluginOptions
     const more = rows.length > f.limit;
     const items = rows.slice(0, f.limit);
     if (items.length > 0) {
-      reply.header('X-TAXII-Date-Added-First', isoMs(items[0].dateAdded));
-      reply.header('X-TAXII-Date-Added-Last', isoMs(items[items.length - 1].dateAdded));
+      reply.header('X-TAXII-Date-Added-First', toIso(items[0].dateAdded));
+      reply.header('X-TAXII-Date-Added-Last', toIso(items[items.length - 1].dateAdded));
     }
     return { items, more, next: more ? cursors.encode(items[items.length - 1].seq) : undefined };
   };
@@ -173,7 +174,7 @@ export async function taxiiPlugin(app: FastifyInstance, opts: TaxiiPluginOptions
     return send(reply, 200, {
       more: p.more,
       ...(p.next ? { next: p.next } : {}),
-      ...(p.items.length > 0 ? { objects: p.items.map((r) => ({ id: r.id, date_added: isoMs(r.dateAdded), version: r.version, media_type: STIX_MEDIA })) } : {}),
+      ...(p.items.length > 0 ? { objects: p.items.map((r) => ({ id: r.id, date_added: toIso(r.dateAdded), version: r.version, media_type: STIX_MEDIA })) } : {}),
     });
   });
 
