@@ -78,7 +78,8 @@ describe('distillguard report --campaign', () => {
     expect(flat).toContain('How it was detected');
     expect(flat).toMatch(/Shared with peer labs as a STIX 2\.1 bundle \(TLP:AMBER, \d+ objects/);
     const ip = campaign.indicators.find((i) => i.kind === 'ip_prefix' || i.kind === 'payment_bin');
-    if (ip) expect(flat).toContain(ip.value);
+    expect(ip, 'the campaign has a network or card indicator').toBeDefined();
+    expect(flat).toContain(ip!.value);
   });
 
   it('bad requests end with one line on stderr and status 2', async () => {
