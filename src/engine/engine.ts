@@ -62,6 +62,7 @@ export class Engine {
     if (rec.kind === 'exchange') {
       this.observer.observeExchange(rec); // charges its own stages when timed
       const t0 = this.times ? performance.now() : 0;
+      this.judge.countExchange(s, this.observer.lastMask, this.observer.templates.lastItem, t);
       this.count(s, t);
       this.times?.add('observe', t0);
     } else {

@@ -41,7 +41,7 @@ const natWorld = once(() => observe([...cgnat(600, rng(6)), ...farm(12, rng(1))]
 function judgeGroup(dim: Dimension, members: AccountState[], at: number, maxGroupSize = MAX_GROUP): Group {
   const g = new Group(`${dim}:test`, dim);
   members.forEach((m) => g.members.add(m.idx));
-  evaluateGroup(g, members, maxGroupSize, Math.floor(at / HOUR));
+  evaluateGroup(g, () => members, maxGroupSize, Math.floor(at / HOUR));
   return g;
 }
 

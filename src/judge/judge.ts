@@ -18,6 +18,8 @@ import { CAPABILITIES } from '../core/capabilities.js';
 import { Hll } from '../observe/hll.js';
 import { Campaign } from './campaign.js';
 import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
+import { countExchange, memberJoined, memberLeft, syncFlags } from './group-aggregates.js';
+import { REASONING_MASK } from '../observe/observer.js';
 import type { PeerEvidence } from './peer.js';
 import type { StageTimes } from '../engine/stage-times.js';
 import { confirmationWeight, DecisionBook, type DecisionAction } from './decisions.js';
@@ -77,7 +79,16 @@ export class Judge {
     private readonly peer?: PeerEvidence,
     private readonly times?: StageTimes,
   ) {
-    this.groups = new GroupIndex(cfg.link.signupWindowMs, peer && ((key) => peer.isKnownTemplate(key)));
+    const accounts = observer.list;
+    this.groups = new GroupIndex(cfg.link.signupWindowMs, peer && ((key) => peer.isKnownTemplate(key)), {
+      join: (g, idx) => memberJoined(g, accounts[idx]),
+      leave: (g, idx) => memberLeft(g, accounts[idx]),
+    });
+  }
+
+  /** An exchange just observed: its account's groups count it in their member sums. */
+  countExchange(s: AccountState, mask: number, item: number, ts: Millis): void {
+    countExchange(this.groups.refs(s.idx), mask, (mask & REASONING_MASK) !== 0, item, Math.floor(ts / HOUR) % 24);
   }
 
   run(now: Millis, dirtyAccounts: AccountState[]): VerdictChange[] {
@@ -102,6 +113,7 @@ export class Judge {
       this.peer?.evaluate(s, now, reasons);
       this.ownReasons[s.idx] = reasons;
       if (times) t = times.add('judge.signals', t);
+      syncFlags(s, this.groups.refs(s.idx));
       this.groups.update(s);
       if (times) t = times.add('link.keys', t);
     }
@@ -120,9 +132,16 @@ export class Judge {
       g.membershipChanged = false;
       g.nextEval = now + Math.max(REEVALUATE_MS, this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / BIG_GROUP)));
       const was = g.suspicion >= SUSPICION_MIN;
-      const members = this.scratch;
-      members.length = 0;
-      for (const i of g.members) members.push(accounts[i]);
+      let listed = false;
+      const members = (): AccountState[] => {
+        // Listed only when the scoring needs more than the group's sums, once per evaluation.
+        if (!listed) {
+          this.scratch.length = 0;
+          for (const i of g.members) this.scratch.push(accounts[i]);
+          listed = true;
+        }
+        return this.scratch;
+      };
       evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour);
       if (!was && g.suspicion >= SUSPICION_MIN) crossed.push(g);
     }

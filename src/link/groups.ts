@@ -1,6 +1,7 @@
 // The link index: from each shared thing (a key along one dimension) to the accounts sharing it.
 // Membership follows the accounts' current keys; groups touched since the last judgement are dirty.
 import type { AccountState } from '../observe/account-state.js';
+import type { Hll } from '../observe/hll.js';
 import { accountKeys, dimensionOf, identityKeys, type Dimension, type TemplateKeys } from './dimensions.js';
 
 const HOT_SUSPICION = 0.5;
@@ -20,11 +21,21 @@ export class Group {
   /** Accounts joined or left since the last evaluation. */
   membershipChanged = false;
   loadBalanced = false;
+  /** Member sums for scoring (judge/group-aggregates.ts), from the group's first scoring on. */
+  agg: Float64Array | undefined = undefined;
+  /** Union of the members' reasoning-item sketches, from the first time it is asked for. */
+  items: Hll | undefined = undefined;
 
   constructor(
     readonly key: string,
     readonly dim: Dimension,
   ) {}
+}
+
+/** Told of every join and leave, before the group's member set changes for a leave, after for a join. */
+export interface MembershipListener {
+  join(g: Group, idx: number): void;
+  leave(g: Group, idx: number): void;
 }
 
 export class GroupIndex {
@@ -39,6 +50,7 @@ export class GroupIndex {
   constructor(
     private readonly signupWindowMs: number,
     private readonly knownTemplate?: (key: string) => boolean,
+    private readonly membership?: MembershipListener,
   ) {}
 
   /** Template groups by template id, so the keys of an account's templates are looked up, not built. */
@@ -88,6 +100,7 @@ export class GroupIndex {
     for (let i = 0; i < prev.length; i++) {
       if (!next.includes(prev[i])) {
         const g = prevRefs[i];
+        this.membership?.leave(g, s.idx);
         g.members.delete(s.idx);
         g.membershipChanged = true;
         // An emptied group that never linked anyone holds nothing worth keeping.
@@ -106,6 +119,7 @@ export class GroupIndex {
       if (!g.members.has(s.idx)) {
         g.members.add(s.idx);
         g.membershipChanged = true;
+        this.membership?.join(g, s.idx);
       }
       this.touch(g);
       refs.push(g);

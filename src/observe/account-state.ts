@@ -108,6 +108,8 @@ export class AccountState {
   reasons: Reason[] = [];
   /** Harvest (content) score of the latest judgement, in [0, 1]. */
   harvest = 0;
+  /** The flags this account last contributed to its groups' member sums (judge/group-aggregates.ts). */
+  groupFlags = 0;
 
   constructor(
     readonly idx: number,

@@ -18,7 +18,7 @@ const NCAPS = CAPABILITIES.length;
 /** Seeds of the prompt and system-prompt hashes (observe/presketch.ts computes the same). */
 export const PROMPT_SEED = 1;
 export const SYSTEM_SEED = 2;
-const REASONING_MASK = CAPABILITY_BIT.reasoning | CAPABILITY_BIT.reasoning_reconstruction | CAPABILITY_BIT.rubric_grading;
+export const REASONING_MASK = CAPABILITY_BIT.reasoning | CAPABILITY_BIT.reasoning_reconstruction | CAPABILITY_BIT.rubric_grading;
 
 export class Observer {
   readonly accounts = new Map<string, AccountState>();
@@ -29,6 +29,8 @@ export class Observer {
   /** Readable values behind the hashed keys of IP prefixes and client fingerprints, for indicators. */
   readonly prefixNames = new Map<number, string>();
   readonly clientNames = new Map<number, string>();
+  /** Capability bits of the latest exchange observed (the engine counts them into its account's groups). */
+  lastMask = 0;
 
   constructor(
     cfg: EngineConfig,
@@ -78,6 +80,7 @@ export class Observer {
     const pre = ex.sketch;
     const mask = pre ? pre.mask : tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking);
     if (times) t0 = times.add('tag', t0);
+    this.lastMask = mask;
     if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) s.caps[i]++;
     if (ex.n > 1) s.multiSample++;
     if (ex.logprobs) s.logprobs++;

@@ -2,7 +2,7 @@
 import type { Signal } from './signal.js';
 
 /** Smallest share of traffic in any 6-hour window of the UTC day: humans sleep, work queues do not. */
-export function minSixHourShare(hours: Uint32Array, total: number): number {
+export function minSixHourShare(hours: ArrayLike<number>, total: number): number {
   if (total === 0) return 0;
   let min = Infinity;
   for (let start = 0; start < 24; start++) {

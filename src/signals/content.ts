@@ -25,7 +25,7 @@ const HARVEST_BITS = HARVEST_CAPABILITIES.map(bitIndex);
 const MIN_EXCHANGES = 3;
 
 /** Number of harvest capabilities making up at least `minShare` of an account's exchanges. */
-export function harvestBreadth(caps: Uint32Array, total: number, minShare = 0.05): number {
+export function harvestBreadth(caps: ArrayLike<number>, total: number, minShare = 0.05): number {
   if (total === 0) return 0;
   let n = 0;
   for (const b of HARVEST_BITS) if (caps[b] / total >= minShare) n++;

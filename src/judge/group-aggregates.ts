@@ -1,0 +1,124 @@
+// Each linked group's member sums — how many members harvest, are fresh, weakly verified, on abused
+// plans; their exchanges, reasoning prompts, capability counts and hours of day — kept current as
+// exchanges arrive and members join and leave. Scoring a group then reads these few dozen integers
+// instead of visiting every member: a carrier NAT or a sign-up cohort of thousands costs the same as a
+// farm of twelve. Integer sums, so scores are exactly those of a pass over the members.
+//
+// Invariant: g.agg = Σ over g.members of contribution(member), where the member's flags are its
+// `groupFlags` snapshot (synced by syncFlags at each judgement, before membership moves) and its
+// counters are its current ones (each exchange is added to the account's groups as it is observed).
+import { CAPABILITIES } from '../core/capabilities.js';
+import { DAY } from '../core/time.js';
+import type { AccountState } from '../observe/account-state.js';
+import type { Group } from '../link/groups.js';
+import { Hll } from '../observe/hll.js';
+
+const NCAPS = CAPABILITIES.length;
+
+/** Content score from which an account counts as harvesting. */
+export const HARVEST_MIN = 0.45;
+const FRESH_DAYS = 30;
+const ABUSED_PLANS = new Set(['education', 'research', 'startup', 'free']);
+
+// Slots of an aggregate. The first five are the flag bits of memberFlags, in bit order.
+export const HARVESTING = 0;
+export const FRESH = 1;
+export const WEAK = 2;
+export const BUSINESS = 3;
+export const ABUSED = 4;
+const NFLAGS = 5;
+export const EXCHANGES = 5;
+export const REASONING_PROMPTS = 6;
+export const CAPS = 7;
+export const HOURS = CAPS + NCAPS;
+const LENGTH = HOURS + 24;
+
+/** The yes/no facts a member contributes, as bits (slot i is bit i). */
+export function memberFlags(s: AccountState): number {
+  let f = 0;
+  if (s.harvest >= HARVEST_MIN) f |= 1 << HARVESTING;
+  if (s.createdAt !== undefined && s.exchanges > 0 && s.firstTs - s.createdAt < FRESH_DAYS * DAY) f |= 1 << FRESH;
+  const v = s.verification;
+  if (v === undefined || v === 'none' || v === 'email') f |= 1 << WEAK;
+  else if (v === 'business') f |= 1 << BUSINESS;
+  if (s.plan !== undefined && ABUSED_PLANS.has(s.plan)) f |= 1 << ABUSED;
+  return f;
+}
+
+/**
+ * Distinct reasoning items over the members: the union of their sketches, kept as a sketch of its own
+ * once asked for. Adding an item to a member and to the union keeps union = merge of the members
+ * (registers are maxima); a leave cannot be undone in a max, so it drops the union (see memberLeft).
+ */
+export function distinctItems(g: Group, members: () => readonly AccountState[]): number {
+  if (g.items === undefined) {
+    const items = new Hll();
+    for (const s of members()) items.merge(s.reasoningItems);
+    g.items = items;
+  }
+  return g.items.estimate();
+}
+
+/** A member joined: its contribution goes into the group's sums. */
+export function memberJoined(g: Group, s: AccountState): void {
+  if (g.agg !== undefined) addMember(g.agg, s, 1);
+  g.items?.merge(s.reasoningItems);
+}
+
+/** A member is leaving: its contribution comes out; the item union is rebuilt when next asked for. */
+export function memberLeft(g: Group, s: AccountState): void {
+  if (g.agg !== undefined) addMember(g.agg, s, -1);
+  g.items = undefined;
+}
+
+/** Adds (sign 1) or removes (sign -1) one member's whole contribution. */
+export function addMember(agg: Float64Array, s: AccountState, sign: 1 | -1): void {
+  const f = s.groupFlags;
+  for (let b = 0; b < NFLAGS; b++) if (f & (1 << b)) agg[b] += sign;
+  agg[EXCHANGES] += sign * s.exchanges;
+  agg[REASONING_PROMPTS] += sign * s.reasoningPrompts;
+  const caps = s.caps;
+  for (let i = 0; i < NCAPS; i++) agg[CAPS + i] += sign * caps[i];
+  const hours = s.hourOfDay;
+  for (let i = 0; i < 24; i++) agg[HOURS + i] += sign * hours[i];
+}
+
+/** The sums over these members, from scratch (a group's first scoring, and tests). */
+export function aggregate(members: readonly AccountState[]): Float64Array {
+  const agg = new Float64Array(LENGTH);
+  for (const s of members) addMember(agg, s, 1);
+  return agg;
+}
+
+/**
+ * Re-derives the account's flags (after its harvest score changed) and moves the difference into the
+ * groups it belongs to now. Runs before the account's groups are updated, so a member leaving later
+ * removes exactly what it had added.
+ */
+export function syncFlags(s: AccountState, groups: readonly Group[]): void {
+  const f = memberFlags(s);
+  const changed = f ^ s.groupFlags;
+  if (changed === 0) return;
+  for (const g of groups) {
+    const agg = g.agg;
+    if (agg === undefined) continue;
+    for (let b = 0; b < NFLAGS; b++) if (changed & (1 << b)) agg[b] += f & (1 << b) ? 1 : -1;
+  }
+  s.groupFlags = f;
+}
+
+/**
+ * One observed exchange of a member: its capability bits, whether it elicits reasoning (and the item
+ * it asks about, which the member's own sketch has just counted), its UTC hour.
+ */
+export function countExchange(groups: readonly Group[], mask: number, elicits: boolean, item: number, hourOfDay: number): void {
+  for (const g of groups) {
+    if (elicits) g.items?.add(item);
+    const agg = g.agg;
+    if (agg === undefined) continue;
+    agg[EXCHANGES]++;
+    if (elicits) agg[REASONING_PROMPTS]++;
+    if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) agg[CAPS + i]++;
+    agg[HOURS + hourOfDay]++;
+  }
+}
