@@ -12,16 +12,21 @@ import type { CanonicalRecord } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
 import { checkReadable, DEFAULT_MAX_LINE_BYTES, readLines, type RawLine } from '../sources/file.js';
 import { emptyBatch, type IngestBatch, type Ingestor, type IngestOptions } from '../decode/pipeline.js';
+import { lshParams } from '../sketches/lsh.js';
+import { decodeBatch, type EncodedBatch } from './record-codec.js';
 
 export interface DecodeRequest {
   seq: number;
   lines: RawLine[];
 }
 
+/** What a worker sends back: the batch's records in the compact form of record-codec.ts. */
 export interface DecodeResponse {
   seq: number;
-  recs: (CanonicalRecord | Rejection)[];
+  batch: EncodedBatch;
 }
+
+type Decoded = (CanonicalRecord | Rejection)[];
 
 /** Most batches (of ~1 MiB of lines) read ahead per worker: bounds memory, keeps workers busy. */
 const AHEAD_PER_WORKER = 4;
@@ -44,18 +49,19 @@ export function defaultWorkers(): number {
 export class DecodePool {
   private readonly workers: Worker[] = [];
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: (r: DecodeResponse['recs']) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: Decoded) => void; reject: (e: Error) => void }>();
   private failure: Error | undefined;
 
   constructor(cfg: EngineConfig, n: number, script: URL | undefined = workerScript()) {
     if (!script) throw new Error('decode workers: the compiled worker script is missing (run npm run build)');
     if (!(Number.isInteger(n) && n >= 1)) throw new Error(`decode workers: expected a positive integer, got ${n}`);
+    const bands = lshParams(cfg.template.threshold, cfg.template.numPerm).bands;
     for (let i = 0; i < n; i++) {
       const w = new Worker(script, { workerData: { cfg } });
       w.on('message', (m: DecodeResponse) => {
         const p = this.pending.get(m.seq);
         this.pending.delete(m.seq);
-        p?.resolve(m.recs);
+        p?.resolve(decodeBatch(m.batch, bands));
       });
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
@@ -70,7 +76,7 @@ export class DecodePool {
   }
 
   /** Decodes one batch of lines; results are one per line, in line order. */
-  decode(lines: RawLine[]): Promise<DecodeResponse['recs']> {
+  decode(lines: RawLine[]): Promise<Decoded> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = this.seq++;
     const req: DecodeRequest = { seq, lines };
@@ -107,7 +113,7 @@ export async function* ingestStreamParallel(
   await checkReadable([...inputs]);
   const sourceOpts = { maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, stdin: opts.stdin };
   const times = opts.times;
-  const ahead: { lines: RawLine[]; recs: Promise<DecodeResponse['recs']> }[] = [];
+  const ahead: { lines: RawLine[]; recs: Promise<Decoded> }[] = [];
   const admit = async (b: (typeof ahead)[number]): Promise<IngestBatch> => {
     let t = times ? performance.now() : 0;
     const recs = await b.recs;

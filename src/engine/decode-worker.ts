@@ -7,24 +7,25 @@ import { decodeLine, isRejection } from '../decode/index.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
 import { Presketcher } from '../observe/presketch.js';
 import type { RawLine } from '../sources/file.js';
+import { lshParams } from '../sketches/lsh.js';
 import type { DecodeRequest, DecodeResponse } from './decode-pool.js';
+import { RecordEncoder } from './record-codec.js';
 
 const cfg = (workerData as { cfg: EngineConfig }).cfg;
 // Messages sent before this module finished loading wait in the port's queue.
 const ctx = { emailKey: Buffer.from(cfg.emailKey), shareEmail: (await intelScanHooks(cfg)).shareEmail };
 const presketcher = new Presketcher(cfg.template);
+const encoder = new RecordEncoder(lshParams(cfg.template.threshold, cfg.template.numPerm).bands);
 
 parentPort!.on('message', (req: DecodeRequest) => {
-  const recs = req.lines.map((raw: RawLine) => {
-    const rec = decodeLine(raw, ctx);
-    if (!isRejection(rec) && rec.kind === 'exchange') {
-      rec.sketch = presketcher.sketch(rec);
-      // The engine reads only the sketch: the text need not cross to its thread.
-      rec.prompt = '';
-      rec.system = '';
-    }
-    return rec;
-  });
-  const res: DecodeResponse = { seq: req.seq, recs };
-  parentPort!.postMessage(res);
+  const lines: RawLine[] = req.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const rec = decodeLine(lines[i], ctx);
+    // The engine reads only the sketch: the text does not cross to its thread (record-codec.ts).
+    if (!isRejection(rec) && rec.kind === 'exchange') rec.sketch = presketcher.sketch(rec);
+    encoder.add(rec);
+  }
+  const batch = encoder.finish();
+  const res: DecodeResponse = { seq: req.seq, batch };
+  parentPort!.postMessage(res, [batch.nums.buffer, batch.kinds.buffer]);
 });
