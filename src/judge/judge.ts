@@ -13,12 +13,11 @@ import { GroupIndex, type Group } from '../link/groups.js';
 import { UnionFind } from '../link/union-find.js';
 import { sharedKinds, type LinkRecord } from '../link/link-log.js';
 import { SIGNALS } from '../signals/registry.js';
-import { harvestBreadth, RECONSTRUCTION } from '../signals/content.js';
-import { CAPABILITIES } from '../core/capabilities.js';
-import { Hll } from '../observe/hll.js';
+import { RECONSTRUCTION } from '../signals/content.js';
 import { Campaign } from './campaign.js';
 import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
 import { countExchange, memberJoined, memberLeft, syncFlags } from './group-aggregates.js';
+import { CampaignCoverage, campaignCoverage } from './campaign-coverage.js';
 import { REASONING_MASK } from '../observe/observer.js';
 import type { PeerEvidence } from './peer.js';
 import type { StageTimes } from '../engine/stage-times.js';
@@ -72,6 +71,11 @@ export class Judge {
   readonly linkLog: LinkRecord[] = [];
   /** Analyst decisions in force (see ./decisions.ts). */
   readonly decisions = new DecisionBook();
+  /** What each judged set of linked accounts asks for as a whole, kept current. */
+  readonly coverage = new CampaignCoverage();
+  /** linkReasons' scratch: the strongest suspicious group per dimension, and the dimensions seen in order. */
+  private readonly bestByDim: (Group | undefined)[] = [];
+  private readonly dimsSeen: number[] = [];
 
   constructor(
     private readonly cfg: EngineConfig,
@@ -88,7 +92,9 @@ export class Judge {
 
   /** An exchange just observed: its account's groups count it in their member sums. */
   countExchange(s: AccountState, mask: number, item: number, ts: Millis): void {
-    countExchange(this.groups.refs(s.idx), mask, (mask & REASONING_MASK) !== 0, item, Math.floor(ts / HOUR) % 24);
+    const elicits = (mask & REASONING_MASK) !== 0;
+    countExchange(this.groups.refs(s.idx), mask, elicits, item, Math.floor(ts / HOUR) % 24);
+    this.coverage.count(this.uf.find(s.idx), mask, elicits, item);
   }
 
   run(now: Millis, dirtyAccounts: AccountState[]): VerdictChange[] {
@@ -160,7 +166,7 @@ export class Judge {
       if (this.uf.find(root) !== root) continue;
       const members = this.uf.membersOf(root).map((i) => accounts[i]);
       const campaign = this.campaigns.get(root);
-      if (campaign && members.length >= this.cfg.link.minCampaignAccounts) this.evaluateCampaign(campaign, members, now);
+      if (campaign && members.length >= this.cfg.link.minCampaignAccounts) this.evaluateCampaign(campaign, root, members, now);
       for (const s of members) this.verdict(s, campaign && members.length >= this.cfg.link.minCampaignAccounts ? campaign : undefined, now, changes);
     }
     times?.add('judge.verdicts', t);
@@ -222,7 +228,9 @@ export class Judge {
       const from = (flaggedA ? ca : cb)!.id;
       for (const m of this.uf.membersOf(heir)) this.inherited[m] ??= from;
     }
+    const coverage = this.coverage.detach(ra, rb, () => this.listOf(ra), () => this.listOf(rb));
     const root = this.uf.union(a, b);
+    if (coverage) this.coverage.attach(root, coverage);
     this.linkLog.push({ a, b, at: now, kinds: sharedKinds(this.groups.refs(a), b, SUSPICION_MIN) });
     // The older campaign keeps its id and flag time.
     const keep = ca && cb ? (ca.createdAt <= cb.createdAt ? ca : cb) : (ca ?? cb ?? new Campaign(this.nextId(), now));
@@ -256,7 +264,11 @@ export class Judge {
     return `cmp_${(++this.campaignSeq).toString().padStart(5, '0')}`;
   }
 
-  private evaluateCampaign(c: Campaign, members: AccountState[], now: Millis): void {
+  private listOf(root: number): AccountState[] {
+    return this.uf.membersOf(root).map((i) => this.observer.list[i]);
+  }
+
+  private evaluateCampaign(c: Campaign, root: number, members: AccountState[], now: Millis): void {
     c.dims.clear();
     let lockstep = false;
     let loadBalanced = false;
@@ -286,7 +298,7 @@ export class Judge {
     if (relTotal >= 20 && relNew / relTotal >= 0.3) {
       shared.push({ code: 'model_release_pivot', weight: 0.4, detail: { share_on_new_model: relNew / relTotal } });
     }
-    const coverage = campaignCoverage(members);
+    const coverage = campaignCoverage(this.coverage.of(root, members), n);
     if (coverage) shared.push(coverage);
     const confirmed = this.decisions.confirmedAmong(members);
     if (confirmed > 0) shared.push({ code: 'analyst_confirmed', weight: confirmationWeight(confirmed), detail: { accounts: confirmed } });
@@ -313,15 +325,25 @@ export class Judge {
 
   /** The account's own links: per dimension, its most suspicious shared thing. */
   private linkReasons(s: AccountState, out: Reason[]): void {
-    const best = new Map<Dimension, Group>();
+    // Per dimension, in the order dimensions first appear (arrays, not a Map per account per judgement).
+    const best = this.bestByDim;
+    const seen = this.dimsSeen;
+    seen.length = 0;
     let templates = 0;
     for (const g of this.groups.refs(s.idx)) {
       if (g.suspicion < SUSPICION_MIN) continue;
       if (g.dim === 'template') templates++;
-      const b = best.get(g.dim);
-      if (!b || g.suspicion > b.suspicion) best.set(g.dim, g);
+      const k = DIM_BIT[g.dim];
+      const b = best[k];
+      if (b === undefined) {
+        best[k] = g;
+        seen.push(k);
+      } else if (g.suspicion > b.suspicion) best[k] = g;
     }
-    for (const [dim, g] of best) {
+    for (const k of seen) {
+      const g = best[k]!;
+      best[k] = undefined;
+      const dim = g.dim;
       const spec = DIMENSIONS[dim];
       let weight = spec.base * Math.min(1, 1.5 * g.suspicion);
       const detail: Reason['detail'] = { dimension: dim, accounts: g.members.size, suspicion: g.suspicion };
@@ -434,34 +456,6 @@ function strongestPerCode(reasons: Reason[]): Reason[] {
     else if (r.weight > best[k].weight) best[k] = r;
   }
   return best.length === reasons.length ? reasons : best;
-}
-
-/**
- * Systematic coverage by the campaign as a whole: many harvest capabilities, reasoning elicited on a
- * large share, each item asked once. Spread over many low-rate accounts (and cover traffic), no single
- * account shows it; the operation does.
- */
-const coverageCaps = new Uint32Array(CAPABILITIES.length);
-const coverageItems = new Hll();
-
-function campaignCoverage(members: readonly AccountState[]): Reason | undefined {
-  const caps = coverageCaps.fill(0);
-  const items = coverageItems;
-  items.clear();
-  let exchanges = 0;
-  let eliciting = 0;
-  for (const m of members) {
-    exchanges += m.exchanges;
-    eliciting += m.reasoningPrompts;
-    items.merge(m.reasoningItems);
-    for (let i = 0; i < caps.length; i++) caps[i] += m.caps[i];
-  }
-  if (exchanges < 200 || eliciting < 50) return undefined;
-  const breadth = harvestBreadth(caps, exchanges);
-  const elicitingShare = eliciting / exchanges;
-  const distinct = Math.min(1, items.estimate() / eliciting);
-  if (breadth < 3 || elicitingShare < 0.3 || distinct < 0.5) return undefined;
-  return { code: 'topic_coverage', weight: 0.6, detail: { scope: 'campaign', capabilities: breadth, eliciting_share: elicitingShare, distinct_items: distinct, accounts: members.length } };
 }
 
 /** Fresh when it started sending, and not verified beyond e-mail or phone. */

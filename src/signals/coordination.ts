@@ -23,6 +23,8 @@ export function coordination(members: readonly AccountState[], hour: number): Co
   let active = 0;
   let cvSum = 0;
   for (const s of members) {
+    // Idle for the whole window (a churned farm account, a customer gone quiet): all zeros, skipped below.
+    if (s.recentHour <= hour - RECENT_HOURS) continue;
     s.recentVector(hour, vec);
     let norm = 0;
     let n = 0;

@@ -1,0 +1,106 @@
+// What a linked set of accounts asks for as a whole — exchanges, reasoning-eliciting prompts, counts by
+// capability and the union of reasoning items — kept as running sums per union-find root: a campaign
+// is re-judged every tick one of its members is active, and summing hundreds of members each time was
+// a large share of the judgement. Sets only grow (union), so sums merge on union and grow per exchange;
+// integer sums and register maxima give exactly what a pass over the members gives.
+import { CAPABILITIES } from '../core/capabilities.js';
+import type { Reason } from '../core/reasons.js';
+import type { AccountState } from '../observe/account-state.js';
+import { Hll } from '../observe/hll.js';
+import { harvestBreadth } from '../signals/content.js';
+
+const NCAPS = CAPABILITIES.length;
+
+export class CoverageSums {
+  exchanges = 0;
+  eliciting = 0;
+  readonly caps = new Float64Array(NCAPS);
+  readonly items = new Hll();
+
+  add(m: AccountState): void {
+    this.exchanges += m.exchanges;
+    this.eliciting += m.reasoningPrompts;
+    this.items.merge(m.reasoningItems);
+    for (let i = 0; i < NCAPS; i++) this.caps[i] += m.caps[i];
+  }
+
+  merge(o: CoverageSums): void {
+    this.exchanges += o.exchanges;
+    this.eliciting += o.eliciting;
+    this.items.merge(o.items);
+    for (let i = 0; i < NCAPS; i++) this.caps[i] += o.caps[i];
+  }
+
+  count(mask: number, elicits: boolean, item: number): void {
+    this.exchanges++;
+    if (elicits) {
+      this.eliciting++;
+      this.items.add(item);
+    }
+    if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) this.caps[i]++;
+  }
+}
+
+/** Running sums by union-find root, for the sets that have been judged as campaigns. */
+export class CampaignCoverage {
+  private readonly byRoot = new Map<number, CoverageSums>();
+
+  /** The set's sums, summed over its members the first time they are asked for. */
+  of(root: number, members: readonly AccountState[]): CoverageSums {
+    let sums = this.byRoot.get(root);
+    if (sums === undefined) {
+      sums = new CoverageSums();
+      for (const m of members) sums.add(m);
+      this.byRoot.set(root, sums);
+    }
+    return sums;
+  }
+
+  /** One exchange of an account whose set is rooted at `root`. */
+  count(root: number, mask: number, elicits: boolean, item: number): void {
+    this.byRoot.get(root)?.count(mask, elicits, item);
+  }
+
+  /**
+   * Two sets are about to be joined: takes both sets' sums out as one (a side without sums brings its
+   * members in from scratch), or undefined when neither has any. `attach` files it under the new root.
+   */
+  detach(ra: number, rb: number, membersA: () => readonly AccountState[], membersB: () => readonly AccountState[]): CoverageSums | undefined {
+    const a = this.byRoot.get(ra);
+    const b = this.byRoot.get(rb);
+    if (a === undefined && b === undefined) return undefined;
+    this.byRoot.delete(ra);
+    this.byRoot.delete(rb);
+    if (a !== undefined && b !== undefined) {
+      a.merge(b);
+      return a;
+    }
+    const sums = (a ?? b)!;
+    for (const m of a === undefined ? membersA() : membersB()) sums.add(m);
+    return sums;
+  }
+
+  attach(root: number, sums: CoverageSums): void {
+    this.byRoot.set(root, sums);
+  }
+
+  /** The roots with sums, and their sums. */
+  entries(): IterableIterator<[number, CoverageSums]> {
+    return this.byRoot.entries();
+  }
+}
+
+/**
+ * Systematic coverage by the campaign as a whole: many harvest capabilities, reasoning elicited on a
+ * large share, each item asked once. Spread over many low-rate accounts (and cover traffic), no single
+ * account shows it; the operation does.
+ */
+export function campaignCoverage(sums: CoverageSums, accounts: number): Reason | undefined {
+  const { exchanges, eliciting } = sums;
+  if (exchanges < 200 || eliciting < 50) return undefined;
+  const breadth = harvestBreadth(sums.caps, exchanges);
+  const elicitingShare = eliciting / exchanges;
+  const distinct = Math.min(1, sums.items.estimate() / eliciting);
+  if (breadth < 3 || elicitingShare < 0.3 || distinct < 0.5) return undefined;
+  return { code: 'topic_coverage', weight: 0.6, detail: { scope: 'campaign', capabilities: breadth, eliciting_share: elicitingShare, distinct_items: distinct, accounts } };
+}
