@@ -10,23 +10,30 @@ import { Worker } from 'node:worker_threads';
 import type { EngineConfig } from '../config/schema.js';
 import type { CanonicalRecord } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
-import { checkReadable, DEFAULT_MAX_LINE_BYTES, readLines, type RawLine } from '../sources/file.js';
+import { checkReadable, DEFAULT_MAX_LINE_BYTES } from '../sources/file.js';
+import { LineCursor, type LineBytes, readLineBytes, transferList } from '../sources/line-bytes.js';
 import { emptyBatch, type IngestBatch, type Ingestor, type IngestOptions } from '../decode/pipeline.js';
 import { lshParams } from '../sketches/lsh.js';
 import { decodeBatch, type EncodedBatch } from './record-codec.js';
 
+/** A batch of lines for a worker, as bytes: it makes the text (sources/line-bytes.ts). */
 export interface DecodeRequest {
   seq: number;
-  lines: RawLine[];
+  lines: LineBytes;
 }
 
-/** What a worker sends back: the batch's records in the compact form of record-codec.ts. */
+/** What a worker sends back: the batch's records in the compact form of record-codec.ts, and its lines. */
 export interface DecodeResponse {
   seq: number;
   batch: EncodedBatch;
+  lines: LineBytes;
 }
 
-type Decoded = (CanonicalRecord | Rejection)[];
+/** A batch's records, one per line in line order, and the lines (their buffers came back with them). */
+export interface Decoded {
+  recs: (CanonicalRecord | Rejection)[];
+  lines: LineBytes;
+}
 
 /** Most batches (of ~1 MiB of lines) read ahead per worker: bounds memory, keeps workers busy. */
 const AHEAD_PER_WORKER = 4;
@@ -61,7 +68,7 @@ export class DecodePool {
       w.on('message', (m: DecodeResponse) => {
         const p = this.pending.get(m.seq);
         this.pending.delete(m.seq);
-        p?.resolve(decodeBatch(m.batch, bands));
+        p?.resolve({ recs: decodeBatch(m.batch, bands), lines: m.lines });
       });
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
@@ -75,14 +82,14 @@ export class DecodePool {
     return this.workers.length;
   }
 
-  /** Decodes one batch of lines; results are one per line, in line order. */
-  decode(lines: RawLine[]): Promise<Decoded> {
+  /** Decodes one batch of lines; results are one per line, in line order. `lines` is transferred (unusable here after). */
+  decode(lines: LineBytes): Promise<Decoded> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = this.seq++;
     const req: DecodeRequest = { seq, lines };
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      this.workers[seq % this.workers.length].postMessage(req);
+      this.workers[seq % this.workers.length].postMessage(req, transferList(lines));
     });
   }
 
@@ -113,13 +120,15 @@ export async function* ingestStreamParallel(
   await checkReadable([...inputs]);
   const sourceOpts = { maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, stdin: opts.stdin };
   const times = opts.times;
-  const ahead: { lines: RawLine[]; recs: Promise<Decoded> }[] = [];
-  const admit = async (b: (typeof ahead)[number]): Promise<IngestBatch> => {
+  const ahead: Promise<Decoded>[] = [];
+  const cursor = new LineCursor();
+  const admit = async (b: Promise<Decoded>): Promise<IngestBatch> => {
     let t = times ? performance.now() : 0;
-    const recs = await b.recs;
+    const { recs, lines } = await b;
     if (times) t = times.add('decode', t);
     const out = emptyBatch();
-    for (let i = 0; i < recs.length; i++) ingestor.admit(recs[i], b.lines[i], out);
+    // admit reads a line's text only to reject it as late, and keeps nothing of it.
+    for (let i = 0; i < recs.length; i++) ingestor.admit(recs[i], cursor.at(lines, i), out);
     times?.add('order', t);
     return out;
   };
@@ -127,9 +136,9 @@ export async function* ingestStreamParallel(
   try {
     for (const input of inputs) {
       let t0 = times ? performance.now() : 0;
-      for await (const lines of readLines(input, sourceOpts)) {
+      for await (const lines of readLineBytes(input, sourceOpts)) {
         times?.add('read', t0);
-        ahead.push({ lines, recs: pool.decode(lines) });
+        ahead.push(pool.decode(lines));
         while (ahead.length > limit) {
           const out = await admit(ahead.shift()!);
           if (out.records.length > 0 || out.rejections.length > 0) yield out;
@@ -143,7 +152,7 @@ export async function* ingestStreamParallel(
     }
   } finally {
     // Leave no rejected promise unobserved when the consumer stops early or a worker failed.
-    for (const b of ahead) b.recs.catch(() => undefined);
+    for (const b of ahead) b.catch(() => undefined);
   }
   const out = emptyBatch();
   ingestor.flush(out);

@@ -6,7 +6,7 @@ import type { EngineConfig } from '../config/schema.js';
 import { decodeLine, isRejection } from '../decode/index.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
 import { Presketcher } from '../observe/presketch.js';
-import type { RawLine } from '../sources/file.js';
+import { LineCursor, transferList } from '../sources/line-bytes.js';
 import { lshParams } from '../sketches/lsh.js';
 import type { DecodeRequest, DecodeResponse } from './decode-pool.js';
 import { RecordEncoder } from './record-codec.js';
@@ -15,17 +15,22 @@ const cfg = (workerData as { cfg: EngineConfig }).cfg;
 // Messages sent before this module finished loading wait in the port's queue.
 const ctx = { emailKey: Buffer.from(cfg.emailKey), shareEmail: (await intelScanHooks(cfg)).shareEmail };
 const presketcher = new Presketcher(cfg.template);
+// The encoder copies each sketch at once, so one sketch serves every exchange.
+const scratch = presketcher.newSketch();
 const encoder = new RecordEncoder(lshParams(cfg.template.threshold, cfg.template.numPerm).bands);
 
+const cursor = new LineCursor();
+
 parentPort!.on('message', (req: DecodeRequest) => {
-  const lines: RawLine[] = req.lines;
-  for (let i = 0; i < lines.length; i++) {
-    const rec = decodeLine(lines[i], ctx);
+  const lines = req.lines;
+  for (let i = 0; i < lines.count; i++) {
+    const rec = decodeLine(cursor.at(lines, i), ctx);
     // The engine reads only the sketch: the text does not cross to its thread (record-codec.ts).
-    if (!isRejection(rec) && rec.kind === 'exchange') rec.sketch = presketcher.sketch(rec);
+    if (!isRejection(rec) && rec.kind === 'exchange') rec.sketch = presketcher.sketchInto(rec, scratch);
     encoder.add(rec);
   }
   const batch = encoder.finish();
-  const res: DecodeResponse = { seq: req.seq, batch };
-  parentPort!.postMessage(res, [batch.nums.buffer, batch.kinds.buffer]);
+  // The lines go back too (their buffers, transferred): the engine's thread rejects late lines from them.
+  const res: DecodeResponse = { seq: req.seq, batch, lines };
+  parentPort!.postMessage(res, [batch.nums.buffer, batch.kinds.buffer, ...transferList(lines)]);
 });

@@ -94,6 +94,21 @@ describe('record codec', () => {
     expect(back[0].sketch!.templates.windows.length).toBe(a.sketch!.templates.windows.length);
   });
 
+  it('gives the same records from one reused sketch (a decode worker) as from a fresh sketch per exchange', () => {
+    const scratch = presketcher.newSketch();
+    const enc = new RecordEncoder(bands);
+    const fresh: (CanonicalRecord | Rejection)[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      fresh.push(decoded(lines[i], i + 1));
+      const rec = decodeLine({ file: 'in.ndjson', line: i + 1, text: lines[i], bytes: 0 }, ctx);
+      if (!isRejection(rec) && rec.kind === 'exchange') rec.sketch = presketcher.sketchInto(rec, scratch);
+      enc.add(rec);
+    }
+    const windows = new Set(fresh.map((r) => (!isRejection(r) && r.kind === 'exchange' ? r.sketch!.templates.windows.length : -1)));
+    expect([...windows].sort()).toEqual([-1, 0, 1, 2]);
+    expect(decodeBatch(enc.finish(), bands)).toStrictEqual(fresh);
+  });
+
   it('refuses an exchange without its sketch', () => {
     const rec = decodeLine({ file: 'f', line: 1, text: JSON.stringify({ type: 'exchange', id: 'a', ts: 1767225600000, account_id: 'x', request: { messages: [] } }), bytes: 1 }, ctx);
     expect(() => new RecordEncoder(bands).add(rec)).toThrow(/sketch/);

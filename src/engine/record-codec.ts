@@ -156,8 +156,11 @@ export class RecordEncoder {
     a[o + N_WINDOWS] = windows;
     a[o + N_SALT0] = windows > 0 ? t.salts[0] : 0;
     a[o + N_SALT1] = windows > 1 ? t.salts[1] : 0;
+    // Only the used windows' keys: a reused sketch may hold stale ones beyond them (read as zeros).
     o += N_FIXED;
-    a.set(t.keys, o);
+    const used = windows * this.bands;
+    a.set(used === t.keys.length ? t.keys : t.keys.subarray(0, used), o);
+    a.fill(0, o + used, o + MAX_WINDOWS * this.bands);
     const s = this.strs;
     s.push(
       ex.id,

@@ -23,4 +23,18 @@ export class Presketcher {
       templates: this.templates.sketch(ex.prompt),
     };
   }
+
+  /** A sketch to pass to `sketchInto`. */
+  newSketch(): ExchangeSketch {
+    return { mask: 0, promptHash: 0, systemHash: undefined, templates: this.templates.newSketch() };
+  }
+
+  /** `sketch` written over `out` (nothing allocated per exchange), for a caller that copies it at once. */
+  sketchInto(ex: Exchange, out: ExchangeSketch): ExchangeSketch {
+    out.mask = tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking);
+    out.promptHash = hash32(ex.prompt, PROMPT_SEED);
+    out.systemHash = ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined;
+    this.templates.sketch(ex.prompt, out.templates);
+    return out;
+  }
 }

@@ -142,13 +142,7 @@ export class LineSplitter {
       const last = nl > 0 ? chunk[nl - 1] : this.skipLastByte;
       if (last === CR) bytes -= 1;
       this.lineNo++;
-      out.push({
-        file: this.file,
-        line: this.lineNo,
-        text: this.headText(this.skipHead),
-        bytes,
-        tooLarge: true,
-      });
+      this.large({ file: this.file, line: this.lineNo, text: this.headText(this.skipHead), bytes, tooLarge: true }, out);
       this.skipping = false;
       this.skipHead = Buffer.alloc(0);
       this.skipBytes = 0;
@@ -172,18 +166,22 @@ export class LineSplitter {
     const bytes = end - start;
     if (bytes === 0) return;
     if (bytes > this.maxLineBytes) {
-      out.push({
-        file: this.file,
-        line: this.lineNo,
-        text: this.headText(buf.subarray(start, start + RAW_LIMIT)),
-        bytes,
-        tooLarge: true,
-      });
+      this.large({ file: this.file, line: this.lineNo, text: this.headText(buf.subarray(start, start + RAW_LIMIT)), bytes, tooLarge: true }, out);
       return;
     }
     const first = buf[start];
     if ((first === 0x20 || first === 0x09 || first === CR) && isBlank(buf, start, end)) return;
-    out.push({ file: this.file, line: this.lineNo, text: buf.toString('utf8', start, end), bytes });
+    this.line(buf, start, end, this.lineNo, out);
+  }
+
+  /** A line within the size limit, buf[start, end) without terminator or BOM: decoded to text here. */
+  protected line(buf: Buffer, start: number, end: number, lineNo: number, out: RawLine[]): void {
+    out.push({ file: this.file, line: lineNo, text: buf.toString('utf8', start, end), bytes: end - start });
+  }
+
+  /** A line over the size limit, with only its head as text. */
+  protected large(raw: RawLine, out: RawLine[]): void {
+    out.push(raw);
   }
 
   private headText(head: Buffer): string {
@@ -210,21 +208,33 @@ export async function* readLines(
   input: string,
   opts: SourceOptions = DEFAULT_SOURCE_OPTIONS,
 ): AsyncGenerator<RawLine[]> {
-  const splitter = new LineSplitter(input, opts);
-  let out: RawLine[] = [];
+  const out: RawLine[] = [];
+  yield* splitInput(input, opts, new LineSplitter(input, opts), out, () => (out.length === 0 ? undefined : out.splice(0)));
+}
+
+/**
+ * Feeds one input's chunks to `splitter` (lines into `out`), yielding `take()` after each chunk and at
+ * the end whenever it gives a batch. Read errors become one-line InputErrors.
+ */
+export async function* splitInput<T>(
+  input: string,
+  opts: SourceOptions,
+  splitter: LineSplitter,
+  out: RawLine[],
+  take: () => T | undefined,
+): AsyncGenerator<T> {
   try {
     for await (const chunk of byteChunks(input, opts.stdin ?? process.stdin)) {
       splitter.push(chunk, out);
-      if (out.length > 0) {
-        yield out;
-        out = [];
-      }
+      const batch = take();
+      if (batch !== undefined) yield batch;
     }
   } catch (err) {
     throw toInputError(input, err, splitter.lines);
   }
   splitter.end(out);
-  if (out.length > 0) yield out;
+  const batch = take();
+  if (batch !== undefined) yield batch;
 }
 
 /** Raw (decompressed) byte chunks of one input. */
