@@ -108,6 +108,17 @@ describe('TemplateIndex', () => {
     expect(ids(index, 'please translate this short sentence into german for me right now thanks friend')).toHaveLength(2); // 13 words
   });
 
+  it('cuts the head at the twelfth word and the tail at the twelfth from the end', () => {
+    const sketcher = new TemplateSketcher(buildEngineConfig({}).template);
+    const words = (n: number): string => Array.from({ length: n }, (_, i) => `w${String.fromCharCode(97 + (i % 26))}`).join(' ');
+    const windows = (n: number): string[] => [...sketcher.sketch(words(n)).windows];
+    expect(windows(5)).toEqual([]);
+    expect(windows(6)).toEqual([words(6)]);
+    expect(windows(12)).toEqual([words(12)]);
+    expect(windows(13)).toEqual([words(12), words(13).slice(3)]);
+    expect(windows(30)).toEqual([words(12), 'ws wt wu wv ww wx wy wz wa wb wc wd']);
+  });
+
   it('is deterministic: the same prompts in the same order get the same ids in a new index', () => {
     const a = newIndex();
     const b = newIndex();

@@ -56,11 +56,15 @@ export class TemplateSketcher {
     const scaffold = scaffoldText(prompt);
     out.item = murmur3(scaffold, 0x6974656d);
     // scaffoldText separates words by single spaces: windows are cut by position, no word arrays.
+    // Counting stops at the space after the head window: beyond it, only "more words" matters.
     let words = 1;
     let headEnd = scaffold.length;
     for (let i = scaffold.indexOf(' '); i >= 0; i = scaffold.indexOf(' ', i + 1)) {
-      if (words === WINDOW_WORDS) headEnd = i;
       words++;
+      if (words > WINDOW_WORDS) {
+        headEnd = i;
+        break;
+      }
     }
     if (words < MIN_WORDS) return out;
     this.window(scaffold.slice(0, headEnd), HEAD_SALT, out);

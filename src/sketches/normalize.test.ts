@@ -39,6 +39,15 @@ describe('scaffoldText masking', () => {
     expect(scaffoldText('(see http://x.io/y)')).toBe('(see <url>)');
   });
 
+  it('masks every address wherever the at signs fall, and leaves at signs that make none', () => {
+    expect(scaffoldText('Write to a@b.co and c.d@e.org, not @handle or x@y. Mail me@example.com')).toBe(
+      'write to <email> and <email>, not @handle or x@y. mail <email>',
+    );
+    expect(scaffoldText('@first then bob@host.io')).toBe('@first then <email>');
+    expect(scaffoldText('trailing at@')).toBe('trailing at@');
+    expect(scaffoldText('no at sign here at all')).toBe('no at sign here at all');
+  });
+
   it('masks capitalized words mid-sentence as names, one N per run, but not sentence starts or acronyms', () => {
     expect(scaffoldText('Write a poem about Paris and New York City in the style of Emily Dickinson.')).toBe(
       'write a poem about N and N in the style of N.',

@@ -323,6 +323,9 @@ export class Scaffolder {
     this.lastName = false;
     const buf = this.buf;
     let i = from;
+    // Next '@' at or after the current word (-1: none left, -2: not looked yet): most prompts have
+    // none, and an address needs one, so most words skip the e-mail check.
+    let nextAt = -2;
     if (startInFence) {
       const close = text.indexOf('```', i);
       if (!this.putToken(PLACEHOLDERS.code)) return i;
@@ -408,7 +411,8 @@ export class Scaffolder {
               continue;
             }
           }
-          if (c < 0x80) {
+          if (nextAt !== -1 && nextAt < i) nextAt = text.indexOf('@', i);
+          if (c < 0x80 && nextAt >= 0 && nextAt < to) {
             const end = emailEnd(text, i, to);
             if (end > 0) {
               if (!this.putToken(PLACEHOLDERS.email)) return i;
