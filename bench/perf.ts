@@ -6,6 +6,7 @@
 //   npm run bench:perf -- [--scales 1] [--seed 1] [--scenario default] [--runs 3] [--json FILE]
 //   npm run bench:perf -- --idle 10000,100000,1000000     (mostly-idle accounts: RSS per account)
 //   npm run bench:perf -- --compare ../other-build        (before/after: that build's scan alternates too)
+//   npm run bench:perf -- --scales 0.1,1,10 --runs 1 --skip-stages   (the scaling curve; a table at the end)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -45,6 +46,8 @@ const { values } = parseArgs({
     cache: { type: 'string', default: '.cache/bench' },
     json: { type: 'string' },
     compare: { type: 'string' },
+    /** No stage-timed scan (at 10x scale it costs as much as the measured runs). */
+    'skip-stages': { type: 'boolean', default: false },
   },
 });
 
@@ -119,7 +122,7 @@ async function measure(input: string, runs: number, label: string): Promise<Reco
   }
   // The guard of every optimization: the other build's verdicts and campaigns, byte for byte.
   const identical = values.compare ? await sameOutputs(out, otherOut) : undefined;
-  const timed = child('scan-timed', input, out);
+  const timed = values['skip-stages'] ? undefined : child('scan-timed', input, out);
   await rm(out, { recursive: true, force: true });
   await rm(otherOut, { recursive: true, force: true });
   const lines = scan[0].lines;
@@ -140,8 +143,8 @@ async function measure(input: string, runs: number, label: string): Promise<Reco
     scan_peak_rss_mib: Math.round(median(scan.map((r) => r.maxRssMiB))),
     parse_peak_rss_mib: Math.round(median(parse.map((r) => r.maxRssMiB))),
     scan_heap_used_mib: Math.round(median(scan.map((r) => r.heapUsedMiB))),
-    timed_scan_ms: Math.round(timed.ms),
-    stages_ms: timed.stages,
+    timed_scan_ms: timed && Math.round(timed.ms),
+    stages_ms: timed?.stages,
     ...(values.compare
       ? {
           compare_build: values.compare,
@@ -165,7 +168,7 @@ async function measure(input: string, runs: number, label: string): Promise<Reco
         `this build ${(scanRate / res.compare_events_per_second).toFixed(2)}x wall, ${res.cpu_ratio_this_to_compare === null ? 'CPU time not reported by that build' : `${res.cpu_ratio_this_to_compare}x CPU time`}; accounts.ndjson and campaigns.ndjson ${identical ? 'identical' : 'DIFFER'}`,
     );
   }
-  console.log(`  timed scan ${fmt(timed.ms)} ms; ${timed.stageText ?? ''}`);
+  if (timed) console.log(`  timed scan ${fmt(timed.ms)} ms; ${timed.stageText ?? ''}`);
   return res;
 }
 
@@ -204,10 +207,24 @@ async function main(): Promise<void> {
       results[`${values.scenario}-s${scale}`] = await measure(input, runs, `${values.scenario} scale ${scale} seed ${seed}`);
     }
   }
+  printCurve(results);
   const jsonPath = values.json ?? (values.idle ? 'bench/results/perf-idle.json' : `bench/results/perf-${values.scenario}.json`);
   await mkdir(dirname(jsonPath), { recursive: true });
   await writeFile(jsonPath, `${JSON.stringify({ node: process.version, seed, results }, null, 2)}\n`);
   console.log(`\nfigures written to ${jsonPath}`);
+}
+
+/** The scaling curve: one row per input measured. */
+function printCurve(results: Record<string, unknown>): void {
+  const rows = Object.entries(results) as [string, Record<string, number>][];
+  if (rows.length < 2) return;
+  console.log('\n## scaling curve');
+  console.log('| input | lines | accounts | scan events/s | parse lines/s | scan/parse | scan peak RSS MiB | B/account (RSS slope) |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const [k, r] of rows) {
+    const slope = r.rss_bytes_per_account === undefined ? '' : fmt(r.rss_bytes_per_account);
+    console.log(`| ${k} | ${fmt(r.lines)} | ${fmt(r.accounts)} | ${fmt(r.scan_events_per_second)} | ${fmt(r.parse_lines_per_second)} | ${r.ratio_scan_to_parse} | ${fmt(r.scan_peak_rss_mib)} | ${slope} |`);
+  }
 }
 
 if (values.child) {
