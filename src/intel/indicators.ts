@@ -46,7 +46,7 @@ export class ShareableIndicators {
       if (s.paymentFingerprint) out.push({ kind: SHARED_KINDS.payment, value: formatKeyed(this.keyring.hash('payment_fingerprint', s.paymentFingerprint)) });
       const minTemplate = Math.max(2, 0.05 * s.exchanges);
       for (let i = 0; i < s.templates.size; i++) {
-        if (s.templates.guaranteed(i) >= minTemplate) templates.set(s.templates.keys[i], (templates.get(s.templates.keys[i]) ?? 0) + 1);
+        if (s.templates.guaranteed(i) >= minTemplate) templates.set(s.templates.key(i), (templates.get(s.templates.key(i)) ?? 0) + 1);
       }
       for (const a of s.asns.heavy(Math.max(1, 0.3 * s.exchanges))) asns.set(a, (asns.get(a) ?? 0) + 1);
     }

@@ -18,8 +18,7 @@ function account(idx: number, o: { card?: string; harvest?: number } = {}): Acco
   const s = new AccountState(idx, `acct_${idx}`);
   s.paymentFingerprint = o.card;
   s.harvest = o.harvest ?? 0;
-  s.exchanges = 3;
-  s.startTraffic();
+  s.startTraffic().exchanges = 3;
   return s;
 }
 
@@ -41,7 +40,7 @@ describe('peer indicators', () => {
     expect(p.vouches(account(2))).toBe(false); // one kind is not enough to vouch
     // An account known only from its account record (no traffic yet) is sighted at the judgement time.
     const fresh = account(3, { card: 'pm_1' });
-    fresh.exchanges = 0;
+    fresh.traffic.exchanges = 0;
     expect(evaluate(p, fresh, T0 + 7)).toBeDefined();
     expect(p.sightings().map((x) => [x.accounts, x.firstSeen, x.lastSeen])).toEqual([[3, T0 + 1, T0 + 7]]);
   });

@@ -215,7 +215,7 @@ export class PeerIndicators implements PeerEvidence {
     }
     for (const e of s.emailShared ?? []) take('email_hmac', e);
     for (let i = 0; i < s.templates.size; i++) {
-      const hits = this.matchedTemplates.get(s.templates.keys[i]);
+      const hits = this.matchedTemplates.get(s.templates.key(i));
       if (hits) for (const k of hits) if (this.usable(k, now) && !out.includes(k)) out.push(k);
     }
     if (s.exchanges > 0) {

@@ -4,6 +4,7 @@ import { CAPABILITIES } from '../core/capabilities.js';
 import type { Reason } from '../core/reasons.js';
 import type { AccountEvent, Millis, Plan, Verification } from '../core/records.js';
 import type { VerdictLevel } from '../core/output.js';
+import { ipPrefix } from '../sketches/keyed-hash.js';
 import { Hll } from './hll.js';
 import { TopK } from './topk.js';
 
@@ -25,43 +26,28 @@ class EmptyTopK extends TopK {
   }
 }
 
-/** What an account without exchanges reads: zero counts, empty sketches, shared by all of them. */
-const NO_TRAFFIC = {
-  caps: new Uint32Array(CAPABILITIES.length),
-  hll: new EmptyHll(),
-  topk: new EmptyTopK(0),
-  hours: new Uint32Array(24),
-  recent: new Uint16Array(RECENT_HOURS),
-};
+const NCAPS = CAPABILITIES.length;
+const HLLS = 4;
+/** Capacity of each top-k table, and the slots it starts with in the account's buffer (templates outgrow theirs). */
+const TABLES = { ipPrefixes: [4, 4], asns: [4, 4], clients: [3, 3], systems: [3, 3], templates: [32, 4], models: [4, 4] } as const;
+const SLOTS = Object.values(TABLES).reduce((n, [, room]) => n + room, 0);
+// One buffer per account with traffic: top-k keys (f64), top-k counts and errors, capabilities and
+// hours of day (u32), the recent-hours ring (u16), the HLL registers (u8).
+const COUNTS_AT = 8 * SLOTS;
+const CAPS_AT = COUNTS_AT + 4 * 2 * SLOTS;
+const HOURS_AT = CAPS_AT + 4 * NCAPS;
+const RECENT_AT = HOURS_AT + 4 * 24;
+const HLL_AT = RECENT_AT + 2 * RECENT_HOURS;
+const BUFFER_BYTES = HLL_AT + HLLS * Hll.BYTES;
 
-export class AccountState {
-  // --- profile, from account records
-  createdAt?: Millis;
-  plan?: Plan;
-  verification?: Verification;
-  orgId?: string;
-  country?: string;
-  emailHash?: string;
-  /** Community-keyed hashes of the e-mail (`keyId:hex`), for sharing and peer matching. */
-  emailShared?: string[];
-  emailPattern?: string;
-  emailDomain?: string;
-  paymentFingerprint?: string;
-  paymentBin?: string;
-  signupIp?: string;
-  signupUserAgent?: string;
-  links?: Record<string, string>;
-  /** Set when a profile field that defines link groups changed since the last judgement. */
-  profileDirty = false;
-  /** Counts changes of the profile fields that define link groups (identity keys are cached on it). */
-  profileVersion = 0;
-
-  // --- traffic. The sketches below are shared, empty, read-only placeholders until the account's
-  // first exchange (startTraffic): a provider's many idle accounts cost their profile, not ~6 KiB each.
+/**
+ * An account's traffic: counters and sketches. Accounts without exchanges all share one empty, read-only
+ * instance (NO_TRAFFIC): a provider's many idle accounts cost their profile, not their traffic's ~2 KiB.
+ */
+export class Traffic {
   firstTs = Infinity;
   lastTs = -Infinity;
   exchanges = 0;
-  caps: Uint32Array = NO_TRAFFIC.caps;
   atCeiling = 0;
   multiSample = 0;
   logprobs = 0;
@@ -69,23 +55,8 @@ export class AccountState {
   singleTurn = 0;
   withTools = 0;
   /** Declared org_id on exchanges (keys of one organization). */
-  exchangeOrg?: string;
-  prompts: Hll = NO_TRAFFIC.hll;
-  endUsers: Hll = NO_TRAFFIC.hll;
-  ips: Hll = NO_TRAFFIC.hll;
-  ipPrefixes: TopK = NO_TRAFFIC.topk;
-  asns: TopK = NO_TRAFFIC.topk;
-  clients: TopK = NO_TRAFFIC.topk; // hash of tls fingerprint + user agent
-  systems: TopK = NO_TRAFFIC.topk; // hash of the system prompt
-  templates: TopK = NO_TRAFFIC.topk; // template cluster ids (head and tail scaffolds)
-  /** Distinct items (masked whole prompts) among the prompts that elicit reasoning, and their count. */
-  reasoningItems: Hll = NO_TRAFFIC.hll;
+  exchangeOrg: string | undefined = undefined;
   reasoningPrompts = 0;
-  models: TopK = NO_TRAFFIC.topk;
-  /** Exchanges by UTC hour of day. */
-  hourOfDay: Uint32Array = NO_TRAFFIC.hours;
-  /** Exchanges per hour over the last RECENT_HOURS hours, a ring indexed by absolute hour. */
-  recent: Uint16Array = NO_TRAFFIC.recent;
   recentHour = -1;
   activeDays = 0;
   lastDay = -1;
@@ -97,6 +68,91 @@ export class AccountState {
   releaseModel = -1;
   releaseWindowTotal = 0;
   releaseWindowOnNew = 0;
+  readonly caps: Uint32Array;
+  readonly prompts: Hll;
+  readonly endUsers: Hll;
+  readonly ips: Hll;
+  readonly ipPrefixes: TopK;
+  readonly asns: TopK;
+  readonly clients: TopK; // hash of tls fingerprint + user agent
+  readonly systems: TopK; // hash of the system prompt
+  readonly templates: TopK; // template cluster ids (head and tail scaffolds)
+  /** Distinct items (masked whole prompts) among the prompts that elicit reasoning. */
+  readonly reasoningItems: Hll;
+  readonly models: TopK;
+  /** Exchanges by UTC hour of day. */
+  readonly hourOfDay: Uint32Array;
+  /** Exchanges per hour over the last RECENT_HOURS hours, a ring indexed by absolute hour. */
+  readonly recent: Uint16Array;
+
+  /** `empty`: the shared placeholder of accounts without exchanges, whose sketches refuse writes. */
+  constructor(empty = false) {
+    if (empty) {
+      const hll = new EmptyHll();
+      const topk = new EmptyTopK(0);
+      this.caps = new Uint32Array(NCAPS);
+      this.prompts = this.endUsers = this.ips = this.reasoningItems = hll;
+      this.ipPrefixes = this.asns = this.clients = this.systems = this.templates = this.models = topk;
+      this.hourOfDay = new Uint32Array(24);
+      this.recent = new Uint16Array(RECENT_HOURS);
+      return;
+    }
+    const buf = new ArrayBuffer(BUFFER_BYTES);
+    const keys = new Float64Array(buf, 0, SLOTS);
+    const counts = new Uint32Array(buf, COUNTS_AT, 2 * SLOTS);
+    let slot = 0;
+    const table = ([capacity, room]: readonly [number, number]): TopK => {
+      const t = new TopK(capacity, keys, slot, counts, 2 * slot, room);
+      slot += room;
+      return t;
+    };
+    this.ipPrefixes = table(TABLES.ipPrefixes);
+    this.asns = table(TABLES.asns);
+    this.clients = table(TABLES.clients);
+    this.systems = table(TABLES.systems);
+    this.templates = table(TABLES.templates);
+    this.models = table(TABLES.models);
+    this.caps = new Uint32Array(buf, CAPS_AT, NCAPS);
+    this.hourOfDay = new Uint32Array(buf, HOURS_AT, 24);
+    this.recent = new Uint16Array(buf, RECENT_AT, RECENT_HOURS);
+    const regs = new Uint8Array(buf, HLL_AT, HLLS * Hll.BYTES);
+    this.prompts = new Hll(regs, 0);
+    this.endUsers = new Hll(regs, Hll.BYTES);
+    this.ips = new Hll(regs, 2 * Hll.BYTES);
+    this.reasoningItems = new Hll(regs, 3 * Hll.BYTES);
+  }
+}
+
+/** What an account without exchanges reads: zero counts, empty sketches, shared by all of them. */
+const NO_TRAFFIC = new Traffic(true);
+/** The reasons of an account that has none, shared by all of them (frozen: a write is a bug). */
+export const NO_REASONS: Reason[] = Object.freeze([]) as unknown as Reason[];
+
+export class AccountState {
+  // --- profile, from account records
+  createdAt?: Millis;
+  plan?: Plan;
+  verification?: Verification;
+  orgId?: string;
+  country?: string;
+  /** Community-keyed hashes of the e-mail (`keyId:hex`), for sharing and peer matching. */
+  emailShared?: string[];
+  emailPattern?: string;
+  emailDomain?: string;
+  paymentFingerprint?: string;
+  paymentBin?: string;
+  /**
+   * The network (/24 or /48 prefix) the account signed up from: what links accounts. The address
+   * itself is not kept (nothing else reads it, and one string per account is a tenth of its cost).
+   */
+  signupNetwork?: string;
+  signupUserAgent?: string;
+  links?: Record<string, string>;
+  /** Counts changes of the profile fields that define link groups (identity keys are cached on it). */
+  profileVersion = 0;
+
+  /** Counters and sketches of the account's exchanges: the shared empty NO_TRAFFIC until the first. */
+  traffic: Traffic = NO_TRAFFIC;
 
   // --- judgement
   dirty = false;
@@ -105,7 +161,7 @@ export class AccountState {
   flaggedAt: Millis | null = null;
   suspiciousAt: Millis | null = null;
   exchangesAtFlag: number | null = null;
-  reasons: Reason[] = [];
+  reasons: Reason[] = NO_REASONS;
   /** Harvest (content) score of the latest judgement, in [0, 1]. */
   harvest = 0;
   /** The flags this account last contributed to its groups' member sums (judge/group-aggregates.ts). */
@@ -116,59 +172,163 @@ export class AccountState {
     readonly id: string,
   ) {}
 
-  /** Gives the account its own traffic sketches; the observer calls it before the first exchange. */
-  startTraffic(): void {
-    if (this.templates !== NO_TRAFFIC.topk) return;
-    this.caps = new Uint32Array(CAPABILITIES.length);
-    this.prompts = new Hll();
-    this.endUsers = new Hll();
-    this.ips = new Hll();
-    this.ipPrefixes = new TopK(4);
-    this.asns = new TopK(4);
-    this.clients = new TopK(3);
-    this.systems = new TopK(3);
-    this.templates = new TopK(32);
-    this.reasoningItems = new Hll();
-    this.models = new TopK(4);
-    this.hourOfDay = new Uint32Array(24);
-    this.recent = new Uint16Array(RECENT_HOURS);
+  /** Gives the account its own traffic counters and sketches; the observer calls it before the first exchange. */
+  startTraffic(): Traffic {
+    if (this.traffic === NO_TRAFFIC) this.traffic = new Traffic();
+    return this.traffic;
   }
 
-  applyProfile(ev: AccountEvent): void {
-    const before = this.linkSignature();
-    if (ev.createdAt !== undefined) this.createdAt = ev.createdAt;
-    if (ev.plan !== undefined) this.plan = ev.plan;
-    if (ev.verification !== undefined) this.verification = ev.verification;
-    if (ev.orgId !== undefined) this.orgId = ev.orgId;
-    if (ev.country !== undefined) this.country = ev.country;
-    if (ev.emailHash !== undefined) this.emailHash = ev.emailHash;
-    if (ev.emailShared !== undefined) this.emailShared = ev.emailShared;
-    if (ev.emailPattern !== undefined) this.emailPattern = ev.emailPattern;
-    if (ev.emailDomain !== undefined) this.emailDomain = ev.emailDomain;
-    if (ev.paymentFingerprint !== undefined) this.paymentFingerprint = ev.paymentFingerprint;
-    if (ev.paymentBin !== undefined) this.paymentBin = ev.paymentBin;
-    if (ev.signupIp !== undefined) this.signupIp = ev.signupIp;
-    if (ev.signupUserAgent !== undefined) this.signupUserAgent = ev.signupUserAgent;
-    if (ev.links !== undefined) this.links = { ...this.links, ...ev.links };
-    if (this.linkSignature() !== before) {
-      this.profileDirty = true;
-      this.profileVersion++;
+  // The traffic, read through the account (signals, judge, results read these names).
+  get firstTs(): Millis {
+    return this.traffic.firstTs;
+  }
+  get lastTs(): Millis {
+    return this.traffic.lastTs;
+  }
+  get exchanges(): number {
+    return this.traffic.exchanges;
+  }
+  get caps(): Uint32Array {
+    return this.traffic.caps;
+  }
+  get atCeiling(): number {
+    return this.traffic.atCeiling;
+  }
+  get multiSample(): number {
+    return this.traffic.multiSample;
+  }
+  get logprobs(): number {
+    return this.traffic.logprobs;
+  }
+  get thinking(): number {
+    return this.traffic.thinking;
+  }
+  get singleTurn(): number {
+    return this.traffic.singleTurn;
+  }
+  get withTools(): number {
+    return this.traffic.withTools;
+  }
+  get exchangeOrg(): string | undefined {
+    return this.traffic.exchangeOrg;
+  }
+  get prompts(): Hll {
+    return this.traffic.prompts;
+  }
+  get endUsers(): Hll {
+    return this.traffic.endUsers;
+  }
+  get ips(): Hll {
+    return this.traffic.ips;
+  }
+  get ipPrefixes(): TopK {
+    return this.traffic.ipPrefixes;
+  }
+  get asns(): TopK {
+    return this.traffic.asns;
+  }
+  get clients(): TopK {
+    return this.traffic.clients;
+  }
+  get systems(): TopK {
+    return this.traffic.systems;
+  }
+  get templates(): TopK {
+    return this.traffic.templates;
+  }
+  get reasoningItems(): Hll {
+    return this.traffic.reasoningItems;
+  }
+  get reasoningPrompts(): number {
+    return this.traffic.reasoningPrompts;
+  }
+  get models(): TopK {
+    return this.traffic.models;
+  }
+  get hourOfDay(): Uint32Array {
+    return this.traffic.hourOfDay;
+  }
+  get recent(): Uint16Array {
+    return this.traffic.recent;
+  }
+  get recentHour(): number {
+    return this.traffic.recentHour;
+  }
+  get activeDays(): number {
+    return this.traffic.activeDays;
+  }
+  get lastDay(): number {
+    return this.traffic.lastDay;
+  }
+  get gaps(): number {
+    return this.traffic.gaps;
+  }
+  get gapMean(): number {
+    return this.traffic.gapMean;
+  }
+  get gapM2(): number {
+    return this.traffic.gapM2;
+  }
+  get releaseModel(): number {
+    return this.traffic.releaseModel;
+  }
+  get releaseWindowTotal(): number {
+    return this.traffic.releaseWindowTotal;
+  }
+  get releaseWindowOnNew(): number {
+    return this.traffic.releaseWindowOnNew;
+  }
+
+  /**
+   * Takes the record's profile fields. `shared` returns one string for equal values of the fields many
+   * accounts have in common (plan, country, e-mail domain and pattern, card BIN, sign-up network, user
+   * agent), so a million accounts do not hold a million copies of "gmail.com". The e-mail hash itself
+   * is not kept: nothing is derived from it (the keyed copies in `emailShared` are what is shared and
+   * matched). `profileVersion` counts changes of the fields that define identity keys and the org.
+   */
+  applyProfile(ev: AccountEvent, shared: (value: string) => string = (v) => v): void {
+    let linked = false;
+    if (ev.createdAt !== undefined) {
+      linked ||= ev.createdAt !== this.createdAt;
+      this.createdAt = ev.createdAt;
     }
+    if (ev.plan !== undefined) this.plan = shared(ev.plan) as Plan;
+    if (ev.verification !== undefined) this.verification = shared(ev.verification) as Verification;
+    if (ev.orgId !== undefined) {
+      linked ||= ev.orgId !== this.orgId;
+      this.orgId = ev.orgId;
+    }
+    if (ev.country !== undefined) this.country = shared(ev.country);
+    if (ev.emailShared !== undefined) this.emailShared = ev.emailShared;
+    if (ev.emailPattern !== undefined) {
+      linked ||= ev.emailPattern !== this.emailPattern;
+      this.emailPattern = shared(ev.emailPattern);
+    }
+    if (ev.emailDomain !== undefined) {
+      linked ||= ev.emailDomain !== this.emailDomain;
+      this.emailDomain = shared(ev.emailDomain);
+    }
+    if (ev.paymentFingerprint !== undefined) {
+      linked ||= ev.paymentFingerprint !== this.paymentFingerprint;
+      this.paymentFingerprint = ev.paymentFingerprint;
+    }
+    if (ev.paymentBin !== undefined) {
+      linked ||= ev.paymentBin !== this.paymentBin;
+      this.paymentBin = shared(ev.paymentBin);
+    }
+    if (ev.signupIp !== undefined) {
+      const network = ev.signupIp ? shared(ipPrefix(ev.signupIp)) : undefined;
+      linked ||= network !== this.signupNetwork;
+      this.signupNetwork = network;
+    }
+    if (ev.signupUserAgent !== undefined) this.signupUserAgent = shared(ev.signupUserAgent);
+    if (ev.links !== undefined) {
+      const before = this.links ? JSON.stringify(this.links) : '';
+      this.links = { ...this.links, ...ev.links };
+      linked ||= JSON.stringify(this.links) !== before;
+    }
+    if (linked) this.profileVersion++;
     this.dirty = true;
-  }
-
-  private linkSignature(): string {
-    return [
-      this.createdAt,
-      this.emailPattern,
-      this.emailDomain,
-      this.emailHash,
-      this.paymentFingerprint,
-      this.paymentBin,
-      this.signupIp,
-      this.orgId,
-      this.links ? JSON.stringify(this.links) : '',
-    ].join('|');
   }
 
   /** Account age in days at time t (from sign-up, else from first exchange). */

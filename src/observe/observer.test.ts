@@ -3,9 +3,11 @@ import { buildEngineConfig } from '../config/schema.js';
 import { CAPABILITIES, type Capability } from '../core/capabilities.js';
 import type { CanonicalRecord } from '../core/records.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
-import { account, exchange, harvestPrompt, T0 } from '../../test/helpers/records.js';
+import { account, exchange, harvestPrompt, organicPrompt, T0 } from '../../test/helpers/records.js';
 import { RECENT_HOURS, type AccountState } from './account-state.js';
 import { Observer } from './observer.js';
+import { Hll } from './hll.js';
+import { murmur3 } from '../sketches/hash.js';
 
 const CEILING = 64000;
 
@@ -297,22 +299,80 @@ describe('Observer: account records', () => {
     expect(s.links).toEqual({ device_id: 'd1', phone_hash: 'p1' });
   });
 
-  it('marks the profile dirty only when something accounts are linked by changes', () => {
+  it('counts a profile change only when something accounts are linked by changes', () => {
     const obs = observer(account('a', T0, { createdAt: T0, paymentFingerprint: 'card1' }));
     const s = obs.accounts.get('a')!;
-    expect(s.profileDirty).toBe(true);
-    s.profileDirty = false; // as the judge does after using it
+    expect(s.profileVersion).toBe(1);
     feed(obs, account('a', T0 + 1, { plan: 'paid', verification: 'phone', country: 'DE' }));
-    expect(s.profileDirty).toBe(false);
+    expect(s.profileVersion).toBe(1);
     feed(obs, account('a', T0 + 2, { paymentFingerprint: 'card1' })); // same value
-    expect(s.profileDirty).toBe(false);
+    expect(s.profileVersion).toBe(1);
     feed(obs, account('a', T0 + 3, { paymentFingerprint: 'card2' }));
-    expect(s.profileDirty).toBe(true);
+    expect(s.profileVersion).toBe(2);
+    feed(obs, account('a', T0 + 4, { links: { device_id: 'd1' } }));
+    expect(s.profileVersion).toBe(3);
   });
 
   it('measures age from sign-up, else from the first exchange', () => {
     const obs = observer(account('a', T0, { createdAt: T0 - 10 * DAY }), exchange('b', T0, 'p'));
     expect(obs.accounts.get('a')!.ageDays(T0)).toBeCloseTo(10);
     expect(obs.accounts.get('b')!.ageDays(T0 + 3 * DAY)).toBeCloseTo(3);
+  });
+});
+
+describe('AccountState: memory of idle accounts', () => {
+  it('gives an account its own traffic sketches only from its first exchange', () => {
+    const obs = observer(account('idle1', T0, { createdAt: T0 }), account('idle2', T0, { createdAt: T0 }));
+    const [idle1, idle2] = ['idle1', 'idle2'].map((id) => obs.accounts.get(id)!);
+    // Both read one shared, empty traffic part: zero counts and empty sketches, nothing of their own.
+    expect(idle1.traffic).toBe(idle2.traffic);
+    expect(idle1.exchanges).toBe(0);
+    expect(idle1.templates.size).toBe(0);
+    expect(idle1.prompts.estimate()).toBe(0);
+    expect(() => idle1.prompts.add(1)).toThrow(/startTraffic/);
+    feed(obs, exchange('idle1', T0 + HOUR, 'what time zone is Lisbon in?'));
+    expect(idle1.traffic).not.toBe(idle2.traffic);
+    expect(idle1.exchanges).toBe(1);
+    expect(idle1.prompts.estimate()).toBeGreaterThan(0);
+    expect(idle2.exchanges).toBe(0); // the shared part stayed empty
+    expect(idle2.prompts.estimate()).toBe(0);
+    expect([...idle2.caps, ...idle2.hourOfDay].every((c) => c === 0)).toBe(true);
+  });
+
+  it('keeps each sketch of one account apart in their shared buffer', () => {
+    const obs = observer(
+      ...Array.from({ length: 40 }, (_, i) =>
+        exchange('a', T0 + i * MINUTE, `${i} ${organicPrompt(i)}`, { client: { ip: `10.0.${i % 5}.1`, userAgent: `ua${i % 2}` }, endUser: `u${i % 7}` }),
+      ),
+    );
+    const s = obs.accounts.get('a')!;
+    expect(s.ipPrefixes.size).toBe(4); // five prefixes, capacity four
+    expect(s.clients.size).toBe(2);
+    // Each sketch holds exactly what it was fed (the observer's hashes of end users and addresses).
+    const alone = (values: string[], seed: number): number[] => {
+      const h = new Hll();
+      for (const v of values) h.add(murmur3(v, seed));
+      return Array.from(h.regs);
+    };
+    expect(Array.from(s.endUsers.regs)).toEqual(alone(Array.from({ length: 7 }, (_, i) => `u${i}`), 6));
+    expect(Array.from(s.ips.regs)).toEqual(alone(Array.from({ length: 5 }, (_, i) => `10.0.${i}.1`), 3));
+    expect(s.prompts.estimate()).toBeGreaterThan(25);
+    expect(s.systems.size).toBe(0);
+    expect(s.asns.size).toBe(0);
+    expect(s.hourOfDay.reduce((a, b) => a + b, 0)).toBe(40);
+  });
+
+  it('keeps the sign-up network, one copy of common values, and no e-mail hash', () => {
+    const obs = observer(
+      account('a', T0, { signupIp: '203.0.113.7', emailHash: 'ab'.repeat(32), emailDomain: 'example.org', plan: 'free' }),
+      account('b', T0, { signupIp: '203.0.113.9', emailDomain: 'example.org', plan: 'free' }),
+    );
+    const [a, b] = ['a', 'b'].map((id) => obs.accounts.get(id)!);
+    expect(a.signupNetwork).toBe(b.signupNetwork);
+    expect(a.signupNetwork).toBe('203.0.113.0/24');
+    expect(a.emailDomain).toBe('example.org');
+    expect(Object.values(a)).not.toContain('ab'.repeat(32));
+    feed(obs, account('a', T0 + 1, { signupIp: '203.0.113.8' })); // same network: the identity keys stand
+    expect(a.profileVersion).toBe(1);
   });
 });

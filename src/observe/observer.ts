@@ -31,6 +31,14 @@ export class Observer {
   readonly clientNames = new Map<number, string>();
   /** Capability bits of the latest exchange observed (the engine counts them into its account's groups). */
   lastMask = 0;
+  /** One copy of each value of the profile fields accounts have in common (see AccountState.applyProfile). */
+  private readonly profileValues = new Map<string, string>();
+  private readonly shared = (v: string): string => {
+    const known = this.profileValues.get(v);
+    if (known !== undefined) return known;
+    this.profileValues.set(v, v);
+    return v;
+  };
 
   constructor(
     cfg: EngineConfig,
@@ -52,7 +60,7 @@ export class Observer {
 
   observeAccount(ev: AccountEvent): AccountState {
     const s = this.account(ev.accountId);
-    s.applyProfile(ev);
+    s.applyProfile(ev, this.shared);
     return s;
   }
 
@@ -60,19 +68,19 @@ export class Observer {
     const times = this.times;
     let t0 = times ? performance.now() : 0;
     const s = this.account(ex.accountId);
-    if (s.exchanges === 0) s.startTraffic();
+    const tr = s.startTraffic();
     const t = ex.ts;
-    if (s.exchanges > 0) {
-      const gap = Math.max(1, (t - s.lastTs) / 1000);
+    if (tr.exchanges > 0) {
+      const gap = Math.max(1, (t - tr.lastTs) / 1000);
       const lg = Math.log(gap);
-      s.gaps++;
-      const d = lg - s.gapMean;
-      s.gapMean += d / s.gaps;
-      s.gapM2 += d * (lg - s.gapMean);
+      tr.gaps++;
+      const d = lg - tr.gapMean;
+      tr.gapMean += d / tr.gaps;
+      tr.gapM2 += d * (lg - tr.gapMean);
     }
-    if (t < s.firstTs) s.firstTs = t;
-    if (t > s.lastTs) s.lastTs = t;
-    s.exchanges++;
+    if (t < tr.firstTs) tr.firstTs = t;
+    if (t > tr.lastTs) tr.lastTs = t;
+    tr.exchanges++;
     s.dirty = true;
 
     // content
@@ -81,75 +89,75 @@ export class Observer {
     const mask = pre ? pre.mask : tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking);
     if (times) t0 = times.add('tag', t0);
     this.lastMask = mask;
-    if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) s.caps[i]++;
-    if (ex.n > 1) s.multiSample++;
-    if (ex.logprobs) s.logprobs++;
-    if (ex.thinking) s.thinking++;
-    if (ex.turns <= 1) s.singleTurn++;
-    if (ex.tools > 0) s.withTools++;
-    if (ex.orgId !== undefined) s.exchangeOrg = ex.orgId;
-    s.prompts.add(pre ? pre.promptHash : hash32(ex.prompt, PROMPT_SEED));
+    if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) tr.caps[i]++;
+    if (ex.n > 1) tr.multiSample++;
+    if (ex.logprobs) tr.logprobs++;
+    if (ex.thinking) tr.thinking++;
+    if (ex.turns <= 1) tr.singleTurn++;
+    if (ex.tools > 0) tr.withTools++;
+    if (ex.orgId !== undefined) tr.exchangeOrg = ex.orgId;
+    tr.prompts.add(pre ? pre.promptHash : hash32(ex.prompt, PROMPT_SEED));
     if (pre) {
-      if (pre.systemHash !== undefined) s.systems.add(pre.systemHash);
-    } else if (ex.system) s.systems.add(hash32(ex.system, SYSTEM_SEED));
+      if (pre.systemHash !== undefined) tr.systems.add(pre.systemHash);
+    } else if (ex.system) tr.systems.add(hash32(ex.system, SYSTEM_SEED));
     const elicits = (mask & REASONING_MASK) !== 0;
-    if (elicits) s.reasoningPrompts++;
+    if (elicits) tr.reasoningPrompts++;
     if (times) t0 = times.add('observe', t0);
     const ids = pre ? this.templates.assignSketch(pre.templates, this.templateIds) : this.templates.assign(ex.prompt, this.templateIds);
-    for (const id of ids) s.templates.add(id);
+    for (const id of ids) tr.templates.add(id);
     if (times) t0 = times.add('sketch', t0);
-    if (elicits) s.reasoningItems.add(this.templates.lastItem);
+    if (elicits) tr.reasoningItems.add(this.templates.lastItem);
 
     // model: ceiling and release pivot
     const model = this.models.observe(ex.model ?? '', t, ex.maxTokens);
-    s.models.add(model.id);
+    tr.models.add(model.id);
     if (ex.maxTokens !== undefined) {
       const ceiling = this.models.ceiling(model);
-      if (ceiling > 0 && ex.maxTokens >= CEILING_SHARE * ceiling) s.atCeiling++;
+      if (ceiling > 0 && ex.maxTokens >= CEILING_SHARE * ceiling) tr.atCeiling++;
     }
     const rel = this.models.latestRelease;
     if (rel && t - rel.firstSeen < DAY) {
-      if (s.releaseModel !== rel.id) {
-        s.releaseModel = rel.id;
-        s.releaseWindowTotal = 0;
-        s.releaseWindowOnNew = 0;
+      if (tr.releaseModel !== rel.id) {
+        tr.releaseModel = rel.id;
+        tr.releaseWindowTotal = 0;
+        tr.releaseWindowOnNew = 0;
       }
-      s.releaseWindowTotal++;
-      if (model.id === rel.id) s.releaseWindowOnNew++;
+      tr.releaseWindowTotal++;
+      if (model.id === rel.id) tr.releaseWindowOnNew++;
     }
 
     // network and client
     const c = ex.client;
     if (c.ip) {
-      s.ips.add(hash32(c.ip, 3));
+      tr.ips.add(hash32(c.ip, 3));
       const prefix = ipPrefix(c.ip);
       const ph = hash32(prefix, 4);
-      if (s.ipPrefixes.add(ph) && !this.prefixNames.has(ph)) this.prefixNames.set(ph, prefix);
+      if (tr.ipPrefixes.add(ph) && !this.prefixNames.has(ph)) this.prefixNames.set(ph, prefix);
     }
-    if (c.asn !== undefined) s.asns.add(c.asn);
+    if (c.asn !== undefined) tr.asns.add(c.asn);
     if (c.tlsFingerprint || c.userAgent) {
       const client = `${c.tlsFingerprint ?? ''}|${c.userAgent ?? ''}`;
       const ch = hash32(client, 5);
-      if (s.clients.add(ch) && !this.clientNames.has(ch)) this.clientNames.set(ch, client);
+      if (tr.clients.add(ch) && !this.clientNames.has(ch)) this.clientNames.set(ch, client);
     }
-    if (ex.endUser) s.endUsers.add(hash32(ex.endUser, 6));
+    if (ex.endUser) tr.endUsers.add(hash32(ex.endUser, 6));
 
     // time
     const hour = Math.floor(t / HOUR);
-    s.hourOfDay[hour % 24]++;
-    if (hour > s.recentHour) {
-      const clear = Math.min(RECENT_HOURS, hour - s.recentHour);
-      for (let i = 1; i <= clear; i++) s.recent[(s.recentHour + i) % RECENT_HOURS] = 0;
-      s.recentHour = hour;
+    tr.hourOfDay[hour % 24]++;
+    if (hour > tr.recentHour) {
+      const clear = Math.min(RECENT_HOURS, hour - tr.recentHour);
+      for (let i = 1; i <= clear; i++) tr.recent[(tr.recentHour + i) % RECENT_HOURS] = 0;
+      tr.recentHour = hour;
     }
-    if (hour > s.recentHour - RECENT_HOURS) {
+    if (hour > tr.recentHour - RECENT_HOURS) {
       const slot = hour % RECENT_HOURS;
-      if (s.recent[slot] < 0xffff) s.recent[slot]++;
+      if (tr.recent[slot] < 0xffff) tr.recent[slot]++;
     }
     const day = Math.floor(t / DAY);
-    if (day !== s.lastDay) {
-      s.activeDays++;
-      s.lastDay = day;
+    if (day !== tr.lastDay) {
+      tr.activeDays++;
+      tr.lastDay = day;
     }
     times?.add('observe', t0);
     return s;
