@@ -3,7 +3,6 @@
 import type { ReasonCode } from '../core/reasons.js';
 import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
-import { ipPrefix } from '../sketches/keyed-hash.js';
 
 export type Dimension =
   | 'payment'
@@ -73,7 +72,7 @@ export function identityKeys(s: AccountState, windowMs: number, out: string[]): 
     out.push(`signup_cohort:${cohort}`);
     const day = Math.floor(s.createdAt / DAY);
     if (s.paymentBin) out.push(`payment_bin:${s.paymentBin}:${day}`);
-    if (s.signupIp) out.push(`signup_ip:${ipPrefix(s.signupIp)}:${day}`);
+    if (s.signupNetwork !== undefined) out.push(`signup_ip:${s.signupNetwork}:${day}`);
     if (s.emailPattern && s.emailDomain) out.push(`email_pattern:${s.emailPattern}@${s.emailDomain}:${Math.floor(day / 7)}`);
   }
   return out;
@@ -98,20 +97,27 @@ export function accountKeys(
   } else {
     identityKeys(s, windowMs, out);
   }
+  return trafficKeys(s, out, templates);
+}
+
+/** Appends the keys that follow an account's identity keys: its organization and its traffic's. */
+export function trafficKeys(s: AccountState, out: string[], templates: TemplateKeys = PLAIN_TEMPLATES): string[] {
   const org = s.orgId ?? s.exchangeOrg;
   if (org) out.push(`org:${org}`);
-  const established = s.exchanges >= 3;
+  const exchanges = s.exchanges;
+  if (exchanges === 0) return out;
+  const established = exchanges >= 3;
   if (established) {
-    const min = Math.max(2, DOMINANT_SHARE * s.exchanges);
+    const min = Math.max(2, DOMINANT_SHARE * exchanges);
     for (const k of s.clients.heavy(min)) out.push(`client:${k}`);
     for (const k of s.ipPrefixes.heavy(min)) out.push(`ip_prefix:${k}`);
     for (const k of s.systems.heavy(min)) out.push(`system:${k}`);
   }
   // Templates: recurring in the account (once it has three exchanges), or already hot, from first use.
-  const minTemplate = established ? Math.max(2, TEMPLATE_SHARE * s.exchanges) : Infinity;
+  const minTemplate = established ? Math.max(2, TEMPLATE_SHARE * exchanges) : Infinity;
   const t = s.templates;
   for (let i = 0; i < t.size; i++) {
-    const id = t.keys[i];
+    const id = t.key(i);
     if (t.guaranteed(i) >= minTemplate || templates.hot(id)) out.push(templates.key(id));
   }
   return out;

@@ -2,34 +2,154 @@
 // Membership follows the accounts' current keys; groups touched since the last judgement are dirty.
 import type { AccountState } from '../observe/account-state.js';
 import type { Hll } from '../observe/hll.js';
-import { accountKeys, dimensionOf, identityKeys, type Dimension, type TemplateKeys } from './dimensions.js';
+import { dimensionOf, identityKeys, trafficKeys, type Dimension, type TemplateKeys } from './dimensions.js';
 
 const HOT_SUSPICION = 0.5;
 const HOT_MEMBERS = 5;
 
-export class Group {
-  readonly members = new Set<number>();
-  dirty = false;
+/**
+ * The accounts of a group, as a Set of account indexes would keep them (same answers, same insertion
+ * order), without building one for a group of one: most keys (an account's own card, its own
+ * e-mail pattern) name a single account, and a Set costs ~200 bytes before it holds anything.
+ */
+export class MemberSet implements Iterable<number> {
+  /** The only member, while there is no `many` (-1: none). */
+  private one = -1;
+  private many: Set<number> | undefined = undefined;
+
+  get size(): number {
+    return this.many !== undefined ? this.many.size : this.one >= 0 ? 1 : 0;
+  }
+
+  has(idx: number): boolean {
+    return this.many !== undefined ? this.many.has(idx) : idx >= 0 && idx === this.one;
+  }
+
+  add(idx: number): this {
+    if (this.many !== undefined) this.many.add(idx);
+    else if (this.one < 0) this.one = idx;
+    else if (idx !== this.one) {
+      this.many = new Set([this.one, idx]);
+      this.one = -1;
+    }
+    return this;
+  }
+
+  delete(idx: number): boolean {
+    if (this.many !== undefined) return this.many.delete(idx);
+    if (idx < 0 || idx !== this.one) return false;
+    this.one = -1;
+    return true;
+  }
+
+  [Symbol.iterator](): IterableIterator<number> {
+    return this.many !== undefined ? this.many.values() : (this.one >= 0 ? [this.one] : []).values();
+  }
+}
+
+/** The detail of a group never scored (evaluateGroup assigns a new object). */
+const NO_DETAIL: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
+/** What only groups that were scored with members, or linked someone, hold. */
+class Scored {
+  detail: Record<string, number> = NO_DETAIL;
+  anchors: number[] | undefined = undefined;
+  agg: Float64Array | undefined = undefined;
+  items: Hll | undefined = undefined;
+}
+
+const DIRTY = 1;
+const MEMBERSHIP_CHANGED = 2;
+const LOCKSTEP = 4;
+const LOAD_BALANCED = 8;
+
+/**
+ * The accounts sharing one key, and what the judge last found about them. A group is its member set
+ * (`members` is the group itself). Most groups hold one account (its own card), so a group keeps its
+ * yes/no facts in one integer and what scoring and linking add in a part made when first written.
+ */
+export class Group extends MemberSet {
+  private bits = 0;
   /** Suspicion from the latest evaluation, in [0, 1]. */
   suspicion = 0;
-  /** A few eligible members that newcomers are tested against for a pairwise link. */
-  readonly anchors: number[] = [];
-  detail: Record<string, number> = {};
-  lockstep = false;
   /** Event time before which the group is not re-evaluated unless its membership changes. */
   nextEval = -Infinity;
-  /** Accounts joined or left since the last evaluation. */
-  membershipChanged = false;
-  loadBalanced = false;
-  /** Member sums for scoring (judge/group-aggregates.ts), from the group's first scoring on. */
-  agg: Float64Array | undefined = undefined;
-  /** Union of the members' reasoning-item sketches, from the first time it is asked for. */
-  items: Hll | undefined = undefined;
+  private more: Scored | undefined = undefined;
 
   constructor(
     readonly key: string,
     readonly dim: Dimension,
-  ) {}
+  ) {
+    super();
+  }
+
+  get members(): MemberSet {
+    return this;
+  }
+
+  private flag(bit: number, on: boolean): void {
+    this.bits = on ? this.bits | bit : this.bits & ~bit;
+  }
+
+  private scored(): Scored {
+    return (this.more ??= new Scored());
+  }
+
+  get dirty(): boolean {
+    return (this.bits & DIRTY) !== 0;
+  }
+  set dirty(on: boolean) {
+    this.flag(DIRTY, on);
+  }
+  /** Accounts joined or left since the last evaluation. */
+  get membershipChanged(): boolean {
+    return (this.bits & MEMBERSHIP_CHANGED) !== 0;
+  }
+  set membershipChanged(on: boolean) {
+    this.flag(MEMBERSHIP_CHANGED, on);
+  }
+  get lockstep(): boolean {
+    return (this.bits & LOCKSTEP) !== 0;
+  }
+  set lockstep(on: boolean) {
+    this.flag(LOCKSTEP, on);
+  }
+  get loadBalanced(): boolean {
+    return (this.bits & LOAD_BALANCED) !== 0;
+  }
+  set loadBalanced(on: boolean) {
+    this.flag(LOAD_BALANCED, on);
+  }
+
+  get detail(): Record<string, number> {
+    return this.more?.detail ?? NO_DETAIL;
+  }
+  set detail(d: Record<string, number>) {
+    this.scored().detail = d;
+  }
+  /** A few eligible members that newcomers are tested against for a pairwise link (made on first use). */
+  get anchors(): number[] {
+    return (this.scored().anchors ??= []);
+  }
+  /** Whether the group ever took an anchor (without making the list). */
+  get anchored(): boolean {
+    const a = this.more?.anchors;
+    return a !== undefined && a.length > 0;
+  }
+  /** Member sums for scoring (judge/group-aggregates.ts), from the group's first scoring on. */
+  get agg(): Float64Array | undefined {
+    return this.more?.agg;
+  }
+  set agg(a: Float64Array | undefined) {
+    if (a !== undefined || this.more !== undefined) this.scored().agg = a;
+  }
+  /** Union of the members' reasoning-item sketches, from the first time it is asked for. */
+  get items(): Hll | undefined {
+    return this.more?.items;
+  }
+  set items(h: Hll | undefined) {
+    if (h !== undefined || this.more !== undefined) this.scored().items = h;
+  }
 }
 
 /** Told of every join and leave, before the group's member set changes for a leave, after for a join. */
@@ -40,10 +160,16 @@ export interface MembershipListener {
 
 export class GroupIndex {
   readonly groups = new Map<string, Group>();
-  /** Current keys of each account, by account index, and the groups they name. */
-  private readonly keysOf: string[][] = [];
-  private readonly refsOf: Group[][] = [];
+  /**
+   * The groups each account belongs to, by account index, identity groups first: their keys are the
+   * account's current keys (no second list of key strings per account).
+   */
+  private readonly refsOf: (readonly Group[])[] = [];
+  /** How many of refsOf[idx] are identity groups, and the profile version they were derived from. */
+  private readonly identityCount: number[] = [];
+  private readonly identityVersion: number[] = [];
   private readonly scratch: string[] = [];
+  private readonly scratchRefs: Group[] = [];
   /** Groups whose membership or members' state changed since the last judgement. */
   dirty: Group[] = [];
 
@@ -55,9 +181,6 @@ export class GroupIndex {
 
   /** Template groups by template id, so the keys of an account's templates are looked up, not built. */
   private readonly templateGroups = new Map<number, Group>();
-  /** Each account's identity keys and the profile version they were derived from. */
-  private readonly identityOf: string[][] = [];
-  private readonly identityVersion: number[] = [];
 
   private readonly templates: TemplateKeys = {
     key: (id) => this.templateGroups.get(id)?.key ?? `template:${id}`,
@@ -69,8 +192,9 @@ export class GroupIndex {
     },
   };
 
+  /** The account's current keys (same order as refs). */
   groupsOf(idx: number): readonly string[] {
-    return this.keysOf[idx] ?? [];
+    return this.refs(idx).map((g) => g.key);
   }
 
   /** The groups the account belongs to (same order as groupsOf). */
@@ -84,31 +208,39 @@ export class GroupIndex {
 
   /** Re-derives the account's keys, moves it between groups, marks its groups dirty. */
   update(s: AccountState): void {
-    let identity = this.identityOf[s.idx];
-    if (identity === undefined || this.identityVersion[s.idx] !== s.profileVersion) {
-      identity = this.identityOf[s.idx] = identityKeys(s, this.signupWindowMs, []);
-      this.identityVersion[s.idx] = s.profileVersion;
+    const idx = s.idx;
+    const prevRefs = this.refsOf[idx] ?? NONE;
+    const next = this.scratch;
+    // Identity keys change only with the profile: until then they are the keys of the first groups.
+    let identity = this.identityCount[idx];
+    if (identity === undefined || this.identityVersion[idx] !== s.profileVersion) {
+      identityKeys(s, this.signupWindowMs, next);
+      identity = next.length;
+    } else {
+      next.length = 0;
+      for (let i = 0; i < identity; i++) next.push(prevRefs[i].key);
     }
-    const next = accountKeys(s, this.signupWindowMs, this.scratch, this.templates, identity);
-    const prev = this.keysOf[s.idx] ?? [];
-    const prevRefs = this.refsOf[s.idx] ?? NONE;
-    if (sameKeys(prev, next)) {
+    trafficKeys(s, next, this.templates);
+    if (sameKeys(prevRefs, next)) {
       // Same groups: only their members' state changed.
       for (const g of prevRefs) this.touch(g);
+      this.identityCount[idx] = identity;
+      this.identityVersion[idx] = s.profileVersion;
       return;
     }
-    for (let i = 0; i < prev.length; i++) {
-      if (!next.includes(prev[i])) {
-        const g = prevRefs[i];
-        this.membership?.leave(g, s.idx);
-        g.members.delete(s.idx);
+    for (let i = 0; i < prevRefs.length; i++) {
+      const g = prevRefs[i];
+      if (!next.includes(g.key)) {
+        this.membership?.leave(g, idx);
+        g.members.delete(idx);
         g.membershipChanged = true;
         // An emptied group that never linked anyone holds nothing worth keeping.
-        if (g.members.size === 0 && g.anchors.length === 0) this.drop(g);
+        if (g.members.size === 0 && !g.anchored) this.drop(g);
         else this.touch(g);
       }
     }
-    const refs: Group[] = [];
+    const refs = this.scratchRefs;
+    refs.length = 0;
     for (const k of next) {
       let g = this.groups.get(k);
       if (!g) {
@@ -116,16 +248,17 @@ export class GroupIndex {
         this.groups.set(k, g);
         if (g.dim === 'template') this.templateGroups.set(templateIdOf(k), g);
       }
-      if (!g.members.has(s.idx)) {
-        g.members.add(s.idx);
+      if (!g.members.has(idx)) {
+        g.members.add(idx);
         g.membershipChanged = true;
-        this.membership?.join(g, s.idx);
+        this.membership?.join(g, idx);
       }
       this.touch(g);
       refs.push(g);
     }
-    this.keysOf[s.idx] = next.slice();
-    this.refsOf[s.idx] = refs;
+    this.refsOf[idx] = refs.length === 0 ? NONE : refs.slice();
+    this.identityCount[idx] = identity;
+    this.identityVersion[idx] = s.profileVersion;
   }
 
   private drop(g: Group): void {
@@ -155,8 +288,8 @@ function templateIdOf(key: string): number {
   return Number(key.slice(key.indexOf(':') + 1));
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+function sameKeys(a: readonly Group[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].key !== b[i]) return false;
   return true;
 }

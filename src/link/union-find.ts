@@ -25,21 +25,17 @@ export class UnionFind {
     const ma = this.membersOf(ra);
     const mb = this.membersOf(rb);
     if (ma.length < mb.length) [ra, rb] = [rb, ra];
-    const big = this.membersOf(ra);
+    const big = (this.members[ra] ??= [ra]);
     for (const m of this.membersOf(rb)) big.push(m);
     this.members[rb] = undefined;
     this.parent[rb] = ra;
     return ra;
   }
 
+  /** The members of root's set (a new one-element list for an account never joined: not kept). */
   membersOf(root: number): number[] {
     this.ensure(root);
-    let m = this.members[root];
-    if (!m) {
-      m = [root];
-      this.members[root] = m;
-    }
-    return m;
+    return this.members[root] ?? [root];
   }
 
   private ensure(a: number): void {

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { buildEngineConfig } from '../config/schema.js';
+import { HOUR } from '../core/time.js';
+import { Observer } from '../observe/observer.js';
+import { account, T0 } from '../../test/helpers/records.js';
+import { GroupIndex, MemberSet, type Group } from './groups.js';
+
+describe('MemberSet', () => {
+  it('answers as a Set of the same insertions and deletions would, in the same order', () => {
+    const ops: [op: 'add' | 'delete', idx: number][] = [
+      ['delete', 3], ['add', 3], ['add', 3], ['delete', 4], ['add', 7], ['add', 3], ['delete', 3], ['add', 0],
+      ['delete', 7], ['delete', 0], ['add', 5], ['add', 3], ['add', 5],
+    ];
+    const mine = new MemberSet();
+    const set = new Set<number>();
+    for (const [op, idx] of ops) {
+      expect(op === 'add' ? mine.add(idx) : mine.delete(idx)).toEqual(op === 'add' ? mine : set.delete(idx));
+      if (op === 'add') set.add(idx);
+      expect([...mine]).toEqual([...set]);
+      expect(mine.size).toBe(set.size);
+      for (const probe of [0, 3, 4, 5, 7, -1]) expect(mine.has(probe)).toBe(set.has(probe));
+    }
+  });
+});
+
+describe('GroupIndex', () => {
+  const WINDOW = 2 * HOUR;
+  const obs = new Observer(buildEngineConfig());
+  const joins: string[] = [];
+  const index = new GroupIndex(WINDOW, undefined, {
+    join: (g, idx) => joins.push(`+${idx} ${g.key} (${g.members.size})`),
+    leave: (g, idx) => joins.push(`-${idx} ${g.key} (${g.members.size})`),
+  });
+  const card = (): Group => index.get('payment:card-1')!;
+
+  it('links a second account to a key that had one member', () => {
+    const a = obs.observeAccount(account('a', T0, { paymentFingerprint: 'card-1' }));
+    index.update(a);
+    expect(card().members.size).toBe(1);
+    expect([...card().members]).toEqual([a.idx]);
+    expect(index.refs(a.idx)).toEqual([card()]);
+    const b = obs.observeAccount(account('b', T0 + HOUR, { paymentFingerprint: 'card-1', createdAt: T0 }));
+    index.update(b);
+    expect([...card().members]).toEqual([a.idx, b.idx]);
+    expect(card().members.has(a.idx) && card().members.has(b.idx)).toBe(true);
+    expect(index.groupsOf(b.idx)).toEqual(['payment:card-1', `signup_cohort:${Math.floor(T0 / WINDOW)}`]);
+    expect(index.refs(b.idx).map((g) => g.key)).toEqual(index.groupsOf(b.idx));
+    expect(joins).toEqual([`+${a.idx} payment:card-1 (1)`, `+${b.idx} payment:card-1 (2)`, `+${b.idx} signup_cohort:${Math.floor(T0 / WINDOW)} (1)`]);
+  });
+
+  it('moves an account when its profile changes, and drops a key nobody holds', () => {
+    joins.length = 0;
+    const b = obs.accounts.get('b')!;
+    index.update(b); // nothing changed: same groups
+    expect(joins).toEqual([]);
+    obs.observeAccount(account('b', T0 + 2 * HOUR, { paymentFingerprint: 'card-2' }));
+    index.update(b);
+    expect(joins).toEqual([`-${b.idx} payment:card-1 (2)`, `+${b.idx} payment:card-2 (1)`]);
+    expect([...card().members]).toEqual([obs.accounts.get('a')!.idx]);
+    expect(index.groupsOf(b.idx)).toEqual(['payment:card-2', `signup_cohort:${Math.floor(T0 / WINDOW)}`]);
+    obs.observeAccount(account('b', T0 + 3 * HOUR, { paymentFingerprint: 'card-3' }));
+    index.update(b);
+    expect(index.get('payment:card-2')).toBeUndefined();
+  });
+
+  it('keeps what a group of one never wrote off the group', () => {
+    const g = card();
+    expect(g.detail).toEqual({});
+    expect(g.agg).toBeUndefined();
+    expect(g.anchored).toBe(false);
+    g.lockstep = true;
+    g.dirty = false;
+    expect([g.lockstep, g.dirty, g.loadBalanced]).toEqual([true, false, false]);
+    g.anchors.push(5);
+    expect(g.anchored).toBe(true);
+  });
+});
