@@ -19,6 +19,9 @@ import { StageTimes } from '../src/engine/stage-times.js';
 import { readLines, DEFAULT_SOURCE_OPTIONS } from '../src/sources/file.js';
 import { writeIdleAccounts } from './idle-accounts.js';
 
+/** bin/distillguard.js's node flags (see its first lines). */
+const NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /** What one child process reports on its stdout (one JSON line). */
 interface ChildResult {
   mode: 'parse' | 'scan' | 'scan-timed' | 'compare';
@@ -97,7 +100,9 @@ function child(mode: ChildResult['mode'], input: string, out: string): ChildResu
   // `compare`: the same child runner in another build (its dist/bench/perf.js), scanning untimed.
   const self = mode === 'compare' ? resolve(values.compare!, 'dist/bench/perf.js') : fileURLToPath(import.meta.url);
   const args = [self, '--child', mode === 'compare' ? 'scan' : mode, '--input', input, '--out', out];
-  const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  // Every child with the node flags bin/distillguard.js runs with (its shebang), floor included: the
+  // same runtime for both sides of the ratio, and for the compared build.
+  const p = spawnSync(process.execPath, [...NODE_FLAGS, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (p.status !== 0) throw new Error(`bench child ${mode} failed (${p.status}): ${p.stderr}`);
   return JSON.parse(p.stdout.trim().split('\n').pop()!) as ChildResult;
 }
