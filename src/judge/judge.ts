@@ -177,8 +177,16 @@ export class Judge {
   private tryLink(idx: number, g: Group, now: Millis, touched: Set<number>): void {
     if (this.observer.list[idx].harvest < HARVEST_MIN) return;
     let linked = false;
+    // Once idx cannot become an anchor, a test against an anchor already in its set can only add that
+    // set's root to `touched`: skipped when the root is there already (most ticks of a campaign).
+    const settled = g.anchors.length >= ANCHORS || g.anchors.includes(idx);
     for (const a of g.anchors) {
-      if (a !== idx && this.pairLinked(idx, a)) {
+      if (a === idx) continue;
+      if (settled) {
+        const root = this.uf.find(idx);
+        if (root === this.uf.find(a) && touched.has(root)) continue;
+      }
+      if (this.pairLinked(idx, a)) {
         touched.add(this.link(a, idx, now));
         linked = true;
       }
