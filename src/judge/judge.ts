@@ -76,6 +76,12 @@ export class Judge {
   /** linkReasons' scratch: the strongest suspicious group per dimension, and the dimensions seen in order. */
   private readonly bestByDim: (Group | undefined)[] = [];
   private readonly dimsSeen: number[] = [];
+  /**
+   * The suspicious groups of accounts that link or are judged in campaigns, in the order of their refs:
+   * valid while the refs array is the same one and none of its groups crossed SUSPICION_MIN. Campaign
+   * members are re-judged every tick, and most of their groups (scaffolds, clients) are not suspicious.
+   */
+  private readonly suspicious: ({ from: readonly Group[]; groups: Group[] } | undefined)[] = [];
 
   constructor(
     private readonly cfg: EngineConfig,
@@ -149,7 +155,9 @@ export class Judge {
         return this.scratch;
       };
       evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour);
-      if (!was && g.suspicion >= SUSPICION_MIN) crossed.push(g);
+      const is = g.suspicion >= SUSPICION_MIN;
+      if (is !== was) for (const i of g.members) this.suspicious[i] = undefined;
+      if (!was && is) crossed.push(g);
     }
     if (times) t = times.add('judge.groups', t);
     // Link what changed: touched accounts through their suspicious groups, and every member of a
@@ -208,8 +216,8 @@ export class Judge {
     let templates = 0;
     // One identity thing alone (a lab machine, a family card) links only clear harvesters.
     const clear = Math.min(accounts[a].harvest, accounts[b].harvest) >= CLEAR_HARVEST;
-    for (const g of this.groups.refs(a)) {
-      if (g.suspicion < SUSPICION_MIN || !g.members.has(b)) continue;
+    for (const g of this.suspiciousRefs(a)) {
+      if (!g.members.has(b)) continue;
       if (DIMENSIONS[g.dim].strong && clear) return true;
       dims |= 1 << DIM_BIT[g.dim];
       if (g.dim === 'template') templates++;
@@ -272,6 +280,17 @@ export class Judge {
     return `cmp_${(++this.campaignSeq).toString().padStart(5, '0')}`;
   }
 
+  private suspiciousRefs(idx: number): readonly Group[] {
+    const refs = this.groups.refs(idx);
+    let c = this.suspicious[idx];
+    if (c === undefined || c.from !== refs) {
+      const groups: Group[] = [];
+      for (const g of refs) if (g.suspicion >= SUSPICION_MIN) groups.push(g);
+      this.suspicious[idx] = c = { from: refs, groups };
+    }
+    return c.groups;
+  }
+
   private listOf(root: number): AccountState[] {
     return this.uf.membersOf(root).map((i) => this.observer.list[i]);
   }
@@ -285,8 +304,7 @@ export class Judge {
     for (const s of members) {
       relTotal += s.releaseWindowTotal;
       relNew += s.releaseWindowOnNew;
-      for (const g of this.groups.refs(s.idx)) {
-        if (g.suspicion < SUSPICION_MIN) continue;
+      for (const g of this.suspiciousRefs(s.idx)) {
         lockstep ||= g.lockstep;
         loadBalanced ||= g.loadBalanced;
         let d = c.dims.get(g.dim);
@@ -338,8 +356,7 @@ export class Judge {
     const seen = this.dimsSeen;
     seen.length = 0;
     let templates = 0;
-    for (const g of this.groups.refs(s.idx)) {
-      if (g.suspicion < SUSPICION_MIN) continue;
+    for (const g of this.suspiciousRefs(s.idx)) {
       if (g.dim === 'template') templates++;
       const k = DIM_BIT[g.dim];
       const b = best[k];
