@@ -65,7 +65,7 @@ export const PLAIN_TEMPLATES: TemplateKeys = { key: (id) => `template:${id}`, ho
  */
 export function identityKeys(s: AccountState, windowMs: number, out: string[]): string[] {
   out.length = 0;
-  if (s.paymentFingerprint) out.push(`payment:${s.paymentFingerprint}`);
+  if (s.paymentKey !== undefined) out.push(s.paymentKey); // `payment:<fingerprint>`, one string with the account's
   if (s.links) for (const [k, v] of Object.entries(s.links)) out.push(`link:${k}=${v}`);
   if (s.createdAt !== undefined) {
     const cohort = Math.floor(s.createdAt / windowMs);

@@ -2,9 +2,11 @@
 // Membership follows the accounts' current keys; groups touched since the last judgement are dirty.
 import type { AccountState } from '../observe/account-state.js';
 import type { Hll } from '../observe/hll.js';
-import { dimensionOf, identityKeys, trafficKeys, type Dimension, type TemplateKeys } from './dimensions.js';
+import { DIMENSIONS, dimensionOf, identityKeys, trafficKeys, type Dimension, type TemplateKeys } from './dimensions.js';
 
 const HOT_SUSPICION = 0.5;
+/** Identity keys an account can have for them to be remembered by count (see GroupIndex.identityOf). */
+const IDENTITY_SPAN = 2 ** 20;
 const HOT_MEMBERS = 5;
 
 /**
@@ -58,10 +60,13 @@ class Scored {
   items: Hll | undefined = undefined;
 }
 
+// Group.bits: four yes/no facts, then the dimension's index in DIMS.
 const DIRTY = 1;
 const MEMBERSHIP_CHANGED = 2;
 const LOCKSTEP = 4;
 const LOAD_BALANCED = 8;
+const DIM_AT = 4;
+const DIMS = Object.keys(DIMENSIONS) as Dimension[];
 
 /**
  * The accounts sharing one key, and what the judge last found about them. A group is its member set
@@ -69,7 +74,7 @@ const LOAD_BALANCED = 8;
  * yes/no facts in one integer and what scoring and linking add in a part made when first written.
  */
 export class Group extends MemberSet {
-  private bits = 0;
+  private bits: number;
   /** Suspicion from the latest evaluation, in [0, 1]. */
   suspicion = 0;
   /** Event time before which the group is not re-evaluated unless its membership changes. */
@@ -78,9 +83,16 @@ export class Group extends MemberSet {
 
   constructor(
     readonly key: string,
-    readonly dim: Dimension,
+    dim: Dimension,
   ) {
     super();
+    const d = DIMS.indexOf(dim);
+    if (d < 0) throw new Error(`Group ${key}: unknown dimension ${dim}`);
+    this.bits = d << DIM_AT;
+  }
+
+  get dim(): Dimension {
+    return DIMS[this.bits >>> DIM_AT];
   }
 
   get members(): MemberSet {
@@ -165,9 +177,11 @@ export class GroupIndex {
    * account's current keys (no second list of key strings per account).
    */
   private readonly refsOf: (readonly Group[])[] = [];
-  /** How many of refsOf[idx] are identity groups, and the profile version they were derived from. */
-  private readonly identityCount: number[] = [];
-  private readonly identityVersion: number[] = [];
+  /**
+   * How many of refsOf[idx] are identity groups and the profile version they were derived from, as
+   * version * IDENTITY_SPAN + count (one number per account).
+   */
+  private readonly identityOf: number[] = [];
   private readonly scratch: string[] = [];
   private readonly scratchRefs: Group[] = [];
   /** Groups whose membership or members' state changed since the last judgement. */
@@ -212,11 +226,13 @@ export class GroupIndex {
     const prevRefs = this.refsOf[idx] ?? NONE;
     const next = this.scratch;
     // Identity keys change only with the profile: until then they are the keys of the first groups.
-    let identity = this.identityCount[idx];
-    if (identity === undefined || this.identityVersion[idx] !== s.profileVersion) {
+    const known = this.identityOf[idx];
+    let identity: number;
+    if (known === undefined || Math.floor(known / IDENTITY_SPAN) !== s.profileVersion) {
       identityKeys(s, this.signupWindowMs, next);
       identity = next.length;
     } else {
+      identity = known % IDENTITY_SPAN;
       next.length = 0;
       for (let i = 0; i < identity; i++) next.push(prevRefs[i].key);
     }
@@ -224,8 +240,7 @@ export class GroupIndex {
     if (sameKeys(prevRefs, next)) {
       // Same groups: only their members' state changed.
       for (const g of prevRefs) this.touch(g);
-      this.identityCount[idx] = identity;
-      this.identityVersion[idx] = s.profileVersion;
+      this.keepIdentity(idx, identity, s.profileVersion);
       return;
     }
     for (let i = 0; i < prevRefs.length; i++) {
@@ -257,8 +272,12 @@ export class GroupIndex {
       refs.push(g);
     }
     this.refsOf[idx] = refs.length === 0 ? NONE : refs.slice();
-    this.identityCount[idx] = identity;
-    this.identityVersion[idx] = s.profileVersion;
+    this.keepIdentity(idx, identity, s.profileVersion);
+  }
+
+  private keepIdentity(idx: number, count: number, version: number): void {
+    // An account with more identity keys than the span (links by the million) re-derives them each time.
+    this.identityOf[idx] = count < IDENTITY_SPAN ? version * IDENTITY_SPAN + count : -1;
   }
 
   private drop(g: Group): void {

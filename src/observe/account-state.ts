@@ -128,49 +128,192 @@ const NO_TRAFFIC = new Traffic(true);
 /** The reasons of an account that has none, shared by all of them (frozen: a write is a bug). */
 export const NO_REASONS: Reason[] = Object.freeze([]) as unknown as Reason[];
 
+/** Profile fields few accounts have: kept apart so the many accounts without them do not carry five empty fields. */
+class ProfileExtras {
+  orgId: string | undefined = undefined;
+  /** Community-keyed hashes of the e-mail (`keyId:hex`), for sharing and peer matching. */
+  emailShared: string[] | undefined = undefined;
+  paymentBin: string | undefined = undefined;
+  signupUserAgent: string | undefined = undefined;
+  links: Record<string, string> | undefined = undefined;
+}
+
+/** When the account was first suspicious and flagged: set for the few accounts that ever are. */
+class Enforcement {
+  flaggedAt: Millis | null = null;
+  suspiciousAt: Millis | null = null;
+  exchangesAtFlag: number | null = null;
+}
+
+// Small facts packed into one integer (`AccountState.packed`): bit 0 dirty, bits 1-8 the group flags,
+// bits 9-10 the verdict, bits 11-13 the plan, bits 14-16 the verification (0: none given).
+const DIRTY = 1;
+const GROUP_FLAGS_AT = 1;
+const GROUP_FLAGS_MASK = 0xff;
+const VERDICT_AT = 9;
+const PLAN_AT = 11;
+const VERIFICATION_AT = 14;
+/** The prefix of a card's group key (link/dimensions.ts identityKeys). */
+export const PAYMENT_KEY = 'payment:';
+const VERDICTS: readonly VerdictLevel[] = ['benign', 'suspicious', 'distillation'];
+const PLANS: readonly (Plan | undefined)[] = [undefined, 'free', 'paid', 'enterprise', 'education', 'research', 'startup', 'reseller'];
+const VERIFICATIONS: readonly (Verification | undefined)[] = [undefined, 'none', 'email', 'phone', 'id', 'business'];
+
+function code<T>(values: readonly T[], v: T, what: string): number {
+  const i = values.indexOf(v);
+  if (i < 0) throw new Error(`AccountState: unknown ${what} ${String(v)}`);
+  return i;
+}
+
+/**
+ * One account's bounded state. Idle accounts are most of a provider's accounts, so what most of them
+ * never have lives apart, made when first written: traffic (Traffic), rare profile fields
+ * (ProfileExtras), flag times (Enforcement); small facts share one integer. Readers and writers use
+ * the plain field names (accessors below).
+ */
 export class AccountState {
   // --- profile, from account records
   createdAt?: Millis;
-  plan?: Plan;
-  verification?: Verification;
-  orgId?: string;
   country?: string;
-  /** Community-keyed hashes of the e-mail (`keyId:hex`), for sharing and peer matching. */
-  emailShared?: string[];
   emailPattern?: string;
   emailDomain?: string;
-  paymentFingerprint?: string;
-  paymentBin?: string;
+  /**
+   * The group key of the account's card, `payment:<fingerprint>`: kept instead of the fingerprint, so
+   * the account and its card's group share one string (see paymentFingerprint).
+   */
+  paymentKey?: string;
   /**
    * The network (/24 or /48 prefix) the account signed up from: what links accounts. The address
    * itself is not kept (nothing else reads it, and one string per account is a tenth of its cost).
    */
   signupNetwork?: string;
-  signupUserAgent?: string;
-  links?: Record<string, string>;
   /** Counts changes of the profile fields that define link groups (identity keys are cached on it). */
   profileVersion = 0;
+  private extras: ProfileExtras | undefined = undefined;
 
   /** Counters and sketches of the account's exchanges: the shared empty NO_TRAFFIC until the first. */
   traffic: Traffic = NO_TRAFFIC;
 
   // --- judgement
-  dirty = false;
   score = 0;
-  verdict: VerdictLevel = 'benign';
-  flaggedAt: Millis | null = null;
-  suspiciousAt: Millis | null = null;
-  exchangesAtFlag: number | null = null;
   reasons: Reason[] = NO_REASONS;
   /** Harvest (content) score of the latest judgement, in [0, 1]. */
   harvest = 0;
-  /** The flags this account last contributed to its groups' member sums (judge/group-aggregates.ts). */
-  groupFlags = 0;
+  private packed = 0;
+  private enforcement: Enforcement | undefined = undefined;
 
   constructor(
     readonly idx: number,
     readonly id: string,
   ) {}
+
+  private extra(): ProfileExtras {
+    return (this.extras ??= new ProfileExtras());
+  }
+
+  private enforced(): Enforcement {
+    return (this.enforcement ??= new Enforcement());
+  }
+
+  private setBits(at: number, mask: number, value: number): void {
+    this.packed = (this.packed & ~(mask << at)) | (value << at);
+  }
+
+  get plan(): Plan | undefined {
+    return PLANS[(this.packed >>> PLAN_AT) & 7];
+  }
+  set plan(p: Plan | undefined) {
+    this.setBits(PLAN_AT, 7, code(PLANS, p, 'plan'));
+  }
+  get verification(): Verification | undefined {
+    return VERIFICATIONS[(this.packed >>> VERIFICATION_AT) & 7];
+  }
+  set verification(v: Verification | undefined) {
+    this.setBits(VERIFICATION_AT, 7, code(VERIFICATIONS, v, 'verification'));
+  }
+  /** The card's fingerprint (an empty fingerprint reads as none: neither links anything). */
+  get paymentFingerprint(): string | undefined {
+    return this.paymentKey?.slice(PAYMENT_KEY.length);
+  }
+  set paymentFingerprint(fp: string | undefined) {
+    if (!fp) this.paymentKey = undefined;
+    else {
+      const key = PAYMENT_KEY + fp;
+      key.charCodeAt(0); // flattens the concatenation: the GC then drops the record's own copy of fp
+      this.paymentKey = key;
+    }
+  }
+  get orgId(): string | undefined {
+    return this.extras?.orgId;
+  }
+  set orgId(v: string | undefined) {
+    if (v !== undefined || this.extras) this.extra().orgId = v;
+  }
+  /** Community-keyed hashes of the e-mail (`keyId:hex`), for sharing and peer matching. */
+  get emailShared(): string[] | undefined {
+    return this.extras?.emailShared;
+  }
+  set emailShared(v: string[] | undefined) {
+    if (v !== undefined || this.extras) this.extra().emailShared = v;
+  }
+  get paymentBin(): string | undefined {
+    return this.extras?.paymentBin;
+  }
+  set paymentBin(v: string | undefined) {
+    if (v !== undefined || this.extras) this.extra().paymentBin = v;
+  }
+  get signupUserAgent(): string | undefined {
+    return this.extras?.signupUserAgent;
+  }
+  set signupUserAgent(v: string | undefined) {
+    if (v !== undefined || this.extras) this.extra().signupUserAgent = v;
+  }
+  get links(): Record<string, string> | undefined {
+    return this.extras?.links;
+  }
+  set links(v: Record<string, string> | undefined) {
+    if (v !== undefined || this.extras) this.extra().links = v;
+  }
+
+  /** Touched since the last judgement. */
+  get dirty(): boolean {
+    return (this.packed & DIRTY) !== 0;
+  }
+  set dirty(on: boolean) {
+    this.packed = on ? this.packed | DIRTY : this.packed & ~DIRTY;
+  }
+  /** The flags this account last contributed to its groups' member sums (judge/group-aggregates.ts). */
+  get groupFlags(): number {
+    return (this.packed >>> GROUP_FLAGS_AT) & GROUP_FLAGS_MASK;
+  }
+  set groupFlags(f: number) {
+    if ((f & ~GROUP_FLAGS_MASK) !== 0) throw new Error(`AccountState: group flags ${f} do not fit in 8 bits`);
+    this.setBits(GROUP_FLAGS_AT, GROUP_FLAGS_MASK, f);
+  }
+  get verdict(): VerdictLevel {
+    return VERDICTS[(this.packed >>> VERDICT_AT) & 3];
+  }
+  set verdict(v: VerdictLevel) {
+    this.setBits(VERDICT_AT, 3, code(VERDICTS, v, 'verdict'));
+  }
+  get flaggedAt(): Millis | null {
+    return this.enforcement?.flaggedAt ?? null;
+  }
+  set flaggedAt(t: Millis | null) {
+    if (t !== null || this.enforcement) this.enforced().flaggedAt = t;
+  }
+  get suspiciousAt(): Millis | null {
+    return this.enforcement?.suspiciousAt ?? null;
+  }
+  set suspiciousAt(t: Millis | null) {
+    if (t !== null || this.enforcement) this.enforced().suspiciousAt = t;
+  }
+  get exchangesAtFlag(): number | null {
+    return this.enforcement?.exchangesAtFlag ?? null;
+  }
+  set exchangesAtFlag(n: number | null) {
+    if (n !== null || this.enforcement) this.enforced().exchangesAtFlag = n;
+  }
 
   /** Gives the account its own traffic counters and sketches; the observer calls it before the first exchange. */
   startTraffic(): Traffic {
@@ -281,7 +424,7 @@ export class AccountState {
 
   /**
    * Takes the record's profile fields. `shared` returns one string for equal values of the fields many
-   * accounts have in common (plan, country, e-mail domain and pattern, card BIN, sign-up network, user
+   * accounts have in common (country, e-mail domain and pattern, card BIN, sign-up network, user
    * agent), so a million accounts do not hold a million copies of "gmail.com". The e-mail hash itself
    * is not kept: nothing is derived from it (the keyed copies in `emailShared` are what is shared and
    * matched). `profileVersion` counts changes of the fields that define identity keys and the org.
@@ -292,8 +435,8 @@ export class AccountState {
       linked ||= ev.createdAt !== this.createdAt;
       this.createdAt = ev.createdAt;
     }
-    if (ev.plan !== undefined) this.plan = shared(ev.plan) as Plan;
-    if (ev.verification !== undefined) this.verification = shared(ev.verification) as Verification;
+    if (ev.plan !== undefined) this.plan = ev.plan;
+    if (ev.verification !== undefined) this.verification = ev.verification;
     if (ev.orgId !== undefined) {
       linked ||= ev.orgId !== this.orgId;
       this.orgId = ev.orgId;
