@@ -6,7 +6,7 @@ import { sortReasons, type Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
 import type { VerdictLevel } from '../core/output.js';
 import { DAY, HOUR } from '../core/time.js';
-import type { AccountState } from '../observe/account-state.js';
+import { NO_REASONS, type AccountState } from '../observe/account-state.js';
 import type { Observer } from '../observe/observer.js';
 import { DIMENSIONS, type Dimension } from '../link/dimensions.js';
 import { GroupIndex, type Group } from '../link/groups.js';
@@ -123,7 +123,7 @@ export class Judge {
       s.harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + KNOB_ALONE)) / 2);
       // Peer indicators are evidence like any other, weighed by the peer hook (corroboration, allowlist).
       this.peer?.evaluate(s, now, reasons);
-      this.ownReasons[s.idx] = reasons;
+      this.ownReasons[s.idx] = reasons.length === 0 ? NO_REASONS : reasons; // most accounts have none
       if (times) t = times.add('judge.signals', t);
       syncFlags(s, this.groups.refs(s.idx));
       this.groups.update(s);
@@ -403,7 +403,7 @@ export class Judge {
     for (const r of reasons) w += r.weight;
     const score = Math.min(cap, 1 - Math.exp(-w / SCALE));
     s.score = score;
-    s.reasons = sortReasons(strongestPerCode(reasons));
+    s.reasons = reasons.length === 0 ? NO_REASONS : sortReasons(strongestPerCode(reasons));
     const { distillation, suspicious } = this.cfg.thresholds;
     const before = s.verdict;
     let level: VerdictLevel = score >= distillation ? 'distillation' : score >= suspicious ? 'suspicious' : 'benign';
