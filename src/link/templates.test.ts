@@ -119,6 +119,25 @@ describe('TemplateIndex', () => {
     expect(windows(30)).toEqual([words(12), 'ws wt wu wv ww wx wy wz wa wb wc wd']);
   });
 
+  it('gives a repeated window the keys a fresh sketcher gives, however its memory of windows has turned over', () => {
+    const cfg = buildEngineConfig({}).template;
+    const sketcher = new TemplateSketcher(cfg);
+    const r = rng(11);
+    const vocab = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa'.split(' ');
+    // 4,000 distinct prompts of two windows each, so windows outnumber the memory's slots and evict each other.
+    const pool = Array.from({ length: 4000 }, () => Array.from({ length: 14 }, () => vocab[Math.floor(r() * vocab.length)]).join(' '));
+    let compared = 0;
+    for (let i = 0; i < 30_000; i++) {
+      const prompt = pool[Math.floor(r() * pool.length)];
+      const got = sketcher.sketch(prompt);
+      if (i % 150 === 0) {
+        expect(got).toEqual(new TemplateSketcher(cfg).sketch(prompt));
+        compared++;
+      }
+    }
+    expect(compared).toBe(200);
+  });
+
   it('is deterministic: the same prompts in the same order get the same ids in a new index', () => {
     const a = newIndex();
     const b = newIndex();
