@@ -150,6 +150,30 @@ describe('tagText on hand-made prompts', () => {
     for (const cap of CAPABILITIES) for (const t of [...CASES[cap].yes, ...CASES[cap].no]) expect(tagText(t)).toBe(tagTextExhaustive(t));
   });
 
+  it('rules triggered by a pair (a word and a symbol, a word and what follows it) still tag what they should', () => {
+    const coding = [
+      'Fix it:\nlet total = 0',
+      'why does this fail\nreturn total;',
+      'run it\nfoo(); // now',
+      'what does init(); do',
+      'Explain\nclass Parser:\n  pass',
+      'Explain def parse(x): pass',
+      'Why print(x) and not echo',
+      'what does console.log(x) show',
+      'Explain self.items here',
+      'Explain #include <stdio.h> here',
+      'Explain C# delegates',
+      'style this <div> nicely',
+    ];
+    for (const t of coding) expect(capabilitiesOf(tagText(t)), t).toContain('coding');
+    for (const t of ['What is 7 - 3?', 'what is 10/2']) expect(capabilitiesOf(tagText(t)), t).toContain('math');
+    const none = ['You are a world-class problem solver.', 'Print the report by 10-12 today.', 'Use a = b; see <task> #3'];
+    for (const t of none) expect(capabilitiesOf(tagText(t)), t).not.toContain('coding');
+    for (const t of [...coding, ...none, 'What is 7 - 3?', 'what is 10/2', 'the final answer is 4; the reasoning behind it is lost']) {
+      expect(tagText(t), t).toBe(tagTextExhaustive(t));
+    }
+  });
+
   it('the helpers agree with the mask', () => {
     expect(isReasoningElicitation('Show your work.')).toBe(true);
     expect(isReasoningElicitation('Show me a cat.')).toBe(false);

@@ -10,7 +10,8 @@
 // once by a scanner that hashes every ASCII word (case-folded FNV-1a) into a small open-addressed
 // trigger table, notes a few symbols (` + # = ; } < \ ? and operators after digits) and non-ASCII
 // text, and counts numbers. A rule's regex runs only when one of its trigger words or symbols
-// occurred: every alternative of every rule contains at least one trigger, so the prefilter
+// occurred (for a few alternatives, a pair of them: `var` … `=`, `return` … `;`, `what` … `7 - 3`,
+// RECON's cue words): every alternative of every rule contains its triggers, so the prefilter
 // never changes a result, only skips work (the tests check this against the exhaustive
 // evaluation on the real corpora). Regexes have no unbounded nested quantifiers: gaps are
 // bounded, lazy `[^.?!\n]{0,n}?` runs. Nothing is allocated per call except two string slices
@@ -48,6 +49,26 @@ const R_TRANSLATION = 1 << 12;
 /** Not a rule: the word is a number word (counts toward word problems). */
 const T_NUMBER = 1 << 13;
 const ALL_RULES = (1 << 13) - 1;
+// Not rules: words and symbols that trigger a rule only together (see the end of `scan`), because
+// each of the rule's alternatives that holds one holds the other too.
+/** var / const / let: with '=', CODE_SYNTAX (`let x =`). */
+const T_DECL = 1 << 14;
+/** return: with ';', CODE_SYNTAX (`return x;`). */
+const T_RETURN = 1 << 15;
+/** what: with '-' or '/' after a digit, MATH (`what is 7 - 3`). */
+const T_WHAT = 1 << 16;
+/** Words of RECON_CUE, which RECON needs besides its phrase. */
+const T_RECON_CUE = 1 << 17;
+/** '=' not starting '=>'. */
+const F_EQUALS = 1 << 18;
+/** ';' not ending '();'. */
+const F_SEMICOLON = 1 << 19;
+/** '//'. */
+const F_SLASHES = 1 << 20;
+/** '-' or '/' after a digit (one space allowed). */
+const F_MINUS_SLASH = 1 << 21;
+/** A SYNTAX_NEXT word: CODE_SYNTAX when the code unit in `tableNext` follows it. */
+const T_SYNTAX_NEXT = 1 << 22;
 
 const LANGS =
   'english french spanish german italian portuguese chinese mandarin cantonese japanese korean russian arabic hindi bengali urdu ' +
@@ -95,6 +116,10 @@ const RECON_PHRASE = new RegExp(
   'i',
 );
 const RECON_WORDS = 'reasoning thought thinking chain rationale thoughts logic intermediate steps';
+const RECON_CUE_WORDS =
+  'articulate reconstruct infer imagine recreate reverse write retrace rationalize rationalise backfill hypothesize hypothesise ' +
+  'reproduce given completed finished final provided following above below existing correct reference model assistant ' +
+  'question problem prompt task';
 /** … and a cue that the answer is given and the reasoning is to be made up for it. */
 const RECON_CUE = new RegExp(
   alt([
@@ -174,7 +199,21 @@ const CODING_WORDS =
 /** Code syntax (case-sensitive, multiline). */
 const CODE_SYNTAX =
   /\bdef \w+\(|\bfunction\s*\w*\s*\(|\bclass [A-Z]\w*\s*[({:]|\b(?:public|private|protected) (?:static )?(?:void|int|String|class)\b|#include\s*[<"]|\bconsole\.log\(|\bprint(?:ln)?\(|^\s*import [\w.]+(?: as \w+)?;?\s*$|^\s*from [\w.]+ import |\) =>|\breturn [^\n]{0,40};\s*$|\bSELECT\b[^;\n]{1,200}?\bFROM\b|<\/?(?:div|span|html|body|script|button)\b|\b(?:var|const|let) \w+ =|\w+\(\);|^\s*\}\s*$|;\s*\/\/|\bself\.\w+/m;
-const CODE_SYNTAX_WORDS = 'def function class void int string console print println import select self';
+// `void int String class` after public/private/protected; `class Name`, `def f(`, `print(`,
+// `console.log(`, `self.x` are checked where the word ends (SYNTAX_NEXT), so "world-class" or a
+// "print" in prose does not run the regex.
+const CODE_SYNTAX_WORDS = 'function import select public private protected';
+/** Words that trigger CODE_SYNTAX only when the given text follows them. */
+const SYNTAX_NEXT: [string, string][] = [
+  ['def', ' '],
+  ['print', '('],
+  ['println', '('],
+  ['console', '.'],
+  ['self', '.'],
+  ['class', ' A'], // 'A': any capital A-Z
+];
+/** In `tableNext`: after the code unit, a capital A-Z. */
+const NEXT_CAPITAL = 0x10000;
 
 /** Tool use, agent loops, computer use. */
 const AGENTIC = new RegExp(
@@ -291,6 +330,7 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const tableKeys = new Int32Array(TABLE_SIZE);
 const tableVals = new Int32Array(TABLE_SIZE);
+const tableNext = new Int32Array(TABLE_SIZE);
 let maxTriggerLen = 0;
 
 function hashWord(word: string): number {
@@ -300,16 +340,18 @@ function hashWord(word: string): number {
 }
 
 function addTriggers(words: string, bits: number): void {
-  for (const w of words.split(/\s+/)) {
-    if (w === '') continue;
-    if (!/^[a-z]+$/.test(w)) throw new Error(`trigger word must be lower-case ASCII letters: ${w}`);
-    maxTriggerLen = Math.max(maxTriggerLen, w.length);
-    const h = hashWord(w);
-    let slot = h & (TABLE_SIZE - 1);
-    while (tableKeys[slot] !== 0 && tableKeys[slot] !== h) slot = (slot + 1) & (TABLE_SIZE - 1);
-    tableKeys[slot] = h;
-    tableVals[slot] |= bits;
-  }
+  for (const w of words.split(/\s+/)) if (w !== '') addTrigger(w, bits);
+}
+
+function addTrigger(w: string, bits: number): number {
+  if (!/^[a-z]+$/.test(w)) throw new Error(`trigger word must be lower-case ASCII letters: ${w}`);
+  maxTriggerLen = Math.max(maxTriggerLen, w.length);
+  const h = hashWord(w);
+  let slot = h & (TABLE_SIZE - 1);
+  while (tableKeys[slot] !== 0 && tableKeys[slot] !== h) slot = (slot + 1) & (TABLE_SIZE - 1);
+  tableKeys[slot] = h;
+  tableVals[slot] |= bits;
+  return slot;
 }
 
 addTriggers(REASONING_WORDS, R_REASONING);
@@ -318,8 +360,13 @@ addTriggers(RUBRIC_WORDS, R_RUBRIC);
 addTriggers(MATH_WORDS, R_MATH);
 addTriggers(WORD_PROBLEM_WORDS, R_WORD_PROBLEM);
 addTriggers(NUMBER_WORDS, T_NUMBER);
+addTriggers('var const let', T_DECL);
+addTriggers('return', T_RETURN);
+addTriggers('what', T_WHAT);
+addTriggers(RECON_CUE_WORDS, T_RECON_CUE);
 addTriggers(CODING_WORDS, R_CODING);
 addTriggers(CODE_SYNTAX_WORDS, R_CODE_SYNTAX);
+for (const [w, next] of SYNTAX_NEXT) tableNext[addTrigger(w, T_SYNTAX_NEXT)] = next.charCodeAt(0) | (next.length > 1 ? NEXT_CAPITAL : 0);
 addTriggers(AGENTIC_WORDS, R_AGENTIC);
 addTriggers(PLANNING_WORDS, R_PLANNING);
 addTriggers(WRITING_WORDS, R_WRITING);
@@ -331,9 +378,9 @@ addTriggers(TRANSLATION_WORDS, R_TRANSLATION);
 const SYMBOL_RULES = new Int32Array(128);
 SYMBOL_RULES[0x60] = R_CODING; // ` (code fences)
 SYMBOL_RULES[0x2b] = R_CODING; // + (c++)
-SYMBOL_RULES[0x23] = R_CODING | R_CODE_SYNTAX; // # (c#, #include)
-SYMBOL_RULES[0x3d] = R_CODE_SYNTAX; // = (=>, var x =)
-SYMBOL_RULES[0x3b] = R_CODE_SYNTAX; // ;
+// # (c#, #include): checked in scan, since a bare '#' (markdown headings, "#1") is common.
+SYMBOL_RULES[0x3d] = F_EQUALS; // = (var x =; `=>` is checked in scan)
+SYMBOL_RULES[0x3b] = F_SEMICOLON; // ; (return x;  ; // ; `();` is checked in scan)
 SYMBOL_RULES[0x7d] = R_CODE_SYNTAX; // }
 SYMBOL_RULES[0x3c] = R_CODE_SYNTAX; // < (html tags)
 SYMBOL_RULES[0x5c] = R_MATH; // \ (LaTeX)
@@ -383,6 +430,13 @@ function scan(s: string): void {
             const v = tableVals[slot];
             rules |= v;
             if ((v & T_NUMBER) !== 0) numbers++;
+            if ((v & T_SYNTAX_NEXT) !== 0 && i < n) {
+              const next = tableNext[slot];
+              if (s.charCodeAt(i) === (next & 0xffff)) {
+                const after = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+                if ((next & NEXT_CAPITAL) === 0 || (after >= 0x41 && after <= 0x5a)) rules |= R_CODE_SYNTAX;
+              }
+            }
             break;
           }
           slot = (slot + 1) & (TABLE_SIZE - 1);
@@ -403,7 +457,20 @@ function scan(s: string): void {
       rules |= SYMBOL_RULES[c];
       if (isMathOp(c) && i > 0) {
         const p = s.charCodeAt(i - 1);
-        if (isOperand(p) || (p === 0x20 && i > 1 && isOperand(s.charCodeAt(i - 2)))) rules |= R_MATH;
+        if (isOperand(p) || (p === 0x20 && i > 1 && isOperand(s.charCodeAt(i - 2)))) {
+          // MATH's only alternative with '-' or '/' between numbers starts "what is".
+          rules |= c === 0x2d || c === 0x2f ? F_MINUS_SLASH : R_MATH;
+        }
+      }
+      if (c === 0x3d) {
+        if (i + 1 < n && s.charCodeAt(i + 1) === 0x3e) rules |= R_CODE_SYNTAX; // =>
+      } else if (c === 0x3b) {
+        if (i > 1 && s.charCodeAt(i - 1) === 0x29 && s.charCodeAt(i - 2) === 0x28) rules |= R_CODE_SYNTAX; // ();
+      } else if (c === 0x2f && i + 1 < n && s.charCodeAt(i + 1) === 0x2f) {
+        rules |= F_SLASHES;
+      } else if (c === 0x23) {
+        if (i > 0 && (s.charCodeAt(i - 1) | 0x20) === 0x63) rules |= R_CODING; // c#
+        if (endsWithLower(s, i + 8, 'include')) rules |= R_CODE_SYNTAX; // #include
       }
     } else if (c >= 0xc0 && (c < 0x2000 || c > 0x206f) && c !== 0xfeff) {
       intl = true;
@@ -412,6 +479,10 @@ function scan(s: string): void {
     }
     i++;
   }
+  if ((rules & F_EQUALS) !== 0 && (rules & T_DECL) !== 0) rules |= R_CODE_SYNTAX;
+  if ((rules & F_SEMICOLON) !== 0 && (rules & (T_RETURN | F_SLASHES)) !== 0) rules |= R_CODE_SYNTAX;
+  if ((rules & F_MINUS_SLASH) !== 0 && (rules & T_WHAT) !== 0) rules |= R_MATH;
+  if ((rules & T_RECON_CUE) === 0) rules &= ~R_RECON;
   scanRules = rules;
   scanNumbers = numbers;
   scanIntl = intl;
@@ -419,6 +490,7 @@ function scan(s: string): void {
 
 /** Whether s[end - suffix.length, end) equals `suffix` (lower-case ASCII) case-insensitively. */
 function endsWithLower(s: string, end: number, suffix: string): boolean {
+  if (end > s.length) return false;
   const start = end - suffix.length;
   for (let k = 0; k < suffix.length; k++) if ((s.charCodeAt(start + k) | 0x20) !== suffix.charCodeAt(k)) return false;
   return true;
