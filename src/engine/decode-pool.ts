@@ -13,7 +13,6 @@ import type { Rejection } from '../core/rejections.js';
 import { checkReadable, DEFAULT_MAX_LINE_BYTES } from '../sources/file.js';
 import { LineCursor, type LineBytes, readLineBytes, transferList } from '../sources/line-bytes.js';
 import { emptyBatch, type IngestBatch, type Ingestor, type IngestOptions } from '../decode/pipeline.js';
-import { lshParams } from '../sketches/lsh.js';
 import { decodeBatch, type EncodedBatch } from './record-codec.js';
 
 /** A batch of lines for a worker, as bytes: it makes the text (sources/line-bytes.ts). */
@@ -62,13 +61,12 @@ export class DecodePool {
   constructor(cfg: EngineConfig, n: number, script: URL | undefined = workerScript()) {
     if (!script) throw new Error('decode workers: the compiled worker script is missing (run npm run build)');
     if (!(Number.isInteger(n) && n >= 1)) throw new Error(`decode workers: expected a positive integer, got ${n}`);
-    const bands = lshParams(cfg.template.threshold, cfg.template.numPerm).bands;
     for (let i = 0; i < n; i++) {
       const w = new Worker(script, { workerData: { cfg } });
       w.on('message', (m: DecodeResponse) => {
         const p = this.pending.get(m.seq);
         this.pending.delete(m.seq);
-        p?.resolve({ recs: decodeBatch(m.batch, bands), lines: m.lines });
+        p?.resolve({ recs: decodeBatch(m.batch), lines: m.lines });
       });
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {

@@ -7,7 +7,6 @@ import { decodeLine, isRejection } from '../decode/index.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
 import { Presketcher } from '../observe/presketch.js';
 import { LineCursor, transferList } from '../sources/line-bytes.js';
-import { lshParams } from '../sketches/lsh.js';
 import type { DecodeRequest, DecodeResponse } from './decode-pool.js';
 import { RecordEncoder } from './record-codec.js';
 
@@ -17,7 +16,7 @@ const ctx = { emailKey: Buffer.from(cfg.emailKey), shareEmail: (await intelScanH
 const presketcher = new Presketcher(cfg.template);
 // The encoder copies each sketch at once, so one sketch serves every exchange.
 const scratch = presketcher.newSketch();
-const encoder = new RecordEncoder(lshParams(cfg.template.threshold, cfg.template.numPerm).bands);
+const encoder = new RecordEncoder(presketcher.bands);
 
 const cursor = new LineCursor();
 

@@ -10,12 +10,11 @@ import type { CanonicalRecord, Exchange } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
 import { decodeLine, isRejection } from '../decode/index.js';
 import { Presketcher } from '../observe/presketch.js';
-import { lshParams } from '../sketches/lsh.js';
 import { decodeBatch, RecordEncoder } from './record-codec.js';
 
 const cfg = buildEngineConfig({});
-const bands = lshParams(cfg.template.threshold, cfg.template.numPerm).bands;
 const presketcher = new Presketcher(cfg.template);
+const bands = presketcher.bands;
 const ctx = { emailKey: Buffer.from(cfg.emailKey) };
 
 /** What a decode worker hands over: the record with its sketch, without its text. */
@@ -34,7 +33,7 @@ function roundTrip(recs: (CanonicalRecord | Rejection)[]): (CanonicalRecord | Re
   for (const r of recs) enc.add(r);
   const batch = enc.finish();
   // The clone and transfer a worker's postMessage makes.
-  return decodeBatch(structuredClone(batch, { transfer: [batch.nums.buffer, batch.kinds.buffer] }), bands);
+  return decodeBatch(structuredClone(batch, { transfer: [batch.nums.buffer, batch.kinds.buffer] }));
 }
 
 describe('record codec', () => {
@@ -106,7 +105,7 @@ describe('record codec', () => {
     }
     const windows = new Set(fresh.map((r) => (!isRejection(r) && r.kind === 'exchange' ? r.sketch!.templates.windows.length : -1)));
     expect([...windows].sort()).toEqual([-1, 0, 1, 2]);
-    expect(decodeBatch(enc.finish(), bands)).toStrictEqual(fresh);
+    expect(decodeBatch(enc.finish())).toStrictEqual(fresh);
   });
 
   it('refuses an exchange without its sketch', () => {

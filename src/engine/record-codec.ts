@@ -14,6 +14,8 @@ import type { Rejection } from '../core/rejections.js';
 /** One decoded batch, in line order: `kinds[i]` says whether line i is the next exchange or the next other record. */
 export interface EncodedBatch {
   count: number;
+  /** LSH bands per scaffold window (the receiver need not derive the LSH params again: ~0.25 s). */
+  bands: number;
   kinds: Uint8Array<ArrayBuffer>;
   nums: Float64Array<ArrayBuffer>;
   strs: (string | undefined)[];
@@ -106,6 +108,7 @@ export class RecordEncoder {
   finish(): EncodedBatch {
     const out: EncodedBatch = {
       count: this.count,
+      bands: this.bands,
       kinds: this.kinds.slice(0, this.count),
       nums: this.nums.slice(0, this.exchanges * this.stride),
       strs: this.strs,
@@ -191,7 +194,8 @@ function grow<T extends Uint8Array | Float64Array>(a: T, size: number): T {
 }
 
 /** The records of an encoded batch, in line order. */
-export function decodeBatch(b: EncodedBatch, bands: number): (CanonicalRecord | Rejection)[] {
+export function decodeBatch(b: EncodedBatch): (CanonicalRecord | Rejection)[] {
+  const bands = b.bands;
   const stride = N_FIXED + MAX_WINDOWS * bands;
   const out: (CanonicalRecord | Rejection)[] = new Array(b.count);
   const { kinds, nums: a, strs: s, others } = b;

@@ -10,9 +10,12 @@ import { PROMPT_SEED, SYSTEM_SEED } from './observer.js';
 
 export class Presketcher {
   private readonly templates: TemplateSketcher;
+  /** LSH bands per scaffold window. */
+  readonly bands: number;
 
   constructor(cfg: EngineConfig['template']) {
     this.templates = new TemplateSketcher(cfg);
+    this.bands = this.templates.params.bands;
   }
 
   sketch(ex: Exchange): ExchangeSketch {
