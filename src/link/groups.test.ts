@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
+import { mulberry32 } from '../core/prng.js';
 import { HOUR } from '../core/time.js';
 import { Observer } from '../observe/observer.js';
 import { account, T0 } from '../../test/helpers/records.js';
@@ -20,6 +21,29 @@ describe('MemberSet', () => {
       expect(mine.size).toBe(set.size);
       for (const probe of [0, 3, 4, 5, 7, -1]) expect(mine.has(probe)).toBe(set.has(probe));
     }
+  });
+
+  it('stays a Set through long lists, gaps, compaction and its membership index', () => {
+    const rand = mulberry32(11);
+    const mine = new MemberSet();
+    const set = new Set<number>();
+    for (let step = 0; step < 6000; step++) {
+      const idx = Math.floor(rand() * 300);
+      const r = rand();
+      // Grows for a while, then mostly shrinks (many gaps), then grows again.
+      const grow = step < 2000 || step > 4500 ? 0.7 : 0.2;
+      if (r < grow) {
+        if (set.has(idx)) mine.add(idx);
+        else mine.join(idx); // GroupIndex's way in: known not to be a member
+        set.add(idx);
+      } else expect(mine.delete(idx)).toBe(set.delete(idx));
+      if (step % 97 === 0) {
+        expect([...mine]).toEqual([...set]);
+        for (let probe = -1; probe < 300; probe += 7) expect(mine.has(probe)).toBe(set.has(probe));
+      }
+      expect(mine.size).toBe(set.size);
+    }
+    expect([...mine]).toEqual([...set]);
   });
 });
 

@@ -9,43 +9,90 @@ const HOT_SUSPICION = 0.5;
 const IDENTITY_SPAN = 2 ** 20;
 const HOT_MEMBERS = 5;
 
+/** Members a list is scanned through before has() builds an index of it. */
+const SCAN_MEMBERS = 32;
+/** A left member's place in the list. */
+const GONE = -1;
+
 /**
- * The accounts of a group, as a Set of account indexes would keep them (same answers, same insertion
- * order), without building one for a group of one: most keys (an account's own card, its own
- * e-mail pattern) name a single account, and a Set costs ~200 bytes before it holds anything.
+ * The accounts of a group, answering as a Set of account indexes would (same answers, same insertion
+ * order) for a fraction of its memory: one member inline (most keys name one account: its own card),
+ * then a list in insertion order where a member that left leaves a gap (GONE) until the list is
+ * compacted. A Set costs ~28 bytes per member and a sign-up cohort or carrier network holds thousands;
+ * the list costs ~10. Membership tests (has) on a long list use an index built on first use: the judge
+ * asks only of suspicious groups. Not to be changed while iterated.
  */
 export class MemberSet implements Iterable<number> {
-  /** The only member, while there is no `many` (-1: none). */
-  private one = -1;
-  private many: Set<number> | undefined = undefined;
+  /** Without a list: the only member (GONE: none). With one: how many members it holds. */
+  private n = GONE;
+  private list: number[] | undefined = undefined;
+  private index: Set<number> | undefined = undefined;
 
   get size(): number {
-    return this.many !== undefined ? this.many.size : this.one >= 0 ? 1 : 0;
+    return this.list !== undefined ? this.n : this.n >= 0 ? 1 : 0;
   }
 
   has(idx: number): boolean {
-    return this.many !== undefined ? this.many.has(idx) : idx >= 0 && idx === this.one;
+    if (idx < 0) return false;
+    const list = this.list;
+    if (list === undefined) return idx === this.n;
+    if (this.index !== undefined) return this.index.has(idx);
+    if (list.length <= SCAN_MEMBERS) return list.includes(idx);
+    const index = (this.index = new Set<number>());
+    for (const m of list) if (m >= 0) index.add(m);
+    return index.has(idx);
   }
 
   add(idx: number): this {
-    if (this.many !== undefined) this.many.add(idx);
-    else if (this.one < 0) this.one = idx;
-    else if (idx !== this.one) {
-      this.many = new Set([this.one, idx]);
-      this.one = -1;
-    }
+    if (!this.has(idx)) this.join(idx);
     return this;
   }
 
+  /** Adds an account known not to be a member (GroupIndex knows from the account's previous groups). */
+  join(idx: number): void {
+    if (idx < 0) throw new RangeError(`MemberSet: account index ${idx}`);
+    const list = this.list;
+    if (list === undefined) {
+      if (this.n < 0) this.n = idx;
+      else {
+        this.list = [this.n, idx];
+        this.n = 2;
+      }
+      return;
+    }
+    list.push(idx);
+    this.n++;
+    this.index?.add(idx);
+  }
+
   delete(idx: number): boolean {
-    if (this.many !== undefined) return this.many.delete(idx);
-    if (idx < 0 || idx !== this.one) return false;
-    this.one = -1;
+    if (idx < 0) return false;
+    const list = this.list;
+    if (list === undefined) {
+      if (idx !== this.n) return false;
+      this.n = GONE;
+      return true;
+    }
+    const at = list.lastIndexOf(idx);
+    if (at < 0) return false;
+    list[at] = GONE;
+    this.n--;
+    this.index?.delete(idx);
+    // Gaps outnumbering members: close them (order kept).
+    if (list.length - this.n > Math.max(8, this.n)) this.list = list.filter((m) => m >= 0);
     return true;
   }
 
-  [Symbol.iterator](): IterableIterator<number> {
-    return this.many !== undefined ? this.many.values() : (this.one >= 0 ? [this.one] : []).values();
+  *[Symbol.iterator](): IterableIterator<number> {
+    const list = this.list;
+    if (list === undefined) {
+      if (this.n >= 0) yield this.n;
+      return;
+    }
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i];
+      if (m >= 0) yield m;
+    }
   }
 }
 
@@ -263,8 +310,9 @@ export class GroupIndex {
         this.groups.set(k, g);
         if (g.dim === 'template') this.templateGroups.set(templateIdOf(k), g);
       }
-      if (!g.members.has(idx)) {
-        g.members.add(idx);
+      // A member of the groups it had (refsOf), of no other: no lookup in the group's members.
+      if (!prevRefs.includes(g) && !refs.includes(g)) {
+        g.members.join(idx);
         g.membershipChanged = true;
         this.membership?.join(g, idx);
       }
