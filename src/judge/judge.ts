@@ -178,6 +178,7 @@ export class Judge {
       for (const s of members) this.verdict(s, campaign && members.length >= this.cfg.link.minCampaignAccounts ? campaign : undefined, now, changes);
     }
     times?.add('judge.verdicts', t);
+    this.groups.releaseDropped();
     return changes;
   }
 

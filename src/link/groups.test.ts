@@ -98,4 +98,24 @@ describe('GroupIndex', () => {
     g.anchors.push(5);
     expect(g.anchored).toBe(true);
   });
+
+  it('gives a dropped group\'s number slot to a new group only after the judgement, reset', () => {
+    const b = obs.accounts.get('b')!;
+    const old = index.get('payment:card-3')!;
+    old.suspicion = 0.8;
+    old.nextEval = T0 + 5 * HOUR;
+    obs.observeAccount(account('b', T0 + 4 * HOUR, { paymentFingerprint: 'card-4' }));
+    index.update(b);
+    expect(index.get('payment:card-3')).toBeUndefined();
+    // Still readable as it was until released (a dirty list of this judgement may hold it).
+    expect([old.suspicion, old.nextEval]).toEqual([0.8, T0 + 5 * HOUR]);
+    index.releaseDropped();
+    obs.observeAccount(account('b', T0 + 5 * HOUR, { paymentFingerprint: 'card-5' }));
+    index.update(b);
+    const fresh = index.get('payment:card-5')!;
+    expect(fresh.slot).toBe(old.slot);
+    expect([fresh.suspicion, fresh.nextEval]).toEqual([0, -Infinity]);
+    fresh.suspicion = 0.3;
+    expect(index.get('payment:card-1')!.suspicion).toBe(0);
+  });
 });

@@ -116,16 +116,44 @@ const DIM_AT = 4;
 const DIMS = Object.keys(DIMENSIONS) as Dimension[];
 
 /**
+ * Every group's suspicion and next evaluation time, two doubles per slot of one growable array. As
+ * object fields they cost a boxed heap number each (V8 boxes a field that ever held a fraction), ~40
+ * bytes for each of the many groups of one. A dropped group's slot is reused only after the judgement
+ * that dropped it (`GroupIndex.releaseDropped`), when nothing can read it any more.
+ */
+class GroupNumbers {
+  data = new Float64Array(2 * 1024);
+  private readonly free: number[] = [];
+  private next = 0;
+
+  alloc(): number {
+    const slot = this.free.pop() ?? this.next++;
+    if (2 * slot + 1 >= this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[2 * slot] = 0;
+    this.data[2 * slot + 1] = -Infinity;
+    return slot;
+  }
+
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+}
+
+const NUMBERS = new GroupNumbers();
+
+/**
  * The accounts sharing one key, and what the judge last found about them. A group is its member set
  * (`members` is the group itself). Most groups hold one account (its own card), so a group keeps its
  * yes/no facts in one integer and what scoring and linking add in a part made when first written.
  */
 export class Group extends MemberSet {
   private bits: number;
-  /** Suspicion from the latest evaluation, in [0, 1]. */
-  suspicion = 0;
-  /** Event time before which the group is not re-evaluated unless its membership changes. */
-  nextEval = -Infinity;
+  /** Where its suspicion and next evaluation time are kept (GroupNumbers). */
+  readonly slot = NUMBERS.alloc();
   private more: Scored | undefined = undefined;
 
   constructor(
@@ -140,6 +168,21 @@ export class Group extends MemberSet {
 
   get dim(): Dimension {
     return DIMS[this.bits >>> DIM_AT];
+  }
+
+  /** Suspicion from the latest evaluation, in [0, 1]. */
+  get suspicion(): number {
+    return NUMBERS.data[2 * this.slot];
+  }
+  set suspicion(v: number) {
+    NUMBERS.data[2 * this.slot] = v;
+  }
+  /** Event time before which the group is not re-evaluated unless its membership changes. */
+  get nextEval(): number {
+    return NUMBERS.data[2 * this.slot + 1];
+  }
+  set nextEval(t: number) {
+    NUMBERS.data[2 * this.slot + 1] = t;
   }
 
   get members(): MemberSet {
@@ -218,6 +261,8 @@ export interface MembershipListener {
 }
 
 export class GroupIndex {
+  /** Dropped during the current judgement; their slots are released after it. */
+  private readonly dropped: Group[] = [];
   readonly groups = new Map<string, Group>();
   /**
    * The groups each account belongs to, by account index, identity groups first: their keys are the
@@ -331,6 +376,13 @@ export class GroupIndex {
   private drop(g: Group): void {
     this.groups.delete(g.key);
     if (g.dim === 'template') this.templateGroups.delete(templateIdOf(g.key));
+    this.dropped.push(g);
+  }
+
+  /** Groups dropped since the last call give their number slots back: the judge calls it once a judgement is over. */
+  releaseDropped(): void {
+    for (const g of this.dropped) NUMBERS.release(g.slot);
+    this.dropped.length = 0;
   }
 
   touch(g: Group): void {
