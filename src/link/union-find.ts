@@ -1,17 +1,21 @@
 // Union-find over account indexes with member lists per root. Links only ever grow: evidence once
 // seen stays seen, which is what keeps verdicts online-honest (no back-dating, no retraction).
+// Per account it costs one 4-byte parent; member lists exist only for sets that were ever joined.
 
 export class UnionFind {
-  private readonly parent: number[] = [];
-  private readonly members: (number[] | undefined)[] = [];
+  private parent = new Int32Array(1024);
+  /** Accounts with a parent slot (the rest are their own roots, not yet seen). */
+  private size = 0;
+  private readonly members = new Map<number, number[]>();
 
   find(a: number): number {
     this.ensure(a);
+    const parent = this.parent;
     let r = a;
-    while (this.parent[r] !== r) r = this.parent[r];
-    while (this.parent[a] !== r) {
-      const next = this.parent[a];
-      this.parent[a] = r;
+    while (parent[r] !== r) r = parent[r];
+    while (parent[a] !== r) {
+      const next = parent[a];
+      parent[a] = r;
       a = next;
     }
     return r;
@@ -25,9 +29,10 @@ export class UnionFind {
     const ma = this.membersOf(ra);
     const mb = this.membersOf(rb);
     if (ma.length < mb.length) [ra, rb] = [rb, ra];
-    const big = (this.members[ra] ??= [ra]);
+    let big = this.members.get(ra);
+    if (big === undefined) this.members.set(ra, (big = [ra]));
     for (const m of this.membersOf(rb)) big.push(m);
-    this.members[rb] = undefined;
+    this.members.delete(rb);
     this.parent[rb] = ra;
     return ra;
   }
@@ -35,10 +40,19 @@ export class UnionFind {
   /** The members of root's set (a new one-element list for an account never joined: not kept). */
   membersOf(root: number): number[] {
     this.ensure(root);
-    return this.members[root] ?? [root];
+    return this.members.get(root) ?? [root];
   }
 
   private ensure(a: number): void {
-    while (this.parent.length <= a) this.parent.push(this.parent.length);
+    if (a < this.size) return;
+    if (a >= this.parent.length) {
+      let cap = this.parent.length;
+      while (cap <= a) cap *= 2;
+      const grown = new Int32Array(cap);
+      grown.set(this.parent);
+      this.parent = grown;
+    }
+    for (let i = this.size; i <= a; i++) this.parent[i] = i;
+    this.size = a + 1;
   }
 }
