@@ -2,8 +2,7 @@
 // exchange (record, client, sketch, templates, a Float64Array with its own ArrayBuffer) cost the engine's
 // thread ~3.5 µs per exchange to deserialize, and that thread is the scan's bottleneck. Exchanges
 // travel instead as columns: every number in one Float64Array per batch (transferred, not copied),
-// each distinct string of the batch once (an account's id, its model, user agent and scaffold windows
-// recur) with per-field indexes; the receiver builds each record with one object literal of the same
+// every string in one array; the receiver builds each record with one object literal of the same
 // shape decode builds. Account records and rejections are rare and travel as they are.
 //
 // Exchanges travel without their text (`prompt` and `system` arrive as ''): the engine reads only
@@ -19,10 +18,7 @@ export interface EncodedBatch {
   bands: number;
   kinds: Uint8Array<ArrayBuffer>;
   nums: Float64Array<ArrayBuffer>;
-  /** The batch's distinct strings, each once (an account's id, a model or a user agent recurs). */
-  strs: string[];
-  /** Per exchange, S_FIXED indexes into `strs`; -1 for undefined. */
-  refs: Int32Array<ArrayBuffer>;
+  strs: (string | undefined)[];
   others: (CanonicalRecord | Rejection)[];
 }
 
@@ -88,9 +84,7 @@ export class RecordEncoder {
   private exchanges = 0;
   private kinds: Uint8Array;
   private count = 0;
-  private strs: string[] = [];
-  private readonly strIndex = new Map<string, number>();
-  private refs: Int32Array;
+  private strs: (string | undefined)[] = [];
   private others: (CanonicalRecord | Rejection)[] = [];
 
   /** `bands`: LSH bands per scaffold window of the configuration the sketches come from. */
@@ -98,7 +92,6 @@ export class RecordEncoder {
     this.stride = N_FIXED + MAX_WINDOWS * bands;
     this.nums = new Float64Array(this.stride * 256);
     this.kinds = new Uint8Array(1024);
-    this.refs = new Int32Array(S_FIXED * 256);
   }
 
   add(rec: CanonicalRecord | Rejection): void {
@@ -119,13 +112,11 @@ export class RecordEncoder {
       kinds: this.kinds.slice(0, this.count),
       nums: this.nums.slice(0, this.exchanges * this.stride),
       strs: this.strs,
-      refs: this.refs.slice(0, this.exchanges * S_FIXED),
       others: this.others,
     };
     this.count = 0;
     this.exchanges = 0;
     this.strs = [];
-    this.strIndex.clear();
     this.others = [];
     return out;
   }
@@ -173,40 +164,30 @@ export class RecordEncoder {
     const used = windows * this.bands;
     a.set(used === t.keys.length ? t.keys : t.keys.subarray(0, used), o);
     a.fill(0, o + used, o + MAX_WINDOWS * this.bands);
-    let r = (this.exchanges - 1) * S_FIXED;
-    if (r + S_FIXED > this.refs.length) this.refs = grow(this.refs, this.refs.length * 2);
-    const refs = this.refs;
-    refs[r + S_ID] = this.strs.push(ex.id) - 1; // unique: not worth a lookup
-    refs[r + S_ACCOUNT] = this.ref(ex.accountId);
-    refs[r + S_KEY] = this.ref(ex.keyId);
-    refs[r + S_ORG] = this.ref(ex.orgId);
-    refs[r + S_CONVERSATION] = this.ref(ex.conversationId);
-    refs[r + S_MODEL] = this.ref(ex.model);
-    refs[r + S_REASONING_EFFORT] = this.ref(ex.reasoningEffort);
-    refs[r + S_END_USER] = this.ref(ex.endUser);
-    refs[r + S_STOP_REASON] = this.ref(ex.stopReason);
-    refs[r + S_IP] = this.ref(c.ip);
-    refs[r + S_AS_ORG] = this.ref(c.asOrg);
-    refs[r + S_COUNTRY] = this.ref(c.country);
-    refs[r + S_USER_AGENT] = this.ref(c.userAgent);
-    refs[r + S_TLS] = this.ref(c.tlsFingerprint);
-    refs[r + S_SDK] = this.ref(c.sdk);
-    refs[r + S_WINDOW0] = windows > 0 ? this.ref(t.windows[0]) : -1;
-    refs[r += S_WINDOW1] = windows > 1 ? this.ref(t.windows[1]) : -1;
-  }
-
-  private ref(v: string | undefined): number {
-    if (v === undefined) return -1;
-    let k = this.strIndex.get(v);
-    if (k === undefined) {
-      k = this.strs.push(v) - 1;
-      this.strIndex.set(v, k);
-    }
-    return k;
+    const s = this.strs;
+    s.push(
+      ex.id,
+      ex.accountId,
+      ex.keyId,
+      ex.orgId,
+      ex.conversationId,
+      ex.model,
+      ex.reasoningEffort,
+      ex.endUser,
+      ex.stopReason,
+      c.ip,
+      c.asOrg,
+      c.country,
+      c.userAgent,
+      c.tlsFingerprint,
+      c.sdk,
+      windows > 0 ? t.windows[0] : undefined,
+      windows > 1 ? t.windows[1] : undefined,
+    );
   }
 }
 
-function grow<T extends Uint8Array | Float64Array | Int32Array>(a: T, size: number): T {
+function grow<T extends Uint8Array | Float64Array>(a: T, size: number): T {
   const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
@@ -217,7 +198,7 @@ export function decodeBatch(b: EncodedBatch): (CanonicalRecord | Rejection)[] {
   const bands = b.bands;
   const stride = N_FIXED + MAX_WINDOWS * bands;
   const out: (CanonicalRecord | Rejection)[] = new Array(b.count);
-  const { kinds, nums: a, strs: s, refs: f, others } = b;
+  const { kinds, nums: a, strs: s, others } = b;
   let o = 0;
   let so = 0;
   let other = 0;
@@ -226,37 +207,31 @@ export function decodeBatch(b: EncodedBatch): (CanonicalRecord | Rejection)[] {
       out[i] = others[other++];
       continue;
     }
-    out[i] = exchangeAt(a, o, s, f, so, bands);
+    out[i] = exchangeAt(a, o, s, so, bands);
     o += stride;
     so += S_FIXED;
   }
   return out;
 }
 
-/** The string at index slot `k` of `f`; undefined for -1. */
-function str(s: string[], f: Int32Array, k: number): string | undefined {
-  const r = f[k];
-  return r < 0 ? undefined : s[r];
-}
-
-function exchangeAt(a: Float64Array, o: number, s: string[], f: Int32Array, so: number, bands: number): Exchange {
+function exchangeAt(a: Float64Array, o: number, s: (string | undefined)[], so: number, bands: number): Exchange {
   const windows = a[o + N_WINDOWS];
   const templates: ExchangeSketch['templates'] = {
     item: a[o + N_ITEM],
-    windows: windows === 0 ? [] : windows === 1 ? [str(s, f, so + S_WINDOW0)!] : [str(s, f, so + S_WINDOW0)!, str(s, f, so + S_WINDOW1)!],
+    windows: windows === 0 ? [] : windows === 1 ? [s[so + S_WINDOW0]!] : [s[so + S_WINDOW0]!, s[so + S_WINDOW1]!],
     salts: windows === 0 ? [] : windows === 1 ? [a[o + N_SALT0]] : [a[o + N_SALT0], a[o + N_SALT1]],
     keys: a.subarray(o + N_FIXED, o + N_FIXED + MAX_WINDOWS * bands),
   };
   // Same keys in the same order as decode/native.ts decodeExchange, then the sketch.
   return {
     kind: 'exchange',
-    id: str(s, f, so + S_ID)!,
+    id: s[so + S_ID]!,
     ts: a[o + N_TS],
-    accountId: str(s, f, so + S_ACCOUNT)!,
-    keyId: str(s, f, so + S_KEY),
-    orgId: str(s, f, so + S_ORG),
-    conversationId: str(s, f, so + S_CONVERSATION),
-    model: str(s, f, so + S_MODEL),
+    accountId: s[so + S_ACCOUNT]!,
+    keyId: s[so + S_KEY],
+    orgId: s[so + S_ORG],
+    conversationId: s[so + S_CONVERSATION],
+    model: s[so + S_MODEL],
     format: (a[o + N_FORMAT] === 0 ? 'anthropic' : 'openai') as BodyFormat,
     system: '',
     prompt: '',
@@ -268,22 +243,22 @@ function exchangeAt(a: Float64Array, o: number, s: string[], f: Int32Array, so: 
     topLogprobs: opt(a[o + N_TOP_LOGPROBS]),
     thinking: a[o + N_THINKING] === 1,
     thinkingBudget: opt(a[o + N_THINKING_BUDGET]),
-    reasoningEffort: str(s, f, so + S_REASONING_EFFORT),
+    reasoningEffort: s[so + S_REASONING_EFFORT],
     temperature: opt(a[o + N_TEMPERATURE]),
     tools: a[o + N_TOOLS],
-    endUser: str(s, f, so + S_END_USER),
+    endUser: s[so + S_END_USER],
     inputTokens: opt(a[o + N_INPUT_TOKENS]),
     outputTokens: opt(a[o + N_OUTPUT_TOKENS]),
     reasoningTokens: opt(a[o + N_REASONING_TOKENS]),
-    stopReason: str(s, f, so + S_STOP_REASON),
+    stopReason: s[so + S_STOP_REASON],
     client: {
-      ip: str(s, f, so + S_IP),
+      ip: s[so + S_IP],
       asn: opt(a[o + N_ASN]),
-      asOrg: str(s, f, so + S_AS_ORG),
-      country: str(s, f, so + S_COUNTRY),
-      userAgent: str(s, f, so + S_USER_AGENT),
-      tlsFingerprint: str(s, f, so + S_TLS),
-      sdk: str(s, f, so + S_SDK),
+      asOrg: s[so + S_AS_ORG],
+      country: s[so + S_COUNTRY],
+      userAgent: s[so + S_USER_AGENT],
+      tlsFingerprint: s[so + S_TLS],
+      sdk: s[so + S_SDK],
     },
     status: a[o + N_STATUS],
     sketch: {
