@@ -1,15 +1,16 @@
 // A bench input of many mostly-idle accounts: one account record each (own card, own e-mail, spread
-// over six weeks of sign-ups), and one short exchange from every tenth account. It measures what an
-// account costs the engine when it does (almost) nothing — the long tail of a provider's customers.
+// over six weeks of sign-ups), and one short exchange from every tenth account (or every `activeEvery`th;
+// 0: none, accounts known only from their records). It measures what an account costs the engine when
+// it does (almost) nothing — the long tail of a provider's customers.
 // Separate from the simulator so existing scenarios and seeds keep their bytes.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
 const START = Date.UTC(2026, 3, 1);
 const SPAN = 42 * 86_400_000;
-const ACTIVE_EVERY = 10;
+export const ACTIVE_EVERY = 10;
 
-export async function writeIdleAccounts(path: string, accounts: number): Promise<void> {
+export async function writeIdleAccounts(path: string, accounts: number, activeEvery = ACTIVE_EVERY): Promise<void> {
   const w = createWriteStream(path);
   const step = SPAN / accounts;
   for (let i = 0; i < accounts; i++) {
@@ -28,7 +29,7 @@ export async function writeIdleAccounts(path: string, accounts: number): Promise
       signup_ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
     };
     let line = `${JSON.stringify(rec)}\n`;
-    if (i % ACTIVE_EVERY === 0) {
+    if (activeEvery > 0 && i % activeEvery === 0) {
       const ex = {
         type: 'exchange',
         id: `ex_idle_${i.toString(36)}`,

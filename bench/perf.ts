@@ -5,6 +5,7 @@
 //
 //   npm run bench:perf -- [--scales 1] [--seed 1] [--scenario default] [--runs 3] [--json FILE]
 //   npm run bench:perf -- --idle 10000,100000,1000000     (mostly-idle accounts: RSS per account)
+//   npm run bench:perf -- --idle 100000,1000000 --active-every 0   (accounts without any exchange)
 //   npm run bench:perf -- --compare ../other-build        (before/after: that build's scan alternates too)
 //   npm run bench:perf -- --scales 0.1,1,10 --runs 1 --skip-stages   (the scaling curve; a table at the end)
 import { spawnSync } from 'node:child_process';
@@ -17,7 +18,7 @@ import { runSimulate } from '../src/cli/simulate.js';
 import { formatStageTimes, runScan } from '../src/cli/scan.js';
 import { StageTimes } from '../src/engine/stage-times.js';
 import { readLines, DEFAULT_SOURCE_OPTIONS } from '../src/sources/file.js';
-import { writeIdleAccounts } from './idle-accounts.js';
+import { ACTIVE_EVERY, writeIdleAccounts } from './idle-accounts.js';
 
 /** bin/distillguard.js's node flags (see its first lines). */
 const NODE_FLAGS = ['--max-semi-space-size=64'];
@@ -46,6 +47,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     runs: { type: 'string', default: '3' },
     idle: { type: 'string' },
+    /** With --idle: one account in this many sends one exchange (0: none). */
+    'active-every': { type: 'string', default: String(ACTIVE_EVERY) },
     cache: { type: 'string', default: '.cache/bench' },
     json: { type: 'string' },
     compare: { type: 'string' },
@@ -184,14 +187,18 @@ async function main(): Promise<void> {
   console.log(`bench:perf node ${process.version}, ${(await import('node:os')).cpus().length} cores; parse on one thread, scan as the CLI runs it`);
   if (values.idle) {
     let prev: { n: number; rss: number } | undefined;
+    const every = Number(values['active-every']);
+    if (!(Number.isInteger(every) && every >= 0)) throw new Error(`--active-every: expected a whole number >= 0, got ${values['active-every']}`);
+    const kind = every === 0 ? 'idle' : every === ACTIVE_EVERY ? 'mostly-idle' : `1-in-${every}-active`;
+    const tag = every === ACTIVE_EVERY ? '' : `-active${every}`;
     for (const n of values.idle.split(',').map(Number)) {
-      const dir = join(values.cache!, `idle-${n}`);
+      const dir = join(values.cache!, `idle-${n}${tag}`);
       const input = join(dir, 'input.ndjson');
       if (!existsSync(input)) {
         await mkdir(dir, { recursive: true });
-        await writeIdleAccounts(input, n);
+        await writeIdleAccounts(input, n, every);
       }
-      const r = await measure(input, runs, `${fmt(n)} mostly-idle accounts`);
+      const r = await measure(input, runs, `${fmt(n)} ${kind} accounts`);
       const cur = { n, rss: r.scan_peak_rss_mib as number };
       if (prev) {
         // The steady-state cost of one more (mostly idle) account: the slope between two sizes.
@@ -199,7 +206,7 @@ async function main(): Promise<void> {
         console.log(`  per account (peak RSS slope from ${fmt(prev.n)} accounts): ${fmt(r.rss_bytes_per_account as number)} B`);
       }
       prev = cur;
-      results[`idle-${n}`] = r;
+      results[`idle-${n}${tag}`] = r;
     }
   } else {
     for (const scale of values.scales!.split(',').map(Number)) {
