@@ -69,7 +69,8 @@ await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
 await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
 const db = join(work, 'store.duckdb');
-const child = spawn(process.execPath, ['bin/distillguard.js', 'serve', '--db', db, '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+// With the node flag bin/distillguard.js's shebang gives `npx distillguard serve` (a 64 MiB young generation).
+const child = spawn(process.execPath, ['--max-semi-space-size=64', 'bin/distillguard.js', 'serve', '--db', db, '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
 const url = await new Promise<string>((res, rej) => {
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => {
