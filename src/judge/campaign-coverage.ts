@@ -3,41 +3,43 @@
 // is re-judged every tick one of its members is active, and summing hundreds of members each time was
 // a large share of the judgement. Sets only grow (union), so sums merge on union and grow per exchange;
 // integer sums and register maxima give exactly what a pass over the members gives.
-import { CAPABILITIES } from '../core/capabilities.js';
 import type { Reason } from '../core/reasons.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Hll } from '../observe/hll.js';
 import { harvestBreadth } from '../signals/content.js';
+import { addCounts, CAPS, countInto, emptyAggregate, EXCHANGES, HOURS, REASONING_PROMPTS } from './group-aggregates.js';
 
-const NCAPS = CAPABILITIES.length;
-
+/**
+ * A set's traffic counts in a group's layout, added and counted as ./group-aggregates.ts does (the
+ * flag slots stay 0: campaigns are not scored on them), and the union of its reasoning items.
+ */
 export class CoverageSums {
-  exchanges = 0;
-  eliciting = 0;
-  readonly caps = new Float64Array(NCAPS);
+  readonly agg = emptyAggregate();
   readonly items = new Hll();
 
+  get exchanges(): number {
+    return this.agg[EXCHANGES];
+  }
+  get eliciting(): number {
+    return this.agg[REASONING_PROMPTS];
+  }
+  get caps(): Float64Array {
+    return this.agg.subarray(CAPS, HOURS);
+  }
+
   add(m: AccountState): void {
-    this.exchanges += m.exchanges;
-    this.eliciting += m.reasoningPrompts;
+    addCounts(this.agg, m, 1);
     this.items.merge(m.reasoningItems);
-    for (let i = 0; i < NCAPS; i++) this.caps[i] += m.caps[i];
   }
 
   merge(o: CoverageSums): void {
-    this.exchanges += o.exchanges;
-    this.eliciting += o.eliciting;
+    for (let i = 0; i < this.agg.length; i++) this.agg[i] += o.agg[i];
     this.items.merge(o.items);
-    for (let i = 0; i < NCAPS; i++) this.caps[i] += o.caps[i];
   }
 
-  count(mask: number, elicits: boolean, item: number): void {
-    this.exchanges++;
-    if (elicits) {
-      this.eliciting++;
-      this.items.add(item);
-    }
-    if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) this.caps[i]++;
+  count(mask: number, elicits: boolean, item: number, hourOfDay: number): void {
+    countInto(this.agg, mask, elicits, hourOfDay);
+    if (elicits) this.items.add(item);
   }
 }
 
@@ -57,8 +59,8 @@ export class CampaignCoverage {
   }
 
   /** One exchange of an account whose set is rooted at `root`. */
-  count(root: number, mask: number, elicits: boolean, item: number): void {
-    this.byRoot.get(root)?.count(mask, elicits, item);
+  count(root: number, mask: number, elicits: boolean, item: number, hourOfDay: number): void {
+    this.byRoot.get(root)?.count(mask, elicits, item, hourOfDay);
   }
 
   /**

@@ -75,6 +75,11 @@ export function memberLeft(g: Group, s: AccountState): void {
 export function addMember(agg: Float64Array, s: AccountState, sign: 1 | -1): void {
   const f = s.groupFlags;
   for (let b = 0; b < NFLAGS; b++) if (f & (1 << b)) agg[b] += sign;
+  addCounts(agg, s, sign);
+}
+
+/** A member's traffic counts alone (exchanges, reasoning prompts, capabilities, hours), not its flags. */
+export function addCounts(agg: Float64Array, s: AccountState, sign: 1 | -1): void {
   agg[EXCHANGES] += sign * s.exchanges;
   agg[REASONING_PROMPTS] += sign * s.reasoningPrompts;
   const caps = s.caps;
@@ -83,9 +88,14 @@ export function addMember(agg: Float64Array, s: AccountState, sign: 1 | -1): voi
   for (let i = 0; i < 24; i++) agg[HOURS + i] += sign * hours[i];
 }
 
+/** Sums of no member. */
+export function emptyAggregate(): Float64Array {
+  return new Float64Array(LENGTH);
+}
+
 /** The sums over these members, from scratch (a group's first scoring, and tests). */
 export function aggregate(members: readonly AccountState[]): Float64Array {
-  const agg = new Float64Array(LENGTH);
+  const agg = emptyAggregate();
   for (const s of members) addMember(agg, s, 1);
   return agg;
 }
@@ -115,10 +125,14 @@ export function countExchange(groups: readonly Group[], mask: number, elicits: b
   for (const g of groups) {
     if (elicits) g.items?.add(item);
     const agg = g.agg;
-    if (agg === undefined) continue;
-    agg[EXCHANGES]++;
-    if (elicits) agg[REASONING_PROMPTS]++;
-    if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) agg[CAPS + i]++;
-    agg[HOURS + hourOfDay]++;
+    if (agg !== undefined) countInto(agg, mask, elicits, hourOfDay);
   }
+}
+
+/** One exchange into one aggregate. */
+export function countInto(agg: Float64Array, mask: number, elicits: boolean, hourOfDay: number): void {
+  agg[EXCHANGES]++;
+  if (elicits) agg[REASONING_PROMPTS]++;
+  if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) agg[CAPS + i]++;
+  agg[HOURS + hourOfDay]++;
 }

@@ -99,8 +99,9 @@ export class Judge {
   /** An exchange just observed: its account's groups count it in their member sums. */
   countExchange(s: AccountState, mask: number, item: number, ts: Millis): void {
     const elicits = (mask & REASONING_MASK) !== 0;
-    countExchange(this.groups.refs(s.idx), mask, elicits, item, Math.floor(ts / HOUR) % 24);
-    this.coverage.count(this.uf.find(s.idx), mask, elicits, item);
+    const hourOfDay = Math.floor(ts / HOUR) % 24;
+    countExchange(this.groups.refs(s.idx), mask, elicits, item, hourOfDay);
+    this.coverage.count(this.uf.find(s.idx), mask, elicits, item, hourOfDay);
   }
 
   run(now: Millis, dirtyAccounts: AccountState[]): VerdictChange[] {
@@ -172,7 +173,7 @@ export class Judge {
     const changes: VerdictChange[] = [];
     for (const root of touchedRoots) {
       if (this.uf.find(root) !== root) continue;
-      const members = this.uf.membersOf(root).map((i) => accounts[i]);
+      const members = this.listOf(root);
       const campaign = this.campaigns.get(root);
       if (campaign && members.length >= this.cfg.link.minCampaignAccounts) this.evaluateCampaign(campaign, root, members, now);
       for (const s of members) this.verdict(s, campaign && members.length >= this.cfg.link.minCampaignAccounts ? campaign : undefined, now, changes);
