@@ -19,9 +19,10 @@ import { formatStageTimes, runScan } from '../src/cli/scan.js';
 import { StageTimes } from '../src/engine/stage-times.js';
 import { readLines, DEFAULT_SOURCE_OPTIONS } from '../src/sources/file.js';
 import { ACTIVE_EVERY, writeIdleAccounts } from './idle-accounts.js';
+import { cliNodeFlags } from './node-flags.js';
 
 /** bin/distillguard.js's node flags (see its first lines). */
-const NODE_FLAGS = ['--max-semi-space-size=64'];
+const NODE_FLAGS = cliNodeFlags();
 
 /** What one child process reports on its stdout (one JSON line). */
 interface ChildResult {

@@ -36,6 +36,7 @@ import { buildEngineConfig } from '../src/config/schema.js';
 import { decodeLine } from '../src/decode/index.js';
 import { LiveService } from '../src/server/live.js';
 import { openDuckDbStore } from '../src/store/duckdb.js';
+import { cliNodeFlags } from './node-flags.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -69,8 +70,8 @@ await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
 await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
 const db = join(work, 'store.duckdb');
-// With the node flag bin/distillguard.js's shebang gives `npx distillguard serve` (a 64 MiB young generation).
-const child = spawn(process.execPath, ['--max-semi-space-size=64', 'bin/distillguard.js', 'serve', '--db', db, '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+// With the node flags bin/distillguard.js's shebang gives `npx distillguard serve`.
+const child = spawn(process.execPath, [...cliNodeFlags(), 'bin/distillguard.js', 'serve', '--db', db, '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
 const url = await new Promise<string>((res, rej) => {
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => {
