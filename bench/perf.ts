@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/cli/simulate.js';
 import { formatStageTimes, runScan } from '../src/cli/scan.js';
-import { StageTimes } from '../src/engine/stage-times.js';
+import { StageTimes } from '../src/core/stage-times.js';
 import { readLines, DEFAULT_SOURCE_OPTIONS } from '../src/sources/file.js';
 import { ACTIVE_EVERY, writeIdleAccounts } from './idle-accounts.js';
 import { cliNodeFlags } from './node-flags.js';

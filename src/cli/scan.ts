@@ -23,7 +23,7 @@ import type { DecisionInput } from '../judge/decisions.js';
 import type { SqlStore } from '../store/duckdb.js';
 import { parseNumber } from './main.js';
 import { Progress } from './progress.js';
-import { STAGES, StageTimes } from '../engine/stage-times.js';
+import { STAGES, StageTimes } from '../core/stage-times.js';
 import { DecodePool, defaultWorkers, ingestStreamParallel } from '../engine/decode-pool.js';
 
 export interface ScanOptions {

@@ -1,7 +1,7 @@
 // Every engine option, validated once up front (config → build → runtime): nothing re-validates per event.
 import { z } from 'zod';
 import { HOUR, MINUTE } from '../core/time.js';
-import { CommunityKeysSchema } from '../intel/keyring.js';
+import { CommunityKeysSchema } from './intel.js';
 
 export const ThresholdsSchema = z
   .object({

@@ -76,4 +76,20 @@ export interface Summary {
   events_per_second: number;
 }
 
+export interface LinkKindOut {
+  dimension: string;
+  /** A privacy-safe name for the shared thing: the same thing on two links has the same ref. */
+  ref: string;
+  suspicion: number;
+}
+
+/** One edge of a campaign's account-link graph (one line of the store's campaign_links table). */
+export interface LinkOut {
+  campaign_id: string;
+  a: string;
+  b: string;
+  at: string;
+  kinds: LinkKindOut[];
+}
+
 export type { Reason };

@@ -23,7 +23,7 @@ import { DEFAULT_MAX_LATENESS_MS, Orderer } from '../order/orderer.js';
 import { checkReadable, DEFAULT_MAX_LINE_BYTES, type RawLine, readLines } from '../sources/file.js';
 import { type DecodeContext, decodeLine, isRejection } from './index.js';
 import { rejectLine } from './reject.js';
-import type { StageTimes } from '../engine/stage-times.js';
+import type { StageTimes } from '../core/stage-times.js';
 
 export interface IngestOptions {
   /** HMAC-SHA-256 key for e-mail hashes. */

@@ -8,7 +8,7 @@ import type { AccountState } from '../observe/account-state.js';
 import { Observer } from '../observe/observer.js';
 import { Judge, type VerdictChange } from '../judge/judge.js';
 import type { EngineHooks } from '../judge/peer.js';
-import type { StageTimes } from './stage-times.js';
+import type { StageTimes } from '../core/stage-times.js';
 import type { DecisionInput } from '../judge/decisions.js';
 
 export interface DailyCounts {

@@ -4,23 +4,8 @@
 import { toIso } from '../core/time.js';
 import { keyedHash } from '../sketches/keyed-hash.js';
 import type { LinkKind } from '../link/link-log.js';
+import type { LinkKindOut, LinkOut } from '../core/output.js';
 import type { Engine } from './engine.js';
-
-export interface LinkKindOut {
-  dimension: string;
-  /** A privacy-safe name for the shared thing: the same thing on two links has the same ref. */
-  ref: string;
-  suspicion: number;
-}
-
-/** One edge of a campaign's account-link graph (one line of the store's campaign_links table). */
-export interface LinkOut {
-  campaign_id: string;
-  a: string;
-  b: string;
-  at: string;
-  kinds: LinkKindOut[];
-}
 
 export function collectLinks(engine: Engine, campaignOf: ReadonlyMap<string, string>, indicatorKey: string): LinkOut[] {
   const { list, prefixNames } = engine.observer;

@@ -9,7 +9,8 @@ import type { Dimension } from '../link/dimensions.js';
 import type { Campaign, DimensionEvidence } from '../judge/campaign.js';
 import type { DailyRow, EvidenceRow } from '../store/store.js';
 import type { Engine } from './engine.js';
-import { collectLinks, type LinkOut } from './links-out.js';
+import type { LinkOut } from '../core/output.js';
+import { collectLinks } from './links-out.js';
 
 
 export interface EngineResults {

@@ -2,19 +2,10 @@
 // never turn into evidence, so a poisoned or careless feed cannot ban real customers. Built-in entries
 // cover private and carrier-grade NAT address space and a few scaffolds everybody uses; a deployment adds
 // its own (its customers' corporate proxies, cloud egress ranges, popular public prompts).
-import { z } from 'zod';
+import type { AllowlistConfig } from '../config/intel.js';
 import { fingerprintSimilarity, MATCH_SIMILARITY, scaffoldWindows, TemplateFingerprinter, type TemplateFingerprint } from './fingerprint.js';
 import type { Keyring } from './keyring.js';
 
-export const AllowlistSchema = z.object({
-  /** CIDR prefixes (IPv4 or IPv6) of shared infrastructure: corporate proxies, CGNAT, cloud egress. */
-  prefixes: z.array(z.string()).default([]),
-  asns: z.array(z.number().int().nonnegative()).default([]),
-  /** Prompt texts whose scaffolds are common and benign (fingerprinted with the community key at load). */
-  templates: z.array(z.string()).default([]),
-  userAgents: z.array(z.string()).default([]),
-});
-export type AllowlistConfig = z.infer<typeof AllowlistSchema>;
 
 /** Address space no single operation owns: private, shared (CGNAT), loopback, link-local, multicast. */
 const BUILTIN_PREFIXES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', 'fc00::/7', 'fe80::/10'];

@@ -6,29 +6,9 @@
 // export; every key in the ring is still accepted when matching what peers sent under older keys.
 // Template fingerprints use MinHash permutations seeded from the same key for the same reason.
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
 import { normalizeEmail } from '../sketches/keyed-hash.js';
-import { AllowlistSchema } from './allowlist.js';
+import { CommunityKeysSchema, type CommunityKeysConfig } from '../config/intel.js';
 
-export const CommunityKeySchema = z.object({
-  /** Public id carried next to every hash made with this key. */
-  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'key id: 1-64 letters, digits, . _ -'),
-  /** The shared secret: high-entropy text (at least 16 characters). */
-  secret: z.string().min(16, 'community key secret: at least 16 characters'),
-});
-
-export const CommunityKeysSchema = z
-  .object({
-    keys: z.array(CommunityKeySchema).min(1),
-    /** Key id used for what we export; default the last key listed. */
-    current: z.string().optional(),
-    /** Warninglist: what peers' indicators may never turn into evidence (besides the built-in entries). */
-    allowlist: AllowlistSchema.optional(),
-  })
-  .refine((k) => k.current === undefined || k.keys.some((x) => x.id === k.current), { message: 'current names no key in keys' })
-  .refine((k) => new Set(k.keys.map((x) => x.id)).size === k.keys.length, { message: 'key ids must be unique' });
-
-export type CommunityKeysConfig = z.infer<typeof CommunityKeysSchema>;
 
 /** Kinds of identifier shared as keyed hashes; the kind is hashed in, so one value never matches across kinds. */
 export type HashedKind = 'email' | 'payment_fingerprint';

@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import type { CampaignOut, Indicator } from '../core/output.js';
 import { ipPrefix } from '../sketches/keyed-hash.js';
 import { encodeFingerprint, scaffoldWindows, TemplateFingerprinter } from './fingerprint.js';
-import { Keyring, type CommunityKeysConfig } from './keyring.js';
+import type { CommunityKeysConfig } from '../config/intel.js';
+import { Keyring } from './keyring.js';
 import { buildBundle, type StixBundle } from './stix/export.js';
 
 const TOP = 15;

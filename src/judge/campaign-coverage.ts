@@ -5,7 +5,7 @@
 // integer sums and register maxima give exactly what a pass over the members gives.
 import type { Reason } from '../core/reasons.js';
 import type { AccountState } from '../observe/account-state.js';
-import { Hll } from '../observe/hll.js';
+import { Hll } from '../sketches/hll.js';
 import { harvestBreadth } from '../signals/content.js';
 import { addCounts, CAPS, countInto, emptyAggregate, EXCHANGES, HOURS, REASONING_PROMPTS } from './group-aggregates.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import { runSimulate } from '../cli/simulate.js';
 import { Engine } from '../engine/engine.js';
-import { Hll } from '../observe/hll.js';
+import { Hll } from '../sketches/hll.js';
 import { account, exchange, harvestPrompt, T0 } from '../../test/helpers/records.js';
 import { HOUR, MINUTE } from '../core/time.js';
 import { replayChecking } from '../../test/helpers/replay.js';

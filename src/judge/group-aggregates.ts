@@ -11,7 +11,7 @@ import { CAPABILITIES } from '../core/capabilities.js';
 import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import type { Group } from '../link/groups.js';
-import { Hll } from '../observe/hll.js';
+import { Hll } from '../sketches/hll.js';
 
 const NCAPS = CAPABILITIES.length;
 

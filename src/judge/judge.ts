@@ -20,7 +20,7 @@ import { countExchange, memberJoined, memberLeft, syncFlags } from './group-aggr
 import { CampaignCoverage, campaignCoverage } from './campaign-coverage.js';
 import { REASONING_MASK } from '../observe/observer.js';
 import type { PeerEvidence } from './peer.js';
-import type { StageTimes } from '../engine/stage-times.js';
+import type { StageTimes } from '../core/stage-times.js';
 import { confirmationWeight, DecisionBook, type DecisionAction } from './decisions.js';
 
 /** Evidence (in nats) per unit of score: score = 1 - exp(-W / SCALE). */

@@ -1,7 +1,7 @@
 // The link index: from each shared thing (a key along one dimension) to the accounts sharing it.
 // Membership follows the accounts' current keys; groups touched since the last judgement are dirty.
 import type { AccountState } from '../observe/account-state.js';
-import type { Hll } from '../observe/hll.js';
+import type { Hll } from '../sketches/hll.js';
 import { DIMENSIONS, dimensionOf, identityKeys, trafficKeys, type Dimension, type TemplateKeys } from './dimensions.js';
 
 const HOT_SUSPICION = 0.5;

@@ -5,7 +5,7 @@ import type { Reason } from '../core/reasons.js';
 import type { AccountEvent, Millis, Plan, Verification } from '../core/records.js';
 import type { VerdictLevel } from '../core/output.js';
 import { ipPrefix } from '../sketches/keyed-hash.js';
-import { Hll } from './hll.js';
+import { Hll } from '../sketches/hll.js';
 import { TopK } from './topk.js';
 
 /** Hours of recent activity kept per account for co-activity (lockstep / load-balance) tests. */

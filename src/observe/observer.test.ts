@@ -6,7 +6,7 @@ import { DAY, HOUR, MINUTE } from '../core/time.js';
 import { account, exchange, harvestPrompt, organicPrompt, T0 } from '../../test/helpers/records.js';
 import { RECENT_HOURS, type AccountState } from './account-state.js';
 import { Observer } from './observer.js';
-import { Hll } from './hll.js';
+import { Hll } from '../sketches/hll.js';
 import { murmur3 } from '../sketches/hash.js';
 
 const CEILING = 64000;

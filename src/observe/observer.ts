@@ -10,7 +10,7 @@ import { ipPrefix } from '../sketches/keyed-hash.js';
 import { murmur3 as hash32 } from '../sketches/hash.js';
 import { tagCapabilities } from '../signals/content-tags.js';
 import { AccountState, RECENT_HOURS } from './account-state.js';
-import type { StageTimes } from '../engine/stage-times.js';
+import type { StageTimes } from '../core/stage-times.js';
 
 /** Share of a model's ceiling at which max_tokens counts as "maxed out". */
 const CEILING_SHARE = 0.9;

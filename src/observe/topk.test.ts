@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../core/prng.js';
 import { TopK } from './topk.js';
-import { Hll } from './hll.js';
+import { Hll } from '../sketches/hll.js';
 
 /** Everything a table answers, for comparing two tables. */
 function contents(t: TopK): unknown {

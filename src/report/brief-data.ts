@@ -2,7 +2,7 @@
 // accounts, its daily volume, its link graph, and the facts derived from them (shared by the HTML,
 // Markdown and PDF renderings and by the dashboard's API, so every rendering states the same figures).
 import type { AccountOut, CampaignOut, Indicator, Summary } from '../core/output.js';
-import type { LinkOut } from '../engine/links-out.js';
+import type { LinkOut } from '../core/output.js';
 import type { DailyRow } from '../store/store.js';
 import type { SqlStore } from '../store/duckdb.js';
 import { buildBundle } from '../intel/stix/export.js';

@@ -15,7 +15,7 @@ import type { AccountOut, CampaignOut, Indicator, ReasonOut, Summary, VerdictLev
 import { DAY, toIso } from '../core/time.js';
 import { LIVE_DDL, LIVE_TABLES, META_DDL, MIGRATIONS, SCAN_DDL, SCAN_TABLES, SCHEMA_VERSION } from './schema.js';
 import { LINKS_DDL, LINKS_SELECT, readLink } from './links.js';
-import type { LinkOut } from '../engine/links-out.js';
+import type { LinkOut } from '../core/output.js';
 import {
   StoreError,
   type AccountFilter,

@@ -1,7 +1,7 @@
 // The campaign_links table: each campaign's account-link graph, replaced with every scan. Not one of
 // the version-1 scan tables, so it is created when missing (older store files lack it) and an older
 // file without it reads as "no links".
-import type { LinkOut } from '../engine/links-out.js';
+import type { LinkOut } from '../core/output.js';
 
 export const LINKS_DDL = `CREATE TABLE campaign_links (
     campaign_id VARCHAR NOT NULL,

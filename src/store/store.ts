@@ -2,7 +2,7 @@
 // DuckDB (./duckdb.ts) is the embedded default; a PostgreSQL implementation can follow the same
 // interface. Every implementation must pass the same contract suite (./store.contract.ts).
 import type { AccountOut, CampaignOut, DailyAggregate, Summary } from '../core/output.js';
-import type { LinkOut } from '../engine/links-out.js';
+import type { LinkOut } from '../core/output.js';
 
 /** One piece of evidence behind an account's verdict, at the event time it was observed. */
 export interface EvidenceRow {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStageTimes, runScan } from '../cli/scan.js';
 import { runSimulate } from '../cli/simulate.js';
-import { STAGES, StageTimes } from './stage-times.js';
+import { STAGES, StageTimes } from '../core/stage-times.js';
 
 describe('stage times of a scan', () => {
   let tmp: string;

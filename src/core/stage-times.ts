@@ -17,13 +17,13 @@ export const STAGES = [
   'output', // results, NDJSON, report, store
 ] as const;
 
-export type Stage = (typeof STAGES)[number];
+export type TimedStage = (typeof STAGES)[number];
 
 export class StageTimes {
-  readonly ms: Record<Stage, number> = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
+  readonly ms: Record<TimedStage, number> = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<TimedStage, number>;
 
   /** Charges the time since `since` to `stage`; returns now, the start of whatever comes next. */
-  add(stage: Stage, since: number): number {
+  add(stage: TimedStage, since: number): number {
     const now = performance.now();
     this.ms[stage] += now - since;
     return now;
@@ -36,7 +36,7 @@ export class StageTimes {
   }
 
   /** Stage times rounded to 0.1 ms, in pipeline order. */
-  toJSON(): Record<Stage, number> {
-    return Object.fromEntries(STAGES.map((s) => [s, Math.round(this.ms[s] * 10) / 10])) as Record<Stage, number>;
+  toJSON(): Record<TimedStage, number> {
+    return Object.fromEntries(STAGES.map((s) => [s, Math.round(this.ms[s] * 10) / 10])) as Record<TimedStage, number>;
   }
 }
