@@ -198,11 +198,13 @@ interface Hyperedge {
 /** The suspicious groups of the final state, restricted to eligible members (≥ 2 of them). */
 function hyperedges(): Hyperedge[] {
   const out: Hyperedge[] = [];
-  for (const g of judge.groups.groups.values()) {
-    if (g.suspicion < SUSPICION_MIN) continue;
+  const groups = engine.linker.groups;
+  for (const g of groups.groups.values()) {
+    const suspicion = groups.suspicion(g);
+    if (suspicion < SUSPICION_MIN) continue;
     const members = [...g.members].filter((i) => eligible(accounts[i])).sort((a, b) => a - b);
     if (members.length < 2) continue;
-    out.push({ dim: g.dim, key: g.key, weight: g.suspicion * DIMENSIONS[g.dim].base, members });
+    out.push({ dim: g.dim, key: g.key, weight: suspicion * DIMENSIONS[g.dim].base, members });
   }
   return out;
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { HOUR, MINUTE } from '../core/time.js';
 import { CommunityKeysSchema } from './intel.js';
+import { ScoringSchema } from './scoring.js';
 
 export const ThresholdsSchema = z
   .object({
@@ -46,6 +47,8 @@ export const EngineConfigSchema = z.object({
   thresholds: ThresholdsSchema.default({ distillation: 0.8, suspicious: 0.5 }),
   template: TemplateSchema.default({ numPerm: 64, threshold: 0.7, shingle: 3, seed: 'distillguard-template-v1' }),
   link: LinkSchema.default({ maxGroupSize: 2000, minCampaignAccounts: 3, signupWindowMs: 2 * HOUR }),
+  /** The numbers of the linking and scoring rules (src/config/scoring.ts). */
+  scoring: ScoringSchema.prefault({}),
   /** Community keys for sharing (src/intel): keyed hashes and template fingerprints in campaign indicators. */
   intel: CommunityKeysSchema.optional(),
 });

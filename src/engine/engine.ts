@@ -6,7 +6,10 @@ import type { CanonicalRecord, Millis } from '../core/records.js';
 import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Observer } from '../observe/observer.js';
+import { build as buildLinker } from '../link/config.js';
+import type { Linker } from '../link/linker.js';
 import { Judge, type VerdictChange } from '../judge/judge.js';
+import { memberJoined, memberLeft } from '../judge/group-aggregates.js';
 import type { EngineHooks } from '../judge/peer.js';
 import type { StageTimes } from '../core/stage-times.js';
 import type { DecisionInput } from '../judge/decisions.js';
@@ -24,6 +27,7 @@ export type VerdictListener = (change: VerdictChange) => void;
 
 export class Engine {
   readonly observer: Observer;
+  readonly linker: Linker;
   readonly judge: Judge;
   readonly daily = new Map<number, DailyCounts>();
   private readonly dirty: AccountState[] = [];
@@ -38,9 +42,16 @@ export class Engine {
     hooks: EngineHooks = {},
     private readonly times?: StageTimes,
   ) {
-    this.observer = new Observer(cfg, times);
-    this.observer.templates.onCreate = hooks.onTemplate;
-    this.judge = new Judge(cfg, this.observer, hooks.peer, times);
+    this.observer = new Observer(times);
+    const accounts = this.observer.list;
+    const peer = hooks.peer;
+    this.linker = buildLinker(cfg, accounts, {
+      onTemplate: hooks.onTemplate,
+      knownTemplate: peer && ((key) => peer.isKnownTemplate(key)),
+      // The judge's member sums follow every join and leave.
+      membership: { join: (g, idx) => memberJoined(g, accounts[idx]), leave: (g, idx) => memberLeft(g, accounts[idx]) },
+    }, times);
+    this.judge = new Judge(cfg, this.observer, this.linker, peer, times);
   }
 
   onVerdict(l: VerdictListener): void {
@@ -60,9 +71,12 @@ export class Engine {
     const s = this.observer.account(rec.accountId);
     if (!s.dirty) this.dirty.push(s);
     if (rec.kind === 'exchange') {
-      this.observer.observeExchange(rec); // charges its own stages when timed
+      // By return values: link names what the exchange shares with others (templates, model), observe
+      // folds it into its account, judge counts it into the sums of the account's groups and campaign.
+      const keys = this.linker.keysOf(rec);
+      const mask = this.observer.observeExchange(rec, keys);
       const t0 = this.times ? performance.now() : 0;
-      this.judge.countExchange(s, this.observer.lastMask, this.observer.templates.lastItem, t);
+      this.judge.countExchange(s, mask, keys.item, t);
       this.count(s, t);
       this.times?.add('observe', t0);
     } else {

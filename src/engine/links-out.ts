@@ -10,7 +10,7 @@ import type { Engine } from './engine.js';
 export function collectLinks(engine: Engine, campaignOf: ReadonlyMap<string, string>, indicatorKey: string): LinkOut[] {
   const { list, prefixNames } = engine.observer;
   const out: LinkOut[] = [];
-  for (const l of engine.judge.linkLog) {
+  for (const l of engine.linker.linkLog) {
     const a = list[l.a].id;
     const b = list[l.b].id;
     const c = campaignOf.get(a);

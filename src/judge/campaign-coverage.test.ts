@@ -11,9 +11,9 @@ import { campaignCoverage, CoverageSums } from './campaign-coverage.js';
 function expectSumsExact(engine: Engine): number {
   let checked = 0;
   for (const [root, sums] of engine.judge.coverage.entries()) {
-    expect(engine.judge.uf.find(root), 'sums are filed under live roots only').toBe(root);
+    expect(engine.linker.uf.find(root), 'sums are filed under live roots only').toBe(root);
     const fresh = new CoverageSums();
-    for (const i of engine.judge.uf.membersOf(root)) fresh.add(engine.observer.list[i]);
+    for (const i of engine.linker.uf.membersOf(root)) fresh.add(engine.observer.list[i]);
     expect({ exchanges: sums.exchanges, eliciting: sums.eliciting, caps: Array.from(sums.caps), items: Array.from(sums.items.regs) }).toEqual({
       exchanges: fresh.exchanges,
       eliciting: fresh.eliciting,
@@ -41,7 +41,7 @@ describe('campaign coverage sums', () => {
     const engine = await replayChecking(input, 2000, (e) => (checked += expectSumsExact(e)));
     expect(checked).toBeGreaterThan(10);
     // The simulated operations cover several capabilities with distinct items: the campaign-level reason fires.
-    const covered = [...engine.judge.coverage.entries()].map(([root, sums]) => campaignCoverage(sums, engine.judge.uf.membersOf(root).length));
+    const covered = [...engine.judge.coverage.entries()].map(([root, sums]) => campaignCoverage(sums, engine.linker.uf.membersOf(root).length));
     expect(covered.some((r) => r?.code === 'topic_coverage')).toBe(true);
   });
 });

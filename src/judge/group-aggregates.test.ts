@@ -15,7 +15,7 @@ import { aggregate, CAPS, EXCHANGES, FRESH, HARVESTING, memberFlags } from './gr
 function expectSumsExact(engine: Engine): number {
   const accounts = engine.observer.list;
   let checked = 0;
-  for (const g of engine.judge.groups.groups.values()) {
+  for (const g of engine.linker.groups.groups.values()) {
     const members = [...g.members].map((i) => accounts[i]);
     if (g.agg !== undefined) {
       expect(Array.from(g.agg), g.key).toEqual(Array.from(aggregate(members)));
@@ -52,7 +52,7 @@ describe('group aggregates', () => {
     expect(checks).toBeGreaterThan(3);
     expect(groupsChecked).toBeGreaterThan(50);
     // Members moved between groups (template and traffic keys follow the accounts' current behaviour).
-    expect([...engine.judge.groups.groups.values()].some((g) => g.agg !== undefined && g.agg[HARVESTING] > 0)).toBe(true);
+    expect([...engine.linker.groups.groups.values()].some((g) => g.agg !== undefined && g.agg[HARVESTING] > 0)).toBe(true);
   });
 
   it('move a member whose flags changed out of the groups it leaves with what it put in', () => {
@@ -62,7 +62,7 @@ describe('group aggregates', () => {
     let t = T0 + MINUTE;
     for (let k = 0; k < 40; k++) for (let a = 0; a < 3; a++) engine.push(exchange(`f${a}`, (t += MINUTE), harvestPrompt(a * 100 + k), { maxTokens: 32000, model: 'm' }));
     engine.advance(t + HOUR);
-    const card = engine.judge.groups.get([...engine.judge.groups.groups.keys()].find((k) => k.startsWith('payment:'))!)!;
+    const card = engine.linker.groups.get([...engine.linker.groups.groups.keys()].find((k) => k.startsWith('payment:'))!)!;
     expect(card.agg).toBeDefined();
     expect(card.agg![EXCHANGES]).toBe(120);
     expect(card.agg![FRESH]).toBe(3);

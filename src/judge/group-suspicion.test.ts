@@ -3,7 +3,7 @@ import { buildEngineConfig } from '../config/schema.js';
 import type { CanonicalRecord } from '../core/records.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
-import { Observer } from '../observe/observer.js';
+import { Observed } from '../../test/helpers/observe.js';
 import type { Dimension } from '../link/dimensions.js';
 import { Group } from '../link/groups.js';
 import { account, exchange, harvestPrompt, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
@@ -14,16 +14,16 @@ const CEILING = 64000;
 const MAX_GROUP = 2000;
 
 /** Observes the records, then lets the judge score each account's content (its `harvest`), as before any group is judged. */
-function observe(recs: CanonicalRecord[]): { obs: Observer; at: number } {
+function observe(recs: CanonicalRecord[]): { obs: Observed; at: number } {
   const cfg = buildEngineConfig({ modelCeilings: { 'model-x': CEILING } });
-  const obs = new Observer(cfg);
+  const obs = new Observed(cfg);
   recs.sort((a, b) => a.ts - b.ts);
   for (const r of recs) {
-    if (r.kind === 'exchange') obs.observeExchange(r);
-    else obs.observeAccount(r);
+    if (r.kind === 'exchange') obs.exchange(r);
+    else obs.account(r);
   }
   const at = recs[recs.length - 1].ts;
-  new Judge(cfg, obs).run(at, obs.list);
+  new Judge(cfg, obs.observer, obs.linker).run(at, obs.list);
   return { obs, at };
 }
 
@@ -38,14 +38,22 @@ const farmWorld = once(() => observe(farm(12, rng(1))));
 /** 600 ordinary people behind one NAT, with the 12-account farm among them. */
 const natWorld = once(() => observe([...cgnat(600, rng(6)), ...farm(12, rng(1))]));
 
-function judgeGroup(dim: Dimension, members: AccountState[], at: number, maxGroupSize = MAX_GROUP): Group {
-  const g = new Group(`${dim}:test`, dim);
-  members.forEach((m) => g.members.add(m.idx));
-  evaluateGroup(g, () => members, maxGroupSize, Math.floor(at / HOUR));
-  return g;
+/** What evaluating a group found: its suspicion and the flags and detail written on it. */
+interface Judged {
+  suspicion: number;
+  detail: Group['detail'];
+  lockstep: boolean;
+  loadBalanced: boolean;
 }
 
-function members(obs: Observer, prefix: string): AccountState[] {
+function judgeGroup(dim: Dimension, members: AccountState[], at: number, maxGroupSize = MAX_GROUP): Judged {
+  const g = new Group(`${dim}:test`, dim);
+  members.forEach((m) => g.members.add(m.idx));
+  const suspicion = evaluateGroup(g, () => members, maxGroupSize, Math.floor(at / HOUR));
+  return { suspicion, detail: g.detail, lockstep: g.lockstep, loadBalanced: g.loadBalanced };
+}
+
+function members(obs: Observed, prefix: string): AccountState[] {
   return obs.list.filter((s) => s.id.startsWith(prefix));
 }
 

@@ -14,19 +14,19 @@ export { HARVEST_MIN };
 export const SUSPICION_MIN = 0.25;
 
 /**
- * Scores the group from its member sums (g.agg, built from the members on first use and kept current by
+ * The group's suspicion in [0, 1] (its co-activity flags and detail are written on the group). Scores
+ * the group from its member sums (g.agg, built from the members on first use and kept current by
  * ./group-aggregates.ts). `members` lists the accounts; it is called only for what sums cannot give:
  * the union of reasoning items, the top organization and co-activity, each needed only by a few groups.
  */
-export function evaluateGroup(g: Group, members: () => readonly AccountState[], maxGroupSize: number, hour: number): void {
+export function evaluateGroup(g: Group, members: () => readonly AccountState[], maxGroupSize: number, hour: number): number {
   const spec = DIMENSIONS[g.dim];
   const n = g.members.size;
   g.lockstep = false;
   g.loadBalanced = false;
   // Two accounts sharing a cohort, a scaffold or a client is coincidence; identity things are not.
   if (n < (spec.strong ? 2 : 3) || n > maxGroupSize || spec.base === 0) {
-    g.suspicion = 0;
-    return;
+    return 0;
   }
   const agg = (g.agg ??= aggregate(members()));
   const exchanges = agg[EXCHANGES];
@@ -60,9 +60,9 @@ export function evaluateGroup(g: Group, members: () => readonly AccountState[], 
     if (g.lockstep) suspicion += 0.1;
     if (g.loadBalanced) suspicion += 0.1;
   }
-  g.suspicion = Math.min(1, suspicion);
   g.detail = { accounts: n, harvesting_share: hiShare, fresh_share: fresh / n, breadth, declared_org: declared ? 1 : 0 };
   if (diversity !== undefined) g.detail.diversity = diversity;
+  return Math.min(1, suspicion);
 }
 
 /** Members of the most common organization (declared on the account or on its exchanges). */

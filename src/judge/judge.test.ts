@@ -3,8 +3,6 @@ import { buildEngineConfig } from '../config/schema.js';
 import type { CanonicalRecord } from '../core/records.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
 import { Engine } from '../engine/engine.js';
-import { Observer } from '../observe/observer.js';
-import { Judge } from './judge.js';
 import { account, exchange, harvestPrompt, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
 
 const CEILING = 64000;
@@ -107,35 +105,5 @@ describe('trace inversion: the one pattern that convicts an account alone', () =
 
   it('keeps a lone account that elicits ordinary step-by-step reasoning with the same knobs at suspicious', () => {
     expect(harvester(false).observer.accounts.get('t0')!.verdict).toBe('suspicious');
-  });
-});
-
-describe('campaign merges', () => {
-  // Drives the judge's linking step directly: two established operations, then links across them.
-  function twoCampaigns(): { judge: Judge; link: (a: number, b: number) => void } {
-    const cfg = buildEngineConfig({});
-    const judge = new Judge(cfg, new Observer(cfg));
-    const link = (a: number, b: number): void => {
-      (judge as unknown as { link(a: number, b: number, now: number): number }).link(a, b, T0);
-    };
-    for (let i = 1; i < 10; i++) link(0, i); // campaign A: accounts 0..9
-    for (let i = 11; i < 20; i++) link(10, i); // campaign B: accounts 10..19
-    return { judge, link };
-  }
-
-  it('does not merge two established campaigns on one coincidental pair', () => {
-    const { judge, link } = twoCampaigns();
-    link(3, 14);
-    expect(judge.uf.find(3)).not.toBe(judge.uf.find(14));
-  });
-
-  it('merges them once enough accounts on both sides link across (30% of the smaller)', () => {
-    const { judge, link } = twoCampaigns();
-    link(1, 11);
-    link(2, 12);
-    expect(judge.uf.find(1)).not.toBe(judge.uf.find(11));
-    link(3, 13);
-    expect(judge.uf.find(1)).toBe(judge.uf.find(11));
-    expect(judge.uf.membersOf(judge.uf.find(0))).toHaveLength(20);
   });
 });

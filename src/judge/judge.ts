@@ -1,22 +1,22 @@
 // judge: runs on the event-time clock. Scores the accounts touched since the last judgement, evaluates
-// the groups they share, links accounts through suspicious groups into campaigns, and records verdicts.
+// the groups they share, has link join members of suspicious groups (the Linker's pairwise rule, fed
+// this judgement's answers), scores the resulting campaigns and records verdicts.
 // flagged_at is the judgement time T: only records with ts <= T have been observed (online honesty).
 import type { EngineConfig } from '../config/schema.js';
 import { sortReasons, type Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
 import type { VerdictLevel } from '../core/output.js';
-import { DAY, HOUR } from '../core/time.js';
+import { HOUR } from '../core/time.js';
 import { NO_REASONS, type AccountState } from '../observe/account-state.js';
 import type { Observer } from '../observe/observer.js';
-import { DIMENSIONS, type Dimension } from '../link/dimensions.js';
-import { GroupIndex, type Group } from '../link/groups.js';
-import { UnionFind } from '../link/union-find.js';
-import { sharedKinds, type LinkRecord } from '../link/link-log.js';
+import { DIMENSION_BIT, DIMENSIONS } from '../link/dimensions.js';
+import type { Group, GroupIndex } from '../link/groups.js';
+import type { Linker, LinkFeedback } from '../link/linker.js';
 import { SIGNALS } from '../signals/registry.js';
 import { RECONSTRUCTION } from '../signals/content.js';
 import { Campaign } from './campaign.js';
 import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
-import { countExchange, memberJoined, memberLeft, syncFlags } from './group-aggregates.js';
+import { countExchange, syncFlags } from './group-aggregates.js';
 import { CampaignCoverage, campaignCoverage } from './campaign-coverage.js';
 import { REASONING_MASK } from '../observe/observer.js';
 import type { PeerEvidence } from './peer.js';
@@ -30,23 +30,12 @@ const SOLO_CAP = 0.7;
 /** Members whose own content is this weak are at most suspicious. */
 const CONTENT_GATE = 0.3;
 const CONTENT_CAP = 0.6;
-/** Content score both accounts need to be linked by one identity thing alone. */
-const CLEAR_HARVEST = 0.55;
-/** Exchanges each side of a link needs. */
-const MIN_LINK_EXCHANGES = 5;
 /** Shares over fewer exchanges are noise: no enforcement before this many. */
 const MIN_FLAG_EXCHANGES = 5;
 /** Event time between re-evaluations of a group whose membership did not change. */
 const REEVALUATE_MS = HOUR;
 /** Groups above this size are re-evaluated every size/BIG_GROUP judgements at most. */
 const BIG_GROUP = 64;
-/** Distinct shared templates that link two throwaway-looking accounts on their own. */
-const PIPELINE_TEMPLATES = 2;
-/** Two established campaigns merge once this many accounts (and this share of the smaller) link across. */
-const BRIDGE_MIN = 3;
-const BRIDGE_SHARE = 0.3;
-/** Members of a group each newcomer is tested against. */
-const ANCHORS = 6;
 
 export interface VerdictChange {
   account: AccountState;
@@ -55,20 +44,13 @@ export interface VerdictChange {
   at: Millis;
 }
 
-export class Judge {
-  readonly groups: GroupIndex;
-  readonly uf = new UnionFind();
-  /** Campaign by union-find root. */
-  readonly campaigns = new Map<number, Campaign>();
-  private campaignSeq = 0;
+export class Judge implements LinkFeedback {
+  /** The judgement of each linked set, by its id (Linker.setOf). */
+  readonly campaigns = new Map<string, Campaign>();
   private ownReasons: Reason[][] = [];
   private readonly scratch: AccountState[] = [];
-  /** Accounts that linked across two established campaigns, by campaign pair, until they merge. */
-  private readonly bridges = new Map<string, { a: Set<number>; b: Set<number> }>();
   /** Campaign id an account inherited infrastructure from, by account index. */
   private readonly inherited: (string | undefined)[] = [];
-  /** Every union of two accounts' sets, with the shared things that linked them (bounded by accounts). */
-  readonly linkLog: LinkRecord[] = [];
   /** Analyst decisions in force (see ./decisions.ts). */
   readonly decisions = new DecisionBook();
   /** What each judged set of linked accounts asks for as a whole, kept current. */
@@ -83,17 +65,19 @@ export class Judge {
    */
   private readonly suspicious: ({ from: readonly Group[]; groups: Group[] } | undefined)[] = [];
 
+  readonly harvestMin = HARVEST_MIN;
+  readonly suspicionMin = SUSPICION_MIN;
+
   constructor(
     private readonly cfg: EngineConfig,
     private readonly observer: Observer,
+    private readonly linker: Linker,
     private readonly peer?: PeerEvidence,
     private readonly times?: StageTimes,
-  ) {
-    const accounts = observer.list;
-    this.groups = new GroupIndex(cfg.link.signupWindowMs, peer && ((key) => peer.isKnownTemplate(key)), {
-      join: (g, idx) => memberJoined(g, accounts[idx]),
-      leave: (g, idx) => memberLeft(g, accounts[idx]),
-    });
+  ) {}
+
+  private get groups(): GroupIndex {
+    return this.linker.groups;
   }
 
   /** An exchange just observed: its account's groups count it in their member sums. */
@@ -101,7 +85,7 @@ export class Judge {
     const elicits = (mask & REASONING_MASK) !== 0;
     const hourOfDay = Math.floor(ts / HOUR) % 24;
     countExchange(this.groups.refs(s.idx), mask, elicits, item, hourOfDay);
-    this.coverage.count(this.uf.find(s.idx), mask, elicits, item, hourOfDay);
+    this.coverage.count(this.linker.uf.find(s.idx), mask, elicits, item, hourOfDay);
   }
 
   run(now: Millis, dirtyAccounts: AccountState[]): VerdictChange[] {
@@ -127,7 +111,7 @@ export class Judge {
       this.ownReasons[s.idx] = reasons.length === 0 ? NO_REASONS : reasons; // most accounts have none
       if (times) t = times.add('judge.signals', t);
       syncFlags(s, this.groups.refs(s.idx));
-      this.groups.update(s);
+      this.linker.update(s);
       if (times) t = times.add('link.keys', t);
     }
     // 2. groups touched: re-evaluate; 3. link eligible members of suspicious groups
@@ -137,14 +121,15 @@ export class Judge {
     for (const g of this.groups.takeDirty()) {
       // Members' aggregates move slowly: re-evaluate a group on a join or leave (small groups) or every
       // REEVALUATE_MS (large groups less often still); until then it keeps its last suspicion.
-      const due = now >= g.nextEval || (g.membershipChanged && g.members.size <= BIG_GROUP);
+      const groups = this.groups;
+      const due = now >= groups.nextEval(g) || (g.membershipChanged && g.members.size <= BIG_GROUP);
       if (!due) {
-        this.groups.touch(g);
+        groups.touch(g);
         continue;
       }
       g.membershipChanged = false;
-      g.nextEval = now + Math.max(REEVALUATE_MS, this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / BIG_GROUP)));
-      const was = g.suspicion >= SUSPICION_MIN;
+      groups.setNextEval(g, now + Math.max(REEVALUATE_MS, this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / BIG_GROUP))));
+      const was = groups.suspicion(g) >= SUSPICION_MIN;
       let listed = false;
       const members = (): AccountState[] => {
         // Listed only when the scoring needs more than the group's sums, once per evaluation.
@@ -155,26 +140,28 @@ export class Judge {
         }
         return this.scratch;
       };
-      evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour);
-      const is = g.suspicion >= SUSPICION_MIN;
+      const suspicion = evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour);
+      groups.setSuspicion(g, suspicion);
+      const is = suspicion >= SUSPICION_MIN;
       if (is !== was) for (const i of g.members) this.suspicious[i] = undefined;
       if (!was && is) crossed.push(g);
     }
     if (times) t = times.add('judge.groups', t);
     // Link what changed: touched accounts through their suspicious groups, and every member of a
     // group that has just become suspicious.
+    const { groups, linker } = this;
     for (const s of dirtyAccounts) {
-      for (const g of this.groups.refs(s.idx)) if (g.suspicion >= SUSPICION_MIN) this.tryLink(s.idx, g, now, touchedRoots);
+      for (const g of groups.refs(s.idx)) if (groups.suspicion(g) >= SUSPICION_MIN) linker.tryLink(s.idx, g, now, touchedRoots, this);
     }
-    for (const g of crossed) for (const idx of g.members) this.tryLink(idx, g, now, touchedRoots);
-    for (const s of dirtyAccounts) touchedRoots.add(this.uf.find(s.idx));
+    for (const g of crossed) for (const idx of g.members) linker.tryLink(idx, g, now, touchedRoots, this);
+    for (const s of dirtyAccounts) touchedRoots.add(linker.uf.find(s.idx));
     if (times) t = times.add('link.pairs', t);
     // 4. campaigns and verdicts
     const changes: VerdictChange[] = [];
     for (const root of touchedRoots) {
-      if (this.uf.find(root) !== root) continue;
+      if (linker.uf.find(root) !== root) continue;
       const members = this.listOf(root);
-      const campaign = this.campaigns.get(root);
+      const campaign = this.campaignOfRoot(root);
       if (campaign && members.length >= this.cfg.link.minCampaignAccounts) this.evaluateCampaign(campaign, root, members, now);
       for (const s of members) this.verdict(s, campaign && members.length >= this.cfg.link.minCampaignAccounts ? campaign : undefined, now, changes);
     }
@@ -183,118 +170,59 @@ export class Judge {
     return changes;
   }
 
-  /** Tests a member of a suspicious group against the group's anchors; links on a pairwise match. */
-  private tryLink(idx: number, g: Group, now: Millis, touched: Set<number>): void {
-    if (this.observer.list[idx].harvest < HARVEST_MIN) return;
-    let linked = false;
-    // Once idx cannot become an anchor, a test against an anchor already in its set can only add that
-    // set's root to `touched`: skipped when the root is there already (most ticks of a campaign).
-    const settled = g.anchors.length >= ANCHORS || g.anchors.includes(idx);
-    for (const a of g.anchors) {
-      if (a === idx) continue;
-      if (settled) {
-        const root = this.uf.find(idx);
-        if (root === this.uf.find(a) && touched.has(root)) continue;
-      }
-      if (this.pairLinked(idx, a)) {
-        touched.add(this.link(a, idx, now));
-        linked = true;
-      }
-    }
-    if (!linked && g.anchors.length < ANCHORS && !g.anchors.includes(idx)) g.anchors.push(idx);
+  harvest(idx: number): number {
+    return this.observer.list[idx].harvest;
   }
 
-  /**
-   * Two accounts are linked when they share one identity thing (a card, a device, a sign-up network)
-   * or suspicious things along two different dimensions: the conjunction keeps two operations that
-   * happen to use one public scaffold or one popular SDK apart.
-   */
-  private pairLinked(a: number, b: number): boolean {
-    const accounts = this.observer.list;
-    if (accounts[b].harvest < HARVEST_MIN) return false;
-    // Shares over a handful of exchanges are noise, and links are forever.
-    if (accounts[a].exchanges < this.minExchanges(accounts[a], MIN_LINK_EXCHANGES) || accounts[b].exchanges < this.minExchanges(accounts[b], MIN_LINK_EXCHANGES)) return false;
-    let dims = 0;
-    let templates = 0;
-    // One identity thing alone (a lab machine, a family card) links only clear harvesters.
-    const clear = Math.min(accounts[a].harvest, accounts[b].harvest) >= CLEAR_HARVEST;
-    for (const g of this.suspiciousRefs(a)) {
-      if (!g.members.has(b)) continue;
-      if (DIMENSIONS[g.dim].strong && clear) return true;
-      dims |= 1 << DIM_BIT[g.dim];
-      if (g.dim === 'template') templates++;
-    }
-    if ((dims & (dims - 1)) !== 0) return true;
-    // Several distinct scaffolds in common (a prompt's head and tail are two) are one pipeline, not a
-    // public prompt — but only between throwaway-looking accounts: an evaluator with years of history
-    // running a public benchmark prompt is not linked by its prompt alone.
-    return templates >= PIPELINE_TEMPLATES && throwaway(accounts[a]) && throwaway(accounts[b]);
+  minLinkExchanges(idx: number): number {
+    return this.minExchanges(this.observer.list[idx], this.cfg.scoring.minLinkExchanges);
   }
 
-  private link(a: number, b: number, now: Millis): number {
-    const ra = this.uf.find(a);
-    const rb = this.uf.find(b);
-    if (ra === rb) return ra;
-    const ca = this.campaigns.get(ra);
-    const cb = this.campaigns.get(rb);
-    if (ca && cb && !this.bridged(ca, cb, a, b, this.uf.membersOf(ra).length, this.uf.membersOf(rb).length)) return ra;
+  /** Two linked sets merge (Linker.link): the judge's per-set state follows. */
+  merge(ra: number, rb: number, union: () => number): number {
+    const { linker } = this;
+    const ca = this.campaignOfRoot(ra, false);
+    const cb = this.campaignOfRoot(rb, false);
     // Accounts joining an already flagged campaign inherit its infrastructure or pipeline.
     const flaggedA = ca?.flaggedAt != null && (ca.size >= this.cfg.link.minCampaignAccounts);
     const flaggedB = cb?.flaggedAt != null && (cb.size >= this.cfg.link.minCampaignAccounts);
     if (flaggedA !== flaggedB) {
       const heir = flaggedA ? rb : ra;
       const from = (flaggedA ? ca : cb)!.id;
-      for (const m of this.uf.membersOf(heir)) this.inherited[m] ??= from;
+      for (const m of linker.uf.membersOf(heir)) this.inherited[m] ??= from;
     }
     const coverage = this.coverage.detach(ra, rb, () => this.listOf(ra), () => this.listOf(rb));
-    const root = this.uf.union(a, b);
+    const root = union();
     if (coverage) this.coverage.attach(root, coverage);
-    this.linkLog.push({ a, b, at: now, kinds: sharedKinds(this.groups.refs(a), b, SUSPICION_MIN) });
-    // The older campaign keeps its id and flag time.
-    const keep = ca && cb ? (ca.createdAt <= cb.createdAt ? ca : cb) : (ca ?? cb ?? new Campaign(this.nextId(), now));
-    this.campaigns.delete(ra);
-    this.campaigns.delete(rb);
-    this.campaigns.set(root, keep);
+    // The surviving set keeps its id, and its campaign its flag time; the other's judgement is gone.
+    const kept = linker.setOf(root)!.id;
+    if (ca && ca.id !== kept) this.campaigns.delete(ca.id);
+    if (cb && cb.id !== kept) this.campaigns.delete(cb.id);
     return root;
   }
 
-  /**
-   * Two established campaigns merge only when many of their accounts link across, not on one pair:
-   * with hundreds of throwaway accounts, some pair of two separate operations shares a scaffold and a
-   * sign-up trait by coincidence. Counts the distinct accounts on each side that linked across.
-   */
-  private bridged(ca: Campaign, cb: Campaign, a: number, b: number, sizeA: number, sizeB: number): boolean {
-    const min = this.cfg.link.minCampaignAccounts;
-    if (sizeA < min || sizeB < min) return true;
-    const key = ca.id < cb.id ? `${ca.id}|${cb.id}` : `${cb.id}|${ca.id}`;
-    let bridge = this.bridges.get(key);
-    if (!bridge) this.bridges.set(key, (bridge = { a: new Set(), b: new Set() }));
-    const [sa, sb] = ca.id < cb.id ? [bridge.a, bridge.b] : [bridge.b, bridge.a];
-    sa.add(a);
-    sb.add(b);
-    const need = Math.max(BRIDGE_MIN, BRIDGE_SHARE * Math.min(sizeA, sizeB));
-    if (Math.min(sa.size, sb.size) < need) return false;
-    this.bridges.delete(key);
-    return true;
+  /** The campaign judging root's linked set (made on first use; none for an account never linked). */
+  private campaignOfRoot(root: number, make = true): Campaign | undefined {
+    const set = this.linker.setOf(root);
+    if (set === undefined) return undefined;
+    let c = this.campaigns.get(set.id);
+    if (c === undefined && make) this.campaigns.set(set.id, (c = new Campaign(set.id, set.createdAt)));
+    return c;
   }
 
-  private nextId(): string {
-    return `cmp_${(++this.campaignSeq).toString().padStart(5, '0')}`;
-  }
-
-  private suspiciousRefs(idx: number): readonly Group[] {
+  suspiciousRefs(idx: number): readonly Group[] {
     const refs = this.groups.refs(idx);
     let c = this.suspicious[idx];
     if (c === undefined || c.from !== refs) {
       const groups: Group[] = [];
-      for (const g of refs) if (g.suspicion >= SUSPICION_MIN) groups.push(g);
+      for (const g of refs) if (this.groups.suspicion(g) >= SUSPICION_MIN) groups.push(g);
       this.suspicious[idx] = c = { from: refs, groups };
     }
     return c.groups;
   }
 
   private listOf(root: number): AccountState[] {
-    return this.uf.membersOf(root).map((i) => this.observer.list[i]);
+    return this.linker.uf.membersOf(root).map((i) => this.observer.list[i]);
   }
 
   private evaluateCampaign(c: Campaign, root: number, members: AccountState[], now: Millis): void {
@@ -307,6 +235,7 @@ export class Judge {
       relTotal += s.releaseWindowTotal;
       relNew += s.releaseWindowOnNew;
       for (const g of this.suspiciousRefs(s.idx)) {
+        const suspicion = this.groups.suspicion(g);
         lockstep ||= g.lockstep;
         loadBalanced ||= g.loadBalanced;
         let d = c.dims.get(g.dim);
@@ -314,7 +243,7 @@ export class Judge {
           d = { suspicion: 0, accounts: 0, keys: new Set() };
           c.dims.set(g.dim, d);
         }
-        d.suspicion = Math.max(d.suspicion, g.suspicion);
+        d.suspicion = Math.max(d.suspicion, suspicion);
         d.accounts++;
         d.keys.add(g.key);
       }
@@ -358,22 +287,24 @@ export class Judge {
     const seen = this.dimsSeen;
     seen.length = 0;
     let templates = 0;
+    const groups = this.groups;
     for (const g of this.suspiciousRefs(s.idx)) {
       if (g.dim === 'template') templates++;
-      const k = DIM_BIT[g.dim];
+      const k = DIMENSION_BIT[g.dim];
       const b = best[k];
       if (b === undefined) {
         best[k] = g;
         seen.push(k);
-      } else if (g.suspicion > b.suspicion) best[k] = g;
+      } else if (groups.suspicion(g) > groups.suspicion(b)) best[k] = g;
     }
     for (const k of seen) {
       const g = best[k]!;
       best[k] = undefined;
       const dim = g.dim;
       const spec = DIMENSIONS[dim];
-      let weight = spec.base * Math.min(1, 1.5 * g.suspicion);
-      const detail: Reason['detail'] = { dimension: dim, accounts: g.members.size, suspicion: g.suspicion };
+      const suspicion = groups.suspicion(g);
+      let weight = spec.base * Math.min(1, 1.5 * suspicion);
+      const detail: Reason['detail'] = { dimension: dim, accounts: g.members.size, suspicion };
       if (dim === 'template') {
         // Several of a pipeline's scaffolds in one account say more than one: up to twice the weight.
         weight *= Math.min(2, templates / 2);
@@ -454,8 +385,7 @@ export class Judge {
   }
 
   campaignOf(s: AccountState): Campaign | undefined {
-    const root = this.uf.find(s.idx);
-    const c = this.campaigns.get(root);
+    const c = this.campaignOfRoot(this.linker.uf.find(s.idx), false);
     return c && c.size >= this.cfg.link.minCampaignAccounts ? c : undefined;
   }
 }
@@ -485,12 +415,6 @@ function strongestPerCode(reasons: Reason[]): Reason[] {
   return best.length === reasons.length ? reasons : best;
 }
 
-/** Fresh when it started sending, and not verified beyond e-mail or phone. */
-function throwaway(s: AccountState): boolean {
-  const v = s.verification ?? 'none';
-  return v !== 'business' && v !== 'id' && s.createdAt !== undefined && s.firstTs - s.createdAt < 60 * DAY;
-}
-
 /** Content codes that say which capabilities are asked for (the rest are harvesting knobs). */
 const CAPABILITY_CODES = new Set<string>(['reasoning_elicitation', 'reasoning_reconstruction', 'rubric_grading', 'capability_breadth']);
 /** Knob evidence that counts without any capability evidence. */
@@ -500,6 +424,3 @@ const CONTENT_CODES = new Set<string>(
   SIGNALS.filter((s) => s.family === 'content').flatMap((s) => s.codes as readonly string[]),
 );
 
-const DIM_BIT: Record<Dimension, number> = Object.fromEntries(
-  Object.keys(DIMENSIONS).map((d, i) => [d, i]),
-) as Record<Dimension, number>;

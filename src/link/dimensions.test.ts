@@ -4,22 +4,22 @@ import type { AccountEvent, CanonicalRecord, Exchange } from '../core/records.js
 import { REASON_CODES } from '../core/reasons.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
-import { Observer } from '../observe/observer.js';
+import { Observed } from '../../test/helpers/observe.js';
 import { account, exchange, harvestPrompt, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
 import { accountKeys, DIMENSIONS, dimensionOf, type Dimension, type TemplateKeys } from './dimensions.js';
 
 const WINDOW = 2 * HOUR;
 
 // One observer for the file; each call below observes its accounts under fresh ids.
-const obs = new Observer(buildEngineConfig());
+const obs = new Observed(buildEngineConfig());
 let seq = 0;
 
 /** Observes the records (account ids as written) and returns a lookup of their states. */
 function observe(...recs: CanonicalRecord[]): (id: string) => AccountState {
   const prefix = `call${seq++}-`;
   for (const r of [...recs].sort((a, b) => a.ts - b.ts)) {
-    if (r.kind === 'exchange') obs.observeExchange({ ...r, accountId: prefix + r.accountId });
-    else obs.observeAccount({ ...r, accountId: prefix + r.accountId });
+    if (r.kind === 'exchange') obs.exchange({ ...r, accountId: prefix + r.accountId });
+    else obs.account({ ...r, accountId: prefix + r.accountId });
   }
   return (id) => obs.accounts.get(prefix + id)!;
 }

@@ -39,6 +39,9 @@ export const DIMENSIONS: Record<Dimension, DimensionSpec> = {
   org: { base: 0.0, strong: false, reason: 'shared_link' },
 };
 
+/** Each dimension's bit, for sets of dimensions as one integer. */
+export const DIMENSION_BIT: Record<Dimension, number> = Object.fromEntries(Object.keys(DIMENSIONS).map((d, i) => [d, i])) as Record<Dimension, number>;
+
 export interface GroupKey {
   dim: Dimension;
   key: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import { mulberry32 } from '../core/prng.js';
 import { HOUR } from '../core/time.js';
-import { Observer } from '../observe/observer.js';
+import { Observed } from '../../test/helpers/observe.js';
 import { account, T0 } from '../../test/helpers/records.js';
 import { GroupIndex, MemberSet, type Group } from './groups.js';
 
@@ -49,7 +49,7 @@ describe('MemberSet', () => {
 
 describe('GroupIndex', () => {
   const WINDOW = 2 * HOUR;
-  const obs = new Observer(buildEngineConfig());
+  const obs = new Observed(buildEngineConfig());
   const joins: string[] = [];
   const index = new GroupIndex(WINDOW, undefined, {
     join: (g, idx) => joins.push(`+${idx} ${g.key} (${g.members.size})`),
@@ -58,12 +58,12 @@ describe('GroupIndex', () => {
   const card = (): Group => index.get('payment:card-1')!;
 
   it('links a second account to a key that had one member', () => {
-    const a = obs.observeAccount(account('a', T0, { paymentFingerprint: 'card-1' }));
+    const a = obs.account(account('a', T0, { paymentFingerprint: 'card-1' }));
     index.update(a);
     expect(card().members.size).toBe(1);
     expect([...card().members]).toEqual([a.idx]);
     expect(index.refs(a.idx)).toEqual([card()]);
-    const b = obs.observeAccount(account('b', T0 + HOUR, { paymentFingerprint: 'card-1', createdAt: T0 }));
+    const b = obs.account(account('b', T0 + HOUR, { paymentFingerprint: 'card-1', createdAt: T0 }));
     index.update(b);
     expect([...card().members]).toEqual([a.idx, b.idx]);
     expect(card().members.has(a.idx) && card().members.has(b.idx)).toBe(true);
@@ -77,12 +77,12 @@ describe('GroupIndex', () => {
     const b = obs.accounts.get('b')!;
     index.update(b); // nothing changed: same groups
     expect(joins).toEqual([]);
-    obs.observeAccount(account('b', T0 + 2 * HOUR, { paymentFingerprint: 'card-2' }));
+    obs.account(account('b', T0 + 2 * HOUR, { paymentFingerprint: 'card-2' }));
     index.update(b);
     expect(joins).toEqual([`-${b.idx} payment:card-1 (2)`, `+${b.idx} payment:card-2 (1)`]);
     expect([...card().members]).toEqual([obs.accounts.get('a')!.idx]);
     expect(index.groupsOf(b.idx)).toEqual(['payment:card-2', `signup_cohort:${Math.floor(T0 / WINDOW)}`]);
-    obs.observeAccount(account('b', T0 + 3 * HOUR, { paymentFingerprint: 'card-3' }));
+    obs.account(account('b', T0 + 3 * HOUR, { paymentFingerprint: 'card-3' }));
     index.update(b);
     expect(index.get('payment:card-2')).toBeUndefined();
   });
@@ -102,20 +102,30 @@ describe('GroupIndex', () => {
   it('gives a dropped group\'s number slot to a new group only after the judgement, reset', () => {
     const b = obs.accounts.get('b')!;
     const old = index.get('payment:card-3')!;
-    old.suspicion = 0.8;
-    old.nextEval = T0 + 5 * HOUR;
-    obs.observeAccount(account('b', T0 + 4 * HOUR, { paymentFingerprint: 'card-4' }));
+    index.setSuspicion(old, 0.8);
+    index.setNextEval(old, T0 + 5 * HOUR);
+    obs.account(account('b', T0 + 4 * HOUR, { paymentFingerprint: 'card-4' }));
     index.update(b);
     expect(index.get('payment:card-3')).toBeUndefined();
     // Still readable as it was until released (a dirty list of this judgement may hold it).
-    expect([old.suspicion, old.nextEval]).toEqual([0.8, T0 + 5 * HOUR]);
+    expect([index.suspicion(old), index.nextEval(old)]).toEqual([0.8, T0 + 5 * HOUR]);
     index.releaseDropped();
-    obs.observeAccount(account('b', T0 + 5 * HOUR, { paymentFingerprint: 'card-5' }));
+    obs.account(account('b', T0 + 5 * HOUR, { paymentFingerprint: 'card-5' }));
     index.update(b);
     const fresh = index.get('payment:card-5')!;
     expect(fresh.slot).toBe(old.slot);
-    expect([fresh.suspicion, fresh.nextEval]).toEqual([0, -Infinity]);
-    fresh.suspicion = 0.3;
-    expect(index.get('payment:card-1')!.suspicion).toBe(0);
+    expect([index.suspicion(fresh), index.nextEval(fresh)]).toEqual([0, -Infinity]);
+    index.setSuspicion(fresh, 0.3);
+    expect(index.suspicion(index.get('payment:card-1')!)).toBe(0);
+  });
+
+  it('keeps its own slots: a second index starts from slot 0 and writes nothing of the first', () => {
+    const other = new GroupIndex(WINDOW);
+    const c = obs.account(account('c', T0 + 6 * HOUR, { paymentFingerprint: 'card-9' }));
+    other.update(c);
+    const g = other.get('payment:card-9')!;
+    expect(g.slot).toBe(0);
+    other.setSuspicion(g, 0.9);
+    for (const mine of index.groups.values()) expect(index.suspicion(mine)).toBeLessThan(0.9);
   });
 });

@@ -119,7 +119,8 @@ const DIMS = Object.keys(DIMENSIONS) as Dimension[];
  * Every group's suspicion and next evaluation time, two doubles per slot of one growable array. As
  * object fields they cost a boxed heap number each (V8 boxes a field that ever held a fraction), ~40
  * bytes for each of the many groups of one. A dropped group's slot is reused only after the judgement
- * that dropped it (`GroupIndex.releaseDropped`), when nothing can read it any more.
+ * that dropped it (`GroupIndex.releaseDropped`), when nothing can read it any more. Owned by the
+ * GroupIndex that hands out the slots: two engines in one process share nothing.
  */
 class GroupNumbers {
   data = new Float64Array(2 * 1024);
@@ -143,8 +144,6 @@ class GroupNumbers {
   }
 }
 
-const NUMBERS = new GroupNumbers();
-
 /**
  * The accounts sharing one key, and what the judge last found about them. A group is its member set
  * (`members` is the group itself). Most groups hold one account (its own card), so a group keeps its
@@ -152,13 +151,13 @@ const NUMBERS = new GroupNumbers();
  */
 export class Group extends MemberSet {
   private bits: number;
-  /** Where its suspicion and next evaluation time are kept (GroupNumbers). */
-  readonly slot = NUMBERS.alloc();
   private more: Scored | undefined = undefined;
 
+  /** `slot`: where its index keeps its suspicion and next evaluation time (-1: a group outside any index). */
   constructor(
     readonly key: string,
     dim: Dimension,
+    readonly slot = -1,
   ) {
     super();
     const d = DIMS.indexOf(dim);
@@ -168,21 +167,6 @@ export class Group extends MemberSet {
 
   get dim(): Dimension {
     return DIMS[this.bits >>> DIM_AT];
-  }
-
-  /** Suspicion from the latest evaluation, in [0, 1]. */
-  get suspicion(): number {
-    return NUMBERS.data[2 * this.slot];
-  }
-  set suspicion(v: number) {
-    NUMBERS.data[2 * this.slot] = v;
-  }
-  /** Event time before which the group is not re-evaluated unless its membership changes. */
-  get nextEval(): number {
-    return NUMBERS.data[2 * this.slot + 1];
-  }
-  set nextEval(t: number) {
-    NUMBERS.data[2 * this.slot + 1] = t;
   }
 
   get members(): MemberSet {
@@ -261,6 +245,7 @@ export interface MembershipListener {
 }
 
 export class GroupIndex {
+  private readonly numbers = new GroupNumbers();
   /** Dropped during the current judgement; their slots are released after it. */
   private readonly dropped: Group[] = [];
   readonly groups = new Map<string, Group>();
@@ -293,10 +278,25 @@ export class GroupIndex {
     /** A template group already judged suspicious and shared by several accounts, or one a peer reported. */
     hot: (id) => {
       const g = this.templateGroups.get(id);
-      if (g !== undefined && g.suspicion >= HOT_SUSPICION && g.members.size >= HOT_MEMBERS) return true;
+      if (g !== undefined && this.suspicion(g) >= HOT_SUSPICION && g.members.size >= HOT_MEMBERS) return true;
       return this.knownTemplate !== undefined && this.knownTemplate(g?.key ?? `template:${id}`);
     },
   };
+
+  /** The group's suspicion from its latest evaluation, in [0, 1]. */
+  suspicion(g: Group): number {
+    return this.numbers.data[2 * g.slot];
+  }
+  setSuspicion(g: Group, v: number): void {
+    this.numbers.data[2 * g.slot] = v;
+  }
+  /** Event time before which the group is not re-evaluated unless its membership changes. */
+  nextEval(g: Group): number {
+    return this.numbers.data[2 * g.slot + 1];
+  }
+  setNextEval(g: Group, t: number): void {
+    this.numbers.data[2 * g.slot + 1] = t;
+  }
 
   /** The account's current keys (same order as refs). */
   groupsOf(idx: number): readonly string[] {
@@ -351,7 +351,7 @@ export class GroupIndex {
     for (const k of next) {
       let g = this.groups.get(k);
       if (!g) {
-        g = new Group(k, dimensionOf(k));
+        g = new Group(k, dimensionOf(k), this.numbers.alloc());
         this.groups.set(k, g);
         if (g.dim === 'template') this.templateGroups.set(templateIdOf(k), g);
       }
@@ -381,7 +381,7 @@ export class GroupIndex {
 
   /** Groups dropped since the last call give their number slots back: the judge calls it once a judgement is over. */
   releaseDropped(): void {
-    for (const g of this.dropped) NUMBERS.release(g.slot);
+    for (const g of this.dropped) this.numbers.release(g.slot);
     this.dropped.length = 0;
   }
 

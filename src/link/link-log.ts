@@ -3,7 +3,7 @@
 // campaign), so the log is a spanning forest: fewer entries than accounts, each with a few kinds.
 import type { Millis } from '../core/records.js';
 import type { Dimension } from './dimensions.js';
-import type { Group } from './groups.js';
+import type { GroupIndex } from './groups.js';
 
 /** Shared things named on one link, at most. */
 export const MAX_LINK_KINDS = 4;
@@ -23,10 +23,11 @@ export interface LinkRecord {
 }
 
 /** The suspicious groups two accounts share, most suspicious first, at most MAX_LINK_KINDS. */
-export function sharedKinds(refsOfA: readonly Group[], b: number, minSuspicion: number): LinkKind[] {
+export function sharedKinds(groups: GroupIndex, a: number, b: number, minSuspicion: number): LinkKind[] {
   const out: LinkKind[] = [];
-  for (const g of refsOfA) {
-    if (g.suspicion >= minSuspicion && g.members.has(b)) out.push({ dim: g.dim, key: g.key, suspicion: g.suspicion });
+  for (const g of groups.refs(a)) {
+    const suspicion = groups.suspicion(g);
+    if (suspicion >= minSuspicion && g.members.has(b)) out.push({ dim: g.dim, key: g.key, suspicion });
   }
   out.sort((x, y) => y.suspicion - x.suspicion || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   return out.slice(0, MAX_LINK_KINDS);

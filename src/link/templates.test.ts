@@ -6,7 +6,9 @@ import { TemplateIndex, TemplateSketcher } from './templates.js';
 const newIndex = (): TemplateIndex => new TemplateIndex(buildEngineConfig().template);
 
 function ids(index: TemplateIndex, prompt: string): number[] {
-  return [...index.assign(prompt, [])];
+  const out: number[] = [];
+  index.assign(prompt, out);
+  return out;
 }
 
 const CUSTOMERS = ['Maria Lopez', 'John Smith', 'Aiko Tanaka', 'Pieter Janssen', 'Fatima Zahra'];
@@ -193,17 +195,17 @@ function footprint(root: unknown): number {
 describe('template sketches computed elsewhere', () => {
   it('assignSketch gives the ids assign gives, window and salt included', () => {
     const cfg = buildEngineConfig().template;
-    const direct = new TemplateIndex(cfg);
-    const viaSketch = new TemplateIndex(cfg);
     const created: [number, string, number][][] = [[], []];
-    direct.onCreate = (id, w, salt) => created[0].push([id, w, salt]);
-    viaSketch.onCreate = (id, w, salt) => created[1].push([id, w, salt]);
+    const direct = new TemplateIndex(cfg, (id, w, salt) => created[0].push([id, w, salt]));
+    const viaSketch = new TemplateIndex(cfg, (id, w, salt) => created[1].push([id, w, salt]));
     const sketcher = new TemplateSketcher(cfg);
     const prompts = [...Array.from({ length: 20 }, (_, i) => ticketPrompt(i)), ...Array.from({ length: 20 }, (_, i) => summaryPrompt(i)), 'too short', 'hello there'];
     for (const p of prompts) {
       const sk = sketcher.sketch(p);
-      expect([...viaSketch.assignSketch(sk, [])]).toEqual(ids(direct, p));
-      expect(viaSketch.lastItem).toBe(direct.lastItem);
+      const viaIds: number[] = [];
+      const directIds: number[] = [];
+      expect(viaSketch.assignSketch(sk, viaIds)).toBe(direct.assign(p, directIds));
+      expect(viaIds).toEqual(directIds);
     }
     expect(created[1]).toEqual(created[0]);
     expect(created[0].length).toBeGreaterThan(1);

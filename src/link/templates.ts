@@ -117,11 +117,13 @@ export class TemplateIndex {
   private readonly scratch: TemplateSketch;
   private readonly buckets = new BucketTable();
   private nextId = 0;
-  /** Sees each new template's first scaffold window (shareable fingerprints, peer matching). */
-  onCreate: ((id: number, window: string, salt: number) => void) | undefined;
   readonly shingleSize: number;
 
-  constructor(cfg: EngineConfig['template']) {
+  /** `onCreate` sees each new template's first scaffold window (shareable fingerprints, peer matching). */
+  constructor(
+    cfg: EngineConfig['template'],
+    private readonly onCreate?: (id: number, window: string, salt: number) => void,
+  ) {
     this.sketcher = new TemplateSketcher(cfg);
     this.scratch = this.sketcher.newSketch();
     this.shingleSize = cfg.shingle;
@@ -131,21 +133,20 @@ export class TemplateIndex {
     return this.nextId;
   }
 
-  /** Hash of the whole masked prompt of the latest `assign` (numbers and names masked): the item asked. */
-  lastItem = 0;
-
-  /** Template ids of the prompt's head and tail windows (0, 1 or 2 ids; may be equal). */
-  assign(prompt: string, out: number[]): number[] {
+  /**
+   * Fills `out` with the template ids of the prompt's head and tail windows (0, 1 or 2 ids; may be
+   * equal); returns the hash of the whole masked prompt (numbers and names masked): the item asked.
+   */
+  assign(prompt: string, out: number[]): number {
     return this.assignSketch(this.sketcher.sketch(prompt, this.scratch), out);
   }
 
   /** `assign` from a sketch computed elsewhere (a decode worker with the same configuration). */
-  assignSketch(sk: TemplateSketch, out: number[]): number[] {
+  assignSketch(sk: TemplateSketch, out: number[]): number {
     out.length = 0;
-    this.lastItem = sk.item;
     const bands = this.sketcher.params.bands;
     for (let w = 0; w < sk.windows.length; w++) out.push(this.assignWindow(sk.keys, w * bands, bands, sk.windows[w], sk.salts[w]));
-    return out;
+    return sk.item;
   }
 
   /** The lowest template id any band bucket already names, or a new one; every bucket then names it. */

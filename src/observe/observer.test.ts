@@ -5,22 +5,22 @@ import type { CanonicalRecord } from '../core/records.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
 import { account, exchange, harvestPrompt, organicPrompt, T0 } from '../../test/helpers/records.js';
 import { RECENT_HOURS, type AccountState } from './account-state.js';
-import { Observer } from './observer.js';
+import { Observed } from '../../test/helpers/observe.js';
 import { Hll } from '../sketches/hll.js';
 import { murmur3 } from '../sketches/hash.js';
 
 const CEILING = 64000;
 
-function observer(...recs: CanonicalRecord[]): Observer {
-  const obs = new Observer(buildEngineConfig({ modelCeilings: { 'model-x': CEILING } }));
+function observer(...recs: CanonicalRecord[]): Observed {
+  const obs = new Observed(buildEngineConfig({ modelCeilings: { 'model-x': CEILING } }));
   feed(obs, ...recs);
   return obs;
 }
 
-function feed(obs: Observer, ...recs: CanonicalRecord[]): void {
+function feed(obs: Observed, ...recs: CanonicalRecord[]): void {
   for (const r of recs) {
-    if (r.kind === 'exchange') obs.observeExchange(r);
-    else obs.observeAccount(r);
+    if (r.kind === 'exchange') obs.exchange(r);
+    else obs.account(r);
   }
 }
 
@@ -45,7 +45,7 @@ function recentByAge(s: AccountState, endHour: number): Record<number, number> {
   return out;
 }
 
-describe('Observer: one exchange, counted', () => {
+describe('Observed: one exchange, counted', () => {
   it('counts the exchange, its time span and its capability tags', () => {
     const obs = observer(
       exchange('a', T0 + HOUR, harvestPrompt(0)), // reasoning + math (+ knowledge)
@@ -138,14 +138,16 @@ describe('Observer: one exchange, counted', () => {
     const obs = observer(...[0, 1, 2, 3, 4, 5].map((k) => exchange('a', T0 + k * MINUTE, harvestPrompt(k))));
     const s = obs.accounts.get('a')!;
     // The scaffold's head is in every exchange; its tails end in six different payloads.
-    const [head] = obs.templates.assign(harvestPrompt(99), []);
+    const ids: number[] = [];
+    obs.templates.assign(harvestPrompt(99), ids);
+    const [head] = ids;
     expect(s.templates.heavy(6)).toEqual([head]);
     expect(s.templates.count(head)).toBe(6);
     expect(s.templates.size).toBeGreaterThan(1);
   });
 });
 
-describe('Observer: output ceiling', () => {
+describe('Observed: output ceiling', () => {
   it('counts max_tokens at 90% or more of a configured ceiling', () => {
     const obs = observer(
       exchange('a', T0, 'p', { model: 'model-x', maxTokens: CEILING }),
@@ -184,7 +186,7 @@ describe('Observer: output ceiling', () => {
   });
 });
 
-describe('Observer: time', () => {
+describe('Observed: time', () => {
   it('counts exchanges by UTC hour of day', () => {
     const obs = observer(
       exchange('a', T0 + 3 * HOUR, 'p'),
@@ -246,7 +248,7 @@ describe('Observer: time', () => {
   });
 });
 
-describe('Observer: model releases', () => {
+describe('Observed: model releases', () => {
   it('counts, per account, exchanges in the first day of the latest release and those on it', () => {
     const obs = observer(
       exchange('a', T0, 'p', { model: 'old' }), // the engine starts: 'old' is in use
@@ -286,7 +288,7 @@ describe('Observer: model releases', () => {
   });
 });
 
-describe('Observer: account records', () => {
+describe('Observed: account records', () => {
   it('applies a later record field by field', () => {
     const obs = observer(
       account('a', T0, { createdAt: T0, plan: 'free', verification: 'email', links: { device_id: 'd1' } }),

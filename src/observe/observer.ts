@@ -1,36 +1,41 @@
-// observe: fold each exchange into its account's bounded state. Global, bounded helpers (template
-// clusters, model catalogue) are shared; nothing here looks at other accounts' state.
+// observe: fold each exchange into its account's bounded state. What an exchange shares with other
+// accounts' (its template clusters, its model) is link's to know and comes in as ExchangeKeys; nothing
+// here looks at other accounts' state.
 import { CAPABILITIES, CAPABILITY_BIT } from '../core/capabilities.js';
 import type { AccountEvent, Exchange } from '../core/records.js';
 import { DAY, HOUR } from '../core/time.js';
-import type { EngineConfig } from '../config/schema.js';
-import { ModelCatalog } from '../link/models.js';
-import { TemplateIndex } from '../link/templates.js';
 import { ipPrefix } from '../sketches/keyed-hash.js';
 import { murmur3 as hash32 } from '../sketches/hash.js';
 import { tagCapabilities } from '../signals/content-tags.js';
 import { AccountState, RECENT_HOURS } from './account-state.js';
 import type { StageTimes } from '../core/stage-times.js';
 
-/** Share of a model's ceiling at which max_tokens counts as "maxed out". */
-const CEILING_SHARE = 0.9;
 const NCAPS = CAPABILITIES.length;
 /** Seeds of the prompt and system-prompt hashes (observe/presketch.ts computes the same). */
 export const PROMPT_SEED = 1;
 export const SYSTEM_SEED = 2;
 export const REASONING_MASK = CAPABILITY_BIT.reasoning | CAPABILITY_BIT.reasoning_reconstruction | CAPABILITY_BIT.rubric_grading;
 
+/** What an exchange shares with other accounts' exchanges, as link found it (Linker.keysOf). */
+export interface ExchangeKeys {
+  /** Template ids of the prompt's head and tail scaffold windows (0, 1 or 2; may be equal). */
+  templates: readonly number[];
+  /** Hash of the whole masked prompt: the item asked. */
+  item: number;
+  /** Model id in link's catalogue. */
+  model: number;
+  /** max_tokens at the model's output ceiling (maxed out). */
+  atCeiling: boolean;
+  /** The model released less than a day before the exchange (-1: none). */
+  release: number;
+}
+
 export class Observer {
   readonly accounts = new Map<string, AccountState>();
   readonly list: AccountState[] = [];
-  readonly models: ModelCatalog;
-  readonly templates: TemplateIndex;
-  private readonly templateIds: number[] = [];
   /** Readable values behind the hashed keys of IP prefixes and client fingerprints, for indicators. */
   readonly prefixNames = new Map<number, string>();
   readonly clientNames = new Map<number, string>();
-  /** Capability bits of the latest exchange observed (the engine counts them into its account's groups). */
-  lastMask = 0;
   /** One copy of each value of the profile fields accounts have in common (see AccountState.applyProfile). */
   private readonly profileValues = new Map<string, string>();
   private readonly shared = (v: string): string => {
@@ -40,13 +45,7 @@ export class Observer {
     return v;
   };
 
-  constructor(
-    cfg: EngineConfig,
-    private readonly times?: StageTimes,
-  ) {
-    this.models = new ModelCatalog(cfg.modelCeilings);
-    this.templates = new TemplateIndex(cfg.template);
-  }
+  constructor(private readonly times?: StageTimes) {}
 
   account(id: string): AccountState {
     let s = this.accounts.get(id);
@@ -64,7 +63,8 @@ export class Observer {
     return s;
   }
 
-  observeExchange(ex: Exchange): AccountState {
+  /** Folds the exchange into its account; returns the exchange's capability bits (what it asks for). */
+  observeExchange(ex: Exchange, keys: ExchangeKeys): number {
     const times = this.times;
     let t0 = times ? performance.now() : 0;
     const s = this.account(ex.accountId);
@@ -88,7 +88,6 @@ export class Observer {
     const pre = ex.sketch;
     const mask = pre ? pre.mask : tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking);
     if (times) t0 = times.add('tag', t0);
-    this.lastMask = mask;
     if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) tr.caps[i]++;
     if (ex.n > 1) tr.multiSample++;
     if (ex.logprobs) tr.logprobs++;
@@ -102,28 +101,21 @@ export class Observer {
     } else if (ex.system) tr.systems.add(hash32(ex.system, SYSTEM_SEED));
     const elicits = (mask & REASONING_MASK) !== 0;
     if (elicits) tr.reasoningPrompts++;
-    if (times) t0 = times.add('observe', t0);
-    const ids = pre ? this.templates.assignSketch(pre.templates, this.templateIds) : this.templates.assign(ex.prompt, this.templateIds);
-    for (const id of ids) tr.templates.add(id);
-    if (times) t0 = times.add('sketch', t0);
-    if (elicits) tr.reasoningItems.add(this.templates.lastItem);
+    for (const id of keys.templates) tr.templates.add(id);
+    if (elicits) tr.reasoningItems.add(keys.item);
 
     // model: ceiling and release pivot
-    const model = this.models.observe(ex.model ?? '', t, ex.maxTokens);
-    tr.models.add(model.id);
-    if (ex.maxTokens !== undefined) {
-      const ceiling = this.models.ceiling(model);
-      if (ceiling > 0 && ex.maxTokens >= CEILING_SHARE * ceiling) tr.atCeiling++;
-    }
-    const rel = this.models.latestRelease;
-    if (rel && t - rel.firstSeen < DAY) {
-      if (tr.releaseModel !== rel.id) {
-        tr.releaseModel = rel.id;
+    tr.models.add(keys.model);
+    if (keys.atCeiling) tr.atCeiling++;
+    const rel = keys.release;
+    if (rel >= 0) {
+      if (tr.releaseModel !== rel) {
+        tr.releaseModel = rel;
         tr.releaseWindowTotal = 0;
         tr.releaseWindowOnNew = 0;
       }
       tr.releaseWindowTotal++;
-      if (model.id === rel.id) tr.releaseWindowOnNew++;
+      if (keys.model === rel) tr.releaseWindowOnNew++;
     }
 
     // network and client
@@ -160,6 +152,6 @@ export class Observer {
       tr.lastDay = day;
     }
     times?.add('observe', t0);
-    return s;
+    return mask;
   }
 }

@@ -454,7 +454,7 @@ export class LiveService {
       engineTs: Number.isFinite(this.engine.now) ? this.engine.now : null,
       accounts: this.engine.observer.list.length,
       flagged,
-      campaigns: judge.campaigns.size,
+      campaigns: this.engine.linker.setCount,
     };
   }
 

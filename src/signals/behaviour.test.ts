@@ -4,13 +4,13 @@ import type { CanonicalRecord } from '../core/records.js';
 import type { Reason } from '../core/reasons.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
-import { Observer } from '../observe/observer.js';
+import { Observed } from '../../test/helpers/observe.js';
 import { account, exchange, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
 import { minSixHourShare, noDiurnalRest, rateVsAge, regularInterarrival } from './behaviour.js';
 import type { Signal } from './signal.js';
 
 // One observer for the file: behaviour signals read only the account's own state.
-const obs = new Observer(buildEngineConfig());
+const obs = new Observed(buildEngineConfig());
 let seq = 0;
 
 /** A new account's state after an exchange at each time (sorted), optionally after a sign-up record. */
@@ -20,8 +20,8 @@ function sender(times: number[], createdAt?: number): AccountState {
   if (createdAt !== undefined) recs.push(account(id, createdAt, { createdAt }));
   recs.sort((x, y) => x.ts - y.ts);
   for (const r of recs) {
-    if (r.kind === 'exchange') obs.observeExchange(r);
-    else obs.observeAccount(r);
+    if (r.kind === 'exchange') obs.exchange(r);
+    else obs.account(r);
   }
   return obs.accounts.get(id)!;
 }

@@ -5,7 +5,7 @@ import type { Exchange } from '../core/records.js';
 import type { Reason, ReasonCode } from '../core/reasons.js';
 import { MINUTE } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
-import { Observer } from '../observe/observer.js';
+import { Observed } from '../../test/helpers/observe.js';
 import { exchange, harvestPrompt, organicPrompt, T0 } from '../../test/helpers/records.js';
 import { capabilityBreadth, harvestBreadth, harvestingKnobs, reasoningElicitation, reasoningReconstruction } from './content.js';
 import type { Signal } from './signal.js';
@@ -13,7 +13,7 @@ import type { Signal } from './signal.js';
 const CEILING = 64000;
 
 // One observer for the file (its model has a configured ceiling, so accounts do not affect each other).
-const obs = new Observer(buildEngineConfig({ modelCeilings: { 'model-x': CEILING } }));
+const obs = new Observed(buildEngineConfig({ modelCeilings: { 'model-x': CEILING } }));
 let seq = 0;
 
 /** A new account's state after its prompts (one a minute), each with optional request fields. */
@@ -21,7 +21,7 @@ function account(prompts: (string | [string, Partial<Exchange>])[]): AccountStat
   const id = `acct${seq++}`;
   prompts.forEach((p, i) => {
     const [text, extra] = typeof p === 'string' ? [p, {}] : p;
-    obs.observeExchange(exchange(id, T0 + i * MINUTE, text, { model: 'model-x', ...extra }));
+    obs.exchange(exchange(id, T0 + i * MINUTE, text, { model: 'model-x', ...extra }));
   });
   return obs.accounts.get(id)!;
 }

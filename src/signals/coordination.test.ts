@@ -3,7 +3,7 @@ import { buildEngineConfig } from '../config/schema.js';
 import type { Exchange } from '../core/records.js';
 import { HOUR } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
-import { Observer } from '../observe/observer.js';
+import { Observed } from '../../test/helpers/observe.js';
 import { exchange, rng, T0 } from '../../test/helpers/records.js';
 import { coordination, isLoadBalanced, isLockstep } from './coordination.js';
 
@@ -12,7 +12,7 @@ const H0 = Math.floor(T0 / HOUR);
 const END = H0 + 47;
 
 // One observer for the file; each call below observes its accounts under fresh ids.
-const obs = new Observer(buildEngineConfig());
+const obs = new Observed(buildEngineConfig());
 let seq = 0;
 
 /** Account states from per-account activity: for each account, [hour offset from T0, exchanges in that hour]. */
@@ -26,7 +26,7 @@ function accounts(activity: [number, number][][]): AccountState[] {
     }
   });
   recs.sort((x, y) => x.ts - y.ts);
-  for (const r of recs) obs.observeExchange(r);
+  for (const r of recs) obs.exchange(r);
   return activity.map((_, a) => obs.accounts.get(id(a))).filter((s): s is AccountState => s !== undefined);
 }
 

@@ -4,17 +4,17 @@ import type { AccountEvent, Plan, Verification } from '../core/records.js';
 import type { Reason } from '../core/reasons.js';
 import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
-import { Observer } from '../observe/observer.js';
+import { Observed } from '../../test/helpers/observe.js';
 import { account, T0 } from '../../test/helpers/records.js';
 import { fraudSignupPath } from './identity.js';
 
-const obs = new Observer(buildEngineConfig());
+const obs = new Observed(buildEngineConfig());
 let seq = 0;
 
 /** A new account's state after its account records, one a day. */
 function profile(...events: Partial<AccountEvent>[]): AccountState {
   const id = `acct${seq++}`;
-  events.forEach((e, i) => obs.observeAccount(account(id, T0 + i * DAY, e)));
+  events.forEach((e, i) => obs.account(account(id, T0 + i * DAY, e)));
   return obs.accounts.get(id)!;
 }
 

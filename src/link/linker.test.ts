@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { buildEngineConfig } from '../config/schema.js';
+import { T0 } from '../../test/helpers/records.js';
+import { build } from './config.js';
+import type { LinkFeedback } from './linker.js';
+
+describe('Linker: merging established campaigns', () => {
+  // Drives the linking step directly: two established operations, then links across them. The
+  // feedback only merges (the judge's answers do not matter once a pair is found linked).
+  const feedback: LinkFeedback = {
+    harvestMin: 0.45,
+    suspicionMin: 0.25,
+    harvest: () => 1,
+    suspiciousRefs: () => [],
+    minLinkExchanges: () => 0,
+    merge: (_ra, _rb, union) => union(),
+  };
+  function twoCampaigns() {
+    const linker = build(buildEngineConfig({}), []);
+    const link = (a: number, b: number): void => void linker.link(a, b, T0, feedback);
+    for (let i = 1; i < 10; i++) link(0, i); // campaign A: accounts 0..9
+    for (let i = 11; i < 20; i++) link(10, i); // campaign B: accounts 10..19
+    return { uf: linker.uf, linker, link };
+  }
+
+  it('names each linked set once, the older name surviving a merge', () => {
+    const { uf, linker } = twoCampaigns();
+    expect(linker.setOf(uf.find(0))!.id).toBe('cmp_00001');
+    expect(linker.setOf(uf.find(10))!.id).toBe('cmp_00002');
+    expect(linker.setOf(uf.find(30))).toBeUndefined();
+    expect(linker.setCount).toBe(2);
+  });
+
+  it('does not merge two established campaigns on one coincidental pair', () => {
+    const { uf, link } = twoCampaigns();
+    link(3, 14);
+    expect(uf.find(3)).not.toBe(uf.find(14));
+  });
+
+  it('merges them once enough accounts on both sides link across (30% of the smaller)', () => {
+    const { uf, linker, link } = twoCampaigns();
+    link(1, 11);
+    link(2, 12);
+    expect(uf.find(1)).not.toBe(uf.find(11));
+    link(3, 13);
+    expect(uf.find(1)).toBe(uf.find(11));
+    expect(uf.membersOf(uf.find(0))).toHaveLength(20);
+    expect(linker.setOf(uf.find(0))!.id).toBe('cmp_00001');
+    expect(linker.setCount).toBe(1);
+  });
+
+  it('takes the bridge numbers from the configuration', () => {
+    const linker = build(buildEngineConfig({ scoring: { bridgeMin: 1, bridgeShare: 0 } }), []);
+    const link = (a: number, b: number): void => void linker.link(a, b, T0, feedback);
+    for (let i = 1; i < 10; i++) link(0, i);
+    for (let i = 11; i < 20; i++) link(10, i);
+    link(3, 14);
+    expect(linker.uf.find(3)).toBe(linker.uf.find(14));
+  });
+});

@@ -1,0 +1,229 @@
+// link: what accounts share, and which of them are one operation. The Linker owns the template clusters
+// and the model catalogue (what an exchange's prompt and model are across accounts), the group index
+// (who shares which key), the linked sets (union-find; a set of two or more is a campaign, named here)
+// and the pairwise rule that joins two members of a suspicious group.
+//
+// Linking reads what the judge concluded at its latest judgement (content scores, suspicious groups):
+// the judge runs after link on the same tick and hands those answers in as LinkFeedback, and keeps its
+// own per-set state (campaign scores, coverage sums) in step through LinkFeedback.merge.
+import type { Exchange, Millis } from '../core/records.js';
+import { DAY } from '../core/time.js';
+import type { StageTimes } from '../core/stage-times.js';
+import type { AccountState } from '../observe/account-state.js';
+import type { ExchangeKeys } from '../observe/observer.js';
+import type { LinkerConfig } from './config.js';
+import { DIMENSION_BIT, DIMENSIONS } from './dimensions.js';
+import { GroupIndex, type Group, type MembershipListener } from './groups.js';
+import { sharedKinds, type LinkRecord } from './link-log.js';
+import { ModelCatalog } from './models.js';
+import { TemplateIndex } from './templates.js';
+import { UnionFind } from './union-find.js';
+
+/** Share of a model's ceiling at which max_tokens counts as "maxed out". */
+const CEILING_SHARE = 0.9;
+
+/** What the judge's latest judgement says, as the pairwise rule needs it. */
+export interface LinkFeedback {
+  /** Content score from which an account counts as harvesting (and may be linked). */
+  readonly harvestMin: number;
+  /** Suspicion from which a group links its members. */
+  readonly suspicionMin: number;
+  /** The account's content (harvest) score, in [0, 1]. */
+  harvest(idx: number): number;
+  /** The account's groups at or above suspicionMin, in the order of its groups. */
+  suspiciousRefs(idx: number): readonly Group[];
+  /** Exchanges the account needs before its shares count for a link. */
+  minLinkExchanges(idx: number): number;
+  /**
+   * The sets of roots ra and rb are merging: `union` joins them and returns the surviving root. The
+   * judge wraps it to move its per-set state (inherited infrastructure, coverage sums) across.
+   */
+  merge(ra: number, rb: number, union: () => number): number;
+}
+
+/** Hooks a deployment adds (src/intel): new template windows, templates peers reported. */
+export interface LinkerHooks {
+  /** Sees each new template's first scaffold window (shareable fingerprints, peer matching). */
+  onTemplate?: (id: number, window: string, salt: number) => void;
+  /** A template group key a peer reported: hot from the first sighting. */
+  knownTemplate?: (key: string) => boolean;
+  /** Told of every join and leave of a group (the judge's member sums). */
+  membership?: MembershipListener;
+}
+
+/** A linked set of two or more accounts: a campaign's identity (the judge scores it). */
+export interface LinkedSet {
+  readonly id: string;
+  readonly createdAt: Millis;
+}
+
+export class Linker {
+  readonly templates: TemplateIndex;
+  readonly models: ModelCatalog;
+  readonly groups: GroupIndex;
+  readonly uf = new UnionFind();
+  /** Every union of two accounts' sets, with the shared things that linked them (bounded by accounts). */
+  readonly linkLog: LinkRecord[] = [];
+  /** Linked sets by union-find root. */
+  private readonly sets = new Map<number, LinkedSet>();
+  private setSeq = 0;
+  /** Accounts that linked across two established sets, by set pair, until they merge. */
+  private readonly bridges = new Map<string, { a: Set<number>; b: Set<number> }>();
+  private readonly templateIds: number[] = [];
+  private readonly keys: ExchangeKeys = { templates: this.templateIds, item: 0, model: 0, atCeiling: false, release: -1 };
+
+  constructor(
+    private readonly cfg: LinkerConfig,
+    /** The accounts, by index (the observer's list). */
+    private readonly accounts: readonly AccountState[],
+    hooks: LinkerHooks = {},
+    private readonly times?: StageTimes,
+  ) {
+    this.templates = new TemplateIndex(cfg.template, hooks.onTemplate);
+    this.models = new ModelCatalog(cfg.modelCeilings);
+    this.groups = new GroupIndex(cfg.link.signupWindowMs, hooks.knownTemplate, hooks.membership);
+  }
+
+  /**
+   * What an exchange shares with other accounts' exchanges: its templates, the item it asks, its model
+   * (maxed out or not, and the release it falls in). Valid until the next call (one object, reused).
+   */
+  keysOf(ex: Exchange): ExchangeKeys {
+    const times = this.times;
+    let t0 = times ? performance.now() : 0;
+    const k = this.keys;
+    const pre = ex.sketch;
+    k.item = pre ? this.templates.assignSketch(pre.templates, this.templateIds) : this.templates.assign(ex.prompt, this.templateIds);
+    if (times) t0 = times.add('sketch', t0);
+    const t = ex.ts;
+    const model = this.models.observe(ex.model ?? '', t, ex.maxTokens);
+    k.model = model.id;
+    let atCeiling = false;
+    if (ex.maxTokens !== undefined) {
+      const ceiling = this.models.ceiling(model);
+      atCeiling = ceiling > 0 && ex.maxTokens >= CEILING_SHARE * ceiling;
+    }
+    k.atCeiling = atCeiling;
+    const rel = this.models.latestRelease;
+    k.release = rel && t - rel.firstSeen < DAY ? rel.id : -1;
+    times?.add('observe', t0);
+    return k;
+  }
+
+  /** Re-derives the account's keys and moves it between groups (GroupIndex.update). */
+  update(s: AccountState): void {
+    this.groups.update(s);
+  }
+
+  /** The linked set of a root, if it was ever joined with another. */
+  setOf(root: number): LinkedSet | undefined {
+    return this.sets.get(root);
+  }
+
+  /** Linked sets of two or more accounts. */
+  get setCount(): number {
+    return this.sets.size;
+  }
+
+  /** Tests a member of a suspicious group against the group's anchors; links on a pairwise match. */
+  tryLink(idx: number, g: Group, now: Millis, touched: Set<number>, fb: LinkFeedback): void {
+    if (fb.harvest(idx) < fb.harvestMin) return;
+    let linked = false;
+    // Once idx cannot become an anchor, a test against an anchor already in its set can only add that
+    // set's root to `touched`: skipped when the root is there already (most ticks of a campaign).
+    const anchors = this.cfg.scoring.anchors;
+    const settled = g.anchors.length >= anchors || g.anchors.includes(idx);
+    for (const a of g.anchors) {
+      if (a === idx) continue;
+      if (settled) {
+        const root = this.uf.find(idx);
+        if (root === this.uf.find(a) && touched.has(root)) continue;
+      }
+      if (this.pairLinked(idx, a, fb)) {
+        touched.add(this.link(a, idx, now, fb));
+        linked = true;
+      }
+    }
+    if (!linked && g.anchors.length < anchors && !g.anchors.includes(idx)) g.anchors.push(idx);
+  }
+
+  /**
+   * Two accounts are linked when they share one identity thing (a card, a device, a sign-up network)
+   * or suspicious things along two different dimensions: the conjunction keeps two operations that
+   * happen to use one public scaffold or one popular SDK apart.
+   */
+  private pairLinked(a: number, b: number, fb: LinkFeedback): boolean {
+    const accounts = this.accounts;
+    const ha = fb.harvest(a);
+    const hb = fb.harvest(b);
+    if (hb < fb.harvestMin) return false;
+    // Shares over a handful of exchanges are noise, and links are forever.
+    if (accounts[a].exchanges < fb.minLinkExchanges(a) || accounts[b].exchanges < fb.minLinkExchanges(b)) return false;
+    let dims = 0;
+    let templates = 0;
+    // One identity thing alone (a lab machine, a family card) links only clear harvesters.
+    const clear = Math.min(ha, hb) >= this.cfg.scoring.clearHarvest;
+    for (const g of fb.suspiciousRefs(a)) {
+      if (!g.members.has(b)) continue;
+      if (DIMENSIONS[g.dim].strong && clear) return true;
+      dims |= 1 << DIMENSION_BIT[g.dim];
+      if (g.dim === 'template') templates++;
+    }
+    if ((dims & (dims - 1)) !== 0) return true;
+    // Several distinct scaffolds in common (a prompt's head and tail are two) are one pipeline, not a
+    // public prompt — but only between throwaway-looking accounts: an evaluator with years of history
+    // running a public benchmark prompt is not linked by its prompt alone.
+    return templates >= this.cfg.scoring.pipelineTemplates && throwaway(accounts[a]) && throwaway(accounts[b]);
+  }
+
+  /** Joins the sets of a and b (unless both are established and not yet bridged); returns a's root after. */
+  link(a: number, b: number, now: Millis, fb: LinkFeedback): number {
+    const ra = this.uf.find(a);
+    const rb = this.uf.find(b);
+    if (ra === rb) return ra;
+    const sa = this.sets.get(ra);
+    const sb = this.sets.get(rb);
+    if (sa && sb && !this.bridged(sa, sb, a, b, this.uf.membersOf(ra).length, this.uf.membersOf(rb).length)) return ra;
+    return fb.merge(ra, rb, () => {
+      const root = this.uf.union(a, b);
+      this.linkLog.push({ a, b, at: now, kinds: sharedKinds(this.groups, a, b, fb.suspicionMin) });
+      // The older set keeps its id (and with it the campaign's flag time).
+      const keep = sa && sb ? (sa.createdAt <= sb.createdAt ? sa : sb) : (sa ?? sb ?? { id: this.nextId(), createdAt: now });
+      this.sets.delete(ra);
+      this.sets.delete(rb);
+      this.sets.set(root, keep);
+      return root;
+    });
+  }
+
+  /**
+   * Two established sets merge only when many of their accounts link across, not on one pair: with
+   * hundreds of throwaway accounts, some pair of two separate operations shares a scaffold and a
+   * sign-up trait by coincidence. Counts the distinct accounts on each side that linked across.
+   */
+  private bridged(ca: LinkedSet, cb: LinkedSet, a: number, b: number, sizeA: number, sizeB: number): boolean {
+    const min = this.cfg.link.minCampaignAccounts;
+    if (sizeA < min || sizeB < min) return true;
+    const key = ca.id < cb.id ? `${ca.id}|${cb.id}` : `${cb.id}|${ca.id}`;
+    let bridge = this.bridges.get(key);
+    if (!bridge) this.bridges.set(key, (bridge = { a: new Set(), b: new Set() }));
+    const [sa, sb] = ca.id < cb.id ? [bridge.a, bridge.b] : [bridge.b, bridge.a];
+    sa.add(a);
+    sb.add(b);
+    const { bridgeMin, bridgeShare } = this.cfg.scoring;
+    const need = Math.max(bridgeMin, bridgeShare * Math.min(sizeA, sizeB));
+    if (Math.min(sa.size, sb.size) < need) return false;
+    this.bridges.delete(key);
+    return true;
+  }
+
+  private nextId(): string {
+    return `cmp_${(++this.setSeq).toString().padStart(5, '0')}`;
+  }
+}
+
+/** Fresh when it started sending, and not verified beyond e-mail or phone. */
+function throwaway(s: AccountState): boolean {
+  const v = s.verification ?? 'none';
+  return v !== 'business' && v !== 'id' && s.createdAt !== undefined && s.firstTs - s.createdAt < 60 * DAY;
+}
