@@ -46,7 +46,7 @@ import graphologyModule from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { buildEngineConfig, type EngineConfigInput } from '../src/config/schema.js';
 import { loadConfigFile } from '../src/config/load.js';
-import { Ingestor, ingestStream } from '../src/decode/pipeline.js';
+import { Ingestor, ingestStream } from '../src/order/pipeline.js';
 import { Engine } from '../src/engine/engine.js';
 import { collectResults } from '../src/engine/results.js';
 import { evaluate, type Classification, type Prediction, type QualityReport } from '../src/eval/quality.js';

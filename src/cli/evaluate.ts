@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { AccountOut, CampaignOut } from '../core/output.js';
-import { Ingestor, ingestStream } from '../decode/pipeline.js';
+import { Ingestor, ingestStream } from '../order/pipeline.js';
 import { RateRuleBaseline } from '../eval/baseline.js';
 import { evaluate, type Prediction, type QualityReport } from '../eval/quality.js';
 import { details, HEADER, row } from '../eval/table.js';

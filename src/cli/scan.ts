@@ -11,7 +11,7 @@ import { InputError } from '../core/errors.js';
 import type { Summary } from '../core/output.js';
 import type { Rejection } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
-import { Ingestor, ingestStream } from '../decode/pipeline.js';
+import { Ingestor, ingestStream } from '../order/pipeline.js';
 import { checkReadable } from '../sources/file.js';
 import { Engine } from '../engine/engine.js';
 import { collectResults, type EngineResults } from '../engine/results.js';

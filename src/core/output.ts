@@ -92,4 +92,23 @@ export interface LinkOut {
   kinds: LinkKindOut[];
 }
 
+/** One piece of evidence behind an account's verdict, at the event time it was observed. */
+export interface EvidenceRow {
+  account_id: string;
+  code: string;
+  weight: number;
+  /** JSON text of the reason's structured parameters. */
+  detail: string;
+  /** RFC 3339 event time. */
+  at: string;
+}
+
+/**
+ * A daily aggregate over all traffic (`campaign_id` absent) or over one campaign's accounts
+ * (`campaign_id` set). Plain `DailyAggregate`s are global rows.
+ */
+export interface DailyRow extends DailyAggregate {
+  campaign_id?: string;
+}
+
 export type { Reason };

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../cli/simulate.js';
 import { buildEngineConfig } from '../config/schema.js';
 import type { CanonicalRecord } from '../core/records.js';
-import { Ingestor, ingestStream, type IngestBatch } from '../decode/pipeline.js';
+import { Ingestor, ingestStream, type IngestBatch } from '../order/pipeline.js';
 import { DecodePool, ingestStreamParallel } from './decode-pool.js';
 import { Engine } from './engine.js';
 import { collectResults } from './results.js';

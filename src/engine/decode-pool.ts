@@ -12,7 +12,7 @@ import type { CanonicalRecord } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
 import { checkReadable, DEFAULT_MAX_LINE_BYTES } from '../sources/file.js';
 import { LineCursor, type LineBytes, readLineBytes, transferList } from '../sources/line-bytes.js';
-import { emptyBatch, type IngestBatch, type Ingestor, type IngestOptions } from '../decode/pipeline.js';
+import { emptyBatch, type IngestBatch, type Ingestor, type IngestOptions } from '../order/pipeline.js';
 import { decodeBatch, type EncodedBatch } from './record-codec.js';
 
 /** A batch of lines for a worker, as bytes: it makes the text (sources/line-bytes.ts). */

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineConfig } from '../config/schema.js';
 import { decodeLine, isRejection } from '../decode/index.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
-import { Presketcher } from '../observe/presketch.js';
+import { Presketcher } from './presketch.js';
 import { LineCursor, transferList } from '../sources/line-bytes.js';
 import type { DecodeRequest, DecodeResponse } from './decode-pool.js';
 import { RecordEncoder } from './record-codec.js';

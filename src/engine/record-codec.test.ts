@@ -9,7 +9,7 @@ import { buildEngineConfig } from '../config/schema.js';
 import type { CanonicalRecord, Exchange } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
 import { decodeLine, isRejection } from '../decode/index.js';
-import { Presketcher } from '../observe/presketch.js';
+import { Presketcher } from './presketch.js';
 import { decodeBatch, RecordEncoder } from './record-codec.js';
 
 const cfg = buildEngineConfig({});

@@ -6,7 +6,7 @@ import type { AccountEvent, Exchange } from '../core/records.js';
 import { DAY, HOUR } from '../core/time.js';
 import { ipPrefix } from '../sketches/keyed-hash.js';
 import { murmur3 as hash32 } from '../sketches/hash.js';
-import { tagCapabilities } from '../signals/content-tags.js';
+import { tagCapabilities } from './content-tags.js';
 import { AccountState, RECENT_HOURS } from './account-state.js';
 import type { StageTimes } from '../core/stage-times.js';
 

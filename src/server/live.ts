@@ -17,7 +17,7 @@ import type { CanonicalRecord, Millis } from '../core/records.js';
 import { REJECT_CODES, type RejectCode, type Rejection } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
 import type { DecodeContext } from '../decode/index.js';
-import { emptyBatch, Ingestor } from '../decode/pipeline.js';
+import { emptyBatch, Ingestor } from '../order/pipeline.js';
 import { Engine } from '../engine/engine.js';
 import type { VerdictChange } from '../judge/judge.js';
 import type { RawLine } from '../sources/file.js';
@@ -443,7 +443,6 @@ export class LiveService {
 
   get counts(): LiveStats {
     const s = this.stats;
-    const judge = this.engine.judge;
     let flagged = 0;
     for (const a of this.engine.observer.list) if (a.verdict === 'distillation') flagged++;
     return {

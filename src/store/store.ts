@@ -1,27 +1,10 @@
 // The storage interface: what a scan writes and what the report, API and dashboard read back.
 // DuckDB (./duckdb.ts) is the embedded default; a PostgreSQL implementation can follow the same
 // interface. Every implementation must pass the same contract suite (./store.contract.ts).
-import type { AccountOut, CampaignOut, DailyAggregate, Summary } from '../core/output.js';
-import type { LinkOut } from '../core/output.js';
+import type { AccountOut, CampaignOut, Summary } from '../core/output.js';
+import type { DailyRow, EvidenceRow, LinkOut } from '../core/output.js';
 
-/** One piece of evidence behind an account's verdict, at the event time it was observed. */
-export interface EvidenceRow {
-  account_id: string;
-  code: string;
-  weight: number;
-  /** JSON text of the reason's structured parameters. */
-  detail: string;
-  /** RFC 3339 event time. */
-  at: string;
-}
-
-/**
- * A daily aggregate over all traffic (`campaign_id` absent) or over one campaign's accounts
- * (`campaign_id` set). Plain `DailyAggregate`s are global rows.
- */
-export interface DailyRow extends DailyAggregate {
-  campaign_id?: string;
-}
+export type { DailyRow, EvidenceRow };
 
 /** Everything one `scan` produces, as it is stored. */
 export interface ScanResult {

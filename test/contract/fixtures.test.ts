@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import type { AccountEvent, Exchange } from '../../src/core/records.js';
-import { emptyBatch, ingest, Ingestor, type IngestResult } from '../../src/decode/pipeline.js';
+import { emptyBatch, ingest, Ingestor, type IngestResult } from '../../src/order/pipeline.js';
 import { LineSplitter, type RawLine } from '../../src/sources/file.js';
 import { EMAIL_KEY, expectCountsReconcile, ingestText } from './helpers.js';
 

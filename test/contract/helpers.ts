@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { AccountEvent, CanonicalRecord, Exchange } from '../../src/core/records.js';
 import type { Rejection } from '../../src/core/rejections.js';
 import { decodeLine, type DecodeContext, isRejection } from '../../src/decode/index.js';
-import { ingest, type IngestResult } from '../../src/decode/pipeline.js';
+import { ingest, type IngestResult } from '../../src/order/pipeline.js';
 import type { RawLine } from '../../src/sources/file.js';
 
 export const EMAIL_KEY = Buffer.from('contract-test-email-key');

@@ -1,7 +1,7 @@
 // Replays a simulated input through one Engine in event-time order, with a check every `every`
 // records and at the end: for invariants that must hold mid-stream, not only after a scan.
 import { buildEngineConfig } from '../../src/config/schema.js';
-import { Ingestor, ingestStream } from '../../src/decode/pipeline.js';
+import { Ingestor, ingestStream } from '../../src/order/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
 
 export async function replayChecking(input: string, every: number, check: (engine: Engine) => void): Promise<Engine> {

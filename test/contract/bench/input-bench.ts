@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { z } from 'zod';
 import { decodeExchange, decodeLine } from '../../../src/decode/index.js';
-import { ingest } from '../../../src/decode/pipeline.js';
+import { ingest } from '../../../src/order/pipeline.js';
 import { readLines, type RawLine } from '../../../src/sources/file.js';
 
 const T0 = Date.UTC(2026, 3, 22);

@@ -5,8 +5,8 @@ import type { EngineConfig } from '../config/schema.js';
 import type { Exchange, ExchangeSketch } from '../core/records.js';
 import { TemplateSketcher } from '../link/templates.js';
 import { murmur3 as hash32 } from '../sketches/hash.js';
-import { tagCapabilities } from '../signals/content-tags.js';
-import { PROMPT_SEED, SYSTEM_SEED } from './observer.js';
+import { tagCapabilities } from '../observe/content-tags.js';
+import { PROMPT_SEED, SYSTEM_SEED } from '../observe/observer.js';
 
 export class Presketcher {
   private readonly templates: TemplateSketcher;

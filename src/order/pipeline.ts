@@ -18,11 +18,11 @@ import type { Readable } from 'node:stream';
 import type { CanonicalRecord } from '../core/records.js';
 import { REJECT_CODES, type RejectCode, type Rejection } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
-import { Deduper } from '../order/dedupe.js';
-import { DEFAULT_MAX_LATENESS_MS, Orderer } from '../order/orderer.js';
+import { Deduper } from './dedupe.js';
+import { DEFAULT_MAX_LATENESS_MS, Orderer } from './orderer.js';
 import { checkReadable, DEFAULT_MAX_LINE_BYTES, type RawLine, readLines } from '../sources/file.js';
-import { type DecodeContext, decodeLine, isRejection } from './index.js';
-import { rejectLine } from './reject.js';
+import { type DecodeContext, decodeLine, isRejection } from '../decode/index.js';
+import { rejectLine } from '../decode/reject.js';
 import type { StageTimes } from '../core/stage-times.js';
 
 export interface IngestOptions {
