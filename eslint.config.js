@@ -9,8 +9,8 @@ import tseslint from 'typescript-eslint';
  */
 export const LAYERS = [
   ['core'],
-  ['config'],
   ['sketches'],
+  ['config'],
   ['sources'],
   ['decode'],
   ['order'],

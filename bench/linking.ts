@@ -46,6 +46,7 @@ import graphologyModule from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { buildEngineConfig, type EngineConfigInput } from '../src/config/schema.js';
 import { loadConfigFile } from '../src/config/load.js';
+import { DEFAULT_SCORING } from '../src/config/scoring.js';
 import { Ingestor, ingestStream } from '../src/order/pipeline.js';
 import { Engine } from '../src/engine/engine.js';
 import { collectResults } from '../src/engine/results.js';
@@ -66,10 +67,8 @@ function esmDefault<T>(m: { default: T }): T {
 const Graph = esmDefault(graphologyModule);
 const louvain = esmDefault(louvainModule);
 
-/** Exchanges each side of a link needs (judge.ts MIN_LINK_EXCHANGES). */
-const MIN_LINK_EXCHANGES = 5;
-/** Groups up to this many eligible members are expanded into all pairs (judge.ts BIG_GROUP). */
-const CLIQUE_MAX = 64;
+/** Groups up to this many eligible members are expanded into all pairs (the judge's scoring.bigGroup). */
+const CLIQUE_MAX = DEFAULT_SCORING.bigGroup;
 /** Random partners per member in larger groups. */
 const ANCHOR_PICKS = 6;
 /** Smallest community / component reported as a campaign by the graph methods. */
@@ -186,6 +185,8 @@ function reportedCampaigns(): Clustering {
   return { campaigns: campaigns.map((c) => c.accounts.map((a) => idx.get(a)!)), buildMs: 0, clusterMs: performance.now() - t, note: 'campaigns.ndjson of a scan (time: collectResults)' };
 }
 
+/** Exchanges each side of a link needs (the linker's rule). */
+const MIN_LINK_EXCHANGES = cfg.scoring.minLinkExchanges;
 const eligible = (s: AccountState): boolean => s.harvest >= HARVEST_MIN && s.exchanges >= MIN_LINK_EXCHANGES;
 
 interface Hyperedge {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { HOUR, MINUTE } from '../core/time.js';
 import { CommunityKeysSchema } from './intel.js';
 import { ScoringSchema } from './scoring.js';
+import { DEFAULT_NUM_PERM } from '../sketches/minhash.js';
+import { DEFAULT_SHINGLE_K } from '../sketches/shingle.js';
 
 export const ThresholdsSchema = z
   .object({
@@ -15,11 +17,11 @@ export const ThresholdsSchema = z
 
 export const TemplateSchema = z.object({
   /** MinHash permutations per scaffold signature. */
-  numPerm: z.number().int().min(16).max(256).default(64),
+  numPerm: z.number().int().min(16).max(256).default(DEFAULT_NUM_PERM),
   /** Jaccard similarity above which two scaffolds are one template (LSH bands/rows derive from it). */
   threshold: z.number().gt(0).lt(1).default(0.7),
   /** Word shingle size. */
-  shingle: z.number().int().min(1).max(8).default(3),
+  shingle: z.number().int().min(1).max(8).default(DEFAULT_SHINGLE_K),
   /** Seed of the MinHash permutations (a community key in shared deployments). */
   seed: z.string().default('distillguard-template-v1'),
 });
@@ -44,9 +46,10 @@ export const EngineConfigSchema = z.object({
   emailKey: z.string().min(8).default('distillguard-local-email-key'),
   /** Output ceilings (max output tokens) of known models; unknown models use the largest max_tokens seen. */
   modelCeilings: z.record(z.string(), z.number().int().positive()).default({}),
-  thresholds: ThresholdsSchema.default({ distillation: 0.8, suspicious: 0.5 }),
-  template: TemplateSchema.default({ numPerm: 64, threshold: 0.7, shingle: 3, seed: 'distillguard-template-v1' }),
-  link: LinkSchema.default({ maxGroupSize: 2000, minCampaignAccounts: 3, signupWindowMs: 2 * HOUR }),
+  // Absent sections parse as {}: each default is written once, on its field.
+  thresholds: ThresholdsSchema.prefault({}),
+  template: TemplateSchema.prefault({}),
+  link: LinkSchema.prefault({}),
   /** The numbers of the linking and scoring rules (src/config/scoring.ts). */
   scoring: ScoringSchema.prefault({}),
   /** Community keys for sharing (src/intel): keyed hashes and template fingerprints in campaign indicators. */

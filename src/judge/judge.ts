@@ -23,20 +23,6 @@ import type { PeerEvidence } from './peer.js';
 import type { StageTimes } from '../core/stage-times.js';
 import { confirmationWeight, DecisionBook, type DecisionAction } from './decisions.js';
 
-/** Evidence (in nats) per unit of score: score = 1 - exp(-W / SCALE). */
-const SCALE = 2.5;
-/** Accounts alone, however they behave, are at most worth a review: distillation needs linking. */
-const SOLO_CAP = 0.7;
-/** Members whose own content is this weak are at most suspicious. */
-const CONTENT_GATE = 0.3;
-const CONTENT_CAP = 0.6;
-/** Shares over fewer exchanges are noise: no enforcement before this many. */
-const MIN_FLAG_EXCHANGES = 5;
-/** Event time between re-evaluations of a group whose membership did not change. */
-const REEVALUATE_MS = HOUR;
-/** Groups above this size are re-evaluated every size/BIG_GROUP judgements at most. */
-const BIG_GROUP = 64;
-
 export interface VerdictChange {
   account: AccountState;
   from: VerdictLevel;
@@ -47,7 +33,7 @@ export interface VerdictChange {
 export class Judge implements LinkFeedback {
   /** The judgement of each linked set, by its id (Linker.setOf). */
   readonly campaigns = new Map<string, Campaign>();
-  private ownReasons: Reason[][] = [];
+  private ownReasons: (readonly Reason[])[] = [];
   private readonly scratch: AccountState[] = [];
   /** Campaign id an account inherited infrastructure from, by account index. */
   private readonly inherited: (string | undefined)[] = [];
@@ -105,7 +91,7 @@ export class Judge implements LinkFeedback {
       }
       // Knobs (maxed budgets, single turns, many samples) only amplify what is asked for: a developer
       // who always sets max_tokens to the ceiling is not harvesting capabilities by that alone.
-      s.harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + KNOB_ALONE)) / 2);
+      s.harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + this.cfg.scoring.knobAlone)) / 2);
       // Peer indicators are evidence like any other, weighed by the peer hook (corroboration, allowlist).
       this.peer?.evaluate(s, now, reasons);
       this.ownReasons[s.idx] = reasons.length === 0 ? NO_REASONS : reasons; // most accounts have none
@@ -120,15 +106,15 @@ export class Judge implements LinkFeedback {
     const crossed: Group[] = [];
     for (const g of this.groups.takeDirty()) {
       // Members' aggregates move slowly: re-evaluate a group on a join or leave (small groups) or every
-      // REEVALUATE_MS (large groups less often still); until then it keeps its last suspicion.
+      // scoring.reevaluateMs (large groups less often still); until then it keeps its last suspicion.
       const groups = this.groups;
-      const due = now >= groups.nextEval(g) || (g.membershipChanged && g.members.size <= BIG_GROUP);
+      const due = now >= groups.nextEval(g) || (g.membershipChanged && g.members.size <= this.cfg.scoring.bigGroup);
       if (!due) {
         groups.touch(g);
         continue;
       }
       g.membershipChanged = false;
-      groups.setNextEval(g, now + Math.max(REEVALUATE_MS, this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / BIG_GROUP))));
+      groups.setNextEval(g, now + Math.max(this.cfg.scoring.reevaluateMs, this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / this.cfg.scoring.bigGroup))));
       const was = groups.suspicion(g) >= SUSPICION_MIN;
       let listed = false;
       const members = (): AccountState[] => {
@@ -140,7 +126,7 @@ export class Judge implements LinkFeedback {
         }
         return this.scratch;
       };
-      const suspicion = evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour);
+      const suspicion = evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour, this.cfg.scoring);
       groups.setSuspicion(g, suspicion);
       const is = suspicion >= SUSPICION_MIN;
       if (is !== was) for (const i of g.members) this.suspicious[i] = undefined;
@@ -276,7 +262,7 @@ export class Judge implements LinkFeedback {
     let content = 0;
     for (const s of members) content += s.harvest;
     const meanContent = content / n;
-    c.score = (1 - Math.exp(-w / SCALE)) * Math.min(1, meanContent / HARVEST_MIN);
+    c.score = (1 - Math.exp(-w / this.cfg.scoring.scoreScale)) * Math.min(1, meanContent / HARVEST_MIN);
     if (c.score >= this.cfg.thresholds.distillation && c.flaggedAt === null) c.flaggedAt = now;
   }
 
@@ -325,16 +311,16 @@ export class Judge implements LinkFeedback {
       if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: 0.5, detail: { campaign: from } });
       // One reason per code (own and campaign evidence, or two dimensions, can name the same thing).
       reasons = strongestPerCode(reasons);
-      cap = s.harvest < CONTENT_GATE || s.exchanges < this.minExchanges(s, MIN_FLAG_EXCHANGES) ? CONTENT_CAP : 1;
+      cap = s.harvest < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
     } else {
       reasons = [...own];
-      cap = traceInversion(s) ? 1 : SOLO_CAP;
+      cap = traceInversion(s) ? 1 : this.cfg.scoring.soloCap;
     }
     reasons = this.decisions.adjust(s.idx, reasons);
     if (this.decisions.isConfirmed(s.idx)) cap = 1;
     let w = 0;
     for (const r of reasons) w += r.weight;
-    const score = Math.min(cap, 1 - Math.exp(-w / SCALE));
+    const score = Math.min(cap, 1 - Math.exp(-w / this.cfg.scoring.scoreScale));
     s.score = score;
     s.reasons = reasons.length === 0 ? NO_REASONS : sortReasons(strongestPerCode(reasons));
     const { distillation, suspicious } = this.cfg.thresholds;
@@ -417,8 +403,6 @@ function strongestPerCode(reasons: Reason[]): Reason[] {
 
 /** Content codes that say which capabilities are asked for (the rest are harvesting knobs). */
 const CAPABILITY_CODES = new Set<string>(['reasoning_elicitation', 'reasoning_reconstruction', 'rubric_grading', 'capability_breadth']);
-/** Knob evidence that counts without any capability evidence. */
-const KNOB_ALONE = 0.5;
 
 const CONTENT_CODES = new Set<string>(
   SIGNALS.filter((s) => s.family === 'content').flatMap((s) => s.codes as readonly string[]),

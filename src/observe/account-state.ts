@@ -126,7 +126,7 @@ export class Traffic {
 /** What an account without exchanges reads: zero counts, empty sketches, shared by all of them. */
 const NO_TRAFFIC = new Traffic(true);
 /** The reasons of an account that has none, shared by all of them (frozen: a write is a bug). */
-export const NO_REASONS: Reason[] = Object.freeze([]) as unknown as Reason[];
+export const NO_REASONS: readonly Reason[] = Object.freeze([]);
 
 /** Profile fields few accounts have: kept apart so the many accounts without them do not carry five empty fields. */
 class ProfileExtras {
@@ -196,7 +196,7 @@ export class AccountState {
 
   // --- judgement
   score = 0;
-  reasons: Reason[] = NO_REASONS;
+  reasons: readonly Reason[] = NO_REASONS;
   /** Harvest (content) score of the latest judgement, in [0, 1]. */
   harvest = 0;
   private packed = 0;
