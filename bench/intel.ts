@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScan } from '../src/cli/scan.js';
-import { runSimulate } from '../src/cli/simulate.js';
+import { runSimulate } from '../src/sim/index.js';
 import { runEvaluate } from '../src/cli/evaluate.js';
 import { runExport, runPull, runPush } from '../src/cli/intel.js';
 import type { AccountOut } from '../src/core/output.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScan } from '../../src/cli/scan.js';
-import { runSimulate } from '../../src/cli/simulate.js';
+import { runSimulate } from '../../src/sim/index.js';
 import { runExport, runPull, runPush } from '../../src/cli/intel.js';
 import type { AccountOut } from '../../src/core/output.js';
 import { poisonedFeed } from '../../src/intel/poison.js';
