@@ -2,7 +2,7 @@
 // the groups they share, links accounts through suspicious groups into campaigns, and records verdicts.
 // flagged_at is the judgement time T: only records with ts <= T have been observed (online honesty).
 import type { EngineConfig } from '../config/schema.js';
-import { sortReasons, type Reason } from '../core/reasons.js';
+import { sortReasons, type LinkDetail, type Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
 import type { VerdictLevel } from '../core/output.js';
 import { DAY, HOUR } from '../core/time.js';
@@ -373,7 +373,7 @@ export class Judge {
       const dim = g.dim;
       const spec = DIMENSIONS[dim];
       let weight = spec.base * Math.min(1, 1.5 * g.suspicion);
-      const detail: Reason['detail'] = { dimension: dim, accounts: g.members.size, suspicion: g.suspicion };
+      const detail: LinkDetail = { dimension: dim, accounts: g.members.size, suspicion: g.suspicion };
       if (dim === 'template') {
         // Several of a pipeline's scaffolds in one account say more than one: up to twice the weight.
         weight *= Math.min(2, templates / 2);
