@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScan } from '../src/cli/scan.js';
-import { runSimulate } from '../src/cli/simulate.js';
+import { runSimulate } from '../src/sim/index.js';
 import { loadBrief } from '../src/report/brief-data.js';
 import { renderBrief } from '../src/report/brief.js';
 import { renderBriefMarkdown } from '../src/report/brief-markdown.js';

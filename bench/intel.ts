@@ -14,11 +14,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScan } from '../src/cli/scan.js';
-import { runSimulate } from '../src/cli/simulate.js';
+import { runSimulate } from '../src/sim/index.js';
 import { runEvaluate } from '../src/cli/evaluate.js';
 import { runExport, runPull, runPush } from '../src/cli/intel.js';
 import type { AccountOut } from '../src/core/output.js';
-import { IntelStore } from '../src/intel/store.js';
+import { openDuckDbStore } from '../src/store/duckdb.js';
 import { buildTaxiiConfig } from '../src/intel/taxii/config.js';
 import { buildTaxiiServer } from '../src/intel/taxii/server.js';
 import { poisonedFeed } from '../src/intel/poison.js';
@@ -114,8 +114,8 @@ for (let i = 0; i < pairs; i++) {
   // A's TAXII server on loopback; A pushes, B pulls, B pushes its sightings back.
   const serverDb = join(cache, `taxii-op${op}.duckdb`);
   await (await import('node:fs/promises')).rm(serverDb, { force: true });
-  const store = await IntelStore.open(serverDb);
-  const app = await buildTaxiiServer({ config: taxiiCfg, store });
+  const store = await openDuckDbStore(serverDb);
+  const app = await buildTaxiiServer({ config: taxiiCfg, store: store.intel });
   const url = `${(await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1')}/taxii2/labs/`;
   const t0 = performance.now();
   await runPush(url, { collection: 'campaigns', bundle, key: LAB_A });

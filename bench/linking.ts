@@ -56,7 +56,7 @@ import { HARVEST_MIN, SUSPICION_MIN } from '../src/judge/group-suspicion.js';
 import { DIMENSIONS, type Dimension } from '../src/link/dimensions.js';
 import { UnionFind } from '../src/link/union-find.js';
 import type { AccountState } from '../src/observe/account-state.js';
-import { runSimulate } from '../src/cli/simulate.js';
+import { runSimulate } from '../src/sim/index.js';
 import { mulberry32 } from '../src/core/prng.js';
 
 // The typings describe CommonJS modules (`exports.default`); under Node's ESM loader the default import is

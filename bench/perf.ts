@@ -14,7 +14,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runSimulate } from '../src/cli/simulate.js';
+import { runSimulate } from '../src/sim/index.js';
 import { formatStageTimes, runScan } from '../src/cli/scan.js';
 import { StageTimes } from '../src/core/stage-times.js';
 import { readLines, DEFAULT_SOURCE_OPTIONS } from '../src/sources/file.js';

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScan } from '../src/cli/scan.js';
-import { runSimulate } from '../src/cli/simulate.js';
+import { runSimulate } from '../src/sim/index.js';
 import { runEvaluate } from '../src/cli/evaluate.js';
 import { details, HEADER, row } from '../src/eval/table.js';
 

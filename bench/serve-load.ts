@@ -31,7 +31,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runSimulate } from '../src/cli/simulate.js';
+import { runSimulate } from '../src/sim/index.js';
 import { buildEngineConfig } from '../src/config/schema.js';
 import { decodeLine } from '../src/decode/index.js';
 import { LiveService } from '../src/server/live.js';

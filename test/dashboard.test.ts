@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulate } from '../src/cli/simulate.js';
+import { runSimulate } from '../src/sim/index.js';
 import { chromiumPath, launchChromium } from '../src/report/pdf.js';
 import { webRoot } from '../src/server/dashboard.js';
 import { KeyRing } from '../src/server/keys.js';

@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DecisionLog } from '../src/act/decisions.js';
 import { runScan } from '../src/cli/scan.js';
 import type { AccountOut, CampaignOut } from '../src/core/output.js';
 import { openDuckDbStore } from '../src/store/duckdb.js';
@@ -45,7 +44,7 @@ describe('decisions replayed by scan', () => {
     expect(weakest.score, 'the weakest campaign can be strengthened').toBeLessThan(0.99);
     const store = await openDuckDbStore(base.db);
     try {
-      const log = await DecisionLog.open(store);
+      const log = store.decisions;
       await log.record({ account_id: dismissed.account_id, action: 'dismiss', note: 'known evaluator', at, actor: 'test' });
       await log.record({ account_id: confirmed.account_id, action: 'confirm', note: '', at, actor: 'test' });
       await log.record({ account_id: confirmedMember, action: 'confirm', note: 'same payment card as a known farm', at, actor: 'test' });

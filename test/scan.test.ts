@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runScan } from '../src/cli/scan.js';
-import { runSimulate } from '../src/cli/simulate.js';
+import { runSimulate } from '../src/sim/index.js';
 import type { AccountOut, Summary } from '../src/core/output.js';
 import { openDuckDbStore } from '../src/store/duckdb.js';
 import { buildBin, runBin } from './helpers/bin.js';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { parseNumber } from './main.js';
 import { runScan } from './scan.js';
-import { runSimulate } from './simulate.js';
+import { runSimulate } from '../sim/index.js';
 
 export function registerDemo(program: Command): void {
   program

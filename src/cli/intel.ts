@@ -9,7 +9,6 @@ import { atlasDataFile } from '../intel/stix/reference.js';
 import { loadAtlasTechniques } from '../intel/stix/atlas.js';
 import { buildBundle } from '../intel/stix/export.js';
 import { isTlpLevel, TLP_LEVELS } from '../intel/stix/tlp.js';
-import { IntelStore } from '../intel/store.js';
 import { TaxiiClient, TaxiiClientError, type TaxiiAuth } from '../intel/taxii/client.js';
 
 export interface ExportCliOptions {
@@ -102,9 +101,9 @@ async function remoteCall<T>(fn: () => Promise<T>): Promise<T> {
 export async function runPull(url: string, o: PullCliOptions): Promise<number> {
   const client = new TaxiiClient(url, await auth(o));
   const { objects } = await remoteCall(() => client.pull(o.collection, { addedAfter: o.addedAfter }));
-  const store = await IntelStore.open(resolve(o.db));
+  const store = await openDuckDbStore(resolve(o.db));
   try {
-    const { results } = await store.add('pulled', `${client.root}collections/${o.collection}/`, objects, { source: client.root });
+    const { results } = await store.intel.add('pulled', `${client.root}collections/${o.collection}/`, objects, { source: client.root });
     const added = results.filter((r) => r.added).length;
     process.stderr.write(`distillguard: pulled ${objects.length} objects from ${client.root} (${added} new) → ${o.db}\n`);
     return added;

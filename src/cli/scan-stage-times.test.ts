@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatStageTimes, runScan } from '../cli/scan.js';
-import { runSimulate } from '../cli/simulate.js';
+import { runSimulate } from '../sim/index.js';
 import { STAGES, StageTimes } from '../core/stage-times.js';
 
 describe('stage times of a scan', () => {

@@ -20,7 +20,7 @@ import { openDuckDbStore } from '../store/duckdb.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
 import { decisionInputs, storedDecisions } from '../act/decisions.js';
 import type { DecisionInput } from '../judge/decisions.js';
-import type { SqlStore } from '../store/duckdb.js';
+import type { Store } from '../store/store.js';
 import { parseNumber } from './main.js';
 import { Progress } from './progress.js';
 import { STAGES, StageTimes } from '../core/stage-times.js';
@@ -38,7 +38,7 @@ export interface ScanOptions {
   /** Analyst decisions to apply at their event times (default: those stored in the target store). */
   decisions?: DecisionInput[];
   /** Write into this open store instead of opening `db` (a server re-judging its own store). */
-  store?: SqlStore;
+  store?: Store;
   /** Peer indicators (a STIX bundle, or a store `intel pull` wrote), matched as evidence. */
   peerIntel?: string;
   /** Decode workers (0: decode on the engine's thread); default one per spare core, up to 4. */

@@ -84,7 +84,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const live = await LiveService.open({ cfg, store, logDir: resolve(o.logDir ?? `${db}.ingest`), highWater: o.highWater, flushMs: o.flushMs });
   const app = buildServer({ live, store, keys, logger: { level: o.logLevel }, bodyLimit: Math.round(o.bodyLimit * (1 << 20)) });
   const taxii = o.taxii ? await mountTaxii(app, o.taxii, resolve(o.taxiiDb ?? `${db}.taxii.duckdb`)) : undefined;
-  app.distillguard.intel = taxii;
+  app.distillguard.intel = taxii?.intel;
   const hooks = new WebhookDispatcher({ store, urls: o.webhookUrl, secret: secret ?? '', log: app.log });
   if (o.webhookUrl.length > 0) live.onAudit((fresh) => hooks.enqueue(fresh));
   app.log.info({ batches: live.replayedBatches, ms: Math.round(live.replayMs), records: live.counts.accepted }, 'ingest log replayed');

@@ -1,7 +1,7 @@
 // `distillguard simulate`: realistic traffic with ground truth (see src/sim/README.md).
 import type { Command } from 'commander';
 import { parseNumber } from './main.js';
-import { runSimulate, SCENARIOS } from './simulate.js';
+import { runSimulate, SCENARIOS } from '../sim/index.js';
 
 export function registerSimulate(program: Command): void {
   program

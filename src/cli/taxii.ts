@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { loadTaxiiConfig } from '../intel/taxii/config.js';
 import { buildTaxiiServer, TAXII_PREFIX } from '../intel/taxii/server.js';
-import { IntelStore } from '../intel/store.js';
+import { openDuckDbStore } from '../store/duckdb.js';
+import type { Store } from '../store/store.js';
 import { parseNumber } from './main.js';
 
 export function registerTaxii(program: Command): void {
@@ -18,13 +19,13 @@ export function registerTaxii(program: Command): void {
     .option('--port <port>', 'port (0: any free port)', parseNumber('int', 0, 65535), 9000)
     .action(async (o: { config: string; db: string; host: string; port: number }) => {
       const config = await loadTaxiiConfig(o.config);
-      let store: IntelStore;
+      let store: Store;
       try {
-        store = await IntelStore.open(resolve(o.db));
+        store = await openDuckDbStore(resolve(o.db));
       } catch (e) {
         throw new InputError(`cannot open ${o.db}: ${(e as Error).message}`);
       }
-      const app = await buildTaxiiServer({ config, store });
+      const app = await buildTaxiiServer({ config, store: store.intel });
       app.addHook('onClose', async () => store.close());
       const address = await app.listen({ host: o.host, port: o.port });
       process.stderr.write(`distillguard: TAXII 2.1 at ${address}${TAXII_PREFIX}/\n`);

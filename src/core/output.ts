@@ -3,11 +3,8 @@ import type { Reason } from './reasons.js';
 
 export type VerdictLevel = 'distillation' | 'suspicious' | 'benign';
 
-export interface ReasonOut {
-  code: string;
-  weight: number;
-  detail: Record<string, string | number | boolean>;
-}
+/** A reason as written: its weight and numeric parameters rounded to 4 decimals, the types of its code. */
+export type ReasonOut = Reason;
 
 /** One line of accounts.ndjson. Timestamps are RFC 3339 strings. */
 export interface AccountOut {

@@ -1,6 +1,91 @@
 // The catalogue of reason codes. Codes are stable (analysts and rules key on them);
 // text is rendered from code + parameters, never stored as the reason itself.
 
+/** The share of an account's traffic that shows a trait (0..1). */
+export interface ShareDetail {
+  share: number;
+}
+
+/**
+ * A shared thing along one link dimension (src/link/dimensions.ts). `dimension` is the dimension's
+ * name; `shared_values` counts distinct shared things (a campaign's reasons, and an account's templates).
+ */
+export interface LinkDetail {
+  dimension: string;
+  accounts: number;
+  suspicion: number;
+  shared_values?: number;
+}
+
+/** The campaign as a whole covers many capabilities on many distinct items (src/judge/campaign-coverage.ts). */
+export interface CampaignCoverageDetail {
+  scope: 'campaign';
+  capabilities: number;
+  eliciting_share: number;
+  distinct_items: number;
+  accounts: number;
+}
+
+/**
+ * The parameters of each reason code, the way Zod types each issue code's parameters: a renamed or
+ * missing parameter is a compile error where a reason is made and where one is read. The JSON output
+ * writes them in the order the producer sets them.
+ */
+export interface ReasonDetails {
+  reasoning_elicitation: ShareDetail;
+  reasoning_reconstruction: ShareDetail;
+  rubric_grading: ShareDetail;
+  capability_breadth: { capabilities: number };
+  /** An account's own coverage, or its campaign's (the stronger of the two is kept). */
+  topic_coverage: { distinct_share: number } | CampaignCoverageDetail;
+  max_output_budget: ShareDetail;
+  multi_sample: ShareDetail;
+  logprobs_harvest: ShareDetail;
+  extended_thinking: ShareDetail;
+  single_turn: ShareDetail;
+  system_prompt_reuse: LinkDetail;
+  shared_template: LinkDetail;
+  no_diurnal_rest: { quietest_6h_share: number };
+  regular_interarrival: { log_gap_sd: number };
+  rate_vs_age: { per_active_day: number; age_days: number };
+  shared_payment: LinkDetail;
+  shared_payment_bin: LinkDetail;
+  signup_burst: LinkDetail;
+  email_pattern: LinkDetail;
+  shared_ip_prefix: LinkDetail;
+  /** Reserved (not a link dimension: see docs/reasons.md). */
+  shared_asn: LinkDetail;
+  shared_client_fingerprint: LinkDetail;
+  shared_link: LinkDetail;
+  fraud_signup_path: { plan: string; verification: string };
+  lockstep: { accounts: number };
+  load_balanced: { accounts: number };
+  campaign_member: { campaign: string; accounts: number };
+  inherited_infrastructure: { campaign: string };
+  model_release_pivot: { share_on_new_model: number };
+  /** `kinds`: the matched indicator kinds, sorted and comma-separated. */
+  peer_indicator: { kinds: string; producers: number; corroborated: boolean };
+  /** An account's own confirmation (`at`, RFC 3339), or its campaign's count of confirmed members. */
+  analyst_confirmed: { at: string } | { accounts: number };
+  analyst_dismissed: { at: string };
+}
+
+export type ReasonCode = keyof ReasonDetails;
+
+/** The codes of link reasons (their parameters are a LinkDetail). */
+export type LinkReasonCode = { [C in ReasonCode]: ReasonDetails[C] extends LinkDetail ? C : never }[ReasonCode];
+
+/** One reason of code `C`: the code, its weight in the score, the code's parameters. */
+export interface ReasonOf<C extends ReasonCode> {
+  code: C;
+  weight: number;
+  detail: ReasonDetails[C];
+}
+
+/** One reason: a union discriminated by `code`, one member per code. */
+export type Reason = { [C in ReasonCode]: ReasonOf<C> }[ReasonCode];
+
+/** Text of each code (rendered with its parameters by renderReason); every code has one. */
 export const REASON_CODES = {
   // content: what an account's traffic harvests
   reasoning_elicitation: 'asks for step-by-step / chain-of-thought reasoning',
@@ -41,22 +126,25 @@ export const REASON_CODES = {
   // analyst decisions (src/judge/decisions.ts)
   analyst_confirmed: 'confirmed as distillation by an analyst',
   analyst_dismissed: 'dismissed by an analyst: evidence seen before the decision no longer counts',
-} as const;
-
-export type ReasonCode = keyof typeof REASON_CODES;
-
-/** One reason: a stable code, its weight in the score, structured parameters. */
-export interface Reason {
-  code: ReasonCode;
-  weight: number;
-  detail: Record<string, string | number | boolean>;
-}
+} as const satisfies Record<ReasonCode, string>;
 
 export function renderReason(r: Reason): string {
-  const params = Object.entries(r.detail)
+  const params = Object.entries(r.detail as Record<string, string | number | boolean>)
     .map(([k, v]) => `${k}=${typeof v === 'number' ? round(v) : v}`)
     .join(', ');
   return params ? `${REASON_CODES[r.code]} (${params})` : REASON_CODES[r.code];
+}
+
+/** `r` with every numeric parameter passed through `f` (the output's rounding), keys in the same order. */
+export function mapNumbers<R extends Reason>(r: R, f: (v: number) => number): R {
+  const detail: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(r.detail as Record<string, string | number | boolean>)) detail[k] = typeof v === 'number' ? f(v) : v;
+  return { code: r.code, weight: f(r.weight), detail } as R;
+}
+
+/** The first reason of code `code`, typed by its code. */
+export function findReason<C extends ReasonCode>(rs: readonly Reason[], code: C): ReasonOf<C> | undefined {
+  return rs.find((r): r is Reason & ReasonOf<C> => r.code === code);
 }
 
 function round(v: number): number {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulate } from '../cli/simulate.js';
+import { runSimulate } from '../sim/index.js';
 import { buildEngineConfig } from '../config/schema.js';
 import type { CanonicalRecord } from '../core/records.js';
 import { Ingestor, ingestStream, type IngestBatch } from '../order/pipeline.js';

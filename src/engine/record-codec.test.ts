@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulate } from '../cli/simulate.js';
+import { runSimulate } from '../sim/index.js';
 import { buildEngineConfig } from '../config/schema.js';
 import type { CanonicalRecord, Exchange } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';

@@ -1,7 +1,7 @@
 // Turns the engine's final state into the contract's output records (accounts, campaigns, daily).
 import { CAPABILITIES } from '../core/capabilities.js';
 import type { AccountOut, CampaignOut, DailyRow, EvidenceRow, Indicator, ReasonOut } from '../core/output.js';
-import type { Reason } from '../core/reasons.js';
+import { mapNumbers, type Reason } from '../core/reasons.js';
 import { DAY, toIso } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import { keyedHash } from '../sketches/keyed-hash.js';
@@ -24,9 +24,7 @@ export interface EngineResults {
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 function reasonOut(r: Reason): ReasonOut {
-  const detail: ReasonOut['detail'] = {};
-  for (const [k, v] of Object.entries(r.detail)) detail[k] = typeof v === 'number' ? round(v) : v;
-  return { code: r.code, weight: round(r.weight), detail };
+  return mapNumbers(r, round);
 }
 
 function capabilities(caps: Uint32Array, total: number): Record<string, number> {

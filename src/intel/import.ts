@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import type { ImportedIndicator } from './peer.js';
 import { EXT_INDICATOR } from './stix/extensions.js';
-import { IntelStore } from './store.js';
+import { openDuckDbStore } from '../store/duckdb.js';
+import type { Store } from '../store/store.js';
 
 export function indicatorsFromObjects(objects: readonly Record<string, unknown>[], fallbackProducer = 'unknown'): ImportedIndicator[] {
   const out: ImportedIndicator[] = [];
@@ -40,14 +41,14 @@ export async function loadPeerIndicators(path: string): Promise<ImportedIndicato
     if (!Array.isArray(bundle.objects)) throw new InputError(`peer intel ${path} is not a STIX bundle (no objects array)`);
     return indicatorsFromObjects(bundle.objects as Record<string, unknown>[], path);
   }
-  let store: IntelStore;
+  let store: Store;
   try {
-    store = await IntelStore.open(path);
+    store = await openDuckDbStore(path);
   } catch (e) {
     throw new InputError(`cannot open peer intel ${path}: ${(e as Error).message}`);
   }
   try {
-    const rows = await store.latest({ types: ['indicator'] });
+    const rows = await store.intel.latest({ types: ['indicator'] });
     return rows.flatMap((r) => indicatorsFromObjects([r.body], r.source ?? 'unknown'));
   } finally {
     await store.close();

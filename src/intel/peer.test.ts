@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Reason } from '../core/reasons.js';
+import { findReason, type Reason, type ReasonOf } from '../core/reasons.js';
 import { AccountState } from '../observe/account-state.js';
 import { Allowlist } from './allowlist.js';
 import { encodeFingerprint, scaffoldWindows, TemplateFingerprinter } from './fingerprint.js';
@@ -22,10 +22,11 @@ function account(idx: number, o: { card?: string; harvest?: number } = {}): Acco
   return s;
 }
 
-const evaluate = (p: PeerIndicators, s: AccountState, now = T0 + 1): Reason | undefined => {
+const evaluate = (p: PeerIndicators, s: AccountState, now = T0 + 1): ReasonOf<'peer_indicator'> | undefined => {
   const out: Reason[] = [];
   p.evaluate(s, now, out);
-  return out[0];
+  expect(out.length).toBeLessThanOrEqual(1);
+  return findReason(out, 'peer_indicator');
 };
 
 describe('peer indicators', () => {

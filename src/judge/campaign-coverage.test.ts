@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulate } from '../cli/simulate.js';
+import { runSimulate } from '../sim/index.js';
 import type { Engine } from '../engine/engine.js';
 import { replayChecking } from '../../test/helpers/replay.js';
 import { campaignCoverage, CoverageSums } from './campaign-coverage.js';

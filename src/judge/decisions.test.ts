@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Reason } from '../core/reasons.js';
 import { confirmationWeight, DecisionBook } from './decisions.js';
 
-const r = (code: Reason['code'], weight: number): Reason => ({ code, weight, detail: {} });
+// The book reads codes and weights only: the parameters are left empty.
+const r = (code: Reason['code'], weight: number): Reason => ({ code, weight, detail: {} }) as unknown as Reason;
 
 describe('DecisionBook', () => {
   it('a dismissal removes the evidence seen so far, and lets evidence that grows after it count', () => {

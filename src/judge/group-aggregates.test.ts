@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
-import { runSimulate } from '../cli/simulate.js';
+import { runSimulate } from '../sim/index.js';
 import { Engine } from '../engine/engine.js';
 import { Hll } from '../sketches/hll.js';
 import { account, exchange, harvestPrompt, T0 } from '../../test/helpers/records.js';

@@ -3,7 +3,7 @@
 // this judgement's answers), scores the resulting campaigns and records verdicts.
 // flagged_at is the judgement time T: only records with ts <= T have been observed (online honesty).
 import type { EngineConfig } from '../config/schema.js';
-import { sortReasons, type Reason } from '../core/reasons.js';
+import { sortReasons, type LinkDetail, type Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
 import type { VerdictLevel } from '../core/output.js';
 import { HOUR } from '../core/time.js';
@@ -290,7 +290,7 @@ export class Judge implements LinkFeedback {
       const spec = DIMENSIONS[dim];
       const suspicion = groups.suspicion(g);
       let weight = spec.base * Math.min(1, 1.5 * suspicion);
-      const detail: Reason['detail'] = { dimension: dim, accounts: g.members.size, suspicion };
+      const detail: LinkDetail = { dimension: dim, accounts: g.members.size, suspicion };
       if (dim === 'template') {
         // Several of a pipeline's scaffolds in one account say more than one: up to twice the weight.
         weight *= Math.min(2, templates / 2);

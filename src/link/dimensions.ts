@@ -1,6 +1,6 @@
 // The dimensions along which accounts are linked, and how each account's current keys are derived
 // from its bounded state. A key names a group of accounts sharing one thing (SliceNDice's "views").
-import type { ReasonCode } from '../core/reasons.js';
+import type { LinkReasonCode } from '../core/reasons.js';
 import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 
@@ -22,7 +22,7 @@ export interface DimensionSpec {
   base: number;
   /** Identity dimensions are hard to share by accident: one is enough to join a campaign. */
   strong: boolean;
-  reason: ReasonCode;
+  reason: LinkReasonCode;
 }
 
 export const DIMENSIONS: Record<Dimension, DimensionSpec> = {

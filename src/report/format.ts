@@ -1,7 +1,7 @@
 // Text for the report: HTML escaping, numbers, times and reasons, all deterministic
 // (no locale or time-zone dependence: times are UTC).
 import type { ReasonOut } from '../core/output.js';
-import { REASON_CODES, renderReason, type Reason } from '../core/reasons.js';
+import { REASON_CODES, renderReason } from '../core/reasons.js';
 import { DAY } from '../core/time.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -82,11 +82,14 @@ export function duration(ms: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** A reason as text, from its code and parameters; unknown codes still show their parameters. */
+/**
+ * A reason as text, from its code and parameters. A store written by another version can hold a code
+ * this one does not know: it still shows with its parameters.
+ */
 export function reasonText(r: ReasonOut): string {
-  if (Object.hasOwn(REASON_CODES, r.code)) return renderReason(r as Reason);
-  const params = Object.entries(r.detail)
-    .map(([k, v]) => `${k}=${v}`)
+  if (Object.hasOwn(REASON_CODES, r.code)) return renderReason(r);
+  const params = Object.entries(r.detail as Record<string, unknown>)
+    .map(([k, v]) => `${k}=${String(v)}`)
     .join(', ');
   return params ? `${r.code} (${params})` : r.code;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountOut, CampaignOut } from '../core/output.js';
+import type { AccountOut, CampaignOut, ReasonOut } from '../core/output.js';
 import type { ScanResult } from '../store/store.js';
 import { esc, int, pct, reasonText } from './format.js';
 import { renderReport } from './html.js';
@@ -49,7 +49,7 @@ describe('renderReport', () => {
       expect(html).toContain(esc(reasonText(c.reasons[0])));
     }
     expect(html.match(/<svg class="spark"/g)).toHaveLength(scan.campaigns.length);
-    expect(reasonText(scan.campaigns[0].reasons[0])).toMatch(/^payment instrument shared with other accounts \(accounts=\d+/);
+    expect(reasonText(scan.campaigns[0].reasons[0])).toMatch(/^payment instrument shared with other accounts \(dimension=payment, accounts=\d+/);
   });
 
   it('lists flagged accounts before suspicious ones, with rendered reasons', () => {
@@ -82,8 +82,9 @@ describe('renderReport escaping', () => {
     account_id: evil,
     campaign_id: `C-${evil}`,
     reasons: [
-      { code: 'shared_link', weight: 0.4, detail: { key: `device_id"><script>1</script>`, accounts: 3 } },
-      { code: `made_up_${evil}`, weight: 0.1, detail: { x: evil } },
+      { code: 'shared_link', weight: 0.4, detail: { dimension: `device_id"><script>1</script>`, accounts: 3, suspicion: 1 } },
+      // A code this version does not know (a store written by another one) still renders, escaped.
+      { code: `made_up_${evil}`, weight: 0.1, detail: { x: evil } } as unknown as ReasonOut,
     ],
   };
   const campaign: CampaignOut = {

@@ -2,7 +2,6 @@
 // It is shaped like a scan's output (campaigns of linked accounts flagged part-way through,
 // suspicious loners, a benign majority) but no detection produced it.
 import type { AccountOut, CampaignOut, ReasonOut, Summary } from '../core/output.js';
-import type { ReasonCode } from '../core/reasons.js';
 import type { Capability } from '../core/capabilities.js';
 import { DAY, HOUR, dayOf, toIso } from '../core/time.js';
 import type { DailyRow, EvidenceRow, ScanResult } from '../store/store.js';
@@ -22,7 +21,6 @@ export function sampleScan(opts: SampleOptions = {}): ScanResult {
   const days = opts.days ?? 21;
   const rnd = mulberry32(opts.seed ?? 1);
   const t0 = Date.parse(`${opts.start ?? '2025-03-01'}T00:00:00Z`);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -72,11 +70,13 @@ export function sampleScan(opts: SampleOptions = {}): ScanResult {
       const distill = k % 9 !== 8; // most members reach enforcement; a few stay suspicious
       const score = r3(distill ? 0.9 + rnd() * 0.09 : 0.6 + rnd() * 0.2);
       const reasons = sortOut([
-        { code: 'shared_payment', weight: r3(0.3 + rnd() * 0.1), detail: { accounts: size } },
-        { code: 'shared_template', weight: r3(0.22 + rnd() * 0.1), detail: { accounts: size, similarity: r3(0.85 + rnd() * 0.1) } },
-        { code: focus[0] === 'reasoning' ? 'reasoning_elicitation' : 'capability_breadth', weight: r3(0.15 + rnd() * 0.1), detail: { share: r3(0.6 + rnd() * 0.35) } },
-        { code: 'lockstep', weight: r3(0.1 + rnd() * 0.1), detail: { peers: size - 1, correlation: r3(0.7 + rnd() * 0.25) } },
-        { code: 'campaign_member', weight: 0.1, detail: { campaign: cid } },
+        { code: 'shared_payment', weight: r3(0.3 + rnd() * 0.1), detail: { dimension: 'payment', accounts: size, suspicion: 1 } },
+        { code: 'shared_template', weight: r3(0.22 + rnd() * 0.1), detail: { dimension: 'template', accounts: size, suspicion: r3(0.85 + rnd() * 0.1) } },
+        focus[0] === 'reasoning'
+          ? { code: 'reasoning_elicitation', weight: r3(0.15 + rnd() * 0.1), detail: { share: r3(0.6 + rnd() * 0.35) } }
+          : { code: 'capability_breadth', weight: r3(0.15 + rnd() * 0.1), detail: { capabilities: 3 + Math.floor(rnd() * 4) } },
+        { code: 'lockstep', weight: r3(0.1 + rnd() * 0.1), detail: { accounts: size } },
+        { code: 'campaign_member', weight: 0.1, detail: { campaign: cid, accounts: size } },
       ]);
       const flagged = distill ? toIso(flaggedAt + k * 7 * 60_000) : null;
       accounts.push({
@@ -118,10 +118,10 @@ export function sampleScan(opts: SampleOptions = {}): ScanResult {
         knowledge: r3(0.02 + rnd() * 0.02),
       },
       reasons: sortOut([
-        { code: 'shared_payment', weight: 0.34, detail: { accounts: size, instruments: int(1, 3) } },
-        { code: 'shared_template', weight: 0.27, detail: { accounts: size, similarity: r3(0.88 + rnd() * 0.08) } },
-        { code: 'signup_burst', weight: 0.18, detail: { accounts: size, window_hours: int(2, 12) } },
-        { code: 'lockstep', weight: 0.12, detail: { accounts: size, correlation: r3(0.75 + rnd() * 0.2) } },
+        { code: 'shared_payment', weight: 0.34, detail: { dimension: 'payment', accounts: size, shared_values: int(1, 3), suspicion: 1 } },
+        { code: 'shared_template', weight: 0.27, detail: { dimension: 'template', accounts: size, shared_values: int(2, 6), suspicion: r3(0.88 + rnd() * 0.08) } },
+        { code: 'signup_burst', weight: 0.18, detail: { dimension: 'signup_cohort', accounts: size, shared_values: int(1, 4), suspicion: r3(0.6 + rnd() * 0.3) } },
+        { code: 'lockstep', weight: 0.12, detail: { accounts: size } },
         { code: 'max_output_budget', weight: 0.08, detail: { share: r3(0.9 + rnd() * 0.09) } },
       ]),
       indicators: [
@@ -152,8 +152,10 @@ export function sampleScan(opts: SampleOptions = {}): ScanResult {
     const loner = rnd() < 0.01;
     const reasons: ReasonOut[] = loner
       ? sortOut([
-          { code: pick(['regular_interarrival', 'no_diurnal_rest'] as const), weight: r3(0.2 + rnd() * 0.1), detail: { cv: r3(0.05 + rnd() * 0.1) } },
-          { code: 'rate_vs_age', weight: r3(0.15 + rnd() * 0.1), detail: { per_day: int(500, 3000), age_days: int(1, 5) } },
+          rnd() < 0.5
+            ? { code: 'regular_interarrival', weight: 0.3, detail: { log_gap_sd: r3(0.05 + rnd() * 0.4) } }
+            : { code: 'no_diurnal_rest', weight: 0.4, detail: { quietest_6h_share: r3(0.15 + rnd() * 0.1) } },
+          { code: 'rate_vs_age', weight: 0.2, detail: { per_active_day: int(500, 3000), age_days: int(1, 5) } },
         ])
       : [];
     accounts.push({
@@ -244,7 +246,7 @@ export function sampleScan(opts: SampleOptions = {}): ScanResult {
   return { summary, accounts, campaigns, evidence, daily };
 }
 
-function sortOut(rs: { code: ReasonCode; weight: number; detail: ReasonOut['detail'] }[]): ReasonOut[] {
+function sortOut(rs: ReasonOut[]): ReasonOut[] {
   return rs.sort((a, b) => b.weight - a.weight || (a.code < b.code ? -1 : 1));
 }
 

@@ -4,7 +4,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type onRequestHookHandler } from 'fastify';
 import { Audit } from '../act/audit.js';
 import type { Store } from '../store/store.js';
-import type { IntelStore } from '../intel/store.js';
+import type { IntelStore } from '../store/intel-store.js';
 import { ApiError, classifyError, sendError } from './errors.js';
 import type { KeyRing, Principal, Role } from './keys.js';
 import type { LiveService } from './live.js';

@@ -6,9 +6,8 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { DecisionRecord } from '../act/decisions.js';
+import { latestDecisions, type DecisionRecord } from '../act/decisions.js';
 import { loadBrief } from '../report/brief-data.js';
-import type { SqlStore } from '../store/duckdb.js';
 import { ApiError } from './errors.js';
 import { readIntel } from './intel-view.js';
 import { parseWith } from './routes/read.js';
@@ -28,7 +27,7 @@ const REVIEW_LIMIT = 500;
 
 export function registerDashboard(app: FastifyInstance, root: string | null = webRoot()): void {
   const { requireRole, live } = app.distillguard;
-  const store = app.distillguard.store as SqlStore;
+  const { store } = app.distillguard;
   if (root) {
     // The page itself holds nothing secret: the data behind it needs a key (read, analyst to decide).
     void app.register(fastifyStatic, { root, prefix: '/', index: 'index.html', wildcard: false, maxAge: '1h' });
@@ -61,7 +60,7 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
     // Suspicious accounts, and every account with a decision (a dismissed one is benign now, but its
     // decision stays on the queue to be found); undecided first, then by score.
     r.get('/v1/review', async () => {
-      const latest = await live.decisions.latest();
+      const latest = latestDecisions(await live.decisions.list());
       const suspicious = await store.accounts({ verdict: 'suspicious', limit: REVIEW_LIMIT });
       const seen = new Set(suspicious.map((a) => a.account_id));
       const decided = [];
@@ -93,7 +92,7 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
       return reply.type('application/pdf').send(await (await import('../report/pdf.js')).htmlToPdf(html));
     });
 
-    r.get('/v1/intel', async () => readIntel(store, app.distillguard.intel));
+    r.get('/v1/intel', async () => readIntel(app.distillguard.intel ?? store.intel));
   });
 }
 

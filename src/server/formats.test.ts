@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../act/signature.js';
 import { WebhookDispatcher } from '../act/webhooks.js';
 import { bearer, startTestServer, type TestServer } from '../../test/helpers/serve.js';
-import { runSimulate } from '../cli/simulate.js';
+import { runSimulate } from '../sim/index.js';
 
 type Json = Record<string, unknown>;
 

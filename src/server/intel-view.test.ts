@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IntelStore } from '../intel/store.js';
 import { indicatorsFromObjects } from '../intel/import.js';
 import { sightingsBundle } from '../intel/stix/sightings.js';
 import { stixShare } from '../report/brief-data.js';
@@ -20,10 +19,10 @@ afterAll(async () => {
 });
 
 describe('the dashboard intelligence view', () => {
-  it('says there is nothing when no intel table exists', async () => {
+  it('says there is nothing when nothing was pulled or published', async () => {
     const store = await openDuckDbStore(':memory:');
     try {
-      const v = await readIntel(store);
+      const v = await readIntel(store.intel);
       expect(v).toMatchObject({ available: false, bundles: [], sightings: [], shared: [] });
       expect(v.note).toMatch(/nothing has been pulled/);
     } finally {
@@ -37,7 +36,8 @@ describe('the dashboard intelligence view', () => {
     const asOf = summary.last_event!;
     const peerBundle = buildBundle(campaigns.slice(0, 1), { producer: 'peer-lab', tlp: 'amber', asOf });
     const ours = buildBundle(campaigns.slice(1), { producer: 'distillguard', tlp: 'amber', asOf });
-    const intel = await IntelStore.open(path);
+    const db = await openDuckDbStore(path);
+    const intel = db.intel;
     try {
       await intel.add('pulled', 'https://peer.example/taxii2/api/collections/c1/', peerBundle.objects, { source: 'https://peer.example/taxii2/api/' });
       await intel.add('api', 'campaigns', ours.objects);
@@ -45,8 +45,7 @@ describe('the dashboard intelligence view', () => {
       expect(matched, 'the peer bundle has an indicator').toBeDefined();
       const sighting = sightingsBundle([{ indicator: matched, accounts: 4, firstSeen: Date.parse(asOf) - 3_600_000, lastSeen: Date.parse(asOf) }], { producer: 'distillguard', tlp: 'amber' });
       await intel.add('api', 'sightings', sighting.objects);
-      const empty = await openDuckDbStore(':memory:');
-      const direct = await readIntel(empty, intel).finally(() => empty.close());
+      const direct = await readIntel(intel);
       expect(direct.available).toBe(true);
       expect(direct.bundles).toEqual([
         expect.objectContaining({ source: 'https://peer.example/taxii2/api/', objects: peerBundle.objects.length, indicators: peerBundle.objects.filter((o) => o.type === 'indicator').length }),
@@ -55,12 +54,12 @@ describe('the dashboard intelligence view', () => {
       expect(direct.sightings[0]).toMatchObject({ from: 'this lab', count: 4 });
       expect(direct.shared.find((s) => s.type === 'indicator')).toMatchObject({ objects: stixShare(campaigns[1], asOf).indicators.length });
     } finally {
-      await intel.close();
+      await db.close();
     }
-    // The same objects read from the table in a distillguard store (where `intel pull --db` writes).
+    // The same objects read back after reopening the file (where `intel pull --db` writes).
     const store = await openDuckDbStore(path);
     try {
-      const fromTable = await readIntel(store);
+      const fromTable = await readIntel(store.intel);
       expect(fromTable.bundles.map((b) => b.objects)).toEqual([peerBundle.objects.length]);
       expect(fromTable.sightings).toHaveLength(1);
     } finally {

@@ -1,9 +1,8 @@
-// The dashboard's intelligence view, from what the intel module stored (src/intel/store.ts: one row
-// per STIX object version; `source` is the peer an object was pulled from, null for what this lab
+// The dashboard's intelligence view, from what the intel module stored (src/store/intel-store.ts: one
+// row per STIX object version; `source` is the peer an object was pulled from, null for what this lab
 // published in its own TAXII collections). Read from serve's TAXII store when `serve --taxii` mounted
-// one, else from the `intel_objects` table of serve's own store (where `intel pull --db` writes).
-import type { IntelStore, StoredObject } from '../intel/store.js';
-import type { SqlStore } from '../store/duckdb.js';
+// one, else from serve's own store (where `intel pull --db` writes).
+import type { IntelStore, StoredObject } from '../store/intel-store.js';
 
 export interface IntelView {
   available: boolean;
@@ -14,29 +13,6 @@ export interface IntelView {
   sightings: Record<string, unknown>[];
   /** What this lab published, by object type. */
   shared: Record<string, unknown>[];
-}
-
-/** The latest version of each stored object; null when no intel table exists. */
-async function storedObjects(store: SqlStore, intel: Pick<IntelStore, 'latest'> | undefined): Promise<StoredObject[] | null> {
-  if (intel) return intel.latest();
-  const t = await store.rows(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'intel_objects'`);
-  if (t.length === 0) return null;
-  const rows = await store.rows(
-    `SELECT o.seq, o.id, o.type, o.date_added, o.producer, o.source, o.body FROM intel_objects o
-     WHERE o.version_key = (SELECT max(i.version_key) FROM intel_objects i WHERE i.api_root = o.api_root AND i.collection = o.collection AND i.id = o.id)
-     ORDER BY o.seq`,
-  );
-  return rows.map((r) => ({
-    seq: Number(r.seq),
-    id: String(r.id),
-    type: String(r.type),
-    specVersion: '2.1',
-    version: '',
-    dateAdded: Number(r.date_added),
-    producer: r.producer === null ? null : String(r.producer),
-    source: r.source === null ? null : String(r.source),
-    body: JSON.parse(String(r.body)) as Record<string, unknown>,
-  }));
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -58,9 +34,10 @@ const typeCounts = (list: readonly StoredObject[]): string =>
     .map(([t, l]) => `${t} ${l.length}`)
     .join(', ');
 
-export async function readIntel(store: SqlStore, intel?: Pick<IntelStore, 'latest'>): Promise<IntelView> {
-  const objects = await storedObjects(store, intel);
-  if (objects === null) {
+/** The view of what `intel` stores (the latest version of each object). */
+export async function readIntel(intel: Pick<IntelStore, 'latest'>): Promise<IntelView> {
+  const objects = await intel.latest();
+  if (objects.length === 0) {
     return { available: false, note: 'No intelligence store: nothing has been pulled from peers or published (see distillguard intel, serve --taxii).', bundles: [], sightings: [], shared: [] };
   }
   const pulled = objects.filter((o) => o.source !== null);

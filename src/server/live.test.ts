@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScan } from '../cli/scan.js';
-import { runSimulate } from '../cli/simulate.js';
+import { runSimulate } from '../sim/index.js';
 import { buildEngineConfig } from '../config/schema.js';
 import type { AccountOut } from '../core/output.js';
 import { decodeLine } from '../decode/index.js';

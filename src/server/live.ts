@@ -23,9 +23,8 @@ import type { VerdictChange } from '../judge/judge.js';
 import type { RawLine } from '../sources/file.js';
 import type { AuditEntry, Store } from '../store/store.js';
 import { IngestLog, type LogEntry } from './ingest-log.js';
-import { DecisionLog, type DecisionRecord } from '../act/decisions.js';
+import type { DecisionRecord, DecisionStore } from '../store/decision-store.js';
 import type { DecisionAction } from '../judge/decisions.js';
-import type { SqlStore } from '../store/duckdb.js';
 import { StoreWriter } from './store-writer.js';
 
 /** One decoded input item of a batch: the record (or its rejection) and the raw text it came from. */
@@ -116,7 +115,6 @@ export class LiveService {
   private closed = false;
   private readonly started = performance.now();
   readonly recentRejections: Rejection[] = [];
-  private decisionLog!: DecisionLog;
   /** Stored decisions still to apply during the start-up replay, by position. */
   private replayDecisions: DecisionRecord[] = [];
   private decided = 0;
@@ -155,8 +153,7 @@ export class LiveService {
     const live = new LiveService(opts);
     const t0 = performance.now();
     // Analyst decisions are replayed at the point of the record stream where they were made.
-    live.decisionLog = await DecisionLog.open(opts.store as SqlStore);
-    live.replayDecisions = (await live.decisionLog.list()).filter((d) => d.position !== null).sort((a, b) => a.position! - b.position! || a.id - b.id);
+    live.replayDecisions = (await opts.store.decisions.list()).filter((d) => d.position !== null).sort((a, b) => a.position! - b.position! || a.id - b.id);
     live.applyReplayDecisions();
     const { log, lastSeq } = await IngestLog.open({ dir: opts.logDir, segmentBytes: opts.segmentBytes }, (e) => live.replay(e.seq, e.lines, e.dup, e.recs, e.rej, e.wm));
     live.log = log;
@@ -338,7 +335,7 @@ export class LiveService {
     this.paused = true;
     try {
       const at = this.engine.now;
-      const record = await this.decisionLog.record({ account_id: accountId, action, note, at, actor, position: this.stats.consumed });
+      const record = await this.opts.store.decisions.record({ account_id: accountId, action, note, at, actor, position: this.stats.consumed });
       this.engine.decide({ accountId, action, at });
       this.decided++;
       if (this.changes.length > 0) await this.recordChanges();
@@ -350,8 +347,8 @@ export class LiveService {
     }
   }
 
-  get decisions(): DecisionLog {
-    return this.decisionLog;
+  get decisions(): DecisionStore {
+    return this.opts.store.decisions;
   }
 
   /** The judgement time after which a record at ts has been judged (its tick boundary). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import type { CanonicalRecord } from '../core/records.js';
-import type { Reason } from '../core/reasons.js';
+import { findReason, type Reason } from '../core/reasons.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Observed } from '../../test/helpers/observe.js';
@@ -53,7 +53,7 @@ describe('no_diurnal_rest', () => {
   it('emits for an uneven but sleepless sender', () => {
     // Busier by day, but never quiet for six hours.
     const s = sender(daily(4, range(0, 24), 1, 1).concat(daily(4, range(8, 20), 1, 2)).sort((a, b) => a - b));
-    const [r] = reasons(noDiurnalRest, s);
+    const r = findReason(reasons(noDiurnalRest, s), 'no_diurnal_rest')!;
     expect(r?.code).toBe('no_diurnal_rest');
     expect(r.detail.quietest_6h_share).toBeGreaterThanOrEqual(0.15);
     expect(r.detail.quietest_6h_share).toBeLessThan(0.25);
@@ -102,7 +102,7 @@ describe('regular_interarrival', () => {
     const r = rng(5);
     let t = T0;
     const times = range(0, 60).map(() => (t += Math.floor((50 + r() * 20) * 1000)));
-    const [reason] = reasons(regularInterarrival, sender(times));
+    const reason = findReason(reasons(regularInterarrival, sender(times)), 'regular_interarrival')!;
     expect(reason?.code).toBe('regular_interarrival');
     expect(reason.detail.log_gap_sd).toBeLessThan(0.2);
   });
@@ -132,7 +132,7 @@ describe('rate_vs_age', () => {
 
   it('emits for a new account sending a lot on its first day', () => {
     const s = sender(busyDay, T0);
-    const [r] = reasons(rateVsAge, s);
+    const r = findReason(reasons(rateVsAge, s), 'rate_vs_age')!;
     expect(r).toMatchObject({ code: 'rate_vs_age', weight: 0.2, detail: { per_active_day: 40 } });
     expect(r.detail.age_days).toBeCloseTo((s.lastTs - T0) / DAY);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import { CAPABILITIES } from '../core/capabilities.js';
 import type { Exchange } from '../core/records.js';
-import type { Reason, ReasonCode } from '../core/reasons.js';
+import { findReason, type Reason, type ReasonCode, type ReasonOf } from '../core/reasons.js';
 import { MINUTE } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Observed } from '../../test/helpers/observe.js';
@@ -32,8 +32,8 @@ function reasons(signal: Signal, s: AccountState): Reason[] {
   return out;
 }
 
-function reason(signal: Signal, s: AccountState, code: ReasonCode): Reason | undefined {
-  return reasons(signal, s).find((r) => r.code === code);
+function reason<C extends ReasonCode>(signal: Signal, s: AccountState, code: C): ReasonOf<C> | undefined {
+  return findReason(reasons(signal, s), code);
 }
 
 /** n prompts of which `k`, spread evenly, come from `special`; the rest are ordinary chat. */
@@ -92,7 +92,7 @@ describe('reasoning_reconstruction and rubric_grading', () => {
   it('emits rubric grading from 5% of the traffic, each code on its own', () => {
     const rs = reasons(reasoningReconstruction, account(mix(40, 10, rubric)));
     expect(rs.map((r) => r.code)).toEqual(['rubric_grading']);
-    expect(rs[0].detail.share).toBeCloseTo(0.25);
+    expect(findReason(rs, 'rubric_grading')?.detail.share).toBeCloseTo(0.25);
     expect(rs[0].weight).toBeCloseTo(0.3 + 0.25);
   });
 
@@ -144,7 +144,8 @@ describe('capability_breadth and topic_coverage', () => {
   it('emits topic coverage for many distinct single-turn prompts', () => {
     const r = reason(capabilityBreadth, account(Array.from({ length: 30 }, (_, i) => organicPrompt(i))), 'topic_coverage');
     expect(r?.weight).toBe(0.3);
-    expect(r?.detail.distinct_share).toBeGreaterThanOrEqual(0.85);
+    expect(r?.detail).toHaveProperty('distinct_share');
+    expect((r?.detail as { distinct_share: number }).distinct_share).toBeGreaterThanOrEqual(0.85);
   });
 
   it('does not emit topic coverage for conversations, repeated prompts or under twenty exchanges', () => {

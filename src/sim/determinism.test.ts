@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS, runSimulate } from '../cli/simulate.js';
+import { SCENARIOS, runSimulate } from './run.js';
 import { applyOverrides, cloneParams } from './params.js';
 import { run } from './testkit.js';
 

@@ -12,9 +12,9 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { AccountOut, CampaignOut, Indicator, ReasonOut, Summary, VerdictLevel } from '../core/output.js';
-import { DAY, toIso } from '../core/time.js';
-import { LIVE_DDL, LIVE_TABLES, META_DDL, MIGRATIONS, SCAN_DDL, SCAN_TABLES, SCHEMA_VERSION } from './schema.js';
-import { LINKS_DDL, LINKS_SELECT, readLink } from './links.js';
+import { DAY } from '../core/time.js';
+import { KEPT_DDL, META_DDL, MIGRATIONS, SCAN_DDL, SCAN_TABLES, SCHEMA_VERSION } from './schema.js';
+import { LINKS_SELECT, readLink } from './links.js';
 import type { LinkOut } from '../core/output.js';
 import {
   StoreError,
@@ -29,18 +29,12 @@ import {
   type Store,
 } from './store.js';
 import { Serial } from './serial.js';
+import { inTransaction, iso, type DuckDbAccess, type Row } from './duckdb-access.js';
+import { DuckDbDecisions } from './duckdb-decisions.js';
+import { DuckDbIntel } from './duckdb-intel.js';
 
-/**
- * The DuckDB store with its extensions: a campaign's link graph, and plain SQL for modules that keep
- * tables of their own (created with CREATE TABLE IF NOT EXISTS: review decisions, audit).
- */
-export interface SqlStore extends Store {
-  links(campaignId: string): Promise<LinkOut[]>;
-  exec(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, unknown>[]>;
-  rows(sql: string, params?: Record<string, DuckDBValue>): Promise<Record<string, unknown>[]>;
-}
-
-export async function openDuckDbStore(path: string): Promise<SqlStore> {
+/** Opens (creating, or migrating from an older schema version) the store in a DuckDB file or ':memory:'. */
+export async function openDuckDbStore(path: string): Promise<Store> {
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path);
@@ -78,7 +72,7 @@ async function prepareSchema(conn: DuckDBConnection, path: string): Promise<void
     await inTransaction(conn, async () => {
       await conn.run(META_DDL);
       for (const t of SCAN_TABLES) await conn.run(SCAN_DDL[t]);
-      for (const t of LIVE_TABLES) await conn.run(LIVE_DDL[t]);
+      for (const sql of KEPT_DDL) await conn.run(sql);
       await conn.run(`INSERT INTO meta VALUES ('schema_version', $v), ('created_by', 'distillguard')`, {
         v: String(SCHEMA_VERSION),
       });
@@ -107,18 +101,6 @@ async function prepareSchema(conn: DuckDBConnection, path: string): Promise<void
       }
       await conn.run(`UPDATE meta SET value = $v WHERE key = 'schema_version'`, { v: String(SCHEMA_VERSION) });
     });
-  }
-}
-
-async function inTransaction<T>(conn: DuckDBConnection, body: () => Promise<T>): Promise<T> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    const r = await body();
-    await conn.run('COMMIT');
-    return r;
-  } catch (e) {
-    await conn.run('ROLLBACK');
-    throw e;
   }
 }
 
@@ -152,10 +134,12 @@ const ACCOUNT_SELECT = `SELECT account_id, score, verdict, campaign_id, flagged_
 const CAMPAIGN_SELECT = `SELECT campaign_id, accounts, exchanges, first_seen, last_seen, flagged_at, score,
   capabilities, reasons, indicators, extra FROM campaigns`;
 
-class DuckDbStore implements SqlStore {
+class DuckDbStore implements Store, DuckDbAccess {
   private readonly writes = new Serial();
   private readonly reads = new Serial();
   private closed = false;
+  readonly decisions = new DuckDbDecisions(this);
+  readonly intel = new DuckDbIntel(this);
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -181,8 +165,6 @@ class DuckDbStore implements SqlStore {
         await this.append('evidence', r.evidence.length, (i) => evidenceRow(i, r.evidence[i]));
         await this.append('daily', r.daily.length, (i) => dailyRow(r.daily[i]));
         await this.writer.run(`INSERT INTO summary VALUES (1, $body)`, { body: JSON.stringify(r.summary) });
-        await this.writer.run('DROP TABLE IF EXISTS campaign_links');
-        await this.writer.run(LINKS_DDL);
         const links = r.links ?? [];
         await this.append('campaign_links', links.length, (i) => linkRow(links[i]));
       }),
@@ -354,24 +336,12 @@ class DuckDbStore implements SqlStore {
   }
 
   async links(campaignId: string): Promise<LinkOut[]> {
-    const [t] = await this.query(
-      `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'campaign_links'`,
-      {},
-      (row) => Number(row.n),
-    );
-    if (t === 0) return [];
     return this.query(`${LINKS_SELECT} WHERE campaign_id = $c ORDER BY "at", account_a, account_b`, { c: campaignId }, (row) => readLink(row, iso));
   }
 
-  /** Runs a statement on the writer connection, in turn with scan writes; rows of a RETURNING clause. */
-  exec(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Row[]> {
+  write<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     this.assertOpen();
-    return this.writes.run(async () => (await this.writer.runAndReadAll(sql, params)).getRowObjectsJS());
-  }
-
-  /** Reads rows as plain JS objects. */
-  rows(sql: string, params: Record<string, DuckDBValue> = {}): Promise<Row[]> {
-    return this.query(sql, params, (row) => row);
+    return this.writes.run(() => fn(this.writer));
   }
 
   async summary(): Promise<Summary | null> {
@@ -388,6 +358,10 @@ class DuckDbStore implements SqlStore {
     this.reader.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
+  }
+
+  read<T>(sql: string, params: Record<string, DuckDBValue>, row: (r: Row) => T): Promise<T[]> {
+    return this.query(sql, params, row);
   }
 
   private async query<T>(sql: string, params: Record<string, DuckDBValue>, read: (row: Row) => T): Promise<T[]> {
@@ -533,8 +507,6 @@ function count(v: number, name: string): number {
 
 // ---- DuckDB rows → JS --------------------------------------------------------------------------
 
-type Row = Record<string, unknown>;
-
 function readAccount(row: Row): AccountOut {
   const a: AccountOut = {
     account_id: String(row.account_id),
@@ -622,12 +594,6 @@ function readShareMap(v: unknown): Record<string, number> {
   const out: Record<string, number> = {};
   for (const e of v as { key: unknown; value: unknown }[]) out[String(e.key)] = Number(e.value);
   return out;
-}
-
-function iso(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return toIso(v.getTime());
-  throw new TypeError(`expected a timestamp, read ${typeof v}`);
 }
 
 function errorMessage(e: unknown): string {

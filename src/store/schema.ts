@@ -3,7 +3,7 @@
 // Bump SCHEMA_VERSION when a table changes shape, and add the step from the previous version to
 // MIGRATIONS. A file written with a newer version is refused, never guessed at.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const META_DDL = `CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
 
@@ -67,6 +67,14 @@ export const SCAN_DDL = {
     id INTEGER PRIMARY KEY CHECK (id = 1),
     body JSON NOT NULL
   )`,
+  /** Each campaign's account-link graph. In the schema since version 3 (before, made by the first writeScan). */
+  campaign_links: `CREATE TABLE campaign_links (
+    campaign_id VARCHAR NOT NULL,
+    account_a VARCHAR NOT NULL,
+    account_b VARCHAR NOT NULL,
+    "at" TIMESTAMPTZ NOT NULL,
+    kinds JSON NOT NULL
+  )`,
 } as const;
 
 /** Tables replaced as a whole by each writeScan (dropped and re-created: much faster than DELETE). */
@@ -101,7 +109,55 @@ export const LIVE_DDL = {
 } as const;
 export const LIVE_TABLES = Object.keys(LIVE_DDL) as (keyof typeof LIVE_DDL)[];
 
+/**
+ * Analyst decisions (./decision-store.ts), and the intel objects served over TAXII or pulled from
+ * peers (./intel-store.ts): tables that outlive scans, in the schema since version 3. Before it, their
+ * modules created them on first use with these same statements, so a version-2 file may already hold
+ * them (IF NOT EXISTS keeps those, rows and the id sequence included).
+ */
+export const DECISION_DDL = [
+  `CREATE SEQUENCE IF NOT EXISTS decision_ids START 1`,
+  `CREATE TABLE IF NOT EXISTS decisions (
+    id BIGINT PRIMARY KEY DEFAULT nextval('decision_ids'),
+    account_id VARCHAR NOT NULL,
+    action VARCHAR NOT NULL,
+    note VARCHAR NOT NULL,
+    "at" TIMESTAMPTZ NOT NULL,
+    decided_at TIMESTAMPTZ NOT NULL,
+    actor VARCHAR NOT NULL,
+    position BIGINT
+  )`,
+] as const;
+
+export const INTEL_DDL = [
+  `CREATE TABLE IF NOT EXISTS intel_objects (
+    api_root VARCHAR NOT NULL,
+    collection VARCHAR NOT NULL,
+    seq BIGINT NOT NULL,
+    id VARCHAR NOT NULL,
+    type VARCHAR NOT NULL,
+    spec_version VARCHAR NOT NULL,
+    version VARCHAR NOT NULL,
+    version_key VARCHAR NOT NULL,
+    date_added BIGINT NOT NULL,
+    producer VARCHAR,
+    source VARCHAR,
+    body JSON NOT NULL,
+    PRIMARY KEY (api_root, collection, id, version_key)
+  )`,
+  `CREATE TABLE IF NOT EXISTS intel_status (
+    api_root VARCHAR NOT NULL,
+    id VARCHAR NOT NULL,
+    body JSON NOT NULL,
+    PRIMARY KEY (api_root, id)
+  )`,
+] as const;
+
+/** Every statement that creates the tables outliving scans, in a new store. */
+export const KEPT_DDL: readonly string[] = [...LIVE_TABLES.map((t) => LIVE_DDL[t]), ...DECISION_DDL, ...INTEL_DDL];
+
 /** MIGRATIONS[v] upgrades a store from version v to v + 1. Version 1 is the first. */
 export const MIGRATIONS: Readonly<Record<number, readonly string[]>> = {
   1: LIVE_TABLES.map((t) => LIVE_DDL[t]),
+  2: [SCAN_DDL.campaign_links.replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS'), ...DECISION_DDL, ...INTEL_DDL],
 };

@@ -1,8 +1,12 @@
-// The storage interface: what a scan writes and what the report, API and dashboard read back.
+// The storage interface: what a scan writes and what the report, API and dashboard read back, with
+// the analyst decisions and intel objects kept beside them (one door to storage, one schema version).
 // DuckDB (./duckdb.ts) is the embedded default; a PostgreSQL implementation can follow the same
-// interface. Every implementation must pass the same contract suite (./store.contract.ts).
-import type { AccountOut, CampaignOut, Summary } from '../core/output.js';
+// interface. Every implementation must pass the same contract suites (./store.contract.ts,
+// ./decision-store.contract.ts, ./intel-store.contract.ts).
+import type { AccountOut, CampaignOut, DailyAggregate, Summary } from '../core/output.js';
 import type { DailyRow, EvidenceRow, LinkOut } from '../core/output.js';
+import type { DecisionStore } from './decision-store.js';
+import type { IntelStore } from './intel-store.js';
 
 export type { DailyRow, EvidenceRow };
 
@@ -101,6 +105,12 @@ export interface Store {
   appendDelivery(d: DeliveryRow): Promise<void>;
   /** Delivery attempts in the order made, for one event or all. */
   deliveries(eventId?: string): Promise<DeliveryRow[]>;
+  /** A campaign's account-link graph, by time (none from a store written without one). */
+  links(campaignId: string): Promise<LinkOut[]>;
+  /** Analyst decisions: outlive every writeScan. */
+  readonly decisions: DecisionStore;
+  /** STIX objects served over TAXII or pulled from peers: outlive every writeScan. */
+  readonly intel: IntelStore;
   close(): Promise<void>;
 }
 

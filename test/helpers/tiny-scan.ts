@@ -2,7 +2,7 @@
 // a handful of suspicious accounts), for the brief, server and dashboard suites.
 import { join } from 'node:path';
 import { runScan, type ScanOutcome } from '../../src/cli/scan.js';
-import { runSimulate } from '../../src/cli/simulate.js';
+import { runSimulate } from '../../src/sim/index.js';
 
 export interface TinyScan extends ScanOutcome {
   input: string;

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScan } from '../../src/cli/scan.js';
-import { runSimulate } from '../../src/cli/simulate.js';
+import { runSimulate } from '../../src/sim/index.js';
 import { runExport, runPull, runPush } from '../../src/cli/intel.js';
 import type { AccountOut } from '../../src/core/output.js';
 import { poisonedFeed } from '../../src/intel/poison.js';
-import { IntelStore } from '../../src/intel/store.js';
+import { openDuckDbStore } from '../../src/store/duckdb.js';
 import { buildTaxiiConfig } from '../../src/intel/taxii/config.js';
 import { buildTaxiiServer } from '../../src/intel/taxii/server.js';
 
@@ -40,8 +40,8 @@ beforeAll(async () => {
   truthB = JSON.parse(readFileSync(join(B, 'truth.json'), 'utf8')) as typeof truthB;
   await runScan({ inputs: [join(A, 'input.ndjson')], out: join(A, 'scan'), config: cfg, quiet: true });
   await runExport({ db: join(A, 'scan', 'distillguard.duckdb'), out: join(A, 'bundle.json'), producer: 'Lab A' });
-  const store = await IntelStore.open(join(dir, 'taxii.duckdb'));
-  const app = await buildTaxiiServer({ config: taxii, store });
+  const store = await openDuckDbStore(join(dir, 'taxii.duckdb'));
+  const app = await buildTaxiiServer({ config: taxii, store: store.intel });
   try {
     const url = `${(await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1')}/taxii2/labs/`;
     await runPush(url, { collection: 'campaigns', bundle: join(A, 'bundle.json'), key: 'lab-a-key-0123456789abcdef' });

@@ -24,7 +24,7 @@ function campaign(id: string): CampaignOut {
     flagged_at: '2026-04-02T00:00:00.000Z',
     score: 0.93,
     capabilities: { reasoning: 0.8, coding: 0.3 },
-    reasons: [{ code: 'shared_payment', weight: 0.9, detail: {} }],
+    reasons: [{ code: 'shared_payment', weight: 0.9, detail: { dimension: 'payment', accounts: 3, shared_values: 1, suspicion: 1 } }],
     indicators: [
       { kind: 'email_hmac', value: formatKeyed(keyring.hash('email', 'someone@example.com')) },
       { kind: 'payment_hmac', value: formatKeyed(keyring.hash('payment_fingerprint', 'fp_123')) },

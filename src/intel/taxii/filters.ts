@@ -1,7 +1,7 @@
 // TAXII 2.1 query parameters (section 3.4): added_after, limit, next and match[...] filters.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ObjectQuery } from '../store.js';
-import { versionKey } from '../store.js';
+import type { ObjectQuery } from '../../store/intel-store.js';
+import { versionKey } from '../../store/intel-store.js';
 
 export class FilterError extends Error {}
 

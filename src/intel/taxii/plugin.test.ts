@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stixId } from '../stix/ids.js';
-import { IntelStore } from '../store.js';
+import { openDuckDbStore } from '../../store/duckdb.js';
+import type { Store } from '../../store/store.js';
 import { buildTaxiiConfig, type TaxiiConfig } from './config.js';
 import { buildTaxiiServer } from './server.js';
 
@@ -32,7 +33,7 @@ const config: TaxiiConfig = buildTaxiiConfig({
 });
 
 let dir: string;
-let store: IntelStore;
+let store: Store;
 let app: FastifyInstance;
 let base: string;
 
@@ -70,8 +71,8 @@ let firstBatchLast = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dg-taxii-'));
-  store = await IntelStore.open(join(dir, 'intel.duckdb'));
-  app = await buildTaxiiServer({ config, store });
+  store = await openDuckDbStore(join(dir, 'intel.duckdb'));
+  app = await buildTaxiiServer({ config, store: store.intel });
   base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
   // 1,000 objects in one request: they all share one date_added.
   const res = await call(`${COL}/objects/`, { user: 'alice', body: { objects: Array.from({ length: 1000 }, (_, i) => indicator(i)) } });
@@ -235,8 +236,8 @@ describe('TAXII 2.1 server', () => {
   it('keeps objects across a restart and continues the order', async () => {
     await app.close();
     await store.close();
-    store = await IntelStore.open(join(dir, 'intel.duckdb'));
-    app = await buildTaxiiServer({ config, store });
+    store = await openDuckDbStore(join(dir, 'intel.duckdb'));
+    app = await buildTaxiiServer({ config, store: store.intel });
     base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
     const manifest = async (): Promise<string[]> => {
       const out: string[] = [];

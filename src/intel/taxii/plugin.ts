@@ -13,7 +13,7 @@ import { KeyChecker, type Principal } from './auth.js';
 import { acceptsTaxii, isTaxiiContent, STIX_MEDIA, TAXII_MEDIA } from './media.js';
 import { Cursors, FilterError, parseFilters, type Filters } from './filters.js';
 import { toIso } from '../../core/time.js';
-import type { IntelStore, StoredObject } from '../store.js';
+import type { IntelStore, StoredObject } from '../../store/intel-store.js';
 import { createHash } from 'node:crypto';
 
 export interface TaxiiPluginOptions {

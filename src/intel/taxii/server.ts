@@ -2,7 +2,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TaxiiConfig } from './config.js';
 import { taxiiPlugin } from './plugin.js';
-import type { IntelStore } from '../store.js';
+import type { IntelStore } from '../../store/intel-store.js';
 
 export const TAXII_PREFIX = '/taxii2';
 

@@ -1,17 +1,17 @@
-// Reasons as the analyst reads them: weight, stable code, parameters.
+// Reasons as the analyst reads them: weight, stable code, the code's text and parameters. The type is
+// the engine's own (src/core/reasons.ts: one member per code, its parameters typed).
+import type { ReasonOut } from '../../../src/core/output.js';
+import { REASON_CODES } from '../../../src/core/reasons.js';
 import { html, type Html } from '../dom.js';
 
-export interface ReasonLike {
-  code: string;
-  weight: number;
-  detail: Record<string, string | number | boolean> | string;
-}
-
-export function reasonList(reasons: readonly ReasonLike[]): Html {
+export function reasonList(reasons: readonly ReasonOut[]): Html {
   if (reasons.length === 0) return html`<p class="muted">none</p>`;
   return html`<ul class="reasons">${reasons.map((r) => {
-    const detail = typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail;
-    const params = Object.entries(detail).map(([k, v]) => html`<span class="param">${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v)}</span>`);
-    return html`<li><span class="w">${r.weight.toFixed(2)}</span> <code>${r.code}</code> ${params}</li>`;
+    const params = Object.entries(r.detail as Record<string, string | number | boolean>).map(
+      ([k, v]) => html`<span class="param">${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v)}</span>`,
+    );
+    // A store written by another version can hold a code this one does not know: no text, then.
+    const text: string | undefined = Object.hasOwn(REASON_CODES, r.code) ? REASON_CODES[r.code] : undefined;
+    return html`<li><span class="w">${r.weight.toFixed(2)}</span> <code title="${text ?? ''}">${r.code}</code> ${params}</li>`;
   })}</ul>`;
 }

@@ -1,24 +1,11 @@
-// `distillguard simulate`: write a seeded, labelled traffic sample (input.ndjson + truth.json).
-// The commander wiring lives in main.ts; this module validates options and runs the simulator.
+// The simulator as a caller drives it (tests, benchmarks, `distillguard simulate`): options as a user
+// gives them (a start time as RFC 3339 text), each checked with a clear error, then one simulation run.
 import { parseTimestamp } from '../core/time.js';
-import { SCENARIO_LIST, simulate } from '../sim/index.js';
+import { SCENARIO_LIST } from './scenarios.js';
+import { simulate, type SimOptions } from './simulate.js';
 
-export interface SimulateOptions {
-  scenario: string;
-  scale: number;
-  seed: number;
-  /** Output directory. */
-  out: string;
-  /** Directory of prompt corpora (organic-*.jsonl, distill-*.jsonl). */
-  prompts?: string;
-  days?: number;
-  /** RFC 3339 window start (default 2026-04-01T00:00:00Z). */
-  start?: string;
-  /** Extension: parameter overrides `path=value` (see src/sim/params.ts). */
-  set?: string[];
-  /** Extension: shared operation seed (two providers, one operation: see SimOptions.operationSeed). */
-  operationSeed?: number;
-}
+/** The simulator's options with the window start as RFC 3339 text (default 2026-04-01T00:00:00Z). */
+export type SimulateOptions = Omit<SimOptions, 'start' | 'params'> & { start?: string };
 
 /** Scenario names with a one-line description each, for --help. */
 export const SCENARIOS: readonly { name: string; description: string }[] = SCENARIO_LIST.map((s) => ({ name: s.name, description: s.description }));

@@ -1,0 +1,39 @@
+// Review decisions (confirm, dismiss, escalate) as they are stored: inputs to the engine, each with
+// the event time it applies from (`at`), kept across every re-scan so the next replay of the same
+// traffic applies them at the same point. Part of the store (./store.ts), in its schema version.
+import type { DecisionAction } from '../judge/decisions.js';
+
+/** One stored decision. `at` is event time (engine clock); `decided_at` is wall time, for the audit. */
+export interface DecisionRecord {
+  /** Increasing in the order decisions were recorded. */
+  id: number;
+  account_id: string;
+  action: DecisionAction;
+  note: string;
+  /** RFC 3339. */
+  at: string;
+  /** RFC 3339. */
+  decided_at: string;
+  actor: string;
+  /** Live only: records the engine had consumed when the decision was applied (replay point). */
+  position: number | null;
+}
+
+export interface NewDecision {
+  account_id: string;
+  action: DecisionAction;
+  note: string;
+  /** Event time, epoch ms. */
+  at: number;
+  actor: string;
+  /** Wall time, epoch ms (default: now). */
+  decidedAt?: number;
+  position?: number;
+}
+
+export interface DecisionStore {
+  /** Stores a decision; an action outside DECISION_ACTIONS is refused (RangeError). */
+  record(d: NewDecision): Promise<DecisionRecord>;
+  /** Decisions in the order they were recorded, of one account or of all. */
+  list(accountId?: string): Promise<DecisionRecord[]>;
+}
