@@ -76,7 +76,7 @@ describe('serve: ingest', () => {
     const r2 = await s.app.inject({ method: 'POST', url: '/v1/records', payload: gz, headers: { ...bearer('ingest'), 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
     expect(r2.json()).toMatchObject({ batch: 2, received: 2, accepted: 1, duplicates: 1 });
 
-    const bad = await s.app.inject({ method: 'POST', url: '/v1/records', payload: Buffer.from('not gzip'), headers: { ...bearer('ingest'), 'content-encoding': 'gzip' } });
+    const bad = await s.app.inject({ method: 'POST', url: '/v1/records', payload: Buffer.from('not gzip'), headers: { ...bearer('ingest'), 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('bad_encoding');
 

@@ -8,6 +8,7 @@ import type { IntelStore } from '../intel/store.js';
 import { ApiError, classifyError, sendError } from './errors.js';
 import type { KeyRing, Principal, Role } from './keys.js';
 import type { LiveService } from './live.js';
+import { addBodyTimeout, clientErrorHandler, DEFAULT_LIMITS, type ServeLimits, serverTimeouts } from './limits.js';
 import { buildMetrics, type ServerMetrics } from './metrics.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerOpsRoutes } from './routes/ops.js';
@@ -24,6 +25,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Largest request body after gunzip, bytes. Default 64 MiB. */
   maxDecodedBytes?: number;
+  /** The other limits (src/server/limits.ts); defaults in DEFAULT_LIMITS. */
+  limits?: Partial<ServeLimits>;
 }
 
 export interface ServerContext {
@@ -35,6 +38,7 @@ export interface ServerContext {
   requireRole(role: Role): onRequestHookHandler;
   maxDecodedBytes: number;
   bodyLimit: number;
+  limits: ServeLimits;
   /** The TAXII store, when `serve --taxii` mounted one (read by the dashboard's intelligence view). */
   intel?: IntelStore;
 }
@@ -51,8 +55,21 @@ declare module 'fastify' {
 const NO_AUTH: Principal = { id: 'anonymous', roles: new Set<Role>(['ingest', 'read', 'analyst']) };
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
-  const bodyLimit = opts.bodyLimit ?? 16 << 20;
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit });
+  const limits: ServeLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  if (opts.bodyLimit !== undefined) limits.bodyLimit = opts.bodyLimit;
+  if (opts.maxDecodedBytes !== undefined) limits.maxDecodedBytes = opts.maxDecodedBytes;
+  const bodyLimit = limits.bodyLimit;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit,
+    ...serverTimeouts(limits),
+    clientErrorHandler,
+    // A URL fastify cannot decode (bad percent-encoding) gets the documented error shape too.
+    frameworkErrors: (err, _req, reply) => {
+      const c = classifyError(err);
+      void sendError(reply, c.code === 'internal' ? 'bad_request' : c.code, c.message);
+    },
+  });
   const requireRole = (role: Role): onRequestHookHandler =>
     async function authorize(req) {
       if (opts.keys === null) {
@@ -74,7 +91,8 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     metrics: buildMetrics(opts.live),
     requireRole,
     bodyLimit,
-    maxDecodedBytes: opts.maxDecodedBytes ?? 64 << 20,
+    maxDecodedBytes: limits.maxDecodedBytes,
+    limits,
   };
   app.decorate('distillguard', ctx);
   app.setErrorHandler((err, req, reply) => {
@@ -82,6 +100,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     if (c.code === 'internal') req.log.error({ err }, 'request failed');
     return sendError(reply, c.code, c.message, c.headers);
   });
+  addBodyTimeout(app, limits.bodyTimeoutMs);
   app.setNotFoundHandler((req, reply) => sendError(reply, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
   registerOpsRoutes(app);
   registerIngestRoutes(app);

@@ -52,6 +52,12 @@ export interface LiveOptions {
   logDir: string;
   /** Records accepted but not yet consumed by the engine above which ingest answers 429. */
   highWater?: number;
+  /** The same backlog in bytes (prompt and system text, ~200 bytes of fields a record) above which ingest answers 429. */
+  highWaterBytes?: number;
+  /** 32-byte key: the ingest log is encrypted at rest (AES-256-GCM per segment). */
+  logKey?: Buffer;
+  /** Delete ingest log segments last written longer ago than this (ms). */
+  logRetentionMs?: number;
   /** How often the store is refreshed (wall ms). */
   flushMs?: number;
   /** Longest engine slice before yielding to the event loop (wall ms). */
@@ -70,6 +76,8 @@ export interface LiveStats {
   duplicates: number;
   /** Accepted records the engine has not consumed yet (ordering buffer excluded). */
   backlog: number;
+  /** Estimated bytes held by accepted records not yet consumed (ordering buffer included). */
+  backlogBytes: number;
   /** Accepted records held by the ordering buffer (bounded lateness). */
   buffered: number;
   consumed: number;
@@ -136,6 +144,9 @@ export class LiveService {
     rejectedByReason: Object.fromEntries(REJECT_CODES.map((c) => [c, 0])) as Record<RejectCode, number>,
   };
   readonly highWater: number;
+  readonly highWaterBytes: number;
+  /** Estimated bytes of accepted records the engine has not consumed (ordering buffer included). */
+  private heldBytes = 0;
   private readonly flushMs: number;
   private readonly sliceMs: number;
 
@@ -144,6 +155,7 @@ export class LiveService {
     this.decodeContext = { emailKey: Buffer.from(opts.cfg.emailKey) };
     this.ingestor = new Ingestor({ emailKey: this.decodeContext.emailKey, maxLatenessMs: opts.cfg.maxLatenessMs, maxLineBytes: opts.cfg.maxLineBytes });
     this.highWater = opts.highWater ?? 100_000;
+    this.highWaterBytes = opts.highWaterBytes ?? 256 << 20;
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 20;
     this.writer = new StoreWriter(opts.store, this.engine, opts.cfg.emailKey);
@@ -158,20 +170,24 @@ export class LiveService {
     live.decisionLog = await DecisionLog.open(opts.store as SqlStore);
     live.replayDecisions = (await live.decisionLog.list()).filter((d) => d.position !== null).sort((a, b) => a.position! - b.position! || a.id - b.id);
     live.applyReplayDecisions();
-    const { log, lastSeq } = await IngestLog.open({ dir: opts.logDir, segmentBytes: opts.segmentBytes }, (e) => live.replay(e.seq, e.lines, e.dup, e.recs, e.rej, e.wm));
+    const logOpts = { dir: opts.logDir, segmentBytes: opts.segmentBytes, key: opts.logKey, retentionMs: opts.logRetentionMs };
+    const { log, lastSeq } = await IngestLog.open(logOpts, (e) => live.replay(e.seq, e.lines, e.dup, e.recs, e.rej, e.wm));
     live.log = log;
     live.seq = lastSeq;
     live.durableSeq = lastSeq;
     live.replayMs = performance.now() - t0;
     await live.writer.writeFull(() => live.summary());
     await live.recordChanges(); // verdict changes the store has not seen yet (e.g. a crash before the audit write)
-    live.flushTimer = setInterval(() => void live.flush(), live.flushMs);
+    // A failed refresh is logged by the next one's caller; it must never be an unhandled rejection.
+    live.flushTimer = setInterval(() => void live.flush().catch((e: unknown) => (live.flushError = (e as Error).message)), live.flushMs);
     live.flushTimer.unref();
     return live;
   }
 
   /** Wall time the start-up replay took, in ms. */
   replayMs = 0;
+  /** The last periodic store refresh's error, if it failed. */
+  flushError: string | undefined;
 
   get replayedBatches(): number {
     return this.durableSeq;
@@ -196,7 +212,7 @@ export class LiveService {
 
   /** True while the engine is too far behind to take more: ingest answers 429. */
   get overloaded(): boolean {
-    return this.readyCount + this.writing >= this.highWater;
+    return this.readyCount + this.writing >= this.highWater || this.heldBytes >= this.highWaterBytes;
   }
 
   /**
@@ -295,6 +311,7 @@ export class LiveService {
     s.duplicates += dup;
     s.accepted += recs.length;
     for (const r of recs) {
+      this.heldBytes += heldSize(r);
       if (r.kind === 'exchange') s.acceptedExchanges++;
       else s.acceptedAccountRecords++;
       if (s.newestTs === null || r.ts > s.newestTs) s.newestTs = r.ts;
@@ -314,6 +331,7 @@ export class LiveService {
   }
 
   private consume(r: CanonicalRecord): void {
+    this.heldBytes -= heldSize(r);
     this.engine.push(r);
     this.stats.consumed++;
     if (this.replayDecisions.length > 0) this.applyReplayDecisions();
@@ -450,6 +468,7 @@ export class LiveService {
       ...s,
       rejectedByReason: { ...s.rejectedByReason },
       backlog: this.readyCount + this.writing,
+      backlogBytes: this.heldBytes,
       buffered: this.ingestor.counts().buffered,
       engineTs: Number.isFinite(this.engine.now) ? this.engine.now : null,
       accounts: this.engine.observer.list.length,
@@ -491,12 +510,32 @@ export class LiveService {
 
   /** Stops taking batches, consumes what is durable, writes the store one last time. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    await this.drain();
-    this.closed = true;
+    if (this.closing) return this.closing;
+    this.closing = this.shutdown();
+    return this.closing;
+  }
+
+  private closing: Promise<void> | undefined;
+
+  private async shutdown(): Promise<void> {
+    // After a log failure the service is already closed to batches; the store timer must stop all
+    // the same (a refresh after the store closed was an uncaught StoreError).
     if (this.flushTimer) clearInterval(this.flushTimer);
-    await this.recordChanges();
-    await this.writer.flush(this.version(), () => this.summary(), true);
+    this.flushTimer = undefined;
+    if (this.failure === undefined) {
+      await this.drain();
+      this.closed = true;
+      await this.recordChanges();
+      await this.writer.flush(this.version(), () => this.summary(), true);
+    } else {
+      this.closed = true;
+      await this.writer.flush(this.version(), () => this.summary(), true).catch(() => undefined);
+    }
     await this.log.close();
   }
+}
+
+/** Bytes a record holds while it waits (its text and ~200 bytes of fields): the backlog's byte measure. */
+function heldSize(r: CanonicalRecord): number {
+  return r.kind === 'exchange' ? 200 + 2 * (r.prompt.length + r.system.length) : 200;
 }
