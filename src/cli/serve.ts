@@ -33,6 +33,7 @@ export interface ServeOptions {
   headersTimeout: number;
   maxConcurrentIngest: number;
   logKeyFile?: string;
+  sourceIdle: number;
   logRetentionDays?: number;
   webhookUrl: string[];
   webhookSecretFile?: string;
@@ -63,6 +64,7 @@ export function registerServe(program: Command): void {
     .option('--body-timeout <s>', 'seconds a request body may take to arrive (then 408)', parseNumber('float', 0.05), DEFAULT_LIMITS.bodyTimeoutMs / 1000)
     .option('--headers-timeout <s>', 'seconds a connection may take to send its request headers', parseNumber('float', 0.05), DEFAULT_LIMITS.headersTimeoutMs / 1000)
     .option('--max-concurrent-ingest <n>', 'ingest requests read and decoded at once (more: 429)', parseNumber('int', 1), DEFAULT_LIMITS.maxConcurrentIngest)
+    .option('--source-idle <s>', 'seconds after which a silent source stops holding the engine back (per-source event time)', parseNumber('float', 0.001), 300)
     .option('--log-key-file <file>', 'encrypt the ingest log at rest (AES-256-GCM) with the 32-byte key in this file (64 hex digits or 44 base64 characters)')
     .option('--log-retention-days <days>', 'delete ingest log segments last written longer ago than this', parseNumber('float', 0.001))
     .option('--webhook-url <url>', 'POST signed verdict-change events here (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
@@ -106,6 +108,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     highWater: o.highWater,
     highWaterBytes: Math.round(o.highWaterMib * (1 << 20)),
     flushMs: o.flushMs,
+    sourceIdleMs: Math.round(o.sourceIdle * 1000),
     logKey,
     logRetentionMs: o.logRetentionDays === undefined ? undefined : Math.round(o.logRetentionDays * 86_400_000),
   });

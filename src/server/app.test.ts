@@ -169,7 +169,7 @@ describe('serve: watermarks', () => {
     expect(live.judged_through).toBe(new Date(T0).toISOString());
 
     const wm = await post('/v1/watermark', { ts: new Date(T0 + 3_600_000).toISOString() }, 'application/json');
-    expect(wm.json()).toEqual({ batch: 2, watermark: new Date(T0 + 3_600_000).toISOString(), released: 10 });
+    expect(wm.json()).toEqual({ batch: 2, watermark: new Date(T0 + 3_600_000).toISOString(), released: 10, released_through: new Date(T0 + 3_600_000).toISOString() });
     await s.live.drain();
     live = (await summary()).live;
     expect(live.buffered).toBe(0);

@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   request_timeout: 408,
+  conflict: 409,
   body_too_large: 413,
   too_many_records: 413,
   unsupported_media_type: 415,

@@ -212,3 +212,76 @@ describe('serve under attack: every route holds the same limits (finding 5)', ()
     expect(r.json()).toEqual({ error: { code: 'bad_request', message: expect.stringMatching(/malformed URL/) } });
   });
 });
+
+describe('serve with many clients: each source has its own event time (finding 8)', () => {
+  it('20 gateways posting at once, each in its own order, get 0 records rejected as late', async () => {
+    s = await startTestServer({ cfg: { maxLatenessMs: 60_000 } }); // 1-minute lateness: one clock for all would reject most
+    const gateways = 20;
+    const batches = 6;
+    const perBatch = 25;
+    const post = (g: number, b: number) => {
+      // Gateway g's records: 5 minutes of event time per batch, 12 s apart, each gateway in order.
+      const rows = Array.from({ length: perBatch }, (_, i) => ex(`g${g}-b${b}-${i}`, T0 + (b * perBatch + i) * 12_000 + g * 100));
+      return s!.app.inject({ method: 'POST', url: '/v1/records', payload: ndjson(rows), headers: { ...NDJSON, 'distillguard-source': `gw-${g}` } });
+    };
+    const client = async (g: number) => {
+      const out = [];
+      for (let b = 0; b < batches; b++) out.push((await post(g, b)).json());
+      return out;
+    };
+    // Each gateway is known (it has posted before: here one record at the start), then all 20 post
+    // at once; their batches interleave, each spanning 5 minutes of event time.
+    for (let g = 0; g < gateways; g++) await s.app.inject({ method: 'POST', url: '/v1/records', payload: ndjson([ex(`g${g}-hello`, T0 - 1000)]), headers: { ...NDJSON, 'distillguard-source': `gw-${g}` } });
+    const receipts = (await Promise.all(Array.from({ length: gateways }, (_, g) => client(g)))).flat();
+    expect(receipts.reduce((n, r) => n + (r.rejected_by_reason?.late ?? 0), 0)).toBe(0);
+    expect(receipts.reduce((n, r) => n + r.accepted, 0)).toBe(gateways * batches * perBatch);
+    await s.live.drain();
+    // The engine advanced only as far as the slowest active gateway allows, in order, none lost.
+    expect(s.live.counts.consumed + s.live.counts.buffered).toBe(gateways * (batches * perBatch + 1));
+    // Lateness is still judged per source: gateway 3 going back 10 minutes is late.
+    const back = await s.app.inject({ method: 'POST', url: '/v1/records', payload: ndjson([ex('g3-back', T0 + 2 * 60_000)]), headers: { ...NDJSON, 'distillguard-source': 'gw-3' } });
+    expect(back.json()).toMatchObject({ accepted: 0, rejected_by_reason: { late: 1 } });
+  });
+
+  it('a silent source stops holding the others back after the idle timeout; a replay decides the same', async () => {
+    let wall = Date.UTC(2026, 5, 1);
+    s = await startTestServer({ cfg: { maxLatenessMs: 60_000 }, live: { sourceIdleMs: 30_000, now: () => wall } });
+    const post = (src: string, rows: object[]) => s!.app.inject({ method: 'POST', url: '/v1/records', payload: ndjson(rows), headers: { ...NDJSON, 'distillguard-source': src } });
+    await post('a', [ex('a1', T0)]);
+    await post('b', Array.from({ length: 10 }, (_, i) => ex(`b${i}`, T0 + i * 60_000)));
+    expect(s.live.counts.buffered).toBe(11); // a holds the release point at T0 - 1 min
+    wall += 60_000; // a says nothing for a minute
+    await post('b', [ex('b10', T0 + 10 * 60_000)]);
+    await s.live.drain();
+    expect(s.live.counts.buffered).toBe(1); // b alone now: released up to its own bound (b10 waits)
+    const consumed = s.live.counts.consumed;
+    await s.stop();
+    s = await startTestServer({ dir: s.dir, cfg: { maxLatenessMs: 60_000 }, live: { sourceIdleMs: 30_000, now: () => wall } });
+    expect(s.live.counts).toMatchObject({ consumed, buffered: 1 });
+  });
+});
+
+describe('serve: a retried batch is recognised (finding 9)', () => {
+  it('Idempotency-Key: a retry returns the original receipt and counts nothing twice, even after a restart', async () => {
+    s = await startTestServer();
+    const account = { type: 'account', account_id: 'acct-1', ts: T0, plan: 'free' };
+    const body = ndjson([ex('i-1'), ex('i-2'), account]);
+    const post = (key: string, payload = body) => s!.app.inject({ method: 'POST', url: '/v1/records', payload, headers: { ...NDJSON, 'idempotency-key': key } });
+    const [a, b] = await Promise.all([post('batch-0001'), post('batch-0001')]); // a retry racing the original
+    expect(a.json()).toMatchObject({ batch: 1, accepted: 3 });
+    expect(b.json()).toEqual({ ...a.json(), replayed: true });
+    const c = await post('batch-0001');
+    expect(c.json()).toEqual({ ...a.json(), replayed: true });
+    expect(s.live.summary()).toMatchObject({ lines_read: 3, accepted: 3, accepted_accounts_records: 1, duplicates: 0 });
+    const conflict = await post('batch-0001', ndjson([ex('i-3')]));
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json().error.code).toBe('conflict');
+    await s.stop();
+    s = await startTestServer({ dir: s.dir }); // as after kill -9: the keys come back from the ingest log
+    const d = await post('batch-0001');
+    expect(d.json()).toEqual({ ...a.json(), replayed: true });
+    expect(s.live.summary()).toMatchObject({ lines_read: 3, accepted: 3, accepted_accounts_records: 1 });
+    const other = await post('batch-0002', ndjson([account]));
+    expect(other.json()).toMatchObject({ batch: 2, accepted: 1 });
+  });
+});

@@ -58,8 +58,11 @@ export interface LogEntry {
   wm?: number;
   /** The source (event-time clock) the batch belongs to. Absent: the default source. */
   src?: string;
-  /** The client's Idempotency-Key, and the receipt it was given (a retry gets the same one). */
+  /** Wall time the batch was taken (ms): per-source idle timeouts replay at the same points. */
+  at?: number;
+  /** The client's Idempotency-Key (scoped to its ingest key), a digest of the body, and the receipt it was given. */
   idem?: string;
+  hash?: string;
   receipt?: unknown;
 }
 

@@ -14,7 +14,8 @@ import { cutRaw } from '../../core/rejections.js';
 import { nestedDeeper } from '../../decode/depth.js';
 import { ApiError } from '../errors.js';
 import { IngestGate } from '../limits.js';
-import type { BatchItem, BatchReceipt } from '../live.js';
+import { IdempotencyKeys } from '../idempotency.js';
+import { type BatchItem, type BatchReceipt, DEFAULT_SOURCE } from '../live.js';
 
 const gunzipAsync = promisify(gunzip);
 const WATERMARK_FUTURE_MS = 60_000;
@@ -85,14 +86,23 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     const submit = async (req: FastifyRequest, route: string, items: BatchItem[]): Promise<BatchReceipt> => {
       refuseWhenBehind();
       const t0 = req.ingestStart ?? performance.now();
-      metrics.received.inc({ route }, items.length);
+      const source = sourceOf(req);
+      if (!live.admitsSource(source)) throw new ApiError('bad_request', `too many sources are being tracked to start another (${JSON.stringify(source)}); reuse your source ids`);
+      const header = req.headers['idempotency-key'];
+      const idem =
+        typeof header === 'string'
+          ? { key: `${req.principal?.id ?? ''}\u0000${IdempotencyKeys.check(header)}`, hash: IdempotencyKeys.digest(req.body as Buffer) }
+          : undefined;
       let receipt: BatchReceipt;
       try {
-        receipt = await live.submit(items, t0);
+        receipt = await live.submit(items, t0, { source, idem });
       } catch (e) {
+        if (e instanceof ApiError) throw e;
         req.log.fatal({ err: e }, 'ingest log write failed; a restart replays what is durable');
         throw new ApiError('unavailable', 'the ingest log cannot be written; the batch was not accepted');
       }
+      if (receipt.replayed === true) return receipt; // the original batch was counted when it was taken
+      metrics.received.inc({ route }, items.length);
       for (const [reason, n] of Object.entries(receipt.rejected_by_reason)) metrics.rejected.inc({ reason }, n);
       if (receipt.duplicates > 0) metrics.duplicates.inc(receipt.duplicates);
       metrics.ingestSeconds.observe({ route }, (performance.now() - t0) / 1000);
@@ -138,8 +148,8 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       // Wall time only guards against a clock gone wrong: a watermark in the future would make every
       // record before it late.
       if (ts > Date.now() + WATERMARK_FUTURE_MS) throw new ApiError('bad_request', `watermark ${toIso(ts)} is in the future`);
-      const r = await live.watermark(ts);
-      return { batch: r.batch, watermark: toIso(r.watermark), released: r.released };
+      const r = await live.watermark(ts, sourceOf(req));
+      return { batch: r.batch, watermark: toIso(r.watermark), released: r.released, released_through: toIso(r.releasedThrough) };
     });
 
     // LiteLLM payloads: a JSON array (the generic API logger's batches), one object, or NDJSON.
@@ -187,6 +197,20 @@ declare module 'fastify' {
     /** This request holds a place at the ingest gate (released once, on response or abort). */
     ingestGate?: boolean;
   }
+}
+
+const SOURCE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The event-time source a batch belongs to: the ingest key, or a source it names in
+ * `Distillguard-Source` (one key shared by a fleet of gateways, each with its own clock).
+ */
+function sourceOf(req: FastifyRequest): string {
+  const key = req.principal?.id ?? DEFAULT_SOURCE;
+  const named = req.headers['distillguard-source'];
+  if (named === undefined) return key;
+  if (typeof named !== 'string' || !SOURCE_ID.test(named)) throw new ApiError('bad_request', 'Distillguard-Source must be 1 to 64 characters of A-Z a-z 0-9 . _ : -');
+  return `${key}/${named}`;
 }
 
 /** 415 unless the Content-Type is one of `types` (charset, when given, must be UTF-8). */
