@@ -45,6 +45,7 @@ import { parseArgs } from 'node:util';
 import graphologyModule from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { buildEngineConfig, type EngineConfigInput } from '../src/config/schema.js';
+import { scanSecretPath, withEmailKey } from '../src/config/secret.js';
 import { loadConfigFile } from '../src/config/load.js';
 import { Ingestor, ingestStream } from '../src/decode/pipeline.js';
 import { Engine } from '../src/engine/engine.js';
@@ -123,7 +124,7 @@ const truth = await readTruth(join(dir, 'truth.json'));
 // ---------------------------------------------------------------- one engine run (as `scan` does)
 
 const fileCfg: EngineConfigInput = values.config ? await loadConfigFile(values.config) : {};
-const cfg = buildEngineConfig(fileCfg);
+const cfg = await withEmailKey(buildEngineConfig(fileCfg), scanSecretPath());
 const engine = new Engine(cfg);
 const judge = engine.judge;
 // Time the judge (signals, group suspicion, pairwise links, union-find, verdicts): the engine clusters

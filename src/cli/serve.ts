@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { buildEngineConfig, type EngineConfigInput } from '../config/schema.js';
+import { withEmailKey } from '../config/secret.js';
 import { loadConfigFile } from '../config/load.js';
 import { InputError } from '../core/errors.js';
 import { WebhookDispatcher } from '../act/webhooks.js';
@@ -86,7 +87,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const keys = o.keys === undefined ? null : await loadKeys(o.keys);
   const fileCfg: EngineConfigInput = o.config ? await loadConfigFile(o.config) : {};
   if (o.maxLateness !== undefined) fileCfg.maxLatenessMs = Math.round(o.maxLateness * 60_000);
-  const cfg = buildEngineConfig(fileCfg);
+  const cfg0 = buildEngineConfig(fileCfg);
   let secret: string | undefined;
   if (o.webhookUrl.length > 0) {
     if (!o.webhookSecretFile) throw new InputError('--webhook-url needs --webhook-secret-file');
@@ -99,6 +100,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   } catch (e) {
     throw new InputError(`cannot create the folder of ${db}: ${(e as Error).message}`);
   }
+  const cfg = await withEmailKey(cfg0, `${db}.secret`); // hashes in the log and the store are under it
   const store = await openDuckDbStore(db);
   const logKey = o.logKeyFile === undefined ? undefined : await readLogKey(o.logKeyFile);
   const live = await LiveService.open({

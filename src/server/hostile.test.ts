@@ -285,3 +285,56 @@ describe('serve: a retried batch is recognised (finding 9)', () => {
     expect(other.json()).toMatchObject({ batch: 2, accepted: 1 });
   });
 });
+
+describe('serve: what is kept stays private (finding 6)', () => {
+  it('without a configured key, each install generates its own random e-mail key (0600); the same install keeps it', async () => {
+    const { mkdtemp, stat, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { withEmailKey } = await import('../config/secret.js');
+    const { buildEngineConfig } = await import('../config/schema.js');
+    const dir = await mkdtemp(`${tmpdir()}/dg-secret-`);
+    try {
+      const a = await withEmailKey(buildEngineConfig({}), `${dir}/a.secret`);
+      const again = await withEmailKey(buildEngineConfig({}), `${dir}/a.secret`);
+      const b = await withEmailKey(buildEngineConfig({}), `${dir}/b.secret`);
+      expect(a.emailKey).toMatch(/^[0-9a-f]{64}$/);
+      expect(again.emailKey).toBe(a.emailKey);
+      expect(b.emailKey).not.toBe(a.emailKey);
+      expect((await stat(`${dir}/a.secret`)).mode & 0o777).toBe(0o600);
+      expect(a.emailKey).not.toBe('distillguard-local-email-key');
+      expect((await withEmailKey(buildEngineConfig({ emailKey: 'configured-key-123' }), `${dir}/c.secret`)).emailKey).toBe('configured-key-123');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('encrypts the ingest log at rest when given a key: no prompt, IP or fingerprint readable on disk', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const logKey = Buffer.alloc(32, 3);
+    s = await startTestServer({ live: { logKey } });
+    const rows = [
+      { ...ex('enc-1'), client: { ip: '203.0.113.77' }, request: { messages: [{ role: 'user', content: 'a very private prompt' }] } },
+      { type: 'account', account_id: 'acct-1', ts: T0, payment_fingerprint: 'fp_secret_card', signup_ip: '198.51.100.23' },
+    ];
+    expect((await s.app.inject({ method: 'POST', url: '/v1/records', payload: ndjson(rows), headers: NDJSON })).json().accepted).toBe(2);
+    await s.stop();
+    const dir = `${s.dir}/ingest`;
+    const disk = (await Promise.all((await readdir(dir)).map((f) => readFile(`${dir}/${f}`, 'utf8')))).join('');
+    for (const secret of ['private prompt', '203.0.113.77', 'fp_secret_card', '198.51.100.23', 'acct-1']) expect(disk).not.toContain(secret);
+    s = await startTestServer({ dir: s.dir, live: { logKey } });
+    expect(s.live.counts.accepted).toBe(2);
+  });
+
+  it('/v1/rejections gives the read role codes, positions and a redacted excerpt; the raw line only to analysts', async () => {
+    s = await startTestServer();
+    const bad = { type: 'exchange', id: 'r-1', ts: T0, client: { ip: '203.0.113.5' }, request: { system: 'internal system prompt', messages: [{ role: 'user', content: 'ask "quoted"@example.net' }] } };
+    await s.app.inject({ method: 'POST', url: '/v1/records', payload: ndjson([bad]), headers: NDJSON });
+    const read = (await s.app.inject({ url: '/v1/rejections', headers: bearer('read') })).json().rejections[0];
+    expect(read).toMatchObject({ file: 'batch-1', line: 1, reason: 'missing_field', detail: 'account_id: required field is missing' });
+    expect(read.raw).toBeUndefined();
+    expect(JSON.stringify(read)).not.toMatch(/203\.0\.113|system prompt|example\.net|r-1/);
+    const analyst = (await s.app.inject({ url: '/v1/rejections', headers: bearer('analyst') })).json().rejections[0];
+    expect(analyst.raw).toContain('203.0.113.5');
+    expect(analyst.raw).not.toContain('example.net'); // e-mails are redacted even in the raw line
+  });
+});

@@ -125,7 +125,9 @@ describe('ingest log', () => {
     const text = await readFile(seg, 'utf8');
     expect(text).not.toContain('prompt 2');
     expect(text).toContain('aes-256-gcm');
-    expect((await reopen(undefined, { key })).seen).toStrictEqual([entry(1), entry(2)]);
+    const back = await reopen(undefined, { key });
+    expect(back.seen).toStrictEqual([entry(1), entry(2)]);
+    await back.log.close();
     await expect(reopen(undefined, { key: Buffer.alloc(32, 8) })).rejects.toThrow(/encrypted under another key/);
     await expect(reopen()).rejects.toThrow(/is encrypted: give the ingest log key/);
     const lines = text.split('\n');

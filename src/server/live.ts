@@ -12,6 +12,7 @@
 // when the store is refreshed). The engine never calls finish(): the last tick is judged when a
 // record after it arrives, exactly as in a replay (docs/serve.md, "The last tick").
 import type { EngineConfig } from '../config/schema.js';
+import { emailKeyOf } from '../config/secret.js';
 import type { Summary } from '../core/output.js';
 import type { CanonicalRecord, Millis } from '../core/records.js';
 import { REJECT_CODES, type RejectCode, type Rejection } from '../core/rejections.js';
@@ -171,7 +172,7 @@ export class LiveService {
 
   private constructor(private readonly opts: LiveOptions) {
     this.engine = new Engine(opts.cfg);
-    this.decodeContext = { emailKey: Buffer.from(opts.cfg.emailKey) };
+    this.decodeContext = { emailKey: Buffer.from(emailKeyOf(opts.cfg)) };
     this.ingestor = new Ingestor({
       emailKey: this.decodeContext.emailKey,
       maxLatenessMs: opts.cfg.maxLatenessMs,
@@ -183,7 +184,7 @@ export class LiveService {
     this.highWaterBytes = opts.highWaterBytes ?? 256 << 20;
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 20;
-    this.writer = new StoreWriter(opts.store, this.engine, opts.cfg.emailKey);
+    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg));
     this.engine.onVerdict((c) => this.changes.push(c));
   }
 
