@@ -177,10 +177,16 @@ for (let i = 0; i < 60; i++) {
   if (h.backlog === 0) break;
   await new Promise((r) => setTimeout(r, 500));
 }
-await new Promise((r) => setTimeout(r, 3000));
-const accounts = await get<{ accounts: { account_id: string; exchanges: number }[] }>('/v1/accounts?limit=1000');
-const storeNormal = accounts.accounts.filter((a) => a.account_id.startsWith('normal-')).reduce((n, a) => n + a.exchanges, 0);
-const summary = await get<{ live: { buffered: number } }>('/v1/summary');
+// The store is refreshed every --flush-ms, spaced to 3x its own duration: poll until it has caught up.
+let storeNormal = 0;
+let summary = await get<{ live: { buffered: number } }>('/v1/summary');
+for (let i = 0; i < 60; i++) {
+  const accounts = await get<{ accounts: { account_id: string; exchanges: number }[] }>('/v1/accounts?limit=1000');
+  storeNormal = accounts.accounts.filter((a) => a.account_id.startsWith('normal-')).reduce((n, a) => n + a.exchanges, 0);
+  summary = await get<{ live: { buffered: number } }>('/v1/summary');
+  if (storeNormal + summary.live.buffered === normalAccepted) break;
+  await new Promise((r) => setTimeout(r, 1000));
+}
 clearInterval(rssTimer);
 child.kill('SIGTERM');
 const exit = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
