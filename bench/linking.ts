@@ -45,6 +45,7 @@ import { parseArgs } from 'node:util';
 import graphologyModule from 'graphology';
 import louvainModule from 'graphology-communities-louvain';
 import { buildEngineConfig, type EngineConfigInput } from '../src/config/schema.js';
+import { scanSecretPath, withEmailKey } from '../src/config/secret.js';
 import { loadConfigFile } from '../src/config/load.js';
 import { DEFAULT_SCORING } from '../src/config/scoring.js';
 import { Ingestor, ingestStream } from '../src/order/pipeline.js';
@@ -122,7 +123,7 @@ const truth = await readTruth(join(dir, 'truth.json'));
 // ---------------------------------------------------------------- one engine run (as `scan` does)
 
 const fileCfg: EngineConfigInput = values.config ? await loadConfigFile(values.config) : {};
-const cfg = buildEngineConfig(fileCfg);
+const cfg = await withEmailKey(buildEngineConfig(fileCfg), scanSecretPath());
 const engine = new Engine(cfg);
 const judge = engine.judge;
 // Time the judge (signals, group suspicion, pairwise links, union-find, verdicts): the engine clusters

@@ -33,6 +33,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/sim/index.js';
 import { buildEngineConfig } from '../src/config/schema.js';
+import { scanSecretPath, withEmailKey } from '../src/config/secret.js';
 import { decodeLine } from '../src/decode/index.js';
 import { LiveService } from '../src/server/live.js';
 import { openDuckDbStore } from '../src/store/duckdb.js';
@@ -161,7 +162,7 @@ const pct = (xs: number[], q: number): number => {
 // ---- restart and store writes ---------------------------------------------------------------------
 const store = await openDuckDbStore(db);
 const r0 = performance.now();
-const svc = await LiveService.open({ cfg: buildEngineConfig({}), store, logDir: `${db}.ingest`, flushMs: 3_600_000 });
+const svc = await LiveService.open({ cfg: await withEmailKey(buildEngineConfig({}), scanSecretPath()), store, logDir: `${db}.ingest`, flushMs: 3_600_000 });
 const replayMs = performance.now() - r0;
 const fullStart = performance.now();
 await svc.storeWriter.writeFull(() => svc.summary());

@@ -75,6 +75,9 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     await page.waitForSelector('main[data-ready="#/"]');
     expect(await page.locator('#campaigns tbody tr').count()).toBe(campaigns.length);
     expect(page.url()).not.toContain(ANALYST); // the key left the address bar
+    // ... and is kept nowhere in the page: an HttpOnly session cookie authenticates it (issue 15).
+    expect(await page.evaluate('JSON.stringify(sessionStorage) + JSON.stringify(localStorage) + document.cookie')).not.toContain(ANALYST);
+    expect(await page.evaluate('document.cookie')).not.toContain('dg_session');
     expect(offsite).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildEngineConfig } from '../config/schema.js';
+import { withEmailKey } from '../config/secret.js';
 import { decodeLine } from '../decode/index.js';
 import { buildServer } from '../server/app.js';
 import { KeyRing } from '../server/keys.js';
@@ -18,7 +19,7 @@ export async function serveDemo(o: { dir: string; input: string; port: number; h
   const dir = join(o.dir, 'serve');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const cfg = buildEngineConfig({});
+  const cfg = await withEmailKey(buildEngineConfig({}), join(dir, 'distillguard.duckdb.secret'));
   const store = await openDuckDbStore(join(dir, 'distillguard.duckdb'));
   const live = await LiveService.open({ cfg, store, logDir: join(dir, 'ingest') });
   const key = randomBytes(18).toString('base64url');
@@ -46,7 +47,7 @@ export async function serveDemo(o: { dir: string; input: string; port: number; h
   const address = await app.listen({ port: o.port, host: o.host ?? '127.0.0.1' });
   process.stdout.write(
     `served ${c.accepted.toLocaleString('en')} records to the live engine in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${stored.flagged_accounts} accounts distillation, ${stored.campaigns} campaigns\n` +
-      `dashboard: ${address}/#key=${key}\n(Ctrl-C to stop)\n`,
+      `dashboard: ${address}/#signin=${app.distillguard.sessions.mintToken({ id: 'demo', roles: new Set(['read', 'analyst']) })}\n(a one-time link, valid 10 minutes; Ctrl-C to stop)\n`,
   );
   await new Promise<void>((res) => {
     process.once('SIGINT', res);

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { buildEngineConfig, type EngineConfigInput } from '../config/schema.js';
+import { scanSecretPath, withEmailKey } from '../config/secret.js';
 import { loadConfigFile } from '../config/load.js';
 import { InputError } from '../core/errors.js';
 import type { Summary } from '../core/output.js';
@@ -75,7 +76,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const t0 = performance.now();
   const fileCfg: EngineConfigInput = opts.config ? await loadConfigFile(opts.config) : {};
   if (opts.maxLateness !== undefined) fileCfg.maxLatenessMs = Math.round(opts.maxLateness * 60_000);
-  const cfg = buildEngineConfig(fileCfg);
+  const cfg = await withEmailKey(buildEngineConfig(fileCfg), scanSecretPath());
   await checkReadable(opts.inputs);
   const out = resolve(opts.out);
   try {

@@ -4,11 +4,13 @@ import type { Command } from 'commander';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { buildEngineConfig, type EngineConfigInput } from '../config/schema.js';
+import { withEmailKey } from '../config/secret.js';
 import { loadConfigFile } from '../config/load.js';
 import { InputError } from '../core/errors.js';
 import { WebhookDispatcher } from '../act/webhooks.js';
 import { buildServer } from '../server/app.js';
 import { loadKeys } from '../server/keys.js';
+import { DEFAULT_LIMITS } from '../server/limits.js';
 import { LiveService } from '../server/live.js';
 import { openDuckDbStore } from '../store/duckdb.js';
 import { parseNumber } from './main.js';
@@ -24,7 +26,16 @@ export interface ServeOptions {
   config?: string;
   maxLateness?: number;
   highWater: number;
+  highWaterMib: number;
   bodyLimit: number;
+  maxBatchRecords: number;
+  maxDepth: number;
+  bodyTimeout: number;
+  headersTimeout: number;
+  maxConcurrentIngest: number;
+  logKeyFile?: string;
+  sourceIdle: number;
+  logRetentionDays?: number;
   webhookUrl: string[];
   webhookSecretFile?: string;
   flushMs: number;
@@ -47,7 +58,16 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'engine configuration (JSON), as for scan')
     .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
     .option('--high-water <records>', 'answer 429 while the engine is this many records behind', parseNumber('int', 1), 100_000)
+    .option('--high-water-mib <MiB>', 'answer 429 while the records waiting for the engine hold this much', parseNumber('float', 1), 256)
     .option('--body-limit <MiB>', 'largest request body as sent', parseNumber('float', 0.001), 16)
+    .option('--max-batch-records <n>', 'most records (lines, spans, payloads) in one request', parseNumber('int', 1), DEFAULT_LIMITS.maxBatchRecords)
+    .option('--max-depth <n>', 'deepest nesting of objects and arrays in a record or JSON body', parseNumber('int', 8, 10_000), DEFAULT_LIMITS.maxDepth)
+    .option('--body-timeout <s>', 'seconds a request body may take to arrive (then 408)', parseNumber('float', 0.05), DEFAULT_LIMITS.bodyTimeoutMs / 1000)
+    .option('--headers-timeout <s>', 'seconds a connection may take to send its request headers', parseNumber('float', 0.05), DEFAULT_LIMITS.headersTimeoutMs / 1000)
+    .option('--max-concurrent-ingest <n>', 'ingest requests read and decoded at once (more: 429)', parseNumber('int', 1), DEFAULT_LIMITS.maxConcurrentIngest)
+    .option('--source-idle <s>', 'seconds after which a silent source stops holding the engine back (per-source event time)', parseNumber('float', 0.001), 300)
+    .option('--log-key-file <file>', 'encrypt the ingest log at rest (AES-256-GCM) with the 32-byte key in this file (64 hex digits or 44 base64 characters)')
+    .option('--log-retention-days <days>', 'delete ingest log segments last written longer ago than this', parseNumber('float', 0.001))
     .option('--webhook-url <url>', 'POST signed verdict-change events here (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--webhook-secret-file <file>', 'file holding the webhook signing secret')
     .option('--flush-ms <ms>', 'how often the store is refreshed', parseNumber('int', 10), 1000)
@@ -67,7 +87,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const keys = o.keys === undefined ? null : await loadKeys(o.keys);
   const fileCfg: EngineConfigInput = o.config ? await loadConfigFile(o.config) : {};
   if (o.maxLateness !== undefined) fileCfg.maxLatenessMs = Math.round(o.maxLateness * 60_000);
-  const cfg = buildEngineConfig(fileCfg);
+  const cfg0 = buildEngineConfig(fileCfg);
   let secret: string | undefined;
   if (o.webhookUrl.length > 0) {
     if (!o.webhookSecretFile) throw new InputError('--webhook-url needs --webhook-secret-file');
@@ -80,9 +100,28 @@ export async function runServe(o: ServeOptions): Promise<void> {
   } catch (e) {
     throw new InputError(`cannot create the folder of ${db}: ${(e as Error).message}`);
   }
+  const cfg = await withEmailKey(cfg0, `${db}.secret`); // hashes in the log and the store are under it
   const store = await openDuckDbStore(db);
-  const live = await LiveService.open({ cfg, store, logDir: resolve(o.logDir ?? `${db}.ingest`), highWater: o.highWater, flushMs: o.flushMs });
-  const app = buildServer({ live, store, keys, logger: { level: o.logLevel }, bodyLimit: Math.round(o.bodyLimit * (1 << 20)) });
+  const logKey = o.logKeyFile === undefined ? undefined : await readLogKey(o.logKeyFile);
+  const live = await LiveService.open({
+    cfg,
+    store,
+    logDir: resolve(o.logDir ?? `${db}.ingest`),
+    highWater: o.highWater,
+    highWaterBytes: Math.round(o.highWaterMib * (1 << 20)),
+    flushMs: o.flushMs,
+    sourceIdleMs: Math.round(o.sourceIdle * 1000),
+    logKey,
+    logRetentionMs: o.logRetentionDays === undefined ? undefined : Math.round(o.logRetentionDays * 86_400_000),
+  });
+  const limits = {
+    maxBatchRecords: o.maxBatchRecords,
+    maxDepth: o.maxDepth,
+    bodyTimeoutMs: Math.round(o.bodyTimeout * 1000),
+    headersTimeoutMs: Math.round(o.headersTimeout * 1000),
+    maxConcurrentIngest: o.maxConcurrentIngest,
+  };
+  const app = buildServer({ live, store, keys, logger: { level: o.logLevel }, bodyLimit: Math.round(o.bodyLimit * (1 << 20)), limits });
   const taxii = o.taxii ? await mountTaxii(app, o.taxii, resolve(o.taxiiDb ?? `${db}.taxii.duckdb`)) : undefined;
   app.distillguard.intel = taxii?.intel;
   const hooks = new WebhookDispatcher({ store, urls: o.webhookUrl, secret: secret ?? '', log: app.log });
@@ -113,6 +152,19 @@ export async function runServe(o: ServeOptions): Promise<void> {
   process.stderr.write(`distillguard: listening on ${address} (store ${db}; replayed ${live.replayedBatches} batches in ${Math.round(live.replayMs)} ms)\n`);
   await done;
   if (exitCode !== 0) process.exitCode = exitCode;
+}
+
+/** The ingest log's 32-byte key: 64 hex digits or base64 of 32 bytes, in a file. */
+export async function readLogKey(path: string): Promise<Buffer> {
+  let s: string;
+  try {
+    s = (await readFile(path, 'utf8')).trim();
+  } catch (e) {
+    throw new InputError(`cannot read the ingest log key ${path}: ${(e as Error).message}`);
+  }
+  const key = /^[0-9a-fA-F]{64}$/.test(s) ? Buffer.from(s, 'hex') : Buffer.from(s, 'base64');
+  if (key.length !== 32) throw new InputError(`the ingest log key in ${path} must be 32 bytes: 64 hex digits or 44 base64 characters (e.g. openssl rand -hex 32)`);
+  return key;
 }
 
 async function readSecret(path: string): Promise<string> {

@@ -42,8 +42,8 @@ export const EngineConfigSchema = z.object({
   judgeIntervalMs: z.number().int().min(MINUTE).default(15 * MINUTE),
   /** Lines longer than this are rejected as too_large. */
   maxLineBytes: z.number().int().min(1024).default(1024 * 1024),
-  /** Key of the keyed hash applied to e-mail addresses on ingest (hex or text). */
-  emailKey: z.string().min(8).default('distillguard-local-email-key'),
+  /** Key of the keyed hash applied to e-mail addresses on ingest (hex or text). Absent: the install's random secret (src/config/secret.ts). */
+  emailKey: z.string().min(8).optional(),
   /** Output ceilings (max output tokens) of known models; unknown models use the largest max_tokens seen. */
   modelCeilings: z.record(z.string(), z.number().int().positive()).default({}),
   // Absent sections parse as {}: each default is written once, on its field.

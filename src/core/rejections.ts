@@ -8,6 +8,8 @@ export const REJECT_CODES = [
   'bad_timestamp', // a timestamp is unparseable or out of the plausible range
   'bad_body', // `request` is neither an Anthropic Messages nor an OpenAI Chat Completions body
   'too_large', // the line exceeds the size limit
+  'invalid_utf8', // the line's bytes are not valid UTF-8 (decoding would replace them and could merge distinct ids)
+  'too_deep', // objects and arrays nested deeper than the limit (serve; 64 levels)
   'late', // older than the newest ts seen minus max lateness
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];

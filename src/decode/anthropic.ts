@@ -1,6 +1,6 @@
 // Anthropic Messages request bodies: what marks one, and its harvesting knobs.
 // https://docs.anthropic.com/en/api/messages
-import { fail, type JsonObject, isObject, optInt, optObject, optString } from './check.js';
+import { fail, INT32_MAX, type JsonObject, isObject, optInt, optObject, optString } from './check.js';
 import type { BodyFacts } from './body.js';
 
 const P = 'request.';
@@ -72,14 +72,14 @@ export function readTopLevelSystem(req: JsonObject, parts: string[]): number {
  * mix vocabularies lose nothing.
  */
 export function readAnthropicKnobs(req: JsonObject, f: BodyFacts): void {
-  if (f.maxTokens === undefined) f.maxTokens = optInt(req, 'max_tokens', P, 0);
+  if (f.maxTokens === undefined) f.maxTokens = optInt(req, 'max_tokens', P, 0, INT32_MAX);
   const thinking = req.thinking;
   if (thinking !== undefined && thinking !== null) {
     if (!isObject(thinking)) fail('wrong_type', 'request.thinking', 'expected an object with a `type`');
     const type = optString(thinking, 'type', 'request.thinking.');
     // `adaptive` lets the model decide how much to think: still extended thinking.
     if (type === 'enabled' || type === 'adaptive') f.thinking = true;
-    const budget = optInt(thinking, 'budget_tokens', 'request.thinking.', 0);
+    const budget = optInt(thinking, 'budget_tokens', 'request.thinking.', 0, INT32_MAX);
     if (f.thinkingBudget === undefined) f.thinkingBudget = budget;
   }
   const metadata = optObject(req, 'metadata', P);

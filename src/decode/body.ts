@@ -114,7 +114,7 @@ export function readBody(req: JsonObject): BodyFacts {
     thinking: false,
     thinkingBudget: undefined,
     reasoningEffort: undefined,
-    temperature: optNumber(req, 'temperature', 'request.'),
+    temperature: optNumber(req, 'temperature', 'request.', 0, 2), // OpenAI's range (Anthropic's 0..1 lies within)
     tools: tools === undefined ? 0 : tools.length,
     endUser: undefined,
   };

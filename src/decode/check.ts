@@ -67,21 +67,25 @@ export function optString(o: JsonObject, key: string, prefix = ''): string | und
   return wrong(prefix, key, 'string', v);
 }
 
-/** Optional integer in [min, max]. */
+/** Largest integer a client may send for a count (tokens, budgets): 2^31 - 1, as the model APIs take. */
+export const INT32_MAX = 2147483647;
+
+/** Optional integer in [min, max]; the message states the range and the number sent (numbers are not private). */
 export function optInt(o: JsonObject, key: string, prefix = '', min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const v = o[key];
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max) return v;
   if (v === undefined || v === null) return undefined;
-  const range = max === Number.MAX_SAFE_INTEGER ? `integer >= ${min}` : `integer in ${min}..${max}`;
-  if (typeof v === 'number' && Number.isSafeInteger(v)) fail('wrong_type', prefix + key, `expected ${range}, got ${v}`);
+  const range = max === Number.MAX_SAFE_INTEGER ? `integer in ${min}..2^53-1` : `integer in ${min}..${max}`;
+  if (typeof v === 'number') fail('wrong_type', prefix + key, `expected ${range}, got ${v}`);
   return wrong(prefix, key, range, v);
 }
 
-/** Optional finite number. */
-export function optNumber(o: JsonObject, key: string, prefix = ''): number | undefined {
+/** Optional finite number in [min, max]. */
+export function optNumber(o: JsonObject, key: string, prefix = '', min = -Number.MAX_VALUE, max = Number.MAX_VALUE): number | undefined {
   const v = o[key];
-  if (typeof v === 'number') return v;
+  if (typeof v === 'number' && v >= min && v <= max) return v;
   if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') fail('wrong_type', prefix + key, `expected a number in ${min}..${max}, got ${v}`);
   return wrong(prefix, key, 'number', v);
 }
 

@@ -7,10 +7,13 @@ import { DecodeFailure, isObject, jsonType } from './check.js';
 import { decodeExchange } from './native.js';
 import { decodeLiteLLM, isLiteLLM } from './litellm.js';
 import { rejectLine } from './reject.js';
+import { nestedDeeper } from './depth.js';
 
 export interface DecodeContext {
   /** HMAC-SHA-256 key for e-mail hashes (keep it secret and stable: hashes are join keys). */
   emailKey: Buffer;
+  /** Deepest nesting of objects and arrays accepted (`serve`: 64); absent, not checked (nothing in decode recurses). */
+  maxDepth?: number;
   /** Community-keyed hashes of a raw e-mail (`keyId:hex`), when sharing is configured. */
   shareEmail?: (address: string) => string[];
 }
@@ -24,9 +27,16 @@ export function decodeLine(raw: RawLine, ctx: DecodeContext): CanonicalRecord | 
   if (raw.tooLarge === true) {
     return rejectLine(raw, 'source', 'too_large', `line is ${raw.bytes} bytes, over the size limit`);
   }
+  const text = raw.text;
+  if (text.includes('\uFFFD') && raw.badUtf8 === true) {
+    return rejectLine(raw, 'source', 'invalid_utf8', 'the line is not valid UTF-8 (its bytes cannot be read as text without changing them)');
+  }
+  if (ctx.maxDepth !== undefined && nestedDeeper(text, ctx.maxDepth)) {
+    return rejectLine(raw, 'decode', 'too_deep', `objects and arrays nested deeper than ${ctx.maxDepth} levels`);
+  }
   let o: unknown;
   try {
-    o = JSON.parse(raw.text);
+    o = JSON.parse(text);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     return rejectLine(raw, 'decode', 'invalid_json', `not valid JSON: ${msg.length > 200 ? `${msg.slice(0, 200)}…` : msg}`);

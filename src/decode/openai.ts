@@ -1,6 +1,6 @@
 // OpenAI Chat Completions request bodies: what marks one, and its harvesting knobs.
 // https://platform.openai.com/docs/api-reference/chat/create
-import { type JsonObject, isObject, optArray, optBool, optInt, optString } from './check.js';
+import { INT32_MAX, type JsonObject, isObject, optArray, optBool, optInt, optString } from './check.js';
 import type { BodyFacts } from './body.js';
 
 const P = 'request.';
@@ -52,11 +52,11 @@ export function isOpenAITool(tool: unknown): boolean {
  * top_logprobs, reasoning_effort, safety_identifier / user, legacy `functions`.
  */
 export function readOpenAIKnobs(req: JsonObject, f: BodyFacts): void {
-  const mct = optInt(req, 'max_completion_tokens', P, 0);
-  if (f.maxTokens === undefined) f.maxTokens = mct ?? optInt(req, 'max_tokens', P, 0);
-  f.n = optInt(req, 'n', P, 1) ?? 1;
+  const mct = optInt(req, 'max_completion_tokens', P, 0, INT32_MAX);
+  if (f.maxTokens === undefined) f.maxTokens = mct ?? optInt(req, 'max_tokens', P, 0, INT32_MAX);
+  f.n = optInt(req, 'n', P, 1, 128) ?? 1; // the Chat Completions API takes 1..128
   f.logprobs = optBool(req, 'logprobs', P) ?? false;
-  f.topLogprobs = optInt(req, 'top_logprobs', P, 0);
+  f.topLogprobs = optInt(req, 'top_logprobs', P, 0, 20);
   const effort = optString(req, 'reasoning_effort', P);
   if (effort !== undefined) {
     f.reasoningEffort = effort;

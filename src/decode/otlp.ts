@@ -18,7 +18,7 @@
 import type { CanonicalRecord } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
 import type { RawLine } from '../sources/file.js';
-import { DecodeFailure, fail, type JsonObject, isObject } from './check.js';
+import { DecodeFailure, fail, type JsonObject, isObject, jsonType } from './check.js';
 import { decodeExchange } from './native.js';
 import { rejectLine } from './reject.js';
 
@@ -39,33 +39,53 @@ export interface OtlpDecoded {
   skipped: number;
 }
 
-/** Decodes one ExportTraceServiceRequest (already JSON-parsed). Throws DecodeFailure if its shape is wrong. */
-export function decodeOtlpTraces(body: unknown, file = 'otlp'): OtlpDecoded {
+/**
+ * Decodes one ExportTraceServiceRequest (already JSON-parsed). Throws DecodeFailure if it is not one.
+ * A malformed element inside (a resourceSpans, scopeSpans or span entry that is not an object, spans
+ * or attributes that are not arrays, a span over `maxItemBytes`) is a rejected item with its path,
+ * so the receipt says what was wrong instead of skipping it silently.
+ */
+export function decodeOtlpTraces(body: unknown, file = 'otlp', maxItemBytes = Infinity): OtlpDecoded {
   if (!isObject(body) || !Array.isArray(body.resourceSpans)) fail('wrong_type', 'resourceSpans', 'expected an OTLP ExportTraceServiceRequest with a resourceSpans array');
   const items: OtlpItem[] = [];
   let skipped = 0;
   let n = 0;
-  for (const rs of body.resourceSpans) {
-    if (!isObject(rs)) continue;
-    const resource = attrs(isObject(rs.resource) ? rs.resource.attributes : undefined);
-    for (const ss of Array.isArray(rs.scopeSpans) ? rs.scopeSpans : []) {
-      if (!isObject(ss) || !Array.isArray(ss.spans)) continue;
-      for (const span of ss.spans) {
-        n++;
-        if (!isObject(span)) {
-          skipped++;
-          continue;
+  const bad = (path: string, problem: string, v: unknown, code: 'wrong_type' | 'too_large' = 'wrong_type'): void => {
+    const text = JSON.stringify(v) ?? String(v);
+    const raw: RawLine = { file, line: ++n, text, bytes: Buffer.byteLength(text) };
+    items.push({ raw, rec: rejectLine(raw, 'decode', code, `otlp ${path}: ${problem}`) });
+  };
+  const notArray = (v: unknown): boolean => v !== undefined && v !== null && !Array.isArray(v);
+  body.resourceSpans.forEach((rs: unknown, i: number) => {
+    const at = `resourceSpans[${i}]`;
+    if (!isObject(rs)) return bad(at, `expected an object, got ${jsonType(rs)}`, rs);
+    const ra = isObject(rs.resource) ? rs.resource.attributes : undefined;
+    if (notArray(ra)) return bad(`${at}.resource.attributes`, `expected an array of key-value pairs, got ${jsonType(ra)}`, ra);
+    if (notArray(rs.scopeSpans)) return bad(`${at}.scopeSpans`, `expected an array, got ${jsonType(rs.scopeSpans)}`, rs.scopeSpans);
+    const resource = attrs(ra);
+    ((rs.scopeSpans ?? []) as unknown[]).forEach((ss, j) => {
+      const sat = `${at}.scopeSpans[${j}]`;
+      if (!isObject(ss)) return bad(sat, `expected an object, got ${jsonType(ss)}`, ss);
+      if (notArray(ss.spans)) return bad(`${sat}.spans`, `expected an array, got ${jsonType(ss.spans)}`, ss.spans);
+      ((ss.spans ?? []) as unknown[]).forEach((span, k) => {
+        const pat = `${sat}.spans[${k}]`;
+        if (!isObject(span)) return bad(pat, `expected a span object, got ${jsonType(span)}`, span);
+        if (notArray(span.attributes)) return bad(`${pat}.attributes`, `expected an array of key-value pairs, got ${jsonType(span.attributes)}`, span);
+        if (maxItemBytes !== Infinity) {
+          const size = Buffer.byteLength(JSON.stringify(span));
+          if (size > maxItemBytes) return bad(pat, `span is ${size} bytes, over the size limit`, span, 'too_large');
         }
         const a = attrs(span.attributes);
         if (!isInference(a)) {
+          n++;
           skipped++;
-          continue;
+          return;
         }
-        const raw: RawLine = { file, line: n, text: '', bytes: 0 };
+        const raw: RawLine = { file, line: ++n, text: '', bytes: 0 };
         items.push({ raw, rec: decodeSpan(span, a, resource, raw) });
-      }
-    }
-  }
+      });
+    });
+  });
   return { items, skipped };
 }
 

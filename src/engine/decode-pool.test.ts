@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../sim/index.js';
 import { buildEngineConfig } from '../config/schema.js';
+import { emailKeyOf } from '../config/secret.js';
 import type { CanonicalRecord } from '../core/records.js';
 import { Ingestor, ingestStream, type IngestBatch } from '../order/pipeline.js';
 import { DecodePool, ingestStreamParallel } from './decode-pool.js';
@@ -23,7 +24,7 @@ if (!built) console.warn('decode-pool.test: dist/src/engine/decode-worker.js is 
 describe.skipIf(!built)('decode workers', () => {
   let tmp: string;
   let input: string;
-  const cfg = buildEngineConfig({});
+  const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'dg-pool-'));
     input = (await runSimulate({ scenario: 'tiny', scale: 0.5, seed: 5, out: join(tmp, 'sim'), days: 1 })).path;
@@ -36,7 +37,7 @@ describe.skipIf(!built)('decode workers', () => {
   });
 
   async function run(workers: number): Promise<{ batches: IngestBatch[]; results: string; counts: object }> {
-    const ingestor = new Ingestor({ emailKey: Buffer.from(cfg.emailKey), maxLatenessMs: cfg.maxLatenessMs });
+    const ingestor = new Ingestor({ emailKey: Buffer.from(emailKeyOf(cfg)), maxLatenessMs: cfg.maxLatenessMs });
     const pool = workers > 0 ? new DecodePool(cfg, workers, script) : undefined;
     const engine = new Engine(cfg);
     const batches: IngestBatch[] = [];
@@ -50,7 +51,7 @@ describe.skipIf(!built)('decode workers', () => {
       await pool?.close();
     }
     engine.finish();
-    return { batches, results: JSON.stringify(collectResults(engine, cfg.emailKey)), counts: ingestor.counts() };
+    return { batches, results: JSON.stringify(collectResults(engine, emailKeyOf(cfg))), counts: ingestor.counts() };
   }
 
   const plain = (r: CanonicalRecord): object => (r.kind === 'exchange' ? { ...r, prompt: undefined, system: undefined, sketch: undefined } : r);

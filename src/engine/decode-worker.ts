@@ -3,6 +3,7 @@
 // have decoded itself. See decode-pool.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineConfig } from '../config/schema.js';
+import { emailKeyOf } from '../config/secret.js';
 import { decodeLine, isRejection } from '../decode/index.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
 import { Presketcher } from './presketch.js';
@@ -12,7 +13,7 @@ import { RecordEncoder } from './record-codec.js';
 
 const cfg = (workerData as { cfg: EngineConfig }).cfg;
 // Messages sent before this module finished loading wait in the port's queue.
-const ctx = { emailKey: Buffer.from(cfg.emailKey), shareEmail: (await intelScanHooks(cfg)).shareEmail };
+const ctx = { emailKey: Buffer.from(emailKeyOf(cfg)), shareEmail: (await intelScanHooks(cfg)).shareEmail };
 const presketcher = new Presketcher(cfg.template);
 // The encoder copies each sketch at once, so one sketch serves every exchange.
 const scratch = presketcher.newSketch();

@@ -6,16 +6,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../sim/index.js';
 import { buildEngineConfig } from '../config/schema.js';
+import { emailKeyOf } from '../config/secret.js';
 import type { CanonicalRecord, Exchange } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
 import { decodeLine, isRejection } from '../decode/index.js';
 import { Presketcher } from './presketch.js';
 import { decodeBatch, RecordEncoder } from './record-codec.js';
 
-const cfg = buildEngineConfig({});
+const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
 const presketcher = new Presketcher(cfg.template);
 const bands = presketcher.bands;
-const ctx = { emailKey: Buffer.from(cfg.emailKey) };
+const ctx = { emailKey: Buffer.from(emailKeyOf(cfg)) };
 
 /** What a decode worker hands over: the record with its sketch, without its text. */
 function decoded(text: string, line: number): CanonicalRecord | Rejection {

@@ -39,6 +39,8 @@ export class Orderer<T extends { ts: Millis }> {
   private runSeq: number[] = [];
   private runHead = 0;
   private heap: HeapEntry<T>[] = [];
+  /** Release point set from outside (per-source event time, see hold/releaseTo); −Infinity otherwise. */
+  private floor = Number.NEGATIVE_INFINITY;
 
   constructor(opts: OrderOptions = DEFAULT_ORDER_OPTIONS) {
     if (!(Number.isFinite(opts.maxLatenessMs) && opts.maxLatenessMs >= 0)) {
@@ -54,7 +56,7 @@ export class Orderer<T extends { ts: Millis }> {
 
   /** Records at or before this ts are released; no record released later is older. −Infinity at first. */
   get watermark(): Millis {
-    return this.newest - this.maxLateness;
+    return Math.max(this.newest - this.maxLateness, this.floor);
   }
 
   /** Records held, not yet released. */
@@ -74,6 +76,28 @@ export class Orderer<T extends { ts: Millis }> {
   push(rec: T, out: T[]): boolean {
     const ts = rec.ts;
     if (ts < this.newest - this.maxLateness) return false;
+    this.insert(rec);
+    if (ts > this.newest) this.newest = ts;
+    this.release(this.newest - this.maxLateness, out);
+    return true;
+  }
+
+  /**
+   * Buffers a record without releasing anything: the caller decides lateness and the release point
+   * (per-source event time, src/order/sources.ts) and calls releaseTo. `rec.ts` must be >= watermark.
+   */
+  hold(rec: T): void {
+    this.insert(rec);
+  }
+
+  /** Releases everything at or before `w` (and raises the watermark to it; it never goes back). */
+  releaseTo(w: Millis, out: T[]): void {
+    if (w > this.floor) this.floor = w;
+    this.release(this.watermark, out);
+  }
+
+  private insert(rec: T): void {
+    const ts = rec.ts;
     const seq = this.seq++;
     const n = this.run.length;
     if (n === this.runHead || ts >= this.run[n - 1].ts) {
@@ -82,9 +106,6 @@ export class Orderer<T extends { ts: Millis }> {
     } else {
       this.heapPush({ ts, seq, rec });
     }
-    if (ts > this.newest) this.newest = ts;
-    this.release(this.newest - this.maxLateness, out);
-    return true;
   }
 
   /**

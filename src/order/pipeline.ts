@@ -19,6 +19,8 @@ import type { CanonicalRecord } from '../core/records.js';
 import { REJECT_CODES, type RejectCode, type Rejection } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
 import { Deduper } from './dedupe.js';
+import { SourceClocks } from './sources.js';
+import { MINUTE } from '../core/time.js';
 import { DEFAULT_MAX_LATENESS_MS, Orderer } from './orderer.js';
 import { checkReadable, DEFAULT_MAX_LINE_BYTES, type RawLine, readLines } from '../sources/file.js';
 import { type DecodeContext, decodeLine, isRejection } from '../decode/index.js';
@@ -38,6 +40,10 @@ export interface IngestOptions {
   stdin?: Readable;
   /** Charge wall time to the read / decode / order stages (bench:perf). */
   times?: StageTimes;
+  /** Per-source event time (`serve`): wall ms after which a silent source stops holding others back. */
+  sourceIdleMs?: number;
+  /** Per-source event time: most sources tracked at once. */
+  maxSources?: number;
 }
 
 export interface IngestCounts {
@@ -84,6 +90,8 @@ export class Ingestor {
   private duplicates = 0;
   private readonly byReason: Record<RejectCode, number>;
   private readonly times?: StageTimes;
+  /** Per-source clocks (admitFrom); the single-stream path (admit) does not use them. */
+  readonly sources: SourceClocks;
 
   constructor(opts: IngestOptions) {
     this.times = opts.times;
@@ -91,6 +99,7 @@ export class Ingestor {
     this.maxLatenessMs = opts.maxLatenessMs ?? DEFAULT_MAX_LATENESS_MS;
     this.orderer = new Orderer<CanonicalRecord>({ maxLatenessMs: this.maxLatenessMs });
     this.byReason = Object.fromEntries(REJECT_CODES.map((c) => [c, 0])) as Record<RejectCode, number>;
+    this.sources = new SourceClocks({ maxLatenessMs: this.maxLatenessMs, idleMs: opts.sourceIdleMs ?? 5 * MINUTE, maxSources: opts.maxSources ?? 10_000 });
   }
 
   /** Event-time watermark: records released from now on have ts >= this. */
@@ -144,6 +153,50 @@ export class Ingestor {
     this.orderer.push(rec, out.records);
     this.accepted += out.records.length - before;
     return 'accepted';
+  }
+
+  /**
+   * Per-source event time (src/order/sources.ts): one record from `source`, whose batch arrived at
+   * wall time `wall`. Late when older than its own source's bound or than what was already
+   * released; accepted records are held until settle() moves the release point.
+   */
+  admitFrom(source: string, wall: number, rec: CanonicalRecord | Rejection, raw: RawLine, out: IngestBatch): Admission {
+    this.linesRead++;
+    if (isRejection(rec)) {
+      this.reject(rec, out);
+      return 'rejected';
+    }
+    this.sources.touch(source, wall);
+    const own = this.sources.bound(source);
+    const released = this.orderer.watermark;
+    if (rec.ts < own || rec.ts < released) {
+      const detail =
+        rec.ts < own
+          ? `ts: ${toIso(rec.ts)} is ${Math.round((own + this.maxLatenessMs - rec.ts) / 1000)}s older than the newest ts of source ${JSON.stringify(source)} (${toIso(own + this.maxLatenessMs)}); max lateness ${Math.round(this.maxLatenessMs / 1000)}s`
+          : `ts: ${toIso(rec.ts)} is before ${toIso(released)}, up to which every source's records have been released to the engine`;
+      this.reject(rejectLine(raw, 'order', 'late', detail), out);
+      return 'rejected';
+    }
+    if (rec.kind === 'exchange' && this.deduper.seen(rec.id)) {
+      this.duplicates++;
+      return 'duplicate';
+    }
+    this.orderer.hold(rec);
+    this.sources.saw(source, rec.ts);
+    return 'accepted';
+  }
+
+  /** A source's watermark at wall time `wall`: nothing older than `ts` will come from it. */
+  promiseFrom(source: string, wall: number, ts: number): void {
+    this.sources.touch(source, wall);
+    this.sources.promise(source, ts);
+  }
+
+  /** After a batch from any source: release what every active source has moved past, in order. */
+  settle(wall: number, out: IngestBatch): void {
+    const before = out.records.length;
+    this.orderer.releaseTo(this.sources.releasePoint(wall, this.orderer.watermark), out.records);
+    this.accepted += out.records.length - before;
   }
 
   pushAll(lines: readonly RawLine[], out: IngestBatch): void {

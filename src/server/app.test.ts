@@ -76,7 +76,7 @@ describe('serve: ingest', () => {
     const r2 = await s.app.inject({ method: 'POST', url: '/v1/records', payload: gz, headers: { ...bearer('ingest'), 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
     expect(r2.json()).toMatchObject({ batch: 2, received: 2, accepted: 1, duplicates: 1 });
 
-    const bad = await s.app.inject({ method: 'POST', url: '/v1/records', payload: Buffer.from('not gzip'), headers: { ...bearer('ingest'), 'content-encoding': 'gzip' } });
+    const bad = await s.app.inject({ method: 'POST', url: '/v1/records', payload: Buffer.from('not gzip'), headers: { ...bearer('ingest'), 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('bad_encoding');
 
@@ -169,7 +169,7 @@ describe('serve: watermarks', () => {
     expect(live.judged_through).toBe(new Date(T0).toISOString());
 
     const wm = await post('/v1/watermark', { ts: new Date(T0 + 3_600_000).toISOString() }, 'application/json');
-    expect(wm.json()).toEqual({ batch: 2, watermark: new Date(T0 + 3_600_000).toISOString(), released: 10 });
+    expect(wm.json()).toEqual({ batch: 2, watermark: new Date(T0 + 3_600_000).toISOString(), released: 10, released_through: new Date(T0 + 3_600_000).toISOString() });
     await s.live.drain();
     live = (await summary()).live;
     expect(live.buffered).toBe(0);

@@ -7,9 +7,13 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  request_timeout: 408,
+  conflict: 409,
   body_too_large: 413,
+  too_many_records: 413,
   unsupported_media_type: 415,
   overloaded: 429,
+  header_too_large: 431,
   internal: 500,
   unavailable: 503,
 } as const;
@@ -47,6 +51,8 @@ export function classifyError(err: FastifyError | ApiError | Error): { code: Err
       return { code: 'body_too_large', message: fe.message, headers: {} };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { code: 'unsupported_media_type', message: fe.message, headers: {} };
+    case 'FST_ERR_BAD_URL':
+      return { code: 'bad_request', message: 'malformed URL (bad percent-encoding)', headers: {} };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

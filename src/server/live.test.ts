@@ -26,7 +26,7 @@ afterAll(async () => {
 async function runLive(dir: string, lines?: string[]): Promise<{ accounts: AccountOut[]; audit: number; judgedThrough: number; replayed: number }> {
   await mkdir(dir, { recursive: true });
   const store = await openDuckDbStore(join(dir, 'store.duckdb'));
-  const cfg = buildEngineConfig({});
+  const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
   const live = await LiveService.open({ cfg, store, logDir: join(dir, 'ingest'), flushMs: 60_000 });
   const replayed = live.replayedBatches;
   if (lines) {

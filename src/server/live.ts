@@ -12,6 +12,7 @@
 // when the store is refreshed). The engine never calls finish(): the last tick is judged when a
 // record after it arrives, exactly as in a replay (docs/serve.md, "The last tick").
 import type { EngineConfig } from '../config/schema.js';
+import { emailKeyOf } from '../config/secret.js';
 import type { Summary } from '../core/output.js';
 import type { CanonicalRecord, Millis } from '../core/records.js';
 import { REJECT_CODES, type RejectCode, type Rejection } from '../core/rejections.js';
@@ -26,6 +27,7 @@ import { IngestLog, type LogEntry } from './ingest-log.js';
 import type { DecisionRecord, DecisionStore } from '../store/decision-store.js';
 import type { DecisionAction } from '../judge/decisions.js';
 import { StoreWriter } from './store-writer.js';
+import { IdempotencyKeys } from './idempotency.js';
 
 /** One decoded input item of a batch: the record (or its rejection) and the raw text it came from. */
 export interface BatchItem {
@@ -43,6 +45,8 @@ export interface BatchReceipt {
   rejected_by_reason: Partial<Record<RejectCode, number>>;
   /** The first rejections (line, reason, detail), so a client can fix its input. */
   rejections: { line: number; reason: RejectCode; detail: string }[];
+  /** True when this is the receipt of an earlier batch with the same Idempotency-Key (nothing new was taken). */
+  replayed?: boolean;
 }
 
 export interface LiveOptions {
@@ -51,12 +55,32 @@ export interface LiveOptions {
   logDir: string;
   /** Records accepted but not yet consumed by the engine above which ingest answers 429. */
   highWater?: number;
+  /** The same backlog in bytes (prompt and system text, ~200 bytes of fields a record) above which ingest answers 429. */
+  highWaterBytes?: number;
+  /** 32-byte key: the ingest log is encrypted at rest (AES-256-GCM per segment). */
+  logKey?: Buffer;
+  /** Delete ingest log segments last written longer ago than this (ms). */
+  logRetentionMs?: number;
   /** How often the store is refreshed (wall ms). */
   flushMs?: number;
   /** Longest engine slice before yielding to the event loop (wall ms). */
   sliceMs?: number;
   segmentBytes?: number;
+  /** Wall ms after which a silent source stops holding the release point back (per-source event time). */
+  sourceIdleMs?: number;
+  /** Wall clock (tests). */
+  now?: () => number;
 }
+
+/** How a batch was sent: its source (event-time clock) and, if given, its Idempotency-Key. */
+export interface SubmitOptions {
+  source?: string;
+  /** Idempotency-Key, already scoped to the sender, and a digest of the body as sent. */
+  idem?: { key: string; hash: string };
+}
+
+/** The source of batches that name none (scan-like single stream). */
+export const DEFAULT_SOURCE = 'default';
 
 export interface LiveStats {
   batches: number;
@@ -69,6 +93,8 @@ export interface LiveStats {
   duplicates: number;
   /** Accepted records the engine has not consumed yet (ordering buffer excluded). */
   backlog: number;
+  /** Estimated bytes held by accepted records not yet consumed (ordering buffer included). */
+  backlogBytes: number;
   /** Accepted records held by the ordering buffer (bounded lateness). */
   buffered: number;
   consumed: number;
@@ -115,6 +141,8 @@ export class LiveService {
   private closed = false;
   private readonly started = performance.now();
   readonly recentRejections: Rejection[] = [];
+  readonly idempotency = new IdempotencyKeys<BatchReceipt>();
+  private readonly now: () => number;
   /** Stored decisions still to apply during the start-up replay, by position. */
   private replayDecisions: DecisionRecord[] = [];
   private decided = 0;
@@ -134,17 +162,27 @@ export class LiveService {
     rejectedByReason: Object.fromEntries(REJECT_CODES.map((c) => [c, 0])) as Record<RejectCode, number>,
   };
   readonly highWater: number;
+  readonly highWaterBytes: number;
+  /** Estimated bytes of accepted records the engine has not consumed (ordering buffer included). */
+  private heldBytes = 0;
   private readonly flushMs: number;
   private readonly sliceMs: number;
 
   private constructor(private readonly opts: LiveOptions) {
     this.engine = new Engine(opts.cfg);
-    this.decodeContext = { emailKey: Buffer.from(opts.cfg.emailKey) };
-    this.ingestor = new Ingestor({ emailKey: this.decodeContext.emailKey, maxLatenessMs: opts.cfg.maxLatenessMs, maxLineBytes: opts.cfg.maxLineBytes });
+    this.decodeContext = { emailKey: Buffer.from(emailKeyOf(opts.cfg)) };
+    this.ingestor = new Ingestor({
+      emailKey: this.decodeContext.emailKey,
+      maxLatenessMs: opts.cfg.maxLatenessMs,
+      maxLineBytes: opts.cfg.maxLineBytes,
+      sourceIdleMs: opts.sourceIdleMs,
+    });
+    this.now = opts.now ?? Date.now;
     this.highWater = opts.highWater ?? 100_000;
+    this.highWaterBytes = opts.highWaterBytes ?? 256 << 20;
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 20;
-    this.writer = new StoreWriter(opts.store, this.engine, opts.cfg.emailKey);
+    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg));
     this.engine.onVerdict((c) => this.changes.push(c));
   }
 
@@ -155,20 +193,24 @@ export class LiveService {
     // Analyst decisions are replayed at the point of the record stream where they were made.
     live.replayDecisions = (await opts.store.decisions.list()).filter((d) => d.position !== null).sort((a, b) => a.position! - b.position! || a.id - b.id);
     live.applyReplayDecisions();
-    const { log, lastSeq } = await IngestLog.open({ dir: opts.logDir, segmentBytes: opts.segmentBytes }, (e) => live.replay(e.seq, e.lines, e.dup, e.recs, e.rej, e.wm));
+    const logOpts = { dir: opts.logDir, segmentBytes: opts.segmentBytes, key: opts.logKey, retentionMs: opts.logRetentionMs };
+    const { log, lastSeq } = await IngestLog.open(logOpts, (e) => live.replay(e));
     live.log = log;
     live.seq = lastSeq;
     live.durableSeq = lastSeq;
     live.replayMs = performance.now() - t0;
     await live.writer.writeFull(() => live.summary());
     await live.recordChanges(); // verdict changes the store has not seen yet (e.g. a crash before the audit write)
-    live.flushTimer = setInterval(() => void live.flush(), live.flushMs);
+    // A failed refresh is logged by the next one's caller; it must never be an unhandled rejection.
+    live.flushTimer = setInterval(() => void live.flush().catch((e: unknown) => (live.flushError = (e as Error).message)), live.flushMs);
     live.flushTimer.unref();
     return live;
   }
 
   /** Wall time the start-up replay took, in ms. */
   replayMs = 0;
+  /** The last periodic store refresh's error, if it failed. */
+  flushError: string | undefined;
 
   get replayedBatches(): number {
     return this.durableSeq;
@@ -193,7 +235,7 @@ export class LiveService {
 
   /** True while the engine is too far behind to take more: ingest answers 429. */
   get overloaded(): boolean {
-    return this.readyCount + this.writing >= this.highWater;
+    return this.readyCount + this.writing >= this.highWater || this.heldBytes >= this.highWaterBytes;
   }
 
   /**
@@ -201,9 +243,25 @@ export class LiveService {
    * once the accepted records are durable; rejects if the log cannot be written (the caller must
    * then stop: the dedupe table already counts those ids as seen).
    */
-  async submit(items: BatchItem[], t0 = performance.now()): Promise<BatchReceipt> {
+  async submit(items: BatchItem[], t0 = performance.now(), o: SubmitOptions = {}): Promise<BatchReceipt> {
     if (this.closed) throw new Error('the live service is closed');
+    const idem = o.idem;
+    if (idem === undefined) return this.take(items, t0, o.source ?? DEFAULT_SOURCE);
+    const earlier = this.idempotency.lookup(idem.key, idem.hash, this.now());
+    if (earlier !== null) return { ...(await earlier), replayed: true };
+    const result = this.take(items, t0, o.source ?? DEFAULT_SOURCE, idem);
+    this.idempotency.track(idem.key, idem.hash, result);
+    return result;
+  }
+
+  /** Can a batch from this source be taken now (there is room to track one more source)? */
+  admitsSource(source: string): boolean {
+    return this.ingestor.sources.admits(source);
+  }
+
+  private async take(items: BatchItem[], t0: number, source: string, idem?: { key: string; hash: string }): Promise<BatchReceipt> {
     const seq = ++this.seq;
+    const at = this.now();
     const name = `batch-${seq}`;
     const out = emptyBatch();
     const recs: CanonicalRecord[] = [];
@@ -212,21 +270,19 @@ export class LiveService {
     for (const it of items) {
       it.raw.file = name;
       if ('reason' in it.rec) it.rec.file = name;
-      const a = this.ingestor.admit(it.rec, it.raw, out);
+      const a = this.ingestor.admitFrom(source, at, it.rec, it.raw, out);
       if (a === 'accepted') {
         const r = it.rec as CanonicalRecord;
         recs.push(r);
         if (r.ts > maxTs) maxTs = r.ts;
       } else if (a === 'duplicate') dup++;
     }
+    this.ingestor.settle(at, out);
     this.count(items.length, dup, recs, out.rejections);
     this.release(seq, out.records);
-    await this.appendDurably({ seq, lines: items.length, dup, recs, rej: out.rejections }, recs.length);
-    if (recs.length > 0) this.waiting.push({ tick: this.tickCovering(maxTs), t0 });
-    this.pump();
     const byReason: Partial<Record<RejectCode, number>> = {};
     for (const r of out.rejections) byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
-    return {
+    const receipt: BatchReceipt = {
       batch: seq,
       received: items.length,
       accepted: recs.length,
@@ -235,6 +291,14 @@ export class LiveService {
       rejected_by_reason: byReason,
       rejections: out.rejections.slice(0, RECEIPT_REJECTIONS).map((r) => ({ line: r.line, reason: r.reason, detail: r.detail })),
     };
+    const entry: LogEntry = { seq, lines: items.length, dup, recs, rej: out.rejections, at };
+    if (source !== DEFAULT_SOURCE) entry.src = source;
+    if (idem !== undefined) Object.assign(entry, { idem: idem.key, hash: idem.hash, receipt });
+    await this.appendDurably(entry, recs.length);
+    if (idem !== undefined) this.idempotency.remember(idem.key, { hash: idem.hash, receipt, at });
+    if (recs.length > 0) this.waiting.push({ tick: this.tickCovering(maxTs), t0 });
+    this.pump();
+    return receipt;
   }
 
   /**
@@ -243,17 +307,24 @@ export class LiveService {
    * records are judged while traffic pauses. Logged like a batch, so a replay applies it at the same
    * point. A watermark at or before the current one changes nothing and is not logged.
    */
-  async watermark(ts: Millis): Promise<{ batch: number | null; watermark: Millis; released: number }> {
+  async watermark(ts: Millis, source = DEFAULT_SOURCE): Promise<{ batch: number | null; watermark: Millis; released: number; releasedThrough: Millis }> {
     if (this.closed) throw new Error('the live service is closed');
-    if (ts <= this.ingestor.watermark) return { batch: null, watermark: this.ingestor.watermark, released: 0 };
+    const own = this.ingestor.sources.bound(source);
+    if (ts <= own || ts <= this.ingestor.watermark) return { batch: null, watermark: Math.max(own, this.ingestor.watermark), released: 0, releasedThrough: this.ingestor.watermark };
     const seq = ++this.seq;
+    const at = this.now();
     const out = emptyBatch();
-    this.ingestor.advance(ts, out);
+    this.ingestor.promiseFrom(source, at, ts);
+    this.ingestor.settle(at, out);
+    const through = this.ingestor.watermark;
     this.count(0, 0, [], []);
-    this.release(seq, out.records, ts);
-    await this.appendDurably({ seq, lines: 0, dup: 0, recs: [], rej: [], wm: ts }, 0);
+    // The engine's clock moves only as far as every active source has come (not to this one's promise).
+    this.release(seq, out.records, through);
+    const entry: LogEntry = { seq, lines: 0, dup: 0, recs: [], rej: [], wm: ts, at };
+    if (source !== DEFAULT_SOURCE) entry.src = source;
+    await this.appendDurably(entry, 0);
     this.pump();
-    return { batch: seq, watermark: ts, released: out.records.length };
+    return { batch: seq, watermark: ts, released: out.records.length, releasedThrough: through };
   }
 
   /** Appends one entry; once durable, the engine may consume what it released. */
@@ -273,16 +344,21 @@ export class LiveService {
     this.durableSeq = e.seq;
   }
 
-  private replay(seq: number, lines: number, dup: number, recs: CanonicalRecord[], rej: Rejection[], wm: number | undefined): void {
+  private replay(e: LogEntry): void {
+    const { seq, recs, wm } = e;
+    const source = e.src ?? DEFAULT_SOURCE;
+    const at = e.at ?? 0; // version 1 logs: one source, never idle
     const out = emptyBatch();
     for (let i = 0; i < recs.length; i++) {
-      const a = this.ingestor.admit(recs[i], { file: `batch-${seq}`, line: i + 1, text: '', bytes: 0 }, out);
+      const a = this.ingestor.admitFrom(source, at, recs[i], { file: `batch-${seq}`, line: i + 1, text: '', bytes: 0 }, out);
       if (a !== 'accepted') throw new Error(`ingest log batch ${seq}: record ${i + 1} was ${a} on replay; the log does not match this engine configuration (max lateness changed?)`);
     }
-    this.count(lines, dup, recs, rej);
-    if (wm !== undefined) this.ingestor.advance(wm, out);
+    this.count(e.lines, e.dup, recs, e.rej);
+    if (wm !== undefined) this.ingestor.promiseFrom(source, at, wm);
+    this.ingestor.settle(at, out);
     for (const r of out.records) this.consume(r);
-    if (wm !== undefined) this.engine.advance(wm);
+    if (wm !== undefined) this.engine.advance(this.ingestor.watermark);
+    if (e.idem !== undefined && e.hash !== undefined && e.receipt !== undefined) this.idempotency.remember(e.idem, { hash: e.hash, receipt: e.receipt as BatchReceipt, at });
   }
 
   private count(lines: number, dup: number, recs: CanonicalRecord[], rej: Rejection[]): void {
@@ -292,6 +368,7 @@ export class LiveService {
     s.duplicates += dup;
     s.accepted += recs.length;
     for (const r of recs) {
+      this.heldBytes += heldSize(r);
       if (r.kind === 'exchange') s.acceptedExchanges++;
       else s.acceptedAccountRecords++;
       if (s.newestTs === null || r.ts > s.newestTs) s.newestTs = r.ts;
@@ -311,6 +388,7 @@ export class LiveService {
   }
 
   private consume(r: CanonicalRecord): void {
+    this.heldBytes -= heldSize(r);
     this.engine.push(r);
     this.stats.consumed++;
     if (this.replayDecisions.length > 0) this.applyReplayDecisions();
@@ -446,6 +524,7 @@ export class LiveService {
       ...s,
       rejectedByReason: { ...s.rejectedByReason },
       backlog: this.readyCount + this.writing,
+      backlogBytes: this.heldBytes,
       buffered: this.ingestor.counts().buffered,
       engineTs: Number.isFinite(this.engine.now) ? this.engine.now : null,
       accounts: this.engine.observer.list.length,
@@ -487,12 +566,32 @@ export class LiveService {
 
   /** Stops taking batches, consumes what is durable, writes the store one last time. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    await this.drain();
-    this.closed = true;
+    if (this.closing) return this.closing;
+    this.closing = this.shutdown();
+    return this.closing;
+  }
+
+  private closing: Promise<void> | undefined;
+
+  private async shutdown(): Promise<void> {
+    // After a log failure the service is already closed to batches; the store timer must stop all
+    // the same (a refresh after the store closed was an uncaught StoreError).
     if (this.flushTimer) clearInterval(this.flushTimer);
-    await this.recordChanges();
-    await this.writer.flush(this.version(), () => this.summary(), true);
+    this.flushTimer = undefined;
+    if (this.failure === undefined) {
+      await this.drain();
+      this.closed = true;
+      await this.recordChanges();
+      await this.writer.flush(this.version(), () => this.summary(), true);
+    } else {
+      this.closed = true;
+      await this.writer.flush(this.version(), () => this.summary(), true).catch(() => undefined);
+    }
     await this.log.close();
   }
+}
+
+/** Bytes a record holds while it waits (its text and ~200 bytes of fields): the backlog's byte measure. */
+function heldSize(r: CanonicalRecord): number {
+  return r.kind === 'exchange' ? 200 + 2 * (r.prompt.length + r.system.length) : 200;
 }

@@ -121,7 +121,15 @@ export const ReceiptSchema = z.object({
   rejections: z.array(z.object({ line: z.number().int(), reason: z.enum(REJECT_CODES), detail: z.string() })).describe('the first 20'),
 });
 
-export const RejectionSchema = z.object({ file: z.string(), line: z.number().int(), stage: z.string(), reason: z.enum(REJECT_CODES), detail: z.string(), raw: z.string() });
+export const RejectionSchema = z.object({
+  file: z.string().describe('the batch (batch-N)'),
+  line: z.number().int().describe('position of the item in its batch'),
+  stage: z.string(),
+  reason: z.enum(REJECT_CODES),
+  detail: z.string(),
+  excerpt: z.string().describe('the item with every string value but `type` masked, e-mails redacted, cut to 160 characters'),
+  raw: z.string().optional().describe('the raw item cut to 1 KiB, e-mails redacted: only for the analyst role'),
+});
 
 // ---- queries -----------------------------------------------------------------------------------
 

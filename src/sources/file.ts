@@ -8,7 +8,8 @@
 //   for line numbering, so `line` is the physical 1-based line number an editor shows.
 // - A line longer than `maxLineBytes` is streamed past (never buffered whole) and yielded with
 //   `tooLarge: true` and `text` cut to its first 1 KiB, so decode can reject it as `too_large`.
-// - Bytes that are not valid UTF-8 become U+FFFD (the line is still decoded, not dropped).
+// - A line whose bytes are not valid UTF-8 is marked `badUtf8` (decode rejects it as `invalid_utf8`:
+//   replacing the bytes with U+FFFD could make two distinct ids one).
 //
 // Splitting is done by hand on Buffer chunks (`indexOf(10)` + one `toString` per line). On a 300 MB
 // file of ~900-byte lines a bare loop of this kind ran at 550-800 MB/s against 165-225 MB/s for
@@ -16,6 +17,7 @@
 // non-ASCII text); readLines itself measures 1.0-1.3 GB/s plain and ~0.9-1.05 GB/s (uncompressed) from
 // gzip (test/contract/bench/input-bench.ts). Very short lines are bound by per-line cost instead:
 // ~3.8 M lines/s (~230 MB/s) for 60-byte lines.
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
@@ -35,6 +37,8 @@ export interface RawLine {
   bytes: number;
   /** The line exceeded `maxLineBytes`; `text` holds only its beginning. */
   tooLarge?: true;
+  /** The line's bytes are not valid UTF-8 (`text` has U+FFFD in their place). Read only when `text` holds a U+FFFD. */
+  readonly badUtf8?: boolean;
 }
 
 export interface SourceOptions {
@@ -176,7 +180,10 @@ export class LineSplitter {
 
   /** A line within the size limit, buf[start, end) without terminator or BOM: decoded to text here. */
   protected line(buf: Buffer, start: number, end: number, lineNo: number, out: RawLine[]): void {
-    out.push({ file: this.file, line: lineNo, text: buf.toString('utf8', start, end), bytes: end - start });
+    const text = buf.toString('utf8', start, end);
+    // Only a line with U+FFFD can be invalid: the exact check runs for those alone.
+    if (text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) out.push({ file: this.file, line: lineNo, text, bytes: end - start, badUtf8: true });
+    else out.push({ file: this.file, line: lineNo, text, bytes: end - start });
   }
 
   /** A line over the size limit, with only its head as text. */

@@ -24,7 +24,9 @@ function unpack(batches: LineBytes[]): RawLine[] {
   for (const b of batches) {
     for (let i = 0; i < b.count; i++) {
       const r = cursor.at(b, i);
-      out.push(r.tooLarge ? { ...r } : { file: r.file, line: r.line, text: r.text, bytes: r.bytes });
+      const line: RawLine = r.tooLarge ? { ...r } : { file: r.file, line: r.line, text: r.text, bytes: r.bytes };
+      // The cursor tells a line's invalid UTF-8 on demand (decode asks when the text holds U+FFFD).
+      out.push(!r.tooLarge && r.text.includes('\uFFFD') && r.badUtf8 === true ? { ...line, badUtf8: true } : line);
     }
   }
   return out;

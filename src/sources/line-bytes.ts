@@ -5,6 +5,7 @@
 // back with its results, so a line's text is made on the engine's thread only when it is rejected
 // there (late). The lines are exactly those of readLines (same splitting, numbering, BOM, CR and
 // blank-line rules, too-large lines): only where the text is made changes.
+import { isUtf8 } from 'node:buffer';
 import { DEFAULT_SOURCE_OPTIONS, LineSplitter, type RawLine, type SourceOptions, splitInput } from './file.js';
 
 /** A batch of lines. Line i is data[i === 0 ? 0 : ends[i - 1], ends[i]); too-large lines have no bytes here. */
@@ -133,5 +134,9 @@ export class LineCursor implements RawLine {
 
   get text(): string {
     return this.view.toString('utf8', this.start, this.end);
+  }
+
+  get badUtf8(): boolean {
+    return !isUtf8(this.view.subarray(this.start, this.end));
   }
 }

@@ -91,8 +91,8 @@ describe('OpenAI-only mappings', () => {
   });
 
   it('rejects n, logprobs, top_logprobs of the wrong type, naming the field', () => {
-    expect(decodeRejected(base({ n: '4' }))).toMatchObject({ reason: 'wrong_type', detail: 'request.n: expected integer >= 1, got string' });
-    expect(decodeRejected(base({ n: 0 })).detail).toBe('request.n: expected integer >= 1, got 0');
+    expect(decodeRejected(base({ n: '4' }))).toMatchObject({ reason: 'wrong_type', detail: 'request.n: expected integer in 1..128, got string' });
+    expect(decodeRejected(base({ n: 0 })).detail).toBe('request.n: expected integer in 1..128, got 0');
     expect(decodeRejected(base({ logprobs: 'yes' })).detail).toContain('request.logprobs');
     expect(decodeRejected(base({ top_logprobs: 2.5 })).detail).toContain('request.top_logprobs');
     expect(decodeRejected(base({ reasoning_effort: 3 })).detail).toContain('request.reasoning_effort');

@@ -1,13 +1,14 @@
 // Replays a simulated input through one Engine in event-time order, with a check every `every`
 // records and at the end: for invariants that must hold mid-stream, not only after a scan.
 import { buildEngineConfig } from '../../src/config/schema.js';
+import { emailKeyOf } from '../../src/config/secret.js';
 import { Ingestor, ingestStream } from '../../src/order/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
 
 export async function replayChecking(input: string, every: number, check: (engine: Engine) => void): Promise<Engine> {
-  const cfg = buildEngineConfig({});
+  const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
   const engine = new Engine(cfg);
-  const ingestor = new Ingestor({ maxLatenessMs: cfg.maxLatenessMs, maxLineBytes: cfg.maxLineBytes, emailKey: Buffer.from(cfg.emailKey) });
+  const ingestor = new Ingestor({ maxLatenessMs: cfg.maxLatenessMs, maxLineBytes: cfg.maxLineBytes, emailKey: Buffer.from(emailKeyOf(cfg)) });
   let pushed = 0;
   for await (const batch of ingestStream([input], ingestor)) {
     for (const r of batch.records) {

@@ -10,6 +10,9 @@ import { LiveService, type LiveOptions } from '../../src/server/live.js';
 import { openDuckDbStore } from '../../src/store/duckdb.js';
 import type { Store } from '../../src/store/store.js';
 
+/** Tests use a fixed e-mail key (a real install generates a random one: src/config/secret.ts). */
+export const TEST_EMAIL_KEY = 'test-email-key-0123456789';
+
 export const KEYS = {
   ingest: 'ingest-key-0123456789abcdef',
   read: 'read-key-0123456789abcdef',
@@ -49,7 +52,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'distillguard-serve-'));
   mkdirSync(dir, { recursive: true });
   const store = await openDuckDbStore(join(dir, 'store.duckdb'));
-  const live = await LiveService.open({ cfg: buildEngineConfig(o.cfg ?? {}), store, logDir: join(dir, 'ingest'), flushMs: 50, ...o.live });
+  const live = await LiveService.open({ cfg: buildEngineConfig({ emailKey: TEST_EMAIL_KEY, ...o.cfg }), store, logDir: join(dir, 'ingest'), flushMs: 50, ...o.live });
   const app = buildServer({ live, store, keys: keyRing(), ...o.server });
   await app.ready();
   let stopped = false;

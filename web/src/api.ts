@@ -1,25 +1,26 @@
 // The dashboard's only way out: the distillguard read API (and the review/graph/intel routes) of the
-// server that served this page, with the bearer key the analyst was given.
+// server that served this page. It signs in once (a one-time link token, or a key typed in) and from
+// then on the server's HttpOnly, SameSite=Strict session cookie authenticates it: no key is kept in
+// the page or its storage (src/server/sessions.ts).
 import type { AccountOut, CampaignOut, Summary } from '../../src/core/output.js';
 import type { DailyRow, EvidenceRow } from '../../src/store/store.js';
 
-const KEY = 'distillguard.key';
-
-/** Takes a key passed as `#key=...` (a fragment never reaches server logs) into session storage. */
-export function adoptKeyFromHash(): void {
-  const m = /^#key=([^&]+)/.exec(location.hash);
-  if (m) {
-    sessionStorage.setItem(KEY, decodeURIComponent(m[1]));
-    history.replaceState(null, '', `${location.pathname}${location.search}#/`);
-  }
+/**
+ * Signs in from the link's fragment (a fragment never reaches server logs): `#signin=TOKEN` (a
+ * one-time token) or, from older links, `#key=KEY`; both are exchanged for the session cookie at
+ * once and leave the address bar.
+ */
+export async function signInFromHash(): Promise<void> {
+  const m = /^#(signin|key)=([^&]+)/.exec(location.hash);
+  if (!m) return;
+  history.replaceState(null, '', `${location.pathname}${location.search}#/`);
+  const value = decodeURIComponent(m[2]);
+  await call('POST', '/v1/session', m[1] === 'signin' ? { token: value } : { key: value }).catch(() => undefined); // a bad link ends at the sign-in form
 }
 
-export function hasKey(): boolean {
-  return sessionStorage.getItem(KEY) !== null;
-}
-
-export function setKey(key: string): void {
-  sessionStorage.setItem(KEY, key);
+/** Signs in with a key typed into the form: the key goes to the server once and is not kept. */
+export async function setKey(key: string): Promise<void> {
+  await call('POST', '/v1/session', { key });
 }
 
 export class ApiError extends Error {
@@ -33,8 +34,6 @@ export class ApiError extends Error {
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  const key = sessionStorage.getItem(KEY);
-  if (key) headers.authorization = `Bearer ${key}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
@@ -85,10 +84,7 @@ export const api = {
 
 /** Fetches a file with the key and hands it to the browser as a download. */
 export async function download(path: string, name: string): Promise<void> {
-  const headers: Record<string, string> = {};
-  const key = sessionStorage.getItem(KEY);
-  if (key) headers.authorization = `Bearer ${key}`;
-  const res = await fetch(path, { headers });
+  const res = await fetch(path);
   if (!res.ok) throw new ApiError(res.status, res.statusText);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');

@@ -1,7 +1,7 @@
 // The analyst's dashboard: a hash router over five pages. Each page fetches what it shows from the
 // API and renders it; charts and the graph are disposed on every navigation.
 import './style.css';
-import { adoptKeyFromHash, ApiError, setKey } from './api.js';
+import { ApiError, setKey, signInFromHash } from './api.js';
 import { disposeCharts } from './charts.js';
 import { html } from './dom.js';
 import { disposeGraph } from './graph.js';
@@ -56,11 +56,11 @@ function keyForm(): void {
 <form id="key-form"><input type="password" name="key" autocomplete="off" required aria-label="API key"> <button>Use key</button></form>`.text;
   document.getElementById('key-form')?.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    setKey(String(new FormData(ev.target as HTMLFormElement).get('key') ?? ''));
-    void render();
+    void setKey(String(new FormData(ev.target as HTMLFormElement).get('key') ?? ''))
+      .catch(() => undefined)
+      .then(() => render());
   });
 }
 
-adoptKeyFromHash();
 addEventListener('hashchange', () => void render());
-void render();
+void signInFromHash().then(() => render());

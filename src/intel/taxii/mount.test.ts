@@ -16,7 +16,7 @@ describe('TAXII in serve', () => {
   it('serves /taxii2/ beside the API on one listener', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dg-taxii-mount-'));
     const store = await openDuckDbStore(join(dir, 'store.duckdb'));
-    const live = await LiveService.open({ cfg: buildEngineConfig({}), store, logDir: join(dir, 'ingest'), flushMs: 50 });
+    const live = await LiveService.open({ cfg: buildEngineConfig({ emailKey: 'test-email-key-0123456789' }), store, logDir: join(dir, 'ingest'), flushMs: 50 });
     const app = buildServer({ live, store, keys: null });
     writeFileSync(join(dir, 'taxii.json'), JSON.stringify({ apiRoots: { labs: { title: 'labs', collections: [{ id: 'c1', title: 'c1' }] } }, users: [{ name: 'peer', key: 'peer-key-0123456789abcdef', read: ['labs/*'], write: ['labs/*'] }] }));
     const intel = await mountTaxii(app, join(dir, 'taxii.json'), join(dir, 'store.duckdb.taxii.duckdb'));

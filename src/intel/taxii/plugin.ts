@@ -15,6 +15,7 @@ import { Cursors, FilterError, parseFilters, type Filters } from './filters.js';
 import { toIso } from '../../core/time.js';
 import type { IntelStore, StoredObject } from '../../store/intel-store.js';
 import { createHash } from 'node:crypto';
+import { nestedDeeper } from '../../decode/depth.js';
 
 export interface TaxiiPluginOptions {
   config: TaxiiConfig;
@@ -40,6 +41,7 @@ declare module 'fastify' {
   }
 }
 
+const MAX_DEPTH = 64;
 const OBJECT_PARAMS = ['added_after', 'limit', 'next', 'match[id]', 'match[type]', 'match[version]', 'match[spec_version]'];
 const OBJECT_BY_ID_PARAMS = ['added_after', 'limit', 'next', 'match[version]', 'match[spec_version]'];
 const VERSIONS_PARAMS = ['added_after', 'limit', 'next', 'match[spec_version]'];
@@ -50,6 +52,11 @@ export async function taxiiPlugin(app: FastifyInstance, opts: TaxiiPluginOptions
   const cursors = new Cursors(config.cursorSecret ?? createHash('sha256').update(config.users.map((u) => u.key).join('\n')).digest('hex'));
 
   app.addContentTypeParser('application/taxii+json', { parseAs: 'string', bodyLimit: config.maxContentLength }, (_req, body, done) => {
+    // Validating a value nested 100,000 deep would overflow the stack: refuse it before parsing.
+    if (nestedDeeper(body as string, MAX_DEPTH)) {
+      done(new TaxiiError(400, 'request body nested too deeply', `objects and arrays may nest at most ${MAX_DEPTH} levels`), undefined);
+      return;
+    }
     try {
       done(null, JSON.parse(body as string));
     } catch {

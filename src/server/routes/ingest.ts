@@ -1,5 +1,6 @@
 // Ingest routes (role `ingest`): native NDJSON (LiteLLM lines auto-detected), OTLP/HTTP JSON traces,
 // LiteLLM payload lists. Each request is one batch: answered once durable, with counts by outcome.
+import { isUtf8 } from 'node:buffer';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -9,14 +10,49 @@ import { toIso } from '../../core/time.js';
 import { decodeLiteLLM, isLiteLLM } from '../../decode/litellm.js';
 import { decodeOtlpTraces } from '../../decode/otlp.js';
 import { LineSplitter, type RawLine } from '../../sources/file.js';
+import { cutRaw } from '../../core/rejections.js';
+import { nestedDeeper } from '../../decode/depth.js';
 import { ApiError } from '../errors.js';
-import type { BatchItem, BatchReceipt } from '../live.js';
+import { IngestGate } from '../limits.js';
+import { IdempotencyKeys } from '../idempotency.js';
+import { type BatchItem, type BatchReceipt, DEFAULT_SOURCE } from '../live.js';
 
 const gunzipAsync = promisify(gunzip);
 const WATERMARK_FUTURE_MS = 60_000;
+/** Bodies are split into lines in slices of this size, so a batch over the record limit stops early. */
+const SPLIT_SLICE = 1 << 20;
+
+/** Media types each ingest route takes (parameters other than charset=utf-8 are ignored). */
+const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/json'];
+const JSON_TYPES = ['application/json'];
 
 export function registerIngestRoutes(app: FastifyInstance): void {
-  const { live, metrics, requireRole, maxDecodedBytes, bodyLimit } = app.distillguard;
+  const { live, metrics, requireRole, maxDecodedBytes, bodyLimit, limits } = app.distillguard;
+  const gate = new IngestGate(limits.maxConcurrentIngest);
+  const maxLineBytes = live.engine.cfg.maxLineBytes;
+  const decodeCtx = { ...live.decodeContext, maxDepth: limits.maxDepth };
+  /** NDJSON body → decoded items; over maxBatchRecords is a 413 as soon as the splitter gets there. */
+  const ndjsonItems = (body: Buffer): BatchItem[] => {
+    const lines: RawLine[] = [];
+    const split = new LineSplitter('http', { maxLineBytes });
+    for (let off = 0; off < body.length; off += SPLIT_SLICE) {
+      split.push(body.subarray(off, Math.min(body.length, off + SPLIT_SLICE)), lines);
+      if (lines.length > limits.maxBatchRecords) tooMany(`more than ${limits.maxBatchRecords}`);
+    }
+    split.end(lines);
+    if (lines.length > limits.maxBatchRecords) tooMany(String(lines.length));
+    return lines.map((raw) => ({ raw, rec: decodeLine(raw, decodeCtx) }));
+  };
+  const tooMany = (n: string): never => {
+    metrics.refused.inc({ code: 'too_many_records' });
+    throw new ApiError('too_many_records', `the batch has ${n} records; at most ${limits.maxBatchRecords} per request: split it`);
+  };
+  /** A JSON document body: valid UTF-8, nested at most maxDepth deep (checked before anything walks it). */
+  const jsonDocument = (bytes: Buffer): unknown => {
+    const text = utf8Text(bytes);
+    if (nestedDeeper(text, limits.maxDepth)) throw new ApiError('bad_request', `the body nests objects and arrays deeper than ${limits.maxDepth} levels`);
+    return parseJson(text);
+  };
   void app.register(async (ingest) => {
     // Bodies arrive as bytes (NDJSON, gzip); each route decodes its own format.
     ingest.removeAllContentTypeParsers();
@@ -31,7 +67,17 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     };
     ingest.addHook('onRequest', async (req) => {
       refuseWhenBehind();
+      gate.enter(); // bounds the bodies held and decoded at once
+      req.ingestGate = true;
       req.ingestStart = performance.now();
+    });
+    ingest.addHook('onResponse', async (req) => {
+      if (req.ingestGate === true) gate.leave();
+      req.ingestGate = false;
+    });
+    ingest.addHook('onRequestAbort', async (req) => {
+      if (req.ingestGate === true) gate.leave();
+      req.ingestGate = false;
     });
     ingest.addHook('onError', async (_req, _reply, err) => {
       if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') metrics.refused.inc({ code: 'body_too_large' });
@@ -40,14 +86,23 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     const submit = async (req: FastifyRequest, route: string, items: BatchItem[]): Promise<BatchReceipt> => {
       refuseWhenBehind();
       const t0 = req.ingestStart ?? performance.now();
-      metrics.received.inc({ route }, items.length);
+      const source = sourceOf(req);
+      if (!live.admitsSource(source)) throw new ApiError('bad_request', `too many sources are being tracked to start another (${JSON.stringify(source)}); reuse your source ids`);
+      const header = req.headers['idempotency-key'];
+      const idem =
+        typeof header === 'string'
+          ? { key: `${req.principal?.id ?? ''}\u0000${IdempotencyKeys.check(header)}`, hash: IdempotencyKeys.digest(req.body as Buffer) }
+          : undefined;
       let receipt: BatchReceipt;
       try {
-        receipt = await live.submit(items, t0);
+        receipt = await live.submit(items, t0, { source, idem });
       } catch (e) {
+        if (e instanceof ApiError) throw e;
         req.log.fatal({ err: e }, 'ingest log write failed; a restart replays what is durable');
         throw new ApiError('unavailable', 'the ingest log cannot be written; the batch was not accepted');
       }
+      if (receipt.replayed === true) return receipt; // the original batch was counted when it was taken
+      metrics.received.inc({ route }, items.length);
       for (const [reason, n] of Object.entries(receipt.rejected_by_reason)) metrics.rejected.inc({ reason }, n);
       if (receipt.duplicates > 0) metrics.duplicates.inc(receipt.duplicates);
       metrics.ingestSeconds.observe({ route }, (performance.now() - t0) / 1000);
@@ -55,13 +110,9 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     };
 
     ingest.post('/v1/records', async (req) => {
+      requireType(req, NDJSON_TYPES, 'NDJSON');
       const body = await decodedBody(req, maxDecodedBytes);
-      const lines: RawLine[] = [];
-      const split = new LineSplitter('http', { maxLineBytes: live.engine.cfg.maxLineBytes });
-      split.push(body, lines);
-      split.end(lines);
-      const items = lines.map((raw) => ({ raw, rec: decodeLine(raw, live.decodeContext) }));
-      return submit(req, 'records', items);
+      return submit(req, 'records', ndjsonItems(body));
     });
 
     // OTLP/HTTP JSON. The answer body is an ExportTraceServiceResponse (strict OTLP clients parse
@@ -71,10 +122,11 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       if (!type.startsWith('application/json')) {
         throw new ApiError('unsupported_media_type', `OTLP/HTTP ${type || 'without a content type'} is not supported: configure the exporter for http/json (application/json)`);
       }
-      const body = parseJson(await decodedBody(req, maxDecodedBytes));
+      const body = jsonDocument(await decodedBody(req, maxDecodedBytes));
+      if (spanCount(body) > limits.maxBatchRecords) tooMany(String(spanCount(body)));
       let decoded;
       try {
-        decoded = decodeOtlpTraces(body);
+        decoded = decodeOtlpTraces(body, 'otlp', maxLineBytes);
       } catch (e) {
         if (e instanceof DecodeFailure) throw new ApiError('bad_request', `not an OTLP trace export: ${e.detail}`);
         throw e;
@@ -89,37 +141,46 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     // A source's watermark: `{"ts": <RFC 3339 or epoch ms>}`, nothing older will come. Lets the last
     // records be judged while traffic pauses (docs/serve.md, "The last tick").
     ingest.post('/v1/watermark', async (req) => {
-      const body = parseJson(await decodedBody(req, maxDecodedBytes));
+      requireType(req, JSON_TYPES, 'JSON');
+      const body = jsonDocument(await decodedBody(req, maxDecodedBytes));
       const ts = isObject(body) ? parseStrictTimestamp(body.ts) : undefined;
       if (ts === undefined) throw new ApiError('bad_request', 'expected {"ts": <RFC 3339 timestamp or epoch milliseconds>}');
       // Wall time only guards against a clock gone wrong: a watermark in the future would make every
       // record before it late.
       if (ts > Date.now() + WATERMARK_FUTURE_MS) throw new ApiError('bad_request', `watermark ${toIso(ts)} is in the future`);
-      const r = await live.watermark(ts);
-      return { batch: r.batch, watermark: toIso(r.watermark), released: r.released };
+      const r = await live.watermark(ts, sourceOf(req));
+      return { batch: r.batch, watermark: toIso(r.watermark), released: r.released, released_through: toIso(r.releasedThrough) };
     });
 
     // LiteLLM payloads: a JSON array (the generic API logger's batches), one object, or NDJSON.
     ingest.post('/v1/litellm', async (req) => {
+      requireType(req, NDJSON_TYPES, 'JSON or NDJSON');
       const bytes = await decodedBody(req, maxDecodedBytes);
       let values: unknown[] | undefined;
-      try {
-        const v: unknown = JSON.parse(bytes.toString('utf8'));
-        values = Array.isArray(v) ? v : [v];
-      } catch {
-        values = undefined; // not one JSON document: NDJSON
+      let text: string | undefined;
+      if (isUtf8(bytes)) {
+        text = bytes.toString('utf8');
+        try {
+          const v: unknown = JSON.parse(text);
+          values = Array.isArray(v) ? v : [v];
+        } catch {
+          values = undefined; // not one JSON document: NDJSON
+        }
       }
       let items: BatchItem[];
       if (values === undefined) {
-        const lines: RawLine[] = [];
-        const split = new LineSplitter('http', { maxLineBytes: live.engine.cfg.maxLineBytes });
-        split.push(bytes, lines);
-        split.end(lines);
-        items = lines.map((raw) => ({ raw, rec: decodeLine(raw, live.decodeContext) }));
+        items = ndjsonItems(bytes); // NDJSON, or a body with invalid UTF-8: judged line by line
       } else {
+        // One JSON document: an array of payloads (or one); the array wraps each payload one level deeper.
+        if (nestedDeeper(text!, limits.maxDepth + 1)) throw new ApiError('bad_request', `the body nests objects and arrays deeper than ${limits.maxDepth} levels`);
+        if (values.length > limits.maxBatchRecords) tooMany(String(values.length));
         items = values.map((v, i) => {
           const text = JSON.stringify(v) ?? 'null';
           const raw: RawLine = { file: 'http', line: i + 1, text, bytes: Buffer.byteLength(text) };
+          if (raw.bytes > maxLineBytes) {
+            const head: RawLine = { ...raw, text: cutRaw(text), tooLarge: true };
+            return { raw: head, rec: rejectLine(head, 'source', 'too_large', `payload is ${raw.bytes} bytes, over the size limit`) };
+          }
           if (!isObject(v)) return { raw, rec: rejectLine(raw, 'decode', 'wrong_type', `expected a LiteLLM payload object, got ${jsonType(v)}`) };
           if (!isLiteLLM(v)) return { raw, rec: rejectLine(raw, 'decode', 'unknown_type', 'not a LiteLLM StandardLoggingPayload or SpendLogs row (needs call_type, id or request_id, startTime)') };
           return { raw, rec: decodeLiteLLM(v, raw) };
@@ -133,12 +194,54 @@ export function registerIngestRoutes(app: FastifyInstance): void {
 declare module 'fastify' {
   interface FastifyRequest {
     ingestStart?: number;
+    /** This request holds a place at the ingest gate (released once, on response or abort). */
+    ingestGate?: boolean;
   }
 }
 
-function parseJson(bytes: Buffer): unknown {
+const SOURCE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The event-time source a batch belongs to: the ingest key, or a source it names in
+ * `Distillguard-Source` (one key shared by a fleet of gateways, each with its own clock).
+ */
+function sourceOf(req: FastifyRequest): string {
+  const key = req.principal?.id ?? DEFAULT_SOURCE;
+  const named = req.headers['distillguard-source'];
+  if (named === undefined) return key;
+  if (typeof named !== 'string' || !SOURCE_ID.test(named)) throw new ApiError('bad_request', 'Distillguard-Source must be 1 to 64 characters of A-Z a-z 0-9 . _ : -');
+  return `${key}/${named}`;
+}
+
+/** 415 unless the Content-Type is one of `types` (charset, when given, must be UTF-8). */
+function requireType(req: FastifyRequest, types: readonly string[], what: string): void {
+  const header = String(req.headers['content-type'] ?? '');
+  const [type, ...params] = header.split(';').map((p) => p.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='))?.slice(8).replace(/"/g, '');
+  if (types.includes(type) && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return;
+  throw new ApiError('unsupported_media_type', `${req.routeOptions.url ?? 'this route'} takes ${what} (${types.join(', ')}; UTF-8), not ${header === '' ? 'a body without a Content-Type' : JSON.stringify(header)}`);
+}
+
+/** The body as text; 400 when it is not valid UTF-8 (replacing bytes would change what was sent). */
+function utf8Text(bytes: Buffer): string {
+  if (!isUtf8(bytes)) throw new ApiError('bad_request', 'the body is not valid UTF-8');
+  return bytes.toString('utf8');
+}
+
+/** Spans in an OTLP export, counted before decoding (a batch over the record limit is refused whole). */
+function spanCount(body: unknown): number {
+  if (!isObject(body) || !Array.isArray(body.resourceSpans)) return 0;
+  let n = 0;
+  for (const rs of body.resourceSpans) {
+    if (!isObject(rs) || !Array.isArray(rs.scopeSpans)) continue;
+    for (const ss of rs.scopeSpans) if (isObject(ss) && Array.isArray(ss.spans)) n += ss.spans.length;
+  }
+  return n;
+}
+
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(text);
   } catch (e) {
     throw new ApiError('bad_request', `the body is not JSON: ${(e as Error).message}`);
   }

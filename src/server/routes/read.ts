@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { toIso } from '../../core/time.js';
 import { ApiError } from '../errors.js';
+import { redactedExcerpt } from '../../decode/reject.js';
 import { ENGINE_ACTIONS } from '../../act/decisions.js';
 import {
   AccountsQuerySchema,
@@ -76,7 +77,14 @@ export function registerReadRoutes(app: FastifyInstance): void {
 
     r.get('/v1/rejections', async (req) => {
       const q = parseWith(LimitQuerySchema, req.query, 'query');
-      return { rejections: live.recentRejections.slice(-q.limit).reverse() };
+      // Codes, positions and a redacted excerpt for `read`; the raw item (IPs, prompts, fingerprints) only for analysts.
+      const raw = req.principal?.roles.has('analyst') === true;
+      return {
+        rejections: live.recentRejections
+          .slice(-q.limit)
+          .reverse()
+          .map((r) => ({ file: r.file, line: r.line, stage: r.stage, reason: r.reason, detail: r.detail, excerpt: redactedExcerpt(r.raw), ...(raw ? { raw: r.raw } : {}) })),
+      };
     });
 
     r.get('/v1/audit', async (req) => {
