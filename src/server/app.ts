@@ -5,8 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, type onReques
 import { Audit } from '../act/audit.js';
 import type { Store } from '../store/store.js';
 import type { IntelStore } from '../intel/store.js';
-import { ApiError, classifyError, sendError } from './errors.js';
-import type { KeyRing, Principal, Role } from './keys.js';
+import { classifyError, sendError } from './errors.js';
+import { authorize as authorizeKey, type KeyRing, type Principal, type Role } from './keys.js';
 import type { LiveService } from './live.js';
 import { buildMetrics, type ServerMetrics } from './metrics.js';
 import { registerIngestRoutes } from './routes/ingest.js';
@@ -48,24 +48,12 @@ declare module 'fastify' {
   }
 }
 
-const NO_AUTH: Principal = { id: 'anonymous', roles: new Set<Role>(['ingest', 'read', 'analyst']) };
-
 export function buildServer(opts: ServerOptions): FastifyInstance {
   const bodyLimit = opts.bodyLimit ?? 16 << 20;
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit });
   const requireRole = (role: Role): onRequestHookHandler =>
     async function authorize(req) {
-      if (opts.keys === null) {
-        req.principal = NO_AUTH;
-        return;
-      }
-      const h = req.headers.authorization;
-      const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-      if (!m) throw new ApiError('unauthorized', 'missing API key: send Authorization: Bearer <key>', { 'www-authenticate': 'Bearer' });
-      const p = opts.keys.find(m[1]);
-      if (!p) throw new ApiError('unauthorized', 'unknown API key', { 'www-authenticate': 'Bearer' });
-      if (!p.roles.has(role)) throw new ApiError('forbidden', `key ${JSON.stringify(p.id)} lacks the ${role} role`);
-      req.principal = p;
+      req.principal = authorizeKey(opts.keys, req.headers.authorization, role);
     };
   const ctx: ServerContext = {
     live: opts.live,

@@ -3,13 +3,14 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DecodeFailure, isObject, jsonType } from '../../decode/check.js';
+import { isObject, jsonType } from '../../decode/check.js';
 import { decodeLine, parseStrictTimestamp, rejectLine } from '../../decode/index.js';
 import { toIso } from '../../core/time.js';
 import { decodeLiteLLM, isLiteLLM } from '../../decode/litellm.js';
-import { decodeOtlpTraces } from '../../decode/otlp.js';
 import { LineSplitter, type RawLine } from '../../sources/file.js';
 import { ApiError } from '../errors.js';
+import { refuseWhenBehind as refuseBehind, submitBatch } from '../submit.js';
+import { registerOtlpRoutes } from './otlp.js';
 import type { BatchItem, BatchReceipt } from '../live.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -22,13 +23,8 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     ingest.removeAllContentTypeParsers();
     ingest.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
     ingest.addHook('onRequest', requireRole('ingest'));
-    // Checked before the body is read (cheap refusal) and again before the batch is taken (requests
-    // read concurrently must not overshoot the high-water mark).
-    const refuseWhenBehind = (): void => {
-      if (!live.overloaded) return;
-      metrics.refused.inc({ code: 'overloaded' });
-      throw new ApiError('overloaded', `the engine is ${live.counts.backlog} records behind; retry later`, { 'retry-after': '1' });
-    };
+    // Checked before the body is read (cheap refusal) and again in submitBatch.
+    const refuseWhenBehind = (): void => refuseBehind(app.distillguard);
     ingest.addHook('onRequest', async (req) => {
       refuseWhenBehind();
       req.ingestStart = performance.now();
@@ -37,22 +33,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') metrics.refused.inc({ code: 'body_too_large' });
     });
 
-    const submit = async (req: FastifyRequest, route: string, items: BatchItem[]): Promise<BatchReceipt> => {
-      refuseWhenBehind();
-      const t0 = req.ingestStart ?? performance.now();
-      metrics.received.inc({ route }, items.length);
-      let receipt: BatchReceipt;
-      try {
-        receipt = await live.submit(items, t0);
-      } catch (e) {
-        req.log.fatal({ err: e }, 'ingest log write failed; a restart replays what is durable');
-        throw new ApiError('unavailable', 'the ingest log cannot be written; the batch was not accepted');
-      }
-      for (const [reason, n] of Object.entries(receipt.rejected_by_reason)) metrics.rejected.inc({ reason }, n);
-      if (receipt.duplicates > 0) metrics.duplicates.inc(receipt.duplicates);
-      metrics.ingestSeconds.observe({ route }, (performance.now() - t0) / 1000);
-      return receipt;
-    };
+    const submit = (req: FastifyRequest, route: string, items: BatchItem[]): Promise<BatchReceipt> => submitBatch(app.distillguard, req.log, route, items, req.ingestStart ?? performance.now());
 
     ingest.post('/v1/records', async (req) => {
       const body = await decodedBody(req, maxDecodedBytes);
@@ -64,27 +45,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       return submit(req, 'records', items);
     });
 
-    // OTLP/HTTP JSON. The answer body is an ExportTraceServiceResponse (strict OTLP clients parse
-    // it); the batch receipt's counts travel in the `distillguard-receipt` header.
-    ingest.post('/v1/traces', async (req, reply) => {
-      const type = String(req.headers['content-type'] ?? '');
-      if (!type.startsWith('application/json')) {
-        throw new ApiError('unsupported_media_type', `OTLP/HTTP ${type || 'without a content type'} is not supported: configure the exporter for http/json (application/json)`);
-      }
-      const body = parseJson(await decodedBody(req, maxDecodedBytes));
-      let decoded;
-      try {
-        decoded = decodeOtlpTraces(body);
-      } catch (e) {
-        if (e instanceof DecodeFailure) throw new ApiError('bad_request', `not an OTLP trace export: ${e.detail}`);
-        throw e;
-      }
-      const r = await submit(req, 'traces', decoded.items);
-      reply.header('distillguard-receipt', `batch=${r.batch}; received=${r.received}; accepted=${r.accepted}; duplicates=${r.duplicates}; rejected=${r.rejected}; skipped=${decoded.skipped}`);
-      if (r.rejected === 0) return {};
-      const first = r.rejections[0];
-      return { partialSuccess: { rejectedSpans: String(r.rejected), errorMessage: `${r.rejected} span(s) rejected; first: ${first.reason}: ${first.detail}` } };
-    });
+    registerOtlpRoutes(ingest);
 
     // A source's watermark: `{"ts": <RFC 3339 or epoch ms>}`, nothing older will come. Lets the last
     // records be judged while traffic pauses (docs/serve.md, "The last tick").
@@ -136,7 +97,7 @@ declare module 'fastify' {
   }
 }
 
-function parseJson(bytes: Buffer): unknown {
+export function parseJson(bytes: Buffer): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (e) {
