@@ -14,6 +14,8 @@ import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { readFile } from 'node:fs/promises';
+import { runSimulate } from '../src/cli/simulate.js';
 
 type Json = Record<string, unknown>;
 
@@ -23,13 +25,22 @@ export type Encoding = (typeof ENCODINGS)[number];
 const text = (content: unknown): string =>
   typeof content === 'string' ? content : Array.isArray(content) ? content.map((b) => (typeof b === 'object' && b && 'text' in b ? String(b.text) : '')).join('\n') : '';
 
+/** The first `n` exchange records of a simulated day of the tiny scenario (written under `out`). */
+export async function simulatedExchanges(out: string, n: number, seed: number, scale = 0.2): Promise<Json[]> {
+  const sim = await runSimulate({ scenario: 'tiny', scale, seed, out, days: 1 });
+  const all = (await readFile(sim.path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Json);
+  return all.filter((l) => l.type === 'exchange').slice(0, n);
+}
+
 /** GenAI inference spans for the native exchange records given (one span each, ids numbered from `firstId`). */
 export async function genAiSpans(exchanges: Json[], firstId = 1): Promise<ReadableSpan[]> {
-  let next = firstId;
+  let traces = firstId;
+  let spanIds = firstId;
   const memory = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'llm-gateway', 'deployment.environment.name': 'test' }),
-    idGenerator: { generateTraceId: () => (next++).toString(16).padStart(32, '0'), generateSpanId: () => next.toString(16).padStart(16, '0') },
+    // Span k has trace id and span id firstId + k (hex): stable across runs and encodings.
+    idGenerator: { generateTraceId: () => (traces++).toString(16).padStart(32, '0'), generateSpanId: () => (spanIds++).toString(16).padStart(16, '0') },
     spanProcessors: [new SimpleSpanProcessor(memory)],
   });
   const tracer = provider.getTracer('gateway-genai', '1.0.0');

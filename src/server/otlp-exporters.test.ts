@@ -8,9 +8,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENCODINGS, exportSpans, genAiSpans, otlpExporter, type Encoding } from '../../bench/otlp-spans.js';
+import { ENCODINGS, exportSpans, genAiSpans, otlpExporter, simulatedExchanges, type Encoding } from '../../bench/otlp-spans.js';
 import { bearer, KEYS, keyRing, startTestServer, type TestServer, type TestServerOptions } from '../../test/helpers/serve.js';
-import { runSimulate } from '../cli/simulate.js';
 import type { JsonObject } from '../decode/check.js';
 import { decodeExchange } from '../decode/native.js';
 import { loadOtlpProto } from '../decode/otlp-proto.js';
@@ -50,13 +49,7 @@ let tmp: string;
 let exchanges: Json[];
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'distillguard-otlp-'));
-  const sim = await runSimulate({ scenario: 'tiny', scale: 0.2, seed: 11, out: join(tmp, 'sim'), days: 1 });
-  exchanges = (await readFile(sim.path, 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Json)
-    .filter((l) => l.type === 'exchange')
-    .slice(0, 50);
+  exchanges = await simulatedExchanges(join(tmp, 'sim'), 50, 11);
 }, 60_000);
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
