@@ -10,7 +10,7 @@ import { WebhookDispatcher } from '../act/webhooks.js';
 import { buildServer } from '../server/app.js';
 import { loadKeys } from '../server/keys.js';
 import { LiveService } from '../server/live.js';
-import { startOtlpGrpc, type OtlpGrpcServer } from '../server/otlp-grpc.js';
+import { routeGrpcLogs, startOtlpGrpc, type OtlpGrpcServer } from '../server/otlp-grpc.js';
 import { openDuckDbStore } from '../store/duckdb.js';
 import { parseNumber } from './main.js';
 import { mountTaxii } from '../intel/taxii/mount.js';
@@ -117,7 +117,13 @@ export async function runServe(o: ServeOptions): Promise<void> {
   });
   const address = await app.listen({ port: o.port, host: o.host });
   if (o.otlpGrpcPort !== undefined) {
-    grpc = await startOtlpGrpc(app, { host: o.host, port: o.otlpGrpcPort, keys });
+    routeGrpcLogs(app.log);
+    try {
+      grpc = await startOtlpGrpc(app, { host: o.host, port: o.otlpGrpcPort, keys });
+    } catch (e) {
+      await stop(2);
+      throw new InputError(`--otlp-grpc-port ${o.otlpGrpcPort}: cannot listen on ${o.host}: ${(e as Error).message}`);
+    }
     process.stderr.write(`distillguard: OTLP/gRPC on ${o.host}:${grpc.port}\n`);
   }
   process.stderr.write(`distillguard: listening on ${address} (store ${db}; replayed ${live.replayedBatches} batches in ${Math.round(live.replayMs)} ms)\n`);

@@ -9,7 +9,7 @@
 // (over the size limit; grpc-js itself), UNAVAILABLE (overloaded or the log cannot be written:
 // exporters retry it), UNIMPLEMENTED (any other method; grpc-js itself).
 import * as grpc from '@grpc/grpc-js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { loadOtlpProto, ProtobufError, type OtlpService } from '../decode/otlp-proto.js';
 import { ApiError, classifyError } from './errors.js';
 import { authorize, type KeyRing } from './keys.js';
@@ -33,6 +33,14 @@ export interface OtlpGrpcServer {
 }
 
 const bytes = (b: Buffer): Buffer => b;
+
+/**
+ * Sends grpc-js's own diagnostics (bind failures, transport errors) to the server's structured log
+ * instead of the console. grpc-js keeps one logger per process, so the CLI calls this once.
+ */
+export function routeGrpcLogs(log: FastifyBaseLogger): void {
+  grpc.setLogger({ error: (...a: unknown[]) => log.warn({ component: 'grpc' }, a.map(String).join(' ')) });
+}
 
 export async function startOtlpGrpc(app: FastifyInstance, o: OtlpGrpcOptions): Promise<OtlpGrpcServer> {
   const ctx = app.distillguard;
