@@ -188,6 +188,7 @@ function readMessages(span: JsonObject, a: Attrs, anthropic: boolean): Conversat
     const input = jsonAttr(from.get('gen_ai.input.messages'));
     if (!Array.isArray(input)) continue;
     for (const m of input) if (isObject(m)) pushMessage(out, String(m.role ?? 'user'), partsText(m.parts ?? m.content), anthropic);
+    if (out.messages.length === 0) continue; // an empty list carries no content: look further
     const sys = jsonAttr(from.get('gen_ai.system_instructions') ?? a.get('gen_ai.system_instructions'));
     if (Array.isArray(sys)) {
       const text = partsText(sys);

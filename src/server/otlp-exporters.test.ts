@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCODINGS, exportSpans, genAiSpans, otlpExporter, simulatedExchanges, type Encoding } from '../../bench/otlp-spans.js';
 import { bearer, KEYS, keyRing, startTestServer, type TestServer, type TestServerOptions } from '../../test/helpers/serve.js';
@@ -172,6 +173,20 @@ describe('bad OTLP input, in each protocol’s terms', () => {
     expect(ok.headers.get('content-type')).toBe('application/x-protobuf');
     expect(ok.headers.get('distillguard-receipt')).toMatch(/received=1; accepted=1; duplicates=0; rejected=0/);
     expect(Buffer.from(await ok.arrayBuffer())).toEqual(proto.traces.encodeResponse(null));
+  });
+
+  it('answers a span it rejects with a partial success, the same in protobuf and JSON', async () => {
+    // Content capture off: an empty gen_ai.input.messages and no system instructions.
+    const empty = { ...exchanges[1], request: { ...(exchanges[1].request as Json), messages: [], system: undefined } };
+    const spans = await genAiSpans([empty], 9100);
+    const pb = await post(Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!), bearer('ingest'));
+    expect(pb.status).toBe(200);
+    expect(pb.headers.get('distillguard-receipt')).toMatch(/received=1; accepted=0; duplicates=0; rejected=1/);
+    const js = await fetch(`${r.http}/v1/traces`, { method: 'POST', body: Buffer.from(JsonTraceSerializer.serializeRequest(spans)!), headers: { 'content-type': 'application/json', ...bearer('ingest') } });
+    const partial = ((await js.json()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } }).partialSuccess;
+    expect(partial).toMatchObject({ rejectedSpans: '1', errorMessage: expect.stringMatching(/^1 span\(s\) rejected; first: bad_body: /) });
+    // The protobuf answer is ExportTraceServiceResponse{partial_success{rejected_spans: 1, error_message}}.
+    expect(Buffer.from(await pb.arrayBuffer())).toEqual(proto.traces.encodeResponse({ rejected: 1, errorMessage: partial.errorMessage }));
   });
 
   it('answers gRPC errors with status codes, stores nothing, stays up', async () => {
