@@ -12,6 +12,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { readFile } from 'node:fs/promises';
@@ -91,14 +92,15 @@ export async function genAiSpans(exchanges: Json[], firstId = 1): Promise<Readab
   return spans;
 }
 
-/** The SDK's OTLP trace exporter for one encoding, pointed at a running serve, sending `key`. */
-export function otlpExporter(encoding: Encoding, at: { http: string; grpcPort: number }, key: string): SpanExporter {
+/** The SDK's OTLP trace exporter for one encoding, pointed at a running serve, sending `key` (gzip'd with `gzip`). */
+export function otlpExporter(encoding: Encoding, at: { http: string; grpcPort: number }, key: string, gzip = false): SpanExporter {
   const headers = { authorization: `Bearer ${key}` };
-  if (encoding === 'http/json') return new JsonExporter({ url: `${at.http}/v1/traces`, headers });
-  if (encoding === 'http/protobuf') return new ProtoExporter({ url: `${at.http}/v1/traces`, headers });
+  const compression = gzip ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
+  if (encoding === 'http/json') return new JsonExporter({ url: `${at.http}/v1/traces`, headers, compression });
+  if (encoding === 'http/protobuf') return new ProtoExporter({ url: `${at.http}/v1/traces`, headers, compression });
   const metadata = new Metadata();
   metadata.set('authorization', headers.authorization);
-  return new GrpcExporter({ url: `http://127.0.0.1:${at.grpcPort}`, metadata });
+  return new GrpcExporter({ url: `http://127.0.0.1:${at.grpcPort}`, metadata, compression });
 }
 
 /** Exports the spans in batches of `batch` (one request each), in order; rejects on the first failure. */

@@ -1,5 +1,5 @@
 // `distillguard serve --otlp-grpc-port` as a real process: the SDK's gRPC and protobuf exporters
-// send to it, SIGTERM stops it cleanly, a restart replays what was acknowledged; a port already
+// send to it (gzip), SIGTERM stops it cleanly, a restart replays what was acknowledged; a port already
 // taken is refused in one line.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -32,8 +32,9 @@ describe('serve --otlp-grpc-port', () => {
     const srv = await startServe(bin, args(0));
     const port = Number(/OTLP\/gRPC on 127\.0\.0\.1:(\d+)/.exec(srv.stderr())?.[1]);
     expect(port).toBeGreaterThan(0);
-    await exportSpans(otlpExporter('grpc', { http: srv.url, grpcPort: port }, KEYS.ingest), spans.slice(0, 5), 5);
-    await exportSpans(otlpExporter('http/protobuf', { http: srv.url, grpcPort: port }, KEYS.ingest), spans.slice(5), 5);
+    // gzip'd, as collectors usually send.
+    await exportSpans(otlpExporter('grpc', { http: srv.url, grpcPort: port }, KEYS.ingest, true), spans.slice(0, 5), 5);
+    await exportSpans(otlpExporter('http/protobuf', { http: srv.url, grpcPort: port }, KEYS.ingest, true), spans.slice(5), 5);
     srv.child.kill('SIGTERM');
     expect(await srv.exited).toEqual({ code: 0, signal: null });
 
