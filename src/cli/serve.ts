@@ -12,6 +12,7 @@ import { buildServer } from '../server/app.js';
 import { loadKeys } from '../server/keys.js';
 import { DEFAULT_LIMITS } from '../server/limits.js';
 import { LiveService } from '../server/live.js';
+import { routeGrpcLogs, startOtlpGrpc, type OtlpGrpcServer } from '../server/otlp-grpc.js';
 import { openDuckDbStore } from '../store/duckdb.js';
 import { parseNumber } from './main.js';
 import { mountTaxii } from '../intel/taxii/mount.js';
@@ -43,6 +44,8 @@ export interface ServeOptions {
   /** TAXII 2.1 configuration: serves /taxii2/ beside the API (src/intel). */
   taxii?: string;
   taxiiDb?: string;
+  /** Also serve OTLP/gRPC (TraceService, LogsService) on this port. */
+  otlpGrpcPort?: number;
 }
 
 export function registerServe(program: Command): void {
@@ -73,6 +76,7 @@ export function registerServe(program: Command): void {
     .option('--flush-ms <ms>', 'how often the store is refreshed', parseNumber('int', 10), 1000)
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
     .option('--taxii <file>', 'also serve TAXII 2.1 at /taxii2/ with this configuration (see docs/intel.md)')
+    .option('--otlp-grpc-port <n>', 'also serve OTLP/gRPC (trace and logs Export) on this port, same keys (0 picks a free one)', parseNumber('int', 0, 65535))
     .option('--taxii-db <path>', 'DuckDB file for TAXII objects (default: DB.taxii.duckdb)')
     .action(async (o: ServeOptions) => {
       await runServe(o);
@@ -130,9 +134,11 @@ export async function runServe(o: ServeOptions): Promise<void> {
 
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
+  let grpc: OtlpGrpcServer | undefined;
   const stop = (code: number): Promise<void> =>
     (stopping ??= (async () => {
       exitCode = code;
+      await grpc?.close();
       await app.close();
       await live.close().catch((e: unknown) => app.log.error({ err: e }, 'closing the live service failed'));
       await hooks.close();
@@ -149,6 +155,16 @@ export async function runServe(o: ServeOptions): Promise<void> {
     });
   });
   const address = await app.listen({ port: o.port, host: o.host });
+  if (o.otlpGrpcPort !== undefined) {
+    routeGrpcLogs(app.log);
+    try {
+      grpc = await startOtlpGrpc(app, { host: o.host, port: o.otlpGrpcPort, keys });
+    } catch (e) {
+      await stop(2);
+      throw new InputError(`--otlp-grpc-port ${o.otlpGrpcPort}: cannot listen on ${o.host}: ${(e as Error).message}`);
+    }
+    process.stderr.write(`distillguard: OTLP/gRPC on ${o.host}:${grpc.port}\n`);
+  }
   process.stderr.write(`distillguard: listening on ${address} (store ${db}; replayed ${live.replayedBatches} batches in ${Math.round(live.replayMs)} ms)\n`);
   await done;
   if (exitCode !== 0) process.exitCode = exitCode;

@@ -23,7 +23,7 @@ import { decodeExchange } from './native.js';
 import { rejectLine } from './reject.js';
 
 type AttrValue = string | number | boolean | AttrValue[] | { [k: string]: AttrValue } | null;
-type Attrs = Map<string, AttrValue>;
+export type Attrs = Map<string, AttrValue>;
 
 /** Operations that are one model inference (chat, messages, completion). */
 const INFERENCE_OPS = new Set(['chat', 'text_completion', 'generate_content', 'completion']);
@@ -75,18 +75,21 @@ export function decodeOtlpTraces(body: unknown, file = 'otlp', maxItemBytes = In
           const size = Buffer.byteLength(JSON.stringify(span));
           if (size > maxItemBytes) return bad(pat, `span is ${size} bytes, over the size limit`, span, 'too_large');
         }
-        const a = attrs(span.attributes);
-        if (!isInference(a)) {
-          n++;
-          skipped++;
-          return;
-        }
-        const raw: RawLine = { file, line: ++n, text: '', bytes: 0 };
-        items.push({ raw, rec: decodeSpan(span, a, resource, raw) });
+        const item = decodeSpanItem(span, resource, file, ++n);
+        if (item) items.push(item);
+        else skipped++;
       });
     });
   });
   return { items, skipped };
+}
+
+/** One span (or a span built from log records) → its item, or undefined when it is not an inference span. */
+export function decodeSpanItem(span: JsonObject, resource: Attrs, file: string, line: number): OtlpItem | undefined {
+  const a = attrs(span.attributes);
+  if (!isInference(a)) return undefined;
+  const raw: RawLine = { file, line, text: '', bytes: 0 };
+  return { raw, rec: decodeSpan(span, a, resource, raw) };
 }
 
 function isInference(a: Attrs): boolean {
@@ -148,7 +151,7 @@ export function spanToNative(span: JsonObject, a: Attrs, resource: Attrs): JsonO
     input_tokens: num('gen_ai.usage.input_tokens') ?? num('gen_ai.usage.prompt_tokens'),
     output_tokens: num('gen_ai.usage.output_tokens') ?? num('gen_ai.usage.completion_tokens'),
   };
-  const finish = pick('gen_ai.response.finish_reasons');
+  const finish = pick('gen_ai.response.finish_reasons') ?? finishFromContent(span, a);
   const status = num('http.response.status_code') ?? (isObject(span.status) && (span.status.code === 2 || span.status.code === 'STATUS_CODE_ERROR') ? 500 : 200);
   return {
     type: 'exchange',
@@ -189,13 +192,23 @@ interface Conversation {
   messages: JsonObject[];
 }
 
+/** Span events (or log records turned into events) that carry message content. */
+const MESSAGE_EVENT = /^gen_ai\.(system|user|assistant|tool)\.message$/;
+/** The newest conventions' single event with the whole call (input messages, system instructions). */
+const DETAILS_EVENT = 'gen_ai.client.inference.operation.details';
+
 /** Messages from whichever convention the instrumentation used (newest first). */
 function readMessages(span: JsonObject, a: Attrs, anthropic: boolean): Conversation {
   const out: Conversation = { system: [], messages: [] };
-  const input = jsonAttr(a.get('gen_ai.input.messages'));
-  if (Array.isArray(input)) {
+  const events = (Array.isArray(span.events) ? span.events : []).filter((e): e is JsonObject => isObject(e) && typeof e.name === 'string');
+  // gen_ai.input.messages on the span, else on the details event.
+  const details = events.find((e) => e.name === DETAILS_EVENT);
+  for (const from of details ? [a, attrs(details.attributes)] : [a]) {
+    const input = jsonAttr(from.get('gen_ai.input.messages'));
+    if (!Array.isArray(input)) continue;
     for (const m of input) if (isObject(m)) pushMessage(out, String(m.role ?? 'user'), partsText(m.parts ?? m.content), anthropic);
-    const sys = jsonAttr(a.get('gen_ai.system_instructions'));
+    if (out.messages.length === 0) continue; // an empty list carries no content: look further
+    const sys = jsonAttr(from.get('gen_ai.system_instructions') ?? a.get('gen_ai.system_instructions'));
     if (Array.isArray(sys)) {
       const text = partsText(sys);
       if (text !== '') out.system.unshift(text);
@@ -207,17 +220,40 @@ function readMessages(span: JsonObject, a: Attrs, anthropic: boolean): Conversat
     pushMessage(out, String(a.get(`gen_ai.prompt.${i}.role`) ?? 'user'), textOf(a.get(`gen_ai.prompt.${i}.content`)), anthropic);
   }
   if (out.messages.length > 0 || out.system.length > 0) return out;
-  // v1.36 events on the span.
-  for (const e of Array.isArray(span.events) ? span.events : []) {
-    if (!isObject(e) || typeof e.name !== 'string') continue;
-    const m = /^gen_ai\.(system|user|assistant|tool)\.message$/.exec(e.name);
-    if (!m) continue;
+  for (const e of events) {
     const ea = attrs(e.attributes);
+    // v1.26-v1.27: one `gen_ai.content.prompt` event whose `gen_ai.prompt` is the messages as JSON.
+    if (e.name === 'gen_ai.content.prompt') {
+      const prompt = jsonAttr(ea.get('gen_ai.prompt'));
+      if (Array.isArray(prompt)) {
+        for (const m of prompt) if (isObject(m)) pushMessage(out, String(m.role ?? 'user'), textOf(m.content), anthropic);
+      } else if (typeof prompt === 'string') pushMessage(out, 'user', prompt, anthropic);
+      continue;
+    }
+    // v1.28-v1.36: one event per message, the content in `content` (or the older `gen_ai.event.content`).
+    const m = MESSAGE_EVENT.exec(String(e.name));
+    if (!m) continue;
     const content = ea.get('content') ?? ea.get('gen_ai.event.content');
     pushMessage(out, String(ea.get('role') ?? m[1]), textOf(jsonAttr(content) ?? content), anthropic);
   }
   if (out.messages.length === 0) fail('bad_body', 'gen_ai.input.messages', 'no message content on the span (enable content capture in the instrumentation, e.g. OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true)');
   return out;
+}
+
+/** The stop reason when the span has no gen_ai.response.finish_reasons: output messages or a `gen_ai.choice` event. */
+function finishFromContent(span: JsonObject, a: Attrs): AttrValue | undefined {
+  const output = jsonAttr(a.get('gen_ai.output.messages'));
+  if (Array.isArray(output) && isObject(output[0]) && typeof output[0].finish_reason === 'string') return output[0].finish_reason;
+  for (const e of Array.isArray(span.events) ? span.events : []) {
+    if (!isObject(e)) continue;
+    const ea = attrs(e.attributes);
+    if (e.name === 'gen_ai.choice' && typeof ea.get('finish_reason') === 'string') return ea.get('finish_reason');
+    if (e.name === DETAILS_EVENT) {
+      const f = ea.get('gen_ai.response.finish_reasons');
+      if (f !== undefined) return Array.isArray(f) ? f[0] : f;
+    }
+  }
+  return undefined;
 }
 
 function pushMessage(out: Conversation, role: string, text: string, anthropic: boolean): void {
@@ -264,7 +300,7 @@ function jsonAttr(v: AttrValue | undefined): unknown {
 }
 
 /** OTLP KeyValue list → map of plain values. */
-function attrs(list: unknown): Attrs {
+export function attrs(list: unknown): Attrs {
   const m: Attrs = new Map();
   if (!Array.isArray(list)) return m;
   for (const kv of list) {

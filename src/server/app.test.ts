@@ -135,7 +135,7 @@ describe('serve: operations, decisions', () => {
     for (const g of ['event_time_lag_seconds', 'accounts_tracked', 'accounts_flagged', 'campaigns', 'ingest_to_verdict_seconds_bucket']) expect(m).toContain(`distillguard_${g}`);
     const doc = (await s.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
-    for (const p of ['/v1/records', '/v1/traces', '/v1/litellm', '/v1/accounts', '/v1/accounts/{id}', '/v1/campaigns', '/v1/campaigns/{id}', '/v1/daily', '/v1/summary', '/v1/decisions', '/v1/audit']) {
+    for (const p of ['/v1/records', '/v1/traces', '/v1/logs', '/v1/litellm', '/v1/accounts', '/v1/accounts/{id}', '/v1/campaigns', '/v1/campaigns/{id}', '/v1/daily', '/v1/summary', '/v1/decisions', '/v1/audit']) {
       expect(doc.paths).toHaveProperty([p]);
     }
     expect(doc.components.schemas.Account.properties.verdict.enum).toEqual(['distillation', 'suspicious', 'benign']);

@@ -6,7 +6,7 @@ import { Audit } from '../act/audit.js';
 import type { Store } from '../store/store.js';
 import type { IntelStore } from '../store/intel-store.js';
 import { ApiError, classifyError, sendError } from './errors.js';
-import type { KeyRing, Principal, Role } from './keys.js';
+import { NO_AUTH, type KeyRing, type Principal, type Role } from './keys.js';
 import type { LiveService } from './live.js';
 import { addBodyTimeout, clientErrorHandler, DEFAULT_LIMITS, type ServeLimits, serverTimeouts } from './limits.js';
 import { buildMetrics, type ServerMetrics } from './metrics.js';
@@ -73,8 +73,6 @@ declare module 'fastify' {
     principal?: Principal;
   }
 }
-
-const NO_AUTH: Principal = { id: 'anonymous', roles: new Set<Role>(['ingest', 'read', 'analyst']) };
 
 export function buildServer(opts: ServerOptions): FastifyInstance {
   const limits: ServeLimits = { ...DEFAULT_LIMITS, ...opts.limits };

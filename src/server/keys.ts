@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { ApiError } from './errors.js';
 
 export const ROLES = ['ingest', 'read', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
@@ -55,6 +56,23 @@ export class KeyRing {
     for (const e of this.entries) if (timingSafeEqual(d, e.digest) && found === undefined) found = e.principal;
     return found;
   }
+}
+
+export const NO_AUTH: Principal = { id: 'anonymous', roles: new Set<Role>(ROLES) };
+
+/**
+ * The principal of an `Authorization: Bearer <key>` value (HTTP header or gRPC metadata) holding
+ * `role`. Throws ApiError `unauthorized` without a known key, `forbidden` without the role. Null
+ * keys (`serve --no-auth`) let everyone in.
+ */
+export function authorize(keys: KeyRing | null, authorization: unknown, role: Role): Principal {
+  if (keys === null) return NO_AUTH;
+  const m = typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+  if (!m) throw new ApiError('unauthorized', 'missing API key: send Authorization: Bearer <key>', { 'www-authenticate': 'Bearer' });
+  const p = keys.find(m[1]);
+  if (!p) throw new ApiError('unauthorized', 'unknown API key', { 'www-authenticate': 'Bearer' });
+  if (!p.roles.has(role)) throw new ApiError('forbidden', `key ${JSON.stringify(p.id)} lacks the ${role} role`);
+  return p;
 }
 
 function digest(s: string): Buffer {

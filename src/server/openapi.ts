@@ -71,6 +71,23 @@ const ingest = (summary: string, contentTypes: string[]): Json => ({
   responses: { '200': json(ref('Receipt'), 'durable: every item counted as accepted, duplicate or rejected'), ...errors(400, 401, 403, 413, 415, 429, 503) },
 });
 
+/** OTLP/HTTP Export (docs/serve.md, "OTLP"): protobuf or JSON in, the Export response in the same encoding out. */
+const otlp = (signal: 'Trace' | 'Logs', summary: string): Json => {
+  const bodies = { 'application/x-protobuf': { schema: { type: 'string', contentMediaType: 'application/x-protobuf' } }, 'application/json': { schema: { type: 'object' } } };
+  return {
+    ...ingest(summary, []),
+    requestBody: { required: true, content: bodies },
+    responses: {
+      '200': {
+        description: `durable: Export${signal}ServiceResponse in the request's encoding (partialSuccess when items were rejected); the receipt's counts in the distillguard-receipt header`,
+        headers: { 'distillguard-receipt': { schema: { type: 'string' }, description: 'batch=N; received=N; accepted=N; duplicates=N; rejected=N; skipped=N' } },
+        content: bodies,
+      },
+      ...errors(400, 401, 403, 413, 415, 429, 503),
+    },
+  };
+};
+
 export function openApiDocument(): Json {
   const schemas: Record<string, Json> = {};
   for (const [name, s] of Object.entries(COMPONENTS)) schemas[name] = schema(s as z.ZodType, name === 'DecisionInput' ? 'input' : 'output');
@@ -80,7 +97,8 @@ export function openApiDocument(): Json {
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a key from the keys file; roles ingest, read, analyst' } } },
     paths: {
       '/v1/records': { post: ingest('NDJSON records (contract input; LiteLLM payload lines are recognized too)', ['application/x-ndjson', 'application/jsonl', 'text/plain']) },
-      '/v1/traces': { post: ingest('OTLP/HTTP JSON traces with OpenTelemetry GenAI attributes (answer: ExportTraceServiceResponse; counts in the distillguard-receipt header)', ['application/json']) },
+      '/v1/traces': { post: otlp('Trace', 'OTLP/HTTP traces (protobuf or JSON) with OpenTelemetry GenAI spans; errors to a protobuf request are a protobuf google.rpc.Status') },
+      '/v1/logs': { post: otlp('Logs', 'OTLP/HTTP logs (protobuf or JSON): GenAI events carried as log records; errors to a protobuf request are a protobuf google.rpc.Status') },
       '/v1/watermark': { post: { summary: 'a source watermark: nothing older than ts will come; judges the ticks before it', security: [{ bearer: [] }], requestBody: { required: true, content: { 'application/json': { schema: obj({ ts: { type: ['string', 'integer'], description: 'RFC 3339 or epoch ms' } }) } } }, responses: { '200': json(obj({ batch: { type: ['integer', 'null'] }, watermark: { type: 'string' }, released: { type: 'integer' } })), ...errors(400, 401, 403, 429, 503) } } },
       '/v1/litellm': { post: ingest('LiteLLM StandardLoggingPayload or SpendLogs rows: a JSON array, one object, or NDJSON', ['application/json', 'application/x-ndjson']) },
       '/v1/accounts': { get: { summary: 'accounts by score', security: [{ bearer: [] }], parameters: queryParams(AccountsQuerySchema), responses: { '200': json(obj({ accounts: { type: 'array', items: ref('Account') }, limit: { type: 'integer' }, offset: { type: 'integer' } })), ...READ } } },

@@ -1,6 +1,6 @@
 // Runs bin/distillguard.js as a real process without touching the shared dist/ folder (others build
 // and run it concurrently): src/ is transpiled (no type check) into a private folder laid out like the
-// package (bin/, dist/src/, package.json, node_modules → the project's), and the real bin file is copied in.
+// package (bin/, dist/src/, package.json, node_modules and proto → the project's), and the real bin file is copied in.
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
@@ -34,6 +34,7 @@ export async function buildBin(dir: string): Promise<string> {
   await copyFile(join(ROOT, 'bin', 'distillguard.js'), join(dir, 'bin', 'distillguard.js'));
   await copyFile(join(ROOT, 'package.json'), join(dir, 'package.json'));
   await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  await symlink(join(ROOT, 'proto'), join(dir, 'proto'), 'dir'); // the OTLP .proto files, read at start-up
   return join(dir, 'bin', 'distillguard.js');
 }
 

@@ -4,11 +4,10 @@ import { isUtf8 } from 'node:buffer';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DecodeFailure, isObject, jsonType } from '../../decode/check.js';
+import { isObject, jsonType } from '../../decode/check.js';
 import { decodeLine, parseStrictTimestamp, rejectLine } from '../../decode/index.js';
 import { toIso } from '../../core/time.js';
 import { decodeLiteLLM, isLiteLLM } from '../../decode/litellm.js';
-import { decodeOtlpTraces } from '../../decode/otlp.js';
 import { LineSplitter, type RawLine } from '../../sources/file.js';
 import { cutRaw } from '../../core/rejections.js';
 import { nestedDeeper } from '../../decode/depth.js';
@@ -16,6 +15,8 @@ import { ApiError } from '../errors.js';
 import { IngestGate } from '../limits.js';
 import { IdempotencyKeys } from '../idempotency.js';
 import { type BatchItem, type BatchReceipt, DEFAULT_SOURCE } from '../live.js';
+import { refuseWhenBehind as refuseBehind, submitBatch } from '../submit.js';
+import { registerOtlpRoutes } from './otlp.js';
 
 const gunzipAsync = promisify(gunzip);
 const WATERMARK_FUTURE_MS = 60_000;
@@ -48,23 +49,14 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     throw new ApiError('too_many_records', `the batch has ${n} records; at most ${limits.maxBatchRecords} per request: split it`);
   };
   /** A JSON document body: valid UTF-8, nested at most maxDepth deep (checked before anything walks it). */
-  const jsonDocument = (bytes: Buffer): unknown => {
-    const text = utf8Text(bytes);
-    if (nestedDeeper(text, limits.maxDepth)) throw new ApiError('bad_request', `the body nests objects and arrays deeper than ${limits.maxDepth} levels`);
-    return parseJson(text);
-  };
+  const jsonDocument = (bytes: Buffer): unknown => parseJsonDocument(bytes, limits.maxDepth);
   void app.register(async (ingest) => {
     // Bodies arrive as bytes (NDJSON, gzip); each route decodes its own format.
     ingest.removeAllContentTypeParsers();
     ingest.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
     ingest.addHook('onRequest', requireRole('ingest'));
-    // Checked before the body is read (cheap refusal) and again before the batch is taken (requests
-    // read concurrently must not overshoot the high-water mark).
-    const refuseWhenBehind = (): void => {
-      if (!live.overloaded) return;
-      metrics.refused.inc({ code: 'overloaded' });
-      throw new ApiError('overloaded', `the engine is ${live.counts.backlog} records behind; retry later`, { 'retry-after': '1' });
-    };
+    // Checked before the body is read (cheap refusal) and again in submitBatch.
+    const refuseWhenBehind = (): void => refuseBehind(app.distillguard);
     ingest.addHook('onRequest', async (req) => {
       refuseWhenBehind();
       gate.enter(); // bounds the bodies held and decoded at once
@@ -83,9 +75,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') metrics.refused.inc({ code: 'body_too_large' });
     });
 
-    const submit = async (req: FastifyRequest, route: string, items: BatchItem[]): Promise<BatchReceipt> => {
-      refuseWhenBehind();
-      const t0 = req.ingestStart ?? performance.now();
+    const submit = (req: FastifyRequest, route: string, items: BatchItem[]): Promise<BatchReceipt> => {
       const source = sourceOf(req);
       if (!live.admitsSource(source)) throw new ApiError('bad_request', `too many sources are being tracked to start another (${JSON.stringify(source)}); reuse your source ids`);
       const header = req.headers['idempotency-key'];
@@ -93,20 +83,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
         typeof header === 'string'
           ? { key: `${req.principal?.id ?? ''}\u0000${IdempotencyKeys.check(header)}`, hash: IdempotencyKeys.digest(req.body as Buffer) }
           : undefined;
-      let receipt: BatchReceipt;
-      try {
-        receipt = await live.submit(items, t0, { source, idem });
-      } catch (e) {
-        if (e instanceof ApiError) throw e;
-        req.log.fatal({ err: e }, 'ingest log write failed; a restart replays what is durable');
-        throw new ApiError('unavailable', 'the ingest log cannot be written; the batch was not accepted');
-      }
-      if (receipt.replayed === true) return receipt; // the original batch was counted when it was taken
-      metrics.received.inc({ route }, items.length);
-      for (const [reason, n] of Object.entries(receipt.rejected_by_reason)) metrics.rejected.inc({ reason }, n);
-      if (receipt.duplicates > 0) metrics.duplicates.inc(receipt.duplicates);
-      metrics.ingestSeconds.observe({ route }, (performance.now() - t0) / 1000);
-      return receipt;
+      return submitBatch(app.distillguard, req.log, route, items, req.ingestStart ?? performance.now(), { source, idem });
     };
 
     ingest.post('/v1/records', async (req) => {
@@ -115,28 +92,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       return submit(req, 'records', ndjsonItems(body));
     });
 
-    // OTLP/HTTP JSON. The answer body is an ExportTraceServiceResponse (strict OTLP clients parse
-    // it); the batch receipt's counts travel in the `distillguard-receipt` header.
-    ingest.post('/v1/traces', async (req, reply) => {
-      const type = String(req.headers['content-type'] ?? '');
-      if (!type.startsWith('application/json')) {
-        throw new ApiError('unsupported_media_type', `OTLP/HTTP ${type || 'without a content type'} is not supported: configure the exporter for http/json (application/json)`);
-      }
-      const body = jsonDocument(await decodedBody(req, maxDecodedBytes));
-      if (spanCount(body) > limits.maxBatchRecords) tooMany(String(spanCount(body)));
-      let decoded;
-      try {
-        decoded = decodeOtlpTraces(body, 'otlp', maxLineBytes);
-      } catch (e) {
-        if (e instanceof DecodeFailure) throw new ApiError('bad_request', `not an OTLP trace export: ${e.detail}`);
-        throw e;
-      }
-      const r = await submit(req, 'traces', decoded.items);
-      reply.header('distillguard-receipt', `batch=${r.batch}; received=${r.received}; accepted=${r.accepted}; duplicates=${r.duplicates}; rejected=${r.rejected}; skipped=${decoded.skipped}`);
-      if (r.rejected === 0) return {};
-      const first = r.rejections[0];
-      return { partialSuccess: { rejectedSpans: String(r.rejected), errorMessage: `${r.rejected} span(s) rejected; first: ${first.reason}: ${first.detail}` } };
-    });
+    registerOtlpRoutes(ingest);
 
     // A source's watermark: `{"ts": <RFC 3339 or epoch ms>}`, nothing older will come. Lets the last
     // records be judged while traffic pauses (docs/serve.md, "The last tick").
@@ -229,7 +185,7 @@ function utf8Text(bytes: Buffer): string {
 }
 
 /** Spans in an OTLP export, counted before decoding (a batch over the record limit is refused whole). */
-function spanCount(body: unknown): number {
+export function spanCount(body: unknown): number {
   if (!isObject(body) || !Array.isArray(body.resourceSpans)) return 0;
   let n = 0;
   for (const rs of body.resourceSpans) {
@@ -237,6 +193,13 @@ function spanCount(body: unknown): number {
     for (const ss of rs.scopeSpans) if (isObject(ss) && Array.isArray(ss.spans)) n += ss.spans.length;
   }
   return n;
+}
+
+/** A JSON document body: valid UTF-8, nested at most `maxDepth` deep (checked before anything walks it). */
+export function parseJsonDocument(bytes: Buffer, maxDepth: number): unknown {
+  const text = utf8Text(bytes);
+  if (nestedDeeper(text, maxDepth)) throw new ApiError('bad_request', `the body nests objects and arrays deeper than ${maxDepth} levels`);
+  return parseJson(text);
 }
 
 function parseJson(text: string): unknown {

@@ -1,0 +1,60 @@
+// `distillguard serve --otlp-grpc-port` as a real process: the SDK's gRPC and protobuf exporters
+// send to it (gzip), SIGTERM stops it cleanly, a restart replays what was acknowledged; a port already
+// taken is refused in one line.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportSpans, genAiSpans, otlpExporter, simulatedExchanges } from '../bench/otlp-spans.js';
+import { buildBin, runBin, startServe } from './helpers/bin.js';
+
+const KEYS = { ingest: 'otlp-test-ingest-key-00001', read: 'otlp-test-read-key-0000001' };
+
+let dir: string;
+let bin: string;
+let exchanges: Record<string, unknown>[];
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'distillguard-serve-otlp-'));
+  bin = await buildBin(join(dir, 'pkg'));
+  await writeFile(join(dir, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEYS.ingest, roles: ['ingest'] }, { id: 'ro', key: KEYS.read, roles: ['read'] }] }));
+  exchanges = await simulatedExchanges(join(dir, 'sim'), 10, 13);
+}, 60_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const args = (grpcPort: number): string[] => ['--db', join(dir, 'store.duckdb'), '--port', '0', '--otlp-grpc-port', String(grpcPort), '--keys', join(dir, 'keys.json'), '--log-level', 'warn'];
+
+describe('serve --otlp-grpc-port', () => {
+  it('takes spans over gRPC and HTTP protobuf, stops cleanly, and replays them on restart', async () => {
+    const spans = await genAiSpans(exchanges);
+    const srv = await startServe(bin, args(0));
+    const port = Number(/OTLP\/gRPC on 127\.0\.0\.1:(\d+)/.exec(srv.stderr())?.[1]);
+    expect(port).toBeGreaterThan(0);
+    // gzip'd, as collectors usually send.
+    await exportSpans(otlpExporter('grpc', { http: srv.url, grpcPort: port }, KEYS.ingest, true), spans.slice(0, 5), 5);
+    await exportSpans(otlpExporter('http/protobuf', { http: srv.url, grpcPort: port }, KEYS.ingest, true), spans.slice(5), 5);
+    srv.child.kill('SIGTERM');
+    expect(await srv.exited).toEqual({ code: 0, signal: null });
+
+    const again = await startServe(bin, args(0));
+    const summary = (await (await fetch(`${again.url}/v1/summary`, { headers: { authorization: `Bearer ${KEYS.read}` } })).json()) as { summary: { accepted_exchanges: number; rejected: number } };
+    expect(summary.summary).toMatchObject({ accepted_exchanges: 10, rejected: 0 });
+    again.child.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+  }, 90_000);
+
+  it('refuses a gRPC port that is taken: one line, exit 2', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const r = await runBin(bin, ['serve', ...args(port)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^distillguard: --otlp-grpc-port ${port}: cannot listen on 127\\.0\\.0\\.1: .+\\n$`));
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+  }, 60_000);
+});
