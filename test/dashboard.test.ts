@@ -109,7 +109,7 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     expect(before.verdict).toBe('suspicious');
     await row.locator('input[name="note"]').fill('benchmark evaluator, known customer');
     await row.locator('button[value="dismiss"]').click();
-    await expect.poll(() => row.locator('.outcome').textContent()).toBe('dismissed');
+    await expect.poll(() => row.locator('.outcome').textContent(), { timeout: 10_000 }).toBe('dismissed');
 
     await page.reload();
     await page.waitForSelector('main[data-ready="#/review"]');
