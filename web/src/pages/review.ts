@@ -9,7 +9,7 @@ export async function reviewPage(app: HTMLElement): Promise<void> {
   const items = await api.review();
   const open = items.filter((i) => !i.decision);
   app.innerHTML = html`<h1>Review queue</h1>
-<p class="muted">${int(open.length)} undecided of ${int(items.length)} accounts. Decisions are stored with the event time they apply from, audited, and fed back to the engine.</p>
+<p class="muted" id="review-count">${int(open.length)} undecided of ${int(items.length)} accounts. Decisions are stored with the event time they apply from, audited, and fed back to the engine.</p>
 ${
   items.length
     ? html`<table class="tbl" id="review"><thead><tr><th>Account</th><th>Verdict</th><th class="num">Score</th><th>Campaign</th><th>Top reasons</th><th>Decision</th></tr></thead><tbody>${items.map(
@@ -23,8 +23,7 @@ ${
       )}</tbody></table>`
     : html`<p class="muted">Nothing to review.</p>`
 }`.text;
-  wireDecisionForms(app, (d) => {
-    const cell = app.querySelector(`tr[data-account="${CSS.escape(d.account_id)}"] .decision-cell`);
-    if (cell) cell.insertAdjacentHTML('afterbegin', `${decisionText(d).text}<br>`);
-  });
+  // A decision changes the account (dismissed: benign, score 0) and the counts: redraw from the
+  // server, which has judged and stored it before answering.
+  wireDecisionForms(app, () => void reviewPage(app));
 }
