@@ -6,6 +6,15 @@ import type { BriefDay } from './brief-data.js';
 
 export const COLORS = { flagged: '#c0392b', suspicious: '#d68910', benign: '#7f8c8d', other: '#aab7c4', accent: '#2c5d8a' };
 
+/**
+ * Time-axis labels by tick level: a day tick names the day, an hour tick only the time, so a short
+ * span never repeats a date; with the year wherever the span crosses one.
+ */
+export function timeAxisLabels(crossesYear: boolean): { year: string; month: string; day: string; hour: string; minute: string; second: string; millisecond: string; none: string } {
+  const day = crossesYear ? '{yyyy}-{MM}-{dd}' : '{MM}-{dd}';
+  return { year: '{yyyy}', month: crossesYear ? '{yyyy}-{MM}' : '{MM}-{dd}', day, hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}', none: day };
+}
+
 /** Axis labels for days: month-day, with the year when the days span more than one. */
 export function dayLabel(days: readonly string[]): (v: string) => string {
   const crosses = days.length > 0 && days[0].slice(0, 4) !== days[days.length - 1].slice(0, 4);
@@ -107,7 +116,7 @@ export function accountTimelineOption(accounts: readonly AccountOut[], opts: { a
     grid: { left: 16, right: 16, top: 28, bottom: 32, containLabel: false },
     legend: { top: 0, itemGap: 24, data: ['sign-up', 'active', 'flagged'] },
     tooltip: { trigger: 'item' },
-    xAxis: { type: 'time', axisLabel: { formatter: crossesYear ? '{yyyy}-{MM}-{dd}' : '{MM}-{dd}', hideOverlap: true } },
+    xAxis: { type: 'time', axisLabel: { formatter: timeAxisLabels(crossesYear), hideOverlap: true } },
     yAxis: { type: 'category', data: names, inverse: true, axisLabel: { show: false }, axisTick: { show: false } },
     series: [
       {

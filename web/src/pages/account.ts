@@ -4,6 +4,7 @@ import type { EChartsOption } from 'echarts';
 import { api, type Decision } from '../api.js';
 import { disposeCharts, drawChart } from '../charts.js';
 import { milestoneRows } from '../timeline-labels.js';
+import { timeAxisLabels } from '../../../src/report/chart-options.js';
 import { badge, html, int, pct, route, when } from '../dom.js';
 import { decisionForm, decisionText, wireDecisionForms } from './decide.js';
 import { reasonList } from './reasons.js';
@@ -80,7 +81,7 @@ function timelineOption(a: { created_at?: string; first_seen?: string; last_seen
     animation: false,
     grid: { ...GRID, top: 12 + 14 * rowCount, bottom: 28 },
     tooltip: { trigger: 'item', formatter: (p: unknown) => String((p as { data: [number, number, string] }).data[2]) },
-    xAxis: { type: 'time', min, max, axisLabel: { formatter: crossesYear ? '{yyyy}-{MM}-{dd}' : '{MM}-{dd}', hideOverlap: true } },
+    xAxis: { type: 'time', min, max, axisLabel: { formatter: timeAxisLabels(crossesYear), hideOverlap: true } },
     yAxis: { type: 'category', data: lanes, inverse: true },
     series: [
       {
