@@ -23,28 +23,25 @@ export async function pdfPageShots(pdf: Uint8Array, dir: string, name: string, o
       return r.fulfill({ body: '<!doctype html><body style="margin:0"><canvas id="c"></canvas></body>', contentType: 'text/html' });
     });
     await page.goto(`${HOST}/`);
-    const pages = await page.evaluate(async (host) => {
-      const pdfjs = await import(`${host}/pdfjs.mjs`);
-      const data = new Uint8Array(await (await fetch(`${host}/doc.pdf`)).arrayBuffer());
-      const doc = await pdfjs.getDocument({ data, isEvalSupported: false }).promise;
-      (globalThis as unknown as { doc: unknown }).doc = doc;
-      return doc.numPages as number;
-    }, HOST);
+    // Page scripts as text: the test runner would rewrite a dynamic import() in a function it is given.
+    const pages = Number(
+      await page.evaluate(`(async () => {
+        const pdfjs = await import('${HOST}/pdfjs.mjs');
+        const data = new Uint8Array(await (await fetch('${HOST}/doc.pdf')).arrayBuffer());
+        globalThis.doc = await pdfjs.getDocument({ data, isEvalSupported: false }).promise;
+        return globalThis.doc.numPages;
+      })()`),
+    );
     const out: string[] = [];
     for (let i = 1; i <= Math.min(pages, o.maxPages ?? pages); i++) {
-      await page.evaluate(
-        async ([n, w]) => {
-          type Page = { getViewport(o: { scale: number }): { width: number; height: number }; render(o: unknown): { promise: Promise<void> } };
-          const doc = (globalThis as unknown as { doc: { getPage(n: number): Promise<Page> } }).doc;
-          const p = await doc.getPage(n);
-          const vp = p.getViewport({ scale: w / p.getViewport({ scale: 1 }).width });
-          const c = (globalThis as unknown as { document: { getElementById(id: string): unknown } }).document.getElementById('c') as { width: number; height: number; getContext(k: string): unknown };
-          c.width = vp.width;
-          c.height = vp.height;
-          await p.render({ canvasContext: c.getContext('2d'), viewport: vp }).promise;
-        },
-        [i, width] as const,
-      );
+      await page.evaluate(`(async () => {
+        const p = await globalThis.doc.getPage(${i});
+        const vp = p.getViewport({ scale: ${width} / p.getViewport({ scale: 1 }).width });
+        const c = document.getElementById('c');
+        c.width = vp.width;
+        c.height = vp.height;
+        await p.render({ canvasContext: c.getContext('2d'), viewport: vp }).promise;
+      })()`);
       const path = join(dir, `${name}-page-${i}.png`);
       await page.locator('#c').screenshot({ path });
       out.push(path);
