@@ -17,7 +17,7 @@ ${
 <td><a href="${route('accounts', a.account_id)}"><code>${a.account_id}</code></a><div class="muted">${int(a.exchanges)} exchanges · since ${when(a.suspicious_at ?? a.first_seen)}</div></td>
 <td>${badge(a.verdict)}</td><td class="num">${a.score.toFixed(2)}</td>
 <td>${a.campaign_id ? html`<a href="${route('campaigns', a.campaign_id)}">${a.campaign_id}</a>` : html`<span class="muted">—</span>`}</td>
-<td>${a.reasons.slice(0, 3).map((r) => html`<div><code>${r.code}</code> <span class="muted">${r.weight.toFixed(2)}</span></div>`)}</td>
+<td class="codes">${a.reasons.slice(0, 3).map((r) => html`<div><code>${r.code}</code> <span class="muted">${r.weight.toFixed(2)}</span></div>`)}</td>
 <td class="decision-cell">${decisionText(a.decision)}${decisionForm(a.account_id)}</td>
 </tr>`,
       )}</tbody></table>`
