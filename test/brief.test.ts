@@ -10,6 +10,8 @@ import type { CampaignOut } from '../src/core/output.js';
 import { int } from '../src/report/format.js';
 import { chromiumPath } from '../src/report/pdf.js';
 import { runCli } from './helpers/scan-run.js';
+import { pdfPageShots } from './helpers/pdf-pages.js';
+import { fileURLToPath } from 'node:url';
 import { scanTiny, type TinyScan } from './helpers/tiny-scan.js';
 
 const mdEsc = (s: string): string => s.replace(/[\\`*_[\]<>|#!]/g, (c) => `\\${c}`);
@@ -80,6 +82,41 @@ describe('distillguard report --campaign', () => {
     const ip = campaign.indicators.find((i) => i.kind === 'ip_prefix' || i.kind === 'payment_bin');
     expect(ip, 'the campaign has a network or card indicator').toBeDefined();
     expect(flat).toContain(ip!.value);
+    expect(r.stderr).toMatch(/^distillguard: wrote the pdf brief of cmp_\d+ to .*brief\.pdf \(\d+ KiB\)\n$/);
+  });
+
+  it.skipIf(!existsSync(chromiumPath()))('pdf: laid out for print — at most 4 pages before the members appendix, no page ending on a heading, no reason code broken', async () => {
+    const out = join(tmp, 'brief-layout.pdf');
+    const r = await runCli(['report', '--db', scan.db, '--campaign', campaign.campaign_id, '--format', 'pdf', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = (await runCli(['report', '--db', scan.db, '--campaign', campaign.campaign_id, '--format', 'html'])).stdout;
+    const headings = [...html.matchAll(/<h[23][^>]*>([^<]+)</g)].map((m) => m[1].replace(/&[^;]+;/g, '').trim());
+    const { text: pages } = await extractText(await getDocumentProxy(new Uint8Array(await readFile(out))), { mergePages: false });
+    const appendix = pages.findIndex((p) => p.includes('Appendix A'));
+    expect(appendix, 'the members appendix starts a page').toBeGreaterThan(0);
+    expect(appendix, 'pages before the appendix').toBeLessThanOrEqual(4);
+    expect(pages[appendix].trimStart().startsWith('Appendix A')).toBe(true);
+    pages.forEach((p, i) => {
+      const lines = p.split('\n').map((l) => l.trim()).filter(Boolean);
+      expect(headings, `page ${i + 1} ends with a heading`).not.toContain(lines.at(-1));
+      expect(lines.length, `page ${i + 1} holds more than a line or two`).toBeGreaterThan(2);
+    });
+    // Reason codes are never split across lines.
+    for (const code of campaign.reasons.map((x) => x.code)) expect(pages.join('\n'), code).toContain(code);
+    // The pages as a reader sees them (docs/screens), drawn by pdf.js in Chromium.
+    const shots = await pdfPageShots(new Uint8Array(await readFile(out)), fileURLToPath(new URL('../docs/screens', import.meta.url)), 'brief', { maxPages: appendix + 1 });
+    expect(shots).toHaveLength(appendix + 1);
+  });
+
+  it('html: the privacy footer names what the brief holds, and an empty shared list says why', async () => {
+    const html = (await runCli(['report', '--db', scan.db, '--campaign', campaign.campaign_id, '--format', 'html'])).stdout;
+    const footer = /<footer>([\s\S]*?)<\/footer>/.exec(html)?.[1] ?? '';
+    if (campaign.indicators.some((i) => i.kind === 'email_pattern')) expect(footer).toContain('e-mail patterns');
+    expect(footer).not.toMatch(/no raw prompt or e-mail address/);
+    expect(footer).toContain('never the address itself');
+    expect(html).toMatch(/Times are event times in UTC/);
+    const shared = Number(/STIX 2\.1 bundle \(TLP:AMBER, \d+ objects, <code>distillguard intel export<\/code>\): (\d+) indicator/.exec(html)?.[1]);
+    if (shared === 0) expect(html).toContain('id="no-shared"');
   });
 
   it('bad requests end with one line on stderr and status 2', async () => {

@@ -2,9 +2,10 @@
 // simulator's `tiny` traffic over its ingest API, the Vite-built pages at `/`, a campaign opened, a
 // review decision recorded and found again after a reload — stored, audited, fed back to the engine,
 // and replayed at the same point after a restart.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../src/sim/index.js';
@@ -25,6 +26,7 @@ const keys = (): KeyRing =>
 const read = { authorization: `Bearer ${ANALYST}` };
 
 const ready = !!webRoot() && existsSync(chromiumPath());
+const SCREENS = fileURLToPath(new URL('../docs/screens', import.meta.url));
 let s: TestServer;
 let base: string;
 let browser: Browser;
@@ -61,6 +63,12 @@ afterAll(async () => {
   await s?.close();
 });
 
+/** A screenshot of the page as shown, for docs/screens (viewport only: small files). */
+async function shoot(name: string): Promise<void> {
+  mkdirSync(SCREENS, { recursive: true });
+  await page.screenshot({ path: join(SCREENS, `dashboard-${name}.png`) });
+}
+
 /** Navigates within the app and waits until the page for `hash` has rendered. */
 async function open(hash: string): Promise<void> {
   await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
@@ -91,13 +99,25 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     expect(await page.locator('#members tbody tr').count()).toBe(c.accounts.length);
     expect(await page.locator('#daily-chart svg').count()).toBe(1);
     expect(await page.locator('#accounts-chart svg').count()).toBe(1);
-    // sigma draws on WebGL canvases; the legend names the kinds of the links it drew.
+    // sigma draws on WebGL canvases; the legend counts links by the kind that colours them, so its
+    // counts add up to the caption's links, and every kind has its own colour.
     expect(await page.locator('#graph canvas').count()).toBeGreaterThan(0);
     const graph = (await s.app.inject({ url: `/v1/campaigns/${c.campaign_id}/graph`, headers: read })).json();
     expect(graph.edges.length).toBeGreaterThan(0);
-    const kinds = new Set<string>(graph.edges.flatMap((e: { kinds: { dimension: string }[] }) => e.kinds.map((k) => k.dimension)));
-    const legend = await page.locator('#edge-kinds li').allTextContents();
-    expect(legend.map((t) => t.split(' ')[0]).sort()).toEqual([...kinds].sort());
+    const strongest = new Set<string>(graph.edges.map((e: { kinds: { dimension: string }[] }) => e.kinds[0].dimension));
+    const kinds = await page.locator('#edge-kinds li').evaluateAll((lis) => lis.map((li) => ({ kind: li.getAttribute('data-kind'), n: Number(li.querySelector('.muted')?.textContent?.replace(/,/g, '')), color: li.querySelector('.key')?.getAttribute('style') })));
+    expect(kinds.map((k) => k.kind).sort()).toEqual([...strongest].sort());
+    const caption = (await page.textContent('#graph-caption')) ?? '';
+    const links = Number(/([\d,]+) links\./.exec(caption)?.[1].replace(/,/g, ''));
+    expect(kinds.reduce((n, k) => n + k.n, 0)).toBe(links);
+    expect(links).toBe(new Set(graph.edges.map((e: { a: string; b: string }) => [e.a, e.b].sort().join(' '))).size);
+    if (kinds.length <= 7) expect(new Set(kinds.map((k) => k.color)).size).toBe(kinds.length);
+    expect(await page.locator('#node-colours li').count()).toBeGreaterThan(1);
+    // The same figures as the brief: the daily chart's bars sum to the headline.
+    const facts = (await s.app.inject({ url: `/v1/campaigns/${c.campaign_id}/facts`, headers: read })).json();
+    expect(facts.dailyTotal).toBe(c.exchanges);
+    expect(facts.days[0].day).toBe((c as unknown as { first_seen: string }).first_seen.slice(0, 10));
+    await shoot('campaign');
   });
 
   it('records a review decision that is there after a reload, audited and fed back to the engine', async () => {
@@ -107,9 +127,18 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     expect(id).toBeTruthy();
     const before = (await s.app.inject({ url: `/v1/accounts/${encodeURIComponent(id)}`, headers: read })).json();
     expect(before.verdict).toBe('suspicious');
+    const countBefore = await page.textContent('#review-count');
+    const [undecided, total] = (/([\d,]+) undecided of ([\d,]+)/.exec(countBefore ?? '') ?? []).slice(1).map(Number);
+    await shoot('review');
     await row.locator('input[name="note"]').fill('benchmark evaluator, known customer');
     await row.locator('button[value="dismiss"]').click();
-    await expect.poll(() => row.locator('.outcome').textContent(), { timeout: 10_000 }).toBe('dismissed');
+    // In place, without a reload: the count, the row's verdict and score, the note box.
+    const decided = page.locator(`#review tr[data-account="${id}"]`);
+    await expect.poll(() => decided.locator('[data-decision="dismiss"]').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.textContent('#review-count')).toContain(`${undecided - 1} undecided of ${total}`);
+    expect(await decided.locator('.badge').textContent()).toBe('benign');
+    expect(await decided.locator('td.num').first().textContent()).toBe('0.00');
+    expect(await decided.locator('input[name="note"]').inputValue()).toBe('');
 
     await page.reload();
     await page.waitForSelector('main[data-ready="#/review"]');
@@ -125,16 +154,56 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
 
     // The account page shows the decision, its reasons and its links.
     await open(`#/accounts/${id}`);
-    expect(await page.locator('#decisions li').allTextContents()).toEqual([expect.stringContaining('dismissed')]);
+    expect(await page.locator('#decisions li').allTextContents()).toEqual([expect.stringMatching(/dismissed by carol at .* \(wall clock\), applies from .* \(event time\)/)]);
     expect(await page.locator('#timeline-chart svg').count()).toBe(1);
-    expect(await page.locator('table.audit').textContent()).toContain('false_positive — “benchmark evaluator, known customer”');
+    expect(await page.locator('#audit-decisions').textContent()).toContain('false_positive — “benchmark evaluator, known customer”');
+    expect(await page.locator('#audit-decisions th').first().textContent()).toContain('wall clock');
+    await shoot('account');
+    // A second decision on the account page shows at once.
+    await page.locator('form.decide button[value="escalate"]').click();
+    await expect.poll(() => page.locator('#decisions li').count(), { timeout: 15_000 }).toBe(2);
     expect(offsite).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('labels on the account timeline never overlap and stay inside the chart', async () => {
+    // The account with the most milestones close together: the flagged member with the earliest flag.
+    const accounts = (await s.app.inject({ url: '/v1/accounts?verdict=distillation&limit=1000', headers: read })).json().accounts as { account_id: string; created_at?: string; flagged_at: string | null; suspicious_at: string | null }[];
+    const crowded = accounts.filter((a) => a.created_at && a.suspicious_at).sort((a, b) => (a.flagged_at ?? '').localeCompare(b.flagged_at ?? ''))[0] ?? accounts[0];
+    for (const width of [1280, 760]) {
+      await page.setViewportSize({ width, height: 900 });
+      await open('#/');
+      await open(`#/accounts/${crowded.account_id}`);
+      expect(await page.textContent('main'), 'the account page rendered').not.toContain('Could not load');
+      const boxes = await page.locator('#timeline-chart svg text').evaluateAll((els) =>
+        els
+          .filter((e) => ['signed up', 'first exchange', 'suspicious', 'flagged distillation', 'last exchange'].includes(e.textContent ?? ''))
+          .map((e) => {
+            const r = e.getBoundingClientRect();
+            return { t: e.textContent, l: r.left, r: r.right, top: r.top, b: r.bottom };
+          }),
+      );
+      const chart = (await page.locator('#timeline-chart').boundingBox())!;
+      expect(boxes.length).toBeGreaterThanOrEqual(3);
+      for (const a of boxes) {
+        expect(a.l, `${a.t} inside the chart at ${width}px`).toBeGreaterThanOrEqual(chart.x - 0.5);
+        expect(a.r, `${a.t} inside the chart at ${width}px`).toBeLessThanOrEqual(chart.x + chart.width + 0.5);
+        for (const b of boxes) {
+          if (a === b) continue;
+          const overlap = a.l < b.r && b.l < a.r && a.top < b.b && b.top < a.b;
+          expect(overlap, `"${a.t}" overlaps "${b.t}" at ${width}px`).toBe(false);
+        }
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('shows the intelligence page, and serves the brief', async () => {
     await open('#/intel');
     expect(await page.textContent('h1')).toBe('Intelligence');
+    await shoot('intel');
+    await open('#/');
+    await shoot('campaigns');
     const campaigns = (await s.app.inject({ url: '/v1/campaigns', headers: read })).json().campaigns as { campaign_id: string }[];
     const md = await s.app.inject({ url: `/v1/campaigns/${campaigns[0].campaign_id}/brief?format=md`, headers: read });
     expect(md.statusCode).toBe(200);
@@ -144,7 +213,7 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
   it('replays the decision at the same point after a restart', async () => {
     const review = (await s.app.inject({ url: '/v1/review', headers: read })).json().review as { account_id: string; verdict: string; decision: unknown }[];
     const decided = review.filter((r) => r.decision !== null);
-    expect(decided).toHaveLength(1);
+    expect(decided).toHaveLength(1); // the account's dismissal, then its escalation: one account
     // Verdicts, scores, flag times and reason weights (the live store writer refreshes a row when
     // these move; a reason's descriptive details may lag until then).
     type Row = { account_id: string; verdict: string; score: number; flagged_at: string | null; reasons: { code: string; weight: number }[] };

@@ -32,6 +32,7 @@ export function registerReport(program: Command): void {
     .action(async (o: ReportOptions) => {
       const out = await renderCampaignReport(o);
       if (o.out === undefined) process.stdout.write(out);
+      else process.stderr.write(`distillguard: wrote the ${o.format} brief of ${o.campaign} to ${resolve(o.out)} (${Math.max(1, Math.round(Buffer.byteLength(out) / 1024)).toLocaleString('en')} KiB)\n`);
     });
 }
 

@@ -2,7 +2,7 @@
 // outputs (accounts.ndjson, campaigns.ndjson, summary.json, rejected.ndjson, report.html) and the store.
 import type { Command } from 'commander';
 import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { buildEngineConfig, type EngineConfigInput } from '../config/schema.js';
@@ -48,6 +48,8 @@ export interface ScanOptions {
 
 export interface ScanOutcome {
   summary: Summary;
+  /** Accounts seen at all, with or without exchanges (`summary.accounts` counts those with exchanges). */
+  knownAccounts: number;
   results: EngineResults;
   db: string;
 }
@@ -56,18 +58,21 @@ export function registerScan(program: Command): void {
   program
     .command('scan')
     .description('detect distillation accounts and campaigns in NDJSON traffic (files, .gz, or - for stdin)')
-    .argument('<input...>', 'input files')
-    .requiredOption('--out <dir>', 'output folder')
+    // Checked in the action, input first: commander would complain about --out before a missing input.
+    .argument('[input...]', 'input files')
+    .option('--out <dir>', 'output folder (required)')
     .option('--db <path>', 'DuckDB store (default: DIR/distillguard.duckdb)')
     .option('--config <file>', 'engine configuration (JSON) — thresholds, template similarity, link options')
     .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
     .option('--stage-times', 'print the wall time spent in each pipeline stage to stderr (slightly slower)')
     .option('--peer-intel <file>', "peers' indicators to match (STIX bundle .json, or a store written by intel pull)")
     .option('--workers <n>', 'decode and sketch on this many worker threads (0: on the main thread; default: one per spare core, up to 4)', parseNumber('int', 0, 64))
-    .action(async (inputs: string[], o: Omit<ScanOptions, 'inputs' | 'times'> & { stageTimes?: boolean }) => {
-      const { stageTimes, ...rest } = o;
+    .action(async (inputs: string[], o: Omit<ScanOptions, 'inputs' | 'times' | 'out'> & { out?: string; stageTimes?: boolean }) => {
+      if (inputs.length === 0) throw new InputError('scan needs an input: one or more NDJSON files (.gz too), or - for standard input');
+      if (o.out === undefined) throw new InputError('scan needs --out DIR, the folder for accounts.ndjson, campaigns.ndjson, summary.json, the report and the store');
+      const { stageTimes, out, ...rest } = o;
       const times = stageTimes ? new StageTimes() : undefined;
-      await runScan({ inputs, ...rest, times });
+      await runScan({ inputs, out, ...rest, times });
       if (times) process.stderr.write(formatStageTimes(times));
     });
 }
@@ -101,7 +106,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     shareEmail: intel.shareEmail,
     times,
   });
-  const progress = new Progress();
+  const progress = opts.quiet ? undefined : new Progress({ totalBytes: await inputBytes(opts.inputs) });
+  let bytes = 0;
   let flagged = 0;
   engine.onVerdict((c) => {
     if (c.to === 'distillation') flagged++;
@@ -112,7 +118,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   let lastTs: number | null = null;
   const workers = opts.workers ?? defaultWorkers();
   const pool = workers > 0 ? new DecodePool(cfg, workers) : undefined;
-  const ingestOpts = { maxLineBytes: cfg.maxLineBytes, times };
+  const ingestOpts = { maxLineBytes: cfg.maxLineBytes, times, onBytes: (n: number) => void (bytes += n) };
   try {
     const batches = pool ? ingestStreamParallel(opts.inputs, ingestor, pool, ingestOpts) : ingestStream(opts.inputs, ingestor, ingestOpts);
     for await (const batch of batches) {
@@ -127,7 +133,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
         if (firstTs === null) firstTs = r.ts;
         lastTs = r.ts;
       }
-      progress.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged });
+      progress?.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged, bytes });
     }
   } finally {
     await pool?.close();
@@ -137,8 +143,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   while (nextDecision < decisions.length) if (engine.decide(decisions[nextDecision++])) decisionsApplied++;
   engine.finish();
   const tOut = times ? performance.now() : 0;
-  progress.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged }, true);
-  progress.done();
+  progress?.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged, bytes }, true);
+  progress?.done();
 
   const results = collectResults(engine, cfg.emailKey, intel.extra);
   const wall = performance.now() - t0;
@@ -184,12 +190,26 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
     if (intelNote) process.stderr.write(`distillguard: ${intelNote}\n`);
     process.stderr.write(
       `distillguard: ${summary.lines_read} lines, ${summary.accepted} accepted, ${summary.rejected} rejected, ` +
-        `${summary.duplicates} duplicates; ${summary.accounts} accounts, ${summary.flagged_accounts} distillation, ` +
+        `${summary.duplicates} duplicates; ${summary.accounts} accounts with exchanges${knownOnly(engine.observer.list.length, summary.accounts)}, ${summary.flagged_accounts} distillation, ` +
         `${summary.suspicious_accounts} suspicious, ${summary.campaigns} campaigns` +
         `${decisions.length ? `, ${decisionsApplied} of ${decisions.length} analyst decisions applied` : ''} → ${out}\n`,
     );
   }
-  return { summary, results, db };
+  return { summary, results, db, knownAccounts: engine.observer.list.length };
+}
+
+/** Accounts known only from their account records (signed up, never sent an exchange) are not scored. */
+export function knownOnly(known: number, withExchanges: number): string {
+  const idle = known - withExchanges;
+  return idle > 0 ? ` (${idle.toLocaleString('en')} more known only from account records: signed up, sent nothing)` : '';
+}
+
+/** Total size of the inputs on disk; null when one is standard input. */
+async function inputBytes(inputs: readonly string[]): Promise<number | null> {
+  if (inputs.includes('-')) return null;
+  let n = 0;
+  for (const f of inputs) n += (await stat(f)).size;
+  return n;
 }
 
 function rejectionLine(r: Rejection): string {

@@ -113,10 +113,10 @@ export async function* ingestStreamParallel(
   inputs: readonly string[],
   ingestor: Ingestor,
   pool: DecodePool,
-  opts: Pick<IngestOptions, 'maxLineBytes' | 'stdin' | 'times'> = {},
+  opts: Pick<IngestOptions, 'maxLineBytes' | 'stdin' | 'times' | 'onBytes'> = {},
 ): AsyncGenerator<IngestBatch> {
   await checkReadable([...inputs]);
-  const sourceOpts = { maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, stdin: opts.stdin };
+  const sourceOpts = { maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, stdin: opts.stdin, onBytes: opts.onBytes };
   const times = opts.times;
   const ahead: Promise<Decoded>[] = [];
   const cursor = new LineCursor();

@@ -18,9 +18,11 @@ export interface DailyCounts {
   exchanges: number;
   /** Exchanges from accounts already flagged `distillation` when they were served. */
   afterFlag: number;
-  accounts: Set<number>;
-  /** Exchanges by campaign id, from accounts in that campaign when they were served. */
-  byCampaign: Map<string, number>;
+  /** Exchanges of the day by account index: a campaign's day is the sum over the members it has at
+   * output time, so exchanges sent before an account was linked count in its campaign's days. */
+  accounts: Map<number, number>;
+  /** Of those, exchanges served while the account was already flagged (only flagged accounts). */
+  flaggedBy: Map<number, number>;
 }
 
 export type VerdictListener = (change: VerdictChange) => void;
@@ -151,13 +153,14 @@ export class Engine {
     const day = Math.floor(t / DAY);
     let d = this.daily.get(day);
     if (!d) {
-      d = { exchanges: 0, afterFlag: 0, accounts: new Set(), byCampaign: new Map() };
+      d = { exchanges: 0, afterFlag: 0, accounts: new Map(), flaggedBy: new Map() };
       this.daily.set(day, d);
     }
     d.exchanges++;
-    d.accounts.add(s.idx);
-    if (s.verdict === 'distillation') d.afterFlag++;
-    const c = this.judge.campaignOf(s);
-    if (c) d.byCampaign.set(c.id, (d.byCampaign.get(c.id) ?? 0) + 1);
+    d.accounts.set(s.idx, (d.accounts.get(s.idx) ?? 0) + 1);
+    if (s.verdict === 'distillation') {
+      d.afterFlag++;
+      d.flaggedBy.set(s.idx, (d.flaggedBy.get(s.idx) ?? 0) + 1);
+    }
   }
 }

@@ -6,7 +6,7 @@ import { DAY, toIso } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import { keyedHash } from '../sketches/keyed-hash.js';
 import type { Dimension } from '../link/dimensions.js';
-import type { Campaign, DimensionEvidence } from '../judge/campaign.js';
+import type { Campaign } from '../judge/campaign.js';
 import type { Engine } from './engine.js';
 import type { LinkOut } from '../core/output.js';
 import { collectLinks } from './links-out.js';
@@ -73,7 +73,9 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
     }
   }
   const byId = new Map(accounts.map((a) => [a.account_id, a]));
+  const linked = linkedKeys(engine, members);
   const campaigns: CampaignOut[] = [];
+  const campaignOfIdx = new Map<number, string>();
   for (const [id, list] of members) {
     const c = judge.campaignOf(list[0]);
     if (!c) continue;
@@ -81,13 +83,27 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
     let exchanges = 0;
     let first = Infinity;
     let last = -Infinity;
+    // A campaign is flagged once one of its members is (and stays so while one is distillation): its
+    // flag time is its first member's, and its score never below its strongest member's.
+    let flaggedAt = Infinity;
+    let score = c.score;
     for (const s of list) {
       exchanges += s.exchanges;
       first = Math.min(first, s.firstTs);
       last = Math.max(last, s.lastTs);
       for (let i = 0; i < caps.length; i++) caps[i] += s.caps[i];
+      if (s.verdict === 'distillation' && s.flaggedAt !== null) flaggedAt = Math.min(flaggedAt, s.flaggedAt);
+      score = Math.max(score, s.score);
+      campaignOfIdx.set(s.idx, id);
       const a = byId.get(s.id);
       if (a) a.campaign_id = id;
+    }
+    const dims = new Map<Dimension, Set<string>>();
+    for (const [dim, d] of c.dims) dims.set(dim, new Set(d.keys));
+    for (const [dim, keys] of linked.get(id) ?? []) {
+      const set = dims.get(dim) ?? new Set<string>();
+      for (const k of keys) set.add(k);
+      dims.set(dim, set);
     }
     campaigns.push({
       campaign_id: id,
@@ -95,11 +111,11 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
       exchanges,
       first_seen: toIso(first),
       last_seen: toIso(last),
-      flagged_at: c.flaggedAt === null ? null : toIso(c.flaggedAt),
-      score: round(c.score),
+      flagged_at: flaggedAt === Infinity ? null : toIso(flaggedAt),
+      score: round(score),
       capabilities: capabilities(caps, exchanges),
       reasons: c.reasons.map(reasonOut),
-      indicators: indicators(engine, c.dims, indicatorKey, extra?.(c, list) ?? []),
+      indicators: indicators(engine, dims, indicatorKey, extra?.(c, list) ?? []),
     });
   }
   campaigns.sort((a, b) => b.exchanges - a.exchanges || (a.campaign_id < b.campaign_id ? -1 : 1));
@@ -107,8 +123,19 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
   for (const [day, d] of [...engine.daily].sort((a, b) => a[0] - b[0])) {
     const date = toIso(day * DAY).slice(0, 10);
     daily.push({ day: date, exchanges: d.exchanges, flagged_exchanges: d.afterFlag, active_accounts: d.accounts.size });
-    for (const [cid, n] of d.byCampaign) {
-      if (members.has(cid)) daily.push({ day: date, exchanges: n, flagged_exchanges: 0, active_accounts: 0, campaign_id: cid });
+    // A campaign's day: what its members (as output now) sent that day, whenever they were linked.
+    const byCampaign = new Map<string, { exchanges: number; flagged: number; accounts: number }>();
+    for (const [idx, n] of d.accounts) {
+      const cid = campaignOfIdx.get(idx);
+      if (cid === undefined) continue;
+      let row = byCampaign.get(cid);
+      if (!row) byCampaign.set(cid, (row = { exchanges: 0, flagged: 0, accounts: 0 }));
+      row.exchanges += n;
+      row.flagged += d.flaggedBy.get(idx) ?? 0;
+      row.accounts++;
+    }
+    for (const [cid, row] of [...byCampaign].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      daily.push({ day: date, exchanges: row.exchanges, flagged_exchanges: row.flagged, active_accounts: row.accounts, campaign_id: cid });
     }
   }
   const campaignOf = new Map<string, string>();
@@ -116,12 +143,34 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
   return { accounts, campaigns, daily, evidence, links: collectLinks(engine, campaignOf, indicatorKey) };
 }
 
+/**
+ * What linked each campaign's members when they were linked (the linker's link log), by dimension: a
+ * campaign's infrastructure stays known after the groups that linked it have gone quiet.
+ */
+function linkedKeys(engine: Engine, members: ReadonlyMap<string, AccountState[]>): Map<string, Map<Dimension, Set<string>>> {
+  const campaignOf = new Map<number, string>();
+  for (const [id, list] of members) for (const s of list) campaignOf.set(s.idx, id);
+  const out = new Map<string, Map<Dimension, Set<string>>>();
+  for (const l of engine.linker.linkLog) {
+    const c = campaignOf.get(l.a);
+    if (c === undefined || campaignOf.get(l.b) !== c) continue;
+    let dims = out.get(c);
+    if (!dims) out.set(c, (dims = new Map()));
+    for (const k of l.kinds) {
+      let keys = dims.get(k.dim);
+      if (!keys) dims.set(k.dim, (keys = new Set()));
+      keys.add(k.key);
+    }
+  }
+  return out;
+}
+
 /** Privacy-safe indicators: keyed hashes of identifiers, network prefixes, client fingerprints. */
-function indicators(engine: Engine, dims: Map<Dimension, DimensionEvidence>, key: string, extra: Indicator[]): Indicator[] {
+function indicators(engine: Engine, dims: ReadonlyMap<Dimension, ReadonlySet<string>>, key: string, extra: Indicator[]): Indicator[] {
   const out: Indicator[] = [...extra];
   const { prefixNames, clientNames } = engine.observer;
-  for (const [dim, d] of dims) {
-    for (const k of d.keys) {
+  for (const [dim, keys] of dims) {
+    for (const k of keys) {
       const value = k.slice(k.indexOf(':') + 1);
       switch (dim) {
         case 'payment':

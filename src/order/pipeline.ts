@@ -38,6 +38,8 @@ export interface IngestOptions {
   maxLatenessMs?: number;
   /** The stream read for `-` (default process.stdin). */
   stdin?: Readable;
+  /** Told the size of each chunk read from an input (progress). */
+  onBytes?: (n: number) => void;
   /** Charge wall time to the read / decode / order stages (bench:perf). */
   times?: StageTimes;
   /** Per-source event time (`serve`): wall ms after which a silent source stops holding others back. */
@@ -244,10 +246,10 @@ export class Ingestor {
 export async function* ingestStream(
   inputs: readonly string[],
   ingestor: Ingestor,
-  opts: Pick<IngestOptions, 'maxLineBytes' | 'stdin' | 'times'> = {},
+  opts: Pick<IngestOptions, 'maxLineBytes' | 'stdin' | 'times' | 'onBytes'> = {},
 ): AsyncGenerator<IngestBatch> {
   await checkReadable([...inputs]);
-  const sourceOpts = { maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, stdin: opts.stdin };
+  const sourceOpts = { maxLineBytes: opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, stdin: opts.stdin, onBytes: opts.onBytes };
   const times = opts.times;
   for (const input of inputs) {
     let t0 = times ? performance.now() : 0;

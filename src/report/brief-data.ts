@@ -33,7 +33,27 @@ export interface BriefData {
   shared?: SharedRecord[];
 }
 
+/** One day of a campaign's series: all its exchanges, and those from members already flagged then. */
+export interface BriefDay {
+  day: string;
+  exchanges: number;
+  afterFlag: number;
+}
+
+/**
+ * Every figure a brief, the report and the dashboard state about a campaign, computed here once from
+ * what the store holds: renderings format these, never recount.
+ */
 export interface BriefFacts {
+  /** The campaign's flag time: when its first member was flagged; null while none is distillation. */
+  flaggedAt: string | null;
+  score: number;
+  /** Every day from the first exchange's to the last's, zero-filled. */
+  days: BriefDay[];
+  /** Sum of `days` (equals `exchanges`: the consistency test holds every scenario to it). */
+  dailyTotal: number;
+  /** Exchanges served while their account was already flagged (the daily rows' flagged_exchanges). */
+  afterFlagTotal: number;
   accounts: number;
   distillation: number;
   suspicious: number;
@@ -47,6 +67,8 @@ export interface BriefFacts {
   /** Indicators grouped by kind, kinds in a fixed order. */
   infrastructure: [string, Indicator[]][];
   capabilities: [string, number][];
+  /** The members' own evidence by reason code: how many members carry it, and its strongest weight. */
+  memberReasons: { code: string; members: number; weight: number }[];
   signups: { first: string | null; last: string | null; known: number };
 }
 
@@ -100,7 +122,22 @@ export function briefFacts(d: BriefData): BriefFacts {
   }
   const rank = (k: string): number => (KIND_ORDER.includes(k) ? KIND_ORDER.indexOf(k) : KIND_ORDER.length);
   const signups = d.members.map((a) => a.created_at).filter((x): x is string => typeof x === 'string').sort();
+  const days = dailySeries(d.daily, c.first_seen, c.last_seen);
+  const byCode = new Map<string, { code: string; members: number; weight: number }>();
+  for (const a of d.members) {
+    for (const r of a.reasons) {
+      const e = byCode.get(r.code) ?? { code: r.code, members: 0, weight: 0 };
+      e.members++;
+      e.weight = Math.max(e.weight, r.weight);
+      byCode.set(r.code, e);
+    }
+  }
   return {
+    flaggedAt: c.flagged_at,
+    score: c.score,
+    days,
+    dailyTotal: days.reduce((n, x) => n + x.exchanges, 0),
+    afterFlagTotal: days.reduce((n, x) => n + x.afterFlag, 0),
     accounts: c.accounts.length,
     distillation: d.members.filter((a) => a.verdict === 'distillation').length,
     suspicious: d.members.filter((a) => a.verdict === 'suspicious').length,
@@ -111,33 +148,30 @@ export function briefFacts(d: BriefData): BriefFacts {
     linkKinds: [...kinds].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
     infrastructure: [...byKind].sort((a, b) => rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : 1)),
     capabilities: Object.entries(c.capabilities).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+    memberReasons: [...byCode.values()].sort((a, b) => b.members - a.members || b.weight - a.weight || (a.code < b.code ? -1 : 1)),
     signups: { first: signups[0] ?? null, last: signups.at(-1) ?? null, known: signups.length },
   };
 }
 
-/** Plain-language name of an indicator kind or link dimension. */
-export const KIND_NAMES: Record<string, string> = {
-  ip_prefix: 'network prefix',
-  tls_fingerprint: 'TLS fingerprint',
-  user_agent: 'user agent',
-  payment_fingerprint_hmac: 'payment instrument (keyed hash)',
-  payment_bin: 'card issuer (BIN)',
-  link_hmac: 'provider link attribute (keyed hash)',
-  email_pattern: 'e-mail pattern',
-  system_prompt_hash: 'system prompt (keyed hash)',
-  template_cluster: 'prompt template cluster',
-  email_hmac: 'e-mail address (community-keyed hash)',
-  payment_hmac: 'payment instrument (community-keyed hash)',
-  template_fingerprint: 'prompt template (keyed fingerprint)',
-  asn: 'autonomous system',
-  payment: 'payment instrument',
-  link: 'provider link attribute',
-  signup_ip: 'sign-up network',
-  signup_cohort: 'sign-up cohort',
-  client: 'client fingerprint',
-  system: 'system prompt',
-  template: 'prompt template',
-  org: 'organization',
-};
+/** A campaign's days from `first` to `last` (RFC 3339), zero where the store has no row. */
+export function dailySeries(rows: readonly DailyRow[], first: string, last: string): BriefDay[] {
+  const by = new Map<string, BriefDay>();
+  for (const r of rows) {
+    const b = by.get(r.day) ?? { day: r.day, exchanges: 0, afterFlag: 0 };
+    b.exchanges += r.exchanges;
+    b.afterFlag += r.flagged_exchanges;
+    by.set(r.day, b);
+  }
+  const keys = [...by.keys()].sort();
+  const from = [first.slice(0, 10), keys[0]].filter(Boolean).sort()[0];
+  const to = [last.slice(0, 10), keys.at(-1)].filter(Boolean).sort().at(-1);
+  const out: BriefDay[] = [];
+  if (!from || !to) return out;
+  for (let t = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); t <= end && out.length < 20_000; t += DAY) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push(by.get(day) ?? { day, exchanges: 0, afterFlag: 0 });
+  }
+  return out;
+}
 
-export const kindName = (k: string): string => KIND_NAMES[k] ?? k;
+export { KIND_NAMES, kindName } from './kind-names.js';

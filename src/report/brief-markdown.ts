@@ -28,13 +28,16 @@ export function renderBriefMarkdown(d: BriefData, opts: { title?: string } = {})
     for (const [k, v] of f.capabilities) out.push(`| ${md(k)} | ${pct(v)} |`);
     out.push('');
   }
-  if (d.daily.length) {
-    out.push('## Timeline', '', '| Day | Exchanges |', '|---|---:|');
-    for (const r of d.daily) out.push(`| ${r.day} | ${int(r.exchanges)} |`);
-    out.push('');
+  if (f.days.length) {
+    out.push('## Exchanges per day (event time, UTC)', '', '| Day | Exchanges | From members already flagged |', '|---|---:|---:|');
+    for (const r of f.days) out.push(`| ${r.day} | ${int(r.exchanges)} | ${int(r.afterFlag)} |`);
+    out.push(`| total | ${int(f.dailyTotal)} | ${int(f.afterFlagTotal)} |`, '');
   }
   out.push('## How it was detected', '');
-  out.push(`First exchange ${when(c.first_seen)}; first account flagged ${when(f.firstAccountFlagged)}; campaign flagged ${when(c.flagged_at)} (UTC).`, '');
+  out.push(`First exchange ${when(c.first_seen)}; campaign flagged (its first member) ${when(f.flaggedAt)} (event time, UTC).`, '');
+  out.push('Evidence in the members (strongest weight, members carrying it):', '');
+  for (const r of f.memberReasons) out.push(`- \`${md(r.code)}\` ${r.weight.toFixed(2)}, ${int(r.members)} of ${int(f.accounts)}`);
+  out.push('', 'Evidence of the campaign as a whole:', '');
   for (const r of c.reasons) out.push(`- **${r.weight.toFixed(2)}** \`${md(r.code)}\`: ${md(reasonText(r))}`);
   out.push('');
   out.push('## Infrastructure', '');
@@ -53,6 +56,6 @@ export function renderBriefMarkdown(d: BriefData, opts: { title?: string } = {})
   }
   out.push('', `## Accounts (${int(f.accounts)})`, '', '| Account | Verdict | Score | Signed up | Flagged | Exchanges |', '|---|---|---:|---|---|---:|');
   for (const a of d.members) out.push(`| ${md(a.account_id)} | ${a.verdict} | ${score(a.score)} | ${when(a.created_at)} | ${when(a.flagged_at)} | ${int(a.exchanges)} |`);
-  out.push('');
+  out.push('', 'Times are event times in UTC. E-mail patterns are the shape of a local part (a: letters, 9: digits) with its domain, never an address; the brief holds no prompt text, e-mail address or payment detail.', '');
   return out.join('\n');
 }

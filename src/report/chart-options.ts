@@ -2,55 +2,58 @@
 // dashboard (rendered in the browser): one definition of each chart, two renderers. Pure: no DOM, no I/O.
 import type { EChartsOption } from 'echarts';
 import type { AccountOut } from '../core/output.js';
-import type { DailyRow } from '../store/store.js';
+import type { BriefDay } from './brief-data.js';
 
 export const COLORS = { flagged: '#c0392b', suspicious: '#d68910', benign: '#7f8c8d', other: '#aab7c4', accent: '#2c5d8a' };
 
-/** Every day from `first` to `last` inclusive (YYYY-MM-DD, UTC), capped at 20,000 days. */
-function daysBetween(first: string, last: string): string[] {
-  const out: string[] = [];
-  const end = Date.parse(`${last}T00:00:00Z`);
-  for (let t = Date.parse(`${first}T00:00:00Z`); t <= end && out.length < 20_000; t += 86_400_000) {
-    out.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return out;
+/**
+ * Time-axis labels by tick level: a day tick names the day, an hour tick only the time, so a short
+ * span never repeats a date; with the year wherever the span crosses one.
+ */
+export function timeAxisLabels(crossesYear: boolean): { year: string; month: string; day: string; hour: string; minute: string; second: string; millisecond: string; none: string } {
+  const day = crossesYear ? '{yyyy}-{MM}-{dd}' : '{MM}-{dd}';
+  return { year: '{yyyy}', month: crossesYear ? '{yyyy}-{MM}' : '{MM}-{dd}', day, hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}', none: day };
+}
+
+/** Axis labels for days: month-day, with the year when the days span more than one. */
+export function dayLabel(days: readonly string[]): (v: string) => string {
+  const crosses = days.length > 0 && days[0].slice(0, 4) !== days[days.length - 1].slice(0, 4);
+  return crosses ? (v: string) => v : (v: string) => v.slice(5);
 }
 
 /**
- * A campaign's daily exchanges, with a marked line at the day the engine flagged it. Days without a
- * row are zero, so gaps in activity show as gaps.
+ * A campaign's daily exchanges (`dailySeries` in brief-data.ts: every day from the first exchange's,
+ * zero-filled), stacked: from members not yet flagged when served, and from members already flagged;
+ * a marked line on the day the campaign was flagged.
  */
-export function dailyVolumeOption(rows: readonly DailyRow[], flaggedAt: string | null, opts: { animation?: boolean } = {}): EChartsOption {
-  const sorted = [...rows].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  const byDay = new Map<string, number>();
-  for (const r of sorted) byDay.set(r.day, (byDay.get(r.day) ?? 0) + r.exchanges);
-  const days = sorted.length ? daysBetween(sorted[0].day, sorted[sorted.length - 1].day) : [];
+export function dailyVolumeOption(days: readonly BriefDay[], flaggedAt: string | null, opts: { animation?: boolean } = {}): EChartsOption {
+  const names = days.map((d) => d.day);
   const flagDay = flaggedAt ? flaggedAt.slice(0, 10) : null;
   return {
     useUTC: true,
     animation: opts.animation ?? false,
     grid: { left: 56, right: 16, top: 28, bottom: 32 },
     tooltip: { trigger: 'axis' },
-    legend: { top: 0, data: ['before flag', 'after flag'] },
-    xAxis: { type: 'category', data: days, axisLabel: { formatter: (v: string) => v.slice(5) } },
-    yAxis: { type: 'value', name: 'exchanges', nameTextStyle: { align: 'left' } },
+    legend: { top: 0, itemGap: 24, data: ['not yet flagged', 'already flagged'] },
+    xAxis: { type: 'category', data: names, axisLabel: { formatter: dayLabel(names), hideOverlap: true } },
+    yAxis: { type: 'value', name: 'exchanges', nameTextStyle: { align: 'right' } },
     series: [
       {
-        name: 'before flag',
+        name: 'not yet flagged',
         type: 'bar',
         stack: 'x',
         color: COLORS.other,
-        data: days.map((d) => (flagDay === null || d < flagDay ? (byDay.get(d) ?? 0) : 0)),
-        markLine: flagDay
-          ? { symbol: 'none', silent: true, lineStyle: { color: COLORS.flagged, type: 'dashed' }, label: { formatter: 'flagged' }, data: [{ xAxis: flagDay }] }
+        data: days.map((d) => d.exchanges - d.afterFlag),
+        markLine: flagDay && names.includes(flagDay)
+          ? { symbol: 'none', silent: true, lineStyle: { color: COLORS.flagged, type: 'dashed' }, label: { formatter: 'campaign flagged', position: 'insideEndTop' }, data: [{ xAxis: flagDay }] }
           : undefined,
       },
       {
-        name: 'after flag',
+        name: 'already flagged',
         type: 'bar',
         stack: 'x',
         color: COLORS.flagged,
-        data: days.map((d) => (flagDay !== null && d >= flagDay ? (byDay.get(d) ?? 0) : 0)),
+        data: days.map((d) => d.afterFlag),
       },
     ],
   };
@@ -105,13 +108,15 @@ export function accountTimelineOption(accounts: readonly AccountOut[], opts: { a
   const spans = accountSpans(accounts).slice(0, opts.max ?? 200);
   const names = spans.map((s) => s.account_id);
   const color = (v: string): string => (v === 'distillation' ? COLORS.flagged : v === 'suspicious' ? COLORS.suspicious : COLORS.benign);
+  const ts = spans.flatMap((s) => [s.signup ?? s.first, s.last]);
+  const crossesYear = ts.length > 0 && new Date(Math.min(...ts)).getUTCFullYear() !== new Date(Math.max(...ts)).getUTCFullYear();
   return {
     useUTC: true,
     animation: opts.animation ?? false,
     grid: { left: 16, right: 16, top: 28, bottom: 32, containLabel: false },
-    legend: { top: 0, data: ['sign-up', 'active', 'flagged'] },
+    legend: { top: 0, itemGap: 24, data: ['sign-up', 'active', 'flagged'] },
     tooltip: { trigger: 'item' },
-    xAxis: { type: 'time', axisLabel: { formatter: '{MM}-{dd}' } },
+    xAxis: { type: 'time', axisLabel: { formatter: timeAxisLabels(crossesYear), hideOverlap: true } },
     yAxis: { type: 'category', data: names, inverse: true, axisLabel: { show: false }, axisTick: { show: false } },
     series: [
       {

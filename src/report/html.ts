@@ -22,7 +22,7 @@ export function renderReport(r: ScanResult & ReportOptions): string {
 ${period(r.summary)}
 </header>
 <main>
-${headline(r.summary, r.accounts)}
+${headline(r.summary, global)}
 ${inputSection(r.summary)}
 ${volumeSection(global, days)}
 ${campaignSection(r.campaigns, r.daily, days)}
@@ -59,15 +59,16 @@ function card(label: string, value: string, note = '', cls = ''): string {
   }</div>`;
 }
 
-function headline(s: Summary, accounts: readonly AccountOut[]): string {
-  const flaggedExchanges = accounts.filter((a) => a.verdict === 'distillation').reduce((n, a) => n + a.exchanges, 0);
-  const exchanges = accounts.reduce((n, a) => n + a.exchanges, 0);
+function headline(s: Summary, global: readonly DailyRow[]): string {
+  // The same share as the daily chart's legend: exchanges served while their account was flagged.
+  const flaggedExchanges = global.reduce((n, d) => n + d.flagged_exchanges, 0);
+  const exchanges = global.reduce((n, d) => n + d.exchanges, 0);
   return `<section class="cards">
 ${card('Accounts', int(s.accounts), 'sent at least one exchange')}
 ${card('Flagged', int(s.flagged_accounts), `verdict distillation · ${s.accounts ? pct(s.flagged_accounts / s.accounts) : '0%'} of accounts`, 'flagged')}
 ${card('Suspicious', int(s.suspicious_accounts), 'for analyst review', 'suspicious')}
 ${card('Campaigns', int(s.campaigns), 'linked operations')}
-${card('Exchanges', int(s.accepted_exchanges), exchanges ? `${pct(flaggedExchanges / exchanges)} from flagged accounts` : '')}
+${card('Exchanges', int(s.accepted_exchanges), exchanges ? `${pct(flaggedExchanges / exchanges)} sent by accounts already flagged` : '')}
 ${card('Throughput', `${int(s.events_per_second)}/s`, `${duration(s.wall_time_ms)} wall time`)}
 </section>`;
 }
@@ -119,7 +120,7 @@ function volumeSection(global: readonly DailyRow[], days: string[]): string {
   const peak = bars.reduce((p, b) => (b.total > p.total ? b : p), bars[0]);
   return `<section>
 <h2>Daily volume</h2>
-<p class="legend"><span class="key flagged"></span>from flagged accounts (${esc(int(flagged))}, ${esc(total ? pct(flagged / total) : '0%')}) <span class="key other"></span>all other exchanges (${esc(int(total - flagged))}) · peak ${esc(int(peak.total))} on ${esc(peak.day)}</p>
+<p class="legend"><span class="key flagged"></span>sent by accounts already flagged (${esc(int(flagged))}, ${esc(total ? pct(flagged / total) : '0%')}) <span class="key other"></span>all other exchanges (${esc(int(total - flagged))}) · peak ${esc(int(peak.total))} on ${esc(peak.day)}</p>
 ${dailyVolumeChart(bars)}
 </section>`;
 }

@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { latestDecisions, type DecisionRecord } from '../act/decisions.js';
-import { loadBrief } from '../report/brief-data.js';
+import { briefFacts, loadBrief } from '../report/brief-data.js';
 import { ApiError } from './errors.js';
 import { readIntel } from './intel-view.js';
 import { parseWith } from './routes/read.js';
@@ -47,6 +47,15 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
         nodes: members.map((a) => ({ id: a.account_id, verdict: a.verdict, score: a.score, exchanges: a.exchanges })),
         edges,
       };
+    });
+
+    // The campaign's figures as the brief states them (brief-data.ts computes them once, from the store).
+    r.get<{ Params: { id: string } }>('/v1/campaigns/:id/facts', async (req) => {
+      const data = await loadBrief(store, req.params.id).catch((e: unknown) => {
+        throw new ApiError('not_found', (e as Error).message);
+      });
+      const { infrastructure: _infra, ...facts } = briefFacts(data);
+      return { campaign_id: data.campaign.campaign_id, shared_indicators: data.stix.indicators.length, ...facts };
     });
 
     r.get<{ Params: { id: string } }>('/v1/accounts/:id/links', async (req) => {

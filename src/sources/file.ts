@@ -46,6 +46,8 @@ export interface SourceOptions {
   maxLineBytes: number;
   /** The stream read for `-`; process.stdin unless given (tests, embedding). */
   stdin?: Readable;
+  /** Told the size of each chunk as read from the source (compressed for .gz): a scan's progress. */
+  onBytes?: (n: number) => void;
 }
 
 export const STDIN = '-';
@@ -231,7 +233,7 @@ export async function* splitInput<T>(
   take: () => T | undefined,
 ): AsyncGenerator<T> {
   try {
-    for await (const chunk of byteChunks(input, opts.stdin ?? process.stdin)) {
+    for await (const chunk of byteChunks(input, opts.stdin ?? process.stdin, opts.onBytes)) {
       splitter.push(chunk, out);
       const batch = take();
       if (batch !== undefined) yield batch;
@@ -245,12 +247,14 @@ export async function* splitInput<T>(
 }
 
 /** Raw (decompressed) byte chunks of one input. */
-async function* byteChunks(input: string, stdin: Readable): AsyncGenerator<Buffer> {
+async function* byteChunks(input: string, stdin: Readable, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
   const source: Readable = input === STDIN ? stdin : createReadStream(input, { highWaterMark: READ_CHUNK });
   const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const next = async (): Promise<Buffer | undefined> => {
     const r = await it.next();
-    return r.done === true ? undefined : r.value;
+    if (r.done === true) return undefined;
+    onBytes?.(r.value.length);
+    return r.value;
   };
   try {
     // Peek at least two bytes to look for the gzip magic number.

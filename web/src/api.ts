@@ -53,6 +53,21 @@ export type GraphNode = { id: string; verdict: string; score: number; exchanges:
 export type GraphEdge = { a: string; b: string; at: string; kinds: { dimension: string; ref: string; suspicion: number }[] };
 export type Graph = { campaign_id: string; nodes: GraphNode[]; edges: GraphEdge[] };
 export type ReviewItem = Account & { decision: Decision | null };
+export type Facts = {
+  campaign_id: string;
+  flaggedAt: string | null;
+  score: number;
+  days: { day: string; exchanges: number; afterFlag: number }[];
+  dailyTotal: number;
+  afterFlagTotal: number;
+  accounts: number;
+  distillation: number;
+  suspicious: number;
+  exchanges: number;
+  linkKinds: [string, number][];
+  memberReasons: { code: string; members: number; weight: number }[];
+  shared_indicators: number;
+};
 export type Intel = { available: boolean; note?: string; bundles: Record<string, unknown>[]; sightings: Record<string, unknown>[]; shared: Record<string, unknown>[] };
 
 /** The API's name of each decision (POST /v1/decisions). */
@@ -73,6 +88,7 @@ export const api = {
   daily: async (c?: string) => (await call<{ daily: DailyRow[] }>('GET', `/v1/daily${q({ campaign_id: c })}`)).daily,
   accounts: async (f: { verdict?: string; campaign_id?: string; limit?: number; offset?: number }) => (await call<{ accounts: Account[] }>('GET', `/v1/accounts${q(f)}`)).accounts,
   account: (a: string) => call<Account>('GET', `/v1/accounts/${id(a)}`),
+  facts: (c: string) => call<Facts>('GET', `/v1/campaigns/${id(c)}/facts`),
   graph: (c: string) => call<Graph>('GET', `/v1/campaigns/${id(c)}/graph`),
   links: async (a: string) => (await call<{ links: GraphEdge[] }>('GET', `/v1/accounts/${id(a)}/links`)).links,
   review: async () => (await call<{ review: ReviewItem[] }>('GET', '/v1/review')).review,

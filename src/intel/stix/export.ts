@@ -31,7 +31,8 @@ export interface ExportOptions {
 }
 
 /** Indicator kinds shared with peers, and how each becomes a STIX pattern. */
-const SHARED_KINDS = new Set(['email_hmac', 'payment_hmac', 'template_fingerprint', 'ip_prefix', 'asn', 'user_agent', 'tls_fingerprint']);
+/** The indicator kinds a peer can match (keyed with the community key, or public by nature). */
+export const SHARED_KINDS = new Set(['email_hmac', 'payment_hmac', 'template_fingerprint', 'ip_prefix', 'asn', 'user_agent', 'tls_fingerprint']);
 
 export function buildBundle(campaigns: readonly CampaignOut[], o: ExportOptions): StixBundle {
   const marking = [tlpMarkingId(o.tlp)];

@@ -2,7 +2,9 @@
 // with their evidence, the accounts it is linked to and by what, and its decisions.
 import type { EChartsOption } from 'echarts';
 import { api, type Decision } from '../api.js';
-import { drawChart } from '../charts.js';
+import { disposeCharts, drawChart } from '../charts.js';
+import { milestoneRows } from '../timeline-labels.js';
+import { timeAxisLabels } from '../../../src/report/chart-options.js';
 import { badge, html, int, pct, route, when } from '../dom.js';
 import { decisionForm, decisionText, wireDecisionForms } from './decide.js';
 import { reasonList } from './reasons.js';
@@ -20,7 +22,7 @@ export async function accountPage(app: HTMLElement, id: string): Promise<void> {
 <div class="card"><div class="label">Signed up</div><div class="value small">${when(a.created_at)}</div></div>
 <div class="card"><div class="label">Flagged</div><div class="value small">${when(a.flagged_at)}</div></div>
 </section>
-<section><h2>Timeline</h2><div class="chart short" id="timeline-chart"></div></section>
+<section><h2>Timeline <span class="muted">(event time, UTC)</span></h2><div class="chart short" id="timeline-chart"></div></section>
 <div class="grid2">
 <section><h2>Reasons</h2>${reasonList(a.reasons)}
 <h3>Evidence</h3>${
@@ -40,13 +42,18 @@ export async function accountPage(app: HTMLElement, id: string): Promise<void> {
 <h2>Decisions</h2><ul id="decisions" class="plain">${decisions.map((d) => html`<li>${decisionText(d)}</li>`)}</ul>${decisionForm(a.account_id)}</section>
 </div>
 <section><h2>Audit</h2>${auditTable(a.audit, false)}</section>`.text;
-  drawChart(app.querySelector('#timeline-chart') as HTMLElement, timelineOption(a, evidence, decisions));
-  wireDecisionForms(app, (d) => {
-    app.querySelector('#decisions')?.insertAdjacentHTML('beforeend', `<li>${decisionText(d).text}</li>`);
+  const tl = app.querySelector('#timeline-chart') as HTMLElement;
+  drawChart(tl, timelineOption(a, evidence, decisions, tl.clientWidth || 900));
+  // Redrawn from the server after a decision: verdict, score, timeline and audit all change with it.
+  wireDecisionForms(app, () => {
+    disposeCharts();
+    void accountPage(app, id);
   });
 }
 
-function timelineOption(a: { created_at?: string; first_seen?: string; last_seen?: string; suspicious_at?: string | null; flagged_at: string | null }, evidence: { at: string; code: string }[], decisions: Decision[]): EChartsOption {
+const GRID = { left: 80, right: 24 };
+
+function timelineOption(a: { created_at?: string; first_seen?: string; last_seen?: string; suspicious_at?: string | null; flagged_at: string | null }, evidence: { at: string; code: string }[], decisions: Decision[], width: number): EChartsOption {
   const lanes = ['account', 'evidence', 'decisions'];
   const points: [number, number, string][] = [];
   const add = (ts: string | null | undefined, lane: number, label: string): void => {
@@ -58,14 +65,23 @@ function timelineOption(a: { created_at?: string; first_seen?: string; last_seen
   add(a.flagged_at, 0, 'flagged distillation');
   add(a.last_seen, 0, 'last exchange');
   for (const e of evidence) add(e.at, 1, e.code);
+  // Decisions are placed at the event time they apply from (the engine's clock when decided).
   for (const d of decisions) add(d.at, 2, `${d.action} by ${d.actor}`);
   const active = a.first_seen && a.last_seen ? [[Date.parse(a.first_seen), Date.parse(a.last_seen)]] : [];
+  const times = points.map((p) => p[0]);
+  const min = Math.min(...times);
+  const max = Math.max(...times);
+  const crossesYear = new Date(min).getUTCFullYear() !== new Date(max).getUTCFullYear();
+  // The account's milestones are often minutes apart: stacked in rows so that no two labels overlap.
+  const milestones = points.filter((p) => p[1] === 0).sort((x, y) => x[0] - y[0]);
+  const rows = milestoneRows(milestones.map((p) => ({ t: p[0], label: p[2] })), { min, max, width: width - GRID.left - GRID.right });
+  const rowCount = Math.max(1, ...rows.map((r) => r.row + 1));
   return {
     useUTC: true,
     animation: false,
-    grid: { left: 80, right: 24, top: 12, bottom: 28 },
+    grid: { ...GRID, top: 12 + 14 * rowCount, bottom: 28 },
     tooltip: { trigger: 'item', formatter: (p: unknown) => String((p as { data: [number, number, string] }).data[2]) },
-    xAxis: { type: 'time', axisLabel: { formatter: '{MM}-{dd}', hideOverlap: true } },
+    xAxis: { type: 'time', min, max, axisLabel: { formatter: timeAxisLabels(crossesYear), hideOverlap: true } },
     yAxis: { type: 'category', data: lanes, inverse: true },
     series: [
       {
@@ -79,15 +95,15 @@ function timelineOption(a: { created_at?: string; first_seen?: string; last_seen
         encode: { x: [0, 1] },
         data: active,
       },
-      // Labels on the account's own milestones (alternately above and below, they are often close);
-      // evidence and decisions name themselves in the tooltip.
-      ...[0, 1].map((k) => ({
-        type: 'scatter' as const,
+      {
+        type: 'scatter',
         symbolSize: 10,
         color: '#2c5d8a',
-        data: points.filter((p, i) => p[1] === 0 && i % 2 === k),
-        label: { show: true, position: k === 0 ? ('top' as const) : ('bottom' as const), formatter: (p: unknown) => String((p as { data: [number, number, string] }).data[2]), fontSize: 10 },
-      })),
+        data: milestones.map((p, i) => ({
+          value: p,
+          label: { show: true, position: 'top', distance: 4 + 14 * rows[i].row, align: rows[i].align, fontSize: 10, formatter: p[2] },
+        })),
+      },
       { type: 'scatter', symbolSize: 9, color: '#c0392b', data: points.filter((p) => p[1] !== 0) },
     ],
   };

@@ -17,7 +17,7 @@ export const PAST: Record<Decision['action'], string> = { confirm: 'confirmed', 
 
 export function decisionText(d: Decision | null): Html {
   if (!d) return html`<span class="muted">undecided</span>`;
-  return html`<span class="decision ${d.action}" data-decision="${d.action}">${PAST[d.action]}</span> <span class="muted">by ${d.actor}, applies from ${when(d.at)}${d.note ? html` — “${d.note}”` : ''}</span>`;
+  return html`<span class="decision ${d.action}" data-decision="${d.action}">${PAST[d.action]}</span> <span class="muted">by ${d.actor} at ${when(d.decided_at)} (wall clock), applies from ${when(d.at)} (event time)${d.note ? html` — “${d.note}”` : ''}</span>`;
 }
 
 /** Wires every decision form under `root`; `after` runs once a decision is stored. */
