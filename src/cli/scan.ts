@@ -20,11 +20,15 @@ import { openDuckDbStore } from '../store/duckdb.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
 import { decisionInputs, storedDecisions } from '../act/decisions.js';
 import type { DecisionInput } from '../judge/decisions.js';
+import type { CanonicalRecord } from '../core/records.js';
 import type { SqlStore } from '../store/duckdb.js';
 import { parseNumber } from './main.js';
 import { Progress } from './progress.js';
 import { STAGES, StageTimes } from '../engine/stage-times.js';
 import { DecodePool, defaultWorkers, ingestStreamParallel } from '../engine/decode-pool.js';
+import { loadDefaultPolicy, loadPolicyFile, type LoadedPolicy } from '../act/policy-load.js';
+import { PolicyStage } from '../act/policy-stage.js';
+import { actionLine, markLine } from '../act/action-out.js';
 
 export interface ScanOptions {
   inputs: string[];
@@ -43,12 +47,19 @@ export interface ScanOptions {
   peerIntel?: string;
   /** Decode workers (0: decode on the engine's thread); default one per spare core, up to 4. */
   workers?: number;
+  /** The policy deciding actions.ndjson: a file, a loaded policy, or (absent) the default policy. */
+  policy?: string | LoadedPolicy;
+  /** More stages on the same replay (backtest's second policy): called once; the consumer sees each record after the engine. */
+  attach?: (engine: Engine) => (r: CanonicalRecord) => void;
 }
 
 export interface ScanOutcome {
   summary: Summary;
   results: EngineResults;
   db: string;
+  /** The act stage's final state (served exchanges per action, marks, campaigns acted on). */
+  actions: PolicyStage;
+  engine: Engine;
 }
 
 export function registerScan(program: Command): void {
@@ -62,6 +73,7 @@ export function registerScan(program: Command): void {
     .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
     .option('--stage-times', 'print the wall time spent in each pipeline stage to stderr (slightly slower)')
     .option('--peer-intel <file>', "peers' indicators to match (STIX bundle .json, or a store written by intel pull)")
+    .option('--policy <file>', 'policy (YAML or JSON) deciding actions.ndjson (default: the shipped policies/default.yaml)')
     .option('--workers <n>', 'decode and sketch on this many worker threads (0: on the main thread; default: one per spare core, up to 4)', parseNumber('int', 0, 64))
     .action(async (inputs: string[], o: Omit<ScanOptions, 'inputs' | 'times'> & { stageTimes?: boolean }) => {
       const { stageTimes, ...rest } = o;
@@ -77,6 +89,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   if (opts.maxLateness !== undefined) fileCfg.maxLatenessMs = Math.round(opts.maxLateness * 60_000);
   const cfg = buildEngineConfig(fileCfg);
   await checkReadable(opts.inputs);
+  const policy = typeof opts.policy === 'object' ? opts.policy : opts.policy ? await loadPolicyFile(opts.policy) : await loadDefaultPolicy();
   const out = resolve(opts.out);
   try {
     await mkdir(out, { recursive: true });
@@ -92,6 +105,10 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const times = opts.times;
   const engine = new Engine(cfg, intel.engine, times);
   intel.bind(engine);
+  const act = new PolicyStage(engine, policy.policy);
+  const attached = opts.attach?.(engine);
+  const actions = createWriteStream(join(out, 'actions.ndjson'));
+  act.onAction((c) => actions.write(`${JSON.stringify(actionLine(c, policy.policy))}\n`));
   const rejected = createWriteStream(join(out, 'rejected.ndjson'));
   const ingestor = new Ingestor({
     maxLatenessMs: cfg.maxLatenessMs,
@@ -121,6 +138,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       for (const r of batch.records) {
         while (nextDecision < decisions.length && decisions[nextDecision].at < r.ts) if (engine.decide(decisions[nextDecision++])) decisionsApplied++;
         engine.push(r);
+        act.push(r);
+        attached?.(r);
         if (r.kind === 'exchange') exchanges++;
         else accountRecords++;
         if (firstTs === null) firstTs = r.ts;
@@ -135,6 +154,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   }
   while (nextDecision < decisions.length) if (engine.decide(decisions[nextDecision++])) decisionsApplied++;
   engine.finish();
+  actions.end();
+  await once(actions, 'finish');
+  await writeNdjson(join(out, 'marks.ndjson'), act.marks.map(markLine));
   const tOut = times ? performance.now() : 0;
   progress.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged }, true);
   progress.done();
@@ -188,7 +210,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
         `${decisions.length ? `, ${decisionsApplied} of ${decisions.length} analyst decisions applied` : ''} → ${out}\n`,
     );
   }
-  return { summary, results, db };
+  return { summary, results, db, actions: act, engine };
 }
 
 function rejectionLine(r: Rejection): string {

@@ -41,6 +41,8 @@ export const REASON_CODES = {
   // analyst decisions (src/judge/decisions.ts)
   analyst_confirmed: 'confirmed as distillation by an analyst',
   analyst_dismissed: 'dismissed by an analyst: evidence seen before the decision no longer counts',
+  // policies (src/act/policy-stage.ts): a reason for an action, never evidence in a score
+  linked_at_signup: 'signed up with an identity thing (card, device, sign-up network) of an operation already acted on',
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;
