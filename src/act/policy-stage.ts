@@ -64,6 +64,12 @@ const STRONG = new Set<string>(['payment', 'link', 'signup_ip']);
  * operation registering accounts in bulk (the judge links on two dimensions for the same reason).
  */
 const BURST = new Set<string>(['signup_cohort', 'payment_bin', 'email_pattern']);
+/**
+ * A burst trait counts only when it is the operation's: held by at least this many of its accounts and
+ * by at least this share of all accounts holding it (a common card issuer or e-mail shape is not).
+ */
+const BURST_MIN = 2;
+const BURST_SHARE = 0.5;
 
 export class PolicyStage {
   private policy: Policy;
@@ -284,11 +290,16 @@ export class PolicyStage {
         if (dim === 'signup_ip' && t.accounts < SIGNUP_NETWORK_MIN) continue;
         return { campaignId: t.campaignId, via: dim, at };
       }
-      if (!BURST.has(dim)) continue;
+      if (!BURST.has(dim) || t.accounts < BURST_MIN || t.accounts < BURST_SHARE * (this.holders(k) + 1)) continue;
       if (!burst) burst = { campaignId: t.campaignId, dims: [dim] };
       else if (!burst.dims.includes(dim)) burst.dims.push(dim);
     }
     return burst && burst.dims.length >= 2 ? { campaignId: burst.campaignId, via: burst.dims.join('+'), at } : undefined;
+  }
+
+  /** Accounts holding a profile key as of the last judgement (the engine's group index). */
+  private holders(key: string): number {
+    return this.engine.judge.groups.get(key)?.size ?? 0;
   }
 
   private membersOf(s: AccountState): AccountState[] {

@@ -57,6 +57,8 @@ export interface LiveOptions {
   /** Longest engine slice before yielding to the event loop (wall ms). */
   sliceMs?: number;
   segmentBytes?: number;
+  /** A stage after the engine (the gateway's policy stage, src/server/gateway.ts): attached before the replay, fed every record the engine consumes. */
+  attach?: (engine: Engine) => (r: CanonicalRecord) => void;
 }
 
 export interface LiveStats {
@@ -136,6 +138,7 @@ export class LiveService {
     rejectedByReason: Object.fromEntries(REJECT_CODES.map((c) => [c, 0])) as Record<RejectCode, number>,
   };
   readonly highWater: number;
+  private readonly attached: ((r: CanonicalRecord) => void) | undefined;
   private readonly flushMs: number;
   private readonly sliceMs: number;
 
@@ -148,6 +151,7 @@ export class LiveService {
     this.sliceMs = opts.sliceMs ?? 20;
     this.writer = new StoreWriter(opts.store, this.engine, opts.cfg.emailKey);
     this.engine.onVerdict((c) => this.changes.push(c));
+    this.attached = opts.attach?.(this.engine);
   }
 
   /** Opens the log, replays it into a fresh engine, writes the rebuilt state to the store. */
@@ -315,6 +319,7 @@ export class LiveService {
 
   private consume(r: CanonicalRecord): void {
     this.engine.push(r);
+    this.attached?.(r);
     this.stats.consumed++;
     if (this.replayDecisions.length > 0) this.applyReplayDecisions();
     if (this.firstTs === null) this.firstTs = r.ts;
