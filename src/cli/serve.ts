@@ -13,6 +13,9 @@ import { LiveService } from '../server/live.js';
 import { openDuckDbStore } from '../store/duckdb.js';
 import { parseNumber } from './main.js';
 import { mountTaxii } from '../intel/taxii/mount.js';
+import { loadDefaultPolicy, loadPolicyFile } from '../act/policy-load.js';
+import { Gateway } from '../server/gateway.js';
+import { registerDecisionRoutes } from '../server/routes/decision.js';
 
 export interface ServeOptions {
   db: string;
@@ -32,6 +35,7 @@ export interface ServeOptions {
   /** TAXII 2.1 configuration: serves /taxii2/ beside the API (src/intel). */
   taxii?: string;
   taxiiDb?: string;
+  policy?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -53,6 +57,7 @@ export function registerServe(program: Command): void {
     .option('--flush-ms <ms>', 'how often the store is refreshed', parseNumber('int', 10), 1000)
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
     .option('--taxii <file>', 'also serve TAXII 2.1 at /taxii2/ with this configuration (see docs/intel.md)')
+    .option('--policy <file>', 'gateway policy (YAML or JSON; default: the shipped policies/default.yaml); SIGHUP re-reads it')
     .option('--taxii-db <path>', 'DuckDB file for TAXII objects (default: DB.taxii.duckdb)')
     .action(async (o: ServeOptions) => {
       await runServe(o);
@@ -80,13 +85,31 @@ export async function runServe(o: ServeOptions): Promise<void> {
   } catch (e) {
     throw new InputError(`cannot create the folder of ${db}: ${(e as Error).message}`);
   }
+  const policy = o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy();
   const store = await openDuckDbStore(db);
-  const live = await LiveService.open({ cfg, store, logDir: resolve(o.logDir ?? `${db}.ingest`), highWater: o.highWater, flushMs: o.flushMs });
+  const gateway = await Gateway.open(store, policy);
+  const live = await LiveService.open({ cfg, store, logDir: resolve(o.logDir ?? `${db}.ingest`), highWater: o.highWater, flushMs: o.flushMs, attach: (e) => gateway.attach(e) });
   const app = buildServer({ live, store, keys, logger: { level: o.logLevel }, bodyLimit: Math.round(o.bodyLimit * (1 << 20)) });
   const taxii = o.taxii ? await mountTaxii(app, o.taxii, resolve(o.taxiiDb ?? `${db}.taxii.duckdb`)) : undefined;
   app.distillguard.intel = taxii;
   const hooks = new WebhookDispatcher({ store, urls: o.webhookUrl, secret: secret ?? '', log: app.log });
   if (o.webhookUrl.length > 0) live.onAudit((fresh) => hooks.enqueue(fresh));
+  registerDecisionRoutes(app, gateway);
+  await gateway.start((fresh) => {
+    if (o.webhookUrl.length > 0) hooks.enqueue(fresh);
+  });
+  // SIGHUP re-reads the policy file: a bad file is logged and the policy in force stays.
+  const onHup = (): void => {
+    void (async () => {
+      try {
+        const v = await gateway.reload(o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy(), 'sighup');
+        app.log.info({ policy: v }, 'policy reloaded');
+      } catch (e) {
+        app.log.error({ err: (e as Error).message }, 'policy reload refused');
+      }
+    })();
+  };
+  process.on('SIGHUP', onHup);
   app.log.info({ batches: live.replayedBatches, ms: Math.round(live.replayMs), records: live.counts.accepted }, 'ingest log replayed');
 
   let exitCode = 0;
@@ -94,8 +117,10 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const stop = (code: number): Promise<void> =>
     (stopping ??= (async () => {
       exitCode = code;
+      process.off('SIGHUP', onHup);
       await app.close();
       await live.close().catch((e: unknown) => app.log.error({ err: e }, 'closing the live service failed'));
+      await gateway.close().catch((e: unknown) => app.log.error({ err: e }, 'writing the last action changes failed'));
       await hooks.close();
       await store.close();
       await taxii?.close();
