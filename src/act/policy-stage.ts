@@ -89,6 +89,8 @@ export class PolicyStage {
   private readonly openMark = new Map<number, MarkEntry>();
   private readonly listeners: ((c: ActionChange) => void)[] = [];
   private readonly keys: string[] = [];
+  /** Accounts just linked through a newly tainted identity thing, to evaluate before the judgement ends. */
+  private readonly linkedNow: AccountState[] = [];
   private readonly stamp: number[] = [];
   private pass = 0;
 
@@ -171,7 +173,11 @@ export class PolicyStage {
   private evaluate(list: readonly AccountState[], at: Millis): void {
     const before = this.actedOn.size;
     for (const s of list) this.evaluateOne(s, at);
-    if (this.actedOn.size === before) return;
+    if (this.actedOn.size !== before) this.evaluateActedOn(list, at);
+    this.evaluateLinked(at);
+  }
+
+  private evaluateActedOn(list: readonly AccountState[], at: Millis): void {
     // A campaign was acted on just now: its other members are re-evaluated under `campaign.acted_on`.
     const again: AccountState[] = [];
     const seen = new Set<number>();
@@ -185,6 +191,11 @@ export class PolicyStage {
       }
     }
     for (const s of again) this.evaluateOne(s, at);
+  }
+
+  /** Accounts that signed up earlier on a thing the operation is now known by: decided now, in turn lending their own. */
+  private evaluateLinked(at: Millis): void {
+    while (this.linkedNow.length > 0) this.evaluateOne(this.linkedNow.pop()!, at);
   }
 
   private evaluateOne(s: AccountState, at: Millis): void {
@@ -204,9 +215,10 @@ export class PolicyStage {
       for (const k of identityKeys(s, this.engine.cfg.link.signupWindowMs, this.keys)) {
         const d = dimensionOf(k);
         if (!STRONG.has(d) && !BURST.has(d)) continue;
-        const t = this.tainted.get(k);
-        if (t) t.accounts++;
-        else this.tainted.set(k, { campaignId: via, accounts: 1 });
+        const t = this.tainted.get(k) ?? { campaignId: via, accounts: 0 };
+        t.accounts++;
+        this.tainted.set(k, t);
+        if (STRONG.has(d) && t.accounts === (d === 'signup_ip' ? SIGNUP_NETWORK_MIN : 1)) this.linkHolders(k, d, t.campaignId, at);
       }
     }
   }
@@ -295,6 +307,20 @@ export class PolicyStage {
       else if (!burst.dims.includes(dim)) burst.dims.push(dim);
     }
     return burst && burst.dims.length >= 2 ? { campaignId: burst.campaignId, via: burst.dims.join('+'), at } : undefined;
+  }
+
+  /**
+   * Accounts registered before the operation was acted on (a farm's reserve) that hold an identity thing
+   * it is now known by: linked now, before their first exchange if they have not sent one.
+   */
+  private linkHolders(key: string, dim: string, campaignId: string, at: Millis): void {
+    const g = this.engine.judge.groups.get(key);
+    if (!g) return;
+    for (const idx of g.members) {
+      if (this.linked[idx] !== undefined || this.taintedAccounts.has(idx)) continue;
+      this.linked[idx] = { campaignId, via: dim, at };
+      this.linkedNow.push(this.engine.observer.list[idx]);
+    }
   }
 
   /** Accounts holding a profile key as of the last judgement (the engine's group index). */
