@@ -104,7 +104,7 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
   };
 
   beforeAll(async () => {
-    await runSimulate({ scenario: 'tiny', scale: 1, seed: 3, out: join(dir, 'sim') });
+    await runSimulate({ scenario: 'tiny', scale: 0.5, seed: 3, out: join(dir, 'sim') });
     truth = await readTruth(join(dir, 'sim', 'truth.json'));
     s = await startTestServer({ dir: join(dir, 'serve'), policy: await loadDefaultPolicy() });
     const dg = new URL(await s.app.listen({ port: 0, host: '127.0.0.1' }));
@@ -122,10 +122,10 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
 
     // The traffic: each chunk is served through nginx (a sample of its requests), then shipped to serve.
     const lines = readFileSync(join(dir, 'sim', 'input.ndjson'), 'utf8').split('\n').filter(Boolean);
-    const CHUNK = 2000;
+    const CHUNK = 4000;
     for (let i = 0; i < lines.length; i += CHUNK) {
       const chunk = lines.slice(i, i + CHUNK);
-      for (let k = 0; k < chunk.length; k += 15) {
+      for (let k = 0; k < chunk.length; k += 25) {
         const rec = JSON.parse(chunk[k]) as { type: string; account_id: string; request?: unknown };
         if (rec.type === 'exchange') await send(rec.account_id, rec.request);
       }
@@ -145,7 +145,7 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
 
   it('degrades the campaign accounts while organic accounts pass untouched', () => {
     const organic = served.filter((x) => label(x.account) === 'organic');
-    expect(organic.length).toBeGreaterThan(200);
+    expect(organic.length).toBeGreaterThan(100);
     expect(organic.every((x) => x.action === 'allow')).toBe(true);
     expect(results.filter((r) => label(r.account) === 'organic').every((r) => r.status === 200)).toBe(true);
     const degraded = served.filter((x) => label(x.account) === 'distillation' && x.action === 'degrade');
@@ -166,7 +166,7 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
     await s.live.drain();
     expect(await send(confirm, { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })).toBe(403);
 
-    const text = (await loadDefaultPolicy()).text.replace('revision: 1', 'revision: 2').replace(/action: degrade\n    params: \{ max_tokens: 1024, thinking: summarised, tools: false \}\n    mark: \{ marker: dg-distill \}/, 'action: throttle\n    params: { requests_per_minute: 1, concurrency: 1 }');
+    const text = (await loadDefaultPolicy()).text.replace('revision: 1', 'revision: 2').replace(/action: degrade\n {4}params: \{ max_tokens: 1024, thinking: summarised, tools: false \}\n {4}mark: \{ marker: dg-distill \}/, 'action: throttle\n    params: { requests_per_minute: 1, concurrency: 1 }');
     const put = await s.app.inject({ method: 'PUT', url: '/v1/policy', payload: text, headers: { ...bearer('analyst'), 'content-type': 'application/yaml' } });
     expect(put.statusCode).toBe(200);
     const body = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };

@@ -69,6 +69,7 @@ const BURST = new Set<string>(['signup_cohort', 'payment_bin', 'email_pattern'])
  * by at least this share of all accounts holding it (a common card issuer or e-mail shape is not).
  */
 const BURST_MIN = 2;
+const PAYING = new Set<string>(['paid', 'enterprise', 'reseller']);
 const BURST_SHARE = 0.5;
 
 export class PolicyStage {
@@ -306,7 +307,10 @@ export class PolicyStage {
       if (!burst) burst = { campaignId: t.campaignId, dims: [dim] };
       else if (!burst.dims.includes(dim)) burst.dims.push(dim);
     }
-    return burst && burst.dims.length >= 2 ? { campaignId: burst.campaignId, via: burst.dims.join('+'), at } : undefined;
+    // Burst traits link only accounts on a free plan or a sign-up program: an operation registers its
+    // throwaway accounts there, and a paying customer who signs up in the middle of a burst is not one.
+    if (!burst || burst.dims.length < 2 || PAYING.has(s.plan ?? 'free')) return undefined;
+    return { campaignId: burst.campaignId, via: burst.dims.join('+'), at };
   }
 
   /**
@@ -323,9 +327,12 @@ export class PolicyStage {
     }
   }
 
-  /** Accounts holding a profile key as of the last judgement (the engine's group index). */
+  /**
+   * Accounts holding a profile key as of the last judgement (the engine's group index). A key the index
+   * does not hold (a group dropped for its size) counts as held by everyone: a common trait never links.
+   */
   private holders(key: string): number {
-    return this.engine.judge.groups.get(key)?.size ?? 0;
+    return this.engine.judge.groups.get(key)?.size ?? Infinity;
   }
 
   private membersOf(s: AccountState): AccountState[] {
