@@ -1,4 +1,4 @@
-// Verdict changes out as signed webhooks: one POST per event and URL, retried with exponential
+// Verdict and action changes out as signed webhooks: one POST per event and URL, retried with exponential
 // backoff on a network error or a non-2xx answer, every attempt written to the delivery log.
 // Delivery is at least once (a crash between a delivery and its log row re-sends it on restart):
 // receivers dedupe by the event `id`, which is stable across restarts and replays.
@@ -6,20 +6,23 @@ import { toIso } from '../core/time.js';
 import type { AuditEntry, Store } from '../store/store.js';
 import { SIGNATURE_HEADER, signPayload } from './signature.js';
 
-export interface WebhookEvent {
-  id: string;
-  type: 'verdict.changed';
-  created: string;
-  data: {
-    account_id: string | null;
-    campaign_id: string | null;
-    at: string;
-    from: unknown;
-    to: unknown;
-    score: unknown;
-    reasons: unknown;
-  };
-}
+export type WebhookEvent =
+  | {
+      id: string;
+      type: 'verdict.changed';
+      created: string;
+      data: {
+        account_id: string | null;
+        campaign_id: string | null;
+        at: string;
+        from: unknown;
+        to: unknown;
+        score: unknown;
+        reasons: unknown;
+      };
+    }
+  /** A gateway action changed (src/server/gateway.ts): `data` is the actions.ndjson line. */
+  | { id: string; type: 'action.changed'; created: string; data: Record<string, unknown> };
 
 export interface WebhookOptions {
   store: Store;
@@ -34,6 +37,7 @@ export interface WebhookOptions {
 }
 
 export function eventOf(e: AuditEntry): WebhookEvent {
+  if (e.kind === 'action_change') return { id: e.id, type: 'action.changed', created: e.recorded_at, data: e.body };
   return {
     id: e.id,
     type: 'verdict.changed',
@@ -56,7 +60,7 @@ export class WebhookDispatcher {
   enqueue(entries: AuditEntry[]): void {
     if (this.closed) return;
     for (const e of entries) {
-      if (e.kind !== 'verdict_change') continue;
+      if (e.kind !== 'verdict_change' && e.kind !== 'action_change') continue;
       const body = JSON.stringify(eventOf(e));
       for (const url of this.opts.urls) this.attempt(e.id, url, body, 1);
     }

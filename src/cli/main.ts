@@ -10,6 +10,7 @@ import { registerIntel } from './intel.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerTaxii } from './taxii.js';
+import { registerBacktest } from './backtest.js';
 
 export function parseNumber(kind: 'int' | 'float', min?: number, max?: number) {
   return (v: string): number => {
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerServe(program);
   registerTaxii(program);
+  registerBacktest(program);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(false);
   return program;
 }

@@ -22,10 +22,14 @@ import { intelScanHooks } from '../intel/scan-hooks.js';
 import { decisionInputs, storedDecisions } from '../act/decisions.js';
 import type { DecisionInput } from '../judge/decisions.js';
 import type { Store } from '../store/store.js';
+import type { CanonicalRecord } from '../core/records.js';
 import { parseNumber } from './main.js';
 import { Progress } from './progress.js';
 import { STAGES, StageTimes } from '../core/stage-times.js';
 import { DecodePool, defaultWorkers, ingestStreamParallel } from '../engine/decode-pool.js';
+import { loadDefaultPolicy, loadPolicyFile, type LoadedPolicy } from '../act/policy-load.js';
+import { PolicyStage } from '../act/policy-stage.js';
+import { actionLine, markLine } from '../act/action-out.js';
 
 export interface ScanOptions {
   inputs: string[];
@@ -44,6 +48,10 @@ export interface ScanOptions {
   peerIntel?: string;
   /** Decode workers (0: decode on the engine's thread); default one per spare core, up to 4. */
   workers?: number;
+  /** The policy deciding actions.ndjson: a file, a loaded policy, or (absent) the default policy. */
+  policy?: string | LoadedPolicy;
+  /** More stages on the same replay (backtest's second policy): called once; the consumer sees each record after the engine. */
+  attach?: (engine: Engine) => (r: CanonicalRecord) => void;
 }
 
 export interface ScanOutcome {
@@ -52,6 +60,9 @@ export interface ScanOutcome {
   knownAccounts: number;
   results: EngineResults;
   db: string;
+  /** The act stage's final state (served exchanges per action, marks, campaigns acted on). */
+  actions: PolicyStage;
+  engine: Engine;
 }
 
 export function registerScan(program: Command): void {
@@ -66,6 +77,7 @@ export function registerScan(program: Command): void {
     .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
     .option('--stage-times', 'print the wall time spent in each pipeline stage to stderr (slightly slower)')
     .option('--peer-intel <file>', "peers' indicators to match (STIX bundle .json, or a store written by intel pull)")
+    .option('--policy <file>', 'policy (YAML or JSON) deciding actions.ndjson (default: the shipped policies/default.yaml)')
     .option('--workers <n>', 'decode and sketch on this many worker threads (0: on the main thread; default: one per spare core, up to 4)', parseNumber('int', 0, 64))
     .action(async (inputs: string[], o: Omit<ScanOptions, 'inputs' | 'times' | 'out'> & { out?: string; stageTimes?: boolean }) => {
       if (inputs.length === 0) throw new InputError('scan needs an input: one or more NDJSON files (.gz too), or - for standard input');
@@ -83,6 +95,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   if (opts.maxLateness !== undefined) fileCfg.maxLatenessMs = Math.round(opts.maxLateness * 60_000);
   const cfg = await withEmailKey(buildEngineConfig(fileCfg), scanSecretPath());
   await checkReadable(opts.inputs);
+  const policy = typeof opts.policy === 'object' ? opts.policy : opts.policy ? await loadPolicyFile(opts.policy) : await loadDefaultPolicy();
   const out = resolve(opts.out);
   try {
     await mkdir(out, { recursive: true });
@@ -98,6 +111,10 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const times = opts.times;
   const engine = new Engine(cfg, intel.engine, times);
   intel.bind(engine);
+  const act = new PolicyStage(engine, policy.policy);
+  const attached = opts.attach?.(engine);
+  const actions = createWriteStream(join(out, 'actions.ndjson'));
+  act.onAction((c) => actions.write(`${JSON.stringify(actionLine(c, policy.policy))}\n`));
   const rejected = createWriteStream(join(out, 'rejected.ndjson'));
   const ingestor = new Ingestor({
     maxLatenessMs: cfg.maxLatenessMs,
@@ -128,6 +145,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       for (const r of batch.records) {
         while (nextDecision < decisions.length && decisions[nextDecision].at < r.ts) if (engine.decide(decisions[nextDecision++])) decisionsApplied++;
         engine.push(r);
+        act.push(r);
+        attached?.(r);
         if (r.kind === 'exchange') exchanges++;
         else accountRecords++;
         if (firstTs === null) firstTs = r.ts;
@@ -142,6 +161,9 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   }
   while (nextDecision < decisions.length) if (engine.decide(decisions[nextDecision++])) decisionsApplied++;
   engine.finish();
+  actions.end();
+  await once(actions, 'finish');
+  await writeNdjson(join(out, 'marks.ndjson'), act.marks.map(markLine));
   const tOut = times ? performance.now() : 0;
   progress?.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged, bytes }, true);
   progress?.done();
@@ -195,7 +217,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
         `${decisions.length ? `, ${decisionsApplied} of ${decisions.length} analyst decisions applied` : ''} → ${out}\n`,
     );
   }
-  return { summary, results, db, knownAccounts: engine.observer.list.length };
+  return { summary, results, db, knownAccounts: engine.observer.list.length, actions: act, engine };
 }
 
 /** Accounts known only from their account records (signed up, never sent an exchange) are not scored. */

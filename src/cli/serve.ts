@@ -16,6 +16,9 @@ import { routeGrpcLogs, startOtlpGrpc, type OtlpGrpcServer } from '../server/otl
 import { openDuckDbStore } from '../store/duckdb.js';
 import { parseNumber } from './main.js';
 import { mountTaxii } from '../intel/taxii/mount.js';
+import { loadDefaultPolicy, loadPolicyFile } from '../act/policy-load.js';
+import { Gateway } from '../server/gateway.js';
+import { registerDecisionRoutes } from '../server/routes/decision.js';
 
 export interface ServeOptions {
   db: string;
@@ -46,6 +49,7 @@ export interface ServeOptions {
   taxiiDb?: string;
   /** Also serve OTLP/gRPC (TraceService, LogsService) on this port. */
   otlpGrpcPort?: number;
+  policy?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -77,6 +81,7 @@ export function registerServe(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
     .option('--taxii <file>', 'also serve TAXII 2.1 at /taxii2/ with this configuration (see docs/intel.md)')
     .option('--otlp-grpc-port <n>', 'also serve OTLP/gRPC (trace and logs Export) on this port, same keys (0 picks a free one)', parseNumber('int', 0, 65535))
+    .option('--policy <file>', 'gateway policy (YAML or JSON; default: the shipped policies/default.yaml); SIGHUP re-reads it')
     .option('--taxii-db <path>', 'DuckDB file for TAXII objects (default: DB.taxii.duckdb)')
     .action(async (o: ServeOptions) => {
       await runServe(o);
@@ -107,6 +112,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const cfg = await withEmailKey(cfg0, `${db}.secret`); // hashes in the log and the store are under it
   const store = await openDuckDbStore(db);
   const logKey = o.logKeyFile === undefined ? undefined : await readLogKey(o.logKeyFile);
+  const policy = o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy();
+  const gateway = await Gateway.open(store, policy);
   const live = await LiveService.open({
     cfg,
     store,
@@ -116,6 +123,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     flushMs: o.flushMs,
     sourceIdleMs: Math.round(o.sourceIdle * 1000),
     logKey,
+    attach: (e) => gateway.attach(e),
     logRetentionMs: o.logRetentionDays === undefined ? undefined : Math.round(o.logRetentionDays * 86_400_000),
   });
   const limits = {
@@ -130,6 +138,22 @@ export async function runServe(o: ServeOptions): Promise<void> {
   app.distillguard.intel = taxii?.intel;
   const hooks = new WebhookDispatcher({ store, urls: o.webhookUrl, secret: secret ?? '', log: app.log });
   if (o.webhookUrl.length > 0) live.onAudit((fresh) => hooks.enqueue(fresh));
+  registerDecisionRoutes(app, gateway);
+  await gateway.start((fresh) => {
+    if (o.webhookUrl.length > 0) hooks.enqueue(fresh);
+  });
+  // SIGHUP re-reads the policy file: a bad file is logged and the policy in force stays.
+  const onHup = (): void => {
+    void (async () => {
+      try {
+        const v = await gateway.reload(o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy(), 'sighup');
+        app.log.info({ policy: v }, 'policy reloaded');
+      } catch (e) {
+        app.log.error({ err: (e as Error).message }, 'policy reload refused');
+      }
+    })();
+  };
+  process.on('SIGHUP', onHup);
   app.log.info({ batches: live.replayedBatches, ms: Math.round(live.replayMs), records: live.counts.accepted }, 'ingest log replayed');
 
   let exitCode = 0;
@@ -139,8 +163,10 @@ export async function runServe(o: ServeOptions): Promise<void> {
     (stopping ??= (async () => {
       exitCode = code;
       await grpc?.close();
+      process.off('SIGHUP', onHup);
       await app.close();
       await live.close().catch((e: unknown) => app.log.error({ err: e }, 'closing the live service failed'));
+      await gateway.close().catch((e: unknown) => app.log.error({ err: e }, 'writing the last action changes failed'));
       await hooks.close();
       await store.close();
       await taxii?.close();

@@ -32,6 +32,8 @@ export interface CampaignCoverageDetail {
  * writes them in the order the producer sets them.
  */
 export interface ReasonDetails {
+  /** A policy action's reason (src/act/policy-stage.ts): the operation acted on and the identity thing shared. */
+  linked_at_signup: { campaign: string; via: string; at: string };
   reasoning_elicitation: ShareDetail;
   reasoning_reconstruction: ShareDetail;
   rubric_grading: ShareDetail;
@@ -126,6 +128,8 @@ export const REASON_CODES = {
   // analyst decisions (src/judge/decisions.ts)
   analyst_confirmed: 'confirmed as distillation by an analyst',
   analyst_dismissed: 'dismissed by an analyst: evidence seen before the decision no longer counts',
+  // policies (src/act/policy-stage.ts): a reason for an action, never evidence in a score
+  linked_at_signup: 'signed up with an identity thing (card, device, sign-up network) of an operation already acted on',
 } as const satisfies Record<ReasonCode, string>;
 
 export function renderReason(r: Reason): string {

@@ -26,6 +26,8 @@ export interface DailyCounts {
 }
 
 export type VerdictListener = (change: VerdictChange) => void;
+/** After each judgement at `at`: the accounts judged for their own records since the last one, and the verdict changes. */
+export type JudgementListener = (at: Millis, judged: readonly AccountState[], changes: readonly VerdictChange[]) => void;
 
 export class Engine {
   readonly observer: Observer;
@@ -36,6 +38,7 @@ export class Engine {
   private nextTick: Millis | undefined;
   private clock: Millis = -Infinity;
   private readonly listeners: VerdictListener[] = [];
+  private readonly judgementListeners: JudgementListener[] = [];
   judgements = 0;
 
   /** `times`: charge wall time per stage (bench:perf); absent, nothing is timed. */
@@ -58,6 +61,11 @@ export class Engine {
 
   onVerdict(l: VerdictListener): void {
     this.listeners.push(l);
+  }
+
+  /** Downstream stages that act on judgements (src/act/policy-stage.ts) subscribe here. */
+  onJudgement(l: JudgementListener): void {
+    this.judgementListeners.push(l);
   }
 
   /** Event time of the newest record observed. */
@@ -147,6 +155,7 @@ export class Engine {
     for (const s of dirty) s.dirty = false;
     this.judgements++;
     for (const c of changes) for (const l of this.listeners) l(c);
+    for (const l of this.judgementListeners) l(at, dirty, changes);
   }
 
   private count(s: AccountState, t: Millis): void {

@@ -3,31 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import type { CanonicalRecord } from '../core/records.js';
-import { DAY, HOUR, MINUTE } from '../core/time.js';
-import { account, exchange, harvestPrompt, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
+import { churningFarm } from '../../test/helpers/churning-farm.js';
 import { Engine } from './engine.js';
-
-function churningFarm(): CanonicalRecord[] {
-  const r = rng(7);
-  const recs: CanonicalRecord[] = [];
-  // Three generations of farm accounts, each replacing the last, on a shared card pool.
-  for (let gen = 0; gen < 3; gen++) {
-    const start = T0 + gen * 2 * DAY;
-    for (let a = 0; a < 8; a++) {
-      const id = `g${gen}a${a}`;
-      const created = start + a * 5 * MINUTE;
-      recs.push(account(id, created, { createdAt: created, paymentFingerprint: `pool${a % 4}`, plan: 'startup', verification: 'none' }));
-      for (let k = 0; k < 60; k++) {
-        recs.push(exchange(id, created + HOUR + Math.floor(r() * 2 * DAY), harvestPrompt(gen * 1000 + a * 100 + k), { maxTokens: 32000, model: 'm', system: 'Answer as an expert.' }));
-      }
-    }
-  }
-  for (let u = 0; u < 10; u++) {
-    recs.push(account(`u${u}`, T0 - 100 * DAY, { createdAt: T0 - 100 * DAY, verification: 'phone', plan: 'paid' }));
-    for (let k = 0; k < 30; k++) recs.push(exchange(`u${u}`, T0 + Math.floor(r() * 6 * DAY), organicPrompt(u * 31 + k), { model: 'm', maxTokens: 32000 * (k % 2) }));
-  }
-  return recs.sort((a, b) => a.ts - b.ts);
-}
 
 function flags(recs: CanonicalRecord[]): Map<string, number> {
   const engine = new Engine(buildEngineConfig({}));
@@ -39,7 +16,7 @@ function flags(recs: CanonicalRecord[]): Map<string, number> {
 }
 
 describe('online honesty', () => {
-  const recs = churningFarm();
+  const recs = churningFarm(7);
   const full = flags(recs);
 
   it('flags the farm in the full run (the test has something to check)', () => {

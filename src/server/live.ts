@@ -70,6 +70,8 @@ export interface LiveOptions {
   sourceIdleMs?: number;
   /** Wall clock (tests). */
   now?: () => number;
+  /** A stage after the engine (the gateway's policy stage, src/server/gateway.ts): attached before the replay, fed every record the engine consumes. */
+  attach?: (engine: Engine) => (r: CanonicalRecord) => void;
 }
 
 /** How a batch was sent: its source (event-time clock) and, if given, its Idempotency-Key. */
@@ -165,6 +167,7 @@ export class LiveService {
   readonly highWaterBytes: number;
   /** Estimated bytes of accepted records the engine has not consumed (ordering buffer included). */
   private heldBytes = 0;
+  private readonly attached: ((r: CanonicalRecord) => void) | undefined;
   private readonly flushMs: number;
   private readonly sliceMs: number;
 
@@ -184,6 +187,7 @@ export class LiveService {
     this.sliceMs = opts.sliceMs ?? 20;
     this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg));
     this.engine.onVerdict((c) => this.changes.push(c));
+    this.attached = opts.attach?.(this.engine);
   }
 
   /** Opens the log, replays it into a fresh engine, writes the rebuilt state to the store. */
@@ -390,6 +394,7 @@ export class LiveService {
   private consume(r: CanonicalRecord): void {
     this.heldBytes -= heldSize(r);
     this.engine.push(r);
+    this.attached?.(r);
     this.stats.consumed++;
     if (this.replayDecisions.length > 0) this.applyReplayDecisions();
     if (this.firstTs === null) this.firstTs = r.ts;

@@ -77,7 +77,7 @@ export const SummarySchema = z.object({
 
 export const AuditEntrySchema = z.object({
   id: z.string(),
-  kind: z.enum(['verdict_change', 'decision']),
+  kind: z.enum(['verdict_change', 'decision', 'action_change', 'policy_change']),
   at: Timestamp.describe('event time of a verdict change; wall time of a decision'),
   recorded_at: Timestamp,
   actor: z.string().describe('`engine`, or the id of the key that recorded the decision'),
@@ -151,7 +151,7 @@ export const AuditQuerySchema = z
   .object({
     account_id: z.string().min(1).optional(),
     campaign_id: z.string().min(1).optional(),
-    kind: z.enum(['verdict_change', 'decision']).optional(),
+    kind: z.enum(['verdict_change', 'decision', 'action_change', 'policy_change']).optional(),
     limit: Int(1, 1000).default(100),
     offset: Int(0, Number.MAX_SAFE_INTEGER).default(0),
   })

@@ -38,11 +38,11 @@ export interface LiveDelta {
   summary: Summary;
 }
 
-/** One audit record: a verdict change (actor `engine`) or an analyst decision. */
+/** One audit record: a verdict change (actor `engine`), an analyst decision, an action change (actor `policy`) or a policy change. */
 export interface AuditEntry {
   /** Stable id: a verdict change's id derives from account, verdict and event time, so a replay finds it. */
   id: string;
-  kind: 'verdict_change' | 'decision';
+  kind: 'verdict_change' | 'decision' | 'action_change' | 'policy_change';
   /** RFC 3339: event time of a verdict change, wall time of a decision. */
   at: string;
   /** RFC 3339 wall time the entry was written. */

@@ -33,6 +33,9 @@ export async function buildBin(dir: string): Promise<string> {
   await mkdir(join(dir, 'bin'), { recursive: true });
   await copyFile(join(ROOT, 'bin', 'distillguard.js'), join(dir, 'bin', 'distillguard.js'));
   await copyFile(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  // The shipped default policy (src/act/policy-load.ts finds it beside the package).
+  await mkdir(join(dir, 'policies'), { recursive: true });
+  await copyFile(join(ROOT, 'policies', 'default.yaml'), join(dir, 'policies', 'default.yaml'));
   await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   await symlink(join(ROOT, 'proto'), join(dir, 'proto'), 'dir'); // the OTLP .proto files, read at start-up
   return join(dir, 'bin', 'distillguard.js');

@@ -64,7 +64,7 @@ export interface ScanFiles {
   text: { accounts: string; campaigns: string; summary: string; rejected: string; report: string };
 }
 
-export const OUTPUT_FILES = ['accounts.ndjson', 'campaigns.ndjson', 'summary.json', 'rejected.ndjson', 'report.html'] as const;
+export const OUTPUT_FILES = ['accounts.ndjson', 'campaigns.ndjson', 'summary.json', 'rejected.ndjson', 'report.html', 'actions.ndjson', 'marks.ndjson'] as const;
 
 export async function readScan(dir: string): Promise<ScanFiles> {
   const [accounts, campaigns, summary, rejected, report] = await Promise.all(OUTPUT_FILES.map((f) => readFile(join(dir, f), 'utf8')));

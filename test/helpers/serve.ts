@@ -9,6 +9,9 @@ import { KeyRing } from '../../src/server/keys.js';
 import { LiveService, type LiveOptions } from '../../src/server/live.js';
 import { openDuckDbStore } from '../../src/store/duckdb.js';
 import type { Store } from '../../src/store/store.js';
+import type { LoadedPolicy } from '../../src/act/policy-load.js';
+import { Gateway } from '../../src/server/gateway.js';
+import { registerDecisionRoutes } from '../../src/server/routes/decision.js';
 
 /** Tests use a fixed e-mail key (a real install generates a random one: src/config/secret.ts). */
 export const TEST_EMAIL_KEY = 'test-email-key-0123456789';
@@ -35,6 +38,8 @@ export interface TestServer {
   live: LiveService;
   store: Store;
   dir: string;
+  /** With `policy`: the gateway's policy stage and routes (src/server/gateway.ts). */
+  gateway?: Gateway;
   /** Closes app, live service and store (keeps the folder). */
   stop(): Promise<void>;
   /** stop() and remove the folder. */
@@ -46,14 +51,22 @@ export interface TestServerOptions {
   cfg?: EngineConfigInput;
   live?: Partial<Omit<LiveOptions, 'cfg' | 'store' | 'logDir'>>;
   server?: Partial<Omit<ServerOptions, 'live' | 'store'>>;
+  /** Mount the gateway routes with this startup policy. */
+  policy?: LoadedPolicy;
 }
 
 export async function startTestServer(o: TestServerOptions = {}): Promise<TestServer> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'distillguard-serve-'));
   mkdirSync(dir, { recursive: true });
   const store = await openDuckDbStore(join(dir, 'store.duckdb'));
-  const live = await LiveService.open({ cfg: buildEngineConfig({ emailKey: TEST_EMAIL_KEY, ...o.cfg }), store, logDir: join(dir, 'ingest'), flushMs: 50, ...o.live });
+  const gateway = o.policy ? await Gateway.open(store, o.policy) : undefined;
+  const attach = gateway && { attach: gateway.attach.bind(gateway) };
+  const live = await LiveService.open({ cfg: buildEngineConfig({ emailKey: TEST_EMAIL_KEY, ...o.cfg }), store, logDir: join(dir, 'ingest'), flushMs: 50, ...attach, ...o.live });
   const app = buildServer({ live, store, keys: keyRing(), ...o.server });
+  if (gateway) {
+    registerDecisionRoutes(app, gateway);
+    await gateway.start(() => undefined, 20);
+  }
   await app.ready();
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -61,6 +74,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     stopped = true;
     await app.close();
     await live.close();
+    await gateway?.close();
     await store.close();
   };
   return {
@@ -68,6 +82,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
     live,
     store,
     dir,
+    gateway,
     stop,
     async close() {
       await stop();

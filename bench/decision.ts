@@ -1,0 +1,131 @@
+// bench:decision — latency of `GET /v1/decision/{account_id}` on a running `serve` (child process, with
+// the CLI's node flags and keys on), paced at a fixed rate over keep-alive connections (open loop:
+// each request's latency counts from the time it was due, so a stall is not hidden by waiting).
+// The server first ingests a simulated world, so the ids asked for mix accounts with and without a decision.
+//
+//   npm run bench:decision -- [--rate 5000] [--seconds 10] [--connections 32] [--json bench/results/decision.json]
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runSimulate } from '../src/sim/index.js';
+import { cliNodeFlags } from './node-flags.js';
+
+const { values: o } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '5000' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    json: { type: 'string', default: 'bench/results/decision.json' },
+  },
+});
+const RATE = Number(o.rate);
+const SECONDS = Number(o.seconds);
+const KEY = 'bench-ingest-key-0123456789';
+const READ = 'bench-read-key-0123456789ab';
+
+const cache = resolve('.cache/bench-decision/tiny-s1-seed1');
+if (!existsSync(join(cache, 'input.ndjson'))) await runSimulate({ scenario: 'tiny', scale: 1, seed: 1, out: cache });
+const work = resolve('.cache/bench-decision/run');
+await rm(work, { recursive: true, force: true });
+await mkdir(work, { recursive: true });
+await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
+const child = spawn(process.execPath, [...cliNodeFlags(), 'bin/distillguard.js', 'serve', '--db', join(work, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const url = new URL(
+  await new Promise<string>((res, rej) => {
+    let err = '';
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+      err += s;
+      const m = /listening on (\S+)/.exec(err);
+      if (m) res(m[1]);
+    });
+    child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${err}`)));
+  }),
+);
+
+// ---- a world to decide on -------------------------------------------------------------------------
+const lines = (await readFile(join(cache, 'input.ndjson'), 'utf8')).split('\n').filter((l) => l.length > 0);
+const ids = new Set<string>();
+for (let i = 0; i < lines.length; i += 2000) {
+  const chunk = lines.slice(i, i + 2000);
+  for (const l of chunk) ids.add((JSON.parse(l) as { account_id: string }).account_id);
+  const res = await fetch(`${url.origin}/v1/records`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' }, body: `${chunk.join('\n')}\n` });
+  if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+}
+let decided = 0;
+for (;;) {
+  const d = (await (await fetch(`${url.origin}/v1/decisions`, { headers: { authorization: `Bearer ${READ}` } })).json()) as { decisions: unknown[] };
+  const s = (await (await fetch(`${url.origin}/v1/summary`, { headers: { authorization: `Bearer ${READ}` } })).json()) as { live: { backlog: number } };
+  decided = d.decisions.length;
+  if (s.live.backlog === 0) break;
+  await new Promise((r) => setTimeout(r, 200));
+}
+const accounts = [...ids];
+
+// ---- load -----------------------------------------------------------------------------------------
+const agent = new Agent({ keepAlive: true, maxSockets: Number(o.connections) });
+const lat: number[] = [];
+let errors = 0;
+let inflight = 0;
+const get = (path: string, due: number): void => {
+  inflight++;
+  const req = request({ host: url.hostname, port: url.port, path, agent, headers: { authorization: `Bearer ${READ}` } }, (res) => {
+    res.resume();
+    res.on('end', () => {
+      inflight--;
+      if (res.statusCode !== 200) errors++;
+      lat.push(performance.now() - due);
+    });
+  });
+  req.on('error', () => {
+    inflight--;
+    errors++;
+  });
+  req.end();
+};
+// Warm-up (JIT, sockets), not measured.
+for (let i = 0; i < 2000; i++) get(`/v1/decision/${encodeURIComponent(accounts[i % accounts.length])}`, performance.now());
+while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
+lat.length = 0;
+errors = 0;
+const total = RATE * SECONDS;
+const t0 = performance.now();
+let sent = 0;
+await new Promise<void>((done) => {
+  const tick = (): void => {
+    const now = performance.now();
+    // Every request due by now is sent, each stamped with the time it was due.
+    const due = Math.min(total, Math.floor(((now - t0) * RATE) / 1000));
+    for (; sent < due; sent++) get(`/v1/decision/${encodeURIComponent(accounts[(sent * 7919) % accounts.length])}`, t0 + (sent * 1000) / RATE);
+    if (sent < total) setImmediate(tick);
+    else done();
+  };
+  tick();
+});
+while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
+const wall = (performance.now() - t0) / 1000;
+child.kill('SIGTERM');
+agent.destroy();
+
+lat.sort((a, b) => a - b);
+const q = (p: number): number => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 1000) / 1000;
+const result = {
+  rate_target: RATE,
+  seconds: SECONDS,
+  connections: Number(o.connections),
+  requests: lat.length,
+  achieved_per_second: Math.round(lat.length / wall),
+  errors,
+  accounts: accounts.length,
+  accounts_with_a_decision: decided,
+  latency_ms: { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: q(1) },
+  /** The machine's 1-minute load average at the end: figures from a shared, busy machine are not the service's. */
+  load_average: Math.round(loadavg()[0] * 10) / 10,
+};
+console.log(`bench:decision GET /v1/decision at ${RATE}/s for ${SECONDS} s over ${o.connections} keep-alive connections (${accounts.length} accounts, ${decided} with a decision)`);
+console.log(`  ${result.requests} requests, ${result.achieved_per_second}/s achieved, ${errors} errors; latency ms p50 ${result.latency_ms.p50}, p90 ${result.latency_ms.p90}, p99 ${result.latency_ms.p99}, p99.9 ${result.latency_ms.p999}, max ${result.latency_ms.max}`);
+await mkdir(dirname(o.json!), { recursive: true });
+await writeFile(o.json!, `${JSON.stringify(result, null, 2)}\n`);

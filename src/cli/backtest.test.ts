@@ -1,0 +1,96 @@
+// scan --policy and backtest end to end on a small simulated world, through the CLI.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSimulate } from '../sim/index.js';
+import { runCli, parseNdjson } from '../../test/helpers/scan-run.js';
+import type { ActionLine } from '../act/action-out.js';
+import type { BacktestOutcome } from './backtest.js';
+import { readTruth } from '../eval/truth.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'dg-backtest-'));
+const sim = join(tmp, 'sim');
+const input = join(sim, 'input.ndjson');
+const LENIENT = `version: 1
+name: lenient
+revision: 7
+rules:
+  - id: confirmed-only
+    when: { analyst: [confirmed] }
+    action: block
+`;
+
+describe('scan --policy and backtest', () => {
+  beforeAll(async () => {
+    await runSimulate({ scenario: 'tiny', scale: 1, seed: 3, out: sim });
+    await writeFile(join(tmp, 'lenient.yaml'), LENIENT);
+    await writeFile(join(tmp, 'bad.yaml'), LENIENT.replace('action: block', 'action: banish'));
+  }, 120_000);
+
+  it('a bad policy file: exit 2, one line naming file, line and field, nothing written', async () => {
+    const out = join(tmp, 'bad-out');
+    const r = await runCli(['scan', input, '--out', out, '--policy', join(tmp, 'bad.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^distillguard: policy .*bad\.yaml:7:\d+: rules\[0\]\.action: .*\n$/);
+    expect(r.stderr.split('\n')).toHaveLength(2);
+    expect(existsSync(out)).toBe(false);
+    const b = await runCli(['backtest', input, '--policy', join(tmp, 'missing.yaml')]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/^distillguard: cannot read policy .*missing\.yaml/);
+  });
+
+  it('scan writes actions.ndjson under the default policy: one line per change, in event time, with its rule and reasons', async () => {
+    const out = join(tmp, 'scan');
+    expect((await runCli(['scan', input, '--out', out])).code).toBe(0);
+    const lines = parseNdjson<ActionLine>(await readFile(join(out, 'actions.ndjson'), 'utf8'));
+    expect(lines.length).toBeGreaterThan(0);
+    const last = new Map<string, ActionLine>();
+    for (const l of lines) {
+      expect(l.policy).toBe('default@1');
+      expect(['enforce', 'shadow']).toContain(l.mode);
+      expect(Date.parse(l.at)).not.toBeNaN();
+      expect(Array.isArray(l.reasons)).toBe(true);
+      if (l.mode !== 'enforce') continue;
+      // A change: from the previous enforced action, and different from it in action, parameters or mark.
+      const prev = last.get(l.account_id);
+      expect(l.from).toBe(prev?.action ?? 'allow');
+      if (prev) expect(JSON.stringify([l.action, l.params, l.mark])).not.toBe(JSON.stringify([prev.action, prev.params, prev.mark]));
+      last.set(l.account_id, l);
+    }
+    const ats = lines.map((l) => Date.parse(l.at));
+    expect(ats).toEqual([...ats].sort((a, b) => a - b));
+    const truth = await readTruth(join(sim, 'truth.json'));
+    const acted = lines.filter((l) => l.mode === 'enforce' && ['degrade', 'hold', 'block'].includes(l.action));
+    expect(acted.length).toBeGreaterThan(0);
+    for (const l of acted) expect(truth.accounts[l.account_id]?.label, l.account_id).toBe('distillation');
+  });
+
+  it('backtest compares two policies on one replay, per hard-negative group and account by account', async () => {
+    const out = join(tmp, 'bt');
+    const r = await runCli(['backtest', input, '--compare', join(tmp, 'lenient.yaml'), '--truth', join(sim, 'truth.json'), '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout) as BacktestOutcome;
+    const [def, lenient] = o.reports;
+    expect(def.policy).toBe('default@1');
+    expect(lenient.policy).toBe('lenient@7');
+    expect(def.served_leakage!).toBeLessThan(lenient.served_leakage!);
+    expect(lenient.served_leakage).toBe(1);
+    const truth = await readTruth(join(sim, 'truth.json'));
+    const organic = Object.values(truth.accounts).filter((a) => a.label === 'organic').length;
+    let inGroups = 0;
+    for (const g of Object.values(def.groups!)) {
+      inGroups += g.accounts;
+      expect(g.by_strictest.degrade + g.by_strictest.hold + g.by_strictest.block).toBe(0);
+    }
+    expect(inGroups).toBeLessThanOrEqual(organic);
+    expect(Object.values(def.exchanges_by_action).reduce((a, b) => a + b, 0)).toBe(def.exchanges);
+    // Every account the default policy protects differs from the lenient one, and nothing else does.
+    const protectedIds = Object.keys(truth.accounts).filter((id) => o.diff!.some((d) => d.account_id === id && d.a.strictest === 'degrade'));
+    expect(protectedIds.length).toBeGreaterThan(0);
+    for (const d of o.diff!) expect(d.b.strictest).toBe('allow');
+    const diffFile = parseNdjson<{ account_id: string }>(await readFile(join(out, 'diff.ndjson'), 'utf8'));
+    expect(diffFile.map((d) => d.account_id)).toEqual(o.diff!.map((d) => d.account_id));
+  });
+});

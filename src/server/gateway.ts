@@ -1,0 +1,246 @@
+// The gateway's side of `serve`: the policy stage on the live engine, each account's decision kept in
+// memory for `GET /v1/decision/:id` and nginx `auth_request`, a stream of decision changes, policy
+// reloads without a restart, and every action change stored in the audit log (hence signed webhooks).
+//
+// Reloads are inputs like analyst decisions: each is audited with the number of records the engine had
+// consumed, and a restart's replay applies it at the same point, so the replayed actions are the ones
+// the service decided live.
+import { createHash } from 'node:crypto';
+import { toIso } from '../core/time.js';
+import type { CanonicalRecord } from '../core/records.js';
+import type { Engine } from '../engine/engine.js';
+import type { AuditEntry, Store } from '../store/store.js';
+import { actionLine, policyLabel, type ActionLine } from '../act/action-out.js';
+import { parsePolicy, type LoadedPolicy } from '../act/policy-load.js';
+import { PolicyStage, type ActionChange } from '../act/policy-stage.js';
+import type { ActionName, Policy } from '../act/policy-schema.js';
+
+/** What the gateway is told about one account, and its answer precomputed for the hot path. */
+export interface Decision {
+  account_id: string;
+  action: ActionName;
+  params: Record<string, unknown>;
+  rule: string | null;
+  mark: string | null;
+  at: string;
+  policy: string;
+  reasons: string[];
+}
+
+interface Cached {
+  decision: Decision;
+  json: string;
+  headers: Record<string, string>;
+  /** Token bucket of a throttled account (wall clock): tokens left and when it was last refilled. */
+  bucket?: { tokens: number; t: number };
+}
+
+export interface PolicyVersion {
+  name: string;
+  revision: string;
+  sha256: string;
+  /** Records consumed when it took effect (0: from the start). */
+  position: number;
+  at: string;
+  actor: string;
+}
+
+const CHANGES_KEPT = 10_000;
+
+export class Gateway {
+  private stage!: PolicyStage;
+  private engine!: Engine;
+  private readonly decisions = new Map<string, Cached>();
+  private readonly pending: AuditEntry[] = [];
+  /** Recent enforced changes for the stream, with a sequence number for Last-Event-ID. */
+  private readonly recent: { seq: number; line: ActionLine }[] = [];
+  private seq = 0;
+  private consumed = 0;
+  private readonly subscribers = new Set<(seq: number, line: ActionLine) => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private version: PolicyVersion;
+  private listenerAudit: ((fresh: AuditEntry[]) => void) | undefined;
+
+  private constructor(
+    private readonly store: Store,
+    private policy: LoadedPolicy,
+    /** Reloads to apply during the replay, in position order. */
+    private readonly replays: { position: number; policy: LoadedPolicy; version: PolicyVersion }[],
+    private readonly startup: LoadedPolicy,
+  ) {
+    this.version = replays[0]?.version ?? versionOf(policy, 0, 'startup', 'startup');
+  }
+
+  /**
+   * Reads the policy history from the audit log. The replay starts with the first recorded policy
+   * (else `policy`) and applies each later reload at its position.
+   */
+  static async open(store: Store, policy: LoadedPolicy): Promise<Gateway> {
+    const entries = (await store.audit({ kind: 'policy_change', limit: 100_000 })).reverse();
+    const replays = entries.map((e) => {
+      const loaded = parsePolicy(String(e.body.text), `audit ${e.id}`);
+      return { position: Number(e.body.position), policy: loaded, version: e.body as unknown as PolicyVersion };
+    });
+    replays.sort((a, b) => a.position - b.position);
+    return new Gateway(store, replays[0]?.policy ?? policy, replays.slice(1), policy);
+  }
+
+  /** For LiveService's `attach`: the stage on the engine, fed every consumed record. */
+  attach(engine: Engine): (r: CanonicalRecord) => void {
+    this.engine = engine;
+    this.stage = new PolicyStage(engine, this.policy.policy);
+    this.stage.onAction((c) => this.changed(c));
+    return (r) => {
+      this.stage.push(r);
+      this.consumed++;
+      while (this.replays.length > 0 && this.replays[0].position <= this.consumed) {
+        const next = this.replays.shift()!;
+        this.apply(next.policy, next.version);
+      }
+    };
+  }
+
+  /**
+   * After the replay: the policy file given at start-up takes effect now when it changed since the last
+   * start (audited like a reload; a policy PUT since then stays in force otherwise). Then action changes
+   * are written to the audit log every `flushMs`.
+   */
+  async start(onAudit: (fresh: AuditEntry[]) => void, flushMs = 200): Promise<void> {
+    this.listenerAudit = onAudit;
+    // Changes the replay made that the log has not seen (a crash before they were written): ids are stable.
+    await this.flush();
+    const lastStartup = (await this.store.audit({ kind: 'policy_change', limit: 100_000 })).find((e) => e.actor === 'startup');
+    if (!lastStartup || lastStartup.body.sha256 !== sha(this.startup.text)) await this.reload(this.startup, 'startup');
+    this.timer = setInterval(() => void this.flush().catch(() => undefined), flushMs);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+  }
+
+  get current(): { policy: Policy; text: string; version: PolicyVersion } {
+    return { policy: this.policy.policy, text: this.policy.text, version: this.version };
+  }
+
+  /** A new policy from now on (engine clock), audited with its version; re-evaluates every account at once. */
+  async reload(p: LoadedPolicy, actor: string): Promise<PolicyVersion> {
+    const v = versionOf(p, this.consumed, actor, toIso(Date.now()));
+    const entry: AuditEntry = {
+      id: `policy:${v.sha256.slice(0, 16)}:${v.position}`,
+      kind: 'policy_change',
+      at: toIso(Number.isFinite(this.engine.now) ? this.engine.now : Date.now()),
+      recorded_at: v.at,
+      actor,
+      account_id: null,
+      campaign_id: null,
+      body: { ...v, text: p.text },
+    };
+    this.apply(p, v);
+    await this.store.appendAudit([entry]);
+    await this.flush();
+    return v;
+  }
+
+  /** The account's decision (allow when it has none). */
+  decision(accountId: string): Cached {
+    return this.decisions.get(accountId) ?? allowFor(accountId, policyLabel(this.policy.policy));
+  }
+
+  /**
+   * One request of a throttled account: false when its bucket is empty (wall clock: the rate is what
+   * the gateway enforces now, not an event-time quantity).
+   */
+  take(c: Cached, now = performance.now()): boolean {
+    const rpm = Number(c.decision.params.requests_per_minute);
+    if (!(rpm > 0)) return true;
+    const b = (c.bucket ??= { tokens: rpm, t: now });
+    b.tokens = Math.min(rpm, b.tokens + ((now - b.t) * rpm) / 60_000);
+    b.t = now;
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  /** Subscribes to enforced decision changes; replays those after `lastSeq` first. Returns the unsubscribe. */
+  subscribe(lastSeq: number | undefined, send: (seq: number, line: ActionLine) => void): () => void {
+    if (lastSeq !== undefined) for (const r of this.recent) if (r.seq > lastSeq) send(r.seq, r.line);
+    this.subscribers.add(send);
+    return () => this.subscribers.delete(send);
+  }
+
+  /** Decisions other than allow, for gateways that load a full cache before streaming changes. */
+  snapshot(): Decision[] {
+    return [...this.decisions.values()].map((c) => c.decision);
+  }
+
+  private apply(p: LoadedPolicy, v: PolicyVersion): void {
+    this.policy = p;
+    this.version = v;
+    this.stage.replace(p.policy, Number.isFinite(this.engine.now) ? this.engine.now : 0);
+  }
+
+  private changed(c: ActionChange): void {
+    const line = actionLine(c, this.policy.policy);
+    this.pending.push({
+      id: `action:${c.accountId}:${c.mode}:${line.at}:${c.action}:${c.rule ?? '-'}`,
+      kind: 'action_change',
+      at: line.at,
+      recorded_at: toIso(Date.now()),
+      actor: 'policy',
+      account_id: c.accountId,
+      campaign_id: c.campaignId,
+      body: line as unknown as Record<string, unknown>,
+    });
+    if (c.mode !== 'enforce') return;
+    if (c.action === 'allow') this.decisions.delete(c.accountId);
+    else this.decisions.set(c.accountId, cached(line));
+    const seq = ++this.seq;
+    this.recent.push({ seq, line });
+    if (this.recent.length > CHANGES_KEPT) this.recent.splice(0, this.recent.length - CHANGES_KEPT);
+    for (const s of this.subscribers) s(seq, line);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending.splice(0);
+    const fresh = await this.store.appendAudit(batch);
+    if (fresh.length > 0) this.listenerAudit?.(fresh);
+  }
+}
+
+function versionOf(p: LoadedPolicy, position: number, actor: string, at: string): PolicyVersion {
+  return { name: p.policy.name, revision: p.policy.revision, sha256: sha(p.text), position, at, actor };
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function allowFor(accountId: string, policy: string): Cached {
+  return cached({ account_id: accountId, action: 'allow', from: 'allow', params: {}, at: '', rule: null, mode: 'enforce', policy, campaign_id: null, mark: null, reasons: [] });
+}
+
+/** Response headers for nginx `auth_request_set`: the action and each parameter. */
+export function decisionHeaders(d: Decision): Record<string, string> {
+  const h: Record<string, string> = { 'x-dg-action': d.action, 'x-dg-policy': d.policy };
+  if (d.rule) h['x-dg-rule'] = d.rule;
+  if (d.mark) h['x-dg-mark'] = d.mark;
+  for (const [k, v] of Object.entries(d.params)) h[`x-dg-${k.replace(/_/g, '-')}`] = String(v);
+  return h;
+}
+
+function cached(line: ActionLine): Cached {
+  const decision: Decision = {
+    account_id: line.account_id,
+    action: line.action as ActionName,
+    params: line.params,
+    rule: line.rule,
+    mark: line.mark,
+    at: line.at,
+    policy: line.policy,
+    reasons: line.reasons.map((r) => r.code),
+  };
+  return { decision, json: JSON.stringify(decision), headers: decisionHeaders(decision) };
+}

@@ -1,0 +1,180 @@
+// End to end: Debian's nginx with auth_request to `serve` in front of a small model server (the thing
+// being protected). Simulated traffic goes through nginx and, as a gateway's log shipper would send it,
+// to serve; the campaign's accounts end up degraded, blocked (after an analyst's confirmation) and
+// throttled (after a policy reload), while organic accounts pass untouched.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runSimulate } from '../src/sim/index.js';
+import { readTruth, type Truth } from '../src/eval/truth.js';
+import { loadDefaultPolicy } from '../src/act/policy-load.js';
+import { bearer, KEYS, startTestServer, type TestServer } from './helpers/serve.js';
+
+const NGINX = '/usr/sbin/nginx';
+const haveNginx = existsSync(NGINX);
+
+interface Served {
+  account: string;
+  action: string;
+  maxTokens: string;
+  thinking: string;
+}
+
+/** The protected model server: answers every request, honouring the gateway's degrade headers. */
+function modelServer(served: Served[]): Server {
+  return createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const h = (k: string): string => String(req.headers[k] ?? '');
+      served.push({ account: h('x-account-id'), action: h('x-dg-action'), maxTokens: h('x-dg-max-tokens'), thinking: h('x-dg-thinking') });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, bytes: body.length }));
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  const s = createNetServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function nginxConf(dir: string, port: number, dgPort: number, upstreamPort: number): string {
+  const fwd = ['action', 'max_tokens', 'thinking', 'tools', 'mark', 'rule'];
+  return `worker_processes 1;
+daemon off;
+master_process off;
+error_log ${dir}/error.log warn;
+pid ${dir}/nginx.pid;
+events { worker_connections 128; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream distillguard { server 127.0.0.1:${dgPort}; keepalive 8; }
+  server {
+    listen 127.0.0.1:${port};
+    location = /_distillguard {
+      internal;
+      proxy_pass http://distillguard/v1/gateway/auth;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header Authorization "Bearer ${KEYS.read}";
+      proxy_set_header X-Account-Id $http_x_account_id;
+    }
+    location /v1/ {
+      auth_request /_distillguard;
+${fwd.map((f) => `      auth_request_set $dg_${f} $upstream_http_x_dg_${f.replace('_', '_')};\n      proxy_set_header X-DG-${f.replace('_', '-')} $dg_${f};`).join('\n')}
+      # 429 from distillguard (a throttled account over its rate) is an error to auth_request: map it back.
+      error_page 500 = @throttled;
+      proxy_pass http://127.0.0.1:${upstreamPort};
+    }
+    location @throttled {
+      if ($dg_action = throttle) { add_header Retry-After 1 always; return 429; }
+      return 500;
+    }
+  }
+}
+`;
+}
+
+describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, decisions from serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dg-nginx-'));
+  const served: Served[] = [];
+  let upstream: Server;
+  let nginx: ChildProcess;
+  let s: TestServer;
+  let truth: Truth;
+  let base = '';
+  const results: { account: string; status: number }[] = [];
+
+  const send = async (account: string, request: unknown): Promise<number> => {
+    const res = await fetch(`${base}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-account-id': account }, body: JSON.stringify(request) });
+    await res.arrayBuffer();
+    results.push({ account, status: res.status });
+    return res.status;
+  };
+
+  beforeAll(async () => {
+    await runSimulate({ scenario: 'tiny', scale: 0.5, seed: 3, out: join(dir, 'sim') });
+    truth = await readTruth(join(dir, 'sim', 'truth.json'));
+    s = await startTestServer({ dir: join(dir, 'serve'), policy: await loadDefaultPolicy() });
+    const dg = new URL(await s.app.listen({ port: 0, host: '127.0.0.1' }));
+    upstream = modelServer(served);
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const port = await freePort();
+    for (const d of ['body', 'proxy', 'fcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, d), { recursive: true });
+    writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, Number(dg.port), (upstream.address() as { port: number }).port));
+    nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(`${base}/v1/ping`, { headers: { 'x-account-id': 'probe' } }).then(() => true, () => false)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    // The traffic: each chunk is served through nginx (a sample of its requests), then shipped to serve.
+    const lines = readFileSync(join(dir, 'sim', 'input.ndjson'), 'utf8').split('\n').filter(Boolean);
+    const CHUNK = 4000;
+    for (let i = 0; i < lines.length; i += CHUNK) {
+      const chunk = lines.slice(i, i + CHUNK);
+      for (let k = 0; k < chunk.length; k += 25) {
+        const rec = JSON.parse(chunk[k]) as { type: string; account_id: string; request?: unknown };
+        if (rec.type === 'exchange') await send(rec.account_id, rec.request);
+      }
+      const post = await s.app.inject({ method: 'POST', url: '/v1/records', payload: `${chunk.join('\n')}\n`, headers: { ...bearer('ingest'), 'content-type': 'application/x-ndjson' } });
+      expect(post.statusCode).toBe(200);
+      await s.live.drain();
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    nginx?.kill('SIGTERM');
+    await new Promise((r) => upstream?.close(r));
+    await s?.close();
+  });
+
+  const label = (id: string): string | undefined => truth.accounts[id]?.label;
+
+  it('degrades the campaign accounts while organic accounts pass untouched', () => {
+    const organic = served.filter((x) => label(x.account) === 'organic');
+    expect(organic.length).toBeGreaterThan(100);
+    expect(organic.every((x) => x.action === 'allow')).toBe(true);
+    expect(results.filter((r) => label(r.account) === 'organic').every((r) => r.status === 200)).toBe(true);
+    const degraded = served.filter((x) => label(x.account) === 'distillation' && x.action === 'degrade');
+    expect(degraded.length).toBeGreaterThan(20);
+    for (const x of degraded) {
+      expect(Number(x.maxTokens)).toBeGreaterThan(0);
+      expect(x.thinking).toBe('summarised');
+    }
+  });
+
+  it('blocks an account an analyst confirmed (403), and throttles after a policy reload (429 over the rate)', async () => {
+    // Two accounts degraded for their own distillation verdict: the reloaded policy throttles those instead.
+    // (not linked at sign-up: the linked-at-signup rules would keep those degraded, the stricter action)
+    const flagged = s.gateway!.snapshot().filter((x) => x.rule === 'distillation-degrade' && !x.reasons.includes('linked_at_signup')).map((x) => x.account_id);
+    expect(flagged.length).toBeGreaterThan(2);
+    const [confirm, throttle] = flagged;
+    const d = await s.app.inject({ method: 'POST', url: '/v1/decisions', payload: { account_id: confirm, decision: 'confirmed' }, headers: bearer('analyst') });
+    expect(d.statusCode).toBe(201);
+    await s.live.drain();
+    expect(await send(confirm, { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })).toBe(403);
+
+    const text = (await loadDefaultPolicy()).text.replace('revision: 1', 'revision: 2').replace(/action: degrade\n {4}params: \{ max_tokens: 1024, thinking: summarised, tools: false \}\n {4}mark: \{ marker: dg-distill \}/, 'action: throttle\n    params: { requests_per_minute: 1, concurrency: 1 }');
+    const put = await s.app.inject({ method: 'PUT', url: '/v1/policy', payload: text, headers: { ...bearer('analyst'), 'content-type': 'application/yaml' } });
+    expect(put.statusCode).toBe(200);
+    const body = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
+    const statuses = [await send(throttle, body), await send(throttle, body)];
+    expect(statuses).toEqual([200, 429]);
+    // Organic accounts still pass.
+    const someOrganic = served.find((x) => label(x.account) === 'organic')!.account;
+    expect(await send(someOrganic, body)).toBe(200);
+  });
+});
