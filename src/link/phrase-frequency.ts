@@ -66,28 +66,28 @@ export class CountMin {
   }
 }
 
-/** A Bloom filter of (account, phrase) pairs: has this account already been counted for this phrase? */
-class PairFilter {
+/** A Bloom filter of 32-bit keys that answers "seen before?" while adding (3 probes). */
+export class SeenFilter {
   private readonly bits: Uint32Array;
   private readonly mask: number;
 
   constructor(readonly sizeBits = 24) {
+    if (sizeBits < 5 || sizeBits > 30) throw new Error(`seen filter: bad size 2^${sizeBits} bits`);
     this.bits = new Uint32Array(1 << (sizeBits - 5));
     this.mask = (1 << sizeBits) - 1;
   }
 
-  /** Adds the pair; true when it was (probably) there already. */
-  testAndSet(account: number, phrase: number): boolean {
-    let h = fmix32((Math.imul(account, 0x9e3779b1) ^ phrase) >>> 0);
+  /** Adds the key; true when it was (probably) there already. */
+  testAndSet(key: number): boolean {
+    let h = key >>> 0;
     let present = true;
     for (let k = 0; k < 3; k++) {
       h = fmix32(h + k);
       const bit = h & this.mask;
-      const word = bit >>> 5;
       const m = 1 << (bit & 31);
-      if ((this.bits[word] & m) === 0) {
+      if ((this.bits[bit >>> 5] & m) === 0) {
         present = false;
-        this.bits[word] |= m;
+        this.bits[bit >>> 5] |= m;
       }
     }
     return present;
@@ -96,6 +96,11 @@ class PairFilter {
   get bytes(): number {
     return this.bits.byteLength;
   }
+}
+
+/** One key for an (account, thing) pair. */
+export function pairKey(account: number, thing: number): number {
+  return fmix32((Math.imul(account + 1, 0x9e3779b1) ^ thing) >>> 0);
 }
 
 export interface TradecraftRule {
@@ -118,7 +123,7 @@ export interface PhraseStats {
 export class PhraseFrequency {
   private readonly accounts: CountMin;
   private readonly uses: CountMin;
-  private readonly seen: PairFilter;
+  private readonly seen: SeenFilter;
   private population = 0;
   private readonly scratch: number[] = [];
   private readonly words = new Uint32Array(MAX_WORDS);
@@ -129,7 +134,7 @@ export class PhraseFrequency {
   ) {
     this.accounts = new CountMin(shape.widthBits ?? 16, shape.depth ?? 4);
     this.uses = new CountMin(shape.widthBits ?? 16, shape.depth ?? 4);
-    this.seen = new PairFilter(shape.pairBits ?? 24);
+    this.seen = new SeenFilter(shape.pairBits ?? 24);
   }
 
   /** One prompt of `account` (an index); `firstPrompt` when it is the account's first (the population grows). */
@@ -138,7 +143,7 @@ export class PhraseFrequency {
     const hs = phraseHashes(text, this.scratch, this.words);
     for (const h of hs) {
       this.uses.add(h);
-      if (!this.seen.testAndSet(account, h)) this.accounts.add(h);
+      if (!this.seen.testAndSet(pairKey(account, h))) this.accounts.add(h);
     }
     return hs;
   }
