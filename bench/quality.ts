@@ -11,8 +11,10 @@ import { runScan } from '../src/cli/scan.js';
 import { runSimulate } from '../src/sim/index.js';
 import { runEvaluate } from '../src/cli/evaluate.js';
 import { details, HEADER, row } from '../src/eval/table.js';
+import { SCENARIO_LIST } from '../src/sim/scenarios.js';
 
-const ALL = ['default', 'farm', 'hydra', 'trace-harvest', 'evasive', 'pivot', 'hard-negatives'];
+/** Every scenario at its full size (tiny is default at a small size). */
+const ALL = SCENARIO_LIST.map((s) => s.name).filter((n) => n !== 'tiny');
 
 const { values } = parseArgs({
   options: {

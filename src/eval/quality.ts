@@ -19,7 +19,12 @@ export interface CampaignTiming {
   first_flag_h: number | null;
   half_flagged_h: number | null;
   ninety_flagged_h: number | null;
+  /** Share of the operation's accounts flagged `distillation`. */
+  recall: number;
+  /** Share of the operation's accounts in the one predicted campaign that holds most of them. */
   completeness: number;
+  /** Share of that predicted campaign's accounts that belong to this operation (an operation never
+   *  flagged into any campaign has purity 0). */
   purity: number;
   leakage: number;
 }
@@ -37,6 +42,9 @@ export interface QualityReport {
   campaigns: CampaignTiming[];
   campaign_completeness: number;
   campaign_purity: number;
+  /** The worst operation's completeness and purity: attribution fails on the worst one. */
+  campaign_completeness_min: number;
+  campaign_purity_min: number;
 }
 
 export interface Prediction {
@@ -162,6 +170,7 @@ export function evaluate(truth: Truth, predictions: Prediction[], campaigns: Pic
       first_flag_h: flags.length ? flags[0] : null,
       half_flagged_h: at(0.5),
       ninety_flagged_h: at(0.9),
+      recall: flags.length / members.length,
       completeness,
       purity,
       leakage: ex ? before / ex : 0,
@@ -181,5 +190,7 @@ export function evaluate(truth: Truth, predictions: Prediction[], campaigns: Pic
     campaigns: timings,
     campaign_completeness: completenessSum / nCampaigns,
     campaign_purity: puritySum / nCampaigns,
+    campaign_completeness_min: timings.length ? Math.min(...timings.map((t) => t.completeness)) : 1,
+    campaign_purity_min: timings.length ? Math.min(...timings.map((t) => t.purity)) : 1,
   };
 }

@@ -10,7 +10,7 @@ import type { SimParams } from './params.js';
 import type { Rng } from './rng.js';
 import type { World } from './world.js';
 
-export type CampaignKind = 'farm' | 'hydra' | 'trace_harvest' | 'evasive' | 'pivot';
+export type CampaignKind = 'farm' | 'hydra' | 'trace_harvest' | 'evasive' | 'pivot' | 'hidden';
 
 export interface Ctx {
   p: SimParams;

@@ -56,7 +56,11 @@ describe('scenarios', () => {
   });
 
   it('lists every scenario for --help', () => {
-    expect(SCENARIOS.map((s) => s.name)).toEqual(['default', 'farm', 'hydra', 'trace-harvest', 'evasive', 'pivot', 'hard-negatives', 'tiny']);
+    expect(SCENARIOS.map((s) => s.name)).toEqual([
+      'default', 'farm', 'hydra', 'trace-harvest', 'evasive', 'pivot', 'hard-negatives',
+      'hidden-50', 'hidden-careful-50', 'hidden-250', 'hidden-careful-250', 'hidden-1000', 'hidden-careful-1000', 'hidden-two', 'hidden-negatives',
+      'tiny',
+    ]);
     for (const s of SCENARIOS) expect(s.description.length).toBeGreaterThan(10);
   });
 });

@@ -11,7 +11,8 @@ import type { AccountInit } from './ctx.js';
 export type Label = 'distillation' | 'organic';
 export type Group =
   | 'organic' | 'university' | 'enterprise' | 'benchmark' | 'coding_agent' | 'reseller' | 'shared_nat'
-  | 'farm' | 'hydra' | 'trace_harvest' | 'evasive' | 'pivot';
+  | 'mooc' | 'prompt_library' | 'eval_org' | 'edtech' | 'outage_region'
+  | 'farm' | 'hydra' | 'trace_harvest' | 'evasive' | 'pivot' | 'hidden';
 
 /** What the provider knows about an account (the `account` record), plus ground truth. */
 export interface SimAccount extends Omit<AccountInit, 'campaign'> {

@@ -55,6 +55,60 @@ export interface FarmParams {
   switchRampHours: number;
 }
 
+/** Benchmark sweeps: each item asked once, dealt across a team's accounts. */
+export interface SweepParams {
+  /** Sweeps over the window. */
+  sweepsMin: number;
+  sweepsMax: number;
+  /** Items per sweep, each asked once. */
+  itemsMin: number;
+  itemsMax: number;
+  /** Hours a sweep takes. */
+  hoursMin: number;
+  hoursMax: number;
+}
+
+/** One level of care of the operator who hides its infrastructure (src/sim/hidden.ts). */
+export interface HiddenCare {
+  /** Typical exchanges on an active day, uniform between these (a heavy but human user). */
+  rateMin: number;
+  rateMax: number;
+  /** Chance an account is active on a given day. */
+  activeDay: number;
+  /** Share of conversations that are ordinary cover traffic. */
+  coverShare: number;
+  /** Mean user turns per conversation (harvest follow-ups are the operator's own turns). */
+  turnsMean: number;
+  /** Share of harvest openers carrying an elicitation phrase, and a formatting instruction. */
+  elicitShare: number;
+  formatShare: number;
+  /** How much each use of a phrase is varied (0: verbatim). */
+  phraseVariation: number;
+  /** Phrases the operator wrote: elicitation, formatting, follow-up turns. */
+  elicitPhrases: number;
+  formatPhrases: number;
+  followupPhrases: number;
+  /** Client configurations the pipeline runs (1: every account the same knobs). */
+  configs: number;
+  /** Mean times each payload item is sent over the window (to different accounts). */
+  passes: number;
+  /** Pipeline stops (outages, deploys) over the window, and their length in hours. */
+  stops: number;
+  stopHoursMin: number;
+  stopHoursMax: number;
+  /** Share of sessions that fall in a stop and are sent when it ends (a backlog); the rest are dropped. */
+  backlogShare: number;
+  /** Minutes over which accounts resume after a stop (exponential mean). */
+  resumeMinutes: number;
+  /** Share of harvest requests with extended thinking. */
+  thinkShare: number;
+  /** Start as a fraction of the window, and days over which the accounts come online. */
+  startFraction: number;
+  rampDays: number;
+  /** Median visible output tokens of a harvested answer. */
+  outputMedianTokens: number;
+}
+
 export interface SimParams {
   window: {
     /** The new model is released at this fraction of the window (day ~9 of 21)... */
@@ -195,18 +249,10 @@ export interface SimParams {
     /** Weekend volume relative to weekdays. */
     weekendFactor: number;
   };
-  benchmark: {
+  benchmark: SweepParams & {
     /** Evaluation teams (x scale, at least 1). */
     evaluators: number;
     accountsMax: number;
-    sweepsMin: number;
-    sweepsMax: number;
-    /** Items per sweep, each asked once. */
-    itemsMin: number;
-    itemsMax: number;
-    /** Hours a sweep takes. */
-    hoursMin: number;
-    hoursMax: number;
     /** Hours after the model release by which one evaluator sweeps the new model. */
     releaseSweepWithinHours: number;
   };
@@ -278,6 +324,62 @@ export interface SimParams {
     rubricShare: number;
     thinkingBudgetMin: number;
     thinkingBudgetMax: number;
+  };
+  /** The operator who hides its infrastructure, at two levels of care (sizes are set by the scenario). */
+  hidden: { plain: HiddenCare; careful: HiddenCare };
+  /** Hard negatives that share one property each with that operator (scenarios hidden-*). */
+  mooc: {
+    /** Course cohorts (x scale, at least 1), students per cohort. */
+    cohorts: number;
+    studentsMin: number;
+    studentsMax: number;
+    /** Problems in the course's problem set, released in this many modules. */
+    problems: number;
+    modules: number;
+    /** Share of a student's conversations that are course problems while a module is open. */
+    courseShare: number;
+    /** Share of problem prompts that use the course's prompt guide phrases. */
+    guideShare: number;
+    /** Chance a student starts a module within two days of its release. */
+    moduleStart: number;
+  };
+  promptLibrary: {
+    /** Users of one popular prompt-library browser extension (x scale). */
+    users: number;
+    /** Snippets the extension offers: elicitation, formatting, follow-ups. */
+    elicitPhrases: number;
+    formatPhrases: number;
+    followupPhrases: number;
+    /** Median share of a user's conversations that use a snippet. */
+    useShare: number;
+  };
+  evalOrg: SweepParams & {
+    /** Benchmark teams evaluating from many keys of one organization (x scale, at least 1). */
+    teams: number;
+    accountsMin: number;
+    accountsMax: number;
+  };
+  edtech: {
+    /** Ed-tech apps (x scale, at least 1); one API account per school, all from the app's one backend. */
+    apps: number;
+    schoolsMin: number;
+    schoolsMax: number;
+    /** Exchanges per school per school day (lognormal median), end users per school. */
+    schoolDaily: number;
+    endUsersMin: number;
+    endUsersMax: number;
+    /** Curriculum items the app's students ask about (many students, the same items). */
+    curriculum: number;
+  };
+  outage: {
+    /** Ordinary users on one country's residential ISPs hit by regional outages (x scale). */
+    users: number;
+    /** Outages over the window and their length in hours. */
+    outages: number;
+    hoursMin: number;
+    hoursMax: number;
+    /** Share of sessions that fall in an outage and happen right after it instead of not at all. */
+    catchUpShare: number;
   };
   evasive: {
     /** Accounts (x scale). */
@@ -472,6 +574,25 @@ export const DEFAULTS: SimParams = {
     thinkingBudgetMin: 16000,
     thinkingBudgetMax: 32000,
   },
+  hidden: {
+    plain: {
+      rateMin: 8, rateMax: 30, activeDay: 0.85, coverShare: 0.15, turnsMean: 1.6, elicitShare: 0.85, formatShare: 0.6,
+      phraseVariation: 0.3, elicitPhrases: 4, formatPhrases: 2, followupPhrases: 3, configs: 1, passes: 2,
+      stops: 4, stopHoursMin: 1, stopHoursMax: 10, backlogShare: 0.7, resumeMinutes: 15, thinkShare: 0.3,
+      startFraction: 0.05, rampDays: 1, outputMedianTokens: 2200,
+    },
+    careful: {
+      rateMin: 3, rateMax: 24, activeDay: 0.7, coverShare: 0.4, turnsMean: 1.4, elicitShare: 0.6, formatShare: 0.4,
+      phraseVariation: 0.6, elicitPhrases: 8, formatPhrases: 4, followupPhrases: 6, configs: 3, passes: 1.5,
+      stops: 3, stopHoursMin: 1, stopHoursMax: 6, backlogShare: 0.3, resumeMinutes: 120, thinkShare: 0.15,
+      startFraction: 0.05, rampDays: 4, outputMedianTokens: 1800,
+    },
+  },
+  mooc: { cohorts: 2, studentsMin: 150, studentsMax: 300, problems: 40, modules: 4, courseShare: 0.5, guideShare: 0.6, moduleStart: 0.6 },
+  promptLibrary: { users: 1500, elicitPhrases: 6, formatPhrases: 4, followupPhrases: 4, useShare: 0.35 },
+  evalOrg: { teams: 1, accountsMin: 20, accountsMax: 40, sweepsMin: 3, sweepsMax: 6, itemsMin: 1500, itemsMax: 4000, hoursMin: 3, hoursMax: 10 },
+  edtech: { apps: 1, schoolsMin: 20, schoolsMax: 40, schoolDaily: 60, endUsersMin: 50, endUsersMax: 400, curriculum: 300 },
+  outage: { users: 500, outages: 2, hoursMin: 3, hoursMax: 8, catchUpShare: 0.4 },
   evasive: {
     accounts: 60,
     dailyMin: 8,

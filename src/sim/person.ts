@@ -72,6 +72,11 @@ export interface PersonSpec {
   extra?: (r: Rng, dayStart: number) => Session[];
   /** Later account records (plan upgrades), in time order. */
   updates?: { ts: number; fields: Record<string, string> }[];
+  /**
+   * Something outside the account that stops it (a pipeline outage, a network outage): the session
+   * planned at `at` happens at the returned time instead (a backlog after the stop), or not at all (null).
+   */
+  gate?: (r: Rng, at: number) => number | null;
 }
 
 export function effortOf(budget: number): string {
@@ -141,10 +146,14 @@ export function* personStream(ctx: Ctx, s: PersonSpec): Generator<SimEvent> {
       sessions.sort((x, y) => x.at - y.at);
     }
     for (const sess of sessions) {
-      let t = Math.max(sess.at, busy + r.exp(20 * MINUTE), s.from);
+      const at = s.gate ? s.gate(r, sess.at) : sess.at;
+      if (at === null) continue;
+      let t = Math.max(at, busy + r.exp(20 * MINUTE), s.from);
       if (t >= s.until || t >= ctx.end) break;
       const net = s.net(r, t);
       for (const conv of sess.convs) {
+        // A stop that begins during a session ends it: no new conversation starts while stopped.
+        if (s.gate && t > at && s.gate(r, t) !== t) break;
         const convId = s.convIds ? opaqueId(r, 'conv_') : undefined;
         const model = conv.model ?? pickModel(r, s.modelMix, t, s.adoptAt);
         const client = s.alt && r.chance(0.05) ? s.alt : s.client;

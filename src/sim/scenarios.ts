@@ -10,6 +10,14 @@ export interface Scenario {
   baseScale: number;
   /** Default window length in days. */
   days: number;
+  /** Operators who hide their infrastructure (src/sim/hidden.ts): accounts at scale 1 and level of care. */
+  hidden?: readonly { accounts: number; care: 'plain' | 'careful' }[];
+  /** Several hidden operators harvest one public payload set (they look alike, and are not one). */
+  sharedItems?: boolean;
+  /** The hard negatives that share one property each with the hidden operator (course cohort, prompt
+   *  library, evaluation org, ed-tech backend, regional outage). Only these scenarios run them, so
+   *  the older scenarios' outputs stay byte-identical. */
+  disclosureNegatives?: boolean;
 }
 
 const ALL: readonly CampaignKind[] = ['farm', 'hydra', 'trace_harvest', 'evasive', 'pivot'];
@@ -22,6 +30,12 @@ export const SCENARIO_LIST: readonly Scenario[] = [
   { name: 'evasive', description: 'background + hard negatives + low-rate accounts posing as individuals with paraphrased scaffolds', campaigns: ['evasive'], hardNegatives: true, baseScale: 1, days: 21 },
   { name: 'pivot', description: 'background + hard negatives + a farm that moves half its traffic to a new model within a day of release', campaigns: ['pivot'], hardNegatives: true, baseScale: 1, days: 21 },
   { name: 'hard-negatives', description: 'background + every hard negative, no campaign (false-positive testing)', campaigns: [], hardNegatives: true, baseScale: 1, days: 21 },
+  ...[50, 250, 1000].flatMap((accounts): Scenario[] => [
+    { name: `hidden-${accounts}`, description: `background + every hard negative old and new + ${accounts} aged, clean accounts of one operator who hides its infrastructure`, campaigns: [], hardNegatives: true, baseScale: 1, days: 21, hidden: [{ accounts, care: 'plain' }], disclosureNegatives: true },
+    { name: `hidden-careful-${accounts}`, description: `as hidden-${accounts}, the operator more careful (more cover traffic, more phrase variants, three client configs, spread restarts)`, campaigns: [], hardNegatives: true, baseScale: 1, days: 21, hidden: [{ accounts, care: 'careful' }], disclosureNegatives: true },
+  ]),
+  { name: 'hidden-two', description: 'two hidden operators (250 accounts each, one plain, one careful) harvesting one public payload set: attribution', campaigns: [], hardNegatives: true, baseScale: 1, days: 21, hidden: [{ accounts: 250, care: 'plain' }, { accounts: 250, care: 'careful' }], sharedItems: true, disclosureNegatives: true },
+  { name: 'hidden-negatives', description: 'background + every hard negative old and new, no campaign (false-positive testing for the hidden operator)', campaigns: [], hardNegatives: true, baseScale: 1, days: 21, disclosureNegatives: true },
   { name: 'tiny', description: 'default at a small fixed size (~30k exchanges over 7 days) for fast tests', campaigns: ALL, hardNegatives: true, baseScale: 0.15, days: 7 },
 ];
 

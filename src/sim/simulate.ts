@@ -11,21 +11,29 @@ import { NEW_MODEL } from './catalog.js';
 import { buildCoding } from './coding.js';
 import { Texts, loadCorpora } from './corpus.js';
 import type { Built, CampaignKind, Ctx } from './ctx.js';
+import { scaled } from './ctx.js';
 import { buildEnterprise } from './enterprise.js';
 import { buildEvasive } from './evasive.js';
 import type { Group, Label, SimEvent } from './exchange.js';
+import { buildEdtech } from './edtech.js';
+import { buildEvalOrg } from './eval-org.js';
 import { buildFarm } from './farm.js';
+import { buildHidden } from './hidden.js';
 import { buildHydra } from './hydra.js';
 import { merge } from './merge.js';
+import { buildMooc } from './mooc.js';
 import { buildOrganic, buildSharedNat } from './organic.js';
+import { buildOutage } from './outage.js';
 import { DEFAULTS, applyOverrides, cloneParams } from './params.js';
 import type { SimParams } from './params.js';
+import { buildPromptLibrary } from './prompt-library.js';
 import { buildReseller } from './reseller.js';
 import { Rng } from './rng.js';
 import { scenario } from './scenarios.js';
 import { buildTrace } from './trace.js';
 import { buildUniversity } from './university.js';
 import { World } from './world.js';
+import { ItemSet } from './work-queue.js';
 
 export const DEFAULT_START = '2026-04-01T00:00:00.000Z';
 
@@ -129,6 +137,23 @@ export async function simulate(opts: SimOptions): Promise<SimResult> {
     else if (kind === 'trace_harvest') built.push(buildTrace(ctx, r, key));
     else built.push(buildEvasive(ctx, r, key));
   }
+  if (sc.disclosureNegatives) {
+    built.push(buildMooc(ctx, root.fork('mooc')));
+    built.push(buildPromptLibrary(ctx, root.fork('prompt_library')));
+    built.push(...buildEvalOrg(ctx, root.fork('eval_org')));
+    built.push(...buildEdtech(ctx, root.fork('edtech')));
+    built.push(buildOutage(ctx, root.fork('outage')));
+  }
+  const hidden = sc.hidden ?? [];
+  // One public payload set for operators that harvest the same benchmarks, each starting elsewhere in it.
+  const publicItems = sc.sharedItems ? new ItemSet(ctx, root.fork('public-items'), scaled(40_000 * hidden.length, scale, 500)) : undefined;
+  hidden.forEach((h, i) => {
+    const key = `hidden-${i + 1}`;
+    const r = root.fork(`campaign/${key}`);
+    built.push(buildHidden(ctx, r, {
+      key, accounts: h.accounts, care: p.hidden[h.care], items: publicItems, itemOffset: publicItems ? r.int(0, publicItems.size - 1) : 0,
+    }));
+  });
 
   const truth: Truth = {
     version: 1,

@@ -1,0 +1,103 @@
+// How a candidate group of accounts spreads over payload items: the shape of one work queue.
+// One pipeline feeding one training set deals its payload set to its accounts: an item goes to few
+// of them (once, or a few times for more samples), an account rarely repeats an item. A class is
+// the opposite (many students, the same items); unrelated people ask unrelated things (no item
+// shared at all). Items are recognised through rewording by locality-sensitive hashing of the
+// prompt's phrases, minus the phrases that are not the item (tradecraft, common language): two
+// rewordings of one item share a band key with high probability, two different items rarely.
+// Fixed memory per group: distinct accounts per item in a count-min sketch, (account, item) pairs
+// in a Bloom filter, so the group's cost does not grow with its traffic.
+import type { LshParams } from '../sketches/lsh.js';
+import { bandKeys } from '../sketches/lsh.js';
+import { fmix32 } from '../sketches/hash.js';
+import type { MinHasher } from '../sketches/minhash.js';
+import { isEmptySignature } from '../sketches/minhash.js';
+import { CountMin, SeenFilter, pairKey } from './phrase-frequency.js';
+
+export type Spread = 'queue' | 'class' | 'unrelated' | 'unknown';
+
+export interface SpreadRule {
+  /** Exchanges the group needs before its spread is judged. */
+  minExchanges: number;
+  /** Mean accounts per item (over LSH bands) at least this: items cross accounts (not unrelated people)... */
+  queueMin: number;
+  /** ...and below this (each item to few accounts); at or above: a class. */
+  classMin: number;
+  /** At most this share of an account's items are its own repeats (a queue hands out new items). */
+  maxRepeat: number;
+}
+
+export const DEFAULT_SPREAD: SpreadRule = { minExchanges: 200, queueMin: 1.15, classMin: 3, maxRepeat: 0.3 };
+
+export interface SpreadStats {
+  exchanges: number;
+  /** Mean over exchanges of how many distinct accounts had sent the exchange's item so far (itself included). */
+  accountsPerItem: number;
+  /** Share of exchanges whose item the same account had already sent. */
+  repeat: number;
+}
+
+export class ItemSpread {
+  private exchanges = 0;
+  private accountsSum = 0;
+  private repeats = 0;
+  /** Distinct accounts per item key (count-min over band keys, counted once per account and key). */
+  private readonly accounts: CountMin;
+  private readonly pairSeen: SeenFilter;
+  private readonly keys: Float64Array;
+  private readonly items: Uint32Array;
+  private readonly hashes = new Uint32Array(2048);
+
+  constructor(
+    private readonly hasher: MinHasher,
+    private readonly lsh: LshParams,
+    readonly rule: SpreadRule = DEFAULT_SPREAD,
+    filterBits = 18,
+  ) {
+    this.keys = new Float64Array(lsh.bands);
+    this.items = new Uint32Array(lsh.bands);
+    this.accounts = new CountMin(Math.max(4, filterBits - 4), 3);
+    this.pairSeen = new SeenFilter(filterBits);
+  }
+
+  /** One exchange of `account`: `phrases` are its prompt's phrase hashes with non-item phrases removed. */
+  observe(account: number, phrases: readonly number[]): void {
+    const n = Math.min(phrases.length, this.hashes.length);
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) this.hashes[i] = phrases[i];
+    const sig = this.hasher.signature(this.hashes, n);
+    if (isEmptySignature(sig)) return;
+    bandKeys(sig, this.lsh, this.keys);
+    this.exchanges++;
+    // A rewording keeps some bands of the item and breaks others: the item is recognised on its best band.
+    let repeat = false;
+    let most = 0;
+    for (let b = 0; b < this.lsh.bands; b++) {
+      const k = this.keys[b];
+      const item = fmix32(((k % 4294967296) ^ Math.imul(Math.floor(k / 4294967296), 0x9e3779b1) ^ b) >>> 0);
+      this.items[b] = item;
+      if (this.pairSeen.testAndSet(pairKey(account, item))) repeat = true;
+      else this.accounts.add(item);
+      most = Math.max(most, this.accounts.estimate(item));
+    }
+    if (repeat) this.repeats++;
+    this.accountsSum += most;
+  }
+
+  stats(): SpreadStats {
+    const e = this.exchanges;
+    return { exchanges: e, accountsPerItem: e ? this.accountsSum / e : 0, repeat: e ? this.repeats / e : 0 };
+  }
+
+  spread(): Spread {
+    const s = this.stats();
+    if (s.exchanges < this.rule.minExchanges) return 'unknown';
+    if (s.accountsPerItem >= this.rule.classMin) return 'class';
+    if (s.accountsPerItem >= this.rule.queueMin && s.repeat <= this.rule.maxRepeat) return 'queue';
+    return 'unrelated';
+  }
+
+  get bytes(): number {
+    return this.pairSeen.bytes + this.accounts.bytes;
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { CountMin, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
+
+const [OP_PHRASE] = phraseHashes('lay out each inference');
+
+/** A population of `n` ordinary accounts, each with `prompts` prompts of its own words. */
+function background(f: PhraseFrequency, n: number, prompts: number, from = 0): void {
+  for (let a = from; a < from + n; a++) {
+    for (let p = 0; p < prompts; p++) f.observe(a, `user ${a} asks question ${p} about topic t${a}x${p} in words w${a}y${p} z${a}q${p}`, p === 0);
+  }
+}
+
+describe('phrase hashes', () => {
+  it('are the distinct word 4-grams of a prompt, digits masked, case ignored', () => {
+    const a = phraseHashes('Lay out each inference. Lay out each inference!');
+    expect(a).toHaveLength(4); // "lay out each inference", "out each inference lay", "each inference lay out", "inference lay out each"
+    expect(phraseHashes('She has 17 apples and pears')).toEqual(phraseHashes('she has 23 APPLES and pears'));
+    expect(phraseHashes('She has 17 apples and pears')).not.toEqual(phraseHashes('She has 17 apples and plums'));
+    expect(phraseHashes('too short')).toHaveLength(1);
+    expect(phraseHashes('')).toEqual([]);
+  });
+});
+
+describe('count-min sketch', () => {
+  it('never under-counts and stays near the truth when sparse', () => {
+    const cm = new CountMin(12, 4);
+    for (let k = 0; k < 500; k++) cm.add(k * 7919, (k % 5) + 1);
+    for (let k = 0; k < 500; k++) {
+      expect(cm.estimate(k * 7919)).toBeGreaterThanOrEqual((k % 5) + 1);
+      expect(cm.estimate(k * 7919)).toBeLessThanOrEqual((k % 5) + 3);
+    }
+    expect(() => new CountMin(30, 4)).toThrow(/bad shape/);
+  });
+});
+
+describe('tradecraft phrases', () => {
+  it('a phrase a pipeline puts in most prompts of 20 accounts out of 400 is tradecraft', () => {
+    const f = new PhraseFrequency();
+    background(f, 380, 5);
+    for (let a = 1000; a < 1020; a++) for (let p = 0; p < 12; p++) f.observe(a, `item ${a}-${p} reworded r${a}k${p}. Lay out each inference before answering.`, p === 0);
+    expect(f.stats(OP_PHRASE)).toMatchObject({ accounts: 20, uses: 240, population: 400 });
+    expect(f.tradecraft(OP_PHRASE)).toBe(true);
+  });
+
+  it('the same phrase pasted a few times by many unrelated users is not (used occasionally)', () => {
+    const f = new PhraseFrequency();
+    background(f, 380, 5);
+    for (let a = 1000; a < 1020; a++) for (let p = 0; p < 12; p++) f.observe(a, p < 2 ? `my question ${a}-${p}. Lay out each inference before answering.` : `my own words ${a} q${p} here now`, p === 0);
+    expect(f.stats(OP_PHRASE).accounts).toBe(20);
+    expect(f.tradecraft(OP_PHRASE)).toBe(false);
+  });
+
+  it('the same systematic phrase on too many of the active accounts is common language, not tradecraft', () => {
+    const f = new PhraseFrequency();
+    background(f, 60, 5);
+    for (let a = 1000; a < 1040; a++) for (let p = 0; p < 12; p++) f.observe(a, `item ${a}-${p}. Lay out each inference before answering.`, p === 0);
+    expect(f.stats(OP_PHRASE).accounts / f.stats(OP_PHRASE).population).toBeGreaterThan(0.2);
+    expect(f.tradecraft(OP_PHRASE)).toBe(false);
+  });
+
+  it('one or a few accounts repeating a phrase is a habit, not shared text', () => {
+    const f = new PhraseFrequency();
+    background(f, 380, 5);
+    for (let a = 1000; a < 1004; a++) for (let p = 0; p < 30; p++) f.observe(a, `item ${a}-${p}. Lay out each inference before answering.`, p === 0);
+    expect(f.stats(OP_PHRASE).accounts).toBe(4);
+    expect(f.tradecraft(OP_PHRASE)).toBe(false);
+    f.observe(2000, 'Lay out each inference before answering.', true);
+    expect(f.tradecraft(OP_PHRASE)).toBe(true); // the fifth account: 121 uses over 5 accounts
+  });
+
+  it('counts an account once per phrase however often it repeats it, in fixed memory', () => {
+    const f = new PhraseFrequency(undefined, { widthBits: 12, pairBits: 16 });
+    const bytes = f.bytes;
+    for (let p = 0; p < 50; p++) f.observe(7, 'lay out each inference', p === 0);
+    expect(f.stats(OP_PHRASE)).toMatchObject({ accounts: 1, uses: 50, population: 1 });
+    background(f, 200, 3, 10);
+    expect(f.bytes).toBe(bytes);
+  });
+});

@@ -1,0 +1,167 @@
+// How widely, and how systematically, short phrases are used across the population: the background
+// against which shared tradecraft text is judged. Learned online from the traffic itself, in fixed
+// memory whatever the number of accounts or phrases:
+// - phrases are word 4-grams of a prompt (case folded, digits masked), hashed to 32 bits;
+// - `accounts`: a count-min sketch of how many distinct accounts used each phrase (an account counts
+//   once per phrase: a Bloom filter over (account, phrase) pairs remembers who already counted);
+// - `uses`: a count-min sketch of how many prompts carried each phrase.
+// A pipeline writes its instructions once and inserts them into most of its prompts, across all its
+// accounts; a popular prompt library's snippet is pasted now and then by thousands of unrelated
+// people; ordinary English 4-grams are everywhere. `tradecraft` tells them apart by three properties:
+// shared (several accounts), rare against the background (a small share of active accounts) and
+// systematic (many uses per account that uses it).
+import { fmix32 } from '../sketches/hash.js';
+import { shingleHashes } from '../sketches/shingle.js';
+
+const MAX_WORDS = 2048;
+
+/**
+ * Distinct hashed word 4-grams of a text (the project's shingles, digits masked: "17 apples" and
+ * "23 apples" are one phrase; a text of fewer words is one phrase). Writes into and returns `out`.
+ */
+export function phraseHashes(text: string, out: number[] = [], scratch = new Uint32Array(MAX_WORDS)): number[] {
+  const n = shingleHashes(text.replace(/[0-9]+/g, '0'), scratch, 4);
+  const sorted = scratch.subarray(0, n).sort();
+  out.length = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  return out;
+}
+
+/** Count-min sketch of 32-bit keys (counts saturate at 2^32 - 1). */
+export class CountMin {
+  private readonly rows: Uint32Array;
+  private readonly mask: number;
+
+  constructor(
+    readonly widthBits = 16,
+    readonly depth = 4,
+  ) {
+    if (widthBits < 4 || widthBits > 24 || depth < 1 || depth > 8) throw new Error(`count-min: bad shape 2^${widthBits} x ${depth}`);
+    this.rows = new Uint32Array(depth << widthBits);
+    this.mask = (1 << widthBits) - 1;
+  }
+
+  add(key: number, by = 1): void {
+    let h = key >>> 0;
+    for (let d = 0; d < this.depth; d++) {
+      h = fmix32(h + d);
+      const i = (d << this.widthBits) | (h & this.mask);
+      this.rows[i] = Math.min(0xffffffff, this.rows[i] + by);
+    }
+  }
+
+  estimate(key: number): number {
+    let h = key >>> 0;
+    let min = 0xffffffff;
+    for (let d = 0; d < this.depth; d++) {
+      h = fmix32(h + d);
+      const v = this.rows[(d << this.widthBits) | (h & this.mask)];
+      if (v < min) min = v;
+    }
+    return min;
+  }
+
+  get bytes(): number {
+    return this.rows.byteLength;
+  }
+}
+
+/** A Bloom filter of 32-bit keys that answers "seen before?" while adding (3 probes). */
+export class SeenFilter {
+  private readonly bits: Uint32Array;
+  private readonly mask: number;
+
+  constructor(readonly sizeBits = 24) {
+    if (sizeBits < 5 || sizeBits > 30) throw new Error(`seen filter: bad size 2^${sizeBits} bits`);
+    this.bits = new Uint32Array(1 << (sizeBits - 5));
+    this.mask = (1 << sizeBits) - 1;
+  }
+
+  /** Adds the key; true when it was (probably) there already. */
+  testAndSet(key: number): boolean {
+    let h = key >>> 0;
+    let present = true;
+    for (let k = 0; k < 3; k++) {
+      h = fmix32(h + k);
+      const bit = h & this.mask;
+      const m = 1 << (bit & 31);
+      if ((this.bits[bit >>> 5] & m) === 0) {
+        present = false;
+        this.bits[bit >>> 5] |= m;
+      }
+    }
+    return present;
+  }
+
+  get bytes(): number {
+    return this.bits.byteLength;
+  }
+}
+
+/** One key for an (account, thing) pair. */
+export function pairKey(account: number, thing: number): number {
+  return fmix32((Math.imul(account + 1, 0x9e3779b1) ^ thing) >>> 0);
+}
+
+export interface TradecraftRule {
+  /** At least this many accounts use the phrase (one account's habit is not shared text). */
+  minAccounts: number;
+  /** At most this share of active accounts use it: more is common language or a popular library. */
+  maxAccountShare: number;
+  /** Mean prompts per using account at least this: a pipeline inserts it systematically. */
+  minUsesPerAccount: number;
+}
+
+export const DEFAULT_TRADECRAFT: TradecraftRule = { minAccounts: 5, maxAccountShare: 0.2, minUsesPerAccount: 8 };
+
+export interface PhraseStats {
+  accounts: number;
+  uses: number;
+  population: number;
+}
+
+export class PhraseFrequency {
+  private readonly accounts: CountMin;
+  private readonly uses: CountMin;
+  private readonly seen: SeenFilter;
+  private population = 0;
+  private readonly scratch: number[] = [];
+  private readonly words = new Uint32Array(MAX_WORDS);
+
+  constructor(
+    readonly rule: TradecraftRule = DEFAULT_TRADECRAFT,
+    shape: { widthBits?: number; depth?: number; pairBits?: number } = {},
+  ) {
+    this.accounts = new CountMin(shape.widthBits ?? 16, shape.depth ?? 4);
+    this.uses = new CountMin(shape.widthBits ?? 16, shape.depth ?? 4);
+    this.seen = new SeenFilter(shape.pairBits ?? 24);
+  }
+
+  /** One prompt of `account` (an index); `firstPrompt` when it is the account's first (the population grows). */
+  observe(account: number, text: string, firstPrompt: boolean): readonly number[] {
+    if (firstPrompt) this.population++;
+    const hs = phraseHashes(text, this.scratch, this.words);
+    for (const h of hs) {
+      this.uses.add(h);
+      if (!this.seen.testAndSet(pairKey(account, h))) this.accounts.add(h);
+    }
+    return hs;
+  }
+
+  stats(phrase: number): PhraseStats {
+    return { accounts: this.accounts.estimate(phrase), uses: this.uses.estimate(phrase), population: this.population };
+  }
+
+  /** Shared, rare against the background, and used systematically by those who use it. */
+  tradecraft(phrase: number): boolean {
+    const a = this.accounts.estimate(phrase);
+    if (a < this.rule.minAccounts) return false;
+    if (a > this.rule.maxAccountShare * Math.max(this.population, 1)) return false;
+    return this.uses.estimate(phrase) / a >= this.rule.minUsesPerAccount;
+  }
+
+  /** Fixed memory of the sketches, whatever the traffic. */
+  get bytes(): number {
+    return this.accounts.bytes + this.uses.bytes + this.seen.bytes;
+  }
+}
