@@ -24,6 +24,7 @@ export interface ServeOptions {
   config?: string;
   maxLateness?: number;
   highWater: number;
+  maxBehind: number;
   bodyLimit: number;
   webhookUrl: string[];
   webhookSecretFile?: string;
@@ -47,6 +48,7 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'engine configuration (JSON), as for scan')
     .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
     .option('--high-water <records>', 'answer 429 while the engine is this many records behind', parseNumber('int', 1), 100_000)
+    .option('--max-behind <seconds>', 'answer 429 while the engine needs more than this many seconds of processing to catch up', parseNumber('float', 0.001), 5)
     .option('--body-limit <MiB>', 'largest request body as sent', parseNumber('float', 0.001), 16)
     .option('--webhook-url <url>', 'POST signed verdict-change events here (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--webhook-secret-file <file>', 'file holding the webhook signing secret')
@@ -81,7 +83,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     throw new InputError(`cannot create the folder of ${db}: ${(e as Error).message}`);
   }
   const store = await openDuckDbStore(db);
-  const live = await LiveService.open({ cfg, store, logDir: resolve(o.logDir ?? `${db}.ingest`), highWater: o.highWater, flushMs: o.flushMs });
+  const live = await LiveService.open({ cfg, store, logDir: resolve(o.logDir ?? `${db}.ingest`), highWater: o.highWater, maxBehindSeconds: o.maxBehind, flushMs: o.flushMs });
   const app = buildServer({ live, store, keys, logger: { level: o.logLevel }, bodyLimit: Math.round(o.bodyLimit * (1 << 20)) });
   const taxii = o.taxii ? await mountTaxii(app, o.taxii, resolve(o.taxiiDb ?? `${db}.taxii.duckdb`)) : undefined;
   app.distillguard.intel = taxii;

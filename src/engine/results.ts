@@ -29,6 +29,11 @@ function reasonOut(r: Reason): ReasonOut {
   return { code: r.code, weight: round(r.weight), detail };
 }
 
+/** An account's or campaign's reasons as output (weights and numeric details rounded). */
+export function reasonsOut(reasons: readonly Reason[]): ReasonOut[] {
+  return reasons.map(reasonOut);
+}
+
 function capabilities(caps: Uint32Array, total: number): Record<string, number> {
   const out: Record<string, number> = {};
   if (total === 0) return out;
@@ -48,74 +53,96 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
   const members = new Map<string, AccountState[]>();
   for (const s of observer.list) {
     if (s.exchanges === 0) continue;
-    const c = judge.campaignOf(s);
-    if (c && (c.score >= engine.cfg.thresholds.suspicious || s.verdict !== 'benign')) {
+    const c = outputCampaignOf(engine, s);
+    if (c) {
       let list = members.get(c.id);
       if (!list) members.set(c.id, (list = []));
       list.push(s);
     }
-    accounts.push({
-      account_id: s.id,
-      score: round(s.score),
-      verdict: s.verdict,
-      campaign_id: null,
-      flagged_at: s.flaggedAt === null ? null : toIso(s.flaggedAt),
-      exchanges: s.exchanges,
-      exchanges_before_flag: s.exchangesAtFlag,
-      reasons: s.reasons.map(reasonOut),
-      suspicious_at: s.suspiciousAt === null ? null : toIso(s.suspiciousAt),
-      first_seen: toIso(s.firstTs),
-      last_seen: toIso(s.lastTs),
-      capabilities: capabilities(s.caps, s.exchanges),
-      ...(s.createdAt === undefined ? {} : { created_at: toIso(s.createdAt) }),
-    });
-    const at = toIso(s.flaggedAt ?? s.suspiciousAt ?? s.lastTs);
-    if (s.verdict !== 'benign') {
-      for (const r of s.reasons) evidence.push({ account_id: s.id, code: r.code, weight: round(r.weight), detail: JSON.stringify(r.detail), at });
-    }
+    accounts.push(accountOut(s, c?.id ?? null));
+    evidenceOf(s, evidence);
   }
-  const byId = new Map(accounts.map((a) => [a.account_id, a]));
   const campaigns: CampaignOut[] = [];
-  for (const [id, list] of members) {
-    const c = judge.campaignOf(list[0]);
-    if (!c) continue;
-    const caps = new Uint32Array(CAPABILITIES.length);
-    let exchanges = 0;
-    let first = Infinity;
-    let last = -Infinity;
-    for (const s of list) {
-      exchanges += s.exchanges;
-      first = Math.min(first, s.firstTs);
-      last = Math.max(last, s.lastTs);
-      for (let i = 0; i < caps.length; i++) caps[i] += s.caps[i];
-      const a = byId.get(s.id);
-      if (a) a.campaign_id = id;
-    }
-    campaigns.push({
-      campaign_id: id,
-      accounts: list.map((s) => s.id).sort(),
-      exchanges,
-      first_seen: toIso(first),
-      last_seen: toIso(last),
-      flagged_at: c.flaggedAt === null ? null : toIso(c.flaggedAt),
-      score: round(c.score),
-      capabilities: capabilities(caps, exchanges),
-      reasons: c.reasons.map(reasonOut),
-      indicators: indicators(engine, c.dims, indicatorKey, extra?.(c, list) ?? []),
-    });
-  }
+  for (const list of members.values()) campaigns.push(campaignOut(engine, list, indicatorKey, extra));
   campaigns.sort((a, b) => b.exchanges - a.exchanges || (a.campaign_id < b.campaign_id ? -1 : 1));
-  const daily: EngineResults['daily'] = [];
+  const campaignOf = new Map<string, string>();
+  for (const c of campaigns) for (const a of c.accounts) campaignOf.set(a, c.campaign_id);
+  return { accounts, campaigns, daily: dailyRows(engine, members), evidence, links: collectLinks(engine, campaignOf, indicatorKey) };
+}
+
+/**
+ * The campaign an account is listed in: its linked set's campaign, when that campaign is at least
+ * suspicious or the account itself is not benign. Accounts without exchanges are not output.
+ */
+export function outputCampaignOf(engine: Engine, s: AccountState): Campaign | undefined {
+  const c = engine.judge.campaignOf(s);
+  return c && (c.score >= engine.cfg.thresholds.suspicious || s.verdict !== 'benign') ? c : undefined;
+}
+
+/** One account's output line. */
+export function accountOut(s: AccountState, campaignId: string | null): AccountOut {
+  return {
+    account_id: s.id,
+    score: round(s.score),
+    verdict: s.verdict,
+    campaign_id: campaignId,
+    flagged_at: s.flaggedAt === null ? null : toIso(s.flaggedAt),
+    exchanges: s.exchanges,
+    exchanges_before_flag: s.exchangesAtFlag,
+    reasons: reasonsOut(s.reasons),
+    suspicious_at: s.suspiciousAt === null ? null : toIso(s.suspiciousAt),
+    first_seen: toIso(s.firstTs),
+    last_seen: toIso(s.lastTs),
+    capabilities: capabilities(s.caps, s.exchanges),
+    ...(s.createdAt === undefined ? {} : { created_at: toIso(s.createdAt) }),
+  };
+}
+
+/** The evidence rows of an account that is not benign (none for a benign one). */
+export function evidenceOf(s: AccountState, out: EvidenceRow[]): void {
+  if (s.verdict === 'benign') return;
+  const at = toIso(s.flaggedAt ?? s.suspiciousAt ?? s.lastTs);
+  for (const r of s.reasons) out.push({ account_id: s.id, code: r.code, weight: round(r.weight), detail: JSON.stringify(r.detail), at });
+}
+
+/** A campaign's output line from its listed members (all of one campaign, at least one). */
+export function campaignOut(engine: Engine, list: readonly AccountState[], indicatorKey: string, extra?: ExtraIndicators): CampaignOut {
+  const c = engine.judge.campaignOf(list[0])!;
+  const caps = new Uint32Array(CAPABILITIES.length);
+  let exchanges = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of list) {
+    exchanges += s.exchanges;
+    first = Math.min(first, s.firstTs);
+    last = Math.max(last, s.lastTs);
+    for (let i = 0; i < caps.length; i++) caps[i] += s.caps[i];
+  }
+  return {
+    campaign_id: c.id,
+    accounts: list.map((s) => s.id).sort(),
+    exchanges,
+    first_seen: toIso(first),
+    last_seen: toIso(last),
+    flagged_at: c.flaggedAt === null ? null : toIso(c.flaggedAt),
+    score: round(c.score),
+    capabilities: capabilities(caps, exchanges),
+    reasons: c.reasons.map(reasonOut),
+    indicators: indicators(engine, c.dims, indicatorKey, extra?.(c, list) ?? []),
+  };
+}
+
+/** Daily rows by day: the global row, then one per listed campaign that had traffic that day. */
+export function dailyRows(engine: Engine, listed: { has(campaignId: string): boolean }): DailyRow[] {
+  const daily: DailyRow[] = [];
   for (const [day, d] of [...engine.daily].sort((a, b) => a[0] - b[0])) {
     const date = toIso(day * DAY).slice(0, 10);
     daily.push({ day: date, exchanges: d.exchanges, flagged_exchanges: d.afterFlag, active_accounts: d.accounts.size });
     for (const [cid, n] of d.byCampaign) {
-      if (members.has(cid)) daily.push({ day: date, exchanges: n, flagged_exchanges: 0, active_accounts: 0, campaign_id: cid });
+      if (listed.has(cid)) daily.push({ day: date, exchanges: n, flagged_exchanges: 0, active_accounts: 0, campaign_id: cid });
     }
   }
-  const campaignOf = new Map<string, string>();
-  for (const c of campaigns) for (const a of c.accounts) campaignOf.set(a, c.campaign_id);
-  return { accounts, campaigns, daily, evidence, links: collectLinks(engine, campaignOf, indicatorKey) };
+  return daily;
 }
 
 /** Privacy-safe indicators: keyed hashes of identifiers, network prefixes, client fingerprints. */

@@ -25,9 +25,10 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     // Checked before the body is read (cheap refusal) and again before the batch is taken (requests
     // read concurrently must not overshoot the high-water mark).
     const refuseWhenBehind = (): void => {
-      if (!live.overloaded) return;
+      const r = live.refusal();
+      if (r === undefined) return;
       metrics.refused.inc({ code: 'overloaded' });
-      throw new ApiError('overloaded', `the engine is ${live.counts.backlog} records behind; retry later`, { 'retry-after': '1' });
+      throw new ApiError('overloaded', r.message, { 'retry-after': String(r.retryAfter) });
     };
     ingest.addHook('onRequest', async (req) => {
       refuseWhenBehind();
