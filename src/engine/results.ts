@@ -47,7 +47,7 @@ function capabilities(caps: Uint32Array, total: number): Record<string, number> 
 export type ExtraIndicators = (c: Campaign, members: readonly AccountState[]) => Indicator[];
 
 export function collectResults(engine: Engine, indicatorKey: string, extra?: ExtraIndicators): EngineResults {
-  const { observer, judge } = engine;
+  const { observer } = engine;
   const accounts: AccountOut[] = [];
   const evidence: EvidenceRow[] = [];
   const members = new Map<string, AccountState[]>();
