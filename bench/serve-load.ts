@@ -1,248 +1,438 @@
-// bench:serve — `distillguard serve` under load over loopback, measured (a benchmark, not a test).
+// bench:serve — `distillguard serve` under load over loopback, against `scan` of the same traffic
+// (a benchmark, not a test; figures are printed and written to --json).
 //
-//   npm run bench:serve -- [--scenario tiny] [--scale 2] [--seed 3] [--batch 500] [--clients 4]
-//                          [--rate 0] [--json bench/results/serve-load.json]
+//   npm run bench:serve -- [--scenario default] [--scale 2] [--seed 3] [--batch 5000]
+//                          [--bin bin/distillguard.js] [--pace 0.5,0.9] [--pace-seconds 0]
+//                          [--json bench/results/serve-load.json]
 //
-// --rate R paces the clients to R records/s in total (0: as fast as the server acknowledges).
-// The same input is also scanned in-process (`scan`, same engine) for a side-by-side ratio.
+// Everything is black-box over HTTP against the real process (`node <bin> serve`, keys on, default
+// options), so the same script measures an older build: `--bin /path/to/old/bin/distillguard.js`.
 //
-// 1. Simulates a scenario once (cached under .cache/bench-serve/).
-// 2. Starts the real server as a child process (`node bin/distillguard.js serve`, keys on, default
-//    lateness and high-water mark) on a fresh store and ingest log.
-// 3. `--clients` clients post the traffic in time order as NDJSON batches of `--batch` lines (a 429
-//    is waited out by its Retry-After and the batch re-sent); the clock stops when every batch is
-//    acknowledged (durable), and again when the engine has consumed everything. One client by
-//    default: the simulator packs a day into ~8k lines, so a 500-line batch spans ~1.5 h of event
-//    time and two batches overtaking each other would be rejected as late (10-minute bound); the
-//    bench refuses to report if any line was not accepted.
-// 4. Reads the server's own Prometheus histogram `distillguard_ingest_to_verdict_seconds` (wall time
-//    from a batch's arrival until its last record has been judged) and estimates p50/p99 the way
-//    Prometheus' histogram_quantile does (linear within a bucket); ack latency p50/p99 is exact
-//    (client side). Peak RSS is the child's VmHWM from /proc.
-// 5. Restart: the server is stopped and the ingest log replayed in-process into a fresh engine
-//    (what a restart does), timed; on that state a full store rewrite is timed against an incremental
-//    flush after one more batch of 200 records.
+// 1. scan: `node <bin> scan` of the input (same engine, files, decode workers); its events/s is the
+//    reference rate and its accounts.ndjson / summary.json the expected final state.
+// 2. fast: one client posts the traffic in time order, batches of --batch lines, each sent once
+//    the previous is acknowledged (a 429 is waited out by its Retry-After); then a watermark past the
+//    newest record. Measured: acknowledged lines/s; seconds from the watermark's answer until
+//    GET /v1/accounts equals scan's accounts exactly (every field of every account) and
+//    GET /v1/summary's counts equal scan's; and, all along, a reader fetching /v1/summary and the
+//    flagged accounts back to back: a disagreement is a pair that reflects the same refresh (or, for a
+//    build without refresh ids, any pair) whose flagged counts differ.
+// 3. restart: the server is stopped (SIGTERM) and started again on the same store and ingest log;
+//    seconds until it listens (replay + store rebuilt) and until the read API equals scan.
+// 4. paced: a fresh server, traffic posted at each --pace share of scan's rate for --pace-seconds
+//    (0: the whole input). acknowledged→visible per batch, client side: a prober asks for the account
+//    of each acknowledged batch's last exchange until its last_seen reaches that exchange's time
+//    (p50/p99 over batches); the server's RSS sampled every 2 s (first vs last third: flat or not);
+//    and the server's own histograms when it has them.
 //
-// Event time runs much faster than wall time here (days of simulated traffic in seconds), so the
-// ingest-to-verdict figure is processing delay, not the judgement interval. The machine is shared:
-// expect noise, compare figures from one run.
-import { spawn } from 'node:child_process';
+// The machine is shared: compare figures from one run, side by side.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/sim/index.js';
-import { buildEngineConfig } from '../src/config/schema.js';
-import { scanSecretPath, withEmailKey } from '../src/config/secret.js';
-import { decodeLine } from '../src/decode/index.js';
-import { LiveService } from '../src/server/live.js';
-import { openDuckDbStore } from '../src/store/duckdb.js';
 import { cliNodeFlags } from './node-flags.js';
 
 const { values: o } = parseArgs({
   options: {
-    scenario: { type: 'string', default: 'tiny' },
+    scenario: { type: 'string', default: 'default' },
     scale: { type: 'string', default: '2' },
     seed: { type: 'string', default: '3' },
-    batch: { type: 'string', default: '500' },
-    clients: { type: 'string', default: '1' },
-    rate: { type: 'string', default: '0' },
+    input: { type: 'string' },
+    batch: { type: 'string', default: '5000' },
+    bin: { type: 'string', default: 'bin/distillguard.js' },
+    pace: { type: 'string', default: '0.5,0.9' },
+    'pace-seconds': { type: 'string', default: '0' },
+    'skip-fast': { type: 'boolean', default: false },
     json: { type: 'string', default: 'bench/results/serve-load.json' },
+    work: { type: 'string', default: '.cache/bench-serve/run' },
   },
 });
 const BATCH = Number(o.batch);
-const CLIENTS = Number(o.clients);
-const RATE = Number(o.rate);
+const BIN = resolve(o.bin!);
+const PACES = o.pace!.split(',').filter((x) => x.length > 0).map(Number);
+const PACE_SECONDS = Number(o['pace-seconds']);
 const KEY = 'bench-ingest-key-0123456789';
 const READ = 'bench-read-key-0123456789ab';
+const EQUAL_TIMEOUT_MS = 600_000;
 
-const cache = resolve('.cache/bench-serve', `${o.scenario}-${o.scale}-${o.seed}`);
-if (!existsSync(join(cache, 'input.ndjson'))) {
-  process.stderr.write(`simulating ${o.scenario} scale ${o.scale} seed ${o.seed}…\n`);
-  await runSimulate({ scenario: o.scenario!, scale: Number(o.scale), seed: Number(o.seed), out: cache });
+// ---- input ----------------------------------------------------------------------------------------
+let inputPath = o.input;
+if (inputPath === undefined) {
+  const cache = resolve('.cache/bench-serve', `${o.scenario}-${o.scale}-${o.seed}`);
+  inputPath = join(cache, 'input.ndjson');
+  if (!existsSync(inputPath)) {
+    process.stderr.write(`simulating ${o.scenario} scale ${o.scale} seed ${o.seed}…\n`);
+    await runSimulate({ scenario: o.scenario!, scale: Number(o.scale), seed: Number(o.seed), out: cache });
+  }
 }
-const lines = (await readFile(join(cache, 'input.ndjson'), 'utf8')).split('\n').filter((l) => l.length > 0);
-const bodies: string[] = [];
-for (let i = 0; i < lines.length; i += BATCH) bodies.push(`${lines.slice(i, i + BATCH).join('\n')}\n`);
-const inputBytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0);
-
-const work = resolve('.cache/bench-serve/run');
-await rm(work, { recursive: true, force: true });
-await mkdir(work, { recursive: true });
-await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
-const db = join(work, 'store.duckdb');
-// With the node flags bin/distillguard.js's shebang gives `npx distillguard serve`.
-const child = spawn(process.execPath, [...cliNodeFlags(), 'bin/distillguard.js', 'serve', '--db', db, '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
-const url = await new Promise<string>((res, rej) => {
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-    err += s;
-    const m = /listening on (\S+)/.exec(err);
-    if (m) res(m[1]);
-  });
-  child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${err}`)));
-});
-
-const peakRss = async (): Promise<number> => {
-  const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-};
-const get = async (path: string): Promise<string> => (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${READ}` } })).text();
-
-// ---- load ----------------------------------------------------------------------------------------
-const ackMs: number[] = [];
-let refused = 0;
-let next = 0;
-const t0 = performance.now();
-async function client(): Promise<void> {
-  for (;;) {
-    const b = next++;
-    if (b >= bodies.length) return;
-    if (RATE > 0) {
-      const due = t0 + (b * BATCH * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+// The input stays one Buffer (a million lines is over 1 GiB: too long for one string); a batch is a
+// slice of it, and for each batch the account and time of its last exchange (for the prober).
+const input = await readFile(inputPath);
+interface Batch {
+  body: Buffer;
+  lines: number;
+  probe: { account: string; ts: number } | null;
+}
+const batches: Batch[] = [];
+let newestTs = -Infinity;
+{
+  let start = 0;
+  let n = 0;
+  let pos = 0;
+  let lastLine = '';
+  while (pos < input.length) {
+    let end = input.indexOf(10, pos);
+    if (end < 0) end = input.length;
+    if (end > pos) {
+      n++;
+      lastLine = input.toString('utf8', pos, end);
+      const ts = Date.parse(/"ts":"([^"]+)"/.exec(lastLine)?.[1] ?? '');
+      if (ts > newestTs) newestTs = ts;
     }
-    for (;;) {
-      const s = performance.now();
-      const r = await fetch(`${url}/v1/records`, { method: 'POST', body: bodies[b], headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' } });
-      const text = await r.text();
-      if (r.status === 429) {
-        refused++;
-        await new Promise((res) => setTimeout(res, 1000 * Number(r.headers.get('retry-after') ?? 1)));
-        continue;
-      }
-      if (r.status !== 200) throw new Error(`batch ${b}: ${r.status} ${text}`);
-      ackMs.push(performance.now() - s);
-      break;
+    pos = end + 1;
+    if (n === BATCH || pos >= input.length) {
+      if (n > 0) batches.push({ body: input.subarray(start, Math.min(pos, input.length)), lines: n, probe: probeOf(lastLine) });
+      start = pos;
+      n = 0;
     }
   }
 }
-await Promise.all(Array.from({ length: CLIENTS }, client));
-const ackedAt = performance.now() - t0;
-let live: { backlog: number; consumed: number } = { backlog: 1, consumed: 0 };
-let summary: { accepted: number } | null = null;
-let storeFlush = { ms: 0, deriveMs: 0 };
-for (;;) {
-  const s = JSON.parse(await get('/v1/summary')) as { summary: { accepted: number } | null; live: { backlog: number; consumed: number } };
-  live = s.live;
-  summary = s.summary;
-  if (live.backlog === 0) break;
-  await new Promise((r) => setTimeout(r, 20));
+const totalLines = batches.reduce((s, b) => s + b.lines, 0);
+function probeOf(line: string): Batch['probe'] {
+  const r = JSON.parse(line) as { type?: string; account_id?: string; ts?: string | number };
+  if (r.type !== 'exchange' || typeof r.account_id !== 'string') return null;
+  return { account: r.account_id, ts: typeof r.ts === 'number' ? r.ts : Date.parse(String(r.ts)) };
 }
-const consumedAt = performance.now() - t0;
-if (summary?.accepted !== lines.length) throw new Error(`only ${summary?.accepted} of ${lines.length} lines accepted (late batches? use one client)`);
-const metrics = await get('/metrics');
-const rss = await peakRss();
-child.kill('SIGTERM');
-await new Promise((r) => child.on('exit', r));
 
-function quantileFromHistogram(text: string, name: string, q: number): number {
+const work = resolve(o.work!);
+await rm(work, { recursive: true, force: true });
+await mkdir(work, { recursive: true });
+await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
+const node = (args: string[]): ChildProcess => spawn(process.execPath, [...cliNodeFlags(), BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const m1 = (x: number): number => Math.round(x * 10) / 10;
+const pct = (xs: number[], q: number): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+// ---- 1. scan ------------------------------------------------------------------------------------
+type Account = Record<string, unknown> & { account_id: string; verdict: string };
+process.stderr.write(`scan of ${totalLines} lines…\n`);
+const scanOut = join(work, 'scan');
+const scanStart = performance.now();
+{
+  const p = node(['scan', inputPath, '--out', scanOut]);
+  const code = await new Promise<number | null>((r) => p.on('exit', r));
+  if (code !== 0) throw new Error(`scan exited ${code}`);
+}
+const scanWallS = (performance.now() - scanStart) / 1000;
+const scanSummary = JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as Record<string, number>;
+const scanAccounts = (await readFile(join(scanOut, 'accounts.ndjson'), 'utf8')).split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Account);
+const scanRate = scanSummary.events_per_second;
+const scanById = new Map(scanAccounts.map((a) => [a.account_id, JSON.stringify(sortKeys(a))]));
+process.stderr.write(`scan: ${scanRate} events/s, ${scanAccounts.length} accounts, ${scanSummary.flagged_accounts} flagged, ${m1(scanWallS)} s\n`);
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+}
+
+// ---- a server -------------------------------------------------------------------------------------
+interface Server {
+  url: string;
+  child: ChildProcess;
+  startedMs: number;
+  get(path: string): Promise<{ status: number; headers: Headers; body: string }>;
+  rss(): Promise<{ rss: number; hwm: number }>;
+  stop(): Promise<void>;
+}
+
+async function startServer(dir: string): Promise<Server> {
+  await mkdir(dir, { recursive: true });
+  const t0 = performance.now();
+  const child = node(['serve', '--db', join(dir, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn']);
+  const url = await new Promise<string>((res, rej) => {
+    let err = '';
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+      err += s;
+      const m = /listening on (\S+)/.exec(err);
+      if (m) res(m[1]);
+    });
+    child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${err}`)));
+  });
+  return {
+    url,
+    child,
+    startedMs: performance.now() - t0,
+    async get(path) {
+      const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${READ}` } });
+      return { status: r.status, headers: r.headers, body: await r.text() };
+    },
+    async rss() {
+      const s = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const kb = (k: string): number => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(s)?.[1] ?? 0) * 1024;
+      return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((r) => child.on('exit', r));
+    },
+  };
+}
+
+async function post(s: Server, path: string, body: Buffer | string, stats: { refused: number }): Promise<void> {
+  for (;;) {
+    const r = await fetch(`${s.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${KEY}`, 'content-type': path === '/v1/watermark' ? 'application/json' : 'application/x-ndjson' } });
+    const text = await r.text();
+    if (r.status === 429) {
+      stats.refused++;
+      await sleep(1000 * Number(r.headers.get('retry-after') ?? 1));
+      continue;
+    }
+    if (r.status !== 200) throw new Error(`${path}: ${r.status} ${text.slice(0, 300)}`);
+    return;
+  }
+}
+
+/** Every account the query lists, page by page (1,000 a page), and the refresh ids the pages gave. */
+async function allAccounts(s: Server, query: string): Promise<{ accounts: Account[]; refreshes: Set<string | null> }> {
+  const accounts: Account[] = [];
+  const refreshes = new Set<string | null>();
+  for (let offset = 0; ; offset += 1000) {
+    const a = await s.get(`/v1/accounts?${query}${query ? '&' : ''}limit=1000&offset=${offset}`);
+    if (a.status !== 200) throw new Error(`/v1/accounts: ${a.status} ${a.body.slice(0, 200)}`);
+    refreshes.add(a.headers.get('distillguard-refresh'));
+    const page = (JSON.parse(a.body) as { accounts: Account[] }).accounts;
+    accounts.push(...page);
+    if (page.length < 1000) return { accounts, refreshes };
+  }
+}
+
+/** Differences between the served accounts (and summary counts) and scan's; 0 when equal. */
+async function differences(s: Server): Promise<{ accounts: number; missing: number; summary: string | null }> {
+  const served = (await allAccounts(s, '')).accounts;
+  let diff = 0;
+  const seen = new Set<string>();
+  for (const x of served) {
+    seen.add(x.account_id);
+    if (scanById.get(x.account_id) !== JSON.stringify(sortKeys(x))) diff++;
+  }
+  const missing = scanAccounts.length - [...scanById.keys()].filter((id) => seen.has(id)).length;
+  const sum = (JSON.parse((await s.get('/v1/summary')).body) as { summary: Record<string, number> }).summary;
+  const keys = ['accounts', 'flagged_accounts', 'suspicious_accounts', 'campaigns', 'accepted', 'rejected', 'duplicates'];
+  const bad = keys.filter((k) => sum[k] !== scanSummary[k]).map((k) => `${k} ${sum[k]} vs ${scanSummary[k]}`);
+  return { accounts: diff + (served.length - seen.size), missing, summary: bad.length === 0 ? null : bad.join(', ') };
+}
+
+async function untilEqual(s: Server): Promise<{ seconds: number | null; last: Awaited<ReturnType<typeof differences>> }> {
+  const t0 = performance.now();
+  let last = await differences(s);
+  while (last.accounts + last.missing > 0 || last.summary !== null) {
+    if (performance.now() - t0 > EQUAL_TIMEOUT_MS) return { seconds: null, last };
+    await sleep(250);
+    last = await differences(s);
+  }
+  return { seconds: m1((performance.now() - t0) / 1000), last };
+}
+
+function histogramQuantile(text: string, name: string, q: number): number | null {
   const buckets: [number, number][] = [];
   for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))) buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
-  const total = buckets[buckets.length - 1][1];
-  const rank = q * total;
+  if (buckets.length === 0 || buckets[buckets.length - 1][1] === 0) return null;
+  const rank = q * buckets[buckets.length - 1][1];
   let prevLe = 0;
   let prevCount = 0;
   for (const [le, count] of buckets) {
-    if (count >= rank) {
-      if (le === Infinity) return prevLe;
-      return prevLe + ((le - prevLe) * (rank - prevCount)) / Math.max(count - prevCount, 1);
-    }
+    if (count >= rank) return le === Infinity ? prevLe : prevLe + ((le - prevLe) * (rank - prevCount)) / Math.max(count - prevCount, 1);
     prevLe = le;
     prevCount = count;
   }
   return prevLe;
 }
-const pct = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 
-// ---- restart and store writes ---------------------------------------------------------------------
-const store = await openDuckDbStore(db);
-const r0 = performance.now();
-const svc = await LiveService.open({ cfg: await withEmailKey(buildEngineConfig({}), scanSecretPath()), store, logDir: `${db}.ingest`, flushMs: 3_600_000 });
-const replayMs = performance.now() - r0;
-const fullStart = performance.now();
-await svc.storeWriter.writeFull(() => svc.summary());
-const fullMs = performance.now() - fullStart;
-// One more batch: the last 200 lines again under new ids, a minute after the newest record.
-const extra = lines.slice(-200).map((l, i) => {
-  const rec = JSON.parse(l) as Record<string, unknown>;
-  if (rec.type === 'exchange') rec.id = `bench-extra-${i}`;
-  rec.ts = (svc.counts.newestTs ?? 0) + 60_000 + i;
-  const text = JSON.stringify(rec);
-  const raw = { file: 'bench', line: i + 1, text, bytes: text.length };
-  return { raw, rec: decodeLine(raw, svc.decodeContext) };
-});
-await svc.submit(extra);
-await svc.drain();
-const incStart = performance.now();
-await svc.flush(true);
-const incMs = performance.now() - incStart;
-const inc = svc.storeWriter.lastFlush;
-storeFlush = { ms: inc.ms, deriveMs: inc.deriveMs };
-const accountsTotal = svc.counts.accounts;
-await svc.close();
-await store.close();
-
-// The store writes at a larger state than the tiny scenario's: 100k accounts (sample output rows),
-// a full rewrite against an upsert of 500 changed accounts and one campaign, median of 3 each.
-const { sampleScan } = await import('../src/report/sample.js');
-const big = sampleScan({ accounts: 100_000, campaigns: 20, days: 21, seed: 1 });
-const bigStore = await openDuckDbStore(join(work, 'big.duckdb'));
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fullTimes: number[] = [];
-const deltaTimes: number[] = [];
-for (let i = 0; i < 3; i++) {
-  let t = performance.now();
-  await bigStore.writeScan(big);
-  fullTimes.push(performance.now() - t);
-  const changed = big.accounts.slice(i * 500, i * 500 + 500).map((a) => ({ ...a, exchanges: a.exchanges + 1 }));
-  const ids = new Set(changed.map((a) => a.account_id));
-  t = performance.now();
-  await bigStore.writeLive({ accounts: changed, evidence: big.evidence.filter((e) => ids.has(e.account_id)), campaigns: [big.campaigns[0]], removedCampaigns: [], links: [], daily: big.daily, summary: big.summary });
-  deltaTimes.push(performance.now() - t);
+async function serverHistograms(s: Server): Promise<Record<string, number | null>> {
+  const text = (await s.get('/metrics')).body;
+  const out: Record<string, number | null> = {};
+  for (const name of ['distillguard_ack_to_judged_seconds', 'distillguard_judged_to_visible_seconds', 'distillguard_ack_to_visible_seconds', 'distillguard_store_refresh_seconds']) {
+    const short = name.replace(/^distillguard_/, '').replace(/_seconds$/, '');
+    const p50 = histogramQuantile(text, name, 0.5);
+    const p99 = histogramQuantile(text, name, 0.99);
+    out[`${short}_ms_p50`] = p50 === null ? null : m1(p50 * 1000);
+    out[`${short}_ms_p99`] = p99 === null ? null : m1(p99 * 1000);
+  }
+  return out;
 }
-await bigStore.close();
 
-// The same input through `scan` (same engine, files instead of HTTP, no fsync), for the ratio.
-const { runScan } = await import('../src/cli/scan.js');
-const scanned = await runScan({ inputs: [join(cache, 'input.ndjson')], out: join(work, 'scan'), quiet: true });
+/** Reads summary and flagged accounts back to back until stopped; counts pairs that disagree. */
+function consistencyReader(s: Server): { stop(): Promise<{ pairs: number; samePairs: number; disagreements: number; example: string | null }> } {
+  let running = true;
+  const r = { pairs: 0, samePairs: 0, disagreements: 0, example: null as string | null };
+  const loop = (async () => {
+    while (running) {
+      const sum = await s.get('/v1/summary');
+      const acc = await allAccounts(s, 'verdict=distillation');
+      if (sum.status === 200) {
+        const sRefresh = sum.headers.get('distillguard-refresh');
+        const flaggedSummary = (JSON.parse(sum.body) as { summary: { flagged_accounts: number } | null }).summary?.flagged_accounts ?? 0;
+        const flaggedAccounts = acc.accounts.length;
+        r.pairs++;
+        // Without refresh ids (an older build) every pair is meant to agree.
+        const same = acc.refreshes.size === 1 && acc.refreshes.has(sRefresh);
+        if (same) r.samePairs++;
+        if (same && flaggedSummary !== flaggedAccounts) {
+          r.disagreements++;
+          r.example ??= `summary says ${flaggedSummary} flagged, accounts lists ${flaggedAccounts} (refresh ${sRefresh ?? 'not given'})`;
+        }
+      }
+      await sleep(200);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return r;
+    },
+  };
+}
 
-const m = (x: number): number => Math.round(x * 10) / 10;
-const result = {
-  scenario: o.scenario,
-  scale: Number(o.scale),
-  seed: Number(o.seed),
-  lines: lines.length,
-  input_mib: m(inputBytes / 2 ** 20),
+// ---- 2. fast, 3. restart --------------------------------------------------------------------------
+const result: Record<string, unknown> = {
+  bin: BIN,
+  input: inputPath,
+  lines: totalLines,
+  input_mib: m1(input.length / 2 ** 20),
   batch: BATCH,
-  clients: CLIENTS,
-  accepted: summary?.accepted ?? null,
-  refused_429: refused,
-  acked_s: m(ackedAt / 1000),
-  consumed_s: m(consumedAt / 1000),
-  ingest_records_per_s: Math.round(lines.length / (ackedAt / 1000)),
-  end_to_end_records_per_s: Math.round(lines.length / (consumedAt / 1000)),
-  ack_ms_p50: m(pct(ackMs, 0.5)),
-  ack_ms_p99: m(pct(ackMs, 0.99)),
-  ingest_to_verdict_ms_p50: m(1000 * quantileFromHistogram(metrics, 'distillguard_ingest_to_verdict_seconds', 0.5)),
-  ingest_to_verdict_ms_p99: m(1000 * quantileFromHistogram(metrics, 'distillguard_ingest_to_verdict_seconds', 0.99)),
-  peak_rss_mib: m(rss / 2 ** 20),
-  restart_replay_ms: Math.round(replayMs),
-  accounts: accountsTotal,
-  store_full_rewrite_ms: Math.round(fullMs),
-  store_incremental_flush_ms: Math.round(incMs),
-  store_incremental_derive_ms: Math.round(storeFlush.deriveMs),
-  store_incremental_rows: { accounts: inc.accounts, campaigns: inc.campaigns },
-  store_100k_accounts_full_rewrite_ms: Math.round(median(fullTimes)),
-  store_100k_accounts_upsert_500_ms: Math.round(median(deltaTimes)),
-  scan_events_per_s: scanned.summary.events_per_second,
-  serve_to_scan_ratio: Math.round((lines.length / (consumedAt / 1000) / scanned.summary.events_per_second) * 100) / 100,
-  rate: RATE,
+  scan: { events_per_s: scanRate, wall_s: m1(scanWallS), accounts: scanAccounts.length, flagged: scanSummary.flagged_accounts },
 };
+const watermarkBody = JSON.stringify({ ts: new Date(newestTs + 3_600_000).toISOString() });
+
+if (!o['skip-fast']) {
+  process.stderr.write('fast: posting as fast as acknowledged…\n');
+  const dir = join(work, 'fast');
+  const s = await startServer(dir);
+  const reader = consistencyReader(s);
+  const stats = { refused: 0 };
+  const rssSamples: number[] = [];
+  const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push(r.rss), () => undefined), 2000);
+  const t0 = performance.now();
+  for (const b of batches) await post(s, '/v1/records', b.body, stats);
+  const ackedS = (performance.now() - t0) / 1000;
+  await post(s, '/v1/watermark', watermarkBody, stats);
+  const wmS = (performance.now() - t0) / 1000;
+  const eq = await untilEqual(s);
+  const visibleS = (performance.now() - t0) / 1000;
+  const consistency = await reader.stop();
+  clearInterval(sampler);
+  const hist = await serverHistograms(s);
+  const { hwm } = await s.rss();
+  await s.stop();
+  process.stderr.write('restart…\n');
+  const r0 = performance.now();
+  const again = await startServer(dir);
+  const listeningS = (performance.now() - r0) / 1000;
+  const eq2 = await untilEqual(again);
+  const restartEqualS = (performance.now() - r0) / 1000;
+  await again.stop();
+  result.fast = {
+    acked_s: m1(ackedS),
+    acked_lines_per_s: Math.round(totalLines / ackedS),
+    refused_429: stats.refused,
+    watermark_answered_s: m1(wmS),
+    equal_to_scan_after_watermark_s: eq.seconds,
+    equal_to_scan_at_s: m1(visibleS),
+    end_to_end_lines_per_s: Math.round(totalLines / visibleS),
+    serve_to_scan_ratio: Math.round((totalLines / visibleS / scanRate) * 100) / 100,
+    not_equal: eq.seconds === null ? eq.last : undefined,
+    consistency,
+    peak_rss_mib: m1(hwm / 2 ** 20),
+    server_histograms: hist,
+  };
+  result.restart = {
+    listening_s: m1(listeningS),
+    equal_to_scan_s: eq2.seconds === null ? null : m1(restartEqualS),
+    not_equal: eq2.seconds === null ? eq2.last : undefined,
+  };
+  process.stderr.write(`${JSON.stringify({ fast: result.fast, restart: result.restart })}\n`);
+}
+
+// ---- 4. paced -------------------------------------------------------------------------------------
+const paced: Record<string, unknown>[] = [];
+for (const share of PACES) {
+  const rate = share * scanRate;
+  process.stderr.write(`paced at ${share} × scan = ${Math.round(rate)} lines/s…\n`);
+  const s = await startServer(join(work, `paced-${share}`));
+  const stats = { refused: 0 };
+  const rssSamples: { t: number; rss: number }[] = [];
+  const t0 = performance.now();
+  const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push({ t: performance.now() - t0, rss: r.rss }), () => undefined), 2000);
+  // The prober: acknowledged batches wait here until their last exchange is visible.
+  const pending: { probe: NonNullable<Batch['probe']>; ackedAt: number }[] = [];
+  const visibleMs: number[] = [];
+  let posting = true;
+  const prober = (async () => {
+    while (posting || pending.length > 0) {
+      const head = pending[0];
+      if (!head) {
+        await sleep(50);
+        continue;
+      }
+      const r = await s.get(`/v1/accounts/${encodeURIComponent(head.probe.account)}`);
+      const seen = r.status === 200 ? Date.parse(String((JSON.parse(r.body) as { last_seen?: string }).last_seen)) : -Infinity;
+      const now = performance.now();
+      // Batches are in time order: every pending batch whose probe is covered is visible now.
+      while (pending.length > 0 && pending[0].probe.account === head.probe.account && pending[0].probe.ts <= seen) visibleMs.push(now - pending.shift()!.ackedAt);
+      if (pending[0] === head) await sleep(100);
+      if (!posting && performance.now() - t0 > (PACE_SECONDS || Infinity) * 1000 + 120_000) break;
+    }
+  })();
+  let sent = 0;
+  for (let i = 0; i < batches.length; i++) {
+    const due = t0 + (sent * 1000) / rate;
+    if (PACE_SECONDS > 0 && due - t0 > PACE_SECONDS * 1000) break;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    await post(s, '/v1/records', batches[i].body, stats);
+    sent += batches[i].lines;
+    const p = batches[i].probe;
+    if (p) pending.push({ probe: p, ackedAt: performance.now() });
+  }
+  const postedS = (performance.now() - t0) / 1000;
+  // The last batch's records wait in the ordering buffer until a watermark (docs/serve.md).
+  await post(s, '/v1/watermark', JSON.stringify({ ts: new Date(Math.max(...[0, ...pending.map((x) => x.probe.ts)]) + 3_600_000).toISOString() }), stats);
+  posting = false;
+  await prober;
+  clearInterval(sampler);
+  const hist = await serverHistograms(s);
+  const { hwm } = await s.rss();
+  await s.stop();
+  const third = Math.max(1, Math.floor(rssSamples.length / 3));
+  const mean = (xs: { rss: number }[]): number => xs.reduce((a, x) => a + x.rss, 0) / Math.max(xs.length, 1) / 2 ** 20;
+  const row = {
+    share,
+    rate_lines_per_s: Math.round(rate),
+    lines_posted: sent,
+    posted_s: m1(postedS),
+    achieved_lines_per_s: Math.round(sent / postedS),
+    refused_429: stats.refused,
+    batches_probed: visibleMs.length,
+    ack_to_visible_ms_p50: pct(visibleMs, 0.5) === null ? null : m1(pct(visibleMs, 0.5)!),
+    ack_to_visible_ms_p99: pct(visibleMs, 0.99) === null ? null : m1(pct(visibleMs, 0.99)!),
+    ack_to_visible_ms_max: visibleMs.length === 0 ? null : m1(Math.max(...visibleMs)),
+    rss_mib_first_third: m1(mean(rssSamples.slice(0, third))),
+    rss_mib_last_third: m1(mean(rssSamples.slice(-third))),
+    peak_rss_mib: m1(hwm / 2 ** 20),
+    server_histograms: hist,
+  };
+  process.stderr.write(`${JSON.stringify(row)}\n`);
+  paced.push(row);
+}
+result.paced = paced;
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 if (o.json) {
   await mkdir(resolve(o.json, '..'), { recursive: true });

@@ -31,6 +31,7 @@ export interface ServeOptions {
   maxLateness?: number;
   highWater: number;
   highWaterMib: number;
+  maxBehind: number;
   bodyLimit: number;
   maxBatchRecords: number;
   maxDepth: number;
@@ -66,6 +67,7 @@ export function registerServe(program: Command): void {
     .option('--max-lateness <minutes>', 'accept records this much older than the newest seen', parseNumber('float', 0))
     .option('--high-water <records>', 'answer 429 while the engine is this many records behind', parseNumber('int', 1), 100_000)
     .option('--high-water-mib <MiB>', 'answer 429 while the records waiting for the engine hold this much', parseNumber('float', 1), 256)
+    .option('--max-behind <seconds>', 'answer 429 while the engine needs more than this many seconds of processing to catch up', parseNumber('float', 0.001), 5)
     .option('--body-limit <MiB>', 'largest request body as sent', parseNumber('float', 0.001), 16)
     .option('--max-batch-records <n>', 'most records (lines, spans, payloads) in one request', parseNumber('int', 1), DEFAULT_LIMITS.maxBatchRecords)
     .option('--max-depth <n>', 'deepest nesting of objects and arrays in a record or JSON body', parseNumber('int', 8, 10_000), DEFAULT_LIMITS.maxDepth)
@@ -119,6 +121,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     store,
     logDir: resolve(o.logDir ?? `${db}.ingest`),
     highWater: o.highWater,
+    maxBehindSeconds: o.maxBehind,
     highWaterBytes: Math.round(o.highWaterMib * (1 << 20)),
     flushMs: o.flushMs,
     sourceIdleMs: Math.round(o.sourceIdle * 1000),

@@ -3,19 +3,35 @@
 // ids, network prefixes), like the campaign indicators.
 import { toIso } from '../core/time.js';
 import { keyedHash } from '../sketches/keyed-hash.js';
-import type { LinkKind } from '../link/link-log.js';
+import type { LinkKind, LinkRecord } from '../link/link-log.js';
 import type { LinkKindOut, LinkOut } from '../core/output.js';
 import type { Engine } from './engine.js';
 
-export function collectLinks(engine: Engine, campaignOf: ReadonlyMap<string, string>, indicatorKey: string): LinkOut[] {
+/**
+ * The links of the campaigns in `campaignOf` (account id → campaign id), or only of those in `only`.
+ * `cache` keeps each link's output kinds (a link never changes; only its campaign can), so a live
+ * refresh does not hash them again.
+ */
+export function collectLinks(
+  engine: Engine,
+  campaignOf: ReadonlyMap<string, string>,
+  indicatorKey: string,
+  only?: ReadonlySet<string>,
+  cache?: WeakMap<LinkRecord, LinkKindOut[]>,
+): LinkOut[] {
   const { list, prefixNames } = engine.observer;
   const out: LinkOut[] = [];
   for (const l of engine.linker.linkLog) {
     const a = list[l.a].id;
     const b = list[l.b].id;
     const c = campaignOf.get(a);
-    if (c === undefined || campaignOf.get(b) !== c) continue;
-    out.push({ campaign_id: c, a, b, at: toIso(l.at), kinds: l.kinds.map((k) => kindOut(k, indicatorKey, prefixNames)) });
+    if (c === undefined || campaignOf.get(b) !== c || (only !== undefined && !only.has(c))) continue;
+    let kinds = cache?.get(l);
+    if (kinds === undefined) {
+      kinds = l.kinds.map((k) => kindOut(k, indicatorKey, prefixNames));
+      cache?.set(l, kinds);
+    }
+    out.push({ campaign_id: c, a, b, at: toIso(l.at), kinds });
   }
   return out;
 }

@@ -27,6 +27,11 @@ function reasonOut(r: Reason): ReasonOut {
   return mapNumbers(r, round);
 }
 
+/** An account's or campaign's reasons as output (weights and numeric details rounded). */
+export function reasonsOut(reasons: readonly Reason[]): ReasonOut[] {
+  return reasons.map(reasonOut);
+}
+
 function capabilities(caps: Uint32Array, total: number): Record<string, number> {
   const out: Record<string, number> = {};
   if (total === 0) return out;
@@ -40,86 +45,109 @@ function capabilities(caps: Uint32Array, total: number): Record<string, number> 
 export type ExtraIndicators = (c: Campaign, members: readonly AccountState[]) => Indicator[];
 
 export function collectResults(engine: Engine, indicatorKey: string, extra?: ExtraIndicators): EngineResults {
-  const { observer, judge } = engine;
+  const { observer } = engine;
   const accounts: AccountOut[] = [];
   const evidence: EvidenceRow[] = [];
   const members = new Map<string, AccountState[]>();
   for (const s of observer.list) {
     if (s.exchanges === 0) continue;
-    const c = judge.campaignOf(s);
-    if (c && (c.score >= engine.cfg.thresholds.suspicious || s.verdict !== 'benign')) {
+    const c = outputCampaignOf(engine, s);
+    if (c) {
       let list = members.get(c.id);
       if (!list) members.set(c.id, (list = []));
       list.push(s);
     }
-    accounts.push({
-      account_id: s.id,
-      score: round(s.score),
-      verdict: s.verdict,
-      campaign_id: null,
-      flagged_at: s.flaggedAt === null ? null : toIso(s.flaggedAt),
-      exchanges: s.exchanges,
-      exchanges_before_flag: s.exchangesAtFlag,
-      reasons: s.reasons.map(reasonOut),
-      suspicious_at: s.suspiciousAt === null ? null : toIso(s.suspiciousAt),
-      first_seen: toIso(s.firstTs),
-      last_seen: toIso(s.lastTs),
-      capabilities: capabilities(s.caps, s.exchanges),
-      ...(s.createdAt === undefined ? {} : { created_at: toIso(s.createdAt) }),
-    });
-    const at = toIso(s.flaggedAt ?? s.suspiciousAt ?? s.lastTs);
-    if (s.verdict !== 'benign') {
-      for (const r of s.reasons) evidence.push({ account_id: s.id, code: r.code, weight: round(r.weight), detail: JSON.stringify(r.detail), at });
-    }
+    accounts.push(accountOut(s, c?.id ?? null));
+    evidenceOf(s, evidence);
   }
-  const byId = new Map(accounts.map((a) => [a.account_id, a]));
-  const linked = linkedKeys(engine, members);
   const campaigns: CampaignOut[] = [];
-  const campaignOfIdx = new Map<number, string>();
-  for (const [id, list] of members) {
-    const c = judge.campaignOf(list[0]);
-    if (!c) continue;
-    const caps = new Uint32Array(CAPABILITIES.length);
-    let exchanges = 0;
-    let first = Infinity;
-    let last = -Infinity;
-    // A campaign is flagged once one of its members is (and stays so while one is distillation): its
-    // flag time is its first member's, and its score never below its strongest member's.
-    let flaggedAt = Infinity;
-    let score = c.score;
-    for (const s of list) {
-      exchanges += s.exchanges;
-      first = Math.min(first, s.firstTs);
-      last = Math.max(last, s.lastTs);
-      for (let i = 0; i < caps.length; i++) caps[i] += s.caps[i];
-      if (s.verdict === 'distillation' && s.flaggedAt !== null) flaggedAt = Math.min(flaggedAt, s.flaggedAt);
-      score = Math.max(score, s.score);
-      campaignOfIdx.set(s.idx, id);
-      const a = byId.get(s.id);
-      if (a) a.campaign_id = id;
-    }
-    const dims = new Map<Dimension, Set<string>>();
-    for (const [dim, d] of c.dims) dims.set(dim, new Set(d.keys));
-    for (const [dim, keys] of linked.get(id) ?? []) {
-      const set = dims.get(dim) ?? new Set<string>();
-      for (const k of keys) set.add(k);
-      dims.set(dim, set);
-    }
-    campaigns.push({
-      campaign_id: id,
-      accounts: list.map((s) => s.id).sort(),
-      exchanges,
-      first_seen: toIso(first),
-      last_seen: toIso(last),
-      flagged_at: flaggedAt === Infinity ? null : toIso(flaggedAt),
-      score: round(score),
-      capabilities: capabilities(caps, exchanges),
-      reasons: c.reasons.map(reasonOut),
-      indicators: indicators(engine, dims, indicatorKey, extra?.(c, list) ?? []),
-    });
-  }
+  for (const list of members.values()) campaigns.push(campaignOut(engine, list, indicatorKey, extra));
   campaigns.sort((a, b) => b.exchanges - a.exchanges || (a.campaign_id < b.campaign_id ? -1 : 1));
-  const daily: EngineResults['daily'] = [];
+  const campaignOf = new Map<string, string>();
+  for (const c of campaigns) for (const a of c.accounts) campaignOf.set(a, c.campaign_id);
+  return { accounts, campaigns, daily: dailyRows(engine, members), evidence, links: collectLinks(engine, campaignOf, indicatorKey) };
+}
+
+/**
+ * The campaign an account is listed in: its linked set's campaign, when that campaign is at least
+ * suspicious or the account itself is not benign. Accounts without exchanges are not output.
+ */
+export function outputCampaignOf(engine: Engine, s: AccountState): Campaign | undefined {
+  const c = engine.judge.campaignOf(s);
+  return c && (c.score >= engine.cfg.thresholds.suspicious || s.verdict !== 'benign') ? c : undefined;
+}
+
+/** One account's output line. */
+export function accountOut(s: AccountState, campaignId: string | null): AccountOut {
+  return {
+    account_id: s.id,
+    score: round(s.score),
+    verdict: s.verdict,
+    campaign_id: campaignId,
+    flagged_at: s.flaggedAt === null ? null : toIso(s.flaggedAt),
+    exchanges: s.exchanges,
+    exchanges_before_flag: s.exchangesAtFlag,
+    reasons: reasonsOut(s.reasons),
+    suspicious_at: s.suspiciousAt === null ? null : toIso(s.suspiciousAt),
+    first_seen: toIso(s.firstTs),
+    last_seen: toIso(s.lastTs),
+    capabilities: capabilities(s.caps, s.exchanges),
+    ...(s.createdAt === undefined ? {} : { created_at: toIso(s.createdAt) }),
+  };
+}
+
+/** The evidence rows of an account that is not benign (none for a benign one). */
+export function evidenceOf(s: AccountState, out: EvidenceRow[]): void {
+  if (s.verdict === 'benign') return;
+  const at = toIso(s.flaggedAt ?? s.suspiciousAt ?? s.lastTs);
+  for (const r of s.reasons) out.push({ account_id: s.id, code: r.code, weight: round(r.weight), detail: JSON.stringify(r.detail), at });
+}
+
+/** A campaign's output line from its listed members (all of one campaign, at least one). */
+export function campaignOut(engine: Engine, list: readonly AccountState[], indicatorKey: string, extra?: ExtraIndicators): CampaignOut {
+  const c = engine.judge.campaignOf(list[0])!;
+  const caps = new Uint32Array(CAPABILITIES.length);
+  let exchanges = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  // A campaign is flagged once one of its members is (and stays so while one is distillation): its
+  // flag time is its first member's, and its score never below its strongest member's.
+  let flaggedAt = Infinity;
+  let score = c.score;
+  for (const s of list) {
+    exchanges += s.exchanges;
+    first = Math.min(first, s.firstTs);
+    last = Math.max(last, s.lastTs);
+    for (let i = 0; i < caps.length; i++) caps[i] += s.caps[i];
+    if (s.verdict === 'distillation' && s.flaggedAt !== null) flaggedAt = Math.min(flaggedAt, s.flaggedAt);
+    score = Math.max(score, s.score);
+  }
+  const dims = new Map<Dimension, Set<string>>();
+  for (const [dim, d] of c.dims) dims.set(dim, new Set(d.keys));
+  for (const [dim, keys] of linkedKeys(engine, list)) {
+    const set = dims.get(dim) ?? new Set<string>();
+    for (const k of keys) set.add(k);
+    dims.set(dim, set);
+  }
+  return {
+    campaign_id: c.id,
+    accounts: list.map((s) => s.id).sort(),
+    exchanges,
+    first_seen: toIso(first),
+    last_seen: toIso(last),
+    flagged_at: flaggedAt === Infinity ? null : toIso(flaggedAt),
+    score: round(score),
+    capabilities: capabilities(caps, exchanges),
+    reasons: c.reasons.map(reasonOut),
+    indicators: indicators(engine, dims, indicatorKey, extra?.(c, list) ?? []),
+  };
+}
+
+/** Daily rows by day: the global row, then one per listed campaign whose members sent traffic that day. */
+export function dailyRows(engine: Engine, members: ReadonlyMap<string, readonly AccountState[]>): DailyRow[] {
+  const campaignOfIdx = new Map<number, string>();
+  for (const [id, list] of members) for (const s of list) campaignOfIdx.set(s.idx, id);
+  const daily: DailyRow[] = [];
   for (const [day, d] of [...engine.daily].sort((a, b) => a[0] - b[0])) {
     const date = toIso(day * DAY).slice(0, 10);
     daily.push({ day: date, exchanges: d.exchanges, flagged_exchanges: d.afterFlag, active_accounts: d.accounts.size });
@@ -138,31 +166,26 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
       daily.push({ day: date, exchanges: row.exchanges, flagged_exchanges: row.flagged, active_accounts: row.accounts, campaign_id: cid });
     }
   }
-  const campaignOf = new Map<string, string>();
-  for (const c of campaigns) for (const a of c.accounts) campaignOf.set(a, c.campaign_id);
-  return { accounts, campaigns, daily, evidence, links: collectLinks(engine, campaignOf, indicatorKey) };
+  return daily;
 }
 
 /**
- * What linked each campaign's members when they were linked (the linker's link log), by dimension: a
+ * What linked a campaign's members when they were linked (the linker's link log), by dimension: a
  * campaign's infrastructure stays known after the groups that linked it have gone quiet.
  */
-function linkedKeys(engine: Engine, members: ReadonlyMap<string, AccountState[]>): Map<string, Map<Dimension, Set<string>>> {
-  const campaignOf = new Map<number, string>();
-  for (const [id, list] of members) for (const s of list) campaignOf.set(s.idx, id);
-  const out = new Map<string, Map<Dimension, Set<string>>>();
+function linkedKeys(engine: Engine, list: readonly AccountState[]): Map<Dimension, Set<string>> {
+  const inCampaign = new Set<number>();
+  for (const s of list) inCampaign.add(s.idx);
+  const dims = new Map<Dimension, Set<string>>();
   for (const l of engine.linker.linkLog) {
-    const c = campaignOf.get(l.a);
-    if (c === undefined || campaignOf.get(l.b) !== c) continue;
-    let dims = out.get(c);
-    if (!dims) out.set(c, (dims = new Map()));
+    if (!inCampaign.has(l.a) || !inCampaign.has(l.b)) continue;
     for (const k of l.kinds) {
       let keys = dims.get(k.dim);
       if (!keys) dims.set(k.dim, (keys = new Set()));
       keys.add(k.key);
     }
   }
-  return out;
+  return dims;
 }
 
 /** Privacy-safe indicators: keyed hashes of identifiers, network prefixes, client fingerprints. */

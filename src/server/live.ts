@@ -28,6 +28,13 @@ import type { DecisionRecord, DecisionStore } from '../store/decision-store.js';
 import type { DecisionAction } from '../judge/decisions.js';
 import { StoreWriter } from './store-writer.js';
 import { IdempotencyKeys } from './idempotency.js';
+import type { OutputCounts } from './output-delta.js';
+import type { RefreshPoint } from './store-writer.js';
+
+/** Exponential smoothing of a rate: recent windows count most, one odd window does not swing it. */
+function smooth(prev: number, next: number): number {
+  return prev === 0 ? next : 0.7 * prev + 0.3 * next;
+}
 
 /** One decoded input item of a batch: the record (or its rejection) and the raw text it came from. */
 export interface BatchItem {
@@ -63,6 +70,11 @@ export interface LiveOptions {
   logRetentionMs?: number;
   /** How often the store is refreshed (wall ms). */
   flushMs?: number;
+  /**
+   * Wall seconds of event processing the engine may be behind (accepted records not yet consumed,
+   * at its measured rate) before ingest answers 429. Default 5.
+   */
+  maxBehindSeconds?: number;
   /** Longest engine slice before yielding to the event loop (wall ms). */
   sliceMs?: number;
   segmentBytes?: number;
@@ -110,6 +122,16 @@ export interface LiveStats {
 
 type AuditListener = (fresh: AuditEntry[]) => void;
 type LatencyListener = (seconds: number) => void;
+/** Per batch once judged: seconds from its acknowledgement until its last record was judged. */
+type JudgedListener = (ackToJudged: number) => void;
+/** Per batch once in the store: seconds from judged until visible, and from acknowledged until visible. */
+type VisibleListener = (judgedToVisible: number, ackToVisible: number) => void;
+
+/** Why ingest is refused now, and when to retry (seconds). */
+export interface Refusal {
+  message: string;
+  retryAfter: number;
+}
 
 interface Released {
   seq: number;
@@ -137,8 +159,14 @@ export class LiveService {
   private changes: VerdictChange[] = [];
   private readonly auditListeners: AuditListener[] = [];
   private readonly latencyListeners: LatencyListener[] = [];
-  /** Batches waiting for their last record to be judged: tick after which it is covered, wall start. */
-  private readonly waiting: { tick: Millis; t0: number }[] = [];
+  /** Batches waiting for their last record to be judged: tick after which it is covered, wall start and ack. */
+  private readonly waiting: { tick: Millis; t0: number; acked: number }[] = [];
+  /** Batches judged but not yet in a store refresh: wall times of acknowledgement and judgement. */
+  private judgedBatches: { acked: number; judged: number }[] = [];
+  private readonly judgedListeners: JudgedListener[] = [];
+  private readonly visibleListeners: VisibleListener[] = [];
+  /** The engine's measured drain rate (records per wall second while it had work), for backpressure. */
+  private readonly drainRate = { rate: 0, windowStart: 0, windowConsumed: 0 };
   private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly started = performance.now();
@@ -168,6 +196,7 @@ export class LiveService {
   /** Estimated bytes of accepted records the engine has not consumed (ordering buffer included). */
   private heldBytes = 0;
   private readonly attached: ((r: CanonicalRecord) => void) | undefined;
+  readonly maxBehindSeconds: number;
   private readonly flushMs: number;
   private readonly sliceMs: number;
 
@@ -185,7 +214,8 @@ export class LiveService {
     this.highWaterBytes = opts.highWaterBytes ?? 256 << 20;
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 20;
-    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg));
+    this.maxBehindSeconds = opts.maxBehindSeconds ?? 5;
+    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint());
     this.engine.onVerdict((c) => this.changes.push(c));
     this.attached = opts.attach?.(this.engine);
   }
@@ -203,7 +233,7 @@ export class LiveService {
     live.seq = lastSeq;
     live.durableSeq = lastSeq;
     live.replayMs = performance.now() - t0;
-    await live.writer.writeFull(() => live.summary());
+    await live.writer.writeFull((c) => live.summary(c));
     await live.recordChanges(); // verdict changes the store has not seen yet (e.g. a crash before the audit write)
     // A failed refresh is logged by the next one's caller; it must never be an unhandled rejection.
     live.flushTimer = setInterval(() => void live.flush().catch((e: unknown) => (live.flushError = (e as Error).message)), live.flushMs);
@@ -237,9 +267,40 @@ export class LiveService {
     this.latencyListeners.push(l);
   }
 
+  /** Per batch, once judged: seconds since it was acknowledged (durable). */
+  onJudged(l: JudgedListener): void {
+    this.judgedListeners.push(l);
+  }
+
+  /** Per batch, once a store refresh that includes its judgement has committed. */
+  onVisible(l: VisibleListener): void {
+    this.visibleListeners.push(l);
+  }
+
   /** True while the engine is too far behind to take more: ingest answers 429. */
   get overloaded(): boolean {
-    return this.readyCount + this.writing >= this.highWater || this.heldBytes >= this.highWaterBytes;
+    return this.refusal() !== undefined;
+  }
+
+  /**
+   * Wall seconds the engine needs to consume what was accepted and not yet consumed, at the rate it
+   * has been draining its backlog (0 until it has been measured).
+   */
+  get behindSeconds(): number {
+    const backlog = this.readyCount + this.writing;
+    return backlog === 0 || this.drainRate.rate === 0 ? 0 : backlog / this.drainRate.rate;
+  }
+
+  /** Why a batch would be refused now (backlog in records, or in seconds of processing), or undefined. */
+  refusal(): Refusal | undefined {
+    const backlog = this.readyCount + this.writing;
+    const behind = this.behindSeconds;
+    if (behind > this.maxBehindSeconds) {
+      return { message: `the engine is ${behind.toFixed(1)} s of processing behind (limit ${this.maxBehindSeconds} s); retry later`, retryAfter: Math.min(60, Math.max(1, Math.ceil(behind - this.maxBehindSeconds))) };
+    }
+    if (backlog >= this.highWater) return { message: `the engine is ${backlog} records behind; retry later`, retryAfter: 1 };
+    if (this.heldBytes >= this.highWaterBytes) return { message: `the records waiting for the engine hold ${this.heldBytes} bytes (limit ${this.highWaterBytes}); retry later`, retryAfter: 1 };
+    return undefined;
   }
 
   /**
@@ -300,7 +361,7 @@ export class LiveService {
     if (idem !== undefined) Object.assign(entry, { idem: idem.key, hash: idem.hash, receipt });
     await this.appendDurably(entry, recs.length);
     if (idem !== undefined) this.idempotency.remember(idem.key, { hash: idem.hash, receipt, at });
-    if (recs.length > 0) this.waiting.push({ tick: this.tickCovering(maxTs), t0 });
+    if (recs.length > 0) this.waiting.push({ tick: this.tickCovering(maxTs), t0, acked: performance.now() });
     this.pump();
     return receipt;
   }
@@ -416,18 +477,20 @@ export class LiveService {
   async decide(accountId: string, action: DecisionAction, actor: string, note: string): Promise<DecisionRecord | null> {
     if (!this.engine.observer.accounts.has(accountId) || !Number.isFinite(this.engine.now)) return null;
     this.paused = true;
+    let record: DecisionRecord;
     try {
       const at = this.engine.now;
-      const record = await this.opts.store.decisions.record({ account_id: accountId, action, note, at, actor, position: this.stats.consumed });
+      record = await this.opts.store.decisions.record({ account_id: accountId, action, note, at, actor, position: this.stats.consumed });
       this.engine.decide({ accountId, action, at });
       this.decided++;
-      if (this.changes.length > 0) await this.recordChanges();
-      await this.flush(true);
-      return record;
     } finally {
       this.paused = false;
       this.pump();
     }
+    // The engine goes on meanwhile: the answer waits for the decision's audit and store rows only.
+    if (this.changes.length > 0) await this.recordChanges();
+    await this.flush(true);
+    return record;
   }
 
   get decisions(): DecisionStore {
@@ -452,7 +515,9 @@ export class LiveService {
       this.pumping = false;
       return;
     }
-    const deadline = performance.now() + this.sliceMs;
+    const start = performance.now();
+    const deadline = start + this.sliceMs;
+    const consumedBefore = this.stats.consumed;
     while (this.ready.length > 0) {
       const head = this.ready[0];
       if (head.seq > this.durableSeq) break;
@@ -469,8 +534,32 @@ export class LiveService {
     this.settleWaiting();
     if (this.changes.length > 0) void this.recordChanges();
     const more = this.ready.length > 0 && this.ready[0].seq <= this.durableSeq;
+    this.measureDrain(start, this.stats.consumed - consumedBefore, more);
     this.pumping = false;
     if (more) this.pump();
+  }
+
+  /**
+   * The drain rate: records consumed per wall second over windows of at least half a second in which
+   * the engine had work all along (slices back to back), smoothed. Wall time, not engine time: HTTP,
+   * decoding and store refreshes share the thread and the cores.
+   */
+  private measureDrain(sliceStart: number, consumed: number, more: boolean): void {
+    const d = this.drainRate;
+    if (d.windowStart === 0) d.windowStart = sliceStart;
+    d.windowConsumed += consumed;
+    const now = performance.now();
+    const span = now - d.windowStart;
+    if (!more) {
+      // Idle from here: a window that ends early still measures the rate when it was long enough.
+      if (span >= 100 && d.windowConsumed > 0) d.rate = smooth(d.rate, (d.windowConsumed * 1000) / span);
+      d.windowStart = 0;
+      d.windowConsumed = 0;
+    } else if (span >= 500) {
+      d.rate = smooth(d.rate, (d.windowConsumed * 1000) / span);
+      d.windowStart = now;
+      d.windowConsumed = 0;
+    }
   }
 
   /** Batches whose last record is now judged: the engine clock passed its tick (see Engine.advanceTo). */
@@ -479,10 +568,30 @@ export class LiveService {
     const t = performance.now();
     let kept = 0;
     for (const w of this.waiting) {
-      if (now > w.tick) for (const l of this.latencyListeners) l((t - w.t0) / 1000);
-      else this.waiting[kept++] = w;
+      if (now > w.tick) {
+        for (const l of this.latencyListeners) l((t - w.t0) / 1000);
+        for (const l of this.judgedListeners) l((t - w.acked) / 1000);
+        this.judgedBatches.push({ acked: w.acked, judged: t });
+      } else this.waiting[kept++] = w;
     }
     this.waiting.length = kept;
+  }
+
+  /** What a refresh reflects, taken when its rows are derived; the batches judged by then become visible with it. */
+  private refreshPoint(): RefreshPoint {
+    const step = this.opts.cfg.judgeIntervalMs;
+    const clock = this.engine.now;
+    const judged = Number.isFinite(clock) ? Math.ceil(clock / step) * step - step : null;
+    const batches = this.judgedBatches;
+    this.judgedBatches = [];
+    return {
+      judgedThrough: judged === null ? null : toIso(judged),
+      engineClock: Number.isFinite(clock) ? toIso(clock) : null,
+      consumed: this.stats.consumed,
+      onCommitted: (at) => {
+        for (const b of batches) for (const l of this.visibleListeners) l((at - b.judged) / 1000, (at - b.acked) / 1000);
+      },
+    };
   }
 
   private async recordChanges(): Promise<void> {
@@ -508,7 +617,7 @@ export class LiveService {
 
   /** Writes what changed to the store. Unforced, it is skipped while spaced out after the last one. */
   async flush(force = false): Promise<void> {
-    await this.writer.flush(this.version(), () => this.summary(), force);
+    await this.writer.flush(this.version(), (c) => this.summary(c), force);
   }
 
   /** Moves whenever anything the store shows may have changed. */
@@ -538,10 +647,13 @@ export class LiveService {
     };
   }
 
-  /** summary.json's shape, over everything this service has taken since its log began. */
-  summary(): Summary {
+  /**
+   * summary.json's shape, over everything this service has taken since its log began; account and
+   * campaign counts are those of `counts` (a refresh's), by default the last refresh's.
+   */
+  summary(counts: OutputCounts = this.writer.lastCounts): Summary {
     const s = this.stats;
-    const w = this.writer.lastCounts;
+    const w = counts;
     const wall = performance.now() - this.started;
     return {
       version: 1,
@@ -587,10 +699,10 @@ export class LiveService {
       await this.drain();
       this.closed = true;
       await this.recordChanges();
-      await this.writer.flush(this.version(), () => this.summary(), true);
+      await this.writer.flush(this.version(), (c) => this.summary(c), true);
     } else {
       this.closed = true;
-      await this.writer.flush(this.version(), () => this.summary(), true).catch(() => undefined);
+      await this.writer.flush(this.version(), (c) => this.summary(c), true).catch(() => undefined);
     }
     await this.log.close();
   }

@@ -18,6 +18,7 @@ import {
   LiveStatusSchema,
   ReceiptSchema,
   RejectionSchema,
+  SnapshotSchema,
   SummarySchema,
 } from './schemas.js';
 
@@ -25,9 +26,10 @@ type Json = Record<string, unknown>;
 
 const COMPONENTS = {
   Account: AccountSchema,
-  AccountDetail: AccountSchema.extend({ evidence: z.array(EvidenceSchema), audit: z.array(AuditEntrySchema) }),
+  AccountDetail: AccountSchema.extend({ evidence: z.array(EvidenceSchema), audit: z.array(AuditEntrySchema), snapshot: SnapshotSchema }),
   Campaign: CampaignSchema,
-  CampaignDetail: CampaignSchema.extend({ audit: z.array(AuditEntrySchema) }),
+  CampaignDetail: CampaignSchema.extend({ audit: z.array(AuditEntrySchema), snapshot: SnapshotSchema }),
+  Snapshot: SnapshotSchema,
   Daily: DailySchema,
   Summary: SummarySchema,
   LiveStatus: LiveStatusSchema,
@@ -48,6 +50,14 @@ function schema(s: z.ZodType, io: 'input' | 'output' = 'output'): Json {
 const ref = (name: keyof typeof COMPONENTS): Json => ({ $ref: `#/components/schemas/${name}` });
 const obj = (props: Record<string, Json>): Json => ({ type: 'object', properties: props, required: Object.keys(props) });
 const json = (s: Json, description = 'OK'): Json => ({ description, content: { 'application/json': { schema: s } } });
+/** A read answer from one store snapshot: the refresh and event time it reflects, also as headers. */
+const snapshotJson = (s: Json): Json => ({
+  ...json(s, 'OK, from one store snapshot'),
+  headers: {
+    'Distillguard-Refresh': { description: 'the store refresh the answer reflects (absent after a scan)', schema: { type: 'integer' } },
+    'Distillguard-Event-Time': { description: 'every record up to this event time is reflected (RFC 3339)', schema: { type: 'string', format: 'date-time' } },
+  },
+});
 
 function queryParams(s: z.ZodObject): Json[] {
   const j = schema(s, 'input') as { properties?: Record<string, Json>; required?: string[] };
@@ -101,12 +111,12 @@ export function openApiDocument(): Json {
       '/v1/logs': { post: otlp('Logs', 'OTLP/HTTP logs (protobuf or JSON): GenAI events carried as log records; errors to a protobuf request are a protobuf google.rpc.Status') },
       '/v1/watermark': { post: { summary: 'a source watermark: nothing older than ts will come; judges the ticks before it', security: [{ bearer: [] }], requestBody: { required: true, content: { 'application/json': { schema: obj({ ts: { type: ['string', 'integer'], description: 'RFC 3339 or epoch ms' } }) } } }, responses: { '200': json(obj({ batch: { type: ['integer', 'null'] }, watermark: { type: 'string' }, released: { type: 'integer' } })), ...errors(400, 401, 403, 429, 503) } } },
       '/v1/litellm': { post: ingest('LiteLLM StandardLoggingPayload or SpendLogs rows: a JSON array, one object, or NDJSON', ['application/json', 'application/x-ndjson']) },
-      '/v1/accounts': { get: { summary: 'accounts by score', security: [{ bearer: [] }], parameters: queryParams(AccountsQuerySchema), responses: { '200': json(obj({ accounts: { type: 'array', items: ref('Account') }, limit: { type: 'integer' }, offset: { type: 'integer' } })), ...READ } } },
-      '/v1/accounts/{id}': { get: { summary: 'one account with reasons, evidence and audit entries', security: [{ bearer: [] }], parameters: [idParam('id')], responses: { '200': json(ref('AccountDetail')), ...errors(401, 403, 404) } } },
-      '/v1/campaigns': { get: { summary: 'campaigns by score', security: [{ bearer: [] }], responses: { '200': json(obj({ campaigns: { type: 'array', items: ref('Campaign') } })), ...READ } } },
-      '/v1/campaigns/{id}': { get: { summary: 'one campaign with its audit entries', security: [{ bearer: [] }], parameters: [idParam('id')], responses: { '200': json(ref('CampaignDetail')), ...errors(401, 403, 404) } } },
-      '/v1/daily': { get: { summary: 'per-day aggregates, global or of one campaign', security: [{ bearer: [] }], parameters: queryParams(DailyQuerySchema), responses: { '200': json(obj({ daily: { type: 'array', items: ref('Daily') } })), ...READ } } },
-      '/v1/summary': { get: { summary: 'counts (summary.json) and live status', security: [{ bearer: [] }], responses: { '200': json(obj({ summary: ref('Summary'), live: ref('LiveStatus') })), ...READ } } },
+      '/v1/accounts': { get: { summary: 'accounts by score', security: [{ bearer: [] }], parameters: queryParams(AccountsQuerySchema), responses: { '200': snapshotJson(obj({ accounts: { type: 'array', items: ref('Account') }, limit: { type: 'integer' }, offset: { type: 'integer' }, snapshot: ref('Snapshot') })), ...READ } } },
+      '/v1/accounts/{id}': { get: { summary: 'one account with reasons, evidence and audit entries', security: [{ bearer: [] }], parameters: [idParam('id')], responses: { '200': snapshotJson(ref('AccountDetail')), ...errors(401, 403, 404) } } },
+      '/v1/campaigns': { get: { summary: 'campaigns by score', security: [{ bearer: [] }], responses: { '200': snapshotJson(obj({ campaigns: { type: 'array', items: ref('Campaign') }, snapshot: ref('Snapshot') })), ...READ } } },
+      '/v1/campaigns/{id}': { get: { summary: 'one campaign with its audit entries', security: [{ bearer: [] }], parameters: [idParam('id')], responses: { '200': snapshotJson(ref('CampaignDetail')), ...errors(401, 403, 404) } } },
+      '/v1/daily': { get: { summary: 'per-day aggregates, global or of one campaign', security: [{ bearer: [] }], parameters: queryParams(DailyQuerySchema), responses: { '200': snapshotJson(obj({ daily: { type: 'array', items: ref('Daily') }, snapshot: ref('Snapshot') })), ...READ } } },
+      '/v1/summary': { get: { summary: 'counts (summary.json) and live status', security: [{ bearer: [] }], responses: { '200': snapshotJson(obj({ summary: ref('Summary'), live: ref('LiveStatus'), snapshot: ref('Snapshot') })), ...READ } } },
       '/v1/rejections': { get: { summary: 'the most recent rejected input items', security: [{ bearer: [] }], parameters: queryParams(LimitQuerySchema), responses: { '200': json(obj({ rejections: { type: 'array', items: ref('Rejection') } })), ...READ } } },
       '/v1/audit': { get: { summary: 'verdict changes and analyst decisions, newest first', security: [{ bearer: [] }], parameters: queryParams(AuditQuerySchema), responses: { '200': json(obj({ audit: { type: 'array', items: ref('AuditEntry') }, limit: { type: 'integer' }, offset: { type: 'integer' } })), ...READ } } },
       '/v1/decisions': { post: { summary: 'record an analyst decision (role analyst); confirmed, false_positive and needs_review on an account are fed to the engine (`decision` in the answer)', security: [{ bearer: [] }], requestBody: { required: true, content: { 'application/json': { schema: ref('DecisionInput') } } }, responses: { '201': json(ref('AuditEntry'), 'recorded'), ...READ } } },

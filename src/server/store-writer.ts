@@ -1,139 +1,123 @@
 // Keeps the store current with the live engine: the whole state once at start-up (after replay),
-// then only the accounts and campaigns whose output changed since the last write.
+// then, on every refresh, only the rows that changed since the last one (./output-delta.ts).
 //
-// Change detection compares a cheap signature of each output row (score, verdict, campaign, counts,
-// times, reason codes and weights) with the one last written; unchanged rows are not serialized or
-// sent to DuckDB. The whole output is still derived from the engine each flush (collectResults, the
-// same code `scan` uses, so serve and scan cannot disagree on what a row says); flushes are spaced
-// out to at least 4× their own duration, so on a large state they cost a bounded share of the time.
-import type { AccountOut, CampaignOut, Summary } from '../core/output.js';
+// A refresh has two parts. Deriving the changed rows is synchronous on the main thread, between two
+// engine slices, so it is one consistent cut of the engine's state; its cost is a walk over the
+// accounts plus the changed rows. Writing them (DuckDB appender into staging tables, upserts, one
+// transaction) runs on DuckDB's threads while the engine goes on: nothing waits for it but the next
+// refresh. The refresh's number and the event time it reflects are written in the same transaction,
+// so a reader sees rows and their provenance together (Store.snapshot).
+import type { Summary } from '../core/output.js';
 import type { Engine } from '../engine/engine.js';
-import { collectResults, type EngineResults } from '../engine/results.js';
-import type { Store } from '../store/store.js';
+import type { RefreshInfo, Store } from '../store/store.js';
+import { OutputDelta, type OutputCounts } from './output-delta.js';
 
-export interface FlushStats {
-  /** Wall ms of the last flush (derive + write). */
+export interface RefreshStats {
+  /** Wall ms of the last refresh: deriving the rows plus writing them. */
   ms: number;
-  /** Of which deriving the output rows from the engine (collectResults and the diff). */
+  /** Of which deriving the changed rows from the engine (main thread). */
   deriveMs: number;
   accounts: number;
   campaigns: number;
   removedCampaigns: number;
+  /** Rows written, by table. */
+  rows: Record<'accounts' | 'evidence' | 'campaigns' | 'campaign_links' | 'daily', number>;
 }
 
+/** What the caller knows at the moment the rows are derived (the engine's clock, records consumed). */
+export interface RefreshPoint {
+  judgedThrough: string | null;
+  engineClock: string | null;
+  consumed: number;
+  /** Called with the wall time (performance.now) the refresh committed. */
+  onCommitted?: (committedAt: number) => void;
+}
+
+export type RefreshListener = (info: RefreshInfo, stats: RefreshStats, derivedAt: number, committedAt: number) => void;
+
 export class StoreWriter {
-  lastCounts = { accounts: 0, flagged: 0, suspicious: 0, campaigns: 0 };
-  lastFlush: FlushStats = { ms: 0, deriveMs: 0, accounts: 0, campaigns: 0, removedCampaigns: 0 };
+  lastCounts: OutputCounts = { accounts: 0, flagged: 0, suspicious: 0, campaigns: 0 };
+  lastFlush: RefreshStats = { ms: 0, deriveMs: 0, accounts: 0, campaigns: 0, removedCampaigns: 0, rows: { accounts: 0, evidence: 0, campaigns: 0, campaign_links: 0, daily: 0 } };
+  /** The last refresh committed to the store (null before the start-up rebuild). */
+  lastRefresh: RefreshInfo | null = null;
   flushes = 0;
-  private readonly accountSig = new Map<string, string>();
-  private readonly campaignSig = new Map<string, string>();
+  private readonly delta: OutputDelta;
   private running: Promise<void> | undefined;
   private nextAllowed = 0;
   private writtenVersion = -1;
+  private readonly listeners: RefreshListener[] = [];
 
   constructor(
     private readonly store: Store,
-    private readonly engine: Engine,
-    private readonly indicatorKey: string,
-  ) {}
+    engine: Engine,
+    indicatorKey: string,
+    private readonly point: () => RefreshPoint,
+  ) {
+    this.delta = new OutputDelta(engine, indicatorKey);
+  }
+
+  /** Called once each refresh has committed. */
+  onRefresh(l: RefreshListener): void {
+    this.listeners.push(l);
+  }
 
   /** Replaces the store's scan tables with the engine's whole state (start-up, after replay). */
-  async writeFull(summary: () => Summary): Promise<void> {
-    const r = this.derive();
-    await this.store.writeScan({ summary: summary(), ...r });
-    this.accountSig.clear();
-    this.campaignSig.clear();
-    for (const a of r.accounts) this.accountSig.set(a.account_id, accountSig(a));
-    const links = linkCounts(r);
-    for (const c of r.campaigns) this.campaignSig.set(c.campaign_id, campaignSig(c, links));
+  async writeFull(summary: (counts: OutputCounts) => Summary): Promise<void> {
+    await this.run(-1, summary, true);
   }
 
   /**
    * Writes what changed since the last write when `version` moved (the caller's count of records
-   * read and consumed). Concurrent calls share one flush; `force` ignores the spacing.
+   * read and consumed). Concurrent calls share one refresh; `force` ignores the spacing.
    */
-  async flush(version: number, summary: () => Summary, force = false): Promise<void> {
+  async flush(version: number, summary: (counts: OutputCounts) => Summary, force = false): Promise<void> {
     if (this.running) {
       await this.running;
       if (!force) return;
     }
     if (version === this.writtenVersion) return;
     if (!force && performance.now() < this.nextAllowed) return;
-    this.running = this.write(version, summary).finally(() => {
+    await this.run(version, summary, false);
+  }
+
+  private async run(version: number, summary: (counts: OutputCounts) => Summary, full: boolean): Promise<void> {
+    this.running = this.write(version, summary, full).finally(() => {
       this.running = undefined;
     });
     await this.running;
   }
 
-  private async write(version: number, summary: () => Summary): Promise<void> {
+  private async write(version: number, summary: (counts: OutputCounts) => Summary, full: boolean): Promise<void> {
     const t0 = performance.now();
-    const r = this.derive();
-    const accounts: AccountOut[] = [];
-    for (const a of r.accounts) {
-      const sig = accountSig(a);
-      if (this.accountSig.get(a.account_id) !== sig) {
-        accounts.push(a);
-        this.accountSig.set(a.account_id, sig);
-      }
+    const d = full ? this.delta.all() : this.delta.changes();
+    const p = this.point();
+    const info: RefreshInfo = {
+      refresh: (this.lastRefresh?.refresh ?? 0) + 1,
+      judged_through: p.judgedThrough,
+      engine_clock: p.engineClock,
+      consumed: p.consumed,
+      derived_at: new Date().toISOString(),
+    };
+    this.lastCounts = d.counts;
+    const committed = p.onCommitted;
+    const s = summary(d.counts);
+    const derivedAt = performance.now();
+    const deriveMs = derivedAt - t0;
+    if (full) {
+      await this.store.writeScan({ summary: s, accounts: d.accounts, campaigns: d.campaigns, evidence: d.evidence, daily: d.daily, links: d.links, refresh: info });
+    } else {
+      await this.store.writeLive({ ...d, summary: s, refresh: info });
     }
-    const changedIds = new Set(accounts.map((a) => a.account_id));
-    const campaigns: CampaignOut[] = [];
-    const live = new Set<string>();
-    const links = linkCounts(r);
-    for (const c of r.campaigns) {
-      live.add(c.campaign_id);
-      const sig = campaignSig(c, links);
-      if (this.campaignSig.get(c.campaign_id) !== sig) {
-        campaigns.push(c);
-        this.campaignSig.set(c.campaign_id, sig);
-      }
-    }
-    const removedCampaigns = [...this.campaignSig.keys()].filter((id) => !live.has(id));
-    const changedCampaigns = new Set(campaigns.map((c) => c.campaign_id));
-    for (const id of removedCampaigns) this.campaignSig.delete(id);
-    const deriveMs = performance.now() - t0;
-    await this.store.writeLive({
-      accounts,
-      evidence: r.evidence.filter((e) => changedIds.has(e.account_id)),
-      campaigns,
-      removedCampaigns,
-      links: r.links.filter((l) => changedCampaigns.has(l.campaign_id)),
-      daily: r.daily,
-      summary: summary(),
-    });
+    const committedAt = performance.now();
     this.writtenVersion = version;
-    const ms = performance.now() - t0;
-    this.lastFlush = { ms, deriveMs, accounts: accounts.length, campaigns: campaigns.length, removedCampaigns: removedCampaigns.length };
+    const ms = committedAt - t0;
+    const rows = { accounts: d.accounts.length, evidence: d.evidence.length, campaigns: d.campaigns.length, campaign_links: d.links.length, daily: d.daily.length };
+    this.lastFlush = { ms, deriveMs, accounts: d.accounts.length, campaigns: d.campaigns.length, removedCampaigns: d.removedCampaigns.length, rows };
+    this.lastRefresh = info;
     this.flushes++;
-    this.nextAllowed = performance.now() + 3 * ms;
+    // Refreshes take at most half the wall time: the store's threads share the cores with the engine.
+    this.nextAllowed = committedAt + ms;
+    committed?.(committedAt);
+    for (const l of this.listeners) l(info, this.lastFlush, derivedAt, committedAt);
   }
-
-  private derive(): EngineResults {
-    const r = collectResults(this.engine, this.indicatorKey);
-    let flagged = 0;
-    let suspicious = 0;
-    for (const a of r.accounts) {
-      if (a.verdict === 'distillation') flagged++;
-      else if (a.verdict === 'suspicious') suspicious++;
-    }
-    this.lastCounts = { accounts: r.accounts.length, flagged, suspicious, campaigns: r.campaigns.length };
-    return r;
-  }
-}
-
-/** Link-graph size by campaign (a new link between members changes only that). */
-function linkCounts(r: EngineResults): Map<string, number> {
-  const n = new Map<string, number>();
-  for (const l of r.links) n.set(l.campaign_id, (n.get(l.campaign_id) ?? 0) + 1);
-  return n;
-}
-
-function campaignSig(c: CampaignOut, links: Map<string, number>): string {
-  return `${links.get(c.campaign_id) ?? 0}|${JSON.stringify(c)}`;
-}
-
-function accountSig(a: AccountOut): string {
-  let s = `${a.score}|${a.verdict}|${a.campaign_id}|${a.exchanges}|${a.flagged_at}|${a.suspicious_at}|${a.last_seen}`;
-  for (const r of a.reasons) s += `|${r.code}:${r.weight}`;
-  return s;
 }

@@ -6,11 +6,12 @@ import type { ServerContext } from './app.js';
 import { ApiError } from './errors.js';
 import type { BatchItem, BatchReceipt, SubmitOptions } from './live.js';
 
-/** 429 `overloaded` while the records accepted but not yet consumed reach the high-water mark. */
+/** 429 `overloaded` while the engine is too far behind (records, bytes, or seconds of processing). */
 export function refuseWhenBehind(ctx: ServerContext): void {
-  if (!ctx.live.overloaded) return;
+  const r = ctx.live.refusal();
+  if (r === undefined) return;
   ctx.metrics.refused.inc({ code: 'overloaded' });
-  throw new ApiError('overloaded', `the engine is ${ctx.live.counts.backlog} records behind; retry later`, { 'retry-after': '1' });
+  throw new ApiError('overloaded', r.message, { 'retry-after': String(r.retryAfter) });
 }
 
 /** Takes the batch (checked again: requests read concurrently must not overshoot the mark); resolves once durable. */

@@ -1,4 +1,5 @@
 // The embedded store: one DuckDB file (or ':memory:'), bulk-loaded with the Appender.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   DuckDBDataChunkWriter,
   DuckDBInstance,
@@ -24,6 +25,7 @@ import {
   type DeliveryRow,
   type LiveDelta,
   type DailyRow,
+  type RefreshInfo,
   type EvidenceRow,
   type ScanResult,
   type Store,
@@ -137,6 +139,8 @@ const CAMPAIGN_SELECT = `SELECT campaign_id, accounts, exchanges, first_seen, la
 class DuckDbStore implements Store, DuckDbAccess {
   private readonly writes = new Serial();
   private readonly reads = new Serial();
+  /** Set while a snapshot's reads run: they share its transaction instead of queueing behind it. */
+  private readonly inSnapshot = new AsyncLocalStorage<Serial>();
   private closed = false;
   readonly decisions = new DuckDbDecisions(this);
   readonly intel = new DuckDbIntel(this);
@@ -147,7 +151,7 @@ class DuckDbStore implements Store, DuckDbAccess {
     private readonly reader: DuckDBConnection,
   ) {}
 
-  async writeScan(r: ScanResult): Promise<void> {
+  async writeScan(r: ScanResult & { refresh?: RefreshInfo }): Promise<void> {
     this.assertOpen();
     return this.writes.run(() =>
       inTransaction(this.writer, async () => {
@@ -167,6 +171,7 @@ class DuckDbStore implements Store, DuckDbAccess {
         await this.writer.run(`INSERT INTO summary VALUES (1, $body)`, { body: JSON.stringify(r.summary) });
         const links = r.links ?? [];
         await this.append('campaign_links', links.length, (i) => linkRow(links[i]));
+        await this.writeRefresh(r.refresh);
       }),
     );
   }
@@ -197,11 +202,36 @@ class DuckDbStore implements Store, DuckDbAccess {
         const members: [string, string][] = [];
         for (const c of d.campaigns) for (const a of c.accounts) members.push([c.campaign_id, a]);
         await this.append('campaign_members', members.length, (i) => members[i]);
-        await this.writer.run(`DELETE FROM daily`);
+        if (d.days === undefined) await this.writer.run(`DELETE FROM daily`);
+        else if (d.days.length > 0) await this.writer.run(`DELETE FROM daily WHERE strftime(day, '%Y-%m-%d') IN (SELECT unnest($days))`, { days: listValue(d.days) });
         await this.append('daily', d.daily.length, (i) => dailyRow(d.daily[i]));
         await this.writer.run(`INSERT OR REPLACE INTO summary VALUES (1, $body)`, { body: JSON.stringify(d.summary) });
+        await this.writeRefresh(d.refresh);
       }),
     );
+  }
+
+  /** The live refresh the tables now reflect, in the meta table; none after a scan. */
+  private async writeRefresh(r: RefreshInfo | undefined): Promise<void> {
+    if (r === undefined) await this.writer.run(`DELETE FROM meta WHERE key = 'live_refresh'`);
+    else await this.writer.run(`INSERT OR REPLACE INTO meta VALUES ('live_refresh', $v)`, { v: JSON.stringify(r) });
+  }
+
+  async snapshot<T>(read: () => Promise<T>): Promise<{ value: T; refresh: RefreshInfo | null }> {
+    this.assertOpen();
+    return this.reads.run(async () => {
+      await this.reader.run('BEGIN TRANSACTION');
+      try {
+        // Reads inside `read` run on this transaction (query() finds it), one after another.
+        const value = await this.inSnapshot.run(new Serial(), read);
+        const [raw] = await this.inSnapshot.run(new Serial(), () => this.query(`SELECT value FROM meta WHERE key = 'live_refresh'`, {}, (row) => String(row.value)));
+        await this.reader.run('COMMIT');
+        return { value, refresh: raw === undefined ? null : (JSON.parse(raw) as RefreshInfo) };
+      } catch (e) {
+        await this.reader.run('ROLLBACK');
+        throw e;
+      }
+    });
   }
 
   /** Empties (creating) the temporary table `stage_<table>` and loads `n` rows into it. */
@@ -366,7 +396,8 @@ class DuckDbStore implements Store, DuckDbAccess {
 
   private async query<T>(sql: string, params: Record<string, DuckDBValue>, read: (row: Row) => T): Promise<T[]> {
     this.assertOpen();
-    return this.reads.run(async () => (await this.reader.runAndReadAll(sql, params)).getRowObjectsJS().map(read));
+    const serial = this.inSnapshot.getStore() ?? this.reads;
+    return serial.run(async () => (await this.reader.runAndReadAll(sql, params)).getRowObjectsJS().map(read));
   }
 
   private assertOpen(): void {

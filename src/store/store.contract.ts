@@ -125,6 +125,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       }
     });
 
+    it('reads a snapshot with the refresh it reflects; replaces only the daily rows of the days given', async () => {
+      const s = await open();
+      try {
+        await s.writeScan(scan);
+        expect((await s.snapshot(async () => (await s.accounts()).length)).refresh).toBeNull();
+        const refresh = { refresh: 7, judged_through: '2025-03-01T00:10:00.000Z', engine_clock: '2025-03-01T00:12:00.000Z', consumed: 42, derived_at: '2025-03-02T10:00:00.000Z' };
+        const day = scan.daily[0].day;
+        const kept = scan.daily.filter((d) => d.day !== day);
+        const moved = scan.daily.filter((d) => d.day === day).map((d) => ({ ...d, exchanges: d.exchanges + 1 }));
+        await s.writeLive({ accounts: [], evidence: [], campaigns: [], removedCampaigns: [], links: [], daily: moved, days: [day], summary: scan.summary, refresh });
+        const snap = await s.snapshot(async () => ({ summary: await s.summary(), daily: await s.daily() }));
+        expect(snap.refresh).toStrictEqual(refresh);
+        expect(snap.value.summary).toStrictEqual(scan.summary);
+        expect(snap.value.daily).toStrictEqual([...moved, ...kept].filter((d) => d.campaign_id === undefined).sort((a, b) => (a.day < b.day ? -1 : 1)));
+        await s.writeScan(scan); // a scan's tables reflect no live refresh
+        expect((await s.snapshot(async () => null)).refresh).toBeNull();
+      } finally {
+        await s.close();
+      }
+    });
+
     it('appends audit entries once, newest first, and logs deliveries', async () => {
       const s = await open();
       try {

@@ -33,9 +33,26 @@ export interface LiveDelta {
   removedCampaigns: string[];
   /** Replaces the link graphs of the campaigns in `campaigns` and `removedCampaigns`. */
   links: LinkOut[];
-  /** Replaces every daily row. */
+  /** Replaces the daily rows of the days in `days`, or every daily row when `days` is absent. */
   daily: DailyRow[];
+  days?: string[];
   summary: Summary;
+  /** Which refresh this is and what it reflects; read back with the rows (Store.snapshot). */
+  refresh?: RefreshInfo;
+}
+
+/** What a live store refresh reflects: stored in the same transaction as its rows. */
+export interface RefreshInfo {
+  /** Counts the refreshes since the service started (the start-up rebuild is 1). */
+  refresh: number;
+  /** Every record up to this event time had been judged when the rows were derived (RFC 3339). */
+  judged_through: string | null;
+  /** The engine's event-time clock when the rows were derived. */
+  engine_clock: string | null;
+  /** Records the engine had consumed when the rows were derived. */
+  consumed: number;
+  /** Wall time the rows were derived (RFC 3339). */
+  derived_at: string;
 }
 
 /** One audit record: a verdict change (actor `engine`), an analyst decision, an action change (actor `policy`) or a policy change. */
@@ -87,8 +104,8 @@ export interface AccountFilter {
  * the form the engine writes.
  */
 export interface Store {
-  /** Replaces the previous scan's tables atomically (one transaction). */
-  writeScan(r: ScanResult): Promise<void>;
+  /** Replaces the previous scan's tables atomically (one transaction); `refresh` as in writeLive. */
+  writeScan(r: ScanResult & { refresh?: RefreshInfo }): Promise<void>;
   accounts(filter?: AccountFilter): Promise<AccountOut[]>;
   account(id: string): Promise<(AccountOut & { evidence: EvidenceRow[] }) | null>;
   campaigns(): Promise<CampaignOut[]>;
@@ -98,6 +115,12 @@ export interface Store {
   summary(): Promise<Summary | null>;
   /** Upserts what a live service changed (one transaction); the rest of the tables stay. */
   writeLive(d: LiveDelta): Promise<void>;
+  /**
+   * Runs `read` on one consistent snapshot: every read method of this store called inside it sees
+   * the same committed state (one read transaction), and `refresh` is the live refresh that state
+   * reflects (null when no live service wrote it, e.g. after a scan).
+   */
+  snapshot<T>(read: () => Promise<T>): Promise<{ value: T; refresh: RefreshInfo | null }>;
   /** Appends audit entries; an entry whose id is already stored is skipped. Returns those written. */
   appendAudit(entries: AuditEntry[]): Promise<AuditEntry[]>;
   /** Audit entries, newest first. */

@@ -1,11 +1,12 @@
 // Read routes (role `read`; decisions need `analyst`): results from the store, kept current by the
 // live engine; status from the live service.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { toIso } from '../../core/time.js';
 import { ApiError } from '../errors.js';
 import { redactedExcerpt } from '../../decode/reject.js';
 import { ENGINE_ACTIONS } from '../../act/decisions.js';
+import type { RefreshInfo } from '../../store/store.js';
 import {
   AccountsQuerySchema,
   AuditQuerySchema,
@@ -26,42 +27,65 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
 
 export function registerReadRoutes(app: FastifyInstance): void {
   const { store, live, audit, requireRole } = app.distillguard;
+  /**
+   * Runs a route's reads on one store snapshot and says which refresh it reflects: in the body
+   * (`snapshot`) and in the headers Distillguard-Refresh and Distillguard-Event-Time, so that two
+   * answers with the same refresh are known to agree.
+   */
+  async function fromSnapshot<T extends object>(reply: FastifyReply, read: () => Promise<T>): Promise<T & { snapshot: RefreshInfo | null }> {
+    const { value, refresh } = await store.snapshot(read);
+    if (refresh !== null) {
+      void reply.header('distillguard-refresh', String(refresh.refresh));
+      if (refresh.judged_through !== null) void reply.header('distillguard-event-time', refresh.judged_through);
+    }
+    return { ...value, snapshot: refresh };
+  }
+
   void app.register(async (r) => {
     r.addHook('onRequest', requireRole('read'));
 
-    r.get('/v1/accounts', async (req) => {
+    r.get('/v1/accounts', async (req, reply) => {
       const q = parseWith(AccountsQuerySchema, req.query, 'query');
-      const accounts = await store.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset });
-      return { accounts, limit: q.limit, offset: q.offset };
+      return fromSnapshot(reply, async () => ({
+        accounts: await store.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }),
+        limit: q.limit,
+        offset: q.offset,
+      }));
     });
 
-    r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req) => {
-      const a = await store.account(req.params.id);
-      if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
-      return { ...a, audit: await store.audit({ accountId: a.account_id, limit: 50 }) };
-    });
+    r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req, reply) =>
+      fromSnapshot(reply, async () => {
+        const a = await store.account(req.params.id);
+        if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
+        return { ...a, audit: await store.audit({ accountId: a.account_id, limit: 50 }) };
+      }),
+    );
 
-    r.get('/v1/campaigns', async () => ({ campaigns: await store.campaigns() }));
+    r.get('/v1/campaigns', async (_req, reply) => fromSnapshot(reply, async () => ({ campaigns: await store.campaigns() })));
 
-    r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req) => {
-      const c = await store.campaign(req.params.id);
-      if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
-      return { ...c, audit: await store.audit({ campaignId: c.campaign_id, limit: 50 }) };
-    });
+    r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req, reply) =>
+      fromSnapshot(reply, async () => {
+        const c = await store.campaign(req.params.id);
+        if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
+        return { ...c, audit: await store.audit({ campaignId: c.campaign_id, limit: 50 }) };
+      }),
+    );
 
-    r.get('/v1/daily', async (req) => {
+    r.get('/v1/daily', async (req, reply) => {
       const q = parseWith(DailyQuerySchema, req.query, 'query');
-      return { daily: await store.daily(q.campaign_id) };
+      return fromSnapshot(reply, async () => ({ daily: await store.daily(q.campaign_id) }));
     });
 
-    r.get('/v1/summary', async () => {
+    r.get('/v1/summary', async (_req, reply) => {
+      // The summary is the one stored with the refresh (its account, flagged and campaign counts are
+      // those of the rows /v1/accounts shows for the same refresh); `live` is the engine right now.
+      const { summary, snapshot } = await fromSnapshot(reply, async () => ({ summary: await store.summary() }));
       const c = live.counts;
       const step = live.engine.cfg.judgeIntervalMs;
       const judged = c.engineTs === null ? null : Math.ceil(c.engineTs / step) * step - step;
       return {
-        // Counters are the live ones (always current); account, flagged and campaign counts are those
-        // of the last store write, so they agree with what /v1/accounts returns.
-        summary: live.summary(),
+        summary: summary ?? live.summary(),
+        snapshot,
         live: {
           batches: c.batches,
           backlog: c.backlog,
@@ -71,6 +95,7 @@ export function registerReadRoutes(app: FastifyInstance): void {
           engine_clock: c.engineTs === null ? null : toIso(c.engineTs),
           judged_through: judged === null ? null : toIso(judged),
           store_flushed_ms: Math.round(live.storeWriter.lastFlush.ms * 10) / 10,
+          behind_seconds: Math.round(live.behindSeconds * 100) / 100,
         },
       };
     });

@@ -1,0 +1,192 @@
+// What the live engine's output rows are now, against what the store was last given: the rows that
+// changed, derived without re-deriving the rest.
+//
+// A refresh walks the accounts once, comparing a few fields of each account's state with the mark
+// kept when its row was last written (score, verdict, counts, times, reasons, campaign): that costs
+// a few comparisons per account, and only changed accounts are turned into output rows (the same
+// accountOut / campaignOut / dailyRows code `scan` uses, so the two cannot disagree on a row).
+// Campaign rows are rebuilt only for campaigns with a changed member or changed campaign evidence,
+// their links only when the campaign row changed, daily rows only for days whose rows changed.
+import type { AccountOut, CampaignOut, VerdictLevel } from '../core/output.js';
+import type { Reason } from '../core/reasons.js';
+import type { Millis } from '../core/records.js';
+import type { Engine } from '../engine/engine.js';
+import { collectLinks } from '../engine/links-out.js';
+import type { LinkKindOut } from '../core/output.js';
+import { accountOut, campaignOut, dailyRows, evidenceOf, outputCampaignOf, reasonsOut } from '../engine/results.js';
+import type { Campaign } from '../judge/campaign.js';
+import type { LinkRecord } from '../link/link-log.js';
+import type { AccountState } from '../observe/account-state.js';
+import type { DailyRow, EvidenceRow, LiveDelta } from '../store/store.js';
+
+/** An account's output-relevant state when its row was last written. */
+interface AccountMark {
+  score: number;
+  verdict: VerdictLevel;
+  exchanges: number;
+  lastTs: Millis;
+  flaggedAt: Millis | null;
+  suspiciousAt: Millis | null;
+  exchangesAtFlag: number | null;
+  createdAt: Millis | undefined;
+  campaignId: string | null;
+  reasons: readonly Reason[];
+  /** JSON of the output reasons: compared when the reasons array was replaced by an equal one. */
+  reasonsJson: string;
+}
+
+/** A campaign's evidence when its row was last derived, and the row's text. */
+interface CampaignMark {
+  score: number;
+  flaggedAt: Millis | null;
+  reasons: readonly Reason[];
+  row: string;
+}
+
+export interface OutputCounts {
+  accounts: number;
+  flagged: number;
+  suspicious: number;
+  campaigns: number;
+}
+
+export type RowDelta = Omit<LiveDelta, 'summary' | 'refresh'> & { counts: OutputCounts };
+
+export class OutputDelta {
+  private accountMarks: (AccountMark | undefined)[] = [];
+  private campaignMarks = new Map<string, CampaignMark>();
+  private dayRows = new Map<string, string>();
+  private readonly linkKinds = new WeakMap<LinkRecord, LinkKindOut[]>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly indicatorKey: string,
+  ) {}
+
+  /** Every row (start-up, after replay): forgets what was written before. */
+  all(): RowDelta {
+    this.accountMarks = [];
+    this.campaignMarks = new Map();
+    this.dayRows = new Map();
+    return this.changes();
+  }
+
+  /** The rows that changed since the last call (and marks them written). */
+  changes(): RowDelta {
+    const { engine } = this;
+    const counts: OutputCounts = { accounts: 0, flagged: 0, suspicious: 0, campaigns: 0 };
+    const accounts: AccountOut[] = [];
+    const evidence: EvidenceRow[] = [];
+    const members = new Map<string, AccountState[]>();
+    const touched = new Set<string>();
+    for (const s of engine.observer.list) {
+      if (s.exchanges === 0) continue;
+      counts.accounts++;
+      if (s.verdict === 'distillation') counts.flagged++;
+      else if (s.verdict === 'suspicious') counts.suspicious++;
+      const c = outputCampaignOf(engine, s);
+      const cid = c?.id ?? null;
+      if (c) {
+        let list = members.get(c.id);
+        if (!list) members.set(c.id, (list = []));
+        list.push(s);
+      }
+      const m = this.accountMarks[s.idx];
+      if (m !== undefined && unchanged(m, s, cid)) continue;
+      const row = accountOut(s, cid);
+      accounts.push(row);
+      evidenceOf(s, evidence);
+      this.accountMarks[s.idx] = mark(s, cid, JSON.stringify(row.reasons));
+      if (cid !== null) touched.add(cid);
+      if (m?.campaignId) touched.add(m.campaignId);
+    }
+    counts.campaigns = members.size;
+
+    // Campaigns: rebuilt when a member's row changed or the campaign's own evidence moved.
+    const campaigns: CampaignOut[] = [];
+    const rewritten = new Set<string>();
+    for (const [id, list] of members) {
+      const c = engine.judge.campaignOf(list[0])!;
+      const m = this.campaignMarks.get(id);
+      if (m !== undefined && !touched.has(id) && m.score === c.score && m.flaggedAt === c.flaggedAt && m.reasons === c.reasons) continue;
+      const row = campaignOut(engine, list, this.indicatorKey);
+      const text = JSON.stringify(row);
+      if (m !== undefined && m.row === text) {
+        m.score = c.score;
+        m.flaggedAt = c.flaggedAt;
+        m.reasons = c.reasons;
+        continue;
+      }
+      campaigns.push(row);
+      rewritten.add(id);
+      this.campaignMarks.set(id, campaignMark(c, text));
+    }
+    const removedCampaigns = [...this.campaignMarks.keys()].filter((id) => !members.has(id));
+    for (const id of removedCampaigns) this.campaignMarks.delete(id);
+
+    // Links of the rewritten campaigns (a link's campaign changes when campaigns merge).
+    const campaignOf = new Map<string, string>();
+    for (const id of rewritten) for (const s of members.get(id)!) campaignOf.set(s.id, id);
+    const links = rewritten.size === 0 ? [] : collectLinks(engine, campaignOf, this.indicatorKey, rewritten, this.linkKinds);
+
+    // Daily rows: all are cheap to derive (days × campaigns); only days whose rows changed are sent.
+    const byDay = new Map<string, DailyRow[]>();
+    for (const r of dailyRows(engine, members)) {
+      let rows = byDay.get(r.day);
+      if (!rows) byDay.set(r.day, (rows = []));
+      rows.push(r);
+    }
+    const daily: DailyRow[] = [];
+    const days: string[] = [];
+    for (const [day, rows] of byDay) {
+      const text = JSON.stringify(rows);
+      if (this.dayRows.get(day) === text) continue;
+      this.dayRows.set(day, text);
+      days.push(day);
+      daily.push(...rows);
+    }
+    return { accounts, evidence, campaigns, removedCampaigns, links, daily, days, counts };
+  }
+}
+
+function unchanged(m: AccountMark, s: AccountState, campaignId: string | null): boolean {
+  if (
+    m.exchanges !== s.exchanges ||
+    m.score !== s.score ||
+    m.verdict !== s.verdict ||
+    m.lastTs !== s.lastTs ||
+    m.flaggedAt !== s.flaggedAt ||
+    m.suspiciousAt !== s.suspiciousAt ||
+    m.exchangesAtFlag !== s.exchangesAtFlag ||
+    m.createdAt !== s.createdAt ||
+    m.campaignId !== campaignId
+  ) {
+    return false;
+  }
+  if (m.reasons === s.reasons) return true;
+  // A judgement replaces the reasons array, mostly with equal reasons: compare what the row shows.
+  const json = JSON.stringify(reasonsOut(s.reasons));
+  if (json !== m.reasonsJson) return false;
+  m.reasons = s.reasons;
+  return true;
+}
+
+function mark(s: AccountState, campaignId: string | null, reasonsJson: string): AccountMark {
+  return {
+    score: s.score,
+    verdict: s.verdict,
+    exchanges: s.exchanges,
+    lastTs: s.lastTs,
+    flaggedAt: s.flaggedAt,
+    suspiciousAt: s.suspiciousAt,
+    exchangesAtFlag: s.exchangesAtFlag,
+    createdAt: s.createdAt,
+    campaignId,
+    reasons: s.reasons,
+    reasonsJson,
+  };
+}
+
+function campaignMark(c: Campaign, row: string): CampaignMark {
+  return { score: c.score, flaggedAt: c.flaggedAt, reasons: c.reasons, row };
+}
