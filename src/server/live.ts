@@ -166,7 +166,7 @@ export class LiveService {
   private readonly judgedListeners: JudgedListener[] = [];
   private readonly visibleListeners: VisibleListener[] = [];
   /** The engine's measured drain rate (records per wall second while it had work), for backpressure. */
-  private readonly drainRate = { rate: 0, windowStart: 0, windowConsumed: 0 };
+  private readonly drainRate = { rate: 0, windowStart: 0, windowConsumed: 0, carriedMs: 0 };
   private flushTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly started = performance.now();
@@ -549,16 +549,21 @@ export class LiveService {
     if (d.windowStart === 0) d.windowStart = sliceStart;
     d.windowConsumed += consumed;
     const now = performance.now();
-    const span = now - d.windowStart;
+    const span = d.carriedMs + now - d.windowStart;
     if (!more) {
-      // Idle from here: a window that ends early still measures the rate when it was long enough.
-      if (span >= 100 && d.windowConsumed > 0) d.rate = smooth(d.rate, (d.windowConsumed * 1000) / span);
+      // Idle from here: a window that ends early measures the rate when it was long enough; a shorter
+      // one is carried into the next (a fast engine drains small batches in a few ms each).
+      if (span >= 100 && d.windowConsumed > 0) {
+        d.rate = smooth(d.rate, (d.windowConsumed * 1000) / span);
+        d.windowConsumed = 0;
+        d.carriedMs = 0;
+      } else d.carriedMs = span;
       d.windowStart = 0;
-      d.windowConsumed = 0;
     } else if (span >= 500) {
       d.rate = smooth(d.rate, (d.windowConsumed * 1000) / span);
       d.windowStart = now;
       d.windowConsumed = 0;
+      d.carriedMs = 0;
     }
   }
 
