@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/sim/index.js';
 import { cliNodeFlags } from './node-flags.js';
+import { awaitStderr, LISTENING } from './serve-child.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -34,17 +35,7 @@ await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
 await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
 const child = spawn(process.execPath, [...cliNodeFlags(), 'bin/distillguard.js', 'serve', '--db', join(work, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
-const url = new URL(
-  await new Promise<string>((res, rej) => {
-    let err = '';
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-      err += s;
-      const m = /listening on (\S+)/.exec(err);
-      if (m) res(m[1]);
-    });
-    child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${err}`)));
-  }),
-);
+const url = new URL((await awaitStderr(child, [LISTENING]))[0][1]);
 
 // ---- a world to decide on -------------------------------------------------------------------------
 const lines = (await readFile(join(cache, 'input.ndjson'), 'utf8')).split('\n').filter((l) => l.length > 0);

@@ -25,6 +25,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { decodeOtlpTraces } from '../src/decode/otlp.js';
 import { loadOtlpProto } from '../src/decode/otlp-proto.js';
 import { cliNodeFlags } from './node-flags.js';
+import { awaitStderr, LISTENING } from './serve-child.js';
 import { ENCODINGS, type Encoding, exportSpans, genAiSpans, otlpExporter, simulatedExchanges } from './otlp-spans.js';
 
 const { values: o } = parseArgs({
@@ -62,16 +63,9 @@ async function startServe(work: string): Promise<Serve> {
   await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }] }));
   const args = ['bin/distillguard.js', 'serve', '--db', join(work, 'store.duckdb'), '--port', '0', '--otlp-grpc-port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'];
   const child = spawn(process.execPath, [...cliNodeFlags(), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const { http, grpcPort } = await new Promise<{ http: string; grpcPort: number }>((res, rej) => {
-    let err = '';
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-      err += s;
-      const h = /listening on (\S+)/.exec(err);
-      const g = /OTLP\/gRPC on \S+:(\d+)/.exec(err);
-      if (h && g) res({ http: h[1], grpcPort: Number(g[1]) });
-    });
-    child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${err}`)));
-  });
+  const [h, g] = await awaitStderr(child, [LISTENING, /OTLP\/gRPC on \S+:(\d+)/]);
+  const http = h[1];
+  const grpcPort = Number(g[1]);
   return {
     http,
     grpcPort,

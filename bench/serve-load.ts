@@ -33,6 +33,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/sim/index.js';
 import { cliNodeFlags } from './node-flags.js';
+import { awaitStderr, LISTENING } from './serve-child.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -156,15 +157,7 @@ async function startServer(dir: string): Promise<Server> {
   await mkdir(dir, { recursive: true });
   const t0 = performance.now();
   const child = node(['serve', '--db', join(dir, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn']);
-  const url = await new Promise<string>((res, rej) => {
-    let err = '';
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-      err += s;
-      const m = /listening on (\S+)/.exec(err);
-      if (m) res(m[1]);
-    });
-    child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${err}`)));
-  });
+  const url = (await awaitStderr(child, [LISTENING]))[0][1];
   return {
     url,
     child,

@@ -1,6 +1,6 @@
 // Turns the engine's final state into the contract's output records (accounts, campaigns, daily).
 import { CAPABILITIES } from '../core/capabilities.js';
-import type { AccountOut, CampaignOut, DailyRow, EvidenceRow, Indicator, ReasonOut } from '../core/output.js';
+import type { AccountOut, CampaignOut, DailyRow, EvidenceRow, Indicator, LinkOut, ReasonOut } from '../core/output.js';
 import { mapNumbers, type Reason } from '../core/reasons.js';
 import { DAY, toIso } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
@@ -8,9 +8,7 @@ import { keyedHash } from '../sketches/keyed-hash.js';
 import type { Dimension } from '../link/dimensions.js';
 import type { Campaign } from '../judge/campaign.js';
 import type { Engine } from './engine.js';
-import type { LinkOut } from '../core/output.js';
 import { collectLinks } from './links-out.js';
-
 
 export interface EngineResults {
   accounts: AccountOut[];

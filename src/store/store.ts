@@ -3,8 +3,7 @@
 // DuckDB (./duckdb.ts) is the embedded default; a PostgreSQL implementation can follow the same
 // interface. Every implementation must pass the same contract suites (./store.contract.ts,
 // ./decision-store.contract.ts, ./intel-store.contract.ts).
-import type { AccountOut, CampaignOut, Summary } from '../core/output.js';
-import type { DailyRow, EvidenceRow, LinkOut } from '../core/output.js';
+import type { AccountOut, CampaignOut, DailyRow, EvidenceRow, LinkOut, Summary } from '../core/output.js';
 import type { DecisionStore } from './decision-store.js';
 import type { IntelStore } from './intel-store.js';
 
