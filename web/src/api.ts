@@ -4,6 +4,7 @@
 // the page or its storage (src/server/sessions.ts).
 import type { AccountOut, CampaignOut, Summary } from '../../src/core/output.js';
 import type { DailyRow, EvidenceRow } from '../../src/store/store.js';
+import type { BriefFacts } from '../../src/report/brief-data.js';
 
 /**
  * Signs in from the link's fragment (a fragment never reaches server logs): `#signin=TOKEN` (a
@@ -53,21 +54,8 @@ export type GraphNode = { id: string; verdict: string; score: number; exchanges:
 export type GraphEdge = { a: string; b: string; at: string; kinds: { dimension: string; ref: string; suspicion: number }[] };
 export type Graph = { campaign_id: string; nodes: GraphNode[]; edges: GraphEdge[] };
 export type ReviewItem = Account & { decision: Decision | null };
-export type Facts = {
-  campaign_id: string;
-  flaggedAt: string | null;
-  score: number;
-  days: { day: string; exchanges: number; afterFlag: number }[];
-  dailyTotal: number;
-  afterFlagTotal: number;
-  accounts: number;
-  distillation: number;
-  suspicious: number;
-  exchanges: number;
-  linkKinds: [string, number][];
-  memberReasons: { code: string; members: number; weight: number }[];
-  shared_indicators: number;
-};
+/** `/v1/campaigns/:id/facts`: the brief's facts (one computation, src/report/brief-data.ts) without its infrastructure. */
+export type Facts = Omit<BriefFacts, 'infrastructure'> & { campaign_id: string; shared_indicators: number };
 export type Intel = { available: boolean; note?: string; bundles: Record<string, unknown>[]; sightings: Record<string, unknown>[]; shared: Record<string, unknown>[] };
 
 /** The API's name of each decision (POST /v1/decisions). */
