@@ -188,7 +188,7 @@ function reportedCampaigns(): Clustering {
 
 /** Exchanges each side of a link needs (the linker's rule). */
 const MIN_LINK_EXCHANGES = cfg.scoring.minLinkExchanges;
-const eligible = (s: AccountState): boolean => s.harvest >= HARVEST_MIN && s.exchanges >= MIN_LINK_EXCHANGES;
+const eligible = (s: AccountState): boolean => engine.judge.verdicts.harvest(s.idx) >= HARVEST_MIN && s.exchanges >= MIN_LINK_EXCHANGES;
 
 interface Hyperedge {
   dim: Dimension;
@@ -202,7 +202,7 @@ function hyperedges(): Hyperedge[] {
   const out: Hyperedge[] = [];
   const groups = engine.linker.groups;
   for (const g of groups.groups.values()) {
-    const suspicion = groups.suspicion(g);
+    const suspicion = engine.judge.suspicion(g);
     if (suspicion < SUSPICION_MIN) continue;
     const members = [...g.members].filter((i) => eligible(accounts[i])).sort((a, b) => a - b);
     if (members.length < 2) continue;

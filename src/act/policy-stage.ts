@@ -270,24 +270,26 @@ export class PolicyStage {
   private facts(s: AccountState, at: Millis): AccountFacts {
     const c = this.engine.judge.campaignOf(s);
     const link = this.linked[s.idx];
-    let reasons: readonly Reason[] = s.reasons;
+    const v = this.engine.judge.verdicts;
+    const own = v.reasons(s.idx);
+    let reasons: readonly Reason[] = own;
     if (link) reasons = [...reasons, { code: 'linked_at_signup', weight: 0, detail: { campaign: link.campaignId, via: link.via, at: new Date(link.at).toISOString() } }];
     let analyst: AccountFacts['analyst'] = 'none';
     if (this.engine.judge.decisions.isConfirmed(s.idx)) analyst = 'confirmed';
-    else if (s.reasons.some((r) => r.code === 'analyst_dismissed')) analyst = 'dismissed';
+    else if (own.some((r) => r.code === 'analyst_dismissed')) analyst = 'dismissed';
     return {
       accountId: s.id,
       orgId: s.orgId ?? s.exchangeOrg,
       at,
-      verdict: s.verdict,
-      score: s.score,
+      verdict: v.verdict(s.idx),
+      score: v.score(s.idx),
       reasons,
       campaign: c && { id: c.id, flagged: c.flaggedAt !== null, accounts: c.size, score: c.score, actedOn: this.actedOn.has(c.id) },
       plan: s.plan,
       verification: s.verification,
       ageDays: s.createdAt === undefined ? undefined : Math.max(0, (at - s.createdAt) / DAY),
       exchanges: s.exchanges,
-      contentScore: s.harvest,
+      contentScore: v.harvest(s.idx),
       analyst,
       linkedAtSignup: link !== undefined,
     };

@@ -9,7 +9,6 @@ import { Observer } from '../observe/observer.js';
 import { build as buildLinker } from '../link/config.js';
 import type { Linker } from '../link/linker.js';
 import { Judge, type VerdictChange } from '../judge/judge.js';
-import { memberJoined, memberLeft } from '../judge/group-aggregates.js';
 import type { EngineHooks } from '../judge/peer.js';
 import type { StageTimes } from '../core/stage-times.js';
 import type { DecisionInput } from '../judge/decisions.js';
@@ -48,13 +47,10 @@ export class Engine {
     private readonly times?: StageTimes,
   ) {
     this.observer = new Observer(times);
-    const accounts = this.observer.list;
     const peer = hooks.peer;
-    this.linker = buildLinker(cfg, accounts, {
+    this.linker = buildLinker(cfg, this.observer.list, {
       onTemplate: hooks.onTemplate,
       knownTemplate: peer && ((key) => peer.isKnownTemplate(key)),
-      // The judge's member sums follow every join and leave.
-      membership: { join: (g, idx) => memberJoined(g, accounts[idx]), leave: (g, idx) => memberLeft(g, accounts[idx]) },
     }, times);
     this.judge = new Judge(cfg, this.observer, this.linker, peer, times);
   }
@@ -91,7 +87,8 @@ export class Engine {
       this.times?.add('observe', t0);
     } else {
       const t0 = this.times ? performance.now() : 0;
-      this.observer.observeAccount(rec);
+      // A changed card, sign-up network or link changes the account's identity keys: link derives them again.
+      if (this.observer.observeAccount(rec).identityChanged) this.linker.profileChanged(s.idx);
       this.times?.add('observe', t0);
     }
   }
@@ -167,7 +164,7 @@ export class Engine {
     }
     d.exchanges++;
     d.accounts.set(s.idx, (d.accounts.get(s.idx) ?? 0) + 1);
-    if (s.verdict === 'distillation') {
+    if (this.judge.verdicts.verdict(s.idx) === 'distillation') {
       d.afterFlag++;
       d.flaggedBy.set(s.idx, (d.flaggedBy.get(s.idx) ?? 0) + 1);
     }

@@ -11,7 +11,10 @@ function flags(recs: CanonicalRecord[]): Map<string, number> {
   for (const rec of recs) engine.push(rec);
   engine.finish();
   const out = new Map<string, number>();
-  for (const s of engine.observer.list) if (s.flaggedAt !== null) out.set(s.id, s.flaggedAt);
+  for (const s of engine.observer.list) {
+    const at = engine.judge.verdicts.flaggedAt(s.idx);
+    if (at !== null) out.set(s.id, at);
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@ import type { AccountState } from '../observe/account-state.js';
 import { keyedHash } from '../sketches/keyed-hash.js';
 import type { Dimension } from '../link/dimensions.js';
 import type { Campaign } from '../judge/campaign.js';
+import type { AccountJudgement } from '../judge/account-verdicts.js';
 import type { Engine } from './engine.js';
 import { collectLinks } from './links-out.js';
 
@@ -55,8 +56,8 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
       if (!list) members.set(c.id, (list = []));
       list.push(s);
     }
-    accounts.push(accountOut(s, c?.id ?? null));
-    evidenceOf(s, evidence);
+    accounts.push(accountOut(s, engine.judge.verdicts, c?.id ?? null));
+    evidenceOf(s, engine.judge.verdicts, evidence);
   }
   const campaigns: CampaignOut[] = [];
   for (const list of members.values()) campaigns.push(campaignOut(engine, list, indicatorKey, extra));
@@ -72,21 +73,24 @@ export function collectResults(engine: Engine, indicatorKey: string, extra?: Ext
  */
 export function outputCampaignOf(engine: Engine, s: AccountState): Campaign | undefined {
   const c = engine.judge.campaignOf(s);
-  return c && (c.score >= engine.cfg.thresholds.suspicious || s.verdict !== 'benign') ? c : undefined;
+  return c && (c.score >= engine.cfg.thresholds.suspicious || engine.judge.verdicts.verdict(s.idx) !== 'benign') ? c : undefined;
 }
 
-/** One account's output line. */
-export function accountOut(s: AccountState, campaignId: string | null): AccountOut {
+/** One account's output line: what observe saw of it, and what the judge concluded (`v`). */
+export function accountOut(s: AccountState, v: AccountJudgement, campaignId: string | null): AccountOut {
+  const idx = s.idx;
+  const flaggedAt = v.flaggedAt(idx);
+  const suspiciousAt = v.suspiciousAt(idx);
   return {
     account_id: s.id,
-    score: round(s.score),
-    verdict: s.verdict,
+    score: round(v.score(idx)),
+    verdict: v.verdict(idx),
     campaign_id: campaignId,
-    flagged_at: s.flaggedAt === null ? null : toIso(s.flaggedAt),
+    flagged_at: flaggedAt === null ? null : toIso(flaggedAt),
     exchanges: s.exchanges,
-    exchanges_before_flag: s.exchangesAtFlag,
-    reasons: reasonsOut(s.reasons),
-    suspicious_at: s.suspiciousAt === null ? null : toIso(s.suspiciousAt),
+    exchanges_before_flag: v.exchangesAtFlag(idx),
+    reasons: reasonsOut(v.reasons(idx)),
+    suspicious_at: suspiciousAt === null ? null : toIso(suspiciousAt),
     first_seen: toIso(s.firstTs),
     last_seen: toIso(s.lastTs),
     capabilities: capabilities(s.caps, s.exchanges),
@@ -95,10 +99,11 @@ export function accountOut(s: AccountState, campaignId: string | null): AccountO
 }
 
 /** The evidence rows of an account that is not benign (none for a benign one). */
-export function evidenceOf(s: AccountState, out: EvidenceRow[]): void {
-  if (s.verdict === 'benign') return;
-  const at = toIso(s.flaggedAt ?? s.suspiciousAt ?? s.lastTs);
-  for (const r of s.reasons) out.push({ account_id: s.id, code: r.code, weight: round(r.weight), detail: JSON.stringify(r.detail), at });
+export function evidenceOf(s: AccountState, v: AccountJudgement, out: EvidenceRow[]): void {
+  const idx = s.idx;
+  if (v.verdict(idx) === 'benign') return;
+  const at = toIso(v.flaggedAt(idx) ?? v.suspiciousAt(idx) ?? s.lastTs);
+  for (const r of v.reasons(idx)) out.push({ account_id: s.id, code: r.code, weight: round(r.weight), detail: JSON.stringify(r.detail), at });
 }
 
 /** A campaign's output line from its listed members (all of one campaign, at least one). */
@@ -112,13 +117,15 @@ export function campaignOut(engine: Engine, list: readonly AccountState[], indic
   // flag time is its first member's, and its score never below its strongest member's.
   let flaggedAt = Infinity;
   let score = c.score;
+  const v = engine.judge.verdicts;
   for (const s of list) {
     exchanges += s.exchanges;
     first = Math.min(first, s.firstTs);
     last = Math.max(last, s.lastTs);
     for (let i = 0; i < caps.length; i++) caps[i] += s.caps[i];
-    if (s.verdict === 'distillation' && s.flaggedAt !== null) flaggedAt = Math.min(flaggedAt, s.flaggedAt);
-    score = Math.max(score, s.score);
+    const at = v.flaggedAt(s.idx);
+    if (v.verdict(s.idx) === 'distillation' && at !== null) flaggedAt = Math.min(flaggedAt, at);
+    score = Math.max(score, v.score(s.idx));
   }
   const dims = new Map<Dimension, Set<string>>();
   for (const [dim, d] of c.dims) dims.set(dim, new Set(d.keys));

@@ -14,17 +14,20 @@ function ind(kind: string, value: string, producer = 'identity--a', validFrom = 
   return { stixId: `indicator--${kind}-${value.length}`, kind, value, producer, validFrom };
 }
 
+/** The content score the judge would have given each test account. */
+const harvestOf = new WeakMap<AccountState, number>();
+
 function account(idx: number, o: { card?: string; harvest?: number } = {}): AccountState {
   const s = new AccountState(idx, `acct_${idx}`);
   s.paymentFingerprint = o.card;
-  s.harvest = o.harvest ?? 0;
+  harvestOf.set(s, o.harvest ?? 0);
   s.startTraffic().exchanges = 3;
   return s;
 }
 
 const evaluate = (p: PeerIndicators, s: AccountState, now = T0 + 1): ReasonOf<'peer_indicator'> | undefined => {
   const out: Reason[] = [];
-  p.evaluate(s, now, out);
+  p.evaluate(s, harvestOf.get(s) ?? 0, now, out);
   expect(out.length).toBeLessThanOrEqual(1);
   return findReason(out, 'peer_indicator');
 };

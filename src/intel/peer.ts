@@ -142,12 +142,12 @@ export class PeerIndicators implements PeerEvidence {
     return hits !== undefined && hits.some((k) => this.usable(k, this.clock));
   }
 
-  evaluate(s: AccountState, now: Millis, out: Reason[]): void {
+  evaluate(s: AccountState, harvest: number, now: Millis, out: Reason[]): void {
     if (now > this.clock) this.clock = now;
     this.vouched.delete(s.idx);
     const matched = this.matches(s, now);
     if (matched.length === 0) return;
-    const harvesting = s.harvest >= HARVEST_MIN;
+    const harvesting = harvest >= HARVEST_MIN;
     const producers = new Set<string>();
     const kinds = new Set<string>();
     for (const k of matched) {

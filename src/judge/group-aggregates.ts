@@ -4,7 +4,9 @@
 // instead of visiting every member: a carrier NAT or a sign-up cohort of thousands costs the same as a
 // farm of twelve. Integer sums, so scores are exactly those of a pass over the members.
 //
-// Invariant: g.agg = Σ over g.members of contribution(member), where the member's flags are its
+// The sums are the judge's, kept by group slot (./group-scores.ts); the members' flags too, by account
+// index (./account-verdicts.ts groupFlags).
+// Invariant: agg = Σ over g.members of contribution(member), where the member's flags are its
 // `groupFlags` snapshot (synced by syncFlags at each judgement, before membership moves) and its
 // counters are its current ones (each exchange is added to the account's groups as it is observed).
 import { CAPABILITIES } from '../core/capabilities.js';
@@ -12,6 +14,8 @@ import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import type { Group } from '../link/groups.js';
 import { Hll } from '../sketches/hll.js';
+import type { AccountVerdicts } from './account-verdicts.js';
+import type { GroupScore, GroupScores } from './group-scores.js';
 
 const NCAPS = CAPABILITIES.length;
 
@@ -33,10 +37,10 @@ export const CAPS = 7;
 export const HOURS = CAPS + NCAPS;
 const LENGTH = HOURS + 24;
 
-/** The yes/no facts a member contributes, as bits (slot i is bit i). */
-export function memberFlags(s: AccountState): number {
+/** The yes/no facts a member with content score `harvest` contributes, as bits (slot i is bit i). */
+export function memberFlags(s: AccountState, harvest: number): number {
   let f = 0;
-  if (s.harvest >= HARVEST_MIN) f |= 1 << HARVESTING;
+  if (harvest >= HARVEST_MIN) f |= 1 << HARVESTING;
   if (s.createdAt !== undefined && s.exchanges > 0 && s.firstTs - s.createdAt < FRESH_DAYS * DAY) f |= 1 << FRESH;
   const v = s.verification;
   if (v === undefined || v === 'none' || v === 'email') f |= 1 << WEAK;
@@ -50,30 +54,31 @@ export function memberFlags(s: AccountState): number {
  * once asked for. Adding an item to a member and to the union keeps union = merge of the members
  * (registers are maxima); a leave cannot be undone in a max, so it drops the union (see memberLeft).
  */
-export function distinctItems(g: Group, members: () => readonly AccountState[]): number {
-  if (g.items === undefined) {
+export function distinctItems(sc: GroupScore, members: () => readonly AccountState[]): number {
+  if (sc.items === undefined) {
     const items = new Hll();
     for (const s of members()) items.merge(s.reasoningItems);
-    g.items = items;
+    sc.items = items;
   }
-  return g.items.estimate();
+  return sc.items.estimate();
 }
 
-/** A member joined: its contribution goes into the group's sums. */
-export function memberJoined(g: Group, s: AccountState): void {
-  if (g.agg !== undefined) addMember(g.agg, s, 1);
-  g.items?.merge(s.reasoningItems);
+/** A member with these flags joined: its contribution goes into the group's sums (if it has any yet). */
+export function memberJoined(sc: GroupScore | undefined, s: AccountState, flags: number): void {
+  if (sc === undefined) return;
+  if (sc.agg !== undefined) addMember(sc.agg, s, flags, 1);
+  sc.items?.merge(s.reasoningItems);
 }
 
-/** A member is leaving: its contribution comes out; the item union is rebuilt when next asked for. */
-export function memberLeft(g: Group, s: AccountState): void {
-  if (g.agg !== undefined) addMember(g.agg, s, -1);
-  g.items = undefined;
+/** A member with these flags left: its contribution comes out; the item union is rebuilt when next asked for. */
+export function memberLeft(sc: GroupScore | undefined, s: AccountState, flags: number): void {
+  if (sc === undefined) return;
+  if (sc.agg !== undefined) addMember(sc.agg, s, flags, -1);
+  sc.items = undefined;
 }
 
-/** Adds (sign 1) or removes (sign -1) one member's whole contribution. */
-export function addMember(agg: Float64Array, s: AccountState, sign: 1 | -1): void {
-  const f = s.groupFlags;
+/** Adds (sign 1) or removes (sign -1) one member's whole contribution, with its flags `f`. */
+export function addMember(agg: Float64Array, s: AccountState, f: number, sign: 1 | -1): void {
   for (let b = 0; b < NFLAGS; b++) if (f & (1 << b)) agg[b] += sign;
   addCounts(agg, s, sign);
 }
@@ -93,10 +98,10 @@ export function emptyAggregate(): Float64Array {
   return new Float64Array(LENGTH);
 }
 
-/** The sums over these members, from scratch (a group's first scoring, and tests). */
-export function aggregate(members: readonly AccountState[]): Float64Array {
+/** The sums over these members, from scratch (a group's first scoring, and tests); `flagsOf` gives each member's flags. */
+export function aggregate(members: readonly AccountState[], flagsOf: (idx: number) => number): Float64Array {
   const agg = emptyAggregate();
-  for (const s of members) addMember(agg, s, 1);
+  for (const s of members) addMember(agg, s, flagsOf(s.idx), 1);
   return agg;
 }
 
@@ -105,26 +110,28 @@ export function aggregate(members: readonly AccountState[]): Float64Array {
  * groups it belongs to now. Runs before the account's groups are updated, so a member leaving later
  * removes exactly what it had added.
  */
-export function syncFlags(s: AccountState, groups: readonly Group[]): void {
-  const f = memberFlags(s);
-  const changed = f ^ s.groupFlags;
+export function syncFlags(s: AccountState, groups: readonly Group[], scores: GroupScores, verdicts: AccountVerdicts): void {
+  const f = memberFlags(s, verdicts.harvest(s.idx));
+  const changed = f ^ verdicts.groupFlags(s.idx);
   if (changed === 0) return;
   for (const g of groups) {
-    const agg = g.agg;
+    const agg = scores.of(g.slot)?.agg;
     if (agg === undefined) continue;
     for (let b = 0; b < NFLAGS; b++) if (changed & (1 << b)) agg[b] += f & (1 << b) ? 1 : -1;
   }
-  s.groupFlags = f;
+  verdicts.setGroupFlags(s.idx, f);
 }
 
 /**
  * One observed exchange of a member: its capability bits, whether it elicits reasoning (and the item
  * it asks about, which the member's own sketch has just counted), its UTC hour.
  */
-export function countExchange(groups: readonly Group[], mask: number, elicits: boolean, item: number, hourOfDay: number): void {
+export function countExchange(groups: readonly Group[], scores: GroupScores, mask: number, elicits: boolean, item: number, hourOfDay: number): void {
   for (const g of groups) {
-    if (elicits) g.items?.add(item);
-    const agg = g.agg;
+    const sc = scores.of(g.slot);
+    if (sc === undefined) continue;
+    if (elicits) sc.items?.add(item);
+    const agg = sc.agg;
     if (agg !== undefined) countInto(agg, mask, elicits, hourOfDay);
   }
 }

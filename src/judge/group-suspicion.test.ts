@@ -9,6 +9,7 @@ import { Group } from '../link/groups.js';
 import { account, exchange, harvestPrompt, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
 import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
 import { Judge } from './judge.js';
+import { GroupScore, GroupScores } from './group-scores.js';
 
 const CEILING = 64000;
 const MAX_GROUP = 2000;
@@ -23,9 +24,15 @@ function observe(recs: CanonicalRecord[]): { obs: Observed; at: number } {
     else obs.account(r);
   }
   const at = recs[recs.length - 1].ts;
-  new Judge(cfg, obs.observer, obs.linker).run(at, obs.list);
+  const judge = new Judge(cfg, obs.observer, obs.linker);
+  judge.run(at, obs.list);
+  for (const s of obs.list) judgeOf.set(s, judge);
   return { obs, at };
 }
+
+/** The judge of each test world's accounts: their content scores and group flags are its. */
+const judgeOf = new WeakMap<AccountState, Judge>();
+const harvest = (s: AccountState): number => judgeOf.get(s)!.verdicts.harvest(s.idx);
 
 /** Builds a world once, on first use, for the tests that read it. */
 function once<T>(build: () => T): () => T {
@@ -38,19 +45,22 @@ const farmWorld = once(() => observe(farm(12, rng(1))));
 /** 600 ordinary people behind one NAT, with the 12-account farm among them. */
 const natWorld = once(() => observe([...cgnat(600, rng(6)), ...farm(12, rng(1))]));
 
-/** What evaluating a group found: its suspicion and the flags and detail written on it. */
+/** What evaluating a group found: its suspicion and the flags and detail the judge keeps for it. */
 interface Judged {
   suspicion: number;
-  detail: Group['detail'];
+  detail: GroupScore['detail'];
   lockstep: boolean;
   loadBalanced: boolean;
 }
 
 function judgeGroup(dim: Dimension, members: AccountState[], at: number, maxGroupSize = MAX_GROUP): Judged {
-  const g = new Group(`${dim}:test`, dim);
+  const g = new Group(`${dim}:test`, dim, 0);
   members.forEach((m) => g.members.add(m.idx));
-  const suspicion = evaluateGroup(g, () => members, maxGroupSize, Math.floor(at / HOUR));
-  return { suspicion, detail: g.detail, lockstep: g.lockstep, loadBalanced: g.loadBalanced };
+  const scores = new GroupScores();
+  const verdicts = judgeOf.get(members[0])!.verdicts;
+  const suspicion = evaluateGroup(g, scores, () => members, (idx) => verdicts.groupFlags(idx), maxGroupSize, Math.floor(at / HOUR));
+  const sc = scores.of(g.slot) ?? new GroupScore();
+  return { suspicion, detail: sc.detail, lockstep: sc.lockstep, loadBalanced: sc.loadBalanced };
 }
 
 function members(obs: Observed, prefix: string): AccountState[] {
@@ -141,7 +151,7 @@ describe('group suspicion: farms and hard negatives', () => {
   it('finds a farm suspicious: fresh, weakly verified, harvesting broadly, fed by one queue', () => {
     const { obs, at } = farmWorld();
     const farmers = members(obs, 'farm');
-    for (const s of farmers) expect(s.harvest).toBeGreaterThanOrEqual(HARVEST_MIN);
+    for (const s of farmers) expect(harvest(s)).toBeGreaterThanOrEqual(HARVEST_MIN);
     for (const dim of ['payment', 'ip_prefix', 'template'] as const) {
       const g = judgeGroup(dim, farmers, at);
       expect(g.suspicion, dim).toBeGreaterThanOrEqual(0.9);
@@ -190,7 +200,7 @@ describe('group suspicion: farms and hard negatives', () => {
   it('sees the students of a "show your work" homework as harvesting, narrowly (reasoning + math)', () => {
     const { obs, at } = observe(universityClass(30, rng(5), SHOW_YOUR_WORK));
     const students = members(obs, 'student');
-    for (const s of students) expect(s.harvest).toBeGreaterThanOrEqual(HARVEST_MIN);
+    for (const s of students) expect(harvest(s)).toBeGreaterThanOrEqual(HARVEST_MIN);
     expect(judgeGroup('template', students, at).detail).toMatchObject({ harvesting_share: 1, fresh_share: 1, breadth: 2 });
   });
 
@@ -207,7 +217,7 @@ describe('group suspicion: farms and hard negatives', () => {
   it('does not find ordinary users behind a carrier-grade NAT suspicious, even with a farm among them', () => {
     const { obs, at } = natWorld();
     const people = obs.list.filter((s) => s.id.startsWith('user'));
-    expect(people.filter((s) => s.harvest >= HARVEST_MIN)).toEqual([]);
+    expect(people.filter((s) => harvest(s) >= HARVEST_MIN)).toEqual([]);
     expect(judgeGroup('ip_prefix', people, at).suspicion).toBe(0);
     // The farm is 2% of the prefix's accounts: diluted far below the line, where on its own it is certain.
     const g = judgeGroup('ip_prefix', obs.list, at);

@@ -8,6 +8,7 @@ import type { Group } from '../link/groups.js';
 import { harvestBreadth } from '../signals/content.js';
 import { minSixHourShare } from '../signals/behaviour.js';
 import { coordination, isLoadBalanced, isLockstep } from '../signals/coordination.js';
+import type { GroupScores } from './group-scores.js';
 import { ABUSED, aggregate, distinctItems, BUSINESS, CAPS, EXCHANGES, FRESH, HARVEST_MIN, HARVESTING, HOURS, REASONING_PROMPTS, WEAK } from './group-aggregates.js';
 
 export { HARVEST_MIN };
@@ -15,21 +16,33 @@ export { HARVEST_MIN };
 export const SUSPICION_MIN = 0.25;
 
 /**
- * The group's suspicion in [0, 1] (its co-activity flags and detail are written on the group). Scores
- * the group from its member sums (g.agg, built from the members on first use and kept current by
- * ./group-aggregates.ts). `members` lists the accounts; it is called only for what sums cannot give:
- * the union of reasoning items, the top organization and co-activity, each needed only by a few groups.
+ * The group's suspicion in [0, 1] (its co-activity flags and detail are written into its GroupScore in
+ * `scores`, made for groups scored with members). Scores the group from its member sums (agg, built
+ * from the members on first use and kept current by ./group-aggregates.ts; `flagsOf` gives a member's
+ * flags). `members` lists the accounts; it is called only for what sums cannot give: the union of
+ * reasoning items, the top organization and co-activity, each needed only by a few groups.
  */
-export function evaluateGroup(g: Group, members: () => readonly AccountState[], maxGroupSize: number, hour: number, p: ScoringParams = DEFAULT_SCORING): number {
+export function evaluateGroup(
+  g: Group,
+  scores: GroupScores,
+  members: () => readonly AccountState[],
+  flagsOf: (idx: number) => number,
+  maxGroupSize: number,
+  hour: number,
+  p: ScoringParams = DEFAULT_SCORING,
+): number {
   const spec = DIMENSIONS[g.dim];
   const n = g.members.size;
-  g.lockstep = false;
-  g.loadBalanced = false;
   // Two accounts sharing a cohort, a scaffold or a client is coincidence; identity things are not.
   if (n < (spec.strong ? p.minStrongMembers : p.minWeakMembers) || n > maxGroupSize || spec.base === 0) {
+    const was = scores.of(g.slot);
+    if (was !== undefined) was.lockstep = was.loadBalanced = false;
     return 0;
   }
-  const agg = (g.agg ??= aggregate(members()));
+  const sc = scores.make(g.slot);
+  sc.lockstep = false;
+  sc.loadBalanced = false;
+  const agg = (sc.agg ??= aggregate(members(), flagsOf));
   const exchanges = agg[EXCHANGES];
   const reasoningPrompts = agg[REASONING_PROMPTS];
   const hiShare = agg[HARVESTING] / n;
@@ -40,7 +53,7 @@ export function evaluateGroup(g: Group, members: () => readonly AccountState[], 
   const majority = Math.min(1, Math.max(0, (hiShare - p.majorityFrom) / p.majorityRange));
   // Harvesting elicits reasoning on many different items; a class asks for step-by-step help on the same
   // few homework problems: distinct items (whole prompts, numbers and names masked) per such prompt.
-  const diversity = majority === 0 ? undefined : reasoningPrompts < p.diversityMinPrompts ? 1 : Math.min(1, distinctItems(g, members) / reasoningPrompts);
+  const diversity = majority === 0 ? undefined : reasoningPrompts < p.diversityMinPrompts ? 1 : Math.min(1, distinctItems(sc, members) / reasoningPrompts);
   const harvestFactor = diversity === undefined ? 0 : majority * (breadth >= p.broadBreadth ? 1 : p.narrowFactor) * Math.min(1, Math.max(p.diversityFloor, (diversity - p.diversityFrom) / p.diversityRange));
   const flat = harvestFactor > 0 && exchanges >= p.flatMinExchanges && minSixHourShare(agg.subarray(HOURS), exchanges) >= p.flatMinSixHourShare ? 1 : 0;
   // Operators hide behind throwaway accounts: fresh, weakly verified, often on abused sign-up paths.
@@ -56,13 +69,14 @@ export function evaluateGroup(g: Group, members: () => readonly AccountState[], 
   let suspicion = harvestFactor * coord * size;
   if (suspicion >= SUSPICION_MIN * p.coactivityFrom && n >= p.minWeakMembers) {
     const c = coordination(members(), hour);
-    g.lockstep = isLockstep(c);
-    g.loadBalanced = isLoadBalanced(c);
-    if (g.lockstep) suspicion += p.lockstepBonus;
-    if (g.loadBalanced) suspicion += p.loadBalancedBonus;
+    sc.lockstep = isLockstep(c);
+    sc.loadBalanced = isLoadBalanced(c);
+    if (sc.lockstep) suspicion += p.lockstepBonus;
+    if (sc.loadBalanced) suspicion += p.loadBalancedBonus;
   }
-  g.detail = { accounts: n, harvesting_share: hiShare, fresh_share: fresh / n, breadth, declared_org: declared ? 1 : 0 };
-  if (diversity !== undefined) g.detail.diversity = diversity;
+  const detail: Record<string, number> = { accounts: n, harvesting_share: hiShare, fresh_share: fresh / n, breadth, declared_org: declared ? 1 : 0 };
+  if (diversity !== undefined) detail.diversity = diversity;
+  sc.detail = detail;
   return Math.min(1, suspicion);
 }
 

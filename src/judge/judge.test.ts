@@ -39,6 +39,14 @@ function world(): CanonicalRecord[] {
   return recs.sort((a, b) => a.ts - b.ts);
 }
 
+/** An account and what the judge concluded about it. */
+function judged(engine: Engine, id: string) {
+  const account = engine.observer.accounts.get(id)!;
+  const v = engine.judge.verdicts;
+  const idx = account.idx;
+  return { account, verdict: v.verdict(idx), score: v.score(idx), reasons: v.reasons(idx), exchangesAtFlag: v.exchangesAtFlag(idx) };
+}
+
 function run(recs: CanonicalRecord[]): Engine {
   const engine = new Engine(buildEngineConfig({ modelCeilings: { 'model-x': CEILING } }));
   for (const rec of recs) engine.push(rec);
@@ -48,14 +56,14 @@ function run(recs: CanonicalRecord[]): Engine {
 
 describe('judge on a hand-made world', () => {
   const engine = run(world());
-  const verdict = (id: string) => engine.observer.accounts.get(id)!;
+  const verdict = (id: string) => judged(engine, id);
 
   it("flags every farm account as distillation, linked into one campaign", () => {
     const campaigns = new Set<string>();
     for (let a = 0; a < 12; a++) {
       const s = verdict(`farm${a}`);
       expect(s.verdict, `farm${a} score ${s.score}`).toBe('distillation');
-      campaigns.add(engine.judge.campaignOf(s)!.id);
+      campaigns.add(engine.judge.campaignOf(s.account)!.id);
       expect(s.reasons[0].weight).toBeGreaterThanOrEqual(s.reasons[s.reasons.length - 1].weight);
     }
     expect(campaigns.size).toBe(1);
@@ -64,7 +72,7 @@ describe('judge on a hand-made world', () => {
   it('leaves ordinary users benign and keeps the lone benchmark evaluator short of distillation', () => {
     for (let a = 0; a < 12; a++) expect(verdict(`user${a}`).verdict).toBe('benign');
     expect(verdict('bench0').verdict).not.toBe('distillation');
-    expect(engine.judge.campaignOf(verdict('bench0'))).toBeUndefined();
+    expect(engine.judge.campaignOf(verdict('bench0').account)).toBeUndefined();
   });
 
   it('gives reasons with stable codes: shared payment and harvesting content', () => {
@@ -80,7 +88,7 @@ describe('judge on a hand-made world', () => {
   it('flags early: most of a farm account\'s exchanges come after its flag', () => {
     for (let a = 0; a < 12; a++) {
       const s = verdict(`farm${a}`);
-      expect(s.exchangesAtFlag! / s.exchanges).toBeLessThan(0.5);
+      expect(s.exchangesAtFlag! / s.account.exchanges).toBeLessThan(0.5);
     }
   });
 });
@@ -98,12 +106,12 @@ describe('trace inversion: the one pattern that convicts an account alone', () =
   }
 
   it('flags a lone account reconstructing reasoning traces at volume with harvesting knobs', () => {
-    const s = harvester(true).observer.accounts.get("t0")!;
+    const s = judged(harvester(true), 't0');
     expect(s.verdict).toBe('distillation');
     expect(s.reasons.map((r) => r.code)).toContain('reasoning_reconstruction');
   });
 
   it('keeps a lone account that elicits ordinary step-by-step reasoning with the same knobs at suspicious', () => {
-    expect(harvester(false).observer.accounts.get('t0')!.verdict).toBe('suspicious');
+    expect(judged(harvester(false), 't0').verdict).toBe('suspicious');
   });
 });

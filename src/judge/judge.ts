@@ -7,7 +7,7 @@ import { sortReasons, type LinkDetail, type Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
 import type { VerdictLevel } from '../core/output.js';
 import { HOUR } from '../core/time.js';
-import { NO_REASONS, type AccountState } from '../observe/account-state.js';
+import type { AccountState } from '../observe/account-state.js';
 import type { Observer } from '../observe/observer.js';
 import { DIMENSION_BIT, DIMENSIONS } from '../link/dimensions.js';
 import type { Group, GroupIndex } from '../link/groups.js';
@@ -16,7 +16,9 @@ import { SIGNALS } from '../signals/registry.js';
 import { RECONSTRUCTION } from '../signals/content.js';
 import { Campaign } from './campaign.js';
 import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
-import { countExchange, syncFlags } from './group-aggregates.js';
+import { countExchange, memberJoined, memberLeft, syncFlags } from './group-aggregates.js';
+import { AccountVerdicts, NO_REASONS } from './account-verdicts.js';
+import { GroupScores } from './group-scores.js';
 import { CampaignCoverage, campaignCoverage } from './campaign-coverage.js';
 import { REASONING_MASK } from '../observe/observer.js';
 import type { PeerEvidence } from './peer.js';
@@ -31,6 +33,10 @@ export interface VerdictChange {
 }
 
 export class Judge implements LinkFeedback {
+  /** What the judge concluded about each account (scores, verdicts, reasons, flag times), by account index. */
+  readonly verdicts = new AccountVerdicts();
+  /** What the judge keeps about each group (suspicion, member sums, detail), by group slot. */
+  readonly groupScores = new GroupScores();
   /** The judgement of each linked set, by its id (Linker.setOf). */
   readonly campaigns = new Map<string, Campaign>();
   private ownReasons: (readonly Reason[])[] = [];
@@ -53,6 +59,7 @@ export class Judge implements LinkFeedback {
 
   readonly harvestMin = HARVEST_MIN;
   readonly suspicionMin = SUSPICION_MIN;
+  private readonly flagsOf = (idx: number): number => this.verdicts.groupFlags(idx);
 
   constructor(
     private readonly cfg: EngineConfig,
@@ -70,7 +77,7 @@ export class Judge implements LinkFeedback {
   countExchange(s: AccountState, mask: number, item: number, ts: Millis): void {
     const elicits = (mask & REASONING_MASK) !== 0;
     const hourOfDay = Math.floor(ts / HOUR) % 24;
-    countExchange(this.groups.refs(s.idx), mask, elicits, item, hourOfDay);
+    countExchange(this.groups.refs(s.idx), this.groupScores, mask, elicits, item, hourOfDay);
     this.coverage.count(this.linker.uf.find(s.idx), mask, elicits, item, hourOfDay);
   }
 
@@ -91,13 +98,20 @@ export class Judge implements LinkFeedback {
       }
       // Knobs (maxed budgets, single turns, many samples) only amplify what is asked for: a developer
       // who always sets max_tokens to the ceiling is not harvesting capabilities by that alone.
-      s.harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + this.cfg.scoring.knobAlone)) / 2);
+      const harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + this.cfg.scoring.knobAlone)) / 2);
+      this.verdicts.setHarvest(s.idx, harvest);
       // Peer indicators are evidence like any other, weighed by the peer hook (corroboration, allowlist).
-      this.peer?.evaluate(s, now, reasons);
+      this.peer?.evaluate(s, harvest, now, reasons);
       this.ownReasons[s.idx] = reasons.length === 0 ? NO_REASONS : reasons; // most accounts have none
       if (times) t = times.add('judge.signals', t);
-      syncFlags(s, this.groups.refs(s.idx));
-      this.linker.update(s);
+      syncFlags(s, this.groups.refs(s.idx), this.groupScores, this.verdicts);
+      // Link moves the account between groups; its contribution to their member sums moves with it.
+      const moves = this.linker.update(s, this);
+      if (moves.left.length > 0 || moves.joined.length > 0) {
+        const flags = this.verdicts.groupFlags(s.idx);
+        for (const g of moves.left) memberLeft(this.groupScores.of(g.slot), s, flags);
+        for (const g of moves.joined) memberJoined(this.groupScores.of(g.slot), s, flags);
+      }
       if (times) t = times.add('link.keys', t);
     }
     // 2. groups touched: re-evaluate; 3. link eligible members of suspicious groups
@@ -107,15 +121,15 @@ export class Judge implements LinkFeedback {
     for (const g of this.groups.takeDirty()) {
       // Members' aggregates move slowly: re-evaluate a group on a join or leave (small groups) or every
       // scoring.reevaluateMs (large groups less often still); until then it keeps its last suspicion.
-      const groups = this.groups;
-      const due = now >= groups.nextEval(g) || (g.membershipChanged && g.members.size <= this.cfg.scoring.bigGroup);
+      const scores = this.groupScores;
+      const due = now >= scores.nextEval(g.slot) || (g.membershipChanged && g.members.size <= this.cfg.scoring.bigGroup);
       if (!due) {
-        groups.touch(g);
+        this.groups.touch(g);
         continue;
       }
       g.membershipChanged = false;
-      groups.setNextEval(g, now + Math.max(this.cfg.scoring.reevaluateMs, this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / this.cfg.scoring.bigGroup))));
-      const was = groups.suspicion(g) >= SUSPICION_MIN;
+      scores.setNextEval(g.slot, now + Math.max(this.cfg.scoring.reevaluateMs, this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / this.cfg.scoring.bigGroup))));
+      const was = scores.suspicion(g.slot) >= SUSPICION_MIN;
       let listed = false;
       const members = (): AccountState[] => {
         // Listed only when the scoring needs more than the group's sums, once per evaluation.
@@ -126,8 +140,8 @@ export class Judge implements LinkFeedback {
         }
         return this.scratch;
       };
-      const suspicion = evaluateGroup(g, members, this.cfg.link.maxGroupSize, hour, this.cfg.scoring);
-      groups.setSuspicion(g, suspicion);
+      const suspicion = evaluateGroup(g, scores, members, this.flagsOf, this.cfg.link.maxGroupSize, hour, this.cfg.scoring);
+      scores.setSuspicion(g.slot, suspicion);
       const is = suspicion >= SUSPICION_MIN;
       if (is !== was) for (const i of g.members) this.suspicious[i] = undefined;
       if (!was && is) crossed.push(g);
@@ -137,7 +151,7 @@ export class Judge implements LinkFeedback {
     // group that has just become suspicious.
     const { groups, linker } = this;
     for (const s of dirtyAccounts) {
-      for (const g of groups.refs(s.idx)) if (groups.suspicion(g) >= SUSPICION_MIN) linker.tryLink(s.idx, g, now, touchedRoots, this);
+      for (const g of groups.refs(s.idx)) if (this.suspicion(g) >= SUSPICION_MIN) linker.tryLink(s.idx, g, now, touchedRoots, this);
     }
     for (const g of crossed) for (const idx of g.members) linker.tryLink(idx, g, now, touchedRoots, this);
     for (const s of dirtyAccounts) touchedRoots.add(linker.uf.find(s.idx));
@@ -152,12 +166,17 @@ export class Judge implements LinkFeedback {
       for (const s of members) this.verdict(s, campaign && members.length >= this.cfg.link.minCampaignAccounts ? campaign : undefined, now, changes);
     }
     times?.add('judge.verdicts', t);
-    this.groups.releaseDropped();
+    // Slots of groups link dropped in this judgement go back to link; what the judge kept by them goes.
+    this.groupScores.release(this.groups.releaseDropped());
     return changes;
   }
 
   harvest(idx: number): number {
-    return this.observer.list[idx].harvest;
+    return this.verdicts.harvest(idx);
+  }
+
+  suspicion(g: Group): number {
+    return this.groupScores.suspicion(g.slot);
   }
 
   minLinkExchanges(idx: number): number {
@@ -201,7 +220,7 @@ export class Judge implements LinkFeedback {
     let c = this.suspicious[idx];
     if (c === undefined || c.from !== refs) {
       const groups: Group[] = [];
-      for (const g of refs) if (this.groups.suspicion(g) >= SUSPICION_MIN) groups.push(g);
+      for (const g of refs) if (this.suspicion(g) >= SUSPICION_MIN) groups.push(g);
       this.suspicious[idx] = c = { from: refs, groups };
     }
     return c.groups;
@@ -221,9 +240,10 @@ export class Judge implements LinkFeedback {
       relTotal += s.releaseWindowTotal;
       relNew += s.releaseWindowOnNew;
       for (const g of this.suspiciousRefs(s.idx)) {
-        const suspicion = this.groups.suspicion(g);
-        lockstep ||= g.lockstep;
-        loadBalanced ||= g.loadBalanced;
+        const suspicion = this.suspicion(g);
+        const sc = this.groupScores.of(g.slot);
+        lockstep ||= sc?.lockstep ?? false;
+        loadBalanced ||= sc?.loadBalanced ?? false;
         let d = c.dims.get(g.dim);
         if (!d) {
           d = { suspicion: 0, accounts: 0, keys: new Set() };
@@ -260,7 +280,7 @@ export class Judge implements LinkFeedback {
     c.reasons = sortReasons(reasons);
     c.size = n;
     let content = 0;
-    for (const s of members) content += s.harvest;
+    for (const s of members) content += this.verdicts.harvest(s.idx);
     const meanContent = content / n;
     c.score = (1 - Math.exp(-w / this.cfg.scoring.scoreScale)) * Math.min(1, meanContent / HARVEST_MIN);
     if (c.score >= this.cfg.thresholds.distillation && c.flaggedAt === null) c.flaggedAt = now;
@@ -273,7 +293,6 @@ export class Judge implements LinkFeedback {
     const seen = this.dimsSeen;
     seen.length = 0;
     let templates = 0;
-    const groups = this.groups;
     for (const g of this.suspiciousRefs(s.idx)) {
       if (g.dim === 'template') templates++;
       const k = DIMENSION_BIT[g.dim];
@@ -281,14 +300,14 @@ export class Judge implements LinkFeedback {
       if (b === undefined) {
         best[k] = g;
         seen.push(k);
-      } else if (groups.suspicion(g) > groups.suspicion(b)) best[k] = g;
+      } else if (this.suspicion(g) > this.suspicion(b)) best[k] = g;
     }
     for (const k of seen) {
       const g = best[k]!;
       best[k] = undefined;
       const dim = g.dim;
       const spec = DIMENSIONS[dim];
-      const suspicion = groups.suspicion(g);
+      const suspicion = this.suspicion(g);
       let weight = spec.base * Math.min(1, 1.5 * suspicion);
       const detail: LinkDetail = { dimension: dim, accounts: g.members.size, suspicion };
       if (dim === 'template') {
@@ -311,7 +330,7 @@ export class Judge implements LinkFeedback {
       if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: 0.5, detail: { campaign: from } });
       // One reason per code (own and campaign evidence, or two dimensions, can name the same thing).
       reasons = strongestPerCode(reasons);
-      cap = s.harvest < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
+      cap = this.verdicts.harvest(s.idx) < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
     } else {
       reasons = [...own];
       cap = traceInversion(s) ? 1 : this.cfg.scoring.soloCap;
@@ -321,19 +340,18 @@ export class Judge implements LinkFeedback {
     let w = 0;
     for (const r of reasons) w += r.weight;
     const score = Math.min(cap, 1 - Math.exp(-w / this.cfg.scoring.scoreScale));
-    s.score = score;
-    s.reasons = reasons.length === 0 ? NO_REASONS : sortReasons(strongestPerCode(reasons));
+    const v = this.verdicts;
+    const idx = s.idx;
+    v.setScore(idx, score);
+    v.setReasons(idx, reasons.length === 0 ? NO_REASONS : sortReasons(strongestPerCode(reasons)));
     const { distillation, suspicious } = this.cfg.thresholds;
-    const before = s.verdict;
+    const before = v.verdict(idx);
     let level: VerdictLevel = score >= distillation ? 'distillation' : score >= suspicious ? 'suspicious' : 'benign';
-    if (before === 'distillation' || this.decisions.isConfirmed(s.idx)) level = 'distillation'; // enforcement is sticky
-    if (level !== 'benign' && s.suspiciousAt === null) s.suspiciousAt = now;
-    if (level === 'distillation' && s.flaggedAt === null) {
-      s.flaggedAt = now;
-      s.exchangesAtFlag = s.exchanges;
-    }
+    if (before === 'distillation' || this.decisions.isConfirmed(idx)) level = 'distillation'; // enforcement is sticky
+    if (level !== 'benign') v.markSuspicious(idx, now);
+    if (level === 'distillation') v.markFlagged(idx, now, s.exchanges);
     if (level !== before) {
-      s.verdict = level;
+      v.setVerdict(idx, level);
       changes.push({ account: s, from: before, to: level, at: now });
     }
   }
@@ -344,25 +362,23 @@ export class Judge implements LinkFeedback {
    * re-scores the account and its campaign with the decision in force.
    */
   decide(s: AccountState, action: DecisionAction, at: Millis): VerdictChange | undefined {
-    const before = s.verdict;
+    const v = this.verdicts;
+    const idx = s.idx;
+    const before = v.verdict(idx);
     if (action === 'dismiss') {
-      this.decisions.dismiss(s.idx, s.reasons, at);
-      s.verdict = 'benign';
-      s.score = 0;
-      s.flaggedAt = null;
-      s.exchangesAtFlag = null;
-      s.suspiciousAt = null;
-      s.reasons = this.decisions.adjust(s.idx, []);
+      this.decisions.dismiss(idx, v.reasons(idx), at);
+      v.setVerdict(idx, 'benign');
+      v.setScore(idx, 0);
+      v.clearFlags(idx);
+      v.setReasons(idx, this.decisions.adjust(idx, []));
     } else if (action === 'confirm') {
-      this.decisions.confirm(s.idx, at);
-      s.verdict = 'distillation';
-      if (s.flaggedAt === null) {
-        s.flaggedAt = at;
-        s.exchangesAtFlag = s.exchanges;
-      }
-      s.suspiciousAt ??= at;
+      this.decisions.confirm(idx, at);
+      v.setVerdict(idx, 'distillation');
+      v.markFlagged(idx, at, s.exchanges);
+      v.markSuspicious(idx, at);
     }
-    return s.verdict === before ? undefined : { account: s, from: before, to: s.verdict, at };
+    const after = v.verdict(idx);
+    return after === before ? undefined : { account: s, from: before, to: after, at };
   }
 
   /** Exchanges an account needs before its shares count: fewer when a peer already saw its operation. */

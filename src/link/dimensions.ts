@@ -64,11 +64,11 @@ export const PLAIN_TEMPLATES: TemplateKeys = { key: (id) => `template:${id}`, ho
 
 /**
  * The keys of an account's profile (payment, links, sign-up cohort, card BIN, sign-up network, e-mail
- * pattern): they change only when an account record changes a field of `linkSignature`.
+ * pattern): they change only when an account record changes one of them (Observer.observeAccount says so).
  */
 export function identityKeys(s: AccountState, windowMs: number, out: string[]): string[] {
   out.length = 0;
-  if (s.paymentKey !== undefined) out.push(s.paymentKey); // `payment:<fingerprint>`, one string with the account's
+  if (s.paymentFingerprint !== undefined) out.push(`payment:${s.paymentFingerprint}`);
   if (s.links) for (const [k, v] of Object.entries(s.links)) out.push(`link:${k}=${v}`);
   if (s.createdAt !== undefined) {
     const cohort = Math.floor(s.createdAt / windowMs);

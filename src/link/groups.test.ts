@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import { mulberry32 } from '../core/prng.js';
 import { HOUR } from '../core/time.js';
+import type { AccountEvent } from '../core/records.js';
+import type { AccountState } from '../observe/account-state.js';
 import { Observed } from '../../test/helpers/observe.js';
 import { account, T0 } from '../../test/helpers/records.js';
 import { GroupIndex, MemberSet, type Group } from './groups.js';
@@ -51,20 +53,31 @@ describe('GroupIndex', () => {
   const WINDOW = 2 * HOUR;
   const obs = new Observed(buildEngineConfig());
   const joins: string[] = [];
-  const index = new GroupIndex(WINDOW, undefined, {
-    join: (g, idx) => joins.push(`+${idx} ${g.key} (${g.members.size})`),
-    leave: (g, idx) => joins.push(`-${idx} ${g.key} (${g.members.size})`),
-  });
+  const index = new GroupIndex(WINDOW);
+  const suspicion = new Map<Group, number>();
+  const judged = { suspicion: (g: Group) => suspicion.get(g) ?? 0 };
   const card = (): Group => index.get('payment:card-1')!;
+  /** Observes an account record, telling the index when its identity changed (as the engine does). */
+  const observe = (ev: AccountEvent): AccountState => {
+    const { account: s, identityChanged } = obs.observer.observeAccount(ev);
+    if (identityChanged) index.profileChanged(s.idx);
+    return s;
+  };
+  /** Updates the account's groups, noting the moves update returns. */
+  const update = (s: AccountState): void => {
+    const { left, joined } = index.update(s, judged);
+    for (const g of left) joins.push(`-${s.idx} ${g.key} (${g.members.size})`);
+    for (const g of joined) joins.push(`+${s.idx} ${g.key} (${g.members.size})`);
+  };
 
   it('links a second account to a key that had one member', () => {
-    const a = obs.account(account('a', T0, { paymentFingerprint: 'card-1' }));
-    index.update(a);
+    const a = observe(account('a', T0, { paymentFingerprint: 'card-1' }));
+    update(a);
     expect(card().members.size).toBe(1);
     expect([...card().members]).toEqual([a.idx]);
     expect(index.refs(a.idx)).toEqual([card()]);
-    const b = obs.account(account('b', T0 + HOUR, { paymentFingerprint: 'card-1', createdAt: T0 }));
-    index.update(b);
+    const b = observe(account('b', T0 + HOUR, { paymentFingerprint: 'card-1', createdAt: T0 }));
+    update(b);
     expect([...card().members]).toEqual([a.idx, b.idx]);
     expect(card().members.has(a.idx) && card().members.has(b.idx)).toBe(true);
     expect(index.groupsOf(b.idx)).toEqual(['payment:card-1', `signup_cohort:${Math.floor(T0 / WINDOW)}`]);
@@ -75,57 +88,76 @@ describe('GroupIndex', () => {
   it('moves an account when its profile changes, and drops a key nobody holds', () => {
     joins.length = 0;
     const b = obs.accounts.get('b')!;
-    index.update(b); // nothing changed: same groups
+    update(b); // nothing changed: same groups
     expect(joins).toEqual([]);
-    obs.account(account('b', T0 + 2 * HOUR, { paymentFingerprint: 'card-2' }));
-    index.update(b);
-    expect(joins).toEqual([`-${b.idx} payment:card-1 (2)`, `+${b.idx} payment:card-2 (1)`]);
+    observe(account('b', T0 + 2 * HOUR, { paymentFingerprint: 'card-2' }));
+    update(b);
+    expect(joins).toEqual([`-${b.idx} payment:card-1 (1)`, `+${b.idx} payment:card-2 (1)`]);
     expect([...card().members]).toEqual([obs.accounts.get('a')!.idx]);
     expect(index.groupsOf(b.idx)).toEqual(['payment:card-2', `signup_cohort:${Math.floor(T0 / WINDOW)}`]);
-    obs.account(account('b', T0 + 3 * HOUR, { paymentFingerprint: 'card-3' }));
-    index.update(b);
+    observe(account('b', T0 + 3 * HOUR, { paymentFingerprint: 'card-3' }));
+    update(b);
     expect(index.get('payment:card-2')).toBeUndefined();
   });
 
-  it('keeps what a group of one never wrote off the group', () => {
+  it('keeps an anchored group when its last member leaves, and makes anchors only on use', () => {
     const g = card();
-    expect(g.detail).toEqual({});
-    expect(g.agg).toBeUndefined();
-    expect(g.anchored).toBe(false);
-    g.lockstep = true;
+    expect(index.anchored(g)).toBe(false);
     g.dirty = false;
-    expect([g.lockstep, g.dirty, g.loadBalanced]).toEqual([true, false, false]);
-    g.anchors.push(5);
-    expect(g.anchored).toBe(true);
+    expect(g.dirty).toBe(false);
+    index.anchors(g).push(5);
+    expect(index.anchored(g)).toBe(true);
+    const a = obs.accounts.get('a')!;
+    observe(account('a', T0 + 3 * HOUR, { paymentFingerprint: 'card-1b' }));
+    update(a);
+    expect(index.get('payment:card-1')).toBe(g);
+    expect(g.members.size).toBe(0);
   });
 
-  it('gives a dropped group\'s number slot to a new group only after the judgement, reset', () => {
+  it('gives a dropped group\'s slot to a new group only after the judgement, and says which slots it freed', () => {
     const b = obs.accounts.get('b')!;
     const old = index.get('payment:card-3')!;
-    index.setSuspicion(old, 0.8);
-    index.setNextEval(old, T0 + 5 * HOUR);
-    obs.account(account('b', T0 + 4 * HOUR, { paymentFingerprint: 'card-4' }));
-    index.update(b);
+    observe(account('b', T0 + 4 * HOUR, { paymentFingerprint: 'card-4' }));
+    update(b);
     expect(index.get('payment:card-3')).toBeUndefined();
-    // Still readable as it was until released (a dirty list of this judgement may hold it).
-    expect([index.suspicion(old), index.nextEval(old)]).toEqual([0.8, T0 + 5 * HOUR]);
-    index.releaseDropped();
-    obs.account(account('b', T0 + 5 * HOUR, { paymentFingerprint: 'card-5' }));
-    index.update(b);
-    const fresh = index.get('payment:card-5')!;
-    expect(fresh.slot).toBe(old.slot);
-    expect([index.suspicion(fresh), index.nextEval(fresh)]).toEqual([0, -Infinity]);
-    index.setSuspicion(fresh, 0.3);
-    expect(index.suspicion(index.get('payment:card-1')!)).toBe(0);
+    observe(account('b', T0 + 4 * HOUR + 1, { paymentFingerprint: 'card-4b' }));
+    update(b);
+    expect(index.get('payment:card-4b')!.slot).not.toBe(old.slot); // not before the judgement is over
+    const freed = index.releaseDropped();
+    expect(freed).toContain(old.slot);
+    expect(index.releaseDropped()).toEqual([]);
+    observe(account('b', T0 + 5 * HOUR, { paymentFingerprint: 'card-5' }));
+    update(b);
+    expect(freed).toContain(index.get('payment:card-5')!.slot);
   });
 
-  it('keeps its own slots: a second index starts from slot 0 and writes nothing of the first', () => {
+  it('keeps its own slots: a second index starts from slot 0', () => {
     const other = new GroupIndex(WINDOW);
-    const c = obs.account(account('c', T0 + 6 * HOUR, { paymentFingerprint: 'card-9' }));
-    other.update(c);
-    const g = other.get('payment:card-9')!;
-    expect(g.slot).toBe(0);
-    other.setSuspicion(g, 0.9);
-    for (const mine of index.groups.values()) expect(index.suspicion(mine)).toBeLessThan(0.9);
+    const c = observe(account('c', T0 + 6 * HOUR, { paymentFingerprint: 'card-9' }));
+    other.update(c, judged);
+    expect(other.get('payment:card-9')!.slot).toBe(0);
+  });
+
+  it('joins a hot template group from first use: suspicious and shared, as the judge found it', () => {
+    const hot = new GroupIndex(WINDOW);
+    const users = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((id, i) => {
+      const s = observe(account(id, T0 + 7 * HOUR + i, {}));
+      const tr = s.startTraffic();
+      tr.exchanges = 3;
+      for (let k = 0; k < 3; k++) tr.templates.add(77);
+      return s;
+    });
+    for (const s of users.slice(0, 5)) hot.update(s, judged);
+    const g = hot.get('template:77')!;
+    expect(g.members.size).toBe(5);
+    const newcomer = observe(account('h7', T0 + 8 * HOUR, {}));
+    const tr = newcomer.startTraffic();
+    tr.exchanges = 1;
+    tr.templates.add(77);
+    hot.update(newcomer, judged);
+    expect(g.members.has(newcomer.idx)).toBe(false); // one use of an ordinary template
+    suspicion.set(g, 0.6);
+    hot.update(newcomer, judged);
+    expect(g.members.has(newcomer.idx)).toBe(true); // one use of a suspicious, shared one
   });
 });

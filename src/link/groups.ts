@@ -1,12 +1,9 @@
 // The link index: from each shared thing (a key along one dimension) to the accounts sharing it.
 // Membership follows the accounts' current keys; groups touched since the last judgement are dirty.
 import type { AccountState } from '../observe/account-state.js';
-import type { Hll } from '../sketches/hll.js';
 import { DIMENSIONS, dimensionOf, identityKeys, trafficKeys, type Dimension, type TemplateKeys } from './dimensions.js';
 
 const HOT_SUSPICION = 0.5;
-/** Identity keys an account can have for them to be remembered by count (see GroupIndex.identityOf). */
-const IDENTITY_SPAN = 2 ** 20;
 const HOT_MEMBERS = 5;
 
 /** Members a list is scanned through before has() builds an index of it. */
@@ -96,64 +93,21 @@ export class MemberSet implements Iterable<number> {
   }
 }
 
-/** The detail of a group never scored (evaluateGroup assigns a new object). */
-const NO_DETAIL: Record<string, number> = Object.freeze({}) as Record<string, number>;
-
-/** What only groups that were scored with members, or linked someone, hold. */
-class Scored {
-  detail: Record<string, number> = NO_DETAIL;
-  anchors: number[] | undefined = undefined;
-  agg: Float64Array | undefined = undefined;
-  items: Hll | undefined = undefined;
-}
-
-// Group.bits: four yes/no facts, then the dimension's index in DIMS.
+// Group.bits: two yes/no facts, then the dimension's index in DIMS.
 const DIRTY = 1;
 const MEMBERSHIP_CHANGED = 2;
-const LOCKSTEP = 4;
-const LOAD_BALANCED = 8;
-const DIM_AT = 4;
+const DIM_AT = 2;
 const DIMS = Object.keys(DIMENSIONS) as Dimension[];
 
 /**
- * Every group's suspicion and next evaluation time, two doubles per slot of one growable array. As
- * object fields they cost a boxed heap number each (V8 boxes a field that ever held a fraction), ~40
- * bytes for each of the many groups of one. A dropped group's slot is reused only after the judgement
- * that dropped it (`GroupIndex.releaseDropped`), when nothing can read it any more. Owned by the
- * GroupIndex that hands out the slots: two engines in one process share nothing.
- */
-class GroupNumbers {
-  data = new Float64Array(2 * 1024);
-  private readonly free: number[] = [];
-  private next = 0;
-
-  alloc(): number {
-    const slot = this.free.pop() ?? this.next++;
-    if (2 * slot + 1 >= this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[2 * slot] = 0;
-    this.data[2 * slot + 1] = -Infinity;
-    return slot;
-  }
-
-  release(slot: number): void {
-    this.free.push(slot);
-  }
-}
-
-/**
- * The accounts sharing one key, and what the judge last found about them. A group is its member set
- * (`members` is the group itself). Most groups hold one account (its own card), so a group keeps its
- * yes/no facts in one integer and what scoring and linking add in a part made when first written.
+ * The accounts sharing one key. A group is its member set (`members` is the group itself); most groups
+ * hold one account (its own card), so a group keeps its yes/no facts in one integer. What later stages
+ * conclude about a group (the judge's suspicion, sums, detail) they keep by its `slot`.
  */
 export class Group extends MemberSet {
   private bits: number;
-  private more: Scored | undefined = undefined;
 
-  /** `slot`: where its index keeps its suspicion and next evaluation time (-1: a group outside any index). */
+  /** `slot`: the group's number in its index, dense and reused after the group is dropped (-1: outside any index). */
   constructor(
     readonly key: string,
     dim: Dimension,
@@ -177,10 +131,6 @@ export class Group extends MemberSet {
     this.bits = on ? this.bits | bit : this.bits & ~bit;
   }
 
-  private scored(): Scored {
-    return (this.more ??= new Scored());
-  }
-
   get dirty(): boolean {
     return (this.bits & DIRTY) !== 0;
   }
@@ -194,60 +144,28 @@ export class Group extends MemberSet {
   set membershipChanged(on: boolean) {
     this.flag(MEMBERSHIP_CHANGED, on);
   }
-  get lockstep(): boolean {
-    return (this.bits & LOCKSTEP) !== 0;
-  }
-  set lockstep(on: boolean) {
-    this.flag(LOCKSTEP, on);
-  }
-  get loadBalanced(): boolean {
-    return (this.bits & LOAD_BALANCED) !== 0;
-  }
-  set loadBalanced(on: boolean) {
-    this.flag(LOAD_BALANCED, on);
-  }
-
-  get detail(): Record<string, number> {
-    return this.more?.detail ?? NO_DETAIL;
-  }
-  set detail(d: Record<string, number>) {
-    this.scored().detail = d;
-  }
-  /** A few eligible members that newcomers are tested against for a pairwise link (made on first use). */
-  get anchors(): number[] {
-    return (this.scored().anchors ??= []);
-  }
-  /** Whether the group ever took an anchor (without making the list). */
-  get anchored(): boolean {
-    const a = this.more?.anchors;
-    return a !== undefined && a.length > 0;
-  }
-  /** Member sums for scoring (judge/group-aggregates.ts), from the group's first scoring on. */
-  get agg(): Float64Array | undefined {
-    return this.more?.agg;
-  }
-  set agg(a: Float64Array | undefined) {
-    if (a !== undefined || this.more !== undefined) this.scored().agg = a;
-  }
-  /** Union of the members' reasoning-item sketches, from the first time it is asked for. */
-  get items(): Hll | undefined {
-    return this.more?.items;
-  }
-  set items(h: Hll | undefined) {
-    if (h !== undefined || this.more !== undefined) this.scored().items = h;
-  }
 }
 
-/** Told of every join and leave, before the group's member set changes for a leave, after for a join. */
-export interface MembershipListener {
-  join(g: Group, idx: number): void;
-  leave(g: Group, idx: number): void;
+/** The groups an account left and joined in one update (in that order): what follows membership (the judge's member sums) moves with it. */
+export interface MembershipMoves {
+  readonly left: readonly Group[];
+  readonly joined: readonly Group[];
+}
+
+/** What link reads of the judge's view of a group (the judge implements it, as part of LinkFeedback). */
+export interface GroupSuspicion {
+  /** The group's suspicion from the judge's latest evaluation, in [0, 1]. */
+  suspicion(g: Group): number;
 }
 
 export class GroupIndex {
-  private readonly numbers = new GroupNumbers();
+  /** Slots of dropped groups, handed out again first; `nextSlot` the next never used. */
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 0;
   /** Dropped during the current judgement; their slots are released after it. */
   private readonly dropped: Group[] = [];
+  /** A few eligible members of a group that newcomers are tested against for a pairwise link, by slot (few groups have any). */
+  private readonly anchorsOf = new Map<number, number[]>();
   readonly groups = new Map<string, Group>();
   /**
    * The groups each account belongs to, by account index, identity groups first: their keys are the
@@ -255,47 +173,60 @@ export class GroupIndex {
    */
   private readonly refsOf: (readonly Group[])[] = [];
   /**
-   * How many of refsOf[idx] are identity groups and the profile version they were derived from, as
-   * version * IDENTITY_SPAN + count (one number per account).
+   * How many of refsOf[idx] are identity groups, by account index; -1 (or absent): the identity keys
+   * are derived again at the next update (the profile changed: `profileChanged`).
    */
   private readonly identityOf: number[] = [];
   private readonly scratch: string[] = [];
   private readonly scratchRefs: Group[] = [];
+  private readonly left: Group[] = [];
+  private readonly joined: Group[] = [];
+  private readonly moves: MembershipMoves = { left: this.left, joined: this.joined };
   /** Groups whose membership or members' state changed since the last judgement. */
   dirty: Group[] = [];
 
   constructor(
     private readonly signupWindowMs: number,
     private readonly knownTemplate?: (key: string) => boolean,
-    private readonly membership?: MembershipListener,
   ) {}
 
   /** Template groups by template id, so the keys of an account's templates are looked up, not built. */
   private readonly templateGroups = new Map<number, Group>();
 
-  private readonly templates: TemplateKeys = {
-    key: (id) => this.templateGroups.get(id)?.key ?? `template:${id}`,
-    /** A template group already judged suspicious and shared by several accounts, or one a peer reported. */
-    hot: (id) => {
-      const g = this.templateGroups.get(id);
-      if (g !== undefined && this.suspicion(g) >= HOT_SUSPICION && g.members.size >= HOT_MEMBERS) return true;
-      return this.knownTemplate !== undefined && this.knownTemplate(g?.key ?? `template:${id}`);
-    },
-  };
+  /** Template keys as the judge last found them: hot when already judged suspicious and shared by several accounts, or reported by a peer. */
+  private templatesOf(judged: GroupSuspicion): TemplateKeys {
+    if (this.templatesFor !== judged) {
+      this.templatesFor = judged;
+      this.templates = {
+        key: (id) => this.templateGroups.get(id)?.key ?? `template:${id}`,
+        hot: (id) => {
+          const g = this.templateGroups.get(id);
+          if (g !== undefined && judged.suspicion(g) >= HOT_SUSPICION && g.members.size >= HOT_MEMBERS) return true;
+          return this.knownTemplate !== undefined && this.knownTemplate(g?.key ?? `template:${id}`);
+        },
+      };
+    }
+    return this.templates!;
+  }
+  private templatesFor: GroupSuspicion | undefined = undefined;
+  private templates: TemplateKeys | undefined = undefined;
 
-  /** The group's suspicion from its latest evaluation, in [0, 1]. */
-  suspicion(g: Group): number {
-    return this.numbers.data[2 * g.slot];
+  /** A few eligible members that newcomers are tested against for a pairwise link (made on first use). */
+  anchors(g: Group): number[] {
+    let a = this.anchorsOf.get(g.slot);
+    if (a === undefined) this.anchorsOf.set(g.slot, (a = []));
+    return a;
   }
-  setSuspicion(g: Group, v: number): void {
-    this.numbers.data[2 * g.slot] = v;
+
+  /** Whether the group ever took an anchor (without making the list). */
+  anchored(g: Group): boolean {
+    const a = this.anchorsOf.get(g.slot);
+    return a !== undefined && a.length > 0;
   }
-  /** Event time before which the group is not re-evaluated unless its membership changes. */
-  nextEval(g: Group): number {
-    return this.numbers.data[2 * g.slot + 1];
-  }
-  setNextEval(g: Group, t: number): void {
-    this.numbers.data[2 * g.slot + 1] = t;
+
+  /** The account's profile changed: its identity keys are derived again at its next update. */
+  profileChanged(idx: number): void {
+    if (idx < this.identityOf.length) this.identityOf[idx] = -1;
   }
 
   /** The account's current keys (same order as refs). */
@@ -312,37 +243,43 @@ export class GroupIndex {
     return this.groups.get(key);
   }
 
-  /** Re-derives the account's keys, moves it between groups, marks its groups dirty. */
-  update(s: AccountState): void {
+  /**
+   * Re-derives the account's keys, moves it between groups, marks its groups dirty. `judged`: the
+   * judge's latest suspicion of each group (templates of suspicious groups are joined from first use).
+   * Returns the groups left and joined (valid until the next call).
+   */
+  update(s: AccountState, judged: GroupSuspicion): MembershipMoves {
     const idx = s.idx;
+    this.left.length = 0;
+    this.joined.length = 0;
     const prevRefs = this.refsOf[idx] ?? NONE;
     const next = this.scratch;
     // Identity keys change only with the profile: until then they are the keys of the first groups.
-    const known = this.identityOf[idx];
+    const known = this.identityOf[idx] ?? -1;
     let identity: number;
-    if (known === undefined || Math.floor(known / IDENTITY_SPAN) !== s.profileVersion) {
+    if (known < 0) {
       identityKeys(s, this.signupWindowMs, next);
       identity = next.length;
     } else {
-      identity = known % IDENTITY_SPAN;
+      identity = known;
       next.length = 0;
       for (let i = 0; i < identity; i++) next.push(prevRefs[i].key);
     }
-    trafficKeys(s, next, this.templates);
+    trafficKeys(s, next, this.templatesOf(judged));
     if (sameKeys(prevRefs, next)) {
       // Same groups: only their members' state changed.
       for (const g of prevRefs) this.touch(g);
-      this.keepIdentity(idx, identity, s.profileVersion);
-      return;
+      this.keepIdentity(idx, identity);
+      return this.moves;
     }
     for (let i = 0; i < prevRefs.length; i++) {
       const g = prevRefs[i];
       if (!next.includes(g.key)) {
-        this.membership?.leave(g, idx);
+        this.left.push(g);
         g.members.delete(idx);
         g.membershipChanged = true;
         // An emptied group that never linked anyone holds nothing worth keeping.
-        if (g.members.size === 0 && !g.anchored) this.drop(g);
+        if (g.members.size === 0 && !this.anchored(g)) this.drop(g);
         else this.touch(g);
       }
     }
@@ -351,7 +288,7 @@ export class GroupIndex {
     for (const k of next) {
       let g = this.groups.get(k);
       if (!g) {
-        g = new Group(k, dimensionOf(k), this.numbers.alloc());
+        g = new Group(k, dimensionOf(k), this.freeSlots.pop() ?? this.nextSlot++);
         this.groups.set(k, g);
         if (g.dim === 'template') this.templateGroups.set(templateIdOf(k), g);
       }
@@ -359,18 +296,20 @@ export class GroupIndex {
       if (!prevRefs.includes(g) && !refs.includes(g)) {
         g.members.join(idx);
         g.membershipChanged = true;
-        this.membership?.join(g, idx);
+        this.joined.push(g);
       }
       this.touch(g);
       refs.push(g);
     }
     this.refsOf[idx] = refs.length === 0 ? NONE : refs.slice();
-    this.keepIdentity(idx, identity, s.profileVersion);
+    this.keepIdentity(idx, identity);
+    return this.moves;
   }
 
-  private keepIdentity(idx: number, count: number, version: number): void {
-    // An account with more identity keys than the span (links by the million) re-derives them each time.
-    this.identityOf[idx] = count < IDENTITY_SPAN ? version * IDENTITY_SPAN + count : -1;
+  private keepIdentity(idx: number, count: number): void {
+    // Filled up to idx (a far write would turn the array into a dictionary).
+    while (this.identityOf.length < idx) this.identityOf.push(-1);
+    this.identityOf[idx] = count;
   }
 
   private drop(g: Group): void {
@@ -379,10 +318,17 @@ export class GroupIndex {
     this.dropped.push(g);
   }
 
-  /** Groups dropped since the last call give their number slots back: the judge calls it once a judgement is over. */
-  releaseDropped(): void {
-    for (const g of this.dropped) this.numbers.release(g.slot);
+  /**
+   * Groups dropped since the last call give their slots back, to be handed out again: called once a
+   * judgement is over, when nothing reads them any more. Returns the slots (valid until the next call),
+   * so that what other stages keep by slot can be cleared.
+   */
+  releaseDropped(): readonly number[] {
+    if (this.dropped.length === 0) return NO_SLOTS;
+    const slots = this.dropped.map((g) => g.slot);
+    for (const slot of slots) this.freeSlots.push(slot);
     this.dropped.length = 0;
+    return slots;
   }
 
   touch(g: Group): void {
@@ -402,6 +348,7 @@ export class GroupIndex {
 }
 
 const NONE: readonly Group[] = [];
+const NO_SLOTS: readonly number[] = [];
 
 function templateIdOf(key: string): number {
   return Number(key.slice(key.indexOf(':') + 1));

@@ -4,6 +4,7 @@
 import type { Millis } from '../core/records.js';
 import type { Dimension } from './dimensions.js';
 import type { GroupIndex } from './groups.js';
+import type { LinkFeedback } from './linker.js';
 
 /** Shared things named on one link, at most. */
 export const MAX_LINK_KINDS = 4;
@@ -23,11 +24,11 @@ export interface LinkRecord {
 }
 
 /** The suspicious groups two accounts share, most suspicious first, at most MAX_LINK_KINDS. */
-export function sharedKinds(groups: GroupIndex, a: number, b: number, minSuspicion: number): LinkKind[] {
+export function sharedKinds(groups: GroupIndex, judged: Pick<LinkFeedback, 'suspicion' | 'suspicionMin'>, a: number, b: number): LinkKind[] {
   const out: LinkKind[] = [];
   for (const g of groups.refs(a)) {
-    const suspicion = groups.suspicion(g);
-    if (suspicion >= minSuspicion && g.members.has(b)) out.push({ dim: g.dim, key: g.key, suspicion });
+    const suspicion = judged.suspicion(g);
+    if (suspicion >= judged.suspicionMin && g.members.has(b)) out.push({ dim: g.dim, key: g.key, suspicion });
   }
   out.sort((x, y) => y.suspicion - x.suspicion || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   return out.slice(0, MAX_LINK_KINDS);

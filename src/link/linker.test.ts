@@ -11,6 +11,7 @@ describe('Linker: merging established campaigns', () => {
     harvestMin: 0.45,
     suspicionMin: 0.25,
     harvest: () => 1,
+    suspicion: () => 0,
     suspiciousRefs: () => [],
     minLinkExchanges: () => 0,
     merge: (_ra, _rb, union) => union(),

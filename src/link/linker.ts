@@ -13,7 +13,7 @@ import type { AccountState } from '../observe/account-state.js';
 import type { ExchangeKeys } from '../observe/observer.js';
 import type { LinkerConfig } from './config.js';
 import { DIMENSION_BIT, DIMENSIONS } from './dimensions.js';
-import { GroupIndex, type Group, type MembershipListener } from './groups.js';
+import { GroupIndex, type Group, type GroupSuspicion, type MembershipMoves } from './groups.js';
 import { sharedKinds, type LinkRecord } from './link-log.js';
 import { ModelCatalog } from './models.js';
 import { TemplateIndex } from './templates.js';
@@ -22,8 +22,8 @@ import { UnionFind } from './union-find.js';
 /** Share of a model's ceiling at which max_tokens counts as "maxed out". */
 const CEILING_SHARE = 0.9;
 
-/** What the judge's latest judgement says, as the pairwise rule needs it. */
-export interface LinkFeedback {
+/** What the judge's latest judgement says, as group membership and the pairwise rule need it. */
+export interface LinkFeedback extends GroupSuspicion {
   /** Content score from which an account counts as harvesting (and may be linked). */
   readonly harvestMin: number;
   /** Suspicion from which a group links its members. */
@@ -47,8 +47,6 @@ export interface LinkerHooks {
   onTemplate?: (id: number, window: string, salt: number) => void;
   /** A template group key a peer reported: hot from the first sighting. */
   knownTemplate?: (key: string) => boolean;
-  /** Told of every join and leave of a group (the judge's member sums). */
-  membership?: MembershipListener;
 }
 
 /** A linked set of two or more accounts: a campaign's identity (the judge scores it). */
@@ -81,7 +79,7 @@ export class Linker {
   ) {
     this.templates = new TemplateIndex(cfg.template, hooks.onTemplate);
     this.models = new ModelCatalog(cfg.modelCeilings);
-    this.groups = new GroupIndex(cfg.link.signupWindowMs, hooks.knownTemplate, hooks.membership);
+    this.groups = new GroupIndex(cfg.link.signupWindowMs, hooks.knownTemplate);
   }
 
   /**
@@ -110,9 +108,14 @@ export class Linker {
     return k;
   }
 
-  /** Re-derives the account's keys and moves it between groups (GroupIndex.update). */
-  update(s: AccountState): void {
-    this.groups.update(s);
+  /** Re-derives the account's keys and moves it between groups (GroupIndex.update); returns the groups it left and joined. */
+  update(s: AccountState, fb: LinkFeedback): MembershipMoves {
+    return this.groups.update(s, fb);
+  }
+
+  /** An account record changed the account's identity (Observer.observeAccount): its identity keys are derived again. */
+  profileChanged(idx: number): void {
+    this.groups.profileChanged(idx);
   }
 
   /** The linked set of a root, if it was ever joined with another. */
@@ -132,8 +135,9 @@ export class Linker {
     // Once idx cannot become an anchor, a test against an anchor already in its set can only add that
     // set's root to `touched`: skipped when the root is there already (most ticks of a campaign).
     const anchors = this.cfg.scoring.anchors;
-    const settled = g.anchors.length >= anchors || g.anchors.includes(idx);
-    for (const a of g.anchors) {
+    const list = this.groups.anchors(g);
+    const settled = list.length >= anchors || list.includes(idx);
+    for (const a of list) {
       if (a === idx) continue;
       if (settled) {
         const root = this.uf.find(idx);
@@ -144,7 +148,7 @@ export class Linker {
         linked = true;
       }
     }
-    if (!linked && g.anchors.length < anchors && !g.anchors.includes(idx)) g.anchors.push(idx);
+    if (!linked && list.length < anchors && !list.includes(idx)) list.push(idx);
   }
 
   /**
@@ -186,7 +190,7 @@ export class Linker {
     if (sa && sb && !this.bridged(sa, sb, a, b, this.uf.membersOf(ra).length, this.uf.membersOf(rb).length)) return ra;
     return fb.merge(ra, rb, () => {
       const root = this.uf.union(a, b);
-      this.linkLog.push({ a, b, at: now, kinds: sharedKinds(this.groups, a, b, fb.suspicionMin) });
+      this.linkLog.push({ a, b, at: now, kinds: sharedKinds(this.groups, fb, a, b) });
       // The older set keeps its id (and with it the campaign's flag time).
       const keep = sa && sb ? (sa.createdAt <= sb.createdAt ? sa : sb) : (sa ?? sb ?? { id: this.nextId(), createdAt: now });
       this.sets.delete(ra);

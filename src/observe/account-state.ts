@@ -1,9 +1,7 @@
 // Bounded per-account state: counters, fixed histograms and small sketches, never a list of exchanges.
 // Self-contained (no references to other accounts) so accounts can later be partitioned across processes.
 import { CAPABILITIES } from '../core/capabilities.js';
-import type { Reason } from '../core/reasons.js';
 import type { AccountEvent, Millis, Plan, Verification } from '../core/records.js';
-import type { VerdictLevel } from '../core/output.js';
 import { ipPrefix } from '../sketches/keyed-hash.js';
 import { Hll } from '../sketches/hll.js';
 import { TopK } from './topk.js';
@@ -125,8 +123,6 @@ export class Traffic {
 
 /** What an account without exchanges reads: zero counts, empty sketches, shared by all of them. */
 const NO_TRAFFIC = new Traffic(true);
-/** The reasons of an account that has none, shared by all of them (frozen: a write is a bug). */
-export const NO_REASONS: readonly Reason[] = Object.freeze([]);
 
 /** Profile fields few accounts have: kept apart so the many accounts without them do not carry five empty fields. */
 class ProfileExtras {
@@ -138,24 +134,11 @@ class ProfileExtras {
   links: Record<string, string> | undefined = undefined;
 }
 
-/** When the account was first suspicious and flagged: set for the few accounts that ever are. */
-class Enforcement {
-  flaggedAt: Millis | null = null;
-  suspiciousAt: Millis | null = null;
-  exchangesAtFlag: number | null = null;
-}
-
-// Small facts packed into one integer (`AccountState.packed`): bit 0 dirty, bits 1-8 the group flags,
-// bits 9-10 the verdict, bits 11-13 the plan, bits 14-16 the verification (0: none given).
+// Small facts packed into one integer (`AccountState.packed`): bit 0 dirty, bits 1-3 the plan, bits
+// 4-6 the verification (0: none given).
 const DIRTY = 1;
-const GROUP_FLAGS_AT = 1;
-const GROUP_FLAGS_MASK = 0xff;
-const VERDICT_AT = 9;
-const PLAN_AT = 11;
-const VERIFICATION_AT = 14;
-/** The prefix of a card's group key (link/dimensions.ts identityKeys). */
-export const PAYMENT_KEY = 'payment:';
-const VERDICTS: readonly VerdictLevel[] = ['benign', 'suspicious', 'distillation'];
+const PLAN_AT = 1;
+const VERIFICATION_AT = 4;
 const PLANS: readonly (Plan | undefined)[] = [undefined, 'free', 'paid', 'enterprise', 'education', 'research', 'startup', 'reseller'];
 const VERIFICATIONS: readonly (Verification | undefined)[] = [undefined, 'none', 'email', 'phone', 'id', 'business'];
 
@@ -166,10 +149,11 @@ function code<T>(values: readonly T[], v: T, what: string): number {
 }
 
 /**
- * One account's bounded state. Idle accounts are most of a provider's accounts, so what most of them
- * never have lives apart, made when first written: traffic (Traffic), rare profile fields
- * (ProfileExtras), flag times (Enforcement); small facts share one integer. Readers and writers use
- * the plain field names (accessors below).
+ * One account's bounded state: what observe saw of it (profile and traffic), nothing later stages
+ * concluded (link's groups and the judge's scores and verdicts live in their own columns, by `idx`).
+ * Idle accounts are most of a provider's accounts, so what most of them never have lives apart, made
+ * when first written: traffic (Traffic), rare profile fields (ProfileExtras); small facts share one
+ * integer. Readers and writers use the plain field names (accessors below).
  */
 export class AccountState {
   // --- profile, from account records
@@ -177,30 +161,19 @@ export class AccountState {
   country?: string;
   emailPattern?: string;
   emailDomain?: string;
-  /**
-   * The group key of the account's card, `payment:<fingerprint>`: kept instead of the fingerprint, so
-   * the account and its card's group share one string (see paymentFingerprint).
-   */
-  paymentKey?: string;
+  /** The card's fingerprint (an empty fingerprint reads as none: neither links anything). */
+  paymentFingerprint?: string;
   /**
    * The network (/24 or /48 prefix) the account signed up from: what links accounts. The address
    * itself is not kept (nothing else reads it, and one string per account is a tenth of its cost).
    */
   signupNetwork?: string;
-  /** Counts changes of the profile fields that define link groups (identity keys are cached on it). */
-  profileVersion = 0;
   private extras: ProfileExtras | undefined = undefined;
 
   /** Counters and sketches of the account's exchanges: the shared empty NO_TRAFFIC until the first. */
   traffic: Traffic = NO_TRAFFIC;
 
-  // --- judgement
-  score = 0;
-  reasons: readonly Reason[] = NO_REASONS;
-  /** Harvest (content) score of the latest judgement, in [0, 1]. */
-  harvest = 0;
   private packed = 0;
-  private enforcement: Enforcement | undefined = undefined;
 
   constructor(
     readonly idx: number,
@@ -209,10 +182,6 @@ export class AccountState {
 
   private extra(): ProfileExtras {
     return (this.extras ??= new ProfileExtras());
-  }
-
-  private enforced(): Enforcement {
-    return (this.enforcement ??= new Enforcement());
   }
 
   private setBits(at: number, mask: number, value: number): void {
@@ -230,18 +199,6 @@ export class AccountState {
   }
   set verification(v: Verification | undefined) {
     this.setBits(VERIFICATION_AT, 7, code(VERIFICATIONS, v, 'verification'));
-  }
-  /** The card's fingerprint (an empty fingerprint reads as none: neither links anything). */
-  get paymentFingerprint(): string | undefined {
-    return this.paymentKey?.slice(PAYMENT_KEY.length);
-  }
-  set paymentFingerprint(fp: string | undefined) {
-    if (!fp) this.paymentKey = undefined;
-    else {
-      const key = PAYMENT_KEY + fp;
-      key.charCodeAt(0); // flattens the concatenation: the GC then drops the record's own copy of fp
-      this.paymentKey = key;
-    }
   }
   get orgId(): string | undefined {
     return this.extras?.orgId;
@@ -282,39 +239,6 @@ export class AccountState {
   set dirty(on: boolean) {
     this.packed = on ? this.packed | DIRTY : this.packed & ~DIRTY;
   }
-  /** The flags this account last contributed to its groups' member sums (judge/group-aggregates.ts). */
-  get groupFlags(): number {
-    return (this.packed >>> GROUP_FLAGS_AT) & GROUP_FLAGS_MASK;
-  }
-  set groupFlags(f: number) {
-    if ((f & ~GROUP_FLAGS_MASK) !== 0) throw new Error(`AccountState: group flags ${f} do not fit in 8 bits`);
-    this.setBits(GROUP_FLAGS_AT, GROUP_FLAGS_MASK, f);
-  }
-  get verdict(): VerdictLevel {
-    return VERDICTS[(this.packed >>> VERDICT_AT) & 3];
-  }
-  set verdict(v: VerdictLevel) {
-    this.setBits(VERDICT_AT, 3, code(VERDICTS, v, 'verdict'));
-  }
-  get flaggedAt(): Millis | null {
-    return this.enforcement?.flaggedAt ?? null;
-  }
-  set flaggedAt(t: Millis | null) {
-    if (t !== null || this.enforcement) this.enforced().flaggedAt = t;
-  }
-  get suspiciousAt(): Millis | null {
-    return this.enforcement?.suspiciousAt ?? null;
-  }
-  set suspiciousAt(t: Millis | null) {
-    if (t !== null || this.enforcement) this.enforced().suspiciousAt = t;
-  }
-  get exchangesAtFlag(): number | null {
-    return this.enforcement?.exchangesAtFlag ?? null;
-  }
-  set exchangesAtFlag(n: number | null) {
-    if (n !== null || this.enforcement) this.enforced().exchangesAtFlag = n;
-  }
-
   /** Gives the account its own traffic counters and sketches; the observer calls it before the first exchange. */
   startTraffic(): Traffic {
     if (this.traffic === NO_TRAFFIC) this.traffic = new Traffic();
@@ -427,9 +351,9 @@ export class AccountState {
    * accounts have in common (country, e-mail domain and pattern, card BIN, sign-up network, user
    * agent), so a million accounts do not hold a million copies of "gmail.com". The e-mail hash itself
    * is not kept: nothing is derived from it (the keyed copies in `emailShared` are what is shared and
-   * matched). `profileVersion` counts changes of the fields that define identity keys and the org.
+   * matched). Returns whether a field that defines link's identity keys or the org changed.
    */
-  applyProfile(ev: AccountEvent, shared: (value: string) => string = (v) => v): void {
+  applyProfile(ev: AccountEvent, shared: (value: string) => string = (v) => v): boolean {
     let linked = false;
     if (ev.createdAt !== undefined) {
       linked ||= ev.createdAt !== this.createdAt;
@@ -452,8 +376,9 @@ export class AccountState {
       this.emailDomain = shared(ev.emailDomain);
     }
     if (ev.paymentFingerprint !== undefined) {
-      linked ||= ev.paymentFingerprint !== this.paymentFingerprint;
-      this.paymentFingerprint = ev.paymentFingerprint;
+      const fp = ev.paymentFingerprint || undefined;
+      linked ||= fp !== this.paymentFingerprint;
+      this.paymentFingerprint = fp;
     }
     if (ev.paymentBin !== undefined) {
       linked ||= ev.paymentBin !== this.paymentBin;
@@ -470,8 +395,8 @@ export class AccountState {
       this.links = { ...this.links, ...ev.links };
       linked ||= JSON.stringify(this.links) !== before;
     }
-    if (linked) this.profileVersion++;
     this.dirty = true;
+    return linked;
   }
 
   /** Account age in days at time t (from sign-up, else from first exchange). */

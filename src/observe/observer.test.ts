@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import { CAPABILITIES, type Capability } from '../core/capabilities.js';
-import type { CanonicalRecord } from '../core/records.js';
+import type { AccountEvent, CanonicalRecord } from '../core/records.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
 import { account, exchange, harvestPrompt, organicPrompt, T0 } from '../../test/helpers/records.js';
 import { RECENT_HOURS, type AccountState } from './account-state.js';
 import { Observed } from '../../test/helpers/observe.js';
 import { Hll } from '../sketches/hll.js';
 import { murmur3 } from '../sketches/hash.js';
+import { Observer } from './observer.js';
 
 const CEILING = 64000;
 
@@ -301,18 +302,16 @@ describe('Observed: account records', () => {
     expect(s.links).toEqual({ device_id: 'd1', phone_hash: 'p1' });
   });
 
-  it('counts a profile change only when something accounts are linked by changes', () => {
-    const obs = observer(account('a', T0, { createdAt: T0, paymentFingerprint: 'card1' }));
-    const s = obs.accounts.get('a')!;
-    expect(s.profileVersion).toBe(1);
-    feed(obs, account('a', T0 + 1, { plan: 'paid', verification: 'phone', country: 'DE' }));
-    expect(s.profileVersion).toBe(1);
-    feed(obs, account('a', T0 + 2, { paymentFingerprint: 'card1' })); // same value
-    expect(s.profileVersion).toBe(1);
-    feed(obs, account('a', T0 + 3, { paymentFingerprint: 'card2' }));
-    expect(s.profileVersion).toBe(2);
-    feed(obs, account('a', T0 + 4, { links: { device_id: 'd1' } }));
-    expect(s.profileVersion).toBe(3);
+  it('says an identity changed only when something accounts are linked by changes', () => {
+    const obs = new Observer();
+    const changed = (ev: AccountEvent): boolean => obs.observeAccount(ev).identityChanged;
+    expect(changed(account('a', T0, { createdAt: T0, paymentFingerprint: 'card1' }))).toBe(true);
+    expect(changed(account('a', T0 + 1, { plan: 'paid', verification: 'phone', country: 'DE' }))).toBe(false);
+    expect(changed(account('a', T0 + 2, { paymentFingerprint: 'card1' }))).toBe(false); // same value
+    expect(changed(account('a', T0 + 3, { paymentFingerprint: 'card2' }))).toBe(true);
+    expect(changed(account('a', T0 + 4, { links: { device_id: 'd1' } }))).toBe(true);
+    expect(changed(account('a', T0 + 5, { signupIp: '203.0.113.9' }))).toBe(true);
+    expect(changed(account('a', T0 + 6, { signupIp: '203.0.113.8' }))).toBe(false); // same network
   });
 
   it('measures age from sign-up, else from the first exchange', () => {
@@ -374,7 +373,6 @@ describe('AccountState: memory of idle accounts', () => {
     expect(a.signupNetwork).toBe('203.0.113.0/24');
     expect(a.emailDomain).toBe('example.org');
     expect(Object.values(a)).not.toContain('ab'.repeat(32));
-    feed(obs, account('a', T0 + 1, { signupIp: '203.0.113.8' })); // same network: the identity keys stand
-    expect(a.profileVersion).toBe(1);
+    expect(obs.observer.observeAccount(account('a', T0 + 1, { signupIp: '203.0.113.8' })).identityChanged).toBe(false); // same network: the identity keys stand
   });
 });

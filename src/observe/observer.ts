@@ -30,6 +30,13 @@ export interface ExchangeKeys {
   release: number;
 }
 
+/** What observing an account record gives link: the account, and whether its identity keys may have changed. */
+export interface ObservedProfile {
+  account: AccountState;
+  /** A field that defines link's identity keys (card, links, sign-up time and network, e-mail pattern) or the org changed. */
+  identityChanged: boolean;
+}
+
 export class Observer {
   readonly accounts = new Map<string, AccountState>();
   readonly list: AccountState[] = [];
@@ -57,10 +64,10 @@ export class Observer {
     return s;
   }
 
-  observeAccount(ev: AccountEvent): AccountState {
-    const s = this.account(ev.accountId);
-    s.applyProfile(ev, this.shared);
-    return s;
+  /** Takes an account record's profile fields into its account. */
+  observeAccount(ev: AccountEvent): ObservedProfile {
+    const account = this.account(ev.accountId);
+    return { account, identityChanged: account.applyProfile(ev, this.shared) };
   }
 
   /** Folds the exchange into its account; returns the exchange's capability bits (what it asks for). */

@@ -603,6 +603,7 @@ export class LiveService {
     const changes = this.changes.splice(0);
     if (changes.length === 0) return;
     const recorded = toIso(Date.now());
+    const verdicts = this.engine.judge.verdicts;
     const entries: AuditEntry[] = changes.map((c) => {
       const campaign = this.engine.judge.campaignOf(c.account)?.id ?? null;
       return {
@@ -613,7 +614,7 @@ export class LiveService {
         actor: 'engine',
         account_id: c.account.id,
         campaign_id: campaign,
-        body: { from: c.from, to: c.to, score: Math.round(c.account.score * 1e4) / 1e4, reasons: c.account.reasons.slice(0, 5).map((r) => r.code) },
+        body: { from: c.from, to: c.to, score: Math.round(verdicts.score(c.account.idx) * 1e4) / 1e4, reasons: verdicts.reasons(c.account.idx).slice(0, 5).map((r) => r.code) },
       };
     });
     const fresh = await this.opts.store.appendAudit(entries);
@@ -638,7 +639,8 @@ export class LiveService {
   get counts(): LiveStats {
     const s = this.stats;
     let flagged = 0;
-    for (const a of this.engine.observer.list) if (a.verdict === 'distillation') flagged++;
+    const verdicts = this.engine.judge.verdicts;
+    for (const a of this.engine.observer.list) if (verdicts.verdict(a.idx) === 'distillation') flagged++;
     return {
       ...s,
       rejectedByReason: { ...s.rejectedByReason },

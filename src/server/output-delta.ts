@@ -13,6 +13,7 @@ import type { Millis } from '../core/records.js';
 import type { Engine } from '../engine/engine.js';
 import { collectLinks } from '../engine/links-out.js';
 import type { LinkKindOut } from '../core/output.js';
+import type { AccountJudgement } from '../judge/account-verdicts.js';
 import { accountOut, campaignOut, dailyRows, evidenceOf, outputCampaignOf, reasonsOut } from '../engine/results.js';
 import type { Campaign } from '../judge/campaign.js';
 import type { LinkRecord } from '../link/link-log.js';
@@ -79,11 +80,13 @@ export class OutputDelta {
     const evidence: EvidenceRow[] = [];
     const members = new Map<string, AccountState[]>();
     const touched = new Set<string>();
+    const verdicts = engine.judge.verdicts;
     for (const s of engine.observer.list) {
       if (s.exchanges === 0) continue;
       counts.accounts++;
-      if (s.verdict === 'distillation') counts.flagged++;
-      else if (s.verdict === 'suspicious') counts.suspicious++;
+      const verdict = verdicts.verdict(s.idx);
+      if (verdict === 'distillation') counts.flagged++;
+      else if (verdict === 'suspicious') counts.suspicious++;
       const c = outputCampaignOf(engine, s);
       const cid = c?.id ?? null;
       if (c) {
@@ -92,11 +95,11 @@ export class OutputDelta {
         list.push(s);
       }
       const m = this.accountMarks[s.idx];
-      if (m !== undefined && unchanged(m, s, cid)) continue;
-      const row = accountOut(s, cid);
+      if (m !== undefined && unchanged(m, s, verdicts, cid)) continue;
+      const row = accountOut(s, verdicts, cid);
       accounts.push(row);
-      evidenceOf(s, evidence);
-      this.accountMarks[s.idx] = mark(s, cid, JSON.stringify(row.reasons));
+      evidenceOf(s, verdicts, evidence);
+      this.accountMarks[s.idx] = mark(s, verdicts, cid, JSON.stringify(row.reasons));
       if (cid !== null) touched.add(cid);
       if (m?.campaignId) touched.add(m.campaignId);
     }
@@ -149,40 +152,43 @@ export class OutputDelta {
   }
 }
 
-function unchanged(m: AccountMark, s: AccountState, campaignId: string | null): boolean {
+function unchanged(m: AccountMark, s: AccountState, v: AccountJudgement, campaignId: string | null): boolean {
+  const idx = s.idx;
   if (
     m.exchanges !== s.exchanges ||
-    m.score !== s.score ||
-    m.verdict !== s.verdict ||
+    m.score !== v.score(idx) ||
+    m.verdict !== v.verdict(idx) ||
     m.lastTs !== s.lastTs ||
-    m.flaggedAt !== s.flaggedAt ||
-    m.suspiciousAt !== s.suspiciousAt ||
-    m.exchangesAtFlag !== s.exchangesAtFlag ||
+    m.flaggedAt !== v.flaggedAt(idx) ||
+    m.suspiciousAt !== v.suspiciousAt(idx) ||
+    m.exchangesAtFlag !== v.exchangesAtFlag(idx) ||
     m.createdAt !== s.createdAt ||
     m.campaignId !== campaignId
   ) {
     return false;
   }
-  if (m.reasons === s.reasons) return true;
+  const reasons = v.reasons(idx);
+  if (m.reasons === reasons) return true;
   // A judgement replaces the reasons array, mostly with equal reasons: compare what the row shows.
-  const json = JSON.stringify(reasonsOut(s.reasons));
+  const json = JSON.stringify(reasonsOut(reasons));
   if (json !== m.reasonsJson) return false;
-  m.reasons = s.reasons;
+  m.reasons = reasons;
   return true;
 }
 
-function mark(s: AccountState, campaignId: string | null, reasonsJson: string): AccountMark {
+function mark(s: AccountState, v: AccountJudgement, campaignId: string | null, reasonsJson: string): AccountMark {
+  const idx = s.idx;
   return {
-    score: s.score,
-    verdict: s.verdict,
+    score: v.score(idx),
+    verdict: v.verdict(idx),
     exchanges: s.exchanges,
     lastTs: s.lastTs,
-    flaggedAt: s.flaggedAt,
-    suspiciousAt: s.suspiciousAt,
-    exchangesAtFlag: s.exchangesAtFlag,
+    flaggedAt: v.flaggedAt(idx),
+    suspiciousAt: v.suspiciousAt(idx),
+    exchangesAtFlag: v.exchangesAtFlag(idx),
     createdAt: s.createdAt,
     campaignId,
-    reasons: s.reasons,
+    reasons: v.reasons(idx),
     reasonsJson,
   };
 }

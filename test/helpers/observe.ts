@@ -40,7 +40,9 @@ export class Observed {
   }
 
   account(ev: AccountEvent): AccountState {
-    return this.observer.observeAccount(ev);
+    const { account, identityChanged } = this.observer.observeAccount(ev);
+    if (identityChanged) this.linker.profileChanged(account.idx);
+    return account;
   }
 
   record(r: CanonicalRecord): AccountState {
