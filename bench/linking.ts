@@ -21,8 +21,8 @@
 // the table has `engine-reported` (the campaigns a scan writes: those scored at least suspicious) and
 // `strong≥τ` rows: a union over strong edges only (pairs whose summed weight reaches τ).
 //
-// The account graph. Nodes are the accounts eligible to link (harvest ≥ HARVEST_MIN and ≥ 5 exchanges, as in
-// the judge). For each group with suspicion ≥ SUSPICION_MIN, its eligible members are joined with weight
+// The account graph. Nodes are the accounts eligible to link (harvest ≥ scoring.harvestMin and ≥ scoring.minLinkExchanges
+// exchanges, as in the judge). For each group with suspicion ≥ scoring.suspicionMin, its eligible members are joined with weight
 // w = suspicion × dimension base, accumulated over groups (a pair sharing two suspicious things weighs the
 // sum, which is the only way the conjunction can show up in a weighted graph):
 //   - groups of ≤ CLIQUE_MAX eligible members: every pair (the clique expansion of the hyperedge);
@@ -53,7 +53,6 @@ import { Engine } from '../src/engine/engine.js';
 import { collectResults } from '../src/engine/results.js';
 import { evaluate, type Classification, type Prediction, type QualityReport } from '../src/eval/quality.js';
 import { readTruth, type Truth } from '../src/eval/truth.js';
-import { HARVEST_MIN, SUSPICION_MIN } from '../src/judge/group-suspicion.js';
 import { DIMENSIONS, type Dimension } from '../src/link/dimensions.js';
 import { UnionFind } from '../src/link/union-find.js';
 import type { AccountState } from '../src/observe/account-state.js';
@@ -187,7 +186,7 @@ function reportedCampaigns(): Clustering {
 }
 
 /** Exchanges each side of a link needs (the linker's rule). */
-const MIN_LINK_EXCHANGES = cfg.scoring.minLinkExchanges;
+const { harvestMin: HARVEST_MIN, suspicionMin: SUSPICION_MIN, minLinkExchanges: MIN_LINK_EXCHANGES } = cfg.scoring;
 const eligible = (s: AccountState): boolean => engine.judge.verdicts.harvest(s.idx) >= HARVEST_MIN && s.exchanges >= MIN_LINK_EXCHANGES;
 
 interface Hyperedge {

@@ -6,6 +6,96 @@ import { HOUR } from '../core/time.js';
 
 const share = z.number().min(0).max(1);
 const count = z.number().int().min(1);
+const weight = z.number().min(0);
+
+/** Per-account content signals (src/signals/content.ts): a share of the account's exchanges from which it is evidence, and its weight. */
+export const ContentSignalSchema = z.object({
+  /** Exchanges an account needs before its shares mean anything. */
+  minExchanges: count.default(3),
+  /** Share of its exchanges a harvest capability needs to count towards an account's (or group's) breadth. */
+  breadthShare: share.default(0.05),
+  /** Reasoning-eliciting share from which it is evidence (about 1% of ordinary prompts ask for steps)... */
+  reasoningShare: share.default(0.2),
+  /** ...and its weight per unit of share. */
+  reasoningWeight: weight.default(1.2),
+  /** Share of prompts reconstructing reasoning behind finished answers from which it is evidence... */
+  reconstructionShare: share.default(0.05),
+  /** ...its weight at any share... */
+  reconstructionBase: weight.default(0.5),
+  /** ...and what each unit of share adds. */
+  reconstructionWeight: weight.default(1.5),
+  /** Rubric-grading share from which it is evidence, its base weight and weight per unit of share. */
+  rubricShare: share.default(0.05),
+  rubricBase: weight.default(0.3),
+  rubricWeight: weight.default(1.0),
+  /** Exchanges before breadth is measured, harvest capabilities that make it evidence, weight per capability beyond the first. */
+  breadthMinExchanges: count.default(10),
+  breadthMin: count.default(3),
+  breadthWeight: weight.default(0.3),
+  /** Topic coverage (every prompt different, single turns): exchanges needed, distinct-prompt and single-turn shares, weight. */
+  coverageMinExchanges: count.default(20),
+  coverageDistinct: share.default(0.85),
+  coverageSingleTurn: share.default(0.8),
+  coverageWeight: weight.default(0.3),
+  /** Share of exchanges with a harvesting knob (maxed budget, many samples, logprobs, thinking) from which it is evidence. */
+  knobShare: share.default(0.2),
+  /** Weight per unit of share of maxed-out output budgets, multiple samples, logprobs and extended thinking. */
+  ceilingWeight: weight.default(1.0),
+  multiSampleWeight: weight.default(0.5),
+  logprobsWeight: weight.default(0.5),
+  thinkingWeight: weight.default(0.5),
+  /** Single turns: exchanges needed, share from which it is evidence, weight per unit of share. */
+  singleTurnMinExchanges: count.default(10),
+  singleTurnShare: share.default(0.8),
+  singleTurnWeight: weight.default(0.3),
+});
+
+/** The one pattern that convicts an account alone (src/judge/judge.ts traceInversion). */
+export const TraceInversionSchema = z.object({
+  /** Exchanges it needs: reconstructing reasoning at volume, not once. */
+  minExchanges: count.default(50),
+  /** Share of its exchanges that reconstruct the reasoning behind finished answers. */
+  reconstructionShare: share.default(0.2),
+  /** Share of exchanges a harvesting knob (maxed budget, thinking, logprobs, samples) needs to count... */
+  knobShare: share.default(0.5),
+  /** ...and how many such knobs it needs. */
+  knobs: count.default(2),
+});
+
+/** Campaign-wide evidence every member of a campaign carries (src/judge/judge.ts evaluateCampaign). */
+export const CampaignEvidenceSchema = z.object({
+  /** Weight of membership in a campaign of two... */
+  memberBase: weight.default(0.5),
+  /** ...what more members add... */
+  memberRange: weight.default(0.5),
+  /** ...reached in full with this many accounts beyond two. */
+  memberFullAt: count.default(8),
+  /** Weight of members sending in lockstep, and of a steady total made of bursty members (load balancing). */
+  lockstepWeight: weight.default(0.4),
+  loadBalancedWeight: weight.default(0.4),
+  /** Model release pivot: exchanges in release windows needed, share on the new model, weight. */
+  releaseMinExchanges: count.default(20),
+  releaseShare: share.default(0.3),
+  releaseWeight: weight.default(0.4),
+  /** Weight of having joined an already flagged campaign (its infrastructure or pipeline). */
+  inheritedWeight: weight.default(0.5),
+  /** A shared dimension weighs its full base from suspicion 1/dimensionGain on (linearly below). */
+  dimensionGain: z.number().positive().default(1.5),
+  /** An account's shared templates multiply its template evidence by templates/templatesPer, at most templatesMax. */
+  templatesPer: z.number().positive().default(2),
+  templatesMax: z.number().positive().default(2),
+  /** Campaign topic coverage: exchanges and eliciting prompts needed, harvest breadth, eliciting and distinct-item shares, weight. */
+  coverageMinExchanges: count.default(200),
+  coverageMinEliciting: count.default(50),
+  coverageBreadth: count.default(3),
+  coverageElicitingShare: share.default(0.3),
+  coverageDistinct: share.default(0.5),
+  coverageWeight: weight.default(0.6),
+  /** Analyst confirmation of members: weight of one, added per further member, further members counted at most. */
+  confirmedBase: weight.default(0.5),
+  confirmedStep: weight.default(0.25),
+  confirmedMaxSteps: z.number().int().min(0).default(2),
+});
 
 export const ScoringSchema = z.object({
   // --- link: the pairwise rule (src/link/linker.ts)
@@ -21,6 +111,21 @@ export const ScoringSchema = z.object({
   bridgeShare: share.default(0.3),
   /** Exchanges each side of a link needs (shares over a handful of exchanges are noise; links are forever). */
   minLinkExchanges: count.default(5),
+  /** Days from sign-up to first exchange within which an account (not ID- or business-verified) looks like a throwaway. */
+  throwawayDays: z.number().positive().default(60),
+  /** A template group at this suspicion, with this many members, is joined from an account's first use of it. */
+  hotSuspicion: share.default(0.5),
+  hotMembers: count.default(5),
+
+  // --- judge: what links and what counts as harvesting
+  /** Content score from which an account counts as harvesting (and may be linked). */
+  harvestMin: share.default(0.45),
+  /** Suspicion from which a group links its members. */
+  suspicionMin: share.default(0.25),
+  /** Content evidence (in nats) per unit of content score: harvest = 1 - exp(-W / harvestScale). */
+  harvestScale: z.number().positive().default(2),
+  /** Days from sign-up to first exchange within which a group member counts as fresh. */
+  freshDays: z.number().positive().default(30),
 
   // --- judge: a group's suspicion (src/judge/group-suspicion.ts)
   /** Members an identity group (a card, a device) needs to be judged: two sharing one is not chance. */
@@ -85,13 +190,20 @@ export const ScoringSchema = z.object({
   minFlagExchanges: count.default(5),
   /** Event time (ms) between re-evaluations of a group whose membership did not change. */
   reevaluateMs: z.number().int().positive().default(HOUR),
-  /** Groups above this size are re-evaluated every size/bigGroup judgements at most. */
+  /** Groups above this size are re-evaluated every size/bigGroup judgements at most... */
   bigGroup: count.default(64),
+  /** ...and at least every this many judgements. */
+  reevaluateMaxTicks: count.default(24),
   /** Knob evidence (maxed budgets, many samples) that counts without any capability evidence. */
   knobAlone: z.number().min(0).default(0.5),
+  content: ContentSignalSchema.prefault({}),
+  traceInversion: TraceInversionSchema.prefault({}),
+  campaign: CampaignEvidenceSchema.prefault({}),
 });
 
 export type ScoringParams = z.infer<typeof ScoringSchema>;
+export type CampaignEvidenceParams = z.infer<typeof CampaignEvidenceSchema>;
+export type TraceInversionParams = z.infer<typeof TraceInversionSchema>;
 
 /** The defaults, for code and tests that score outside an engine configuration. */
 export const DEFAULT_SCORING: ScoringParams = Object.freeze(ScoringSchema.parse({}));

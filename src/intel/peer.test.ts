@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findReason, type Reason, type ReasonOf } from '../core/reasons.js';
+import { DEFAULT_SCORING } from '../config/scoring.js';
 import { AccountState } from '../observe/account-state.js';
 import { Allowlist } from './allowlist.js';
 import { encodeFingerprint, scaffoldWindows, TemplateFingerprinter } from './fingerprint.js';
@@ -27,7 +28,7 @@ function account(idx: number, o: { card?: string; harvest?: number } = {}): Acco
 
 const evaluate = (p: PeerIndicators, s: AccountState, now = T0 + 1): ReasonOf<'peer_indicator'> | undefined => {
   const out: Reason[] = [];
-  p.evaluate(s, harvestOf.get(s) ?? 0, now, out);
+  p.evaluate(s, (harvestOf.get(s) ?? 0) >= DEFAULT_SCORING.harvestMin, now, out);
   expect(out.length).toBeLessThanOrEqual(1);
   return findReason(out, 'peer_indicator');
 };

@@ -10,7 +10,6 @@
 // local engine can reach; it never makes one by itself.
 import type { Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
-import { HARVEST_MIN } from '../judge/group-suspicion.js';
 import type { PeerEvidence } from '../judge/peer.js';
 import type { AccountState } from '../observe/account-state.js';
 import type { Observer } from '../observe/observer.js';
@@ -142,12 +141,11 @@ export class PeerIndicators implements PeerEvidence {
     return hits !== undefined && hits.some((k) => this.usable(k, this.clock));
   }
 
-  evaluate(s: AccountState, harvest: number, now: Millis, out: Reason[]): void {
+  evaluate(s: AccountState, harvesting: boolean, now: Millis, out: Reason[]): void {
     if (now > this.clock) this.clock = now;
     this.vouched.delete(s.idx);
     const matched = this.matches(s, now);
     if (matched.length === 0) return;
-    const harvesting = harvest >= HARVEST_MIN;
     const producers = new Set<string>();
     const kinds = new Set<string>();
     for (const k of matched) {

@@ -1,3 +1,4 @@
+import { DEFAULT_SCORING } from '../config/scoring.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ describe('campaign coverage sums', () => {
     const engine = await replayChecking(input, 2000, (e) => (checked += expectSumsExact(e)));
     expect(checked).toBeGreaterThan(10);
     // The simulated operations cover several capabilities with distinct items: the campaign-level reason fires.
-    const covered = [...engine.judge.coverage.entries()].map(([root, sums]) => campaignCoverage(sums, engine.linker.uf.membersOf(root).length));
+    const covered = [...engine.judge.coverage.entries()].map(([root, sums]) => campaignCoverage(sums, engine.linker.uf.membersOf(root).length, DEFAULT_SCORING.campaign, DEFAULT_SCORING.content.breadthShare));
     expect(covered.some((r) => r?.code === 'topic_coverage')).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
 // is re-judged every tick one of its members is active, and summing hundreds of members each time was
 // a large share of the judgement. Sets only grow (union), so sums merge on union and grow per exchange;
 // integer sums and register maxima give exactly what a pass over the members gives.
+import type { CampaignEvidenceParams } from '../config/scoring.js';
 import type { Reason } from '../core/reasons.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Hll } from '../sketches/hll.js';
@@ -97,12 +98,12 @@ export class CampaignCoverage {
  * large share, each item asked once. Spread over many low-rate accounts (and cover traffic), no single
  * account shows it; the operation does.
  */
-export function campaignCoverage(sums: CoverageSums, accounts: number): Reason | undefined {
+export function campaignCoverage(sums: CoverageSums, accounts: number, p: CampaignEvidenceParams, breadthShare: number): Reason | undefined {
   const { exchanges, eliciting } = sums;
-  if (exchanges < 200 || eliciting < 50) return undefined;
-  const breadth = harvestBreadth(sums.caps, exchanges);
+  if (exchanges < p.coverageMinExchanges || eliciting < p.coverageMinEliciting) return undefined;
+  const breadth = harvestBreadth(sums.caps, exchanges, breadthShare);
   const elicitingShare = eliciting / exchanges;
   const distinct = Math.min(1, sums.items.estimate() / eliciting);
-  if (breadth < 3 || elicitingShare < 0.3 || distinct < 0.5) return undefined;
-  return { code: 'topic_coverage', weight: 0.6, detail: { scope: 'campaign', capabilities: breadth, eliciting_share: elicitingShare, distinct_items: distinct, accounts } };
+  if (breadth < p.coverageBreadth || elicitingShare < p.coverageElicitingShare || distinct < p.coverageDistinct) return undefined;
+  return { code: 'topic_coverage', weight: p.coverageWeight, detail: { scope: 'campaign', capabilities: breadth, eliciting_share: elicitingShare, distinct_items: distinct, accounts } };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_SCORING } from '../config/scoring.js';
 import { describe, expect, it } from 'vitest';
 import type { Reason } from '../core/reasons.js';
 import { confirmationWeight, DecisionBook } from './decisions.js';
@@ -34,6 +35,6 @@ describe('DecisionBook', () => {
     book.confirm(2, 2000);
     expect(book.adjust(2, [r('lockstep', 0.4)]).map((x) => x.code)).toEqual(['lockstep', 'analyst_confirmed']);
     expect(book.confirmedAmong([{ idx: 1 }, { idx: 2 }])).toBe(1);
-    expect([0, 1, 2, 3, 9].map(confirmationWeight)).toEqual([0, 0.5, 0.75, 1, 1]);
+    expect([0, 1, 2, 3, 9].map((n) => confirmationWeight(n, DEFAULT_SCORING.campaign))).toEqual([0, 0.5, 0.75, 1, 1]);
   });
 });

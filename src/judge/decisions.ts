@@ -5,6 +5,7 @@
 //  - confirm: the account is distillation from the decision on, and its campaign carries the
 //    confirmation as shared evidence, which strengthens every member.
 //  - escalate: routing only (a second opinion); it changes no score.
+import type { CampaignEvidenceParams } from '../config/scoring.js';
 import type { Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
 
@@ -18,9 +19,9 @@ export interface DecisionInput {
   at: Millis;
 }
 
-/** Weight a campaign's confirmation adds, growing with the confirmed members up to three. */
-export function confirmationWeight(confirmed: number): number {
-  return confirmed <= 0 ? 0 : 0.5 + 0.25 * Math.min(2, confirmed - 1);
+/** Weight a campaign's confirmation adds, growing with the confirmed members (scoring.campaign.confirmed*). */
+export function confirmationWeight(confirmed: number, p: Pick<CampaignEvidenceParams, 'confirmedBase' | 'confirmedStep' | 'confirmedMaxSteps'>): number {
+  return confirmed <= 0 ? 0 : p.confirmedBase + p.confirmedStep * Math.min(p.confirmedMaxSteps, confirmed - 1);
 }
 
 export class DecisionBook {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SCORING } from '../config/scoring.js';
 import { buildEngineConfig } from '../config/schema.js';
 import { runSimulate } from '../sim/index.js';
 import { Engine } from '../engine/engine.js';
@@ -71,7 +72,7 @@ describe('group aggregates', () => {
     expect(sums()[EXCHANGES]).toBe(120);
     expect(sums()[FRESH]).toBe(3);
     const f0 = engine.observer.accounts.get('f0')!;
-    expect(v.groupFlags(f0.idx)).toBe(memberFlags(f0, v.harvest(f0.idx)));
+    expect(v.groupFlags(f0.idx)).toBe(memberFlags(f0, v.harvest(f0.idx), DEFAULT_SCORING));
     // f0 changes card: it leaves the group with its exchanges and flags.
     engine.push(account('f0', t + 2 * HOUR, { paymentFingerprint: 'other-card' }));
     engine.advance(t + 3 * HOUR);

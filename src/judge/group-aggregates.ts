@@ -10,6 +10,7 @@
 // `groupFlags` snapshot (synced by syncFlags at each judgement, before membership moves) and its
 // counters are its current ones (each exchange is added to the account's groups as it is observed).
 import { CAPABILITIES } from '../core/capabilities.js';
+import type { ScoringParams } from '../config/scoring.js';
 import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import type { Group } from '../link/groups.js';
@@ -19,9 +20,6 @@ import type { GroupScore, GroupScores } from './group-scores.js';
 
 const NCAPS = CAPABILITIES.length;
 
-/** Content score from which an account counts as harvesting. */
-export const HARVEST_MIN = 0.45;
-const FRESH_DAYS = 30;
 const ABUSED_PLANS = new Set(['education', 'research', 'startup', 'free']);
 
 // Slots of an aggregate. The first five are the flag bits of memberFlags, in bit order.
@@ -38,10 +36,10 @@ export const HOURS = CAPS + NCAPS;
 const LENGTH = HOURS + 24;
 
 /** The yes/no facts a member with content score `harvest` contributes, as bits (slot i is bit i). */
-export function memberFlags(s: AccountState, harvest: number): number {
+export function memberFlags(s: AccountState, harvest: number, p: Pick<ScoringParams, 'harvestMin' | 'freshDays'>): number {
   let f = 0;
-  if (harvest >= HARVEST_MIN) f |= 1 << HARVESTING;
-  if (s.createdAt !== undefined && s.exchanges > 0 && s.firstTs - s.createdAt < FRESH_DAYS * DAY) f |= 1 << FRESH;
+  if (harvest >= p.harvestMin) f |= 1 << HARVESTING;
+  if (s.createdAt !== undefined && s.exchanges > 0 && s.firstTs - s.createdAt < p.freshDays * DAY) f |= 1 << FRESH;
   const v = s.verification;
   if (v === undefined || v === 'none' || v === 'email') f |= 1 << WEAK;
   else if (v === 'business') f |= 1 << BUSINESS;
@@ -110,8 +108,8 @@ export function aggregate(members: readonly AccountState[], flagsOf: (idx: numbe
  * groups it belongs to now. Runs before the account's groups are updated, so a member leaving later
  * removes exactly what it had added.
  */
-export function syncFlags(s: AccountState, groups: readonly Group[], scores: GroupScores, verdicts: AccountVerdicts): void {
-  const f = memberFlags(s, verdicts.harvest(s.idx));
+export function syncFlags(s: AccountState, groups: readonly Group[], scores: GroupScores, verdicts: AccountVerdicts, p: ScoringParams): void {
+  const f = memberFlags(s, verdicts.harvest(s.idx), p);
   const changed = f ^ verdicts.groupFlags(s.idx);
   if (changed === 0) return;
   for (const g of groups) {

@@ -7,7 +7,10 @@ import { Observed } from '../../test/helpers/observe.js';
 import type { Dimension } from '../link/dimensions.js';
 import { Group } from '../link/groups.js';
 import { account, exchange, harvestPrompt, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
-import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
+import { DEFAULT_SCORING } from '../config/scoring.js';
+import { evaluateGroup } from './group-suspicion.js';
+
+const { harvestMin: HARVEST_MIN, suspicionMin: SUSPICION_MIN } = DEFAULT_SCORING;
 import { Judge } from './judge.js';
 import { GroupScore, GroupScores } from './group-scores.js';
 

@@ -9,11 +9,7 @@ import { harvestBreadth } from '../signals/content.js';
 import { minSixHourShare } from '../signals/behaviour.js';
 import { coordination, isLoadBalanced, isLockstep } from '../signals/coordination.js';
 import type { GroupScores } from './group-scores.js';
-import { ABUSED, aggregate, distinctItems, BUSINESS, CAPS, EXCHANGES, FRESH, HARVEST_MIN, HARVESTING, HOURS, REASONING_PROMPTS, WEAK } from './group-aggregates.js';
-
-export { HARVEST_MIN };
-/** Suspicion from which a group links its members. */
-export const SUSPICION_MIN = 0.25;
+import { ABUSED, aggregate, distinctItems, BUSINESS, CAPS, EXCHANGES, FRESH, HARVESTING, HOURS, REASONING_PROMPTS, WEAK } from './group-aggregates.js';
 
 /**
  * The group's suspicion in [0, 1] (its co-activity flags and detail are written into its GroupScore in
@@ -46,7 +42,7 @@ export function evaluateGroup(
   const exchanges = agg[EXCHANGES];
   const reasoningPrompts = agg[REASONING_PROMPTS];
   const hiShare = agg[HARVESTING] / n;
-  const breadth = harvestBreadth(agg.subarray(CAPS, HOURS), exchanges);
+  const breadth = harvestBreadth(agg.subarray(CAPS, HOURS), exchanges, p.content.breadthShare);
   // Most of the group must harvest: a class where a third of the students ask for step-by-step help
   // is a class; a farm's accounts all harvest. Without that majority the group is not suspicious
   // whatever the rest says, so the rest is only looked at with it.
@@ -67,7 +63,7 @@ export function evaluateGroup(
   // Sharing among two is common (a family card); non-identity things shared by hundreds are weak.
   const size = n === 2 ? p.pairFactor : spec.strong ? 1 : 1 / (1 + n / p.crowdSize);
   let suspicion = harvestFactor * coord * size;
-  if (suspicion >= SUSPICION_MIN * p.coactivityFrom && n >= p.minWeakMembers) {
+  if (suspicion >= p.suspicionMin * p.coactivityFrom && n >= p.minWeakMembers) {
     const c = coordination(members(), hour);
     sc.lockstep = isLockstep(c);
     sc.loadBalanced = isLoadBalanced(c);

@@ -3,6 +3,7 @@
 // this judgement's answers), scores the resulting campaigns and records verdicts.
 // flagged_at is the judgement time T: only records with ts <= T have been observed (online honesty).
 import type { EngineConfig } from '../config/schema.js';
+import type { ScoringParams, TraceInversionParams } from '../config/scoring.js';
 import { sortReasons, type LinkDetail, type Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
 import type { VerdictLevel } from '../core/output.js';
@@ -15,7 +16,7 @@ import type { Linker, LinkFeedback } from '../link/linker.js';
 import { SIGNALS } from '../signals/registry.js';
 import { RECONSTRUCTION } from '../signals/content.js';
 import { Campaign } from './campaign.js';
-import { evaluateGroup, HARVEST_MIN, SUSPICION_MIN } from './group-suspicion.js';
+import { evaluateGroup } from './group-suspicion.js';
 import { countExchange, memberJoined, memberLeft, syncFlags } from './group-aggregates.js';
 import { AccountVerdicts, NO_REASONS } from './account-verdicts.js';
 import { GroupScores } from './group-scores.js';
@@ -52,13 +53,14 @@ export class Judge implements LinkFeedback {
   private readonly dimsSeen: number[] = [];
   /**
    * The suspicious groups of accounts that link or are judged in campaigns, in the order of their refs:
-   * valid while the refs array is the same one and none of its groups crossed SUSPICION_MIN. Campaign
+   * valid while the refs array is the same one and none of its groups crossed scoring.suspicionMin. Campaign
    * members are re-judged every tick, and most of their groups (scaffolds, clients) are not suspicious.
    */
   private readonly suspicious: ({ from: readonly Group[]; groups: Group[] } | undefined)[] = [];
 
-  readonly harvestMin = HARVEST_MIN;
-  readonly suspicionMin = SUSPICION_MIN;
+  readonly harvestMin: number;
+  readonly suspicionMin: number;
+  private readonly scoring: ScoringParams;
   private readonly flagsOf = (idx: number): number => this.verdicts.groupFlags(idx);
 
   constructor(
@@ -67,7 +69,11 @@ export class Judge implements LinkFeedback {
     private readonly linker: Linker,
     private readonly peer?: PeerEvidence,
     private readonly times?: StageTimes,
-  ) {}
+  ) {
+    this.scoring = cfg.scoring;
+    this.harvestMin = cfg.scoring.harvestMin;
+    this.suspicionMin = cfg.scoring.suspicionMin;
+  }
 
   private get groups(): GroupIndex {
     return this.linker.groups;
@@ -82,7 +88,8 @@ export class Judge implements LinkFeedback {
   }
 
   run(now: Millis, dirtyAccounts: AccountState[]): VerdictChange[] {
-    const ctx = { now };
+    const ctx = { now, scoring: this.scoring };
+    const { harvestMin, suspicionMin } = this;
     const accounts = this.observer.list;
     const times = this.times;
     let t = times ? performance.now() : 0;
@@ -98,13 +105,13 @@ export class Judge implements LinkFeedback {
       }
       // Knobs (maxed budgets, single turns, many samples) only amplify what is asked for: a developer
       // who always sets max_tokens to the ceiling is not harvesting capabilities by that alone.
-      const harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + this.cfg.scoring.knobAlone)) / 2);
+      const harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + this.scoring.knobAlone)) / this.scoring.harvestScale);
       this.verdicts.setHarvest(s.idx, harvest);
       // Peer indicators are evidence like any other, weighed by the peer hook (corroboration, allowlist).
-      this.peer?.evaluate(s, harvest, now, reasons);
+      this.peer?.evaluate(s, harvest >= harvestMin, now, reasons);
       this.ownReasons[s.idx] = reasons.length === 0 ? NO_REASONS : reasons; // most accounts have none
       if (times) t = times.add('judge.signals', t);
-      syncFlags(s, this.groups.refs(s.idx), this.groupScores, this.verdicts);
+      syncFlags(s, this.groups.refs(s.idx), this.groupScores, this.verdicts, this.scoring);
       // Link moves the account between groups; its contribution to their member sums moves with it.
       const moves = this.linker.update(s, this);
       if (moves.left.length > 0 || moves.joined.length > 0) {
@@ -128,8 +135,8 @@ export class Judge implements LinkFeedback {
         continue;
       }
       g.membershipChanged = false;
-      scores.setNextEval(g.slot, now + Math.max(this.cfg.scoring.reevaluateMs, this.cfg.judgeIntervalMs * Math.min(24, Math.ceil(g.members.size / this.cfg.scoring.bigGroup))));
-      const was = scores.suspicion(g.slot) >= SUSPICION_MIN;
+      scores.setNextEval(g.slot, now + Math.max(this.cfg.scoring.reevaluateMs, this.cfg.judgeIntervalMs * Math.min(this.scoring.reevaluateMaxTicks, Math.ceil(g.members.size / this.cfg.scoring.bigGroup))));
+      const was = scores.suspicion(g.slot) >= suspicionMin;
       let listed = false;
       const members = (): AccountState[] => {
         // Listed only when the scoring needs more than the group's sums, once per evaluation.
@@ -142,7 +149,7 @@ export class Judge implements LinkFeedback {
       };
       const suspicion = evaluateGroup(g, scores, members, this.flagsOf, this.cfg.link.maxGroupSize, hour, this.cfg.scoring);
       scores.setSuspicion(g.slot, suspicion);
-      const is = suspicion >= SUSPICION_MIN;
+      const is = suspicion >= suspicionMin;
       if (is !== was) for (const i of g.members) this.suspicious[i] = undefined;
       if (!was && is) crossed.push(g);
     }
@@ -151,7 +158,7 @@ export class Judge implements LinkFeedback {
     // group that has just become suspicious.
     const { groups, linker } = this;
     for (const s of dirtyAccounts) {
-      for (const g of groups.refs(s.idx)) if (this.suspicion(g) >= SUSPICION_MIN) linker.tryLink(s.idx, g, now, touchedRoots, this);
+      for (const g of groups.refs(s.idx)) if (this.suspicion(g) >= suspicionMin) linker.tryLink(s.idx, g, now, touchedRoots, this);
     }
     for (const g of crossed) for (const idx of g.members) linker.tryLink(idx, g, now, touchedRoots, this);
     for (const s of dirtyAccounts) touchedRoots.add(linker.uf.find(s.idx));
@@ -220,7 +227,7 @@ export class Judge implements LinkFeedback {
     let c = this.suspicious[idx];
     if (c === undefined || c.from !== refs) {
       const groups: Group[] = [];
-      for (const g of refs) if (this.suspicion(g) >= SUSPICION_MIN) groups.push(g);
+      for (const g of refs) if (this.suspicion(g) >= this.suspicionMin) groups.push(g);
       this.suspicious[idx] = c = { from: refs, groups };
     }
     return c.groups;
@@ -255,22 +262,23 @@ export class Judge implements LinkFeedback {
       }
     }
     const n = members.length;
-    const shared: Reason[] = [{ code: 'campaign_member', weight: 0.5 + 0.5 * Math.min(1, (n - 2) / 8), detail: { campaign: c.id, accounts: n } }];
-    if (lockstep) shared.push({ code: 'lockstep', weight: 0.4, detail: { accounts: n } });
-    if (loadBalanced) shared.push({ code: 'load_balanced', weight: 0.4, detail: { accounts: n } });
-    if (relTotal >= 20 && relNew / relTotal >= 0.3) {
-      shared.push({ code: 'model_release_pivot', weight: 0.4, detail: { share_on_new_model: relNew / relTotal } });
+    const p = this.scoring.campaign;
+    const shared: Reason[] = [{ code: 'campaign_member', weight: p.memberBase + p.memberRange * Math.min(1, (n - 2) / p.memberFullAt), detail: { campaign: c.id, accounts: n } }];
+    if (lockstep) shared.push({ code: 'lockstep', weight: p.lockstepWeight, detail: { accounts: n } });
+    if (loadBalanced) shared.push({ code: 'load_balanced', weight: p.loadBalancedWeight, detail: { accounts: n } });
+    if (relTotal >= p.releaseMinExchanges && relNew / relTotal >= p.releaseShare) {
+      shared.push({ code: 'model_release_pivot', weight: p.releaseWeight, detail: { share_on_new_model: relNew / relTotal } });
     }
-    const coverage = campaignCoverage(this.coverage.of(root, members), n);
+    const coverage = campaignCoverage(this.coverage.of(root, members), n, p, this.scoring.content.breadthShare);
     if (coverage) shared.push(coverage);
     const confirmed = this.decisions.confirmedAmong(members);
-    if (confirmed > 0) shared.push({ code: 'analyst_confirmed', weight: confirmationWeight(confirmed), detail: { accounts: confirmed } });
+    if (confirmed > 0) shared.push({ code: 'analyst_confirmed', weight: confirmationWeight(confirmed, p), detail: { accounts: confirmed } });
     const reasons = [...shared];
     for (const [dim, d] of c.dims) {
       const spec = DIMENSIONS[dim];
       reasons.push({
         code: spec.reason,
-        weight: spec.base * Math.min(1, 1.5 * d.suspicion),
+        weight: spec.base * Math.min(1, p.dimensionGain * d.suspicion),
         detail: { dimension: dim, accounts: d.accounts, shared_values: d.keys.size, suspicion: d.suspicion },
       });
     }
@@ -282,7 +290,7 @@ export class Judge implements LinkFeedback {
     let content = 0;
     for (const s of members) content += this.verdicts.harvest(s.idx);
     const meanContent = content / n;
-    c.score = (1 - Math.exp(-w / this.cfg.scoring.scoreScale)) * Math.min(1, meanContent / HARVEST_MIN);
+    c.score = (1 - Math.exp(-w / this.scoring.scoreScale)) * Math.min(1, meanContent / this.harvestMin);
     if (c.score >= this.cfg.thresholds.distillation && c.flaggedAt === null) c.flaggedAt = now;
   }
 
@@ -308,11 +316,12 @@ export class Judge implements LinkFeedback {
       const dim = g.dim;
       const spec = DIMENSIONS[dim];
       const suspicion = this.suspicion(g);
-      let weight = spec.base * Math.min(1, 1.5 * suspicion);
+      const p = this.scoring.campaign;
+      let weight = spec.base * Math.min(1, p.dimensionGain * suspicion);
       const detail: LinkDetail = { dimension: dim, accounts: g.members.size, suspicion };
       if (dim === 'template') {
         // Several of a pipeline's scaffolds in one account say more than one: up to twice the weight.
-        weight *= Math.min(2, templates / 2);
+        weight *= Math.min(p.templatesMax, templates / p.templatesPer);
         detail.shared_values = templates;
       }
       out.push({ code: spec.reason, weight, detail });
@@ -327,13 +336,13 @@ export class Judge implements LinkFeedback {
       reasons = [...own, ...c.shared];
       this.linkReasons(s, reasons);
       const from = this.inherited[s.idx];
-      if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: 0.5, detail: { campaign: from } });
+      if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: this.scoring.campaign.inheritedWeight, detail: { campaign: from } });
       // One reason per code (own and campaign evidence, or two dimensions, can name the same thing).
       reasons = strongestPerCode(reasons);
       cap = this.verdicts.harvest(s.idx) < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
     } else {
       reasons = [...own];
-      cap = traceInversion(s) ? 1 : this.cfg.scoring.soloCap;
+      cap = traceInversion(s, this.scoring.traceInversion) ? 1 : this.scoring.soloCap;
     }
     reasons = this.decisions.adjust(s.idx, reasons);
     if (this.decisions.isConfirmed(s.idx)) cap = 1;
@@ -397,10 +406,10 @@ export class Judge implements LinkFeedback {
  * ("trace inversion") at volume, with harvesting knobs. Ordinary users practically never ask for it;
  * it is the DeepSeek-style harvest of reasoning traces from a model that hides them.
  */
-function traceInversion(s: AccountState): boolean {
-  if (s.exchanges < 50 || s.capShare(RECONSTRUCTION) < 0.2) return false;
-  const knobs = [s.atCeiling, s.thinking, s.logprobs, s.multiSample].filter((c) => s.share(c) >= 0.5).length;
-  return knobs >= 2;
+function traceInversion(s: AccountState, p: TraceInversionParams): boolean {
+  if (s.exchanges < p.minExchanges || s.capShare(RECONSTRUCTION) < p.reconstructionShare) return false;
+  const knobs = [s.atCeiling, s.thinking, s.logprobs, s.multiSample].filter((c) => s.share(c) >= p.knobShare).length;
+  return knobs >= p.knobs;
 }
 
 /** One reason per code: an account's own evidence and its campaign's can name the same thing. */

@@ -7,8 +7,8 @@ import type { AccountState } from '../observe/account-state.js';
 export interface PeerEvidence {
   /** A template group key (`template:<id>`) a peer reported: accounts join it from first use, like a hot template. */
   isKnownTemplate(key: string): boolean;
-  /** Adds a `peer_indicator` reason when the account (content score `harvest`) matches indicators known at event time `now`. */
-  evaluate(s: AccountState, harvest: number, now: Millis, out: Reason[]): void;
+  /** Adds a `peer_indicator` reason when the account matches indicators known at event time `now`; `harvesting`: its content score is at least scoring.harvestMin. */
+  evaluate(s: AccountState, harvesting: boolean, now: Millis, out: Reason[]): void;
   /**
    * Whether the account matched corroborated peer evidence at its latest evaluation: the peer has already
    * seen this operation at length, so the account's shares count from `minExchanges` exchanges instead of

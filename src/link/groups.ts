@@ -1,10 +1,9 @@
 // The link index: from each shared thing (a key along one dimension) to the accounts sharing it.
 // Membership follows the accounts' current keys; groups touched since the last judgement are dirty.
+import { DEFAULT_SCORING, type ScoringParams } from '../config/scoring.js';
 import type { AccountState } from '../observe/account-state.js';
 import { DIMENSIONS, dimensionOf, identityKeys, trafficKeys, type Dimension, type TemplateKeys } from './dimensions.js';
 
-const HOT_SUSPICION = 0.5;
-const HOT_MEMBERS = 5;
 
 /** Members a list is scanned through before has() builds an index of it. */
 const SCAN_MEMBERS = 32;
@@ -188,6 +187,8 @@ export class GroupIndex {
   constructor(
     private readonly signupWindowMs: number,
     private readonly knownTemplate?: (key: string) => boolean,
+    /** When a template group is hot (joined from first use): its suspicion and members. */
+    private readonly hot: Pick<ScoringParams, 'hotSuspicion' | 'hotMembers'> = DEFAULT_SCORING,
   ) {}
 
   /** Template groups by template id, so the keys of an account's templates are looked up, not built. */
@@ -201,7 +202,7 @@ export class GroupIndex {
         key: (id) => this.templateGroups.get(id)?.key ?? `template:${id}`,
         hot: (id) => {
           const g = this.templateGroups.get(id);
-          if (g !== undefined && judged.suspicion(g) >= HOT_SUSPICION && g.members.size >= HOT_MEMBERS) return true;
+          if (g !== undefined && judged.suspicion(g) >= this.hot.hotSuspicion && g.members.size >= this.hot.hotMembers) return true;
           return this.knownTemplate !== undefined && this.knownTemplate(g?.key ?? `template:${id}`);
         },
       };

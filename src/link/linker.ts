@@ -79,7 +79,7 @@ export class Linker {
   ) {
     this.templates = new TemplateIndex(cfg.template, hooks.onTemplate);
     this.models = new ModelCatalog(cfg.modelCeilings);
-    this.groups = new GroupIndex(cfg.link.signupWindowMs, hooks.knownTemplate);
+    this.groups = new GroupIndex(cfg.link.signupWindowMs, hooks.knownTemplate, cfg.scoring);
   }
 
   /**
@@ -177,7 +177,8 @@ export class Linker {
     // Several distinct scaffolds in common (a prompt's head and tail are two) are one pipeline, not a
     // public prompt — but only between throwaway-looking accounts: an evaluator with years of history
     // running a public benchmark prompt is not linked by its prompt alone.
-    return templates >= this.cfg.scoring.pipelineTemplates && throwaway(accounts[a]) && throwaway(accounts[b]);
+    const days = this.cfg.scoring.throwawayDays;
+    return templates >= this.cfg.scoring.pipelineTemplates && throwaway(accounts[a], days) && throwaway(accounts[b], days);
   }
 
   /** Joins the sets of a and b (unless both are established and not yet bridged); returns a's root after. */
@@ -226,8 +227,8 @@ export class Linker {
   }
 }
 
-/** Fresh when it started sending, and not verified beyond e-mail or phone. */
-function throwaway(s: AccountState): boolean {
+/** Fresh when it started sending (within `days` of sign-up), and not verified beyond e-mail or phone. */
+function throwaway(s: AccountState, days: number): boolean {
   const v = s.verification ?? 'none';
-  return v !== 'business' && v !== 'id' && s.createdAt !== undefined && s.firstTs - s.createdAt < 60 * DAY;
+  return v !== 'business' && v !== 'id' && s.createdAt !== undefined && s.firstTs - s.createdAt < days * DAY;
 }

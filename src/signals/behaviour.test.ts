@@ -1,3 +1,4 @@
+import { DEFAULT_SCORING } from '../config/scoring.js';
 import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import type { CanonicalRecord } from '../core/records.js';
@@ -28,7 +29,7 @@ function sender(times: number[], createdAt?: number): AccountState {
 
 function reasons(signal: Signal, s: AccountState, now = s.lastTs): Reason[] {
   const out: Reason[] = [];
-  signal.evaluate(s, { now }, out);
+  signal.evaluate(s, { now, scoring: DEFAULT_SCORING }, out);
   return out;
 }
 

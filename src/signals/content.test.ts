@@ -1,3 +1,4 @@
+import { DEFAULT_SCORING } from '../config/scoring.js';
 import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import { CAPABILITIES } from '../core/capabilities.js';
@@ -26,9 +27,12 @@ function account(prompts: (string | [string, Partial<Exchange>])[]): AccountStat
   return obs.accounts.get(id)!;
 }
 
+/** Share of exchanges a capability needs to count towards breadth (the default configuration's). */
+const SHARE = DEFAULT_SCORING.content.breadthShare;
+
 function reasons(signal: Signal, s: AccountState): Reason[] {
   const out: Reason[] = [];
-  signal.evaluate(s, { now: s.lastTs }, out);
+  signal.evaluate(s, { now: s.lastTs, scoring: DEFAULT_SCORING }, out);
   return out;
 }
 
@@ -68,6 +72,18 @@ describe('reasoning_elicitation', () => {
 
   it('does not emit just below a fifth of the traffic', () => {
     expect(reasons(reasoningElicitation, account(mix(100, 19, stepByStep)))).toEqual([]);
+  });
+
+  it('takes its threshold and weight from the configuration (--config {"scoring": {"content": ...}})', () => {
+    const s = account(mix(100, 20, stepByStep));
+    const { scoring } = buildEngineConfig({ scoring: { content: { reasoningShare: 0.3, reasoningWeight: 2 } } });
+    const out: Reason[] = [];
+    reasoningElicitation.evaluate(s, { now: s.lastTs, scoring }, out);
+    expect(out).toEqual([]);
+    const lower = buildEngineConfig({ scoring: { content: { reasoningShare: 0.1, reasoningWeight: 2 } } }).scoring;
+    reasoningElicitation.evaluate(s, { now: s.lastTs, scoring: lower }, out);
+    expect(out[0]?.weight).toBeCloseTo(0.4);
+    expect(lower.content.minExchanges).toBe(DEFAULT_SCORING.content.minExchanges); // the rest keep their defaults
   });
 
   it('does not emit on fewer than three exchanges', () => {
@@ -122,7 +138,7 @@ describe('capability_breadth and topic_coverage', () => {
     const s = account(
       Array.from({ length: 40 }, (_, i): [string, Partial<Exchange>] => [`Refactor this function to use async/await and fix the failing test in module ${i}`, { tools: 12, turns: 30 }]),
     );
-    expect(harvestBreadth(s.caps, s.exchanges)).toBe(2);
+    expect(harvestBreadth(s.caps, s.exchanges, SHARE)).toBe(2);
     expect(reasons(capabilityBreadth, s)).toEqual([]);
   });
 
@@ -133,7 +149,7 @@ describe('capability_breadth and topic_coverage', () => {
     prompts[7] = harvestPrompt(0);
     prompts[11] = harvestPrompt(3);
     const s = account(prompts);
-    expect(harvestBreadth(s.caps, s.exchanges)).toBe(1); // reasoning, 3 of 40
+    expect(harvestBreadth(s.caps, s.exchanges, SHARE)).toBe(1); // reasoning, 3 of 40
     expect(reasons(capabilityBreadth, s).map((r) => r.code)).not.toContain('capability_breadth');
   });
 
@@ -193,11 +209,11 @@ describe('harvestBreadth', () => {
   it('counts only the costly capabilities (not writing, knowledge, extraction, translation)', () => {
     const caps = new Uint32Array(CAPABILITIES.length);
     for (const c of ['writing', 'knowledge', 'extraction', 'translation'] as const) caps[CAPABILITIES.indexOf(c)] = 50;
-    expect(harvestBreadth(caps, 100)).toBe(0);
+    expect(harvestBreadth(caps, 100, SHARE)).toBe(0);
     caps[CAPABILITIES.indexOf('coding')] = 5;
     caps[CAPABILITIES.indexOf('math')] = 4;
-    expect(harvestBreadth(caps, 100)).toBe(1);
+    expect(harvestBreadth(caps, 100, SHARE)).toBe(1);
     expect(harvestBreadth(caps, 100, 0.04)).toBe(2);
-    expect(harvestBreadth(caps, 0)).toBe(0);
+    expect(harvestBreadth(caps, 0, SHARE)).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 // Content signals: what an account's traffic tries to harvest. Each share is over the account's exchanges;
-// thresholds keep the ~1% of ordinary prompts that ask for step-by-step answers from counting.
+// thresholds keep the ~1% of ordinary prompts that ask for step-by-step answers from counting. The
+// thresholds and weights are the configuration's (`scoring.content`, src/config/scoring.ts).
 import { CAPABILITY_BIT } from '../core/capabilities.js';
 import type { Capability } from '../core/capabilities.js';
 import type { Signal } from './signal.js';
@@ -21,11 +22,8 @@ export const HARVEST_CAPABILITIES: Capability[] = [
 ];
 const HARVEST_BITS = HARVEST_CAPABILITIES.map(bitIndex);
 
-/** Minimum exchanges before shares mean anything. */
-const MIN_EXCHANGES = 3;
-
-/** Number of harvest capabilities making up at least `minShare` of an account's exchanges. */
-export function harvestBreadth(caps: ArrayLike<number>, total: number, minShare = 0.05): number {
+/** Number of harvest capabilities making up at least `minShare` of an account's exchanges (scoring.content.breadthShare). */
+export function harvestBreadth(caps: ArrayLike<number>, total: number, minShare: number): number {
   if (total === 0) return 0;
   let n = 0;
   for (const b of HARVEST_BITS) if (caps[b] / total >= minShare) n++;
@@ -36,10 +34,11 @@ export const reasoningElicitation = {
   name: 'reasoning-elicitation',
   family: 'content',
   codes: ['reasoning_elicitation'],
-  evaluate(s, _ctx, out) {
+  evaluate(s, ctx, out) {
+    const p = ctx.scoring.content;
     const share = s.capShare(REASONING);
-    if (s.exchanges >= MIN_EXCHANGES && share >= 0.2) {
-      out.push({ code: 'reasoning_elicitation', weight: 1.2 * share, detail: { share } });
+    if (s.exchanges >= p.minExchanges && share >= p.reasoningShare) {
+      out.push({ code: 'reasoning_elicitation', weight: p.reasoningWeight * share, detail: { share } });
     }
   },
 } satisfies Signal;
@@ -48,12 +47,13 @@ export const reasoningReconstruction = {
   name: 'reasoning-reconstruction',
   family: 'content',
   codes: ['reasoning_reconstruction', 'rubric_grading'],
-  evaluate(s, _ctx, out) {
-    if (s.exchanges < MIN_EXCHANGES) return;
+  evaluate(s, ctx, out) {
+    const p = ctx.scoring.content;
+    if (s.exchanges < p.minExchanges) return;
     const recon = s.capShare(RECONSTRUCTION);
-    if (recon >= 0.05) out.push({ code: 'reasoning_reconstruction', weight: 0.5 + 1.5 * recon, detail: { share: recon } });
+    if (recon >= p.reconstructionShare) out.push({ code: 'reasoning_reconstruction', weight: p.reconstructionBase + p.reconstructionWeight * recon, detail: { share: recon } });
     const rubric = s.capShare(RUBRIC);
-    if (rubric >= 0.05) out.push({ code: 'rubric_grading', weight: 0.3 + 1.0 * rubric, detail: { share: rubric } });
+    if (rubric >= p.rubricShare) out.push({ code: 'rubric_grading', weight: p.rubricBase + p.rubricWeight * rubric, detail: { share: rubric } });
   },
 } satisfies Signal;
 
@@ -61,13 +61,14 @@ export const capabilityBreadth = {
   name: 'capability-breadth',
   family: 'content',
   codes: ['capability_breadth', 'topic_coverage'],
-  evaluate(s, _ctx, out) {
-    if (s.exchanges < 10) return;
-    const breadth = harvestBreadth(s.caps, s.exchanges);
-    if (breadth >= 3) out.push({ code: 'capability_breadth', weight: 0.3 * (breadth - 1), detail: { capabilities: breadth } });
+  evaluate(s, ctx, out) {
+    const p = ctx.scoring.content;
+    if (s.exchanges < p.breadthMinExchanges) return;
+    const breadth = harvestBreadth(s.caps, s.exchanges, p.breadthShare);
+    if (breadth >= p.breadthMin) out.push({ code: 'capability_breadth', weight: p.breadthWeight * (breadth - 1), detail: { capabilities: breadth } });
     const distinct = Math.min(1, s.prompts.estimate() / s.exchanges);
-    if (s.exchanges >= 20 && distinct >= 0.85 && s.share(s.singleTurn) >= 0.8) {
-      out.push({ code: 'topic_coverage', weight: 0.3, detail: { distinct_share: distinct } });
+    if (s.exchanges >= p.coverageMinExchanges && distinct >= p.coverageDistinct && s.share(s.singleTurn) >= p.coverageSingleTurn) {
+      out.push({ code: 'topic_coverage', weight: p.coverageWeight, detail: { distinct_share: distinct } });
     }
   },
 } satisfies Signal;
@@ -76,17 +77,18 @@ export const harvestingKnobs = {
   name: 'harvesting-knobs',
   family: 'content',
   codes: ['max_output_budget', 'multi_sample', 'logprobs_harvest', 'extended_thinking', 'single_turn'],
-  evaluate(s, _ctx, out) {
-    if (s.exchanges < MIN_EXCHANGES) return;
+  evaluate(s, ctx, out) {
+    const p = ctx.scoring.content;
+    if (s.exchanges < p.minExchanges) return;
     const ceiling = s.share(s.atCeiling);
-    if (ceiling >= 0.2) out.push({ code: 'max_output_budget', weight: 1.0 * ceiling, detail: { share: ceiling } });
+    if (ceiling >= p.knobShare) out.push({ code: 'max_output_budget', weight: p.ceilingWeight * ceiling, detail: { share: ceiling } });
     const multi = s.share(s.multiSample);
-    if (multi >= 0.2) out.push({ code: 'multi_sample', weight: 0.5 * multi, detail: { share: multi } });
+    if (multi >= p.knobShare) out.push({ code: 'multi_sample', weight: p.multiSampleWeight * multi, detail: { share: multi } });
     const lp = s.share(s.logprobs);
-    if (lp >= 0.2) out.push({ code: 'logprobs_harvest', weight: 0.5 * lp, detail: { share: lp } });
+    if (lp >= p.knobShare) out.push({ code: 'logprobs_harvest', weight: p.logprobsWeight * lp, detail: { share: lp } });
     const th = s.share(s.thinking);
-    if (th >= 0.2) out.push({ code: 'extended_thinking', weight: 0.5 * th, detail: { share: th } });
+    if (th >= p.knobShare) out.push({ code: 'extended_thinking', weight: p.thinkingWeight * th, detail: { share: th } });
     const single = s.share(s.singleTurn);
-    if (s.exchanges >= 10 && single >= 0.8) out.push({ code: 'single_turn', weight: 0.3 * single, detail: { share: single } });
+    if (s.exchanges >= p.singleTurnMinExchanges && single >= p.singleTurnShare) out.push({ code: 'single_turn', weight: p.singleTurnWeight * single, detail: { share: single } });
   },
 } satisfies Signal;

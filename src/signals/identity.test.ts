@@ -1,3 +1,4 @@
+import { DEFAULT_SCORING } from '../config/scoring.js';
 import { describe, expect, it } from 'vitest';
 import { buildEngineConfig } from '../config/schema.js';
 import type { AccountEvent, Plan, Verification } from '../core/records.js';
@@ -20,7 +21,7 @@ function profile(...events: Partial<AccountEvent>[]): AccountState {
 
 function reasons(s: AccountState): Reason[] {
   const out: Reason[] = [];
-  fraudSignupPath.evaluate(s, { now: T0 + 10 * DAY }, out);
+  fraudSignupPath.evaluate(s, { now: T0 + 10 * DAY, scoring: DEFAULT_SCORING }, out);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The interface every per-account signal satisfies. A signal reads bounded account state and
 // appends reasons (stable code + weight + parameters); it never sees other accounts.
+import type { ScoringParams } from '../config/scoring.js';
 import type { Reason, ReasonCode } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
 import type { AccountState } from '../observe/account-state.js';
@@ -9,6 +10,8 @@ export type SignalFamily = 'content' | 'behaviour' | 'identity';
 export interface SignalContext {
   /** Event time of the judgement. */
   now: Millis;
+  /** The scoring numbers (thresholds and weights of the content signals among them). */
+  scoring: ScoringParams;
 }
 
 export interface Signal {
