@@ -12,7 +12,9 @@ import { InputError } from '../core/errors.js';
 import type { Summary } from '../core/output.js';
 import type { Rejection } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
-import { Ingestor, ingestStream } from '../order/pipeline.js';
+import { ingestStream } from '../order/pipeline.js';
+import { build as buildOrder } from '../order/config.js';
+import { build as buildDecode } from '../decode/config.js';
 import { checkReadable } from '../sources/file.js';
 import { Engine } from '../engine/engine.js';
 import { collectResults, type EngineResults } from '../engine/results.js';
@@ -28,7 +30,8 @@ import { Progress } from './progress.js';
 import { STAGES, StageTimes } from '../core/stage-times.js';
 import { DecodePool, defaultWorkers, ingestStreamParallel } from '../engine/decode-pool.js';
 import { loadDefaultPolicy, loadPolicyFile, type LoadedPolicy } from '../act/policy-load.js';
-import { PolicyStage } from '../act/policy-stage.js';
+import type { PolicyStage } from '../act/policy-stage.js';
+import { build as buildAct } from '../act/config.js';
 import { actionLine, markLine } from '../act/action-out.js';
 
 export interface ScanOptions {
@@ -111,18 +114,12 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const times = opts.times;
   const engine = new Engine(cfg, intel.engine, times);
   intel.bind(engine);
-  const act = new PolicyStage(engine, policy.policy);
+  const act = buildAct(policy.policy, engine);
   const attached = opts.attach?.(engine);
   const actions = createWriteStream(join(out, 'actions.ndjson'));
   act.onAction((c) => actions.write(`${JSON.stringify(actionLine(c, policy.policy))}\n`));
   const rejected = createWriteStream(join(out, 'rejected.ndjson'));
-  const ingestor = new Ingestor({
-    maxLatenessMs: cfg.maxLatenessMs,
-    maxLineBytes: cfg.maxLineBytes,
-    emailKey: Buffer.from(cfg.emailKey),
-    shareEmail: intel.shareEmail,
-    times,
-  });
+  const ingestor = buildOrder(cfg, buildDecode(cfg, intel.shareEmail), { times });
   const progress = opts.quiet ? undefined : new Progress({ totalBytes: await inputBytes(opts.inputs) });
   let bytes = 0;
   let flagged = 0;

@@ -1,14 +1,19 @@
 // The one online engine: observe → link → judge on the event-time clock. `scan` replays files through
 // it and `serve` feeds it live; there is no second, batch implementation of the detection logic.
-// Records must arrive in event-time order (the order stage guarantees it).
+// Records must arrive in event-time order (the order stage guarantees it). Each stage is built from its
+// slice of the configuration (`<stage>/config.ts` build) and keeps its own state; the engine only hands
+// one stage's return values to the next (push), and runs the judge on the event-time clock (judgeAt).
+// decode and order come before it (order/config.ts builds the Ingestor), act after it (act/config.ts).
 import type { EngineConfig } from '../config/schema.js';
 import type { CanonicalRecord, Millis } from '../core/records.js';
 import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
-import { Observer } from '../observe/observer.js';
+import type { Observer } from '../observe/observer.js';
+import { build as buildObserver } from '../observe/config.js';
 import { build as buildLinker } from '../link/config.js';
 import type { Linker } from '../link/linker.js';
-import { Judge, type VerdictChange } from '../judge/judge.js';
+import type { Judge, VerdictChange } from '../judge/judge.js';
+import { build as buildJudge } from '../judge/config.js';
 import type { EngineHooks } from '../judge/peer.js';
 import type { StageTimes } from '../core/stage-times.js';
 import type { DecisionInput } from '../judge/decisions.js';
@@ -46,13 +51,13 @@ export class Engine {
     hooks: EngineHooks = {},
     private readonly times?: StageTimes,
   ) {
-    this.observer = new Observer(times);
+    this.observer = buildObserver(cfg, times);
     const peer = hooks.peer;
     this.linker = buildLinker(cfg, this.observer.list, {
       onTemplate: hooks.onTemplate,
       knownTemplate: peer && ((key) => peer.isKnownTemplate(key)),
     }, times);
-    this.judge = new Judge(cfg, this.observer, this.linker, peer, times);
+    this.judge = buildJudge(cfg, this.observer, this.linker, peer, times);
   }
 
   onVerdict(l: VerdictListener): void {

@@ -2,7 +2,6 @@
 // the groups they share, has link join members of suspicious groups (the Linker's pairwise rule, fed
 // this judgement's answers), scores the resulting campaigns and records verdicts.
 // flagged_at is the judgement time T: only records with ts <= T have been observed (online honesty).
-import type { EngineConfig } from '../config/schema.js';
 import type { ScoringParams, TraceInversionParams } from '../config/scoring.js';
 import { sortReasons, type LinkDetail, type Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
@@ -25,6 +24,7 @@ import { REASONING_MASK } from '../observe/observer.js';
 import type { PeerEvidence } from './peer.js';
 import type { StageTimes } from '../core/stage-times.js';
 import { confirmationWeight, DecisionBook, type DecisionAction } from './decisions.js';
+import type { JudgeConfig } from './config.js';
 
 export interface VerdictChange {
   account: AccountState;
@@ -64,7 +64,7 @@ export class Judge implements LinkFeedback {
   private readonly flagsOf = (idx: number): number => this.verdicts.groupFlags(idx);
 
   constructor(
-    private readonly cfg: EngineConfig,
+    private readonly cfg: JudgeConfig,
     private readonly observer: Observer,
     private readonly linker: Linker,
     private readonly peer?: PeerEvidence,
