@@ -9,9 +9,11 @@ import type { Reason } from '../core/reasons.js';
 import type { CanonicalRecord, Millis } from '../core/records.js';
 import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
+import type { Campaign } from '../judge/campaign.js';
 import type { Engine } from '../engine/engine.js';
 import { identityKeys, dimensionOf } from '../link/dimensions.js';
 import { decide, type AccountFacts, type Outcome } from './policy.js';
+import { DecidedFrom } from './decided-from.js';
 import { ACTIONS, PROTECTS, SEVERITY, type ActionName, type Policy, type Rule } from './policy-schema.js';
 
 /** One change of an account's action (enforced) or of what the shadow rules would make it. */
@@ -94,6 +96,7 @@ export class PolicyStage {
   private readonly linkedNow: AccountState[] = [];
   private readonly stamp: number[] = [];
   private pass = 0;
+  private readonly decidedFrom = new DecidedFrom();
 
   constructor(
     private readonly engine: Engine,
@@ -200,7 +203,10 @@ export class PolicyStage {
   }
 
   private evaluateOne(s: AccountState, at: Millis): void {
-    const f = this.facts(s, at);
+    const campaign = this.engine.judge.campaignOf(s);
+    const actedOn = campaign !== undefined && this.actedOn.has(campaign.id);
+    if (this.decidedFrom.unchanged(this.policy, s, campaign, actedOn, this.linked[s.idx], this.engine.judge.decisions.isConfirmed(s.idx))) return;
+    const f = this.facts(s, campaign, at);
     const enforced = decide(this.policy, f, (r) => r.mode === 'enforce');
     const all = decide(this.policy, f, () => true);
     this.apply(s, f, enforced, 'enforce', at);
@@ -267,8 +273,7 @@ export class PolicyStage {
     }
   }
 
-  private facts(s: AccountState, at: Millis): AccountFacts {
-    const c = this.engine.judge.campaignOf(s);
+  private facts(s: AccountState, c: Campaign | undefined, at: Millis): AccountFacts {
     const link = this.linked[s.idx];
     let reasons: readonly Reason[] = s.reasons;
     if (link) reasons = [...reasons, { code: 'linked_at_signup', weight: 0, detail: { campaign: link.campaignId, via: link.via, at: new Date(link.at).toISOString() } }];
