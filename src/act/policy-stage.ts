@@ -95,6 +95,8 @@ export class PolicyStage {
   /** Accounts just linked through a newly tainted identity thing, to evaluate before the judgement ends. */
   private readonly linkedNow: AccountState[] = [];
   private readonly stamp: number[] = [];
+  /** Campaign roots whose members were added in a pass (judged), by root index. */
+  private readonly expanded: number[] = [];
   private pass = 0;
   private readonly decidedFrom = new DecidedFrom();
 
@@ -167,9 +169,15 @@ export class PolicyStage {
       this.stamp[s.idx] = pass;
       list.push(s);
     };
+    const { linker, observer } = this.engine;
     for (const s of judged) {
       add(s);
-      if (this.engine.judge.campaignOf(s)) for (const m of this.membersOf(s)) add(m);
+      if (!this.engine.judge.campaignOf(s)) continue;
+      // Each campaign's members once a judgement, however many of them were judged.
+      const root = linker.uf.find(s.idx);
+      if (this.expanded[root] === pass) continue;
+      this.expanded[root] = pass;
+      for (const i of linker.uf.membersOf(root)) add(observer.list[i]);
     }
     this.evaluate(list, at);
   }
