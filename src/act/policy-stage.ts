@@ -11,6 +11,7 @@ import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import type { Campaign } from '../judge/campaign.js';
 import type { Engine } from '../engine/engine.js';
+import type { StageTimes } from '../core/stage-times.js';
 import { identityKeys, dimensionOf } from '../link/dimensions.js';
 import { decide, type AccountFacts, type Outcome } from './policy.js';
 import { DecidedFrom } from './decided-from.js';
@@ -103,9 +104,15 @@ export class PolicyStage {
   constructor(
     private readonly engine: Engine,
     policy: Policy,
+    /** Charge wall time to the `act` stage (bench:perf, scan --stage-times). */
+    private readonly times?: StageTimes,
   ) {
     this.policy = policy;
-    engine.onJudgement((at, judged) => this.judged(at, judged));
+    engine.onJudgement((at, judged) => {
+      const t0 = times ? performance.now() : 0;
+      this.judged(at, judged);
+      times?.add('act', t0);
+    });
   }
 
   get current(): Policy {
@@ -127,6 +134,14 @@ export class PolicyStage {
 
   /** Feeds a record the engine has just consumed (call after `engine.push(rec)`). */
   push(rec: CanonicalRecord): void {
+    const times = this.times;
+    if (!times) return this.consume(rec);
+    const t0 = performance.now();
+    this.consume(rec);
+    times.add('act', t0);
+  }
+
+  private consume(rec: CanonicalRecord): void {
     const s = this.engine.observer.accounts.get(rec.accountId);
     if (!s) return;
     if (rec.kind === 'exchange') {
