@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # compare-outputs — byte-identity of a refactor: simulate each scenario once (cached in .cache/compare/),
 # scan it with this build and with another build, export the campaigns as STIX from both stores, and
-# compare accounts.ndjson, campaigns.ndjson, rejected.ndjson, actions.ndjson (the default policy's
-# gateway actions) and the STIX bundle byte for byte.
+# compare accounts.ndjson, campaigns.ndjson, rejected.ndjson, the act stage's actions.ndjson and marks.ndjson
+# and the STIX bundle byte for byte.
 # The other build's outputs are cached too (it does not change), so a rerun costs one scan per scenario.
 #
 #   bench/compare-outputs.sh /work/base-325a211 [scenario ...]     (default: every bench:quality scenario and tiny)
@@ -45,7 +45,7 @@ for s in "${scenarios[@]}"; do
   scan "$here" "$dir/input.ndjson" "$dir/head"
   t1=$(date +%s)
   line="$s ($(wc -l < "$dir/input.ndjson") lines, $((t1 - t0)) s):"
-  for f in accounts.ndjson campaigns.ndjson rejected.ndjson actions.ndjson stix.json; do
+  for f in accounts.ndjson campaigns.ndjson rejected.ndjson actions.ndjson marks.ndjson stix.json; do
     if cmp -s "$dir/base-$base_id/$f" "$dir/head/$f"; then line+=" $f identical"; else line+=" $f DIFFERS"; status=1; fi
   done
   echo "$line"

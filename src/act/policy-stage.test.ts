@@ -76,6 +76,17 @@ describe('the act stage on a churning farm (default policy)', () => {
     for (const c of marked) expect(full.stage.marks.some((m) => m.accountId === c.accountId && m.marker === c.mark && m.from === c.at)).toBe(true);
   });
 
+  it('deciding only accounts whose inputs changed gives exactly the changes and marks of deciding every account every time', () => {
+    // A suppression makes the outcome depend on event time alone, so this policy is decided every time
+    // (src/act/decided-from.ts); it exempts an account that does not exist, so it decides the same.
+    const always = { ...policy, suppressions: [{ account_id: 'nobody', rule: '*', until: new Date(T0 + 400 * DAY).toISOString(), by: 'test', note: 'forces a decision every time' }] };
+    const every = run(recs, always);
+    expect(full.changes.length).toBeGreaterThan(20);
+    expect(full.changes).toEqual(every.changes);
+    expect(full.stage.marks).toEqual(every.stage.marks);
+    expect(full.stage.served).toEqual(every.stage.served);
+  });
+
   it('online honesty: a prefix ending at T gives exactly the action changes the full run made up to T', () => {
     const times = [...new Set(full.changes.map((c) => c.at))].sort((a, b) => a - b);
     const cuts = times.filter((_, i) => i % Math.max(1, Math.floor(times.length / 6)) === 0);

@@ -9,9 +9,12 @@ import type { Reason } from '../core/reasons.js';
 import type { CanonicalRecord, Millis } from '../core/records.js';
 import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
+import type { Campaign } from '../judge/campaign.js';
 import type { Engine } from '../engine/engine.js';
+import type { StageTimes } from '../core/stage-times.js';
 import { identityKeys, dimensionOf } from '../link/dimensions.js';
 import { decide, type AccountFacts, type Outcome } from './policy.js';
+import { DecidedFrom } from './decided-from.js';
 import { ACTIONS, PROTECTS, SEVERITY, type ActionName, type Policy, type Rule } from './policy-schema.js';
 
 /** One change of an account's action (enforced) or of what the shadow rules would make it. */
@@ -93,14 +96,23 @@ export class PolicyStage {
   /** Accounts just linked through a newly tainted identity thing, to evaluate before the judgement ends. */
   private readonly linkedNow: AccountState[] = [];
   private readonly stamp: number[] = [];
+  /** Campaign roots whose members were added in a pass (judged), by root index. */
+  private readonly expanded: number[] = [];
   private pass = 0;
+  private readonly decidedFrom = new DecidedFrom();
 
   constructor(
     private readonly engine: Engine,
     policy: Policy,
+    /** Charge wall time to the `act` stage (bench:perf, scan --stage-times). */
+    private readonly times?: StageTimes,
   ) {
     this.policy = policy;
-    engine.onJudgement((at, judged) => this.judged(at, judged));
+    engine.onJudgement((at, judged) => {
+      const t0 = times ? performance.now() : 0;
+      this.judged(at, judged);
+      times?.add('act', t0);
+    });
   }
 
   get current(): Policy {
@@ -122,6 +134,14 @@ export class PolicyStage {
 
   /** Feeds a record the engine has just consumed (call after `engine.push(rec)`). */
   push(rec: CanonicalRecord): void {
+    const times = this.times;
+    if (!times) return this.consume(rec);
+    const t0 = performance.now();
+    this.consume(rec);
+    times.add('act', t0);
+  }
+
+  private consume(rec: CanonicalRecord): void {
     const s = this.engine.observer.accounts.get(rec.accountId);
     if (!s) return;
     if (rec.kind === 'exchange') {
@@ -164,9 +184,15 @@ export class PolicyStage {
       this.stamp[s.idx] = pass;
       list.push(s);
     };
+    const { linker, observer } = this.engine;
     for (const s of judged) {
       add(s);
-      if (this.engine.judge.campaignOf(s)) for (const m of this.membersOf(s)) add(m);
+      if (!this.engine.judge.campaignOf(s)) continue;
+      // Each campaign's members once a judgement, however many of them were judged.
+      const root = linker.uf.find(s.idx);
+      if (this.expanded[root] === pass) continue;
+      this.expanded[root] = pass;
+      for (const i of linker.uf.membersOf(root)) add(observer.list[i]);
     }
     this.evaluate(list, at);
   }
@@ -200,7 +226,10 @@ export class PolicyStage {
   }
 
   private evaluateOne(s: AccountState, at: Millis): void {
-    const f = this.facts(s, at);
+    const campaign = this.engine.judge.campaignOf(s);
+    const actedOn = campaign !== undefined && this.actedOn.has(campaign.id);
+    if (this.decidedFrom.unchanged(this.policy, s, this.engine.judge.verdicts, campaign, actedOn, this.linked[s.idx], this.engine.judge.decisions.isConfirmed(s.idx))) return;
+    const f = this.facts(s, campaign, at);
     const enforced = decide(this.policy, f, (r) => r.mode === 'enforce');
     const all = decide(this.policy, f, () => true);
     this.apply(s, f, enforced, 'enforce', at);
@@ -267,8 +296,7 @@ export class PolicyStage {
     }
   }
 
-  private facts(s: AccountState, at: Millis): AccountFacts {
-    const c = this.engine.judge.campaignOf(s);
+  private facts(s: AccountState, c: Campaign | undefined, at: Millis): AccountFacts {
     const link = this.linked[s.idx];
     const v = this.engine.judge.verdicts;
     const own = v.reasons(s.idx);

@@ -25,7 +25,7 @@ describe('stage times of a scan', () => {
       expect(await readFile(join(tmp, 'timed', f), 'utf8')).toBe(await readFile(join(tmp, 'plain', f), 'utf8'));
     }
     for (const s of STAGES) expect(times.ms[s], s).toBeGreaterThanOrEqual(0);
-    for (const s of ['read', 'decode', 'observe', 'sketch', 'link.keys', 'judge.groups', 'output'] as const) expect(times.ms[s], s).toBeGreaterThan(0);
+    for (const s of ['read', 'decode', 'observe', 'sketch', 'link.keys', 'judge.groups', 'act', 'output'] as const) expect(times.ms[s], s).toBeGreaterThan(0);
     // wall_time_ms ends before the outputs are written; every other stage lies inside it.
     expect(times.total() - times.ms.output).toBeLessThanOrEqual(timed.summary.wall_time_ms + 1);
     expect(plain.summary.lines_read).toBe(timed.summary.lines_read);

@@ -114,7 +114,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   const times = opts.times;
   const engine = new Engine(cfg, intel.engine, times);
   intel.bind(engine);
-  const act = buildAct(policy.policy, engine);
+  const act = buildAct(policy.policy, engine, times);
   const attached = opts.attach?.(engine);
   const actions = createWriteStream(join(out, 'actions.ndjson'));
   act.onAction((c) => actions.write(`${JSON.stringify(actionLine(c, policy.policy))}\n`));

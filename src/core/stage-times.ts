@@ -14,6 +14,7 @@ export const STAGES = [
   'judge.groups', // group suspicion
   'link.pairs', // pairwise links, union-find, campaign merges
   'judge.verdicts', // campaign evaluation, verdicts
+  'act', // the policy stage: actions from judgements and account records (src/act/policy-stage.ts)
   'output', // results, NDJSON, report, store
 ] as const;
 

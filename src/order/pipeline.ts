@@ -7,7 +7,9 @@
 //     This comes before dedupe, so a late copy never marks its id as seen: a later in-time copy of
 //     the same exchange is then accepted, and "duplicate" always means "an accepted record with
 //     this id came first".
-//  3. dedupe (exchanges only; account records update each other and are never duplicates).
+//  3. dedupe (exchanges only; account records update each other and are never duplicates). An id
+//     is remembered while the record accepted with it is at or after the watermark: a copy of an
+//     older one is late at step 2 anyway, so the table holds one lateness window of ids.
 //  4. order: buffered and released in (ts, arrival) order.
 // Every line read ends in exactly one of: accepted (released), rejected (any reason, late
 // included), duplicate, or still buffered; after flush() nothing is buffered, so
@@ -104,6 +106,16 @@ export class Ingestor {
     this.sources = new SourceClocks({ maxLatenessMs: this.maxLatenessMs, idleMs: opts.sourceIdleMs ?? 5 * MINUTE, maxSources: opts.maxSources ?? 10_000 });
   }
 
+  /** Exchange ids remembered for dedupe (one lateness window of them; see src/order/dedupe.ts). */
+  get rememberedIds(): number {
+    return this.deduper.size;
+  }
+
+  /** Bytes of the dedupe table. */
+  get dedupeBytes(): number {
+    return this.deduper.bytes;
+  }
+
   /** Event-time watermark: records released from now on have ts >= this. */
   get watermark(): number {
     return this.orderer.watermark;
@@ -147,7 +159,7 @@ export class Ingestor {
       );
       return 'rejected';
     }
-    if (rec.kind === 'exchange' && this.deduper.seen(rec.id)) {
+    if (rec.kind === 'exchange' && this.deduper.seen(rec.id, rec.ts, this.orderer.watermark)) {
       this.duplicates++;
       return 'duplicate';
     }
@@ -179,7 +191,7 @@ export class Ingestor {
       this.reject(rejectLine(raw, 'order', 'late', detail), out);
       return 'rejected';
     }
-    if (rec.kind === 'exchange' && this.deduper.seen(rec.id)) {
+    if (rec.kind === 'exchange' && this.deduper.seen(rec.id, rec.ts, this.orderer.watermark)) {
       this.duplicates++;
       return 'duplicate';
     }
