@@ -27,6 +27,7 @@ import { IngestLog, type LogEntry } from './ingest-log.js';
 import type { DecisionRecord, DecisionStore } from '../store/decision-store.js';
 import type { DecisionAction } from '../judge/decisions.js';
 import { StoreWriter } from './store-writer.js';
+import { Coalesced } from './coalesced.js';
 import { IdempotencyKeys } from './idempotency.js';
 import type { OutputCounts } from './output-delta.js';
 import type { RefreshPoint } from './store-writer.js';
@@ -532,7 +533,7 @@ export class LiveService {
       if (performance.now() > deadline) break;
     }
     this.settleWaiting();
-    if (this.changes.length > 0) void this.recordChanges();
+    if (this.changes.length > 0) void this.recordChanges().catch((e: unknown) => (this.flushError = (e as Error).message));
     const more = this.ready.length > 0 && this.ready[0].seq <= this.durableSeq;
     this.measureDrain(start, this.stats.consumed - consumedBefore, more);
     this.pumping = false;
@@ -599,7 +600,14 @@ export class LiveService {
     };
   }
 
-  private async recordChanges(): Promise<void> {
+  /** Writes the pending verdict changes to the audit log: one write at a time, taking all that accumulated. */
+  private recordChanges(): Promise<void> {
+    return this.auditWriter.run();
+  }
+
+  private readonly auditWriter = new Coalesced(() => this.writeChanges());
+
+  private async writeChanges(): Promise<void> {
     const changes = this.changes.splice(0);
     if (changes.length === 0) return;
     const recorded = toIso(Date.now());
@@ -616,7 +624,13 @@ export class LiveService {
         body: { from: c.from, to: c.to, score: Math.round(c.account.score * 1e4) / 1e4, reasons: c.account.reasons.slice(0, 5).map((r) => r.code) },
       };
     });
-    const fresh = await this.opts.store.appendAudit(entries);
+    let fresh: AuditEntry[];
+    try {
+      fresh = await this.opts.store.appendAudit(entries);
+    } catch (e) {
+      this.changes.unshift(...changes); // written by the next call (ids are stable: none twice)
+      throw e;
+    }
     if (fresh.length > 0) for (const l of this.auditListeners) l(fresh);
   }
 
