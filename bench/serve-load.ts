@@ -165,8 +165,15 @@ async function startServer(dir: string): Promise<Server> {
     child,
     startedMs: performance.now() - t0,
     async get(path) {
-      const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${READ}` } });
-      return { status: r.status, headers: r.headers, body: await r.text() };
+      // A keep-alive connection the server closed as the request went out fails at once: ask again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${READ}` } });
+          return { status: r.status, headers: r.headers, body: await r.text() };
+        } catch (e) {
+          if (attempt === 3 || child.exitCode !== null) throw e;
+        }
+      }
     },
     async rss() {
       const s = await readFile(`/proc/${child.pid}/status`, 'utf8');

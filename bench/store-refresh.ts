@@ -58,10 +58,10 @@ async function capture(): Promise<void> {
   let n = 0;
   let k = 0;
   let out = emptyBatch();
-  const cut = (): void => {
+  const cut = async (): Promise<void> => {
     for (const r of out.records as CanonicalRecord[]) engine.push(r);
     out = emptyBatch();
-    const d = k === 0 ? delta.all() : delta.changes();
+    const d = k === 0 ? await delta.all() : await delta.changes();
     const { counts: _counts, ...rows } = d;
     writeFileSync(join(dir, `delta-${String(k).padStart(4, '0')}.json`), JSON.stringify({ ...rows, summary: summary(n) }));
     process.stderr.write(`captured delta ${k} at ${n} records: ${d.accounts.length} accounts, ${d.evidence.length} evidence, ${d.campaigns.length} campaigns\n`);
@@ -72,9 +72,9 @@ async function capture(): Promise<void> {
     n++;
     const raw = { file: 'p', line: n, text: line, bytes: Buffer.byteLength(line) };
     ingestor.admit(decodeLine(raw, ctx), raw, out);
-    if (n % every === 0) cut();
+    if (n % every === 0) await cut();
   }
-  cut();
+  await cut();
   writeFileSync(join(dir, 'done'), String(n));
 }
 

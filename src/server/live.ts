@@ -177,7 +177,8 @@ export class LiveService {
   /** Stored decisions still to apply during the start-up replay, by position. */
   private replayDecisions: DecisionRecord[] = [];
   private decided = 0;
-  private paused = false;
+  /** Holds on the engine (a decision being stored, a store refresh deriving its rows): no slice runs while any is held. */
+  private holds = 0;
   private firstTs: Millis | null = null;
   private lastTs: Millis | null = null;
   private readonly stats = {
@@ -216,7 +217,7 @@ export class LiveService {
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 20;
     this.maxBehindSeconds = opts.maxBehindSeconds ?? 5;
-    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint());
+    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdEngine());
     this.engine.onVerdict((c) => this.changes.push(c));
     this.attached = opts.attach?.(this.engine);
   }
@@ -477,7 +478,7 @@ export class LiveService {
    */
   async decide(accountId: string, action: DecisionAction, actor: string, note: string): Promise<DecisionRecord | null> {
     if (!this.engine.observer.accounts.has(accountId) || !Number.isFinite(this.engine.now)) return null;
-    this.paused = true;
+    const release = this.holdEngine();
     let record: DecisionRecord;
     try {
       const at = this.engine.now;
@@ -485,13 +486,24 @@ export class LiveService {
       this.engine.decide({ accountId, action, at });
       this.decided++;
     } finally {
-      this.paused = false;
-      this.pump();
+      release();
     }
     // The engine goes on meanwhile: the answer waits for the decision's audit and store rows only.
     if (this.changes.length > 0) await this.recordChanges();
     await this.flush(true);
     return record;
+  }
+
+  /** Stops engine slices until the returned function is called (once). */
+  private holdEngine(): () => void {
+    this.holds++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.holds--;
+      this.pump();
+    };
   }
 
   get decisions(): DecisionStore {
@@ -512,7 +524,7 @@ export class LiveService {
 
   /** One engine slice: consume durable released records for at most sliceMs. */
   private slice(): void {
-    if (this.paused) {
+    if (this.holds > 0) {
       this.pumping = false;
       return;
     }
