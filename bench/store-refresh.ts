@@ -1,6 +1,6 @@
 // bench:store-refresh — the live store refresh's write alone (issue 20), side by side across builds.
 //
-//   npm run build && node dist/bench/store-refresh.js --input traffic.ndjson [--every 100000]
+//   npm run bench:store-refresh -- --input traffic.ndjson [--every 100000]
 //        [--deltas .cache/store-refresh/<name>] [--build /work/base-be823dc] [--rounds 3]
 //        [--json bench/results/store-refresh.json]
 //
