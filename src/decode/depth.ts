@@ -1,4 +1,8 @@
 // JSON nesting depth, checked on the text before anything walks the parsed value.
+
+/** The deepest nesting of objects and arrays a record may have, in `scan` and `serve` alike (`serve --max-depth` changes it). */
+export const MAX_DEPTH = 64;
+
 /**
  * Whether the JSON text nests objects and arrays deeper than `max` (strings skipped). A byte scan,
  * no recursion: walking a 100,000-deep value recursively (JSON.stringify, a validator) overflows the stack.

@@ -7,12 +7,12 @@ import { DecodeFailure, isObject, jsonType } from './check.js';
 import { decodeExchange } from './native.js';
 import { decodeLiteLLM, isLiteLLM } from './litellm.js';
 import { rejectLine } from './reject.js';
-import { nestedDeeper } from './depth.js';
+import { MAX_DEPTH, nestedDeeper } from './depth.js';
 
 export interface DecodeContext {
   /** HMAC-SHA-256 key for e-mail hashes (keep it secret and stable: hashes are join keys). */
   emailKey: Buffer;
-  /** Deepest nesting of objects and arrays accepted (`serve`: 64); absent, not checked (nothing in decode recurses). */
+  /** Deepest nesting of objects and arrays accepted (default MAX_DEPTH, 64, in `scan` and `serve`). */
   maxDepth?: number;
   /** Community-keyed hashes of a raw e-mail (`keyId:hex`), when sharing is configured. */
   shareEmail?: (address: string) => string[];
@@ -31,8 +31,11 @@ export function decodeLine(raw: RawLine, ctx: DecodeContext): CanonicalRecord | 
   if (text.includes('\uFFFD') && raw.badUtf8 === true) {
     return rejectLine(raw, 'source', 'invalid_utf8', 'the line is not valid UTF-8 (its bytes cannot be read as text without changing them)');
   }
-  if (ctx.maxDepth !== undefined && nestedDeeper(text, ctx.maxDepth)) {
-    return rejectLine(raw, 'decode', 'too_deep', `objects and arrays nested deeper than ${ctx.maxDepth} levels`);
+  // A record nested deeper than any real one is refused before it is parsed, in scan as in serve: the
+  // same line must not be accepted by one and rejected by the other.
+  const maxDepth = ctx.maxDepth ?? MAX_DEPTH;
+  if (nestedDeeper(text, maxDepth)) {
+    return rejectLine(raw, 'decode', 'too_deep', `objects and arrays nested deeper than ${maxDepth} levels`);
   }
   let o: unknown;
   try {

@@ -14,6 +14,7 @@ import { actionLine, policyLabel, type ActionLine } from '../act/action-out.js';
 import { parsePolicy, type LoadedPolicy } from '../act/policy-load.js';
 import { PolicyStage, type ActionChange } from '../act/policy-stage.js';
 import type { ActionName, Policy } from '../act/policy-schema.js';
+import { Coalesced } from './coalesced.js';
 
 /** What the gateway is told about one account, and its answer precomputed for the hot path. */
 export interface Decision {
@@ -202,12 +203,23 @@ export class Gateway {
     for (const s of this.subscribers) s(seq, line);
   }
 
-  private async flush(): Promise<void> {
+  /** Writes the pending action changes to the audit log: one write at a time, taking all that accumulated. */
+  private flush(): Promise<void> {
+    return this.auditWriter.run();
+  }
+
+  private readonly auditWriter = new Coalesced(async () => {
     if (this.pending.length === 0) return;
     const batch = this.pending.splice(0);
-    const fresh = await this.store.appendAudit(batch);
+    let fresh: AuditEntry[];
+    try {
+      fresh = await this.store.appendAudit(batch);
+    } catch (e) {
+      this.pending.unshift(...batch); // written by the next flush (ids are stable: none twice)
+      throw e;
+    }
     if (fresh.length > 0) this.listenerAudit?.(fresh);
-  }
+  });
 }
 
 function versionOf(p: LoadedPolicy, position: number, actor: string, at: string): PolicyVersion {

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ApiError, ERROR_STATUS, type ErrorBody, type ErrorCode } from './errors.js';
+import { MAX_DEPTH } from '../decode/depth.js';
 
 export interface ServeLimits {
   /** Largest request body as sent (compressed or not), bytes. */
@@ -31,7 +32,7 @@ export const DEFAULT_LIMITS: ServeLimits = {
   bodyLimit: 16 << 20,
   maxDecodedBytes: 64 << 20,
   maxBatchRecords: 100_000,
-  maxDepth: 64,
+  maxDepth: MAX_DEPTH,
   bodyTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,

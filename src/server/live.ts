@@ -27,6 +27,7 @@ import { IngestLog, type LogEntry } from './ingest-log.js';
 import type { DecisionRecord, DecisionStore } from '../store/decision-store.js';
 import type { DecisionAction } from '../judge/decisions.js';
 import { StoreWriter } from './store-writer.js';
+import { Coalesced } from './coalesced.js';
 import { IdempotencyKeys } from './idempotency.js';
 import type { OutputCounts } from './output-delta.js';
 import type { RefreshPoint } from './store-writer.js';
@@ -176,7 +177,8 @@ export class LiveService {
   /** Stored decisions still to apply during the start-up replay, by position. */
   private replayDecisions: DecisionRecord[] = [];
   private decided = 0;
-  private paused = false;
+  /** Holds on the engine (a decision being stored, a store refresh deriving its rows): no slice runs while any is held. */
+  private holds = 0;
   private firstTs: Millis | null = null;
   private lastTs: Millis | null = null;
   private readonly stats = {
@@ -215,7 +217,7 @@ export class LiveService {
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 20;
     this.maxBehindSeconds = opts.maxBehindSeconds ?? 5;
-    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint());
+    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdEngine());
     this.engine.onVerdict((c) => this.changes.push(c));
     this.attached = opts.attach?.(this.engine);
   }
@@ -476,7 +478,7 @@ export class LiveService {
    */
   async decide(accountId: string, action: DecisionAction, actor: string, note: string): Promise<DecisionRecord | null> {
     if (!this.engine.observer.accounts.has(accountId) || !Number.isFinite(this.engine.now)) return null;
-    this.paused = true;
+    const release = this.holdEngine();
     let record: DecisionRecord;
     try {
       const at = this.engine.now;
@@ -484,13 +486,24 @@ export class LiveService {
       this.engine.decide({ accountId, action, at });
       this.decided++;
     } finally {
-      this.paused = false;
-      this.pump();
+      release();
     }
     // The engine goes on meanwhile: the answer waits for the decision's audit and store rows only.
     if (this.changes.length > 0) await this.recordChanges();
     await this.flush(true);
     return record;
+  }
+
+  /** Stops engine slices until the returned function is called (once). */
+  private holdEngine(): () => void {
+    this.holds++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.holds--;
+      this.pump();
+    };
   }
 
   get decisions(): DecisionStore {
@@ -511,7 +524,7 @@ export class LiveService {
 
   /** One engine slice: consume durable released records for at most sliceMs. */
   private slice(): void {
-    if (this.paused) {
+    if (this.holds > 0) {
       this.pumping = false;
       return;
     }
@@ -532,7 +545,7 @@ export class LiveService {
       if (performance.now() > deadline) break;
     }
     this.settleWaiting();
-    if (this.changes.length > 0) void this.recordChanges();
+    if (this.changes.length > 0) void this.recordChanges().catch((e: unknown) => (this.flushError = (e as Error).message));
     const more = this.ready.length > 0 && this.ready[0].seq <= this.durableSeq;
     this.measureDrain(start, this.stats.consumed - consumedBefore, more);
     this.pumping = false;
@@ -599,7 +612,14 @@ export class LiveService {
     };
   }
 
-  private async recordChanges(): Promise<void> {
+  /** Writes the pending verdict changes to the audit log: one write at a time, taking all that accumulated. */
+  private recordChanges(): Promise<void> {
+    return this.auditWriter.run();
+  }
+
+  private readonly auditWriter = new Coalesced(() => this.writeChanges());
+
+  private async writeChanges(): Promise<void> {
     const changes = this.changes.splice(0);
     if (changes.length === 0) return;
     const recorded = toIso(Date.now());
@@ -617,7 +637,13 @@ export class LiveService {
         body: { from: c.from, to: c.to, score: Math.round(verdicts.score(c.account.idx) * 1e4) / 1e4, reasons: verdicts.reasons(c.account.idx).slice(0, 5).map((r) => r.code) },
       };
     });
-    const fresh = await this.opts.store.appendAudit(entries);
+    let fresh: AuditEntry[];
+    try {
+      fresh = await this.opts.store.appendAudit(entries);
+    } catch (e) {
+      this.changes.unshift(...changes); // written by the next call (ids are stable: none twice)
+      throw e;
+    }
     if (fresh.length > 0) for (const l of this.auditListeners) l(fresh);
   }
 

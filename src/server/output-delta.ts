@@ -53,6 +53,9 @@ export interface OutputCounts {
 
 export type RowDelta = Omit<LiveDelta, 'summary' | 'refresh'> & { counts: OutputCounts };
 
+/** Output rows built between two turns of the event loop when the caller asks for turns (a few ms of work). */
+const ROWS_PER_TURN = 200;
+
 export class OutputDelta {
   private accountMarks: (AccountMark | undefined)[] = [];
   private campaignMarks = new Map<string, CampaignMark>();
@@ -65,15 +68,23 @@ export class OutputDelta {
   ) {}
 
   /** Every row (start-up, after replay): forgets what was written before. */
-  all(): RowDelta {
+  all(turn?: () => Promise<void>): Promise<RowDelta> {
     this.accountMarks = [];
     this.campaignMarks = new Map();
     this.dayRows = new Map();
-    return this.changes();
+    return this.changes(turn);
   }
 
-  /** The rows that changed since the last call (and marks them written). */
-  changes(): RowDelta {
+  /**
+   * The rows that changed since the last call (and marks them written). With `turn`, awaited after
+   * every ROWS_PER_TURN rows built: the caller gives the event loop a turn there and must keep the
+   * engine still until this resolves (the rows are one cut of its state).
+   */
+  async changes(turn?: () => Promise<void>): Promise<RowDelta> {
+    let built = 0;
+    const step = async (): Promise<void> => {
+      if (turn !== undefined && ++built % ROWS_PER_TURN === 0) await turn();
+    };
     const { engine } = this;
     const counts: OutputCounts = { accounts: 0, flagged: 0, suspicious: 0, campaigns: 0 };
     const accounts: AccountOut[] = [];
@@ -96,6 +107,7 @@ export class OutputDelta {
       }
       const m = this.accountMarks[s.idx];
       if (m !== undefined && unchanged(m, s, verdicts, cid)) continue;
+      await step();
       const row = accountOut(s, verdicts, cid);
       accounts.push(row);
       evidenceOf(s, verdicts, evidence);
@@ -112,6 +124,7 @@ export class OutputDelta {
       const c = engine.judge.campaignOf(list[0])!;
       const m = this.campaignMarks.get(id);
       if (m !== undefined && !touched.has(id) && m.score === c.score && m.flaggedAt === c.flaggedAt && m.reasons === c.reasons) continue;
+      await step();
       const row = campaignOut(engine, list, this.indicatorKey);
       const text = JSON.stringify(row);
       if (m !== undefined && m.row === text) {

@@ -1,16 +1,17 @@
 // Keeps the store current with the live engine: the whole state once at start-up (after replay),
 // then, on every refresh, only the rows that changed since the last one (./output-delta.ts).
 //
-// A refresh has two parts. Deriving the changed rows is synchronous on the main thread, between two
-// engine slices, so it is one consistent cut of the engine's state; its cost is a walk over the
-// accounts plus the changed rows. Writing them (DuckDB appender into staging tables, upserts, one
+// A refresh has two parts. Deriving the changed rows runs on the main thread while the engine stands
+// still (between two of its slices, or held for the few turns of the event loop the derivation is cut
+// into), so it is one consistent cut of the engine's state; its cost is a walk over the accounts plus
+// the changed rows. Writing them (DuckDB appender into staging tables, upserts, one
 // transaction) runs on DuckDB's threads while the engine goes on: nothing waits for it but the next
 // refresh. The refresh's number and the event time it reflects are written in the same transaction,
 // so a reader sees rows and their provenance together (Store.snapshot).
 import type { Summary } from '../core/output.js';
 import type { Engine } from '../engine/engine.js';
 import type { RefreshInfo, Store } from '../store/store.js';
-import { OutputDelta, type OutputCounts } from './output-delta.js';
+import { OutputDelta, type OutputCounts, type RowDelta } from './output-delta.js';
 
 export interface RefreshStats {
   /** Wall ms of the last refresh: deriving the rows plus writing them. */
@@ -52,6 +53,12 @@ export class StoreWriter {
     engine: Engine,
     indicatorKey: string,
     private readonly point: () => RefreshPoint,
+    /**
+     * Stops the engine until the returned release is called. Given, the rows are derived in parts
+     * with a turn of the event loop between them (HTTP answers meanwhile) while the engine stands
+     * still, so they remain one cut of its state; absent, they are derived in one go.
+     */
+    private readonly hold?: () => () => void,
   ) {
     this.delta = new OutputDelta(engine, indicatorKey);
   }
@@ -89,8 +96,16 @@ export class StoreWriter {
 
   private async write(version: number, summary: (counts: OutputCounts) => Summary, full: boolean): Promise<void> {
     const t0 = performance.now();
-    const d = full ? this.delta.all() : this.delta.changes();
-    const p = this.point();
+    const release = this.hold?.();
+    let d: RowDelta;
+    let p: RefreshPoint;
+    try {
+      const turn = release && ((): Promise<void> => new Promise((r) => setImmediate(r)));
+      d = full ? await this.delta.all(turn) : await this.delta.changes(turn);
+      p = this.point();
+    } finally {
+      release?.();
+    }
     const info: RefreshInfo = {
       refresh: (this.lastRefresh?.refresh ?? 0) + 1,
       judged_through: p.judgedThrough,

@@ -68,7 +68,15 @@ const CASES: [string, unknown, RejectCode, string][] = [
   ['request without messages', exchange('x', { request: { prompt: 'hi', max_tokens: 5 } }), 'bad_body', 'request.messages'],
   ['request mixing both shapes', bodyWith({ system: 'a', messages: [{ role: 'developer', content: 'b' }] }), 'bad_body', 'request'],
   ['a message with an unknown role', bodyWith({ messages: [{ role: 'robot', content: 'x' }] }), 'bad_body', 'request.messages[0].role'],
+  ['an unknown field nested 65 deep (the limit is 64, as in serve)', exchange('x', { meta: nested(64) }), 'too_deep', ''],
 ];
+
+/** An array nested `depth` levels deep (the record around it adds one). */
+function nested(depth: number): unknown {
+  let v: unknown = 1;
+  for (let i = 0; i < depth; i++) v = [v];
+  return v;
+}
 
 describe('bad input through the input side', () => {
   it.each(CASES)('%s → rejected', async (_name, bad, reason, field) => {
@@ -83,6 +91,14 @@ describe('bad input through the input side', () => {
     expect(r.file).toMatch(/input\.ndjson$/);
     if (field !== '') expect(r.detail.startsWith(`${field}:`), r.detail).toBe(true);
     expect(r.detail).not.toContain('\n');
+  });
+
+  it('too deep: 100,000 levels are rejected with their reason, and 64 levels are accepted', async () => {
+    const deep = `{"type":"exchange","id":"deep","ts":"${TS}","account_id":"acct_1","meta":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const res = await ingestText(ndjson([exchange('a', { meta: nested(63) }), deep, exchange('b')]));
+    expectCountsReconcile(res);
+    expect(res.counts).toMatchObject({ linesRead: 3, accepted: 2, rejected: 1 });
+    expect(res.rejections[0]).toMatchObject({ line: 2, reason: 'too_deep', stage: 'decode', detail: 'objects and arrays nested deeper than 64 levels' });
   });
 
   it('late: more than max lateness older than the newest ts seen', async () => {
