@@ -56,6 +56,9 @@ export async function startPostgres(dir: string, opts: { durable?: boolean } = {
     if (user) {
       chownSync(dir, user.uid, user.gid);
       chownSync(dataDir, user.uid, user.gid);
+      await run('/usr/bin/test', ['-x', dataDir], as).catch(() => {
+        throw new Error(`PostgreSQL runs as user postgres (it refuses root), and postgres cannot reach ${dataDir}: make its parent folders searchable (chmod o+x) or choose a folder postgres can reach`);
+      });
     }
     await run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'distillguard', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...as, cwd: dataDir }).catch((e: unknown) => {
       throw new Error(`initdb in ${dataDir} failed${user ? ' (as user postgres: it must be able to reach that directory)' : ''}: ${stderrOf(e)}`);

@@ -1,6 +1,8 @@
-// Batches of lines and of decoded records as NATS message payloads: a JSON header (the few strings
-// and the rare objects) then the typed arrays' bytes, so a batch crosses the network as it crosses
-// to a worker thread, without a JSON form of every line or number.
+// Batches of lines and of decoded records as NATS message payloads: a header (the few strings and
+// the rare objects, in V8's structured-clone form: undefined, NaN and -0 come back as they were, as
+// through a worker thread's postMessage) then the typed arrays' bytes, so a batch crosses the network
+// as it crosses to a worker thread, without a text form of every line or number.
+import { deserialize, serialize } from 'node:v8';
 import type { EncodedBatch } from '../engine/record-codec.js';
 import type { LineBytes } from '../sources/line-bytes.js';
 
@@ -10,7 +12,7 @@ interface Frame {
 }
 
 function pack({ header, sections }: Frame): Uint8Array {
-  const head = Buffer.from(JSON.stringify({ h: header, s: sections.map((x) => x.byteLength) }));
+  const head = serialize({ h: header, s: sections.map((x) => x.byteLength) });
   const out = Buffer.allocUnsafe(4 + head.length + sections.reduce((n, x) => n + x.byteLength, 0));
   out.writeUInt32LE(head.length, 0);
   head.copy(out, 4);
@@ -26,7 +28,7 @@ function unpack(buf: Uint8Array): { header: unknown; sections: Uint8Array<ArrayB
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (b.length < 4) throw new Error('cluster message: truncated frame');
   const n = b.readUInt32LE(0);
-  const { h, s } = JSON.parse(b.subarray(4, 4 + n).toString('utf8')) as { h: unknown; s: number[] };
+  const { h, s } = deserialize(b.subarray(4, 4 + n)) as { h: unknown; s: number[] };
   let at = 4 + n;
   const sections = s.map((len) => {
     // A copy: typed arrays need aligned, owned buffers.
@@ -56,14 +58,13 @@ export function unpackLines(buf: Uint8Array): LineBytes {
 }
 
 export function packDecoded(b: EncodedBatch): Uint8Array {
-  // JSON has no undefined: an absent string travels as null (no decoded string is ever null).
-  return pack({ header: { count: b.count, bands: b.bands, strs: b.strs.map((x) => x ?? null), others: b.others }, sections: [b.kinds, bytesOf(b.nums)] });
+  return pack({ header: { count: b.count, bands: b.bands, strs: b.strs, others: b.others }, sections: [b.kinds, bytesOf(b.nums)] });
 }
 
 export function unpackDecoded(buf: Uint8Array): EncodedBatch {
   const { header, sections } = unpack(buf);
-  const h = header as { count: number; bands: number; strs: (string | null)[]; others: EncodedBatch['others'] };
-  return { count: h.count, bands: h.bands, strs: h.strs.map((x) => x ?? undefined), others: h.others, kinds: sections[0] as Uint8Array<ArrayBuffer>, nums: new Float64Array(sections[1].buffer) };
+  const h = header as Pick<EncodedBatch, 'count' | 'bands' | 'strs' | 'others'>;
+  return { count: h.count, bands: h.bands, strs: h.strs, others: h.others, kinds: sections[0] as Uint8Array<ArrayBuffer>, nums: new Float64Array(sections[1].buffer) };
 }
 
 /** Splits a batch into batches of at most `maxBytes` of line text (a line is never split), in order. */
