@@ -15,7 +15,8 @@ import { missingPackages } from '../src/cluster/local.js';
 import { WORK_STREAM, workerDurable } from '../src/cluster/streams.js';
 import { runSimulate } from '../src/sim/index.js';
 import { openPgStore } from '../src/store/pg.js';
-import { buildBin, runBin } from './helpers/bin.js';
+import { buildBin, runBin, startServe } from './helpers/bin.js';
+import pg from 'pg';
 
 const missing = missingPackages();
 if (missing.length > 0) console.warn(`cluster mode tests skipped: Debian packages ${missing.join(', ')} not installed (.ci/run installs them)`);
@@ -24,7 +25,7 @@ let dir = '';
 let bin = '';
 let input = '';
 let nats = '';
-let pg = '';
+let pg_ = '';
 
 beforeAll(async () => {
   if (missing.length > 0) return;
@@ -35,7 +36,7 @@ beforeAll(async () => {
   input = (await runSimulate({ scenario: 'tiny', scale: 0.5, seed: 7, days: 1, out: join(dir, 'sim') })).path;
   const up = await runBin(bin, ['cluster', 'up', '--dir', join(dir, 'c')]);
   expect(up.code, up.stderr).toBe(0);
-  [nats, pg] = up.stdout.trim().split('\n');
+  [nats, pg_] = up.stdout.trim().split('\n');
   const scan = await runBin(bin, ['scan', input, '--out', join(dir, 'scan')]);
   expect(scan.code, scan.stderr).toBe(0);
 }, 180_000);
@@ -55,9 +56,9 @@ const outputs = async (out: string): Promise<string[]> => Promise.all(['accounts
 describe.skipIf(missing.length > 0)('cluster mode', () => {
   it('cluster up prints a nats:// and a postgres:// URL on loopback, and again when already up', async () => {
     expect(nats).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
-    expect(pg).toMatch(/^postgres:\/\/distillguard@127\.0\.0\.1:\d+\/distillguard$/);
+    expect(pg_).toMatch(/^postgres:\/\/distillguard@127\.0\.0\.1:\d+\/distillguard$/);
     const again = await runBin(bin, ['cluster', 'up', '--dir', join(dir, 'c')]);
-    expect(again.stdout.trim().split('\n')).toEqual([nats, pg]);
+    expect(again.stdout.trim().split('\n')).toEqual([nats, pg_]);
   }, 60_000);
 
   it('cluster scan with 1 and 3 workers writes the accounts and campaigns scan writes, byte for byte, and the store holds them', async () => {
@@ -65,12 +66,12 @@ describe.skipIf(missing.length > 0)('cluster mode', () => {
     expect(expected[1].length).toBeGreaterThan(0);
     for (const workers of [1, 3]) {
       const out = join(dir, `cluster-${workers}`);
-      const r = await runBin(bin, ['cluster', 'scan', input, '--nats', nats, '--pg', pg, '--workers', String(workers), '--out', out]);
+      const r = await runBin(bin, ['cluster', 'scan', input, '--nats', nats, '--pg', pg_, '--workers', String(workers), '--out', out]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(new RegExp(`over ${workers} partitions`));
       expect(await outputs(out)).toEqual(expected);
     }
-    const store = await openPgStore(pg);
+    const store = await openPgStore(pg_);
     try {
       const byId = (a: { account_id: string }, b: { account_id: string }): number => (a.account_id < b.account_id ? -1 : 1);
       const written = expected[0].trim().split('\n').map((l) => JSON.parse(l) as { account_id: string });
@@ -82,7 +83,7 @@ describe.skipIf(missing.length > 0)('cluster mode', () => {
 
   it('a worker killed with SIGKILL mid-scan and started again: every line counted once, the same results', async () => {
     const out = join(dir, 'cluster-killed');
-    const scan = spawn(process.execPath, [bin, 'cluster', 'scan', input, '--nats', nats, '--pg', pg, '--workers', '0', '--partitions', '2', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const scan = spawn(process.execPath, [bin, 'cluster', 'scan', input, '--nats', nats, '--pg', pg_, '--workers', '0', '--partitions', '2', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     scan.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const exited = once(scan, 'exit');
@@ -113,4 +114,36 @@ describe.skipIf(missing.length > 0)('cluster mode', () => {
     const [summary, single] = await Promise.all([out, join(dir, 'scan')].map(async (d) => JSON.parse(await readFile(join(d, 'summary.json'), 'utf8')) as Record<string, unknown>));
     for (const k of ['lines_read', 'accepted', 'accepted_exchanges', 'duplicates', 'rejected']) expect(summary[k], k).toBe(single[k]);
   }, 240_000);
+
+  it('serve --store postgres:// keeps the live results in PostgreSQL', async () => {
+    const admin = new pg.Client({ connectionString: pg_ });
+    await admin.connect();
+    await admin.query('CREATE SCHEMA IF NOT EXISTS live');
+    await admin.end();
+    const url = `${pg_}?options=${encodeURIComponent('-c search_path=live')}`;
+    const srv = await startServe(bin, ['--db', join(dir, 'live', 'dg.duckdb'), '--store', url, '--no-auth', '--port', '0', '--flush-ms', '50', '--log-level', 'warn']);
+    try {
+      const lines = (await readFile(input, 'utf8')).split('\n').filter((l) => l !== '').slice(0, 1500);
+      const posted = await fetch(`${srv.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: `${lines.join('\n')}\n` });
+      expect(posted.status).toBe(200);
+      let accounts: unknown[] = [];
+      for (let i = 0; i < 600 && accounts.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const body = (await (await fetch(`${srv.url}/v1/accounts`)).json()) as { accounts?: unknown[] };
+        expect(body.accounts, JSON.stringify(body)).toBeInstanceOf(Array);
+        accounts = body.accounts!;
+      }
+      expect(accounts.length).toBeGreaterThan(0);
+      const store = await openPgStore(url);
+      try {
+        // What the API served came from PostgreSQL: another connection reads the same rows.
+        expect(await store.accounts({ limit: accounts.length })).toEqual(accounts);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      srv.child.kill('SIGTERM');
+      expect((await srv.exited).code).toBe(0);
+    }
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import { decodeBatch } from '../engine/record-codec.js';
 import type { CanonicalRecord } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
 import type { LineBytes } from '../sources/line-bytes.js';
-import { DONE_STREAM, doneSubject, ensureStreams, H_PART, H_RUN, RUN_STREAM, runSubject, workSubject } from './streams.js';
+import { DONE_STREAM, doneSubject, ensureStreams, publishOnce, H_PART, H_RUN, RUN_STREAM, runSubject, workSubject } from './streams.js';
 import { packLines, splitLines, unpackDecoded } from './wire.js';
 
 export interface RemoteDecoderStats {
@@ -56,7 +56,7 @@ export class RemoteDecoder implements BatchDecoder {
     await ensureStreams(nc);
     const js = jetstream(nc);
     const run = nuid.next();
-    await js.publish(runSubject(run), JSON.stringify(cfg), { msgID: `cfg.${run}` });
+    await publishOnce(js, runSubject(run), JSON.stringify(cfg), { msgID: `cfg.${run}` });
     // Ordered consumer: every result of this run, from the first.
     const consumer = await js.consumers.get(DONE_STREAM, { filter_subjects: doneSubject(run) });
     const results = await consumer.consume();
@@ -69,12 +69,14 @@ export class RemoteDecoder implements BatchDecoder {
     return this.partitions;
   }
 
-  async decode(lines: LineBytes): Promise<Decoded> {
-    if (this.failure) throw this.failure;
+  decode(lines: LineBytes): Promise<Decoded> {
     const seq = this.seq++;
-    const parts = splitLines(lines, this.maxPartBytes);
-    const results = await Promise.all(parts.map((part, k) => this.send(`${seq}.${k}`, part)));
-    return { recs: results.flat(), lines };
+    const decoded = this.failure
+      ? Promise.reject(this.failure)
+      : Promise.all(splitLines(lines, this.maxPartBytes).map((part, k) => this.send(`${seq}.${k}`, part))).then((r) => ({ recs: r.flat(), lines }));
+    // Batches are awaited in order: one that fails while an earlier one is awaited must not count as unhandled.
+    decoded.catch(() => undefined);
+    return decoded;
   }
 
   private send(key: string, part: LineBytes): Promise<(CanonicalRecord | Rejection)[]> {
@@ -87,7 +89,7 @@ export class RemoteDecoder implements BatchDecoder {
     const h = headers();
     h.set(H_RUN, this.run);
     h.set(H_PART, key);
-    this.js.publish(workSubject(partition), data, { headers: h, msgID: `${this.run}.${key}` }).catch((e: unknown) => this.fail(e as Error));
+    publishOnce(this.js, workSubject(partition), data, { headers: h, msgID: `${this.run}.${key}` }).catch((e: unknown) => this.fail(e as Error));
     return done;
   }
 

@@ -5,8 +5,8 @@
 // stored once (JetStream's duplicate window), and a worker acknowledges a part only after its result
 // is stored: a worker killed at any point loses nothing and counts nothing twice.
 import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
+import type { MsgHdrs, NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 
 export const WORK_STREAM = 'DG_WORK';
 export const DONE_STREAM = 'DG_DONE';
@@ -29,6 +29,21 @@ export async function connectNats(url: string): Promise<NatsConnection> {
     return await connect({ servers: url, name: 'distillguard', maxReconnectAttempts: 10 });
   } catch (e) {
     throw new Error(`cannot connect to NATS at ${url}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Publishes and waits for JetStream's acknowledgement, publishing again when it times out (a loaded
+ * server can be slow to answer): the message id makes a second copy a no-op.
+ */
+export async function publishOnce(js: JetStreamClient, subject: string, data: Uint8Array | string, opts: { msgID: string; headers?: MsgHdrs }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await js.publish(subject, data, { ...opts, timeout: 30_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 5 || !(e instanceof Error && /timeout/i.test(`${e.name} ${e.message}`))) throw e;
+    }
   }
 }
 

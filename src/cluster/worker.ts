@@ -8,7 +8,7 @@ import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import type { EngineConfig } from '../config/schema.js';
 import { LineDecoder } from '../engine/line-decoder.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
-import { connectNats, doneSubject, ensureStreams, ensureWorkConsumer, H_PART, H_RUN, RUN_STREAM, runSubject, WORK_STREAM, workerDurable } from './streams.js';
+import { connectNats, publishOnce, doneSubject, ensureStreams, ensureWorkConsumer, H_PART, H_RUN, RUN_STREAM, runSubject, WORK_STREAM, workerDurable } from './streams.js';
 import { packDecoded, unpackLines } from './wire.js';
 
 export interface WorkerOptions {
@@ -55,7 +55,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
       const h = headers();
       h.set(H_RUN, run);
       h.set(H_PART, part);
-      await js.publish(doneSubject(run), packDecoded(decoder.decode(lines)), { headers: h, msgID: `${run}.${part}` });
+      await publishOnce(js, doneSubject(run), packDecoded(decoder.decode(lines)), { headers: h, msgID: `${run}.${part}` });
       m.ack();
       stats.parts++;
       stats.lines += lines.count;
