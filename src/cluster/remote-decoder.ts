@@ -10,7 +10,7 @@ import { decodeBatch } from '../engine/record-codec.js';
 import type { CanonicalRecord } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
 import type { LineBytes } from '../sources/line-bytes.js';
-import { DONE_STREAM, doneSubject, ensureStreams, publishOnce, H_PART, H_RUN, RUN_STREAM, runSubject, workSubject } from './streams.js';
+import { DONE_STREAM, doneSubject, ensureStreams, publishOnce, H_ERROR, H_PART, H_RUN, RUN_STREAM, runSubject, workSubject } from './streams.js';
 import { packLines, splitLines, unpackDecoded } from './wire.js';
 
 export interface RemoteDecoderStats {
@@ -100,6 +100,7 @@ export class RemoteDecoder implements BatchDecoder {
         const w = this.waiting.get(m.headers.get(H_PART));
         if (!w) continue; // a result already taken (a worker that restarted before acknowledging)
         this.waiting.delete(m.headers.get(H_PART));
+        if (m.headers.has(H_ERROR)) throw new Error(`a worker could not decode part ${m.headers.get(H_PART)}: ${m.headers.get(H_ERROR)}`);
         this.stats.receivedBytes += m.data.byteLength;
         w.resolve(decodeBatch(unpackDecoded(m.data)));
       }

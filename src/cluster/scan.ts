@@ -41,6 +41,9 @@ export async function clusterScan(o: ClusterScanOptions): Promise<ClusterScanOut
   const nc = await connectNats(o.nats);
   const store = await openPgStore(o.pg);
   const children: ChildProcess[] = [];
+  // Workers started here end with this process, even when it dies of an error.
+  const killChildren = (): void => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
+  process.once('exit', killChildren);
   try {
     const jsm = await ensureStreams(nc);
     for (let p = 0; p < partitions; p++) await ensureWorkConsumer(jsm, p);
@@ -73,6 +76,7 @@ export async function clusterScan(o: ClusterScanOptions): Promise<ClusterScanOut
         await once(c, 'exit');
       }),
     );
+    process.removeListener('exit', killChildren);
     await store.close();
     await nc.drain().catch(() => undefined);
   }

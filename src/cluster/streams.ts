@@ -20,6 +20,8 @@ export const workerDurable = (partition: number): string => `dg-worker-${partiti
 /** Headers: which run and which part a message is. */
 export const H_RUN = 'dg-run';
 export const H_PART = 'dg-part';
+/** On a result: the part could not be decoded (the message says why); the judge fails with it. */
+export const H_ERROR = 'dg-error';
 
 const SECOND_NS = 1_000_000_000;
 

@@ -8,7 +8,7 @@ import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import type { EngineConfig } from '../config/schema.js';
 import { LineDecoder } from '../engine/line-decoder.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
-import { connectNats, publishOnce, doneSubject, ensureStreams, ensureWorkConsumer, H_PART, H_RUN, RUN_STREAM, runSubject, WORK_STREAM, workerDurable } from './streams.js';
+import { connectNats, publishOnce, doneSubject, ensureStreams, ensureWorkConsumer, H_ERROR, H_PART, H_RUN, RUN_STREAM, runSubject, WORK_STREAM, workerDurable } from './streams.js';
 import { packDecoded, unpackLines } from './wire.js';
 
 export interface WorkerOptions {
@@ -51,14 +51,25 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
         m.term();
         return;
       }
-      const lines = unpackLines(m.data);
       const h = headers();
       h.set(H_RUN, run);
       h.set(H_PART, part);
-      await publishOnce(js, doneSubject(run), packDecoded(decoder.decode(lines)), { headers: h, msgID: `${run}.${part}` });
+      let result: Uint8Array;
+      let count = 0;
+      try {
+        const lines = unpackLines(m.data);
+        result = packDecoded(decoder.decode(lines));
+        count = lines.count;
+      } catch (e) {
+        // A part this worker cannot read fails its run with the reason, and never this worker.
+        h.set(H_ERROR, (e as Error).message.slice(0, 500));
+        result = new Uint8Array(0);
+        o.log?.(`distillguard: worker: part ${part} of run ${run} is unreadable: ${(e as Error).message}`);
+      }
+      await publishOnce(js, doneSubject(run), result, { headers: h, msgID: `${run}.${part}` });
       m.ack();
       stats.parts++;
-      stats.lines += lines.count;
+      stats.lines += count;
     };
     o.log?.(`distillguard: worker on ${nc.getServer()}, partitions ${o.partitions.join(',')}`);
     await Promise.all(loops);
