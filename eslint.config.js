@@ -19,7 +19,7 @@ export const LAYERS = [
   ['link'],
   ['judge'],
   ['engine'],
-  ['act', 'report', 'store', 'intel', 'server', 'cli', 'sim', 'eval'],
+  ['act', 'report', 'store', 'intel', 'server', 'cli', 'sim', 'eval', 'cluster'],
 ];
 
 /** One `no-restricted-imports` rule per folder: the folders of every later layer are off limits. */

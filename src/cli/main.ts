@@ -11,6 +11,8 @@ import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 import { registerTaxii } from './taxii.js';
 import { registerBacktest } from './backtest.js';
+import { registerCluster } from './cluster.js';
+import { registerWorker } from './worker.js';
 
 export function parseNumber(kind: 'int' | 'float', min?: number, max?: number) {
   return (v: string): number => {
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerServe(program);
   registerTaxii(program);
   registerBacktest(program);
+  registerCluster(program);
+  registerWorker(program);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(false);
   return program;
 }

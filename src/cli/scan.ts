@@ -28,7 +28,7 @@ import type { CanonicalRecord } from '../core/records.js';
 import { parseNumber } from './main.js';
 import { Progress } from './progress.js';
 import { STAGES, StageTimes } from '../core/stage-times.js';
-import { DecodePool, defaultWorkers, ingestStreamParallel } from '../engine/decode-pool.js';
+import { DecodePool, defaultWorkers, ingestStreamParallel, type BatchDecoder } from '../engine/decode-pool.js';
 import { loadDefaultPolicy, loadPolicyFile, type LoadedPolicy } from '../act/policy-load.js';
 import type { PolicyStage } from '../act/policy-stage.js';
 import { build as buildAct } from '../act/config.js';
@@ -51,6 +51,8 @@ export interface ScanOptions {
   peerIntel?: string;
   /** Decode workers (0: decode on the engine's thread); default one per spare core, up to 4. */
   workers?: number;
+  /** Decode on these instead of worker threads (cluster mode's worker processes); the caller closes it. */
+  decoder?: BatchDecoder;
   /** The policy deciding actions.ndjson: a file, a loaded policy, or (absent) the default policy. */
   policy?: string | LoadedPolicy;
   /** More stages on the same replay (backtest's second policy): called once; the consumer sees each record after the engine. */
@@ -131,7 +133,8 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
   let firstTs: number | null = null;
   let lastTs: number | null = null;
   const workers = opts.workers ?? defaultWorkers();
-  const pool = workers > 0 ? new DecodePool(cfg, workers) : undefined;
+  const ownPool = opts.decoder === undefined && workers > 0 ? new DecodePool(cfg, workers) : undefined;
+  const pool = opts.decoder ?? ownPool;
   const ingestOpts = { maxLineBytes: cfg.maxLineBytes, times, onBytes: (n: number) => void (bytes += n) };
   try {
     const batches = pool ? ingestStreamParallel(opts.inputs, ingestor, pool, ingestOpts) : ingestStream(opts.inputs, ingestor, ingestOpts);
@@ -152,7 +155,7 @@ export async function runScan(opts: ScanOptions): Promise<ScanOutcome> {
       progress?.update({ events: exchanges + accountRecords, accounts: engine.observer.list.length, flagged, bytes });
     }
   } finally {
-    await pool?.close();
+    await ownPool?.close();
     rejected.end();
     await once(rejected, 'finish');
   }

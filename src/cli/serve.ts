@@ -13,7 +13,8 @@ import { loadKeys } from '../server/keys.js';
 import { DEFAULT_LIMITS } from '../server/limits.js';
 import { LiveService } from '../server/live.js';
 import { routeGrpcLogs, startOtlpGrpc, type OtlpGrpcServer } from '../server/otlp-grpc.js';
-import { openDuckDbStore } from '../store/duckdb.js';
+import { openStore } from '../store/open.js';
+import { isPostgresUrl, redactUrl } from '../store/pg.js';
 import { parseNumber } from './main.js';
 import { mountTaxii } from '../intel/taxii/mount.js';
 import { loadDefaultPolicy, loadPolicyFile } from '../act/policy-load.js';
@@ -22,6 +23,8 @@ import { registerDecisionRoutes } from '../server/routes/decision.js';
 
 export interface ServeOptions {
   db: string;
+  /** postgres:// URL of the store the results are kept in (default: the DuckDB file --db). */
+  store?: string;
   port: number;
   host: string;
   keys?: string;
@@ -57,7 +60,8 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('run the live service: ingest HTTP/OTLP/LiteLLM traffic, judge it online, serve results')
-    .requiredOption('--db <path>', 'DuckDB store the results are kept in')
+    .requiredOption('--db <path>', 'DuckDB store the results are kept in; beside it, the ingest log and e-mail key')
+    .option('--store <url>', 'keep the results in PostgreSQL at this postgres:// URL instead of the DuckDB file (the ingest log and key stay beside --db)')
     .option('--port <n>', 'TCP port (0 picks a free one)', parseNumber('int', 0, 65535), 8080)
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--keys <file>', 'API keys file (JSON: {"keys":[{"id","key","roles":["ingest"|"read"|"analyst"]}]})')
@@ -112,7 +116,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
     throw new InputError(`cannot create the folder of ${db}: ${(e as Error).message}`);
   }
   const cfg = await withEmailKey(cfg0, `${db}.secret`); // hashes in the log and the store are under it
-  const store = await openDuckDbStore(db);
+  if (o.store !== undefined && !isPostgresUrl(o.store)) throw new InputError(`--store takes a postgres:// URL, got ${redactUrl(o.store)}`);
+  const store = await openStore(o.store ?? db);
   const logKey = o.logKeyFile === undefined ? undefined : await readLogKey(o.logKeyFile);
   const policy = o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy();
   const gateway = await Gateway.open(store, policy);
@@ -194,7 +199,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     }
     process.stderr.write(`distillguard: OTLP/gRPC on ${o.host}:${grpc.port}\n`);
   }
-  process.stderr.write(`distillguard: listening on ${address} (store ${db}; replayed ${live.replayedBatches} batches in ${Math.round(live.replayMs)} ms)\n`);
+  process.stderr.write(`distillguard: listening on ${address} (store ${o.store === undefined ? db : redactUrl(o.store)}; replayed ${live.replayedBatches} batches in ${Math.round(live.replayMs)} ms)\n`);
   await done;
   if (exitCode !== 0) process.exitCode = exitCode;
 }

@@ -52,7 +52,16 @@ export function defaultWorkers(): number {
   return workerScript() ? Math.min(MAX_DEFAULT_WORKERS, Math.max(1, availableParallelism() - 1)) : 0;
 }
 
-export class DecodePool {
+/** What turns batches of lines into records, in the order asked: worker threads here, worker processes in cluster mode (src/cluster). */
+export interface BatchDecoder {
+  /** How many decode at once (the read-ahead is a few batches per decoder). */
+  readonly size: number;
+  /** Decodes one batch of lines; results are one per line, in line order. `lines` may be transferred. */
+  decode(lines: LineBytes): Promise<Decoded>;
+  close(): Promise<void>;
+}
+
+export class DecodePool implements BatchDecoder {
   private readonly workers: Worker[] = [];
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (r: Decoded) => void; reject: (e: Error) => void }>();
@@ -112,7 +121,7 @@ export class DecodePool {
 export async function* ingestStreamParallel(
   inputs: readonly string[],
   ingestor: Ingestor,
-  pool: DecodePool,
+  pool: BatchDecoder,
   opts: Pick<IngestOptions, 'maxLineBytes' | 'stdin' | 'times' | 'onBytes'> = {},
 ): AsyncGenerator<IngestBatch> {
   await checkReadable([...inputs]);

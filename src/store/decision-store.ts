@@ -2,6 +2,7 @@
 // the event time it applies from (`at`), kept across every re-scan so the next replay of the same
 // traffic applies them at the same point. Part of the store (./store.ts), in its schema version.
 import type { DecisionAction } from '../judge/decisions.js';
+import { iso, type Row } from './rows.js';
 
 /** One stored decision. `at` is event time (engine clock); `decided_at` is wall time, for the audit. */
 export interface DecisionRecord {
@@ -36,4 +37,18 @@ export interface DecisionStore {
   record(d: NewDecision): Promise<DecisionRecord>;
   /** Decisions in the order they were recorded, of one account or of all. */
   list(accountId?: string): Promise<DecisionRecord[]>;
+}
+
+/** A stored decision row (either implementation) as a DecisionRecord. */
+export function readDecision(row: Row): DecisionRecord {
+  return {
+    id: Number(row.id),
+    account_id: String(row.account_id),
+    action: String(row.action) as DecisionAction,
+    note: String(row.note),
+    at: iso(row.at) as string,
+    decided_at: iso(row.decided_at) as string,
+    actor: String(row.actor),
+    position: row.position === null || row.position === undefined ? null : Number(row.position),
+  };
 }

@@ -1,9 +1,9 @@
 // What the DuckDB store's table families (scan tables, decisions, intel) run on: one writer connection
 // whose statements run one sequence at a time, one reader connection for snapshot reads.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { toIso } from '../core/time.js';
+import type { Row } from './rows.js';
 
-export type Row = Record<string, unknown>;
+export { iso, type Row } from './rows.js';
 
 export interface DuckDbAccess {
   /** Runs `fn` on the writer connection, in turn with every other write of the store. */
@@ -22,11 +22,4 @@ export async function inTransaction<T>(conn: DuckDBConnection, body: () => Promi
     await conn.run('ROLLBACK');
     throw e;
   }
-}
-
-/** A TIMESTAMPTZ read back (a Date) as ISO 8601 UTC with milliseconds; null stays null. */
-export function iso(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return toIso(v.getTime());
-  throw new TypeError(`expected a timestamp, read ${typeof v}`);
 }

@@ -1,8 +1,8 @@
 // The decisions table of the DuckDB store (DDL in ./schema.ts).
 import { timestampTZValue } from '@duckdb/node-api';
-import { DECISION_ACTIONS, type DecisionAction } from '../judge/decisions.js';
-import type { DecisionRecord, DecisionStore, NewDecision } from './decision-store.js';
-import { iso, type DuckDbAccess, type Row } from './duckdb-access.js';
+import { DECISION_ACTIONS } from '../judge/decisions.js';
+import { readDecision, type DecisionRecord, type DecisionStore, type NewDecision } from './decision-store.js';
+import type { DuckDbAccess } from './duckdb-access.js';
 
 const COLUMNS = `id, account_id, action, note, "at", decided_at, actor, position`;
 
@@ -43,17 +43,4 @@ export class DuckDbDecisions implements DecisionStore {
 function millis(ms: number, field: string): ReturnType<typeof timestampTZValue> {
   if (!Number.isSafeInteger(ms)) throw new RangeError(`decision ${field} must be epoch milliseconds, got ${ms}`);
   return timestampTZValue(BigInt(ms) * 1000n);
-}
-
-function readDecision(row: Row): DecisionRecord {
-  return {
-    id: Number(row.id),
-    account_id: String(row.account_id),
-    action: String(row.action) as DecisionAction,
-    note: String(row.note),
-    at: iso(row.at) as string,
-    decided_at: iso(row.decided_at) as string,
-    actor: String(row.actor),
-    position: row.position === null || row.position === undefined ? null : Number(row.position),
-  };
 }

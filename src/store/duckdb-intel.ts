@@ -2,8 +2,8 @@
 // collection, and TAXII status resources.
 import type { DuckDBValue } from '@duckdb/node-api';
 import { toIso } from '../core/time.js';
-import { inTransaction, type DuckDbAccess, type Row } from './duckdb-access.js';
-import { versionKey, type AddResult, type IntelStore, type LatestFilter, type ObjectQuery, type StoredObject } from './intel-store.js';
+import { inTransaction, type DuckDbAccess } from './duckdb-access.js';
+import { readObject, versionKey, type AddResult, type IntelStore, type LatestFilter, type ObjectQuery, type StoredObject } from './intel-store.js';
 
 /** The latest version of each object of its collection (`o` is the outer row). */
 const LATEST = `o.version_key = (SELECT max(i.version_key) FROM intel_objects i WHERE i.api_root = o.api_root AND i.collection = o.collection AND i.id = o.id)`;
@@ -115,18 +115,4 @@ function inList(where: string[], params: Record<string, DuckDBValue>, name: stri
   if (!values || values.length === 0) return;
   where.push(`o.${column} IN (${values.map((_, i) => `$${name}${i}`).join(', ')})`);
   values.forEach((v, i) => (params[`${name}${i}`] = v));
-}
-
-function readObject(r: Row): StoredObject {
-  return {
-    seq: Number(r.seq),
-    id: String(r.id),
-    type: String(r.type),
-    specVersion: String(r.spec_version),
-    version: String(r.version),
-    dateAdded: Number(r.date_added),
-    producer: r.producer === null ? null : String(r.producer),
-    source: r.source === null ? null : String(r.source),
-    body: r.body === null || r.body === undefined ? {} : (JSON.parse(String(r.body)) as Record<string, unknown>),
-  };
 }

@@ -12,7 +12,7 @@ import {
   type DuckDBConnection,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { AccountOut, CampaignOut, Indicator, ReasonOut, Summary, VerdictLevel } from '../core/output.js';
+import type { AccountOut, CampaignOut, Summary } from '../core/output.js';
 import { DAY } from '../core/time.js';
 import { KEPT_DDL, META_DDL, MIGRATIONS, SCAN_DDL, SCAN_TABLES, SCHEMA_VERSION } from './schema.js';
 import { LINKS_SELECT, readLink } from './links.js';
@@ -34,6 +34,7 @@ import { Serial } from './serial.js';
 import { inTransaction, iso, type DuckDbAccess, type Row } from './duckdb-access.js';
 import { DuckDbDecisions } from './duckdb-decisions.js';
 import { DuckDbIntel } from './duckdb-intel.js';
+import { ACCOUNT_COLUMNS, ACCOUNT_OPTIONAL_COLUMNS, CAMPAIGN_COLUMNS, count, errorMessage, extra, readAccount, readAudit, readCampaign, readDaily, readDelivery, readEvidence } from './rows.js';
 
 /** Opens (creating, or migrating from an older schema version) the store in a DuckDB file or ':memory:'. */
 export async function openDuckDbStore(path: string): Promise<Store> {
@@ -105,31 +106,6 @@ async function prepareSchema(conn: DuckDBConnection, path: string): Promise<void
     });
   }
 }
-
-// Fields of the output records that have a column of their own; anything else goes to `extra`.
-const ACCOUNT_COLUMNS = new Set([
-  'account_id',
-  'score',
-  'verdict',
-  'campaign_id',
-  'flagged_at',
-  'exchanges',
-  'exchanges_before_flag',
-  'reasons',
-]);
-const ACCOUNT_OPTIONAL_COLUMNS = new Set(['suspicious_at', 'first_seen', 'last_seen', 'capabilities']);
-const CAMPAIGN_COLUMNS = new Set([
-  'campaign_id',
-  'accounts',
-  'exchanges',
-  'first_seen',
-  'last_seen',
-  'flagged_at',
-  'score',
-  'capabilities',
-  'reasons',
-  'indicators',
-]);
 
 const ACCOUNT_SELECT = `SELECT account_id, score, verdict, campaign_id, flagged_at, exchanges,
   exchanges_before_flag, suspicious_at, first_seen, last_seen, reasons, capabilities, extra FROM accounts`;
@@ -496,20 +472,6 @@ function shareMap(m: Record<string, number>): DuckDBValue {
 }
 
 /**
- * JSON of the fields without a column of their own, plus optional columned fields set to an
- * explicit null (a NULL column reads back as an absent field); NULL when there are none.
- */
-function extra(o: object, columns: Set<string>, optional: Set<string>): string | null {
-  let rest: Record<string, unknown> | undefined;
-  for (const k in o) {
-    const v = (o as Record<string, unknown>)[k];
-    if (v === undefined || columns.has(k) || (v !== null && optional.has(k))) continue;
-    (rest ??= {})[k] = v;
-  }
-  return rest ? JSON.stringify(rest) : null;
-}
-
-/**
  * `select` with the conditions whose value is given (each names its parameter `$v`, renamed here),
  * an order, and optional paging.
  */
@@ -532,104 +494,4 @@ function filtered(
   if (page.limit !== undefined) sql += ` LIMIT ${count(page.limit, 'limit')}`;
   if (page.offset !== undefined) sql += ` OFFSET ${count(page.offset, 'offset')}`;
   return { sql, params };
-}
-
-function count(v: number, name: string): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
-  return v;
-}
-
-// ---- DuckDB rows → JS --------------------------------------------------------------------------
-
-function readAccount(row: Row): AccountOut {
-  const a: AccountOut = {
-    account_id: String(row.account_id),
-    score: Number(row.score),
-    verdict: String(row.verdict) as VerdictLevel,
-    campaign_id: row.campaign_id === null ? null : String(row.campaign_id),
-    flagged_at: iso(row.flagged_at),
-    exchanges: Number(row.exchanges),
-    exchanges_before_flag: row.exchanges_before_flag === null ? null : Number(row.exchanges_before_flag),
-    reasons: JSON.parse(String(row.reasons)) as ReasonOut[],
-  };
-  if (row.suspicious_at !== null) a.suspicious_at = iso(row.suspicious_at);
-  if (row.first_seen !== null) a.first_seen = iso(row.first_seen) as string;
-  if (row.last_seen !== null) a.last_seen = iso(row.last_seen) as string;
-  if (row.capabilities !== null) a.capabilities = readShareMap(row.capabilities);
-  if (row.extra !== null) Object.assign(a, JSON.parse(String(row.extra)));
-  return a;
-}
-
-function readCampaign(row: Row): CampaignOut {
-  const c: CampaignOut = {
-    campaign_id: String(row.campaign_id),
-    accounts: (row.accounts as unknown[]).map(String),
-    exchanges: Number(row.exchanges),
-    first_seen: iso(row.first_seen) as string,
-    last_seen: iso(row.last_seen) as string,
-    flagged_at: iso(row.flagged_at),
-    score: Number(row.score),
-    capabilities: readShareMap(row.capabilities),
-    reasons: JSON.parse(String(row.reasons)) as ReasonOut[],
-    indicators: (row.indicators as Indicator[]).map((x) => ({ kind: String(x.kind), value: String(x.value) })),
-  };
-  if (row.extra !== null) Object.assign(c, JSON.parse(String(row.extra)));
-  return c;
-}
-
-function readEvidence(row: Row): EvidenceRow {
-  return {
-    account_id: String(row.account_id),
-    code: String(row.code),
-    weight: Number(row.weight),
-    detail: String(row.detail),
-    at: iso(row.at) as string,
-  };
-}
-
-function readAudit(row: Row): AuditEntry {
-  return {
-    id: String(row.id),
-    kind: String(row.kind) as AuditEntry['kind'],
-    at: iso(row.at) as string,
-    recorded_at: iso(row.recorded_at) as string,
-    actor: String(row.actor),
-    account_id: row.account_id === null ? null : String(row.account_id),
-    campaign_id: row.campaign_id === null ? null : String(row.campaign_id),
-    body: JSON.parse(String(row.body)) as Record<string, unknown>,
-  };
-}
-
-function readDelivery(row: Row): DeliveryRow {
-  return {
-    event_id: String(row.event_id),
-    url: String(row.url),
-    attempt: Number(row.attempt),
-    status: row.status === null ? null : Number(row.status),
-    error: row.error === null ? null : String(row.error),
-    at: iso(row.at) as string,
-    delivered: Boolean(row.delivered),
-  };
-}
-
-function readDaily(row: Row): DailyRow {
-  const d: DailyRow = {
-    day: String(row.day),
-    exchanges: Number(row.exchanges),
-    flagged_exchanges: Number(row.flagged_exchanges),
-    active_accounts: Number(row.active_accounts),
-  };
-  if (row.campaign_id !== null) d.campaign_id = String(row.campaign_id);
-  return d;
-}
-
-/** A MAP read back through the JS converter is a list of `{key, value}` entries. */
-function readShareMap(v: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const e of v as { key: unknown; value: unknown }[]) out[String(e.key)] = Number(e.value);
-  return out;
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

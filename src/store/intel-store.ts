@@ -2,6 +2,7 @@
 // object version is kept with the collection it belongs to, the order it was added in (`seq`, the
 // pagination key), when it was added, and who produced it. Part of the store (./store.ts), in its
 // schema version.
+import type { Row } from './rows.js';
 
 export interface StoredObject {
   seq: number;
@@ -60,4 +61,19 @@ export function versionKey(ts: string): string {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/.exec(ts);
   if (!m) return ts;
   return `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}Z`;
+}
+
+/** A stored intel_objects row (either implementation) as a StoredObject. */
+export function readObject(r: Row): StoredObject {
+  return {
+    seq: Number(r.seq),
+    id: String(r.id),
+    type: String(r.type),
+    specVersion: String(r.spec_version),
+    version: String(r.version),
+    dateAdded: Number(r.date_added),
+    producer: r.producer === null ? null : String(r.producer),
+    source: r.source === null ? null : String(r.source),
+    body: r.body === null || r.body === undefined ? {} : (JSON.parse(String(r.body)) as Record<string, unknown>),
+  };
 }

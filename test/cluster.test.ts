@@ -1,0 +1,149 @@
+// Cluster mode as real processes: `cluster up` starts Debian's nats-server (JetStream) and PostgreSQL
+// in a temp folder on loopback ports, `cluster scan` spreads decoding over `worker` processes and writes
+// PostgreSQL, and the outputs are byte for byte those of `scan`, with 1 and 3 workers, and with a
+// worker killed (SIGKILL) mid-scan and restarted. `cluster down` stops both servers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missingPackages } from '../src/cluster/local.js';
+import { WORK_STREAM, workerDurable } from '../src/cluster/streams.js';
+import { runSimulate } from '../src/sim/index.js';
+import { openPgStore } from '../src/store/pg.js';
+import { buildBin, runBin, startServe } from './helpers/bin.js';
+import pg from 'pg';
+
+const missing = missingPackages();
+if (missing.length > 0) console.warn(`cluster mode tests skipped: Debian packages ${missing.join(', ')} not installed (.ci/run installs them)`);
+
+let dir = '';
+let bin = '';
+let input = '';
+let nats = '';
+let pg_ = '';
+
+beforeAll(async () => {
+  if (missing.length > 0) return;
+  dir = await mkdtemp(join(tmpdir(), 'distillguard-cluster-'));
+  await chmod(dir, 0o711); // as root, PostgreSQL runs as user postgres, who must reach the folder
+  process.env.DISTILLGUARD_SECRET_FILE = join(dir, 'secret'); // scan and cluster scan hash e-mails under one key
+  bin = await buildBin(join(dir, 'pkg'));
+  input = (await runSimulate({ scenario: 'tiny', scale: 0.5, seed: 7, days: 1, out: join(dir, 'sim') })).path;
+  const up = await runBin(bin, ['cluster', 'up', '--dir', join(dir, 'c')]);
+  expect(up.code, up.stderr).toBe(0);
+  [nats, pg_] = up.stdout.trim().split('\n');
+  const scan = await runBin(bin, ['scan', input, '--out', join(dir, 'scan')]);
+  expect(scan.code, scan.stderr).toBe(0);
+}, 180_000);
+
+afterAll(async () => {
+  if (!dir) return;
+  const natsPid = existsSync(join(dir, 'c', 'nats.pid')) ? Number(readFileSync(join(dir, 'c', 'nats.pid'), 'utf8')) : 0;
+  const down = await runBin(bin, ['cluster', 'down', '--dir', join(dir, 'c')]);
+  expect(down.stderr).toMatch(/nats-server stopped; PostgreSQL stopped/);
+  if (natsPid > 0) expect(() => process.kill(natsPid, 0)).toThrow();
+  expect(existsSync(join(dir, 'c', 'postgres', 'postmaster.pid'))).toBe(false);
+  await rm(dir, { recursive: true, force: true });
+}, 60_000);
+
+const outputs = async (out: string): Promise<string[]> => Promise.all(['accounts.ndjson', 'campaigns.ndjson'].map((f) => readFile(join(out, f), 'utf8')));
+
+describe.skipIf(missing.length > 0)('cluster mode', () => {
+  it('cluster up prints a nats:// and a postgres:// URL on loopback, and again when already up', async () => {
+    expect(nats).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
+    expect(pg_).toMatch(/^postgres:\/\/distillguard@127\.0\.0\.1:\d+\/distillguard$/);
+    const again = await runBin(bin, ['cluster', 'up', '--dir', join(dir, 'c')]);
+    expect(again.stdout.trim().split('\n')).toEqual([nats, pg_]);
+  }, 60_000);
+
+  it('cluster scan with 1 and 3 workers writes the accounts and campaigns scan writes, byte for byte, and the store holds them', async () => {
+    const expected = await outputs(join(dir, 'scan'));
+    expect(expected[1].length).toBeGreaterThan(0);
+    for (const workers of [1, 3]) {
+      const out = join(dir, `cluster-${workers}`);
+      const r = await runBin(bin, ['cluster', 'scan', input, '--nats', nats, '--pg', pg_, '--workers', String(workers), '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`over ${workers} partitions`));
+      expect(await outputs(out)).toEqual(expected);
+    }
+    const store = await openPgStore(pg_);
+    try {
+      const byId = (a: { account_id: string }, b: { account_id: string }): number => (a.account_id < b.account_id ? -1 : 1);
+      const written = expected[0].trim().split('\n').map((l) => JSON.parse(l) as { account_id: string });
+      expect((await store.accounts()).sort(byId)).toEqual(written.sort(byId));
+    } finally {
+      await store.close();
+    }
+  }, 240_000);
+
+  it('a worker killed with SIGKILL mid-scan and started again: every line counted once, the same results', async () => {
+    const out = join(dir, 'cluster-killed');
+    const scan = spawn(process.execPath, [bin, 'cluster', 'scan', input, '--nats', nats, '--pg', pg_, '--workers', '0', '--partitions', '2', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    scan.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    const exited = once(scan, 'exit');
+    const worker = (shards: string): ChildProcess => spawn(process.execPath, [bin, 'worker', '--nats', nats, '--shards', shards], { stdio: 'ignore' });
+    const victim = worker('0');
+    const other = worker('1');
+    // Kill it once it has taken work from partition 0 and more is waiting there.
+    const nc = await connect({ servers: nats });
+    try {
+      const jsm = await jetstreamManager(nc);
+      for (;;) {
+        const info = await jsm.consumers.info(WORK_STREAM, workerDurable(0)).catch(() => null);
+        if (info && info.delivered.stream_seq > 0 && info.num_pending > 0) break;
+        if (scan.exitCode !== null) throw new Error(`cluster scan ended before the kill: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      await nc.close();
+    }
+    victim.kill('SIGKILL');
+    await once(victim, 'exit');
+    const again = worker('0');
+    const [code] = (await exited) as [number | null];
+    for (const w of [again, other]) w.kill('SIGTERM');
+    await Promise.all([once(again, 'exit'), once(other, 'exit')]);
+    expect(code, stderr).toBe(0);
+    expect(await outputs(out)).toEqual(await outputs(join(dir, 'scan')));
+    const [summary, single] = await Promise.all([out, join(dir, 'scan')].map(async (d) => JSON.parse(await readFile(join(d, 'summary.json'), 'utf8')) as Record<string, unknown>));
+    for (const k of ['lines_read', 'accepted', 'accepted_exchanges', 'duplicates', 'rejected']) expect(summary[k], k).toBe(single[k]);
+  }, 240_000);
+
+  it('serve --store postgres:// keeps the live results in PostgreSQL', async () => {
+    const admin = new pg.Client({ connectionString: pg_ });
+    await admin.connect();
+    await admin.query('CREATE SCHEMA IF NOT EXISTS live');
+    await admin.end();
+    const url = `${pg_}?options=${encodeURIComponent('-c search_path=live')}`;
+    const srv = await startServe(bin, ['--db', join(dir, 'live', 'dg.duckdb'), '--store', url, '--no-auth', '--port', '0', '--flush-ms', '50', '--log-level', 'warn']);
+    try {
+      const lines = (await readFile(input, 'utf8')).split('\n').filter((l) => l !== '').slice(0, 1500);
+      const posted = await fetch(`${srv.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: `${lines.join('\n')}\n` });
+      expect(posted.status).toBe(200);
+      let accounts: unknown[] = [];
+      for (let i = 0; i < 600 && accounts.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const body = (await (await fetch(`${srv.url}/v1/accounts`)).json()) as { accounts?: unknown[] };
+        expect(body.accounts, JSON.stringify(body)).toBeInstanceOf(Array);
+        accounts = body.accounts!;
+      }
+      expect(accounts.length).toBeGreaterThan(0);
+      const store = await openPgStore(url);
+      try {
+        // What the API served came from PostgreSQL: another connection reads the same rows.
+        expect(await store.accounts({ limit: accounts.length })).toEqual(accounts);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      srv.child.kill('SIGTERM');
+      expect((await srv.exited).code).toBe(0);
+    }
+  }, 120_000);
+});
