@@ -256,8 +256,9 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     expect(await page.locator('#backtest .report[data-policy="default@1"] [data-fig="prevented"]').textContent()).toBe(`${Math.round((1 - inForce.served_leakage) * 100)}%`);
     expect(Number((await page.textContent('#diff-count'))!.replace(/,/g, ''))).toBe(run.outcome.diff_accounts);
     expect(run.outcome.diff_accounts).toBeGreaterThan(0);
+    await page.evaluate('window.scrollTo(0, 0)');
     await shoot('policy');
-    await page.locator('#backtest').scrollIntoViewIfNeeded();
+    await page.locator('#backtest-note').scrollIntoViewIfNeeded();
     await shoot('policy-backtest');
     expect(pageErrors).toEqual([]);
   });

@@ -264,3 +264,14 @@ export function backtestOutcome(runs: readonly PolicyRun[], truth?: Truth): Back
   const reports = runs.map((r, i) => backtestReport(r.label, rows[i], r.lines, truth));
   return rows.length === 2 ? { reports, diff: comparePolicies(rows[0], rows[1], truth) } : { reports };
 }
+
+/** A backtest run by an analyst, as the policy page shows it. */
+export interface BacktestRun {
+  started_at: string;
+  finished_at: string | null;
+  actor: string;
+  policies: string[];
+  records?: number;
+  error?: string;
+  outcome?: Omit<BacktestOutcome, 'diff'> & { diff_accounts?: number; diff?: BacktestOutcome['diff'] };
+}

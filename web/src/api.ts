@@ -6,7 +6,7 @@ import type { AccountOut, CampaignOut, Summary } from '../../src/core/output.js'
 import type { DailyRow, EvidenceRow, RefreshInfo } from '../../src/store/store.js';
 import type { BriefFacts } from '../../src/report/brief-data.js';
 import type { ActionLine } from '../../src/act/action-out.js';
-import type { BacktestOutcome } from '../../src/act/backtest.js';
+import type { BacktestRun } from '../../src/act/backtest.js';
 import type { Decision as GatewayDecision, PolicyVersion } from '../../src/server/gateway.js';
 
 /**
@@ -64,15 +64,7 @@ export type Actions = { current: GatewayDecision; history: ActionLine[] };
 export type { ActionLine, GatewayDecision, PolicyVersion };
 export type Suppression = { account_id?: string; org_id?: string; rule: string; until: string; by: string; note: string };
 export type PolicyNow = { version: PolicyVersion; text: string; rules: { id: string; action: string; mode: string }[]; suppressions: Suppression[] };
-export type Backtest = {
-  started_at: string;
-  finished_at: string | null;
-  actor: string;
-  policies: string[];
-  records?: number;
-  error?: string;
-  outcome?: Omit<BacktestOutcome, 'diff'> & { diff_accounts?: number; diff?: BacktestOutcome['diff'] };
-};
+export type Backtest = BacktestRun;
 export type Intel = { available: boolean; note?: string; bundles: Record<string, unknown>[]; sightings: Record<string, unknown>[]; shared: Record<string, unknown>[] };
 
 /** The API's name of each decision (POST /v1/decisions). */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import { toIso } from '../../core/time.js';
 import { parsePolicy, withSuppression, type LoadedPolicy } from '../../act/policy-load.js';
-import type { BacktestOutcome } from '../../act/backtest.js';
+import type { BacktestRun } from '../../act/backtest.js';
 import { ApiError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import { backtestHistory } from '../history.js';
@@ -43,15 +43,6 @@ const BacktestInput = z
 /** Accounts listed in a backtest answer's difference (the total is always given). */
 const DIFF_SHOWN = 500;
 
-interface BacktestRun {
-  started_at: string;
-  finished_at: string | null;
-  actor: string;
-  policies: string[];
-  records?: number;
-  error?: string;
-  outcome?: Omit<BacktestOutcome, 'diff'> & { diff_accounts?: number; diff?: BacktestOutcome['diff'] };
-}
 
 /** Headers nginx forwards with the subrequest naming the account (the gateway resolves the API key to it). */
 const ACCOUNT_HEADER = 'x-account-id';

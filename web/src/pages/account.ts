@@ -74,8 +74,10 @@ function timelineOption(a: { created_at?: string; first_seen?: string; last_seen
   for (const d of decisions) add(d.at, 2, `${d.action} by ${d.actor}`);
   const active = a.first_seen && a.last_seen ? [[Date.parse(a.first_seen), Date.parse(a.last_seen)]] : [];
   const times = points.map((p) => p[0]);
-  const min = Math.min(...times);
-  const max = Math.max(...times);
+  // A little room at both ends: the first milestone's dot and label stay clear of the axis line.
+  const pad = Math.max(60_000, (Math.max(...times) - Math.min(...times)) * 0.02);
+  const min = Math.min(...times) - pad;
+  const max = Math.max(...times) + pad;
   const crossesYear = new Date(min).getUTCFullYear() !== new Date(max).getUTCFullYear();
   // The account's milestones are often minutes apart: stacked in rows so that no two labels overlap.
   const milestones = points.filter((p) => p[1] === 0).sort((x, y) => x[0] - y[0]);

@@ -107,7 +107,7 @@ function cell(n: number): Html {
 }
 
 function campaignsView(cs: readonly CampaignActions[]): Html {
-  return html`<table class="tbl campaigns"><thead><tr><th>Campaign</th><th class="num">Exchanges</th><th class="num">Served in full</th><th class="num">First action</th><th class="num">First degrade+</th><th class="num">Created after, acted on before 1st exchange</th></tr></thead><tbody>${cs.map(
+  return html`<table class="tbl campaigns"><thead><tr><th>Campaign</th><th class="num">Exchanges</th><th class="num">Served in full</th><th class="num">First action</th><th class="num">First degrade+</th><th class="num" title="accounts the campaign created after its first action, and of those acted on before their first exchange">Acted on before 1st exchange</th></tr></thead><tbody>${cs.map(
     (c) => html`<tr><td>${c.kind === 'detected' ? html`<a href="${route('campaigns', c.campaign)}">${c.campaign}</a>` : c.campaign}</td><td class="num">${int(c.exchanges)}</td><td class="num">${pct(c.leakage)}</td><td class="num">${hours(c.first_action_h)}</td><td class="num">${hours(c.first_protect_h)}</td><td class="num">${int(c.acted_before_first_exchange)} of ${int(c.created_after_action)}</td></tr>`,
   )}</tbody></table>`;
 }
