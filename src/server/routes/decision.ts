@@ -61,7 +61,8 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, h
     });
 
     // nginx auth_request: 2xx lets the request through, 401/403 are returned to the client; any other
-    // status is an error in nginx, so 429 reaches the client through `error_page 500` (docs/gateway.md).
+    // status is an error in nginx, so 429 reaches the client through `error_page 500`. A throttle's
+    // concurrency is nginx's to enforce: limit_conn on the forwarded x-dg-concurrency (docs/serve.md).
     r.get<{ Querystring: { account_id?: string } }>('/v1/gateway/auth', (req, reply) => {
       const h = req.headers[ACCOUNT_HEADER];
       const id = (typeof h === 'string' && h !== '' ? h : undefined) ?? req.query.account_id;
