@@ -60,6 +60,8 @@ export class Gateway {
   private timer: NodeJS.Timeout | undefined;
   private version: PolicyVersion;
   private listenerAudit: ((fresh: AuditEntry[]) => void) | undefined;
+  /** The last audit write started (flush). */
+  private flushed: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly store: Store,
@@ -202,11 +204,19 @@ export class Gateway {
     for (const s of this.subscribers) s(seq, line);
   }
 
-  private async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const batch = this.pending.splice(0);
-    const fresh = await this.store.appendAudit(batch);
-    if (fresh.length > 0) this.listenerAudit?.(fresh);
+  /**
+   * Writes the pending changes. Writes are chained: a flush (close's, a reload's) returns only once
+   * every earlier one — the timer's included — is in the store.
+   */
+  private flush(): Promise<void> {
+    const next = this.flushed.catch(() => undefined).then(async () => {
+      if (this.pending.length === 0) return;
+      const batch = this.pending.splice(0);
+      const fresh = await this.store.appendAudit(batch);
+      if (fresh.length > 0) this.listenerAudit?.(fresh);
+    });
+    this.flushed = next;
+    return next;
   }
 }
 
