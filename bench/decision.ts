@@ -43,8 +43,17 @@ const ids = new Set<string>();
 for (let i = 0; i < lines.length; i += 2000) {
   const chunk = lines.slice(i, i + 2000);
   for (const l of chunk) ids.add((JSON.parse(l) as { account_id: string }).account_id);
-  const res = await fetch(`${url.origin}/v1/records`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' }, body: `${chunk.join('\n')}\n` });
-  if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+  for (;;) {
+    const res = await fetch(`${url.origin}/v1/records`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' }, body: `${chunk.join('\n')}\n` });
+    if (res.ok) break;
+    // A loaded machine: the engine is behind and says when to come back (nothing of a 429 was taken).
+    if (res.status === 429) {
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+      continue;
+    }
+    throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+  }
 }
 let decided = 0;
 for (;;) {

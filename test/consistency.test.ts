@@ -39,6 +39,9 @@ export function campaignProblems(c: CampaignOut, members: readonly AccountOut[],
   if (c.score < top) p.push(`${id}: score ${c.score} below its strongest member's ${top}`);
   const memberSum = members.reduce((n, a) => n + a.exchanges, 0);
   if (memberSum !== c.exchanges) p.push(`${id}: members sent ${memberSum}, headline ${c.exchanges}`);
+  const codes = c.reasons.map((r) => r.code);
+  const twice = codes.filter((x, i) => codes.indexOf(x) !== i);
+  if (twice.length > 0) p.push(`${id}: reasons list ${[...new Set(twice)].join(', ')} more than once`);
   const flaggedDaily = daily.reduce((n, r) => n + r.flagged_exchanges, 0);
   const afterFlag = flaggedMembers.reduce((n, a) => n + a.exchanges - (a.exchanges_before_flag ?? a.exchanges), 0);
   if (flaggedDaily < afterFlag) p.push(`${id}: daily after-flag exchanges ${flaggedDaily} fewer than its members sent after their flags (${afterFlag})`);

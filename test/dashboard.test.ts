@@ -13,6 +13,7 @@ import { chromiumPath, launchChromium } from '../src/report/pdf.js';
 import { webRoot } from '../src/server/dashboard.js';
 import { KeyRing } from '../src/server/keys.js';
 import { startTestServer, type TestServer } from './helpers/serve.js';
+import { loadDefaultPolicy } from '../src/act/policy-load.js';
 
 const ANALYST = 'dashboard-analyst-key-0123456789';
 const INGEST = 'dashboard-ingest-key-0123456789';
@@ -32,20 +33,19 @@ let base: string;
 let browser: Browser;
 let page: Page;
 const offsite: string[] = [];
+/** The traffic's last lines, held back until the campaign page is open (new data arriving). */
+let heldBack: string[] = [];
 /** Script errors and console errors (a CSP violation, a failed request, an exception in a page). */
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
   if (!ready) return;
-  s = await startTestServer({ live: { maxBehindSeconds: 3600 }, server: { keys: keys() } }); // posts back to back: no time-based 429 on a loaded machine
+  // posts back to back: no time-based 429 on a loaded machine; the shipped policy acts on the verdicts
+  s = await startTestServer({ live: { maxBehindSeconds: 3600 }, server: { keys: keys() }, policy: await loadDefaultPolicy() });
   const sim = await runSimulate({ scenario: 'tiny', scale: 1, seed: 7, days: 2, out: join(s.dir, 'traffic') });
   const lines = (await readFile(sim.path, 'utf8')).split('\n').filter((l) => l !== '');
-  for (let i = 0; i < lines.length; i += 4000) {
-    const r = await s.app.inject({ method: 'POST', url: '/v1/records', payload: `${lines.slice(i, i + 4000).join('\n')}\n`, headers: { authorization: `Bearer ${INGEST}`, 'content-type': 'application/x-ndjson' } });
-    expect(r.statusCode, r.body).toBe(200);
-  }
-  await s.live.drain();
-  await s.live.flush(true);
+  heldBack = lines.splice(Math.floor(lines.length * 0.9));
+  await post(lines);
   base = (await s.app.listen({ port: 0, host: '127.0.0.1' })).replace(/\/$/, '');
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -62,6 +62,16 @@ afterAll(async () => {
   if (browser?.isConnected()) await browser.close();
   await s?.close();
 });
+
+/** Sends traffic through the ingest API and waits until it is judged and in the store. */
+async function post(lines: readonly string[]): Promise<void> {
+  for (let i = 0; i < lines.length; i += 4000) {
+    const r = await s.app.inject({ method: 'POST', url: '/v1/records', payload: `${lines.slice(i, i + 4000).join('\n')}\n`, headers: { authorization: `Bearer ${INGEST}`, 'content-type': 'application/x-ndjson' } });
+    expect(r.statusCode, r.body).toBe(200);
+  }
+  await s.live.drain();
+  await s.live.flush(true);
+}
 
 /** A screenshot of the page as shown, for docs/screens (viewport only: small files). */
 async function shoot(name: string): Promise<void> {
@@ -120,6 +130,24 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     await shoot('campaign');
   });
 
+  it('updates the campaign page in place when new traffic is judged: figures change, scroll position and page stay', async () => {
+    const id = (await page.textContent('#campaign-id'))!;
+    const before = (await s.app.inject({ url: `/v1/campaigns/${id}`, headers: read })).json();
+    expect(await page.textContent('#fig-exchanges')).toBe(before.exchanges.toLocaleString('en'));
+    // Something the reader holds: a node outside what changes, a scroll position.
+    await page.evaluate(`document.querySelector('h1').dataset.kept = 'yes'; window.scrollTo(0, 700)`);
+    const scrolled = await page.evaluate('window.scrollY');
+    expect(scrolled).toBeGreaterThan(0);
+    await post(heldBack);
+    const after = (await s.app.inject({ url: `/v1/campaigns/${id}`, headers: read })).json();
+    expect(after.exchanges, 'the held-back traffic adds to the campaign').toBeGreaterThan(before.exchanges);
+    await expect.poll(() => page.textContent('#fig-exchanges'), { timeout: 20_000 }).toBe(after.exchanges.toLocaleString('en'));
+    expect(await page.locator('#members tbody tr').count()).toBe(after.accounts.length);
+    expect(await page.evaluate(`document.querySelector('h1').dataset.kept`)).toBe('yes');
+    expect(await page.evaluate('window.scrollY')).toBe(scrolled);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('records a review decision that is there after a reload, audited and fed back to the engine', async () => {
     await open('#/review');
     const row = page.locator('#review tbody tr').first();
@@ -158,6 +186,10 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     expect(await page.locator('#timeline-chart svg').count()).toBe(1);
     expect(await page.locator('#audit-decisions').textContent()).toContain('false_positive — “benchmark evaluator, known customer”');
     expect(await page.locator('#audit-decisions th').first().textContent()).toContain('wall clock');
+    // What the gateway does with it: the action now and every change under the policy.
+    expect(await page.locator('#gateway').count()).toBe(1);
+    const actions = (await s.app.inject({ url: `/v1/accounts/${encodeURIComponent(id)}/actions`, headers: read })).json();
+    expect(await page.locator('#action-now [data-action]').first().getAttribute('data-action')).toBe(actions.current.action);
     await shoot('account');
     // A second decision on the account page shows at once.
     await page.locator('form.decide button[value="escalate"]').click();
@@ -196,6 +228,39 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
       }
     }
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("shows a flagged account's action and its history, and the policy page runs a backtest comparing two policies", async () => {
+    const flagged = (await s.app.inject({ url: '/v1/accounts?verdict=distillation&limit=1', headers: read })).json().accounts[0];
+    await open(`#/accounts/${flagged.account_id}`);
+    const actions = (await s.app.inject({ url: `/v1/accounts/${encodeURIComponent(flagged.account_id)}/actions`, headers: read })).json();
+    expect(actions.current.action).toBe('degrade');
+    expect(await page.locator('#action-now [data-action]').first().getAttribute('data-action')).toBe('degrade');
+    expect(await page.locator('#action-history tbody tr').count()).toBe(actions.history.length);
+    await page.locator('#gateway').scrollIntoViewIfNeeded();
+    await shoot('account-actions');
+
+    await open('#/policy');
+    expect(await page.textContent('#policy-label')).toBe('default@1');
+    const now = (await s.app.inject({ url: '/v1/decisions', headers: read })).json().decisions.length;
+    expect(await page.textContent('#acted-now')).toBe(now.toLocaleString('en'));
+    // A candidate that only throttles flagged accounts, against the policy in force.
+    const text = await page.locator('textarea.policy').inputValue();
+    await page.locator('textarea.policy').fill(text.replace('revision: 1', 'revision: 2').replace('name: default', 'name: candidate').replace(/action: degrade\n(\s+)params: \{ max_tokens: 1024, thinking: summarised, tools: false \}/, 'action: throttle\n$1params: { requests_per_minute: 10, concurrency: 1 }'));
+    await page.locator('form.backtest button').click();
+    await page.waitForSelector('#backtest .report[data-policy="default@1"]', { timeout: 60_000 });
+    const run = (await s.app.inject({ url: '/v1/policy/backtest', headers: read })).json().backtest;
+    expect(run.policies).toEqual(['candidate@2', 'default@1']);
+    expect(await page.locator('#backtest .report').count()).toBe(2);
+    const inForce = run.outcome.reports[1];
+    expect(await page.locator('#backtest .report[data-policy="default@1"] [data-fig="prevented"]').textContent()).toBe(`${Math.round((1 - inForce.served_leakage) * 100)}%`);
+    expect(Number((await page.textContent('#diff-count'))!.replace(/,/g, ''))).toBe(run.outcome.diff_accounts);
+    expect(run.outcome.diff_accounts).toBeGreaterThan(0);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await shoot('policy');
+    await page.locator('#backtest-note').scrollIntoViewIfNeeded();
+    await shoot('policy-backtest');
+    expect(pageErrors).toEqual([]);
   });
 
   it('shows the intelligence page, and serves the brief', async () => {

@@ -1,7 +1,8 @@
 // End to end: Debian's nginx with auth_request to `serve` in front of a small model server (the thing
 // being protected). Simulated traffic goes through nginx and, as a gateway's log shipper would send it,
 // to serve; the campaign's accounts end up degraded, blocked (after an analyst's confirmation) and
-// throttled (after a policy reload), while organic accounts pass untouched.
+// throttled (after a policy reload: its rate by serve, its concurrency by nginx from the forwarded
+// parameter), while organic accounts pass untouched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -24,7 +25,7 @@ interface Served {
   thinking: string;
 }
 
-/** The protected model server: answers every request, honouring the gateway's degrade headers. */
+/** The protected model server: answers every request, honouring the gateway's degrade headers (a long generation when asked for one). */
 function modelServer(served: Served[]): Server {
   return createServer((req, res) => {
     let body = '';
@@ -32,8 +33,12 @@ function modelServer(served: Served[]): Server {
     req.on('end', () => {
       const h = (k: string): string => String(req.headers[k] ?? '');
       served.push({ account: h('x-account-id'), action: h('x-dg-action'), maxTokens: h('x-dg-max-tokens'), thinking: h('x-dg-thinking') });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, bytes: body.length }));
+      const answer = (): void => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: true, bytes: body.length }));
+      };
+      if (body.includes('"slow":true')) setTimeout(answer, 600);
+      else answer();
     });
   });
 }
@@ -46,8 +51,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function nginxConf(dir: string, port: number, dgPort: number, upstreamPort: number): string {
-  const fwd = ['action', 'max_tokens', 'thinking', 'tools', 'mark', 'rule'];
+/** The throttle concurrencies the gateway knows (nginx's limit_conn takes a fixed number: one zone each). */
+const CONCURRENCY = [1, 2, 4, 8];
+
+function nginxConf(dir: string, port: number, limiterPort: number, dgPort: number, upstreamPort: number): string {
+  const fwd = ['action', 'max_tokens', 'thinking', 'tools', 'mark', 'rule', 'concurrency'];
   return `worker_processes 1;
 daemon off;
 master_process off;
@@ -58,6 +66,16 @@ http {
   access_log off;
   client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
   upstream distillguard { server 127.0.0.1:${dgPort}; keepalive 8; }
+  # A throttled account's concurrency (x-dg-concurrency from distillguard): limit_conn runs before
+  # auth_request in a request's phases, so it is applied by a second, loopback-only server the
+  # authorised request is passed to, one zone per concurrency (an empty key is not counted).
+${CONCURRENCY.map((n) => `  map $http_x_dg_concurrency $dg_conc_${n} { "${n}" $http_x_account_id; default ""; }\n  limit_conn_zone $dg_conc_${n} zone=dg_conc_${n}:1m;`).join('\n')}
+  server {
+    listen 127.0.0.1:${limiterPort};
+${CONCURRENCY.map((n) => `    limit_conn dg_conc_${n} ${n};`).join('\n')}
+    limit_conn_status 429;
+    location / { proxy_pass http://127.0.0.1:${upstreamPort}; }
+  }
   server {
     listen 127.0.0.1:${port};
     location = /_distillguard {
@@ -75,7 +93,7 @@ http {
 ${fwd.map((f) => `      auth_request_set $dg_${f} $upstream_http_x_dg_${f.replace('_', '_')};\n      proxy_set_header X-DG-${f.replace('_', '-')} $dg_${f};`).join('\n')}
       # 429 from distillguard (a throttled account over its rate) is an error to auth_request: map it back.
       error_page 500 = @throttled;
-      proxy_pass http://127.0.0.1:${upstreamPort};
+      proxy_pass http://127.0.0.1:${limiterPort};
     }
     location @throttled {
       if ($dg_action = throttle) { add_header Retry-After 1 always; return 429; }
@@ -111,8 +129,9 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
     upstream = modelServer(served);
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const port = await freePort();
+    const limiterPort = await freePort();
     for (const d of ['body', 'proxy', 'fcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, d), { recursive: true });
-    writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, Number(dg.port), (upstream.address() as { port: number }).port));
+    writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, port, limiterPort, Number(dg.port), (upstream.address() as { port: number }).port));
     nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
     base = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 100; i++) {
@@ -156,7 +175,7 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
     }
   });
 
-  it('blocks an account an analyst confirmed (403), and throttles after a policy reload (429 over the rate)', async () => {
+  it('blocks an account an analyst confirmed (403), and throttles after a policy reload (429 over its rate, and over its concurrency)', async () => {
     // Two accounts degraded for their own distillation verdict: the reloaded policy throttles those instead.
     // (not linked at sign-up: the linked-at-signup rules would keep those degraded, the stricter action)
     const flagged = s.gateway!.snapshot().filter((x) => x.rule === 'distillation-degrade' && !x.reasons.includes('linked_at_signup')).map((x) => x.account_id);
@@ -176,5 +195,14 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
     // Organic accounts still pass.
     const someOrganic = served.find((x) => label(x.account) === 'organic')!.account;
     expect(await send(someOrganic, body)).toBe(200);
+
+    // The throttle's concurrency, enforced by nginx from the forwarded x-dg-concurrency: of two long
+    // requests at once one is refused; one after the other both pass. Organic accounts are not limited.
+    const concurrent = text.replace('revision: 2', 'revision: 3').replace('requests_per_minute: 1, concurrency: 1', 'requests_per_minute: 600, concurrency: 1');
+    expect((await s.app.inject({ method: 'PUT', url: '/v1/policy', payload: concurrent, headers: { ...bearer('analyst'), 'content-type': 'application/yaml' } })).statusCode).toBe(200);
+    const slow = { ...body, slow: true };
+    expect((await Promise.all([send(throttle, slow), send(throttle, slow)])).sort()).toEqual([200, 429]);
+    expect([await send(throttle, slow), await send(throttle, slow)]).toEqual([200, 200]);
+    expect(await Promise.all([send(someOrganic, slow), send(someOrganic, slow)])).toEqual([200, 200]);
   });
 });

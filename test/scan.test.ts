@@ -632,6 +632,12 @@ describe('scan: unreadable input and bad flags end the run with status 2 and one
     expect(existsSync(join(tmp, 'x-noinput'))).toBe(false);
   });
 
+  it('no arguments at all: the one line names the missing input, not an option', async () => {
+    const r = await runCli(['scan']);
+    expectOneLine(r);
+    expect(r.stderr).toMatch(/needs an input/);
+  });
+
   it.each([
     ['a missing file', null],
     ['not JSON', '{ thresholds: 0.9 '],

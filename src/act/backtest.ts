@@ -26,6 +26,10 @@ export interface AccountActions {
   strictest: ActionName;
   final: ActionName;
   linked_at_signup: boolean;
+  /** The account record's plan (free when it has none): the groups of a report without ground truth. */
+  plan: string;
+  /** The campaign the engine put it in by the end of the replay: the campaigns of a report without ground truth. */
+  campaign: string | null;
 }
 
 export function accountActions(engine: Engine, stage: PolicyStage, lines: readonly ActionLine[]): Map<string, AccountActions> {
@@ -48,6 +52,8 @@ export function accountActions(engine: Engine, stage: PolicyStage, lines: readon
       strictest: 'allow',
       final: stage.actionOf(s.idx).action,
       linked_at_signup: stage.signupLinkOf(s.idx) !== undefined,
+      plan: s.plan ?? 'free',
+      campaign: engine.judge.campaignOf(s)?.id ?? null,
     });
   }
   for (const l of lines) {
@@ -99,7 +105,7 @@ export interface BacktestReport {
   accounts_by_strictest: Counts;
   exchanges_by_action: Counts;
   shadow_changes: number;
-  /** With ground truth: */
+  /** With ground truth: organic accounts per hard-negative group; without: every account per plan (`plan:education`). Campaigns: the true ones, or those the engine found. */
   groups?: Record<string, GroupActions>;
   campaigns?: CampaignActions[];
   served_leakage?: number;
@@ -125,16 +131,38 @@ export function backtestReport(policy: string, rows: Map<string, AccountActions>
     report.accounts_by_strictest[a.strictest]++;
     for (const [k, n] of Object.entries(a.served)) report.exchanges_by_action[k as ActionName] += n;
   }
-  if (!truth) return report;
   const groups: Record<string, GroupActions> = {};
-  for (const [id, t] of Object.entries(truth.accounts)) {
-    if (t.label !== 'organic') continue;
-    const a = rows.get(id);
-    if (!a) continue;
-    const g = (groups[t.group] ??= { accounts: 0, by_strictest: zero(), exchanges_by_action: zero() });
+  const count = (group: string, a: AccountActions): void => {
+    const g = (groups[group] ??= { accounts: 0, by_strictest: zero(), exchanges_by_action: zero() });
     g.accounts++;
     g.by_strictest[a.strictest]++;
     for (const [k, n] of Object.entries(a.served)) g.exchanges_by_action[k as ActionName] += n;
+  };
+  // Campaigns: the simulator's with ground truth, else those the engine found (a service's own history),
+  // starting at their first member's first exchange.
+  const known: { key: string; kind: string; members: AccountActions[]; start: number }[] = [];
+  if (truth) {
+    for (const [id, t] of Object.entries(truth.accounts)) {
+      if (t.label !== 'organic') continue;
+      const a = rows.get(id);
+      if (a) count(t.group, a);
+    }
+    for (const [key, tc] of Object.entries(truth.campaigns)) {
+      known.push({ key, kind: tc.kind, members: tc.accounts.map((id) => rows.get(id)).filter((a): a is AccountActions => a !== undefined), start: Date.parse(tc.start) });
+    }
+  } else {
+    // No ground truth: what each plan (sign-up programs, paying tiers) got.
+    const found = new Map<string, AccountActions[]>();
+    for (const a of rows.values()) {
+      if (a.exchanges > 0 || a.strictest !== 'allow') count(`plan:${a.plan}`, a);
+      if (a.campaign === null) continue;
+      const list = found.get(a.campaign);
+      if (list) list.push(a);
+      else found.set(a.campaign, [a]);
+    }
+    for (const [key, members] of [...found].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+      known.push({ key, kind: 'detected', members, start: min(members.map((a) => a.first_exchange)) ?? 0 });
+    }
   }
   const campaigns: CampaignActions[] = [];
   let ex = 0;
@@ -142,14 +170,12 @@ export function backtestReport(policy: string, rows: Map<string, AccountActions>
   let after = 0;
   let acted = 0;
   let protectedFirst = 0;
-  for (const [key, tc] of Object.entries(truth.campaigns)) {
-    const members = tc.accounts.map((id) => rows.get(id)).filter((a): a is AccountActions => a !== undefined);
-    const start = Date.parse(tc.start);
+  for (const { key, kind, members, start } of known) {
     const firstAction = min(members.map((a) => a.first_action?.at ?? null));
     const firstProtect = min(members.map((a) => a.first_protect));
     const c: CampaignActions = {
       campaign: key,
-      kind: tc.kind,
+      kind,
       accounts: members.filter((a) => a.exchanges > 0).length,
       exchanges: 0,
       served_before_protect: 0,
@@ -216,4 +242,36 @@ function min(xs: (number | null)[]): number | null {
   let m: number | null = null;
   for (const x of xs) if (x !== null && (m === null || x < m)) m = x;
   return m;
+}
+
+/** What one backtest found: a report per policy, and with two policies their account-by-account difference. */
+export interface BacktestOutcome {
+  reports: BacktestReport[];
+  diff?: AccountDiff[];
+}
+
+/** One policy evaluated on a replay: its stage and the action lines it wrote. */
+export interface PolicyRun {
+  label: string;
+  engine: Engine;
+  stage: PolicyStage;
+  lines: readonly ActionLine[];
+}
+
+/** The reports of one or two policies evaluated on the same replay, and their difference. */
+export function backtestOutcome(runs: readonly PolicyRun[], truth?: Truth): BacktestOutcome {
+  const rows = runs.map((r) => accountActions(r.engine, r.stage, r.lines));
+  const reports = runs.map((r, i) => backtestReport(r.label, rows[i], r.lines, truth));
+  return rows.length === 2 ? { reports, diff: comparePolicies(rows[0], rows[1], truth) } : { reports };
+}
+
+/** A backtest run by an analyst, as the policy page shows it. */
+export interface BacktestRun {
+  started_at: string;
+  finished_at: string | null;
+  actor: string;
+  policies: string[];
+  records?: number;
+  error?: string;
+  outcome?: Omit<BacktestOutcome, 'diff'> & { diff_accounts?: number; diff?: BacktestOutcome['diff'] };
 }

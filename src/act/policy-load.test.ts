@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../core/errors.js';
-import { defaultPolicyPath, loadDefaultPolicy, parsePolicy } from './policy-load.js';
+import { defaultPolicyPath, loadDefaultPolicy, parsePolicy, withSuppression } from './policy-load.js';
 
 const GOOD = `version: 1
 name: test
@@ -76,5 +76,18 @@ describe('policy files', () => {
     const d = await loadDefaultPolicy();
     expect(d.policy.name).toBe('default');
     expect(d.text).toBe(await readFile(defaultPolicyPath(), 'utf8'));
+  });
+});
+
+describe('withSuppression', () => {
+  it('adds an exemption to the text, keeping its comments, and refuses one naming an unknown rule', async () => {
+    const base = await loadDefaultPolicy();
+    const s = { account_id: 'acct_1', rule: 'distillation-degrade', until: '2026-06-01T00:00:00Z', by: 'alice', note: 'contract review' };
+    const once = withSuppression(base, s);
+    expect(once.policy.suppressions).toEqual([s]);
+    expect(once.text).toContain(base.text.split('\n').find((l) => l.trim().startsWith('#')));
+    const twice = withSuppression(once, { ...s, account_id: undefined, org_id: 'org_9', rule: '*' });
+    expect(twice.policy.suppressions.map((x) => x.org_id ?? x.account_id)).toEqual(['acct_1', 'org_9']);
+    expect(() => withSuppression(base, { ...s, rule: 'no-such-rule' })).toThrow(/suppressions\[0\]\.rule: no rule "no-such-rule"/);
   });
 });

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { InputError } from '../core/errors.js';
-import { PolicySchema, type Policy } from './policy-schema.js';
+import { PolicySchema, type Policy, type Suppression } from './policy-schema.js';
 
 /** A policy with where it came from and the text it was read from (kept for the audit). */
 export interface LoadedPolicy {
@@ -73,4 +73,16 @@ function formatPath(path: (string | number)[]): string {
 
 function firstLine(s: string): string {
   return s.split('\n')[0].trim();
+}
+
+/**
+ * The policy text with one more suppression (an analyst's exemption), comments and layout kept;
+ * validated like any policy, so a suppression naming an unknown rule is refused with its line.
+ */
+export function withSuppression(p: LoadedPolicy, s: Suppression): LoadedPolicy {
+  const doc = parseDocument(p.text);
+  const entry = Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
+  if (doc.hasIn(['suppressions']) && doc.getIn(['suppressions']) !== null) doc.addIn(['suppressions'], doc.createNode(entry, { flow: true }));
+  else doc.setIn(['suppressions'], doc.createNode([entry]));
+  return parsePolicy(doc.toString(), p.source);
 }

@@ -256,7 +256,7 @@ export class PolicyStage {
   private apply(s: AccountState, f: AccountFacts, o: Outcome | undefined, mode: 'enforce' | 'shadow', at: Millis): void {
     const track = mode === 'enforce' ? this.enforced : this.shadow;
     const prev = track[s.idx] ?? ALLOW;
-    const next: Current = o ? { action: o.rule.action, rule: o.rule } : ALLOW;
+    const next: Current = o?.rule ? { action: o.rule.action, rule: o.rule } : ALLOW;
     if (sameEffect(prev, next)) {
       track[s.idx] = next.rule === undefined && prev.rule === undefined ? prev : next;
       return;

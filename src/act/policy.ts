@@ -29,12 +29,13 @@ export interface AccountFacts {
 }
 
 export interface Outcome {
-  rule: Rule;
+  /** The strictest matching rule; undefined when every matching rule was suppressed. */
+  rule: Rule | undefined;
   /** Rules that matched but were suppressed for this account. */
   suppressed: string[];
 }
 
-/** The strictest matching rule among those `include` admits; undefined when none matches. */
+/** The strictest matching rule among those `include` admits; undefined when none matches (nor was suppressed). */
 export function decide(policy: Policy, f: AccountFacts, include: (r: Rule) => boolean): Outcome | undefined {
   let best: Rule | undefined;
   const suppressed: string[] = [];
@@ -46,7 +47,7 @@ export function decide(policy: Policy, f: AccountFacts, include: (r: Rule) => bo
     }
     if (!best || SEVERITY[r.action] > SEVERITY[best.action]) best = r;
   }
-  return best ? { rule: best, suppressed } : undefined;
+  return best || suppressed.length > 0 ? { rule: best, suppressed } : undefined;
 }
 
 function isSuppressed(policy: Policy, rule: string, f: AccountFacts): boolean {

@@ -9,6 +9,11 @@ import { runCli, parseNdjson } from '../../test/helpers/scan-run.js';
 import type { ActionLine } from '../act/action-out.js';
 import type { BacktestOutcome } from './backtest.js';
 import { readTruth } from '../eval/truth.js';
+import { startTestServer } from '../../test/helpers/serve.js';
+import { loadDefaultPolicy } from '../act/policy-load.js';
+import { replayFile } from '../server/replay-file.js';
+import { buildEngineConfig } from '../config/schema.js';
+import { openDuckDbStore } from '../store/duckdb.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dg-backtest-'));
 const sim = join(tmp, 'sim');
@@ -92,5 +97,45 @@ describe('scan --policy and backtest', () => {
     for (const d of o.diff!) expect(d.b.strictest).toBe('allow');
     const diffFile = parseNdjson<{ account_id: string }>(await readFile(join(out, 'diff.ndjson'), 'utf8'));
     expect(diffFile.map((d) => d.account_id)).toEqual(o.diff!.map((d) => d.account_id));
+  });
+
+  it("backtest --db replays a serve database's history: the policy in force decides what the service decided, account by account", { timeout: 120_000 }, async () => {
+    const s = await startTestServer({ dir: join(tmp, 'serve'), policy: await loadDefaultPolicy() });
+    try {
+      await replayFile(s.live, input, buildEngineConfig({}));
+    } finally {
+      await s.stop();
+    }
+    const db = join(tmp, 'serve', 'store.duckdb');
+    const logDir = join(tmp, 'serve', 'ingest');
+    expect((await runCli(['backtest', input, '--db', db])).stderr).toMatch(/^distillguard: backtest: give input files or --db, not both\n$/);
+    expect((await runCli(['backtest'])).stderr).toMatch(/give input files to replay, or --db PATH/);
+    expect((await runCli(['backtest', '--db', db])).stderr).toMatch(/no ingest log at .*store\.duckdb\.ingest \(give --log-dir/);
+    const r = await runCli(['backtest', '--db', db, '--log-dir', logDir, '--compare', join(tmp, 'lenient.yaml'), '--out', join(tmp, 'bt-db'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout) as BacktestOutcome;
+    expect(o.reports.map((p) => p.policy)).toEqual(['default@1', 'lenient@7']);
+    // The service's own action changes, as stored: each account's strictest enforced action.
+    const store = await openDuckDbStore(db);
+    const changes = await store.audit({ kind: 'action_change', limit: 100_000 });
+    await store.close();
+    const strictest = new Map<string, string>();
+    const rank = ['allow', 'step_up', 'throttle', 'degrade', 'hold', 'block'];
+    for (const e of changes) {
+      if (e.body.mode !== 'enforce') continue;
+      const a = String(e.body.action);
+      if (rank.indexOf(a) > rank.indexOf(strictest.get(e.account_id!) ?? 'allow')) strictest.set(e.account_id!, a);
+    }
+    expect(strictest.size).toBeGreaterThan(0);
+    const counted: Record<string, number> = {};
+    for (const a of strictest.values()) counted[a] = (counted[a] ?? 0) + 1;
+    const [def, lenient] = o.reports;
+    for (const [a, n] of Object.entries(counted)) expect(def.accounts_by_strictest[a as keyof typeof def.accounts_by_strictest], a).toBe(n);
+    // No ground truth: groups by plan, campaigns as the engine found them.
+    expect(Object.keys(def.groups!).every((g) => g.startsWith('plan:'))).toBe(true);
+    expect(def.campaigns!.length).toBeGreaterThan(0);
+    expect(def.campaigns!.every((c) => c.kind === 'detected')).toBe(true);
+    expect(def.served_leakage!).toBeLessThan(lenient.served_leakage!);
+    expect(o.diff!.length).toBe(strictest.size - (counted.allow ?? 0));
   });
 });

@@ -13,6 +13,9 @@ import { KeyRing } from '../server/keys.js';
 import { LiveService } from '../server/live.js';
 import { replayFile } from '../server/replay-file.js';
 import { openDuckDbStore } from '../store/duckdb.js';
+import { loadDefaultPolicy } from '../act/policy-load.js';
+import { Gateway } from '../server/gateway.js';
+import { registerDecisionRoutes } from '../server/routes/decision.js';
 
 /**
  * `traffic` names the simulation (scenario, scale, seed): a later demo of the same traffic reopens the
@@ -36,10 +39,14 @@ export async function serveDemo(o: { dir: string; input: string; port: number; h
   }
   const cfg = await withEmailKey(buildEngineConfig({}), join(dir, 'distillguard.duckdb.secret'));
   const store = await openDuckDbStore(db);
+  // The shipped policy acts on the verdicts (the dashboard shows each account's action, the policy page its backtest).
+  const gateway = await Gateway.open(store, await loadDefaultPolicy());
   // Reopened, the service replays its ingest log: the records and every decision, at the same points.
-  const live = await LiveService.open({ cfg, store, logDir: join(dir, 'ingest') });
+  const live = await LiveService.open({ cfg, store, logDir: join(dir, 'ingest'), attach: (e) => gateway.attach(e) });
   const key = randomBytes(18).toString('base64url');
   const app = buildServer({ live, store, keys: new KeyRing({ keys: [{ id: 'demo', key, roles: ['ingest', 'read', 'analyst'] }] }) });
+  registerDecisionRoutes(app, gateway, { logDir: join(dir, 'ingest') });
+  await gateway.start(() => undefined);
   const t0 = performance.now();
   const fed = reuse ? null : await replayFile(live, o.input, cfg);
   if (reuse) {
@@ -64,5 +71,6 @@ export async function serveDemo(o: { dir: string; input: string; port: number; h
   });
   await app.close();
   await live.close();
+  await gateway.close();
   await store.close();
 }

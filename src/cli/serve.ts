@@ -121,10 +121,11 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const logKey = o.logKeyFile === undefined ? undefined : await readLogKey(o.logKeyFile);
   const policy = o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy();
   const gateway = await Gateway.open(store, policy);
+  const logDir = resolve(o.logDir ?? `${db}.ingest`);
   const live = await LiveService.open({
     cfg,
     store,
-    logDir: resolve(o.logDir ?? `${db}.ingest`),
+    logDir,
     highWater: o.highWater,
     maxBehindSeconds: o.maxBehind,
     highWaterBytes: Math.round(o.highWaterMib * (1 << 20)),
@@ -146,7 +147,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   app.distillguard.intel = taxii?.intel;
   const hooks = new WebhookDispatcher({ store, urls: o.webhookUrl, secret: secret ?? '', log: app.log });
   if (o.webhookUrl.length > 0) live.onAudit((fresh) => hooks.enqueue(fresh));
-  registerDecisionRoutes(app, gateway);
+  registerDecisionRoutes(app, gateway, { logDir, logKey, sourceIdleMs: Math.round(o.sourceIdle * 1000) });
   await gateway.start((fresh) => {
     if (o.webhookUrl.length > 0) hooks.enqueue(fresh);
   });

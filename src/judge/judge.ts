@@ -285,7 +285,9 @@ export class Judge implements LinkFeedback {
     let w = 0;
     for (const r of reasons) w += r.weight;
     c.shared = shared;
-    c.reasons = sortReasons(reasons);
+    // Every dimension's evidence counts in the score, but a code is listed once, at its strongest: two
+    // dimensions share one reason code (signup_ip and signup_cohort are both `signup_burst`).
+    c.reasons = sortReasons(strongestPerCode(reasons));
     c.size = n;
     let content = 0;
     for (const s of members) content += this.verdicts.harvest(s.idx);

@@ -207,6 +207,7 @@ code.id,code.code{white-space:nowrap;overflow-wrap:normal}
 table{border-collapse:collapse}
 .tbl{width:100%}
 .tbl th{text-align:left;font-size:12px;color:var(--muted);font-weight:600;border-bottom:2px solid var(--line);padding:5px 8px}
+.tbl th.num{text-align:right}
 .tbl td{border-bottom:1px solid var(--line);padding:5px 8px;vertical-align:top}
 .kv th{text-align:left;font-weight:500;padding:2px 18px 2px 0}
 .kv td{padding:2px 12px 2px 0}

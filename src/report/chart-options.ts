@@ -45,7 +45,7 @@ export function dailyVolumeOption(days: readonly BriefDay[], flaggedAt: string |
         color: COLORS.other,
         data: days.map((d) => d.exchanges - d.afterFlag),
         markLine: flagDay && names.includes(flagDay)
-          ? { symbol: 'none', silent: true, lineStyle: { color: COLORS.flagged, type: 'dashed' }, label: { formatter: 'campaign flagged', position: 'insideEndTop' }, data: [{ xAxis: flagDay }] }
+          ? { symbol: 'none', silent: true, lineStyle: { color: COLORS.flagged, type: 'dashed' }, label: { formatter: 'campaign flagged', position: 'insideEndTop', color: COLORS.flagged, backgroundColor: '#fff', padding: [1, 3] }, data: [{ xAxis: flagDay }] }
           : undefined,
       },
       {

@@ -136,3 +136,61 @@ describe('serve: gateway decisions', () => {
     expect(changes.filter((e) => e.account_id === 'a-education').map((e) => e.body.action)).toEqual(['allow', 'block']);
   });
 });
+
+describe('serve: actions history, suppressions and backtests for the dashboard', () => {
+  it('shows an account its action now and every change; an analyst suppression exempts it at once, audited', async () => {
+    s = await startTestServer({ policy: parsePolicy(POLICY, 'test') });
+    await feed(s);
+    await s.gateway!.close(); // the pending changes are in the audit log
+    const before = (await s.app.inject({ method: 'GET', url: '/v1/accounts/a-research/actions', headers: bearer('read') })).json();
+    expect(before.current).toMatchObject({ action: 'degrade', rule: 'research-degrade' });
+    expect(before.history.map((h: { action: string; mode: string }) => `${h.mode}:${h.action}`)).toEqual(['enforce:degrade']);
+
+    const body = { account_id: 'a-research', rule: 'research-degrade', until: '2030-01-01T00:00:00Z', note: 'contract review' };
+    expect((await s.app.inject({ method: 'POST', url: '/v1/suppressions', payload: body, headers: bearer('read') })).statusCode).toBe(403);
+    const bad = await s.app.inject({ method: 'POST', url: '/v1/suppressions', payload: { ...body, rule: 'no-such-rule' }, headers: bearer('analyst') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toMatch(/suppressions\[0\]\.rule: no rule "no-such-rule"/);
+    expect((await s.app.inject({ method: 'POST', url: '/v1/suppressions', payload: { ...body, org_id: 'o' }, headers: bearer('analyst') })).statusCode).toBe(400);
+    const ok = await s.app.inject({ method: 'POST', url: '/v1/suppressions', payload: body, headers: bearer('analyst') });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().suppressions).toEqual([{ ...body, by: 'alice' }]);
+    // In force at once, without new traffic; the other accounts keep theirs.
+    expect((await auth(s, 'a-research')).headers['x-dg-action']).toBe('allow');
+    expect((await auth(s, 'a-education')).statusCode).toBe(403);
+    await s.gateway!.close();
+    const after = (await s.app.inject({ method: 'GET', url: '/v1/accounts/a-research/actions', headers: bearer('read') })).json();
+    expect(after.history.map((h: { action: string }) => h.action)).toEqual(['allow', 'degrade']);
+    expect(after.history[0].suppressed).toEqual(['research-degrade']);
+    const versions = (await s.app.inject({ method: 'GET', url: '/v1/policy/history', headers: bearer('read') })).json().versions;
+    expect(versions.map((v: { actor: string }) => v.actor)).toEqual(['alice', 'startup']);
+    expect(versions[0].sha256).not.toBe(versions[1].sha256);
+    expect((await s.app.inject({ method: 'GET', url: '/v1/policy', headers: bearer('read') })).json().suppressions).toEqual([{ ...body, by: 'alice' }]);
+  });
+
+  it("backtests the service's own history: the policy in force reproduces what the service did, a second policy is compared account by account", async () => {
+    s = await startTestServer({ policy: parsePolicy(POLICY, 'test') });
+    await feed(s);
+    const lenient = POLICY.replace('name: plans', 'name: lenient').replace('plan: [education]', 'plan: [enterprise]');
+    expect((await s.app.inject({ method: 'POST', url: '/v1/policy/backtest', payload: { compare: lenient }, headers: bearer('read') })).statusCode).toBe(403);
+    expect((await s.app.inject({ method: 'POST', url: '/v1/policy/backtest', payload: { compare: 'version: 2' }, headers: bearer('analyst') })).statusCode).toBe(400);
+    const r = await s.app.inject({ method: 'POST', url: '/v1/policy/backtest', payload: { compare: lenient }, headers: bearer('analyst') });
+    expect(r.statusCode, r.body).toBe(200);
+    const run = r.json().backtest;
+    expect(run.policies).toEqual(['plans@1', 'lenient@1']);
+    expect(run.records).toBe(6);
+    const [inForce, other] = run.outcome.reports;
+    // What the service decided live, account by account, is what the replay of its history decides.
+    await s.gateway!.close();
+    const live = await s.store.audit({ kind: 'action_change', limit: 100 });
+    const liveCounts: Record<string, number> = {};
+    for (const e of live) if (e.body.mode === 'enforce') liveCounts[String(e.body.action)] = (liveCounts[String(e.body.action)] ?? 0) + 1;
+    expect(Object.fromEntries(Object.entries(inForce.accounts_by_strictest).filter(([, n]) => n !== 0 && true))).toMatchObject(liveCounts);
+    expect(inForce.groups['plan:education'].by_strictest.block).toBe(1);
+    expect(other.groups['plan:education']?.by_strictest.block ?? 0).toBe(0);
+    expect(run.outcome.diff_accounts).toBe(1);
+    expect(run.outcome.diff[0]).toMatchObject({ account_id: 'a-education', a: { strictest: 'block' }, b: { strictest: 'allow' } });
+    // Kept for the policy page.
+    expect((await s.app.inject({ method: 'GET', url: '/v1/policy/backtest', headers: bearer('read') })).json().backtest.finished_at).toBe(run.finished_at);
+  });
+});

@@ -203,7 +203,10 @@ export class Gateway {
     for (const s of this.subscribers) s(seq, line);
   }
 
-  /** Writes the pending action changes to the audit log: one write at a time, taking all that accumulated. */
+  /**
+   * Writes the pending action changes to the audit log: one write at a time, taking all that accumulated.
+   * A flush (close's, a reload's) returns only once every earlier write, the timer's included, is in the store.
+   */
   private flush(): Promise<void> {
     return this.auditWriter.run();
   }

@@ -343,6 +343,33 @@ export class IngestLog {
 }
 
 /** The entry as part lines (JSON + newline), each at most about PART_BYTES. */
+/**
+ * Reads a log without touching it (a backtest of a running service's history): every complete batch
+ * in order, a segment at a time. A torn or half-written last batch (the service may be appending) ends
+ * the read; segments deleted by retention are skipped as `open` skips them.
+ */
+export async function* readIngestLog(dir: string, key?: Buffer): AsyncGenerator<LogEntry> {
+  if (key !== undefined && key.length !== 32) throw new IngestLogError(`the ingest log key must be 32 bytes, got ${key.length}`);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    throw new IngestLogError(`cannot read the ingest log folder ${dir}: ${(e as Error).message}`);
+  }
+  const segs = names
+    .map((f) => SEGMENT.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+  const batch: LogEntry[] = [];
+  const replay = new Replay((e) => batch.push(e), segs.length > 0 && segs[0] > 1);
+  for (let i = 0; i < segs.length; i++) {
+    await replaySegment(join(dir, `seg-${String(segs[i]).padStart(10, '0')}.ndjson`), segs[i], i === segs.length - 1, key, replay);
+    yield* batch.splice(0);
+    if (replay.tornAt !== undefined) return;
+  }
+}
+
 export function serializeEntry(e: LogEntry): Buffer[] {
   const { recs, rej, ...meta } = e;
   const parts: Buffer[] = [];

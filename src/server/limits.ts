@@ -84,6 +84,9 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
  */
 export function addBodyTimeout(app: FastifyInstance, bodyTimeoutMs: number): void {
   app.addHook('preParsing', async (req, reply, payload) => {
+    // A GET or HEAD has no body to wait for (fastify never reads one): no stream, no timer on the
+    // hot read paths (GET /v1/decision, the nginx auth_request subrequest).
+    if (req.method === 'GET' || req.method === 'HEAD') return payload;
     const out = new PassThrough();
     const src = payload as Readable & { receivedEncodedLength?: number };
     const timer = setTimeout(() => {

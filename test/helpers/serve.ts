@@ -64,7 +64,7 @@ export async function startTestServer(o: TestServerOptions = {}): Promise<TestSe
   const live = await LiveService.open({ cfg: buildEngineConfig({ emailKey: TEST_EMAIL_KEY, ...o.cfg }), store, logDir: join(dir, 'ingest'), flushMs: 50, ...attach, ...o.live });
   const app = buildServer({ live, store, keys: keyRing(), ...o.server });
   if (gateway) {
-    registerDecisionRoutes(app, gateway);
+    registerDecisionRoutes(app, gateway, { logDir: join(dir, 'ingest'), ...(o.live?.sourceIdleMs === undefined ? {} : { sourceIdleMs: o.live.sourceIdleMs }) });
     await gateway.start(() => undefined, 20);
   }
   await app.ready();

@@ -3,8 +3,11 @@
 // then on the server's HttpOnly, SameSite=Strict session cookie authenticates it: no key is kept in
 // the page or its storage (src/server/sessions.ts).
 import type { AccountOut, CampaignOut, Summary } from '../../src/core/output.js';
-import type { DailyRow, EvidenceRow } from '../../src/store/store.js';
+import type { DailyRow, EvidenceRow, RefreshInfo } from '../../src/store/store.js';
 import type { BriefFacts } from '../../src/report/brief-data.js';
+import type { ActionLine } from '../../src/act/action-out.js';
+import type { BacktestRun } from '../../src/act/backtest.js';
+import type { Decision as GatewayDecision, PolicyVersion } from '../../src/server/gateway.js';
 
 /**
  * Signs in from the link's fragment (a fragment never reaches server logs): `#signin=TOKEN` (a
@@ -56,6 +59,12 @@ export type Graph = { campaign_id: string; nodes: GraphNode[]; edges: GraphEdge[
 export type ReviewItem = Account & { decision: Decision | null };
 /** `/v1/campaigns/:id/facts`: the brief's facts (one computation, src/report/brief-data.ts) without its infrastructure. */
 export type Facts = Omit<BriefFacts, 'infrastructure'> & { campaign_id: string; shared_indicators: number };
+/** An account's gateway decision now and every change of its action, newest first. */
+export type Actions = { current: GatewayDecision; history: ActionLine[] };
+export type { ActionLine, GatewayDecision, PolicyVersion };
+export type Suppression = { account_id?: string; org_id?: string; rule: string; until: string; by: string; note: string };
+export type PolicyNow = { version: PolicyVersion; text: string; rules: { id: string; action: string; mode: string }[]; suppressions: Suppression[] };
+export type Backtest = BacktestRun;
 export type Intel = { available: boolean; note?: string; bundles: Record<string, unknown>[]; sightings: Record<string, unknown>[]; shared: Record<string, unknown>[] };
 
 /** The API's name of each decision (POST /v1/decisions). */
@@ -72,7 +81,8 @@ const id = encodeURIComponent;
 export const api = {
   summary: async () => (await call<{ summary: Summary | null }>('GET', '/v1/summary')).summary,
   campaigns: async () => (await call<{ campaigns: CampaignOut[] }>('GET', '/v1/campaigns')).campaigns,
-  campaign: (c: string) => call<CampaignOut & { audit?: AuditEntry[] }>('GET', `/v1/campaigns/${id(c)}`),
+  /** With the store refresh it reflects (`snapshot`): a page polls it to learn of new data. */
+  campaign: (c: string) => call<CampaignOut & { audit?: AuditEntry[]; snapshot?: RefreshInfo | null }>('GET', `/v1/campaigns/${id(c)}`),
   daily: async (c?: string) => (await call<{ daily: DailyRow[] }>('GET', `/v1/daily${q({ campaign_id: c })}`)).daily,
   accounts: async (f: { verdict?: string; campaign_id?: string; limit?: number; offset?: number }) => (await call<{ accounts: Account[] }>('GET', `/v1/accounts${q(f)}`)).accounts,
   account: (a: string) => call<Account>('GET', `/v1/accounts/${id(a)}`),
@@ -84,6 +94,16 @@ export const api = {
   decide: async (account_id: string, action: Decision['action'], note: string) =>
     (await call<{ decision: Decision }>('POST', '/v1/decisions', { account_id, decision: API_DECISION[action], ...(note ? { note } : {}) })).decision,
   intel: () => call<Intel>('GET', '/v1/intel'),
+  /** null when this service runs no policy (the gateway routes are not mounted). */
+  actions: async (a: string) => call<Actions>('GET', `/v1/accounts/${id(a)}/actions`).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
+  policy: () => call<PolicyNow>('GET', '/v1/policy'),
+  /** Every account the gateway does not simply allow, with its decision. */
+  gatewayDecisions: async () => (await call<{ decisions: GatewayDecision[] }>('GET', '/v1/decisions')).decisions,
+  policyHistory: async () => (await call<{ versions: (PolicyVersion & { id: string; event_time: string })[] }>('GET', '/v1/policy/history')).versions,
+  backtest: async () => (await call<{ backtest: Backtest | null }>('GET', '/v1/policy/backtest')).backtest,
+  runBacktest: async (policy: string | undefined, compare: string | undefined) =>
+    (await call<{ backtest: Backtest }>('POST', '/v1/policy/backtest', { ...(policy === undefined ? {} : { policy }), ...(compare === undefined ? {} : { compare }) })).backtest,
+  suppress: (s: Omit<Suppression, 'by'>) => call<{ version: PolicyVersion }>('POST', '/v1/suppressions', s),
 };
 
 /** Fetches a file with the key and hands it to the browser as a download. */

@@ -1,14 +1,16 @@
-// The analyst's dashboard: a hash router over five pages. Each page fetches what it shows from the
+// The analyst's dashboard: a hash router over six pages. Each page fetches what it shows from the
 // API and renders it; charts and the graph are disposed on every navigation.
 import './style.css';
 import { ApiError, setKey, signInFromHash } from './api.js';
 import { disposeCharts } from './charts.js';
 import { html } from './dom.js';
 import { disposeGraph } from './graph.js';
+import { leavePage } from './lifecycle.js';
 import { accountPage } from './pages/account.js';
 import { campaignPage } from './pages/campaign.js';
 import { campaignsPage } from './pages/campaigns.js';
 import { intelPage } from './pages/intel.js';
+import { policyPage } from './pages/policy.js';
 import { reviewPage } from './pages/review.js';
 
 const app = document.getElementById('app') as HTMLElement;
@@ -21,12 +23,14 @@ const ROUTES: [RegExp, Page, string][] = [
   [/^#\/accounts\/(.+)$/, accountPage, 'campaigns'],
   [/^#\/review$/, (a) => reviewPage(a), 'review'],
   [/^#\/intel$/, (a) => intelPage(a), 'intel'],
+  [/^#\/policy$/, (a) => policyPage(a), 'policy'],
 ];
 
 let seq = 0;
 
 async function render(): Promise<void> {
   const mine = ++seq;
+  leavePage();
   disposeCharts();
   disposeGraph();
   const hash = location.hash || '#/';

@@ -1,16 +1,56 @@
 // Gateway routes: an account's decision from memory, the nginx `auth_request` answer, a stream of
-// decision changes (server-sent events), and the policy (read; replace without a restart, analyst).
+// decision changes (server-sent events), an account's action history, and the policy (read; replace
+// without a restart, exempt an account or organization from a rule, backtest on the service's
+// history: analyst).
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
-import { parsePolicy } from '../../act/policy-load.js';
+import { toIso } from '../../core/time.js';
+import { parsePolicy, withSuppression, type LoadedPolicy } from '../../act/policy-load.js';
+import type { BacktestRun } from '../../act/backtest.js';
 import { ApiError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
+import { backtestHistory } from '../history.js';
+import { parseWith } from './read.js';
+
+/** Where the service's history is, for backtests (serve's ingest log). */
+export interface HistorySource {
+  logDir: string;
+  logKey?: Buffer;
+  sourceIdleMs?: number;
+}
+
+const SuppressionInput = z
+  .object({
+    account_id: z.string().min(1).optional(),
+    org_id: z.string().min(1).optional(),
+    rule: z.string().min(1),
+    until: z.iso.datetime({ offset: true }),
+    note: z.string().min(1).max(1000),
+  })
+  .strict()
+  .refine((s) => (s.account_id === undefined) !== (s.org_id === undefined), { message: 'name exactly one of account_id, org_id' });
+
+const BacktestInput = z
+  .object({
+    /** Policy text to evaluate (YAML or JSON); default the policy in force. */
+    policy: z.string().min(1).max(1 << 20).optional(),
+    /** A second policy text to compare with; `"current"` for the policy in force. */
+    compare: z.string().min(1).max(1 << 20).optional(),
+  })
+  .strict();
+
+/** Accounts listed in a backtest answer's difference (the total is always given). */
+const DIFF_SHOWN = 500;
+
 
 /** Headers nginx forwards with the subrequest naming the account (the gateway resolves the API key to it). */
 const ACCOUNT_HEADER = 'x-account-id';
 
-export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway): void {
-  const { requireRole } = app.distillguard;
+export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, history?: HistorySource): void {
+  const { requireRole, store, live } = app.distillguard;
+  /** The last backtest (one runs at a time: each replays the whole history). */
+  let backtest: BacktestRun | null = null;
 
   void app.register(async (r) => {
     r.addHook('onRequest', requireRole('read'));
@@ -21,7 +61,8 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway): 
     });
 
     // nginx auth_request: 2xx lets the request through, 401/403 are returned to the client; any other
-    // status is an error in nginx, so 429 reaches the client through `error_page 500` (docs/gateway.md).
+    // status is an error in nginx, so 429 reaches the client through `error_page 500`. A throttle's
+    // concurrency is nginx's to enforce: limit_conn on the forwarded x-dg-concurrency (docs/serve.md).
     r.get<{ Querystring: { account_id?: string } }>('/v1/gateway/auth', (req, reply) => {
       const h = req.headers[ACCOUNT_HEADER];
       const id = (typeof h === 'string' && h !== '' ? h : undefined) ?? req.query.account_id;
@@ -52,9 +93,23 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway): 
     });
 
     r.get('/v1/policy', () => {
-      const { text, version } = gateway.current;
-      return { version, text };
+      const { text, version, policy } = gateway.current;
+      return { version, text, rules: policy.rules.map((x) => ({ id: x.id, action: x.action, mode: x.mode })), suppressions: policy.suppressions };
     });
+
+    // Every policy version that took effect, newest first: who, when (wall clock), from which record.
+    r.get('/v1/policy/history', async () => {
+      const entries = await store.audit({ kind: 'policy_change', limit: 1000 });
+      return { versions: entries.map((e) => ({ ...e.body, text: undefined, event_time: e.at, id: e.id })) };
+    });
+
+    // An account's decision now (from memory) and every change of its action, newest first (event time).
+    r.get<{ Params: { id: string } }>('/v1/accounts/:id/actions', async (req) => {
+      const entries = await store.audit({ accountId: req.params.id, kind: 'action_change', limit: 500 });
+      return { current: gateway.decision(req.params.id).decision, history: entries.map((e) => e.body) };
+    });
+
+    r.get('/v1/policy/backtest', () => ({ backtest }));
   });
 
   void app.register(async (r) => {
@@ -71,6 +126,56 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway): 
       }
       const version = await gateway.reload(loaded, req.principal?.id ?? 'anonymous');
       return reply.code(200).send({ version });
+    });
+
+    // An analyst exempts an account or an organization from a rule until a date: a new version of
+    // the policy in force, audited with who and why, in effect at once (no restart).
+    r.post('/v1/suppressions', async (req, reply) => {
+      const s = parseWith(SuppressionInput, req.body, 'body');
+      const actor = req.principal?.id ?? 'anonymous';
+      const { policy, text, version } = gateway.current;
+      let loaded: LoadedPolicy;
+      try {
+        loaded = withSuppression({ policy, text, source: `${version.name}@${version.revision}` }, { ...s, by: actor });
+      } catch (e) {
+        if (e instanceof InputError) throw new ApiError('bad_request', e.message);
+        throw e;
+      }
+      const v = await gateway.reload(loaded, actor);
+      return reply.code(201).send({ version: v, suppressions: loaded.policy.suppressions });
+    });
+
+    // Replays the service's history under a policy (and a second to compare): what each would have
+    // done. The replay yields to the event loop between slices; one runs at a time.
+    r.post('/v1/policy/backtest', async (req, reply) => {
+      const b = parseWith(BacktestInput, req.body, 'body');
+      if (!history) throw new ApiError('unavailable', 'this service has no ingest log to replay');
+      if (backtest && backtest.finished_at === null) throw new ApiError('conflict', `a backtest started at ${backtest.started_at} is still running`);
+      const current: LoadedPolicy = { ...gateway.current, source: 'the policy in force' };
+      const parse = (text: string | undefined, what: string): LoadedPolicy => {
+        if (text === undefined || text === 'current') return current;
+        try {
+          return parsePolicy(text, what);
+        } catch (e) {
+          if (e instanceof InputError) throw new ApiError('bad_request', e.message);
+          throw e;
+        }
+      };
+      const policies = [parse(b.policy, 'policy')];
+      if (b.compare !== undefined) policies.push(parse(b.compare, 'compare'));
+      const run: BacktestRun = { started_at: toIso(Date.now()), finished_at: null, actor: req.principal?.id ?? 'anonymous', policies: policies.map((p) => `${p.policy.name}@${p.policy.revision}`) };
+      backtest = run;
+      try {
+        const decisions = await live.decisions.list();
+        const r = await backtestHistory({ cfg: live.engine.cfg, decisions, ...history }, policies);
+        run.records = r.records;
+        run.outcome = { reports: r.reports, ...(r.diff ? { diff_accounts: r.diff.length, diff: r.diff.slice(0, DIFF_SHOWN) } : {}) };
+      } catch (e) {
+        run.error = (e as Error).message;
+      }
+      run.finished_at = toIso(Date.now());
+      if (run.error !== undefined) throw new ApiError('internal', `backtest failed: ${run.error}`);
+      return reply.code(200).send({ backtest: run });
     });
   });
 }

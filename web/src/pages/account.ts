@@ -9,9 +9,11 @@ import { badge, html, int, pct, route, when } from '../dom.js';
 import { decisionForm, decisionText, wireDecisionForms } from './decide.js';
 import { reasonList } from './reasons.js';
 import { auditTable } from './audit.js';
+import { actionSection, wireSuppressForm } from './actions.js';
 
 export async function accountPage(app: HTMLElement, id: string): Promise<void> {
-  const [a, links, decisions] = await Promise.all([api.account(id), api.links(id), api.decisions(id)]);
+  const [a, links, decisions, actions] = await Promise.all([api.account(id), api.links(id), api.decisions(id), api.actions(id)]);
+  const policy = actions ? await api.policy() : null;
   const evidence = a.evidence ?? [];
   const caps = Object.entries(a.capabilities ?? {}).sort((x, y) => y[1] - x[1]);
   app.innerHTML = html`<p class="crumbs"><a href="#/">Campaigns</a> › ${a.campaign_id ? html`<a href="${route('campaigns', a.campaign_id)}">${a.campaign_id}</a> › ` : ''}${a.account_id}</p>
@@ -23,6 +25,7 @@ export async function accountPage(app: HTMLElement, id: string): Promise<void> {
 <div class="card"><div class="label">Flagged</div><div class="value small">${when(a.flagged_at)}</div></div>
 </section>
 <section><h2>Timeline <span class="muted">(event time, UTC)</span></h2><div class="chart short" id="timeline-chart"></div></section>
+${actionSection(a.account_id, actions, policy)}
 <div class="grid2">
 <section><h2>Reasons</h2>${reasonList(a.reasons)}
 <h3>Evidence</h3>${
@@ -45,10 +48,12 @@ export async function accountPage(app: HTMLElement, id: string): Promise<void> {
   const tl = app.querySelector('#timeline-chart') as HTMLElement;
   drawChart(tl, timelineOption(a, evidence, decisions, tl.clientWidth || 900));
   // Redrawn from the server after a decision: verdict, score, timeline and audit all change with it.
-  wireDecisionForms(app, () => {
+  const redraw = (): void => {
     disposeCharts();
     void accountPage(app, id);
-  });
+  };
+  wireDecisionForms(app, redraw);
+  wireSuppressForm(app, redraw);
 }
 
 const GRID = { left: 80, right: 24 };
@@ -69,8 +74,10 @@ function timelineOption(a: { created_at?: string; first_seen?: string; last_seen
   for (const d of decisions) add(d.at, 2, `${d.action} by ${d.actor}`);
   const active = a.first_seen && a.last_seen ? [[Date.parse(a.first_seen), Date.parse(a.last_seen)]] : [];
   const times = points.map((p) => p[0]);
-  const min = Math.min(...times);
-  const max = Math.max(...times);
+  // A little room at both ends: the first milestone's dot and label stay clear of the axis line.
+  const pad = Math.max(60_000, (Math.max(...times) - Math.min(...times)) * 0.02);
+  const min = Math.min(...times) - pad;
+  const max = Math.max(...times) + pad;
   const crossesYear = new Date(min).getUTCFullYear() !== new Date(max).getUTCFullYear();
   // The account's milestones are often minutes apart: stacked in rows so that no two labels overlap.
   const milestones = points.filter((p) => p[1] === 0).sort((x, y) => x[0] - y[0]);
