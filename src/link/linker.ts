@@ -184,9 +184,14 @@ export class Linker {
 
   /** An app's default system prompt rather than a pipeline's: many accounts send it, most do not harvest. */
   private commonSystem(fb: LinkFeedback): (g: Group) => boolean {
-    const many = this.cfg.scoring.commonSystemMembers;
-    return (g) => g.members.size >= many && this.groups.suspicion(g) < fb.suspicionMin;
+    // Made once (the judge's suspicion line does not change): no closure per pairwise test.
+    if (this.common?.fb !== fb) {
+      const many = this.cfg.scoring.commonSystemMembers;
+      this.common = { fb, test: (g) => g.members.size >= many && this.groups.suspicion(g) < fb.suspicionMin };
+    }
+    return this.common.test;
   }
+  private common: { fb: LinkFeedback; test: (g: Group) => boolean } | undefined;
 
   /** Joins the sets of a and b (unless both are established and not yet bridged); returns a's root after. */
   link(a: number, b: number, now: Millis, fb: LinkFeedback): number {
