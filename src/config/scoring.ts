@@ -105,6 +105,12 @@ export const ScoringSchema = z.object({
   clearHarvest: share.default(0.55),
   /** Distinct shared templates that link two throwaway-looking accounts on their own. */
   pipelineTemplates: count.default(2),
+  /**
+   * Accounts from which a recurring system prompt judged not suspicious is an app's default, not a
+   * pipeline's: it does not tell two pipelines apart (src/link/pipelines.ts). A new pipeline's prompt
+   * counts as its own until its group is this large and judged.
+   */
+  commonSystemMembers: count.default(20),
   /** Two established campaigns merge once this many accounts on each side link across... */
   bridgeMin: count.default(3),
   /** ...and this share of the smaller campaign. */

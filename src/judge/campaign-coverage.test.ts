@@ -31,7 +31,8 @@ describe('campaign coverage sums', () => {
   let input: string;
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'dg-cov-'));
-    input = (await runSimulate({ scenario: 'tiny', scale: 1, seed: 1, out: join(tmp, 'sim'), days: 3 })).path;
+    // Four days: each operation is its own campaign, and one needs that long to pass 200 exchanges.
+    input = (await runSimulate({ scenario: 'tiny', scale: 1, seed: 1, out: join(tmp, 'sim'), days: 4 })).path;
   });
   afterAll(async () => {
     await rm(tmp, { recursive: true, force: true });

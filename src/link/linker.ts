@@ -16,6 +16,7 @@ import { DIMENSION_BIT, DIMENSIONS } from './dimensions.js';
 import { GroupIndex, type Group, type GroupSuspicion, type MembershipMoves } from './groups.js';
 import { sharedKinds, type LinkRecord } from './link-log.js';
 import { ModelCatalog } from './models.js';
+import { differentPipelines } from './pipelines.js';
 import { TemplateIndex } from './templates.js';
 import { UnionFind } from './union-find.js';
 
@@ -167,9 +168,14 @@ export class Linker {
     let templates = 0;
     // One identity thing alone (a lab machine, a family card) links only clear harvesters.
     const clear = Math.min(ha, hb) >= this.cfg.scoring.clearHarvest;
+    // Accounts fed by different pipelines (different system prompts) are one operator only by an
+    // identity thing: weak things in common (a cohort, an SDK, public scaffolds) make them look alike.
+    const apart = differentPipelines(this.groups.refs(a), this.groups.refs(b), this.commonSystem(fb));
     for (const g of fb.suspiciousRefs(a)) {
       if (!g.members.has(b)) continue;
-      if (DIMENSIONS[g.dim].strong && clear) return true;
+      const strong = DIMENSIONS[g.dim].strong;
+      if (strong && clear) return true;
+      if (apart && !strong) continue;
       dims |= 1 << DIMENSION_BIT[g.dim];
       if (g.dim === 'template') templates++;
     }
@@ -180,6 +186,17 @@ export class Linker {
     const days = this.cfg.scoring.throwawayDays;
     return templates >= this.cfg.scoring.pipelineTemplates && throwaway(accounts[a], days) && throwaway(accounts[b], days);
   }
+
+  /** An app's default system prompt rather than a pipeline's: many accounts send it, most do not harvest. */
+  private commonSystem(fb: LinkFeedback): (g: Group) => boolean {
+    // Made once (the judge's suspicion line does not change): no closure per pairwise test.
+    if (this.common?.fb !== fb) {
+      const many = this.cfg.scoring.commonSystemMembers;
+      this.common = { fb, test: (g) => g.members.size >= many && this.groups.suspicion(g) < fb.suspicionMin };
+    }
+    return this.common.test;
+  }
+  private common: { fb: LinkFeedback; test: (g: Group) => boolean } | undefined;
 
   /** Joins the sets of a and b (unless both are established and not yet bridged); returns a's root after. */
   link(a: number, b: number, now: Millis, fb: LinkFeedback): number {
