@@ -192,7 +192,7 @@ export class Linker {
     // Made once (the judge's suspicion line does not change): no closure per pairwise test.
     if (this.common?.fb !== fb) {
       const many = this.cfg.scoring.commonSystemMembers;
-      this.common = { fb, test: (g) => g.members.size >= many && this.groups.suspicion(g) < fb.suspicionMin };
+      this.common = { fb, test: (g) => g.members.size >= many && fb.suspicion(g) < fb.suspicionMin };
     }
     return this.common.test;
   }
