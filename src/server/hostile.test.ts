@@ -29,9 +29,8 @@ describe('serve under attack: one request cannot take it down (findings 1, 2)', 
     s = await startTestServer();
     const bomb = gzipSync(Buffer.from('{}\n'.repeat(4_500_000)));
     expect(bomb.length).toBeLessThan(64 * 1024);
-    const t0 = performance.now();
+    // Refused by count while inflating (not after inflating all 9 MB); speed is not asserted (no timed tests).
     const r = await s.app.inject({ method: 'POST', url: '/v1/records', payload: bomb, headers: { ...NDJSON, 'content-encoding': 'gzip' } });
-    expect(performance.now() - t0).toBeLessThan(5000);
     expect(r.statusCode).toBe(413);
     expect(r.json().error).toEqual({ code: 'too_many_records', message: expect.stringMatching(/at most 100000 per request/) });
     expect(s.live.counts.linesRead).toBe(0);
@@ -91,12 +90,11 @@ describe('serve under attack: slow clients are cut off (finding 3)', () => {
     const drip = setInterval(() => {
       for (const sock of sockets) if (!sock.destroyed) sock.write(' ');
     }, 100);
-    const t0 = performance.now();
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
     await Promise.all(closed);
     clearInterval(drip);
-    expect(performance.now() - t0).toBeLessThan(5000);
+    // Every socket closed by the server's own timeout (the test's timeout fails it otherwise).
     expect(answers.length).toBe(100);
     for (const a of answers) expect(a).toMatch(/^HTTP\/1\.1 408[\s\S]*"code":"request_timeout"/);
   });
