@@ -34,7 +34,7 @@ import { Serial } from './serial.js';
 import { inTransaction, iso, type DuckDbAccess, type Row } from './duckdb-access.js';
 import { DuckDbDecisions } from './duckdb-decisions.js';
 import { DuckDbIntel } from './duckdb-intel.js';
-import { ACCOUNT_COLUMNS, ACCOUNT_OPTIONAL_COLUMNS, CAMPAIGN_COLUMNS, count, errorMessage, extra, readAccount, readAudit, readCampaign, readDaily, readDelivery, readEvidence } from './rows.js';
+import { ACCOUNT_COLUMNS, ACCOUNT_OPTIONAL_COLUMNS, CAMPAIGN_COLUMNS, errorMessage, extra, readAccount, readAudit, readCampaign, readDaily, readDelivery, readEvidence, accountConditions, auditConditions, filtered } from './rows.js';
 
 /** Opens (creating, or migrating from an older schema version) the store in a DuckDB file or ':memory:'. */
 export async function openDuckDbStore(path: string): Promise<Store> {
@@ -236,17 +236,14 @@ class DuckDbStore implements Store, DuckDbAccess {
   }
 
   async audit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
-    const { sql, params } = filtered(
+    const { sql, values } = filtered(
       `SELECT id, kind, "at", recorded_at, actor, account_id, campaign_id, body FROM audit`,
-      [
-        ['account_id = $v', filter.accountId],
-        ['campaign_id = $v', filter.campaignId],
-        ['kind = $v', filter.kind],
-      ],
+      auditConditions(filter),
       'ord DESC',
       filter,
+      (n) => `$p${n}`,
     );
-    return this.query(sql, params, readAudit);
+    return this.query(sql, Object.fromEntries(values.map((v, n) => [`p${n}`, v])), readAudit);
   }
 
 
@@ -302,17 +299,14 @@ class DuckDbStore implements Store, DuckDbAccess {
   }
 
   async accounts(filter: AccountFilter = {}): Promise<AccountOut[]> {
-    const { sql, params } = filtered(
+    const { sql, values } = filtered(
       ACCOUNT_SELECT,
-      [
-        ['verdict = $v', filter.verdict],
-        ['account_id IN (SELECT account_id FROM campaign_members WHERE campaign_id = $v)', filter.campaignId],
-        ['score >= $v', filter.minScore],
-      ],
+      accountConditions(filter),
       'score DESC, account_id',
       filter,
+      (n) => `$p${n}`,
     );
-    return this.query(sql, params, readAccount);
+    return this.query(sql, Object.fromEntries(values.map((v, n) => [`p${n}`, v])), readAccount);
   }
 
 
@@ -471,27 +465,3 @@ function shareMap(m: Record<string, number>): DuckDBValue {
   return mapValue(Object.entries(m).map(([key, value]) => ({ key, value })));
 }
 
-/**
- * `select` with the conditions whose value is given (each names its parameter `$v`, renamed here),
- * an order, and optional paging.
- */
-function filtered(
-  select: string,
-  conditions: [string, string | number | undefined][],
-  order: string,
-  page: { limit?: number; offset?: number },
-): { sql: string; params: Record<string, DuckDBValue> } {
-  const where: string[] = [];
-  const params: Record<string, DuckDBValue> = {};
-  conditions.forEach(([cond, value], i) => {
-    if (value === undefined) return;
-    where.push(cond.replace('$v', `$p${i}`));
-    params[`p${i}`] = value;
-  });
-  let sql = select;
-  if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-  sql += ` ORDER BY ${order}`;
-  if (page.limit !== undefined) sql += ` LIMIT ${count(page.limit, 'limit')}`;
-  if (page.offset !== undefined) sql += ` OFFSET ${count(page.offset, 'offset')}`;
-  return { sql, params };
-}

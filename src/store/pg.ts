@@ -13,12 +13,14 @@ import { PgDecisions } from './pg-decisions.js';
 import { PgIntel } from './pg-intel.js';
 import { Serial } from './serial.js';
 import {
+  accountConditions,
   ACCOUNT_COLUMNS,
   ACCOUNT_OPTIONAL_COLUMNS,
+  auditConditions,
   CAMPAIGN_COLUMNS,
-  count,
   errorMessage,
   extra,
+  filtered,
   iso,
   readAccount,
   readAudit,
@@ -270,17 +272,14 @@ class PgStore implements Store, PgAccess {
   }
 
   audit(filter: AuditFilter = {}): Promise<AuditEntry[]> {
-    const { sql, params } = filtered(
+    const { sql, values } = filtered(
       `SELECT id, kind, "at", recorded_at, actor, account_id, campaign_id, body::text AS body FROM audit`,
-      [
-        ['account_id = $v', filter.accountId],
-        ['campaign_id = $v', filter.campaignId],
-        ['kind = $v', filter.kind],
-      ],
+      auditConditions(filter),
       'ord DESC',
       filter,
+      (n) => `$${n + 1}`,
     );
-    return this.read(sql, params, readAudit);
+    return this.read(sql, values, readAudit);
   }
 
   appendDelivery(d: DeliveryRow): Promise<void> {
@@ -297,17 +296,14 @@ class PgStore implements Store, PgAccess {
   }
 
   accounts(filter: AccountFilter = {}): Promise<AccountOut[]> {
-    const { sql, params } = filtered(
+    const { sql, values } = filtered(
       ACCOUNT_SELECT,
-      [
-        ['verdict = $v', filter.verdict],
-        ['account_id IN (SELECT account_id FROM campaign_members WHERE campaign_id = $v)', filter.campaignId],
-        ['score >= $v', filter.minScore],
-      ],
+      accountConditions(filter),
       'score DESC, account_id COLLATE "C"',
       filter,
+      (n) => `$${n + 1}`,
     );
-    return this.read(sql, params, readAccount);
+    return this.read(sql, values, readAccount);
   }
 
   async account(id: string): Promise<(AccountOut & { evidence: EvidenceRow[] }) | null> {
@@ -397,30 +393,6 @@ async function upsertRows(c: pg.PoolClient, table: string, key: string, columns:
   }
 }
 
-/**
- * `select` with the conditions whose value is given (each names its parameter `$v`, numbered here),
- * an order, and optional paging.
- */
-function filtered(
-  select: string,
-  conditions: [string, string | number | undefined][],
-  order: string,
-  page: { limit?: number; offset?: number },
-): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  for (const [cond, value] of conditions) {
-    if (value === undefined) continue;
-    params.push(value);
-    where.push(cond.replace('$v', `$${params.length}`));
-  }
-  let sql = select;
-  if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
-  sql += ` ORDER BY ${order}`;
-  if (page.limit !== undefined) sql += ` LIMIT ${count(page.limit, 'limit')}`;
-  if (page.offset !== undefined) sql += ` OFFSET ${count(page.offset, 'offset')}`;
-  return { sql, params };
-}
 
 // ---- JS → row objects (checked: a value the schema cannot hold is a StoreError naming the field) --
 

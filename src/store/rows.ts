@@ -2,7 +2,7 @@
 // (the rest travel in `extra`), and rows read back as plain JS objects → output records.
 import type { AccountOut, CampaignOut, Indicator, ReasonOut, VerdictLevel } from '../core/output.js';
 import { toIso } from '../core/time.js';
-import type { AuditEntry, DailyRow, DeliveryRow, EvidenceRow } from './store.js';
+import type { AccountFilter, AuditEntry, AuditFilter, DailyRow, DeliveryRow, EvidenceRow } from './store.js';
 
 export type Row = Record<string, unknown>;
 
@@ -48,6 +48,53 @@ export function extra(o: object, columns: Set<string>, optional: Set<string>): s
 export function count(v: number, name: string): number {
   if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
   return v;
+}
+
+/** A condition naming its parameter `$v`, applied only when its value is given. */
+export type Condition = [sql: string, value: string | number | undefined];
+
+/** The conditions of `Store.accounts` (both stores: one list, so they cannot filter differently). */
+export function accountConditions(f: AccountFilter): Condition[] {
+  return [
+    ['verdict = $v', f.verdict],
+    ['account_id IN (SELECT account_id FROM campaign_members WHERE campaign_id = $v)', f.campaignId],
+    ['score >= $v', f.minScore],
+  ];
+}
+
+/** The conditions of `Store.audit`. */
+export function auditConditions(f: AuditFilter): Condition[] {
+  return [
+    ['account_id = $v', f.accountId],
+    ['campaign_id = $v', f.campaignId],
+    ['kind = $v', f.kind],
+  ];
+}
+
+/**
+ * `select` with the conditions whose value is given, an order and optional paging. Each given value's
+ * `$v` becomes `placeholder(n)` (n from 0 in the order of `values`): the SQL dialect's parameter name.
+ */
+export function filtered(
+  select: string,
+  conditions: Condition[],
+  order: string,
+  page: { limit?: number; offset?: number },
+  placeholder: (n: number) => string,
+): { sql: string; values: (string | number)[] } {
+  const where: string[] = [];
+  const values: (string | number)[] = [];
+  for (const [cond, value] of conditions) {
+    if (value === undefined) continue;
+    where.push(cond.replace('$v', placeholder(values.length)));
+    values.push(value);
+  }
+  let sql = select;
+  if (where.length > 0) sql += ` WHERE ${where.join(' AND ')}`;
+  sql += ` ORDER BY ${order}`;
+  if (page.limit !== undefined) sql += ` LIMIT ${count(page.limit, 'limit')}`;
+  if (page.offset !== undefined) sql += ` OFFSET ${count(page.offset, 'offset')}`;
+  return { sql, values };
 }
 
 // ---- rows → JS ---------------------------------------------------------------------------------
