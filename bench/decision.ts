@@ -4,7 +4,16 @@
 // The server first ingests a simulated world, so the ids asked for mix accounts with and without a decision.
 //
 //   npm run bench:decision -- [--rate 5000] [--seconds 10] [--connections 32] [--json bench/results/decision.json]
+//                             [--listener gateway|main] [--route decision|auth] [--build DIR] [--trace-gc FILE]
+//
+// --listener gateway (default) asks the dedicated gateway listener (`serve --gateway-port`, a worker
+// thread); main asks the same routes on the main API port (the only choice for builds before it:
+// `--build /work/base-61bd306 --listener main` for a side-by-side run). Besides latency it prints the
+// event-loop delay maxima of the thread that answered (the server's) and of this generator's own loop:
+// a generator stall shows as latency too (each request counts from when it was due), so both are given.
 import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { openSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -13,7 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/sim/index.js';
 import { cliNodeFlags } from './node-flags.js';
-import { awaitStderr, LISTENING } from './serve-child.js';
+import { awaitStderr, GATEWAY_LISTENING, LISTENING } from './serve-child.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -21,8 +30,15 @@ const { values: o } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
     json: { type: 'string', default: 'bench/results/decision.json' },
+    listener: { type: 'string', default: 'gateway' },
+    route: { type: 'string', default: 'decision' },
+    build: { type: 'string', default: '.' },
+    'trace-gc': { type: 'string' },
   },
 });
+if (o.listener !== 'gateway' && o.listener !== 'main') throw new Error(`--listener: gateway or main, got ${o.listener}`);
+if (o.route !== 'decision' && o.route !== 'auth') throw new Error(`--route: decision or auth, got ${o.route}`);
+const build = resolve(o.build!);
 const RATE = Number(o.rate);
 const SECONDS = Number(o.seconds);
 const KEY = 'bench-ingest-key-0123456789';
@@ -34,8 +50,16 @@ const work = resolve('.cache/bench-decision/run');
 await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
 await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
-const child = spawn(process.execPath, [...cliNodeFlags(), 'bin/distillguard.js', 'serve', '--db', join(work, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
-const url = new URL((await awaitStderr(child, [LISTENING]))[0][1]);
+const bin = join(build, 'bin/distillguard.js');
+const gcFlags = o['trace-gc'] ? ['--trace-gc'] : [];
+const gatewayArgs = o.listener === 'gateway' ? ['--gateway-port', '0'] : [];
+const child = spawn(process.execPath, [...cliNodeFlags(bin), ...gcFlags, bin, 'serve', '--db', join(work, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn', ...gatewayArgs], {
+  stdio: ['ignore', o['trace-gc'] ? openSync(o['trace-gc'], 'w') : 'ignore', 'pipe'],
+});
+const started = await awaitStderr(child, o.listener === 'gateway' ? [LISTENING, GATEWAY_LISTENING] : [LISTENING]);
+const url = new URL(started[0][1]);
+/** Where the load goes: the gateway listener, or the main port. */
+const target = new URL(started[1]?.[1] ?? url.href);
 
 // ---- a world to decide on -------------------------------------------------------------------------
 const lines = (await readFile(join(cache, 'input.ndjson'), 'utf8')).split('\n').filter((l) => l.length > 0);
@@ -72,11 +96,11 @@ let errors = 0;
 let inflight = 0;
 const get = (path: string, due: number): void => {
   inflight++;
-  const req = request({ host: url.hostname, port: url.port, path, agent, headers: { authorization: `Bearer ${READ}` } }, (res) => {
+  const req = request({ host: target.hostname, port: target.port, path, agent, headers: { authorization: `Bearer ${READ}` } }, (res) => {
     res.resume();
     res.on('end', () => {
       inflight--;
-      if (res.statusCode !== 200) errors++;
+      if (!answered(res.statusCode ?? 0)) errors++;
       lat.push(performance.now() - due);
     });
   });
@@ -86,11 +110,26 @@ const get = (path: string, due: number): void => {
   });
   req.end();
 };
+/** The decision route answers 200; nginx's auth route 204, 401 (step up), 403 (block, hold) or 429 (throttle). */
+const answered = (status: number): boolean => (o.route === 'decision' ? status === 200 : [204, 401, 403, 429].includes(status));
+const pathOf = (id: string): string => (o.route === 'decision' ? `/v1/decision/${encodeURIComponent(id)}` : `/v1/gateway/auth?account_id=${encodeURIComponent(id)}`);
+/** Event-loop delay maxima (ms) the server reports since its last scrape: main thread, gateway listener. */
+const serverLoopDelay = async (): Promise<{ main_ms: number | null; gateway_ms: number | null }> => {
+  const text = await (await fetch(`${url.origin}/metrics`)).text();
+  const metric = (name: string): number | null => {
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    return m ? Math.round(Number(m[1]) * 1e5) / 100 : null;
+  };
+  return { main_ms: metric('distillguard_process_nodejs_eventloop_lag_max_seconds'), gateway_ms: metric('distillguard_gateway_eventloop_lag_max_seconds') };
+};
 // Warm-up (JIT, sockets), not measured.
-for (let i = 0; i < 2000; i++) get(`/v1/decision/${encodeURIComponent(accounts[i % accounts.length])}`, performance.now());
+for (let i = 0; i < 2000; i++) get(pathOf(accounts[i % accounts.length]), performance.now());
 while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
 lat.length = 0;
 errors = 0;
+await serverLoopDelay(); // the maxima restart here
+const ownLoop = monitorEventLoopDelay({ resolution: 1 });
+ownLoop.enable();
 const total = RATE * SECONDS;
 const t0 = performance.now();
 let sent = 0;
@@ -99,7 +138,7 @@ await new Promise<void>((done) => {
     const now = performance.now();
     // Every request due by now is sent, each stamped with the time it was due.
     const due = Math.min(total, Math.floor(((now - t0) * RATE) / 1000));
-    for (; sent < due; sent++) get(`/v1/decision/${encodeURIComponent(accounts[(sent * 7919) % accounts.length])}`, t0 + (sent * 1000) / RATE);
+    for (; sent < due; sent++) get(pathOf(accounts[(sent * 7919) % accounts.length]), t0 + (sent * 1000) / RATE);
     if (sent < total) setImmediate(tick);
     else done();
   };
@@ -107,12 +146,17 @@ await new Promise<void>((done) => {
 });
 while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
 const wall = (performance.now() - t0) / 1000;
+ownLoop.disable();
+const loop = await serverLoopDelay();
 child.kill('SIGTERM');
 agent.destroy();
 
 lat.sort((a, b) => a - b);
 const q = (p: number): number => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 1000) / 1000;
 const result = {
+  listener: o.listener,
+  route: o.route,
+  build: o.build,
   rate_target: RATE,
   seconds: SECONDS,
   connections: Number(o.connections),
@@ -122,10 +166,14 @@ const result = {
   accounts: accounts.length,
   accounts_with_a_decision: decided,
   latency_ms: { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: q(1) },
+  /** Longest event-loop stalls during the load (ms): the server's main thread, its gateway listener, this generator. */
+  event_loop_delay_max_ms: { server_main: loop.main_ms, server_gateway: loop.gateway_ms, generator: Math.round(ownLoop.max / 1e4) / 100 },
   /** The machine's 1-minute load average at the end: figures from a shared, busy machine are not the service's. */
   load_average: Math.round(loadavg()[0] * 10) / 10,
 };
-console.log(`bench:decision GET /v1/decision at ${RATE}/s for ${SECONDS} s over ${o.connections} keep-alive connections (${accounts.length} accounts, ${decided} with a decision)`);
+console.log(`bench:decision GET ${pathOf('ID')} on the ${o.listener} listener of ${build} at ${RATE}/s for ${SECONDS} s over ${o.connections} keep-alive connections (${accounts.length} accounts, ${decided} with a decision)`);
 console.log(`  ${result.requests} requests, ${result.achieved_per_second}/s achieved, ${errors} errors; latency ms p50 ${result.latency_ms.p50}, p90 ${result.latency_ms.p90}, p99 ${result.latency_ms.p99}, p99.9 ${result.latency_ms.p999}, max ${result.latency_ms.max}`);
+const d = result.event_loop_delay_max_ms;
+console.log(`  event-loop delay max ms: server main ${d.server_main ?? '-'}, gateway listener ${d.server_gateway ?? '-'}, generator ${d.generator}; load average ${result.load_average}`);
 await mkdir(dirname(o.json!), { recursive: true });
 await writeFile(o.json!, `${JSON.stringify(result, null, 2)}\n`);

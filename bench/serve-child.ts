@@ -17,3 +17,6 @@ export function awaitStderr(child: ChildProcess, patterns: readonly RegExp[]): P
 
 /** The `listening on URL` line of `distillguard serve`. */
 export const LISTENING = /listening on (\S+)/;
+
+/** The `gateway listener on URL` line of `distillguard serve --gateway-port N`. */
+export const GATEWAY_LISTENING = /gateway listener on (\S+)/;

@@ -20,6 +20,7 @@ import { mountTaxii } from '../intel/taxii/mount.js';
 import { loadDefaultPolicy, loadPolicyFile } from '../act/policy-load.js';
 import { Gateway } from '../server/gateway.js';
 import { registerDecisionRoutes } from '../server/routes/decision.js';
+import { GatewayListener } from '../server/gateway-listener.js';
 
 export interface ServeOptions {
   db: string;
@@ -54,6 +55,8 @@ export interface ServeOptions {
   /** Also serve OTLP/gRPC (TraceService, LogsService) on this port. */
   otlpGrpcPort?: number;
   policy?: string;
+  /** Also answer decisions, nginx auth_request, the decision stream and /healthz on this port, from a dedicated thread. */
+  gatewayPort?: number;
 }
 
 export function registerServe(program: Command): void {
@@ -88,6 +91,7 @@ export function registerServe(program: Command): void {
     .option('--taxii <file>', 'also serve TAXII 2.1 at /taxii2/ with this configuration (see docs/intel.md)')
     .option('--otlp-grpc-port <n>', 'also serve OTLP/gRPC (trace and logs Export) on this port, same keys (0 picks a free one)', parseNumber('int', 0, 65535))
     .option('--policy <file>', 'gateway policy (YAML or JSON; default: the shipped policies/default.yaml); SIGHUP re-reads it')
+    .option('--gateway-port <n>', 'also answer decisions, nginx auth_request, the decision stream and /healthz on this port, from a thread of their own (0 picks a free one)', parseNumber('int', 0, 65535))
     .option('--taxii-db <path>', 'DuckDB file for TAXII objects (default: DB.taxii.duckdb)')
     .action(async (o: ServeOptions) => {
       await runServe(o);
@@ -168,10 +172,12 @@ export async function runServe(o: ServeOptions): Promise<void> {
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
   let grpc: OtlpGrpcServer | undefined;
+  let listener: GatewayListener | undefined;
   const stop = (code: number): Promise<void> =>
     (stopping ??= (async () => {
       exitCode = code;
       await grpc?.close();
+      await listener?.close();
       process.off('SIGHUP', onHup);
       await app.close();
       await live.close().catch((e: unknown) => app.log.error({ err: e }, 'closing the live service failed'));
@@ -199,6 +205,25 @@ export async function runServe(o: ServeOptions): Promise<void> {
       throw new InputError(`--otlp-grpc-port ${o.otlpGrpcPort}: cannot listen on ${o.host}: ${(e as Error).message}`);
     }
     process.stderr.write(`distillguard: OTLP/gRPC on ${o.host}:${grpc.port}\n`);
+  }
+  if (o.gatewayPort !== undefined) {
+    try {
+      listener = await GatewayListener.start({
+        gateway,
+        live,
+        keys,
+        host: o.host,
+        port: o.gatewayPort,
+        headersTimeoutMs: app.distillguard.limits.headersTimeoutMs,
+        keepAliveTimeoutMs: app.distillguard.limits.keepAliveTimeoutMs,
+        registry: app.distillguard.metrics.registry,
+        onError: (message) => app.log.error({ err: message }, 'gateway listener request failed'),
+      });
+    } catch (e) {
+      await stop(2);
+      throw new InputError(`--gateway-port ${o.gatewayPort}: cannot listen on ${o.host}: ${(e as Error).message}`);
+    }
+    process.stderr.write(`distillguard: gateway listener on ${listener.url}\n`);
   }
   process.stderr.write(`distillguard: listening on ${address} (store ${o.store === undefined ? db : redactUrl(o.store)}; replayed ${live.replayedBatches} batches in ${Math.round(live.replayMs)} ms)\n`);
   await done;

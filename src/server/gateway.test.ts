@@ -3,33 +3,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearer, ndjson, startTestServer, type TestServer } from '../../test/helpers/serve.js';
 import { parsePolicy } from '../act/policy-load.js';
+import { PLANS_POLICY as POLICY } from '../../test/helpers/plans-policy.js';
 
 const T0 = Date.UTC(2026, 3, 1);
-const POLICY = `version: 1
-name: plans
-revision: 1
-rules:
-  - id: edu-block
-    when: { plan: [education] }
-    action: block
-  - id: research-degrade
-    when: { plan: [research] }
-    action: degrade
-    params: { max_tokens: 256, thinking: off, tools: false }
-    mark: { marker: m-research }
-  - id: startup-throttle
-    when: { plan: [startup] }
-    action: throttle
-    params: { requests_per_minute: 2, concurrency: 1 }
-  - id: free-step-up
-    when: { plan: [free] }
-    action: step_up
-    params: { method: phone }
-  - id: reseller-hold
-    mode: shadow
-    when: { plan: [reseller] }
-    action: hold
-`;
 
 const accounts = (ts: number): object[] =>
   ['education', 'research', 'startup', 'free', 'reseller', 'paid'].map((plan) => ({ type: 'account', account_id: `a-${plan}`, ts, created_at: ts, plan }));

@@ -13,28 +13,11 @@ import type { AuditEntry, Store } from '../store/store.js';
 import { actionLine, policyLabel, type ActionLine } from '../act/action-out.js';
 import { parsePolicy, type LoadedPolicy } from '../act/policy-load.js';
 import { PolicyStage, type ActionChange } from '../act/policy-stage.js';
-import type { ActionName, Policy } from '../act/policy-schema.js';
+import type { Policy } from '../act/policy-schema.js';
 import { Coalesced } from './coalesced.js';
+import { allowFor, cachedDecision, decisionOf, type Cached, type Decision } from './decision-answer.js';
 
-/** What the gateway is told about one account, and its answer precomputed for the hot path. */
-export interface Decision {
-  account_id: string;
-  action: ActionName;
-  params: Record<string, unknown>;
-  rule: string | null;
-  mark: string | null;
-  at: string;
-  policy: string;
-  reasons: string[];
-}
-
-interface Cached {
-  decision: Decision;
-  json: string;
-  headers: Record<string, string>;
-  /** Token bucket of a throttled account (wall clock): tokens left and when it was last refilled. */
-  bucket?: { tokens: number; t: number };
-}
+export type { Decision } from './decision-answer.js';
 
 export interface PolicyVersion {
   name: string;
@@ -46,7 +29,8 @@ export interface PolicyVersion {
   actor: string;
 }
 
-const CHANGES_KEPT = 10_000;
+/** Enforced changes kept for a stream resumed with Last-Event-ID. */
+export const CHANGES_KEPT = 10_000;
 
 export class Gateway {
   private stage!: PolicyStage;
@@ -58,6 +42,7 @@ export class Gateway {
   private seq = 0;
   private consumed = 0;
   private readonly subscribers = new Set<(seq: number, line: ActionLine) => void>();
+  private readonly policyListeners = new Set<(label: string) => void>();
   private timer: NodeJS.Timeout | undefined;
   private version: PolicyVersion;
   private listenerAudit: ((fresh: AuditEntry[]) => void) | undefined;
@@ -146,22 +131,7 @@ export class Gateway {
 
   /** The account's decision (allow when it has none). */
   decision(accountId: string): Cached {
-    return this.decisions.get(accountId) ?? allowFor(accountId, policyLabel(this.policy.policy));
-  }
-
-  /**
-   * One request of a throttled account: false when its bucket is empty (wall clock: the rate is what
-   * the gateway enforces now, not an event-time quantity).
-   */
-  take(c: Cached, now = performance.now()): boolean {
-    const rpm = Number(c.decision.params.requests_per_minute);
-    if (!(rpm > 0)) return true;
-    const b = (c.bucket ??= { tokens: rpm, t: now });
-    b.tokens = Math.min(rpm, b.tokens + ((now - b.t) * rpm) / 60_000);
-    b.t = now;
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    return this.decisions.get(accountId) ?? allowFor(accountId, this.label);
   }
 
   /** Subscribes to enforced decision changes; replays those after `lastSeq` first. Returns the unsubscribe. */
@@ -169,6 +139,20 @@ export class Gateway {
     if (lastSeq !== undefined) for (const r of this.recent) if (r.seq > lastSeq) send(r.seq, r.line);
     this.subscribers.add(send);
     return () => this.subscribers.delete(send);
+  }
+
+  /**
+   * Calls `l` with the policy's `name@revision` whenever another policy takes effect, before the
+   * decision changes it makes are sent to subscribers. Returns the unsubscribe.
+   */
+  onPolicy(l: (label: string) => void): () => void {
+    this.policyListeners.add(l);
+    return () => this.policyListeners.delete(l);
+  }
+
+  /** `name@revision` of the policy in force (what an account without a decision is allowed under). */
+  get label(): string {
+    return policyLabel(this.policy.policy);
   }
 
   /** Decisions other than allow, for gateways that load a full cache before streaming changes. */
@@ -179,6 +163,7 @@ export class Gateway {
   private apply(p: LoadedPolicy, v: PolicyVersion): void {
     this.policy = p;
     this.version = v;
+    for (const l of this.policyListeners) l(policyLabel(p.policy));
     this.stage.replace(p.policy, Number.isFinite(this.engine.now) ? this.engine.now : 0);
   }
 
@@ -196,7 +181,7 @@ export class Gateway {
     });
     if (c.mode !== 'enforce') return;
     if (c.action === 'allow') this.decisions.delete(c.accountId);
-    else this.decisions.set(c.accountId, cached(line));
+    else this.decisions.set(c.accountId, cachedDecision(decisionOf(line)));
     const seq = ++this.seq;
     this.recent.push({ seq, line });
     if (this.recent.length > CHANGES_KEPT) this.recent.splice(0, this.recent.length - CHANGES_KEPT);
@@ -231,31 +216,4 @@ function versionOf(p: LoadedPolicy, position: number, actor: string, at: string)
 
 function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function allowFor(accountId: string, policy: string): Cached {
-  return cached({ account_id: accountId, action: 'allow', from: 'allow', params: {}, at: '', rule: null, mode: 'enforce', policy, campaign_id: null, mark: null, reasons: [] });
-}
-
-/** Response headers for nginx `auth_request_set`: the action and each parameter. */
-export function decisionHeaders(d: Decision): Record<string, string> {
-  const h: Record<string, string> = { 'x-dg-action': d.action, 'x-dg-policy': d.policy };
-  if (d.rule) h['x-dg-rule'] = d.rule;
-  if (d.mark) h['x-dg-mark'] = d.mark;
-  for (const [k, v] of Object.entries(d.params)) h[`x-dg-${k.replace(/_/g, '-')}`] = String(v);
-  return h;
-}
-
-function cached(line: ActionLine): Cached {
-  const decision: Decision = {
-    account_id: line.account_id,
-    action: line.action as ActionName,
-    params: line.params,
-    rule: line.rule,
-    mark: line.mark,
-    at: line.at,
-    policy: line.policy,
-    reasons: line.reasons.map((r) => r.code),
-  };
-  return { decision, json: JSON.stringify(decision), headers: decisionHeaders(decision) };
 }

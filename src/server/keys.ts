@@ -35,10 +35,21 @@ export interface Principal {
 /** What a role grants beyond itself. */
 const IMPLIES: Record<Role, readonly Role[]> = { ingest: [], read: [], analyst: ['read'] };
 
+/** A key as a thread other than the one that read the file holds it: its SHA-256, never the key. */
+export interface KeyDigest {
+  id: string;
+  digest: Uint8Array;
+  roles: Role[];
+}
+
 export class KeyRing {
   private readonly entries: { digest: Buffer; principal: Principal }[];
 
-  constructor(file: KeysFile) {
+  constructor(file: KeysFile | { digests: readonly KeyDigest[] }) {
+    if ('digests' in file) {
+      this.entries = file.digests.map((k) => ({ digest: Buffer.from(k.digest), principal: { id: k.id, roles: new Set(k.roles) } }));
+      return;
+    }
     const seen = new Set<string>();
     this.entries = file.keys.map((k) => {
       if (seen.has(k.key)) throw new InputError(`keys: key ${JSON.stringify(k.id)} repeats another key`);
@@ -47,6 +58,11 @@ export class KeyRing {
       for (const r of k.roles) for (const g of [r, ...IMPLIES[r]]) roles.add(g);
       return { digest: digest(k.key), principal: { id: k.id, roles } };
     });
+  }
+
+  /** The keys' digests and roles (implied roles included), to build the same ring in a worker thread. */
+  digests(): KeyDigest[] {
+    return this.entries.map((e) => ({ id: e.principal.id, digest: new Uint8Array(e.digest), roles: [...e.principal.roles] }));
   }
 
   /** The principal holding this key, or undefined. Compares against every key, in constant time each. */

@@ -662,6 +662,11 @@ export class LiveService {
     while (this.writing > 0 || this.ready.length > 0 || this.pumping) await new Promise((r) => setTimeout(r, 2));
   }
 
+  /** Accepted records the engine has not consumed yet (cheap: `counts` walks every account). */
+  get backlog(): number {
+    return this.readyCount + this.writing;
+  }
+
   get counts(): LiveStats {
     const s = this.stats;
     let flagged = 0;

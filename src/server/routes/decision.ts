@@ -10,6 +10,7 @@ import { parsePolicy, withSuppression, type LoadedPolicy } from '../../act/polic
 import type { BacktestRun } from '../../act/backtest.js';
 import { ApiError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
+import { ACCOUNT_HEADER, authAnswer, STREAM_HEAD, streamEvent, streamHello } from '../decision-answer.js';
 import { backtestHistory } from '../history.js';
 import { parseWith } from './read.js';
 
@@ -44,9 +45,6 @@ const BacktestInput = z
 const DIFF_SHOWN = 500;
 
 
-/** Headers nginx forwards with the subrequest naming the account (the gateway resolves the API key to it). */
-const ACCOUNT_HEADER = 'x-account-id';
-
 export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, history?: HistorySource): void {
   const { requireRole, store, live } = app.distillguard;
   /** The last backtest (one runs at a time: each replays the whole history). */
@@ -60,27 +58,16 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, h
       return reply.header('content-type', 'application/json; charset=utf-8').send(c.json);
     });
 
-    // nginx auth_request: 2xx lets the request through, 401/403 are returned to the client; any other
-    // status is an error in nginx, so 429 reaches the client through `error_page 500`. A throttle's
-    // concurrency is nginx's to enforce: limit_conn on the forwarded x-dg-concurrency (docs/serve.md).
+    // nginx auth_request (statuses and headers: decision-answer.ts).
     r.get<{ Querystring: { account_id?: string } }>('/v1/gateway/auth', (req, reply) => {
       const h = req.headers[ACCOUNT_HEADER];
       const id = (typeof h === 'string' && h !== '' ? h : undefined) ?? req.query.account_id;
       if (!id) throw new ApiError('bad_request', `name the account in the ${ACCOUNT_HEADER} header or ?account_id=`);
       const c = gateway.decision(id);
+      const { status, extra } = authAnswer(c);
       reply.headers(c.headers);
-      switch (c.decision.action) {
-        case 'allow':
-        case 'degrade':
-          return reply.code(204).send();
-        case 'throttle':
-          if (gateway.take(c)) return reply.code(204).send();
-          return reply.code(429).header('retry-after', '1').send();
-        case 'step_up':
-          return reply.code(401).header('www-authenticate', `DistillguardStepUp method="${String(c.decision.params.method)}"`).send();
-        default:
-          return reply.code(403).send();
-      }
+      if (extra) reply.headers(extra);
+      return reply.code(status).send();
     });
 
     r.get('/v1/decisions', () => ({ decisions: gateway.snapshot(), policy: gateway.current.version }));
@@ -183,11 +170,9 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, h
 function stream(reply: FastifyReply, gateway: Gateway, last: number | undefined): void {
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-  res.write(`: distillguard decisions, policy ${gateway.current.version.name}@${gateway.current.version.revision}\n\n`);
-  const unsubscribe = gateway.subscribe(last, (seq, line) => {
-    res.write(`id: ${seq}\nevent: decision\ndata: ${JSON.stringify(line)}\n\n`);
-  });
+  res.writeHead(200, STREAM_HEAD);
+  res.write(streamHello(`${gateway.current.version.name}@${gateway.current.version.revision}`));
+  const unsubscribe = gateway.subscribe(last, (seq, line) => res.write(streamEvent(seq, line)));
   const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
   ping.unref();
   res.on('close', () => {
