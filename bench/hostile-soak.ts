@@ -3,29 +3,40 @@
 // (gzip bombs, 1M-line batches, a 10 MB LiteLLM item, 100,000-deep nesting, invalid UTF-8, wrong
 // content types, malformed URLs and OTLP, slow-loris connections). Measures /healthz latency every
 // 100 ms, the server's RSS every second, and at the end reconciles the normal receipts with what the
-// store counts. Prints one JSON object of figures. Run: npm run bench:soak [-- seconds].
+// store counts. Prints one JSON object of figures. Run: npm run bench:soak [-- seconds] [--build DIR].
+//
+// /healthz is probed on the main port and, when the build has one (`serve --gateway-port`), on the
+// gateway listener, each from a thread of this benchmark that does nothing else: the generator's own
+// stalls (building a 10 MB body, gzip) do not count as the server's. `--build /work/base-61bd306` runs
+// the same load against another build, side by side.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const seconds = Number(process.argv[2] ?? process.env.SOAK_SECONDS ?? 300);
+const { values: opts, positionals } = parseArgs({ options: { build: { type: 'string' } }, allowPositionals: true });
+const seconds = Number(positionals[0] ?? process.env.SOAK_SECONDS ?? 300);
 const dir = mkdtempSync(join(tmpdir(), 'dg-soak-'));
 const INGEST = 'soak-ingest-key-0123456789';
 const READ = 'soak-read-key-0123456789ab';
 writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: INGEST, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
-const bin = new URL('../../bin/distillguard.js', import.meta.url).pathname;
-const child = spawn(process.execPath, [bin, 'serve', '--db', join(dir, 'dg.duckdb'), '--port', '0', '--keys', join(dir, 'keys.json'), '--body-timeout', '2', '--headers-timeout', '2', '--log-level', 'warn'], {
+const bin = opts.build ? resolve(opts.build, 'bin/distillguard.js') : new URL('../../bin/distillguard.js', import.meta.url).pathname;
+const hasListener = readFileSync(resolve(bin, '../../dist/src/cli/serve.js'), 'utf8').includes('--gateway-port');
+const child = spawn(process.execPath, [bin, 'serve', '--db', join(dir, 'dg.duckdb'), '--port', '0', '--keys', join(dir, 'keys.json'), '--body-timeout', '2', '--headers-timeout', '2', '--log-level', 'warn', ...(hasListener ? ['--gateway-port', '0'] : [])], {
   stdio: ['ignore', 'ignore', 'pipe'],
 });
-const url = await new Promise<string>((res, rej) => {
+const [url, listenerUrl] = await new Promise<[string, string | undefined]>((res, rej) => {
   let err = '';
   child.stderr.on('data', (d: Buffer) => {
     err += d.toString();
     const m = /listening on (http:\/\/\S+)/.exec(err);
-    if (m) res(m[1]);
+    const g = /gateway listener on (http:\/\/\S+)/.exec(err);
+    if (m && (g || !hasListener)) res([m[1], g?.[1]]);
   });
   child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${err}`)));
 });
@@ -47,22 +58,32 @@ const rssTimer = setInterval(() => {
     // the process is gone: the run fails below
   }
 }, 1000);
-const health: number[] = [];
-let healthFailures = 0;
-const healthLoop = (async () => {
-  while (running()) {
-    const t = performance.now();
-    try {
-      const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
-      await r.text();
-      if (r.status !== 200 && r.status !== 429) healthFailures++;
-    } catch {
-      healthFailures++;
-    }
-    health.push(performance.now() - t);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-})();
+/** Probes `${base}/healthz` every 100 ms from a thread of its own until the deadline: latencies (ms) and failures. */
+const probe = (base: string): Promise<{ lat: number[]; failures: number }> =>
+  new Promise((res, rej) => {
+    const w = new Worker(
+      `const { parentPort, workerData: { url, until } } = require('node:worker_threads');
+      (async () => {
+        const lat = []; let failures = 0;
+        while (Date.now() < until) {
+          const t = performance.now();
+          try {
+            const r = await fetch(url, { signal: AbortSignal.timeout(5000) });
+            await r.text();
+            if (r.status !== 200 && r.status !== 429) failures++;
+          } catch { failures++; }
+          lat.push(performance.now() - t);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        parentPort.postMessage({ lat, failures });
+      })();`,
+      { eval: true, workerData: { url: `${base}/healthz`, until: Date.now() + seconds * 1000 } },
+    );
+    w.once('message', res);
+    w.once('error', rej);
+  });
+const healthLoop = probe(url);
+const listenerHealthLoop = listenerUrl ? probe(listenerUrl) : Promise.resolve(undefined);
 
 // --- normal traffic: 4 gateways, in order, each batch with an Idempotency-Key, one in ten retried ---
 let normalAccepted = 0;
@@ -167,7 +188,7 @@ const loris = async (): Promise<void> => {
 };
 
 const t0 = performance.now();
-await Promise.all([...Array.from({ length: 4 }, (_, g) => gateway(g)), hostileLoop(), hostileLoop(), loris(), healthLoop]);
+const [health, listenerHealth] = await Promise.all([healthLoop, listenerHealthLoop, ...Array.from({ length: 4 }, (_, g) => gateway(g)), hostileLoop(), hostileLoop(), loris()]);
 const ran = (performance.now() - t0) / 1000;
 
 // --- reconcile: wait until the engine has consumed everything and the store was refreshed ---
@@ -192,11 +213,18 @@ child.kill('SIGTERM');
 const exit = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
 rmSync(dir, { recursive: true, force: true });
 
-const sorted = [...health].sort((a, b) => a - b);
-const q = (p: number): number => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10;
+const quantiles = (h: { lat: number[]; failures: number }): { probes: number; failures: number; p50_ms: number; p99_ms: number; max_ms: number } => {
+  const sorted = [...h.lat].sort((a, b) => a - b);
+  const q = (p: number): number => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10;
+  return { probes: sorted.length, failures: h.failures, p50_ms: q(0.5), p99_ms: q(0.99), max_ms: q(1) };
+};
 const figures = {
+  build: opts.build ?? '.',
   seconds: Math.round(ran),
-  healthz: { probes: health.length, failures: healthFailures, p50_ms: q(0.5), p99_ms: q(0.99), max_ms: q(1) },
+  /** 1-minute load average at the end: a shared machine's figures are not the service's. */
+  load_average: Math.round(loadavg()[0] * 10) / 10,
+  healthz: quantiles(health),
+  healthz_gateway_listener: listenerHealth ? quantiles(listenerHealth) : null,
   rss_mib: { max: Math.round(rssMax), median: Math.round([...rssSamples].sort((a, b) => a - b)[Math.floor(rssSamples.length / 2)] ?? 0) },
   normal: { batches: normalBatches, accepted: normalAccepted, retried: retries, refused_429_or_503: normalRefused, store_exchanges: storeNormal, buffered_at_end: summary.live.buffered },
   // Every acknowledged normal record is in the store, or still in the ordering buffer (the last tick waits).

@@ -13,7 +13,11 @@ import { join } from 'node:path';
 import { runSimulate } from '../src/sim/index.js';
 import { readTruth, type Truth } from '../src/eval/truth.js';
 import { loadDefaultPolicy } from '../src/act/policy-load.js';
-import { bearer, KEYS, startTestServer, type TestServer } from './helpers/serve.js';
+import { bearer, KEYS, keyRing, startTestServer, type TestServer } from './helpers/serve.js';
+import { GatewayListener } from '../src/server/gateway-listener.js';
+
+const workerScript = new URL('../dist/src/server/gateway-worker.js', import.meta.url);
+const workerBuilt = existsSync(workerScript);
 
 const NGINX = '/usr/sbin/nginx';
 const haveNginx = existsSync(NGINX);
@@ -110,6 +114,7 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
   let upstream: Server;
   let nginx: ChildProcess;
   let s: TestServer;
+  let listener: GatewayListener | undefined;
   let truth: Truth;
   let base = '';
   const results: { account: string; status: number }[] = [];
@@ -125,7 +130,11 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
     await runSimulate({ scenario: 'tiny', scale: 0.5, seed: 3, out: join(dir, 'sim') });
     truth = await readTruth(join(dir, 'sim', 'truth.json'));
     s = await startTestServer({ dir: join(dir, 'serve'), policy: await loadDefaultPolicy() });
-    const dg = new URL(await s.app.listen({ port: 0, host: '127.0.0.1' }));
+    // nginx asks the dedicated gateway listener (serve --gateway-port) when the build has it, else the main port.
+    const main = await s.app.listen({ port: 0, host: '127.0.0.1' });
+    listener = workerBuilt ? await GatewayListener.start({ gateway: s.gateway!, live: s.live, keys: keyRing(), host: '127.0.0.1', port: 0, headersTimeoutMs: 5000, keepAliveTimeoutMs: 60_000, script: workerScript }) : undefined;
+    if (!listener) console.warn('gateway-nginx.test: dist/src/server/gateway-worker.js is missing (npm run build): nginx asks the main port');
+    const dg = new URL(listener?.url ?? main);
     upstream = modelServer(served);
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const port = await freePort();
@@ -156,6 +165,7 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
 
   afterAll(async () => {
     nginx?.kill('SIGTERM');
+    await listener?.close();
     await new Promise((r) => upstream?.close(r));
     await s?.close();
   });

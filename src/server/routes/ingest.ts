@@ -2,6 +2,7 @@
 // LiteLLM payload lists. Each request is one batch: answered once durable, with counts by outcome.
 import { isUtf8 } from 'node:buffer';
 import { promisify } from 'node:util';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { gunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isObject, jsonType } from '../../decode/check.js';
@@ -17,11 +18,13 @@ import { IdempotencyKeys } from '../idempotency.js';
 import { type BatchItem, type BatchReceipt, DEFAULT_SOURCE } from '../live.js';
 import { refuseWhenBehind as refuseBehind, submitBatch } from '../submit.js';
 import { registerOtlpRoutes } from './otlp.js';
+import { scanDocument, spanOver } from '../json-items.js';
 
 const gunzipAsync = promisify(gunzip);
 const WATERMARK_FUTURE_MS = 60_000;
-/** Bodies are split into lines in slices of this size, so a batch over the record limit stops early. */
-const SPLIT_SLICE = 1 << 20;
+/** Bodies are split into lines in slices of this many bytes, and decoded in slices of this many lines, yielding between. */
+const SPLIT_SLICE = 256 << 10;
+const DECODE_SLICE = 500;
 
 /** Media types each ingest route takes (parameters other than charset=utf-8 are ignored). */
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/json'];
@@ -32,21 +35,68 @@ export function registerIngestRoutes(app: FastifyInstance): void {
   const gate = new IngestGate(limits.maxConcurrentIngest);
   const maxLineBytes = live.engine.cfg.maxLineBytes;
   const decodeCtx = { ...live.decodeContext, maxDepth: limits.maxDepth };
-  /** NDJSON body → decoded items; over maxBatchRecords is a 413 as soon as the splitter gets there. */
-  const ndjsonItems = (body: Buffer): BatchItem[] => {
+  /**
+   * NDJSON body → decoded items; over maxBatchRecords is a 413 before any line is made (counted without
+   * allocating). Splitting and decoding yield to the event loop between slices, so a large batch never
+   * holds /healthz, decisions on the main port or other requests for long.
+   */
+  const ndjsonItems = async (body: Buffer): Promise<BatchItem[]> => {
+    const n = recordsUpTo(body, limits.maxBatchRecords + 1, maxLineBytes);
+    if (n > limits.maxBatchRecords) tooMany(`more than ${limits.maxBatchRecords}`);
     const lines: RawLine[] = [];
     const split = new LineSplitter('http', { maxLineBytes });
     for (let off = 0; off < body.length; off += SPLIT_SLICE) {
+      if (off > 0) await yieldToLoop();
       split.push(body.subarray(off, Math.min(body.length, off + SPLIT_SLICE)), lines);
-      if (lines.length > limits.maxBatchRecords) tooMany(`more than ${limits.maxBatchRecords}`);
     }
     split.end(lines);
-    if (lines.length > limits.maxBatchRecords) tooMany(String(lines.length));
-    return lines.map((raw) => ({ raw, rec: decodeLine(raw, decodeCtx) }));
+    const items: BatchItem[] = new Array<BatchItem>(lines.length);
+    for (let i = 0; i < lines.length; i++) {
+      if (i > 0 && i % DECODE_SLICE === 0) await yieldToLoop();
+      items[i] = { raw: lines[i], rec: decodeLine(lines[i], decodeCtx) };
+    }
+    return items;
   };
   const tooMany = (n: string): never => {
     metrics.refused.inc({ code: 'too_many_records' });
     throw new ApiError('too_many_records', `the batch has ${n} records; at most ${limits.maxBatchRecords} per request: split it`);
+  };
+  /**
+   * A LiteLLM JSON document (an array of payloads, or one), item by item, or undefined when the body
+   * is not one JSON document. Found by a sliced scan (json-items.ts), not a JSON.parse of the whole
+   * body; an item over the size limit as sent is rejected unparsed, as an over-long NDJSON line is.
+   */
+  const liteLLMDocumentItems = async (bytes: Buffer): Promise<BatchItem[] | undefined> => {
+    if (!isUtf8(bytes)) return undefined;
+    const text = bytes.toString('utf8');
+    // The array wraps each payload one level deeper.
+    const scan = await scanDocument(text, limits.maxDepth + 1);
+    if (scan.kind === 'too_deep') throw new ApiError('bad_request', `the body nests objects and arrays deeper than ${limits.maxDepth} levels`);
+    if (scan.kind === 'other') return undefined;
+    if (scan.spans.length > limits.maxBatchRecords) tooMany(String(scan.spans.length));
+    const items: BatchItem[] = new Array<BatchItem>(scan.spans.length);
+    for (let i = 0; i < scan.spans.length; i++) {
+      if (i > 0 && i % DECODE_SLICE === 0) await yieldToLoop();
+      const [start, end] = scan.spans[i];
+      const over = spanOver(text, start, end, maxLineBytes);
+      if (over !== undefined) {
+        const head: RawLine = { file: 'http', line: i + 1, text: cutRaw(text.slice(start, start + 2048)), bytes: over, tooLarge: true };
+        items[i] = { raw: head, rec: rejectLine(head, 'source', 'too_large', `payload is ${over} bytes, over the size limit`) };
+        continue;
+      }
+      let v: unknown;
+      try {
+        v = JSON.parse(text.slice(start, end));
+      } catch {
+        return undefined; // not JSON after all
+      }
+      const itemText = JSON.stringify(v) ?? 'null';
+      const raw: RawLine = { file: 'http', line: i + 1, text: itemText, bytes: Buffer.byteLength(itemText) };
+      if (!isObject(v)) items[i] = { raw, rec: rejectLine(raw, 'decode', 'wrong_type', `expected a LiteLLM payload object, got ${jsonType(v)}`) };
+      else if (!isLiteLLM(v)) items[i] = { raw, rec: rejectLine(raw, 'decode', 'unknown_type', 'not a LiteLLM StandardLoggingPayload or SpendLogs row (needs call_type, id or request_id, startTime)') };
+      else items[i] = { raw, rec: decodeLiteLLM(v, raw) };
+    }
+    return items;
   };
   /** A JSON document body: valid UTF-8, nested at most maxDepth deep (checked before anything walks it). */
   const jsonDocument = (bytes: Buffer): unknown => parseJsonDocument(bytes, limits.maxDepth);
@@ -89,7 +139,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     ingest.post('/v1/records', async (req) => {
       requireType(req, NDJSON_TYPES, 'NDJSON');
       const body = await decodedBody(req, maxDecodedBytes);
-      return submit(req, 'records', ndjsonItems(body));
+      return submit(req, 'records', await ndjsonItems(body));
     });
 
     registerOtlpRoutes(ingest);
@@ -112,36 +162,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     ingest.post('/v1/litellm', async (req) => {
       requireType(req, NDJSON_TYPES, 'JSON or NDJSON');
       const bytes = await decodedBody(req, maxDecodedBytes);
-      let values: unknown[] | undefined;
-      let text: string | undefined;
-      if (isUtf8(bytes)) {
-        text = bytes.toString('utf8');
-        try {
-          const v: unknown = JSON.parse(text);
-          values = Array.isArray(v) ? v : [v];
-        } catch {
-          values = undefined; // not one JSON document: NDJSON
-        }
-      }
-      let items: BatchItem[];
-      if (values === undefined) {
-        items = ndjsonItems(bytes); // NDJSON, or a body with invalid UTF-8: judged line by line
-      } else {
-        // One JSON document: an array of payloads (or one); the array wraps each payload one level deeper.
-        if (nestedDeeper(text!, limits.maxDepth + 1)) throw new ApiError('bad_request', `the body nests objects and arrays deeper than ${limits.maxDepth} levels`);
-        if (values.length > limits.maxBatchRecords) tooMany(String(values.length));
-        items = values.map((v, i) => {
-          const text = JSON.stringify(v) ?? 'null';
-          const raw: RawLine = { file: 'http', line: i + 1, text, bytes: Buffer.byteLength(text) };
-          if (raw.bytes > maxLineBytes) {
-            const head: RawLine = { ...raw, text: cutRaw(text), tooLarge: true };
-            return { raw: head, rec: rejectLine(head, 'source', 'too_large', `payload is ${raw.bytes} bytes, over the size limit`) };
-          }
-          if (!isObject(v)) return { raw, rec: rejectLine(raw, 'decode', 'wrong_type', `expected a LiteLLM payload object, got ${jsonType(v)}`) };
-          if (!isLiteLLM(v)) return { raw, rec: rejectLine(raw, 'decode', 'unknown_type', 'not a LiteLLM StandardLoggingPayload or SpendLogs row (needs call_type, id or request_id, startTime)') };
-          return { raw, rec: decodeLiteLLM(v, raw) };
-        });
-      }
+      const items = (await liteLLMDocumentItems(bytes)) ?? (await ndjsonItems(bytes)); // else NDJSON, or invalid UTF-8: judged line by line
       return submit(req, 'litellm', items);
     });
   });
@@ -182,6 +203,35 @@ function requireType(req: FastifyRequest, types: readonly string[], what: string
 function utf8Text(bytes: Buffer): string {
   if (!isUtf8(bytes)) throw new ApiError('bad_request', 'the body is not valid UTF-8');
   return bytes.toString('utf8');
+}
+
+const NL = 0x0a;
+
+/**
+ * Records (non-blank lines, as LineSplitter gives them) in an NDJSON body, counted up to `stop`:
+ * newlines found by memchr, no line made. Exact, so a batch at the limit is never refused.
+ */
+export function recordsUpTo(body: Buffer, stop: number, maxLineBytes: number): number {
+  let n = 0;
+  for (let start = 0; start < body.length && n < stop; ) {
+    let end = body.indexOf(NL, start);
+    if (end < 0) end = body.length;
+    const bytes = end - start - (end > start && body[end - 1] === 0x0d ? 1 : 0);
+    // An over-long line is one (rejected) record however it looks.
+    if (bytes > maxLineBytes || !blankLine(body, start, end, start === 0)) n++;
+    start = end + 1;
+  }
+  return n;
+}
+
+/** Only spaces, tabs and CR (and, on the first line, a byte-order mark). */
+function blankLine(b: Buffer, start: number, end: number, first: boolean): boolean {
+  if (first && end - start >= 3 && b[start] === 0xef && b[start + 1] === 0xbb && b[start + 2] === 0xbf) start += 3;
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
 }
 
 /** Spans in an OTLP export, counted before decoding (a batch over the record limit is refused whole). */

@@ -1,0 +1,36 @@
+// recordsUpTo: the record count a batch is refused by, taken before any line is made, agrees exactly
+// with what the line splitter then gives (blank lines, CRLF, a byte-order mark, over-long lines).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineSplitter, type RawLine } from '../../sources/file.js';
+import { recordsUpTo } from './ingest.js';
+
+const MAX_LINE = 16;
+
+function split(body: Buffer): number {
+  const out: RawLine[] = [];
+  const s = new LineSplitter('http', { maxLineBytes: MAX_LINE });
+  s.push(body, out);
+  s.end(out);
+  return out.length;
+}
+
+describe('recordsUpTo', () => {
+  it('counts what the line splitter gives, and stops at the bound', () => {
+    const piece = fc.constantFrom('{}', '', ' ', '\t \r', '\r', 'x'.repeat(MAX_LINE), 'y'.repeat(MAX_LINE + 1), ' '.repeat(MAX_LINE + 2), '\uFEFF', '\uFEFF{}', 'é');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.boolean(), (lines, crlf) => {
+        const body = Buffer.from(lines.join(crlf ? '\r\n' : '\n'));
+        const n = split(body);
+        expect(recordsUpTo(body, Number.MAX_SAFE_INTEGER, MAX_LINE)).toBe(n);
+        expect(recordsUpTo(body, 3, MAX_LINE)).toBe(Math.min(3, n));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a 4.5-million-line body after counting a bounded prefix', () => {
+    const body = Buffer.from('{}\n'.repeat(4_500_000));
+    expect(recordsUpTo(body, 100_001, 1 << 20)).toBe(100_001);
+  });
+});
