@@ -1,20 +1,17 @@
 // `distillguard serve --gateway-port` as a real process: the gateway listener answers decisions and
 // /healthz from its thread, /metrics reports its event-loop stalls, SIGTERM stops both cleanly; a
 // port already taken is refused in one line.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBin, runBin, startServe } from './helpers/bin.js';
+import { runBin, serveFixture, startServe } from './helpers/bin.js';
 
 const READ = 'gateway-port-read-key-000001';
 let dir: string;
 let bin: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'distillguard-serve-gw-'));
-  bin = await buildBin(join(dir, 'pkg'));
-  await writeFile(join(dir, 'keys.json'), JSON.stringify({ keys: [{ id: 'ro', key: READ, roles: ['read'] }] }));
+  ({ dir, bin } = await serveFixture('distillguard-serve-gw-', [{ id: 'ro', key: READ, roles: ['read'] }]));
 }, 60_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

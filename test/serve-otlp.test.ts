@@ -1,13 +1,12 @@
 // `distillguard serve --otlp-grpc-port` as a real process: the SDK's gRPC and protobuf exporters
 // send to it (gzip), SIGTERM stops it cleanly, a restart replays what was acknowledged; a port already
 // taken is refused in one line.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSpans, genAiSpans, otlpExporter, simulatedExchanges } from '../bench/otlp-spans.js';
-import { buildBin, runBin, startServe } from './helpers/bin.js';
+import { runBin, serveFixture, startServe } from './helpers/bin.js';
 
 const KEYS = { ingest: 'otlp-test-ingest-key-00001', read: 'otlp-test-read-key-0000001' };
 
@@ -15,9 +14,7 @@ let dir: string;
 let bin: string;
 let exchanges: Record<string, unknown>[];
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'distillguard-serve-otlp-'));
-  bin = await buildBin(join(dir, 'pkg'));
-  await writeFile(join(dir, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEYS.ingest, roles: ['ingest'] }, { id: 'ro', key: KEYS.read, roles: ['read'] }] }));
+  ({ dir, bin } = await serveFixture('distillguard-serve-otlp-', [{ id: 'gw', key: KEYS.ingest, roles: ['ingest'] }, { id: 'ro', key: KEYS.read, roles: ['read'] }]));
   exchanges = await simulatedExchanges(join(dir, 'sim'), 10, 13);
 }, 60_000);
 afterAll(async () => {

@@ -3,7 +3,8 @@
 // package (bin/, dist/src/, package.json, node_modules and proto → the project's), and the real bin file is copied in.
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -94,4 +95,12 @@ export function startServe(bin: string, args: string[], timeoutMs = 30_000): Pro
       fail(new Error(`serve exited (${code}) before listening: ${stderr}`));
     });
   });
+}
+
+/** A temporary folder with the private package built in it and a keys file `keys.json` holding `keys`. */
+export async function serveFixture(prefix: string, keys: { id: string; key: string; roles: string[] }[]): Promise<{ dir: string; bin: string }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const bin = await buildBin(join(dir, 'pkg'));
+  await writeFile(join(dir, 'keys.json'), JSON.stringify({ keys }));
+  return { dir, bin };
 }
