@@ -16,7 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -128,6 +128,12 @@ while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
 lat.length = 0;
 errors = 0;
 await serverLoopDelay(); // the maxima restart here
+/** The server process's CPU time so far (user + system, ms), from /proc. */
+const serverCpuMs = (): number => {
+  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+};
+const cpu0 = serverCpuMs();
 const ownLoop = monitorEventLoopDelay({ resolution: 1 });
 ownLoop.enable();
 const total = RATE * SECONDS;
@@ -147,6 +153,7 @@ await new Promise<void>((done) => {
 while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
 const wall = (performance.now() - t0) / 1000;
 ownLoop.disable();
+const cpuMs = serverCpuMs() - cpu0;
 const loop = await serverLoopDelay();
 child.kill('SIGTERM');
 agent.destroy();
@@ -166,6 +173,8 @@ const result = {
   accounts: accounts.length,
   accounts_with_a_decision: decided,
   latency_ms: { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: q(1) },
+  /** The server's CPU time (all threads) per request answered during the load, microseconds. */
+  server_cpu_us_per_request: Math.round((cpuMs * 1000) / Math.max(1, lat.length)),
   /** Longest event-loop stalls during the load (ms): the server's main thread, its gateway listener, this generator. */
   event_loop_delay_max_ms: { server_main: loop.main_ms, server_gateway: loop.gateway_ms, generator: Math.round(ownLoop.max / 1e4) / 100 },
   /** The machine's 1-minute load average at the end: figures from a shared, busy machine are not the service's. */
@@ -174,6 +183,6 @@ const result = {
 console.log(`bench:decision GET ${pathOf('ID')} on the ${o.listener} listener of ${build} at ${RATE}/s for ${SECONDS} s over ${o.connections} keep-alive connections (${accounts.length} accounts, ${decided} with a decision)`);
 console.log(`  ${result.requests} requests, ${result.achieved_per_second}/s achieved, ${errors} errors; latency ms p50 ${result.latency_ms.p50}, p90 ${result.latency_ms.p90}, p99 ${result.latency_ms.p99}, p99.9 ${result.latency_ms.p999}, max ${result.latency_ms.max}`);
 const d = result.event_loop_delay_max_ms;
-console.log(`  event-loop delay max ms: server main ${d.server_main ?? '-'}, gateway listener ${d.server_gateway ?? '-'}, generator ${d.generator}; load average ${result.load_average}`);
+console.log(`  event-loop delay max ms: server main ${d.server_main ?? '-'}, gateway listener ${d.server_gateway ?? '-'}, generator ${d.generator}; server CPU ${result.server_cpu_us_per_request} us per request; load average ${result.load_average}`);
 await mkdir(dirname(o.json!), { recursive: true });
 await writeFile(o.json!, `${JSON.stringify(result, null, 2)}\n`);

@@ -106,7 +106,9 @@ const gateway = async (g: number): Promise<void> => {
     const headers = { ...ingest, 'content-type': 'application/x-ndjson', 'distillguard-source': `gw-${g}`, 'idempotency-key': `gw-${g}-batch-${b}` };
     for (let attempt = 0; ; attempt++) {
       const r = await fetch(`${url}/v1/records`, { method: 'POST', body, headers }).catch(() => undefined);
-      if (r === undefined || r.status === 429 || r.status === 503) {
+      // Refused whole (overloaded, or the body took longer than --body-timeout on a starved machine):
+      // a gateway retries with the same Idempotency-Key, nothing is counted twice.
+      if (r === undefined || r.status === 408 || r.status === 429 || r.status === 503) {
         normalRefused++;
         await new Promise((res) => setTimeout(res, 200));
         continue;
@@ -226,7 +228,7 @@ const figures = {
   healthz: quantiles(health),
   healthz_gateway_listener: listenerHealth ? quantiles(listenerHealth) : null,
   rss_mib: { max: Math.round(rssMax), median: Math.round([...rssSamples].sort((a, b) => a - b)[Math.floor(rssSamples.length / 2)] ?? 0) },
-  normal: { batches: normalBatches, accepted: normalAccepted, retried: retries, refused_429_or_503: normalRefused, store_exchanges: storeNormal, buffered_at_end: summary.live.buffered },
+  normal: { batches: normalBatches, accepted: normalAccepted, retried: retries, refused_408_429_503: normalRefused, store_exchanges: storeNormal, buffered_at_end: summary.live.buffered },
   // Every acknowledged normal record is in the store, or still in the ordering buffer (the last tick waits).
   reconciled: storeNormal + summary.live.buffered === normalAccepted,
   hostile: counts,
