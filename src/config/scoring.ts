@@ -163,6 +163,8 @@ export const ScoringSchema = z.object({
   // --- link: what an exchange and an account share (src/link/linker.ts, src/link/dimensions.ts)
   /** Share of a model's output ceiling from which an exchange's max_tokens counts as maxed out. */
   ceilingShare: share.default(0.9),
+  /** Exchanges of a model without a configured ceiling (`modelCeilings`) before its largest max_tokens seen stands for its ceiling. */
+  ceilingLearnAfter: count.default(200),
   /** An account's traffic keys (client, network prefix, system prompt) need this share of its exchanges... */
   dominantShare: share.default(0.3),
   /** ...a recurring template this share... */

@@ -88,7 +88,7 @@ export class Linker implements LinkView {
     private readonly times?: StageTimes,
   ) {
     this.templates = new TemplateIndex(cfg.template, hooks.onTemplate);
-    this.models = new ModelCatalog(cfg.modelCeilings);
+    this.models = new ModelCatalog(cfg.modelCeilings, cfg.scoring.ceilingLearnAfter);
     this.groups = new GroupIndex(cfg.link.signupWindowMs, hooks.knownTemplate, cfg.scoring);
   }
 
