@@ -19,7 +19,9 @@ export const LAYERS = [
   ['link'],
   ['judge'],
   ['engine'],
-  ['act', 'report', 'store', 'intel', 'server', 'cli', 'sim', 'eval', 'cluster'],
+  // The simulator and the quality metrics are called by commands and benchmarks, never the other way.
+  ['sim', 'eval'],
+  ['act', 'report', 'store', 'intel', 'server', 'cli', 'cluster'],
 ];
 
 /** One `no-restricted-imports` rule per folder: the folders of every later layer are off limits. */

@@ -5,7 +5,7 @@
 # and the STIX bundle byte for byte.
 # The other build's outputs are cached too (it does not change), so a rerun costs one scan per scenario.
 #
-#   bench/compare-outputs.sh /work/base-325a211 [scenario ...]     (default: every bench:quality scenario and tiny)
+#   bench/compare-outputs.sh /work/base-325a211 [scenario ...]     (default: every simulator scenario: bench:quality's and tiny)
 #   PROMPTS=../shared/data/prompts SCALE=1 SEED=1 bench/compare-outputs.sh ../base
 #
 # Both builds must be built (npm run build). Exits 1 when any file differs.
@@ -14,7 +14,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 base=$(cd "${1:?usage: compare-outputs.sh OTHER_BUILD [scenario ...]}" && pwd)
 shift
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(default farm hydra trace-harvest evasive pivot hard-negatives tiny)
+# Every scenario the simulator knows (bench:quality runs them all but tiny), read from this build.
+[ ${#scenarios[@]} -gt 0 ] || read -r -a scenarios <<< "$(node --input-type=module -e "const m = await import('$here/dist/src/sim/scenarios.js'); console.log(m.SCENARIO_LIST.map((s) => s.name).join(' '))")"
 scale=${SCALE:-1}
 seed=${SEED:-1}
 prompts=${PROMPTS:-$here/../shared/data/prompts}

@@ -48,8 +48,11 @@ import { buildEngineConfig, type EngineConfigInput } from '../src/config/schema.
 import { scanSecretPath, withEmailKey } from '../src/config/secret.js';
 import { loadConfigFile } from '../src/config/load.js';
 import { DEFAULT_SCORING } from '../src/config/scoring.js';
-import { Ingestor, ingestStream } from '../src/order/pipeline.js';
+import { ingestStream } from '../src/order/pipeline.js';
+import { build as buildOrder } from '../src/order/config.js';
+import { build as buildDecode } from '../src/decode/config.js';
 import { Engine } from '../src/engine/engine.js';
+import { StageTimes } from '../src/core/stage-times.js';
 import { collectResults } from '../src/engine/results.js';
 import { evaluate, type Classification, type Prediction, type QualityReport } from '../src/eval/quality.js';
 import { readTruth, type Truth } from '../src/eval/truth.js';
@@ -123,21 +126,14 @@ const truth = await readTruth(join(dir, 'truth.json'));
 
 const fileCfg: EngineConfigInput = values.config ? await loadConfigFile(values.config) : {};
 const cfg = await withEmailKey(buildEngineConfig(fileCfg), scanSecretPath());
-const engine = new Engine(cfg);
-const judge = engine.judge;
-// Time the judge (signals, group suspicion, pairwise links, union-find, verdicts): the engine clusters
-// online, inside its judgements, so its clustering cost is part of this and cannot be split out.
-let judgeMs = 0;
-const judgeRun = judge.run.bind(judge);
-judge.run = (now, dirty) => {
-  const t = performance.now();
-  try {
-    return judgeRun(now, dirty);
-  } finally {
-    judgeMs += performance.now() - t;
-  }
-};
-const ingestor = new Ingestor({ maxLatenessMs: cfg.maxLatenessMs, maxLineBytes: cfg.maxLineBytes, emailKey: Buffer.from(cfg.emailKey) });
+// Time the judgement (signals, group suspicion, pairwise links, union-find, verdicts) by the engine's
+// stage times: the engine clusters online, inside its judgements, so its clustering cost is part of
+// this and cannot be split out.
+const times = new StageTimes();
+const engine = new Engine(cfg, {}, times);
+const JUDGEMENT_STAGES = ['judge.signals', 'link.keys', 'judge.groups', 'link.pairs', 'judge.verdicts'] as const;
+const judgementMs = (): number => JUDGEMENT_STAGES.reduce((sum, stage) => sum + times.ms[stage], 0);
+const ingestor = buildOrder(cfg, buildDecode(cfg));
 const tScan = performance.now();
 let records = 0;
 for await (const batch of ingestStream([input], ingestor, { maxLineBytes: cfg.maxLineBytes })) {
@@ -146,6 +142,7 @@ for await (const batch of ingestStream([input], ingestor, { maxLineBytes: cfg.ma
 }
 engine.finish();
 const scanMs = performance.now() - tScan;
+const judgeMs = judgementMs();
 const accounts = engine.observer.list;
 const active = accounts.filter((s) => s.exchanges > 0);
 console.error(`engine: ${records.toLocaleString('en')} records, ${active.length} accounts, scan ${(scanMs / 1000).toFixed(1)} s (judge ${(judgeMs / 1000).toFixed(1)} s)`);
@@ -167,7 +164,7 @@ function engineCampaigns(): Clustering {
   const t = performance.now();
   const byId = new Map<string, number[]>();
   for (const s of active) {
-    const c = judge.campaignOf(s);
+    const c = engine.judge.campaignOf(s);
     if (!c) continue;
     let list = byId.get(c.id);
     if (!list) byId.set(c.id, (list = []));
@@ -205,7 +202,7 @@ function hyperedges(): Hyperedge[] {
     if (suspicion < SUSPICION_MIN) continue;
     const members = [...g.members].filter((i) => eligible(accounts[i])).sort((a, b) => a - b);
     if (members.length < 2) continue;
-    out.push({ dim: g.dim, key: g.key, weight: suspicion * DIMENSIONS[g.dim].base, members });
+    out.push({ dim: g.dim, key: g.key, weight: suspicion * cfg.scoring.dimensions[g.dim], members });
   }
   return out;
 }

@@ -157,6 +157,9 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     expect(before.verdict).toBe('suspicious');
     const countBefore = await page.textContent('#review-count');
     const [undecided, total] = (/([\d,]+) undecided of ([\d,]+)/.exec(countBefore ?? '') ?? []).slice(1).map(Number);
+    // A reason's number is evidence in nats (it can exceed 1): labelled as such, not as a share.
+    expect(await page.textContent('#review thead')).toContain('Top reasons (evidence)');
+    expect(await page.textContent('#evidence-note')).toContain('not shares');
     await shoot('review');
     await row.locator('input[name="note"]').fill('benchmark evaluator, known customer');
     await row.locator('button[value="dismiss"]').click();
@@ -209,7 +212,8 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
       expect(await page.textContent('main'), 'the account page rendered').not.toContain('Could not load');
       const boxes = await page.locator('#timeline-chart svg text').evaluateAll((els) =>
         els
-          .filter((e) => ['signed up', 'first exchange', 'suspicious', 'flagged distillation', 'last exchange'].includes(e.textContent ?? ''))
+          // The milestones' labels and the lanes' names (the y axis): none may overlap another.
+          .filter((e) => ['signed up', 'first exchange', 'suspicious', 'flagged distillation', 'last exchange', 'account', 'evidence', 'gateway', 'analyst'].includes(e.textContent ?? ''))
           .map((e) => {
             const r = e.getBoundingClientRect();
             return { t: e.textContent, l: r.left, r: r.right, top: r.top, b: r.bottom };
@@ -237,6 +241,13 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     expect(actions.current.action).toBe('degrade');
     expect(await page.locator('#action-now [data-action]').first().getAttribute('data-action')).toBe('degrade');
     expect(await page.locator('#action-history tbody tr').count()).toBe(actions.history.length);
+    // The same action under a new rule (and mark) says "rule changed", never "degrade → degrade".
+    const sameAction = (actions.history as { from: string; action: string }[]).filter((l) => l.from === l.action).length;
+    expect(await page.locator('#action-history tbody tr[data-change="rule"]').count()).toBe(sameAction);
+    expect(await page.locator('#action-history').textContent()).not.toMatch(/\b(allow|step up|throttle|degrade|hold|block) → \1\b/);
+    // The timeline has a lane for the gateway's actions beside the analysts' decisions.
+    const lanes = await page.locator('#timeline-chart svg text').allTextContents();
+    expect(lanes).toEqual(expect.arrayContaining(['gateway', 'analyst']));
     await page.locator('#gateway').scrollIntoViewIfNeeded();
     await shoot('account-actions');
 

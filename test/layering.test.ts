@@ -17,6 +17,8 @@ describe('layering (eslint no-restricted-imports per folder)', () => {
     expect(backward[0]).toContain('src/observe comes before');
     expect(await importErrors('src/link/fixture.ts', "import { Engine } from '../engine/engine.js';\nexport const E = Engine;\n")).toHaveLength(1);
     expect(await importErrors('src/config/fixture.ts', "import { Keyring } from '../intel/keyring.js';\nexport const K = Keyring;\n")).toHaveLength(1);
+    // The simulator is callable without the commands (tests and benchmarks import it from src/sim).
+    expect(await importErrors('src/sim/fixture.ts', "import { runScan } from '../cli/scan.js';\nexport const S = runScan;\n")).toHaveLength(1);
     // From a nested folder too.
     expect(await importErrors('src/core/deep/fixture.ts', "import { Observer } from '../../observe/observer.js';\nexport const O = Observer;\n")).toHaveLength(1);
   });

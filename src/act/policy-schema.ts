@@ -3,6 +3,7 @@
 // operation already acted on) to what the gateway does with its next request.
 import { z } from 'zod';
 import { REASON_CODES } from '../core/reasons.js';
+import { PLANS } from '../core/records.js';
 
 /** Actions from mildest to strictest: when several rules match, the strictest wins. */
 export const ACTIONS = ['allow', 'step_up', 'throttle', 'degrade', 'hold', 'block'] as const;
@@ -31,7 +32,6 @@ const ReasonMatch = z
 export type ReasonMatch = z.infer<typeof ReasonMatch>;
 
 const VERDICTS = ['benign', 'suspicious', 'distillation'] as const;
-const PLANS = ['free', 'paid', 'enterprise', 'education', 'research', 'startup', 'reseller'] as const;
 const VERIFICATIONS = ['none', 'email', 'phone', 'id', 'business'] as const;
 
 const When = z

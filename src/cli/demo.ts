@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { parseNumber } from './main.js';
 import { knownOnly, runScan } from './scan.js';
-import { runSimulate } from '../sim/index.js';
+import { runSimulate, simulatedLine } from '../sim/index.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -20,7 +20,7 @@ export function registerDemo(program: Command): void {
     .action(async (o: { out: string; scenario: string; scale: number; seed: number; port: number; serve: boolean; fresh?: boolean }) => {
       const dir = resolve(o.out);
       const sim = await runSimulate({ scenario: o.scenario, scale: o.scale, seed: o.seed, out: join(dir, 'traffic') });
-      process.stdout.write(`simulated ${sim.exchanges.toLocaleString('en')} exchanges from ${sim.accounts.toLocaleString('en')} accounts (${o.scenario}, scale ${o.scale})\n`);
+      process.stdout.write(`${simulatedLine(sim)} (${o.scenario}, scale ${o.scale})\n`);
       const scan = await runScan({ inputs: [sim.path], out: join(dir, 'scan') });
       const s = scan.summary;
       const briefed = scan.results.campaigns.find((c) => c.flagged_at !== null) ?? scan.results.campaigns[0];

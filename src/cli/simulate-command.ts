@@ -1,7 +1,7 @@
 // `distillguard simulate`: realistic traffic with ground truth (see src/sim/README.md).
 import type { Command } from 'commander';
 import { parseNumber } from './main.js';
-import { runSimulate, SCENARIOS } from '../sim/index.js';
+import { runSimulate, simulatedLine, SCENARIOS } from '../sim/index.js';
 
 export function registerSimulate(program: Command): void {
   program
@@ -18,6 +18,6 @@ export function registerSimulate(program: Command): void {
     .action(async (o: { out: string; scenario: string; scale: number; seed: number; prompts?: string; days?: number; start?: string; operationSeed?: number }) => {
       const t0 = Date.now();
       const r = await runSimulate(o);
-      process.stdout.write(`simulated ${r.exchanges.toLocaleString('en')} exchanges from ${r.accounts.toLocaleString('en')} accounts in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${r.path}\n`);
+      process.stdout.write(`${simulatedLine(r)} in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${r.path}\n`);
     });
 }

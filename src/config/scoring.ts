@@ -2,6 +2,7 @@
 // (`{"scoring": {...}}`), with the values the rules were tuned with as defaults. Like src/sim/params.ts:
 // every number a rule uses is here, not a literal in the rule.
 import { z } from 'zod';
+import { PLANS } from '../core/records.js';
 import { HOUR } from '../core/time.js';
 
 const share = z.number().min(0).max(1);
@@ -48,6 +49,67 @@ export const ContentSignalSchema = z.object({
   singleTurnMinExchanges: count.default(10),
   singleTurnShare: share.default(0.8),
   singleTurnWeight: weight.default(0.3),
+});
+
+/** Per-account behaviour signals (src/signals/behaviour.ts): when and how fast an account sends. */
+export const BehaviourSignalSchema = z.object({
+  /** No diurnal rest: exchanges and active days it needs... */
+  restMinExchanges: count.default(40),
+  restMinActiveDays: count.default(2),
+  /** ...the share of its traffic its quietest six hours of the UTC day must carry (a uniform 24/7 sender: 25%, a sleeping human 0-5%)... */
+  restQuietShare: share.default(0.15),
+  /** ...and its weight. */
+  restWeight: weight.default(0.4),
+  /** Regular inter-arrival: gaps it needs, the standard deviation of log gaps below which it counts (Poisson arrivals give ~1.28), weight. */
+  regularMinGaps: count.default(30),
+  regularLogGapSd: z.number().positive().default(0.5),
+  regularWeight: weight.default(0.3),
+  /** Rate against age: exchanges it needs, the account age (days) up to which it applies, exchanges per active day from which it counts, weight. */
+  rateMinExchanges: count.default(30),
+  rateMaxAgeDays: z.number().positive().default(30),
+  ratePerActiveDay: z.number().positive().default(20),
+  rateWeight: weight.default(0.2),
+});
+
+/** Per-account identity signal (src/signals/identity.ts): weak by design, it counts only with linking and content. */
+export const IdentitySignalSchema = z.object({
+  /** Plans signed up for through programs often abused (without business or ID verification)... */
+  abusedPlans: z.array(z.enum(PLANS)).default(['education', 'research', 'startup']),
+  /** ...and the weight of signing up through one. */
+  fraudPathWeight: weight.default(0.15),
+});
+
+/** Co-activity of a group's members over the last 48 hours (src/signals/coordination.ts). */
+export const CoordinationSchema = z.object({
+  /** Hours with traffic a member needs in the 48 to count as active... */
+  minBusyHours: count.default(3),
+  /** ...and active members a group needs for its co-activity to be measured (at least two: it is pairwise). */
+  minActive: z.number().int().min(2).default(3),
+  /** Mean pairwise cosine of the members' hourly activity from which they send in lockstep. */
+  lockstepCosine: share.default(0.6),
+  /** Load balancing: active members it needs, the group total's coefficient of variation below which it is steady... */
+  loadBalancedMembers: count.default(5),
+  loadBalancedTotalCv: z.number().positive().default(0.45),
+  /** ...and the members' mean coefficient of variation above which each is bursty. */
+  loadBalancedMemberCv: z.number().positive().default(0.9),
+});
+
+/**
+ * Evidence weight of sharing one thing along each link dimension (src/link/dimensions.ts), before the
+ * group's suspicion is considered. A dimension weighing 0 is never judged (an organization is declared, not evidence).
+ */
+export const DimensionWeightsSchema = z.object({
+  payment: weight.default(0.9),
+  link: weight.default(0.9),
+  signup_ip: weight.default(0.6),
+  payment_bin: weight.default(0.5),
+  signup_cohort: weight.default(0.4),
+  email_pattern: weight.default(0.3),
+  client: weight.default(0.3),
+  ip_prefix: weight.default(0.3),
+  system: weight.default(0.5),
+  template: weight.default(0.5),
+  org: weight.default(0),
 });
 
 /** The one pattern that convicts an account alone (src/judge/judge.ts traceInversion). */
@@ -98,6 +160,22 @@ export const CampaignEvidenceSchema = z.object({
 });
 
 export const ScoringSchema = z.object({
+  // --- link: what an exchange and an account share (src/link/linker.ts, src/link/dimensions.ts)
+  /** Share of a model's output ceiling from which an exchange's max_tokens counts as maxed out. */
+  ceilingShare: share.default(0.9),
+  /** Exchanges of a model without a configured ceiling (`modelCeilings`) before its largest max_tokens seen stands for its ceiling. */
+  ceilingLearnAfter: count.default(200),
+  /** An account's traffic keys (client, network prefix, system prompt) need this share of its exchanges... */
+  dominantShare: share.default(0.3),
+  /** ...a recurring template this share... */
+  templateShare: share.default(0.05),
+  /** ...both at least this many exchanges... */
+  minRecurring: count.default(2),
+  /** ...and the account this many exchanges before any traffic key describes it (a hot template excepted). */
+  establishedExchanges: count.default(3),
+  /** Evidence weight of each link dimension. */
+  dimensions: DimensionWeightsSchema.prefault({}),
+
   // --- link: the pairwise rule (src/link/linker.ts)
   /** Members of a suspicious group each newcomer is tested against for a pairwise link. */
   anchors: count.default(6),
@@ -202,7 +280,12 @@ export const ScoringSchema = z.object({
   reevaluateMaxTicks: count.default(24),
   /** Knob evidence (maxed budgets, many samples) that counts without any capability evidence. */
   knobAlone: z.number().min(0).default(0.5),
+  /** Plans counted as abused sign-up paths among a group's members (group suspicion's throwaway signs; src/judge/group-aggregates.ts). */
+  groupAbusedPlans: z.array(z.enum(PLANS)).default(['education', 'research', 'startup', 'free']),
   content: ContentSignalSchema.prefault({}),
+  behaviour: BehaviourSignalSchema.prefault({}),
+  identity: IdentitySignalSchema.prefault({}),
+  coordination: CoordinationSchema.prefault({}),
   traceInversion: TraceInversionSchema.prefault({}),
   campaign: CampaignEvidenceSchema.prefault({}),
 });
@@ -210,6 +293,8 @@ export const ScoringSchema = z.object({
 export type ScoringParams = z.infer<typeof ScoringSchema>;
 export type CampaignEvidenceParams = z.infer<typeof CampaignEvidenceSchema>;
 export type TraceInversionParams = z.infer<typeof TraceInversionSchema>;
+export type CoordinationParams = z.infer<typeof CoordinationSchema>;
+export type DimensionWeights = z.infer<typeof DimensionWeightsSchema>;
 
 /** The defaults, for code and tests that score outside an engine configuration. */
 export const DEFAULT_SCORING: ScoringParams = Object.freeze(ScoringSchema.parse({}));

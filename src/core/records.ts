@@ -77,7 +77,9 @@ export interface ExchangeSketch {
 }
 
 export type Verification = 'none' | 'email' | 'phone' | 'id' | 'business';
-export type Plan = 'free' | 'paid' | 'enterprise' | 'education' | 'research' | 'startup' | 'reseller';
+/** Every plan an account record may name (decode validates against it; config and policies name plans from it). */
+export const PLANS = ['free', 'paid', 'enterprise', 'education', 'research', 'startup', 'reseller'] as const;
+export type Plan = (typeof PLANS)[number];
 
 /** What the provider knows about an account as of `ts`. Later events update earlier ones field by field. */
 export interface AccountEvent {

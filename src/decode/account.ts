@@ -1,10 +1,10 @@
 // `account` records: what the provider knows about an account as of `ts`.
-import type { AccountEvent, Plan, Verification } from '../core/records.js';
+import { PLANS, type AccountEvent, type Verification } from '../core/records.js';
 import { fail, type JsonObject, isObject, jsonType, optCountry, optEnum, optString, optTimestamp, reqString, reqTimestamp } from './check.js';
 import { emailFacts } from './email.js';
 
 export const VERIFICATIONS: readonly Verification[] = ['none', 'email', 'phone', 'id', 'business'];
-export const PLANS: readonly Plan[] = ['free', 'paid', 'enterprise', 'education', 'research', 'startup', 'reseller'];
+export { PLANS };
 
 /** Decode an `account` record (its `type` already checked). The raw e-mail is hashed here and dropped. */
 export function decodeAccount(o: JsonObject, emailKey: Buffer, shareEmail?: (address: string) => string[]): AccountEvent {

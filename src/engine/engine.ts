@@ -151,9 +151,25 @@ export class Engine {
     if (this.dirty.length > 0 && this.nextTick !== undefined) this.judgeAt(this.nextTick);
   }
 
+  /**
+   * One judgement at event time `at`, composed from link's and judge's steps by return values: each
+   * account touched is scored (judge) and moved between groups (link), the groups link marked dirty
+   * are scored (judge), members of suspicious groups are linked (link: the pairwise rule, with the
+   * judge's answers as LinkFeedback), the sets touched are scored and verdicts recorded (judge), and
+   * the slots of groups dropped go back (link → judge).
+   */
   private judgeAt(at: Millis): void {
     const dirty = this.dirty.splice(0);
-    const changes = this.judge.run(at, dirty);
+    const { linker, judge } = this;
+    for (const s of dirty) {
+      judge.judgeAccount(s, at);
+      judge.membersMoved(s, linker.update(s, judge));
+    }
+    const groups = judge.scoreGroups(at, linker.takeDirty());
+    linker.keepDirty(groups.deferred);
+    const touched = linker.linkSuspicious(dirty, groups.crossed, at, judge);
+    const changes = judge.judgeSets(at, touched);
+    judge.forgetGroups(linker.releaseDropped());
     for (const s of dirty) s.dirty = false;
     this.judgements++;
     for (const c of changes) for (const l of this.listeners) l(c);

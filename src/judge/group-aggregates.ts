@@ -20,8 +20,6 @@ import type { GroupScore, GroupScores } from './group-scores.js';
 
 const NCAPS = CAPABILITIES.length;
 
-const ABUSED_PLANS = new Set(['education', 'research', 'startup', 'free']);
-
 // Slots of an aggregate. The first five are the flag bits of memberFlags, in bit order.
 export const HARVESTING = 0;
 export const FRESH = 1;
@@ -36,14 +34,14 @@ export const HOURS = CAPS + NCAPS;
 const LENGTH = HOURS + 24;
 
 /** The yes/no facts a member with content score `harvest` contributes, as bits (slot i is bit i). */
-export function memberFlags(s: AccountState, harvest: number, p: Pick<ScoringParams, 'harvestMin' | 'freshDays'>): number {
+export function memberFlags(s: AccountState, harvest: number, p: Pick<ScoringParams, 'harvestMin' | 'freshDays' | 'groupAbusedPlans'>): number {
   let f = 0;
   if (harvest >= p.harvestMin) f |= 1 << HARVESTING;
   if (s.createdAt !== undefined && s.exchanges > 0 && s.firstTs - s.createdAt < p.freshDays * DAY) f |= 1 << FRESH;
   const v = s.verification;
   if (v === undefined || v === 'none' || v === 'email') f |= 1 << WEAK;
   else if (v === 'business') f |= 1 << BUSINESS;
-  if (s.plan !== undefined && ABUSED_PLANS.has(s.plan)) f |= 1 << ABUSED;
+  if (s.plan !== undefined && p.groupAbusedPlans.includes(s.plan)) f |= 1 << ABUSED;
   return f;
 }
 

@@ -28,7 +28,7 @@ function observe(recs: CanonicalRecord[]): { obs: Observed; at: number } {
   }
   const at = recs[recs.length - 1].ts;
   const judge = new Judge(cfg, obs.observer, obs.linker);
-  judge.run(at, obs.list);
+  for (const s of obs.list) judge.judgeAccount(s, at);
   for (const s of obs.list) judgeOf.set(s, judge);
   return { obs, at };
 }

@@ -7,7 +7,7 @@ import { DIMENSIONS } from '../link/dimensions.js';
 import type { Group } from '../link/groups.js';
 import { harvestBreadth } from '../signals/content.js';
 import { minSixHourShare } from '../signals/behaviour.js';
-import { coordination, isLoadBalanced, isLockstep } from '../signals/coordination.js';
+import { coordination, isLoadBalanced, isLockstep, type CoordinationScratch } from '../signals/coordination.js';
 import type { GroupScores } from './group-scores.js';
 import { ABUSED, aggregate, distinctItems, BUSINESS, CAPS, EXCHANGES, FRESH, HARVESTING, HOURS, REASONING_PROMPTS, WEAK } from './group-aggregates.js';
 
@@ -26,11 +26,13 @@ export function evaluateGroup(
   maxGroupSize: number,
   hour: number,
   p: ScoringParams = DEFAULT_SCORING,
+  /** The caller's working arrays for co-activity (absent: made for this call). */
+  scratch?: CoordinationScratch,
 ): number {
   const spec = DIMENSIONS[g.dim];
   const n = g.members.size;
   // Two accounts sharing a cohort, a scaffold or a client is coincidence; identity things are not.
-  if (n < (spec.strong ? p.minStrongMembers : p.minWeakMembers) || n > maxGroupSize || spec.base === 0) {
+  if (n < (spec.strong ? p.minStrongMembers : p.minWeakMembers) || n > maxGroupSize || p.dimensions[g.dim] === 0) {
     const was = scores.of(g.slot);
     if (was !== undefined) was.lockstep = was.loadBalanced = false;
     return 0;
@@ -64,9 +66,9 @@ export function evaluateGroup(
   const size = n === 2 ? p.pairFactor : spec.strong ? 1 : 1 / (1 + n / p.crowdSize);
   let suspicion = harvestFactor * coord * size;
   if (suspicion >= p.suspicionMin * p.coactivityFrom && n >= p.minWeakMembers) {
-    const c = coordination(members(), hour);
-    sc.lockstep = isLockstep(c);
-    sc.loadBalanced = isLoadBalanced(c);
+    const c = coordination(members(), hour, scratch, p.coordination);
+    sc.lockstep = isLockstep(c, p.coordination);
+    sc.loadBalanced = isLoadBalanced(c, p.coordination);
     if (sc.lockstep) suspicion += p.lockstepBonus;
     if (sc.loadBalanced) suspicion += p.loadBalancedBonus;
   }

@@ -1,6 +1,8 @@
-// judge: runs on the event-time clock. Scores the accounts touched since the last judgement, evaluates
-// the groups they share, has link join members of suspicious groups (the Linker's pairwise rule, fed
-// this judgement's answers), scores the resulting campaigns and records verdicts.
+// judge: runs on the event-time clock, in the steps Engine.judgeAt composes with link's: scores the
+// accounts touched since the last judgement (judgeAccount), evaluates the groups link marked dirty
+// (scoreGroups), and, once link has joined members of suspicious groups, scores the linked sets it
+// touched and records verdicts (judgeSets). It reads link's groups and sets through LinkView and
+// answers link's questions as LinkFeedback; it never calls link's operations.
 // flagged_at is the judgement time T: only records with ts <= T have been observed (online honesty).
 import type { ScoringParams, TraceInversionParams } from '../config/scoring.js';
 import { sortReasons, type LinkDetail, type Reason } from '../core/reasons.js';
@@ -10,8 +12,10 @@ import { HOUR } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import type { Observer } from '../observe/observer.js';
 import { DIMENSION_BIT, DIMENSIONS } from '../link/dimensions.js';
-import type { Group, GroupIndex } from '../link/groups.js';
-import type { Linker, LinkFeedback } from '../link/linker.js';
+import type { Group, MembershipMoves } from '../link/groups.js';
+import type { LinkFeedback, LinkView } from '../link/linker.js';
+import type { SignalContext } from '../signals/signal.js';
+import { CoordinationScratch } from '../signals/coordination.js';
 import { SIGNALS } from '../signals/registry.js';
 import { RECONSTRUCTION } from '../signals/content.js';
 import { Campaign } from './campaign.js';
@@ -33,6 +37,14 @@ export interface VerdictChange {
   at: Millis;
 }
 
+/** What scoring the dirty groups of a judgement found (Judge.scoreGroups). */
+export interface GroupsJudged {
+  /** Groups that have just become suspicious: link tests every member. */
+  readonly crossed: readonly Group[];
+  /** Groups not due for re-evaluation: they stay dirty until a later judgement. */
+  readonly deferred: readonly Group[];
+}
+
 export class Judge implements LinkFeedback {
   /** What the judge concluded about each account (scores, verdicts, reasons, flag times), by account index. */
   readonly verdicts = new AccountVerdicts();
@@ -42,6 +54,8 @@ export class Judge implements LinkFeedback {
   readonly campaigns = new Map<string, Campaign>();
   private ownReasons: (readonly Reason[])[] = [];
   private readonly scratch: AccountState[] = [];
+  /** Working arrays of the co-activity measure (lockstep, load balancing) of the groups it scores. */
+  private readonly coactivity = new CoordinationScratch();
   /** Campaign id an account inherited infrastructure from, by account index. */
   private readonly inherited: (string | undefined)[] = [];
   /** Analyst decisions in force (see ./decisions.ts). */
@@ -66,7 +80,8 @@ export class Judge implements LinkFeedback {
   constructor(
     private readonly cfg: JudgeConfig,
     private readonly observer: Observer,
-    private readonly linker: Linker,
+    /** What link concluded (groups, linked sets): read, never changed, by the judge. */
+    private readonly links: LinkView,
     private readonly peer?: PeerEvidence,
     private readonly times?: StageTimes,
   ) {
@@ -75,63 +90,77 @@ export class Judge implements LinkFeedback {
     this.suspicionMin = cfg.scoring.suspicionMin;
   }
 
-  private get groups(): GroupIndex {
-    return this.linker.groups;
-  }
-
   /** An exchange just observed: its account's groups count it in their member sums. */
   countExchange(s: AccountState, mask: number, item: number, ts: Millis): void {
     const elicits = (mask & REASONING_MASK) !== 0;
     const hourOfDay = Math.floor(ts / HOUR) % 24;
-    countExchange(this.groups.refs(s.idx), this.groupScores, mask, elicits, item, hourOfDay);
-    this.coverage.count(this.linker.uf.find(s.idx), mask, elicits, item, hourOfDay);
+    countExchange(this.links.refs(s.idx), this.groupScores, mask, elicits, item, hourOfDay);
+    this.coverage.count(this.links.find(s.idx), mask, elicits, item, hourOfDay);
   }
 
-  run(now: Millis, dirtyAccounts: AccountState[]): VerdictChange[] {
-    const ctx = { now, scoring: this.scoring };
-    const { harvestMin, suspicionMin } = this;
-    const accounts = this.observer.list;
+  /**
+   * A judgement's first step, per account touched since the last one: its signals give its content
+   * score and own reasons, and its flags in the member sums of its (current) groups are brought up to
+   * date before link moves it between groups (`membersMoved`).
+   */
+  judgeAccount(s: AccountState, now: Millis): void {
     const times = this.times;
-    let t = times ? performance.now() : 0;
-    // 1. account evidence and link keys
-    for (const s of dirtyAccounts) {
-      const reasons: Reason[] = [];
-      for (const sig of SIGNALS) sig.evaluate(s, ctx, reasons);
-      let capability = 0;
-      let knobs = 0;
-      for (const r of reasons) {
-        if (CAPABILITY_CODES.has(r.code)) capability += r.weight;
-        else if (CONTENT_CODES.has(r.code)) knobs += r.weight;
-      }
-      // Knobs (maxed budgets, single turns, many samples) only amplify what is asked for: a developer
-      // who always sets max_tokens to the ceiling is not harvesting capabilities by that alone.
-      const harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + this.scoring.knobAlone)) / this.scoring.harvestScale);
-      this.verdicts.setHarvest(s.idx, harvest);
-      // Peer indicators are evidence like any other, weighed by the peer hook (corroboration, allowlist).
-      this.peer?.evaluate(s, harvest >= harvestMin, now, reasons);
-      this.ownReasons[s.idx] = reasons.length === 0 ? NO_REASONS : reasons; // most accounts have none
-      if (times) t = times.add('judge.signals', t);
-      syncFlags(s, this.groups.refs(s.idx), this.groupScores, this.verdicts, this.scoring);
-      // Link moves the account between groups; its contribution to their member sums moves with it.
-      const moves = this.linker.update(s, this);
-      if (moves.left.length > 0 || moves.joined.length > 0) {
-        const flags = this.verdicts.groupFlags(s.idx);
-        for (const g of moves.left) memberLeft(this.groupScores.of(g.slot), s, flags);
-        for (const g of moves.joined) memberJoined(this.groupScores.of(g.slot), s, flags);
-      }
-      if (times) t = times.add('link.keys', t);
+    const t = times ? performance.now() : 0;
+    const reasons: Reason[] = [];
+    const ctx = this.ctx(now);
+    for (const sig of SIGNALS) sig.evaluate(s, ctx, reasons);
+    let capability = 0;
+    let knobs = 0;
+    for (const r of reasons) {
+      if (CAPABILITY_CODES.has(r.code)) capability += r.weight;
+      else if (CONTENT_CODES.has(r.code)) knobs += r.weight;
     }
-    // 2. groups touched: re-evaluate; 3. link eligible members of suspicious groups
+    // Knobs (maxed budgets, single turns, many samples) only amplify what is asked for: a developer
+    // who always sets max_tokens to the ceiling is not harvesting capabilities by that alone.
+    const harvest = 1 - Math.exp(-(capability + Math.min(knobs, capability + this.scoring.knobAlone)) / this.scoring.harvestScale);
+    this.verdicts.setHarvest(s.idx, harvest);
+    // Peer indicators are evidence like any other, weighed by the peer hook (corroboration, allowlist).
+    this.peer?.evaluate(s, harvest >= this.harvestMin, now, reasons);
+    this.ownReasons[s.idx] = reasons.length === 0 ? NO_REASONS : reasons; // most accounts have none
+    syncFlags(s, this.links.refs(s.idx), this.groupScores, this.verdicts, this.scoring);
+    times?.add('judge.signals', t);
+  }
+
+  /** The signal context of a judgement at `now` (one object per judgement, not per account). */
+  private ctx(now: Millis): SignalContext {
+    if (this.signalCtx?.now !== now) this.signalCtx = { now, scoring: this.scoring };
+    return this.signalCtx;
+  }
+  private signalCtx: SignalContext | undefined;
+
+  /** Link moved the account between groups (Linker.update): its contribution to their member sums moves with it. */
+  membersMoved(s: AccountState, moves: MembershipMoves): void {
+    if (moves.left.length === 0 && moves.joined.length === 0) return;
+    const flags = this.verdicts.groupFlags(s.idx);
+    for (const g of moves.left) memberLeft(this.groupScores.of(g.slot), s, flags);
+    for (const g of moves.joined) memberJoined(this.groupScores.of(g.slot), s, flags);
+  }
+
+  /**
+   * The groups link marked dirty since the last judgement: re-evaluates the suspicion of those due.
+   * Returns the groups that have just become suspicious (link tests all their members) and those not
+   * due yet, which stay dirty (link keeps them for the next judgement).
+   */
+  scoreGroups(now: Millis, dirty: readonly Group[]): GroupsJudged {
+    const times = this.times;
+    const t = times ? performance.now() : 0;
+    const accounts = this.observer.list;
+    const { suspicionMin } = this;
     const hour = Math.floor(now / HOUR);
-    const touchedRoots = new Set<number>();
     const crossed: Group[] = [];
-    for (const g of this.groups.takeDirty()) {
+    const deferred: Group[] = [];
+    const scores = this.groupScores;
+    for (const g of dirty) {
       // Members' aggregates move slowly: re-evaluate a group on a join or leave (small groups) or every
       // scoring.reevaluateMs (large groups less often still); until then it keeps its last suspicion.
-      const scores = this.groupScores;
       const due = now >= scores.nextEval(g.slot) || (g.membershipChanged && g.members.size <= this.cfg.scoring.bigGroup);
       if (!due) {
-        this.groups.touch(g);
+        deferred.push(g);
         continue;
       }
       g.membershipChanged = false;
@@ -147,35 +176,40 @@ export class Judge implements LinkFeedback {
         }
         return this.scratch;
       };
-      const suspicion = evaluateGroup(g, scores, members, this.flagsOf, this.cfg.link.maxGroupSize, hour, this.cfg.scoring);
+      const suspicion = evaluateGroup(g, scores, members, this.flagsOf, this.cfg.link.maxGroupSize, hour, this.cfg.scoring, this.coactivity);
       scores.setSuspicion(g.slot, suspicion);
       const is = suspicion >= suspicionMin;
       if (is !== was) for (const i of g.members) this.suspicious[i] = undefined;
       if (!was && is) crossed.push(g);
     }
-    if (times) t = times.add('judge.groups', t);
-    // Link what changed: touched accounts through their suspicious groups, and every member of a
-    // group that has just become suspicious.
-    const { groups, linker } = this;
-    for (const s of dirtyAccounts) {
-      for (const g of groups.refs(s.idx)) if (this.suspicion(g) >= suspicionMin) linker.tryLink(s.idx, g, now, touchedRoots, this);
-    }
-    for (const g of crossed) for (const idx of g.members) linker.tryLink(idx, g, now, touchedRoots, this);
-    for (const s of dirtyAccounts) touchedRoots.add(linker.uf.find(s.idx));
-    if (times) t = times.add('link.pairs', t);
-    // 4. campaigns and verdicts
+    times?.add('judge.groups', t);
+    return { crossed, deferred };
+  }
+
+  /**
+   * The judgement's last step: scores the campaigns of the linked sets link touched (Linker.linkSuspicious)
+   * and records their members' verdicts. Returns the verdicts that changed.
+   */
+  judgeSets(now: Millis, touchedRoots: ReadonlySet<number>): VerdictChange[] {
+    const times = this.times;
+    const t = times ? performance.now() : 0;
     const changes: VerdictChange[] = [];
+    const { links } = this;
+    const min = this.cfg.link.minCampaignAccounts;
     for (const root of touchedRoots) {
-      if (linker.uf.find(root) !== root) continue;
+      if (links.find(root) !== root) continue;
       const members = this.listOf(root);
       const campaign = this.campaignOfRoot(root);
-      if (campaign && members.length >= this.cfg.link.minCampaignAccounts) this.evaluateCampaign(campaign, root, members, now);
-      for (const s of members) this.verdict(s, campaign && members.length >= this.cfg.link.minCampaignAccounts ? campaign : undefined, now, changes);
+      if (campaign && members.length >= min) this.evaluateCampaign(campaign, root, members, now);
+      for (const s of members) this.verdict(s, campaign && members.length >= min ? campaign : undefined, now, changes);
     }
     times?.add('judge.verdicts', t);
-    // Slots of groups link dropped in this judgement go back to link; what the judge kept by them goes.
-    this.groupScores.release(this.groups.releaseDropped());
     return changes;
+  }
+
+  /** Slots of groups link dropped (Linker.releaseDropped): what the judge kept by them goes. */
+  forgetGroups(slots: readonly number[]): void {
+    this.groupScores.release(slots);
   }
 
   harvest(idx: number): number {
@@ -192,7 +226,7 @@ export class Judge implements LinkFeedback {
 
   /** Two linked sets merge (Linker.link): the judge's per-set state follows. */
   merge(ra: number, rb: number, union: () => number): number {
-    const { linker } = this;
+    const { links } = this;
     const ca = this.campaignOfRoot(ra, false);
     const cb = this.campaignOfRoot(rb, false);
     // Accounts joining an already flagged campaign inherit its infrastructure or pipeline.
@@ -201,13 +235,13 @@ export class Judge implements LinkFeedback {
     if (flaggedA !== flaggedB) {
       const heir = flaggedA ? rb : ra;
       const from = (flaggedA ? ca : cb)!.id;
-      for (const m of linker.uf.membersOf(heir)) this.inherited[m] ??= from;
+      for (const m of links.membersOf(heir)) this.inherited[m] ??= from;
     }
     const coverage = this.coverage.detach(ra, rb, () => this.listOf(ra), () => this.listOf(rb));
     const root = union();
     if (coverage) this.coverage.attach(root, coverage);
     // The surviving set keeps its id, and its campaign its flag time; the other's judgement is gone.
-    const kept = linker.setOf(root)!.id;
+    const kept = links.setOf(root)!.id;
     if (ca && ca.id !== kept) this.campaigns.delete(ca.id);
     if (cb && cb.id !== kept) this.campaigns.delete(cb.id);
     return root;
@@ -215,7 +249,7 @@ export class Judge implements LinkFeedback {
 
   /** The campaign judging root's linked set (made on first use; none for an account never linked). */
   private campaignOfRoot(root: number, make = true): Campaign | undefined {
-    const set = this.linker.setOf(root);
+    const set = this.links.setOf(root);
     if (set === undefined) return undefined;
     let c = this.campaigns.get(set.id);
     if (c === undefined && make) this.campaigns.set(set.id, (c = new Campaign(set.id, set.createdAt)));
@@ -223,7 +257,7 @@ export class Judge implements LinkFeedback {
   }
 
   suspiciousRefs(idx: number): readonly Group[] {
-    const refs = this.groups.refs(idx);
+    const refs = this.links.refs(idx);
     let c = this.suspicious[idx];
     if (c === undefined || c.from !== refs) {
       const groups: Group[] = [];
@@ -234,7 +268,7 @@ export class Judge implements LinkFeedback {
   }
 
   private listOf(root: number): AccountState[] {
-    return this.linker.uf.membersOf(root).map((i) => this.observer.list[i]);
+    return this.links.membersOf(root).map((i) => this.observer.list[i]);
   }
 
   private evaluateCampaign(c: Campaign, root: number, members: AccountState[], now: Millis): void {
@@ -275,10 +309,9 @@ export class Judge implements LinkFeedback {
     if (confirmed > 0) shared.push({ code: 'analyst_confirmed', weight: confirmationWeight(confirmed, p), detail: { accounts: confirmed } });
     const reasons = [...shared];
     for (const [dim, d] of c.dims) {
-      const spec = DIMENSIONS[dim];
       reasons.push({
-        code: spec.reason,
-        weight: spec.base * Math.min(1, p.dimensionGain * d.suspicion),
+        code: DIMENSIONS[dim].reason,
+        weight: this.scoring.dimensions[dim] * Math.min(1, p.dimensionGain * d.suspicion),
         detail: { dimension: dim, accounts: d.accounts, shared_values: d.keys.size, suspicion: d.suspicion },
       });
     }
@@ -316,17 +349,16 @@ export class Judge implements LinkFeedback {
       const g = best[k]!;
       best[k] = undefined;
       const dim = g.dim;
-      const spec = DIMENSIONS[dim];
       const suspicion = this.suspicion(g);
       const p = this.scoring.campaign;
-      let weight = spec.base * Math.min(1, p.dimensionGain * suspicion);
+      let weight = this.scoring.dimensions[dim] * Math.min(1, p.dimensionGain * suspicion);
       const detail: LinkDetail = { dimension: dim, accounts: g.members.size, suspicion };
       if (dim === 'template') {
         // Several of a pipeline's scaffolds in one account say more than one: up to twice the weight.
         weight *= Math.min(p.templatesMax, templates / p.templatesPer);
         detail.shared_values = templates;
       }
-      out.push({ code: spec.reason, weight, detail });
+      out.push({ code: DIMENSIONS[dim].reason, weight, detail });
     }
   }
 
@@ -398,7 +430,7 @@ export class Judge implements LinkFeedback {
   }
 
   campaignOf(s: AccountState): Campaign | undefined {
-    const c = this.campaignOfRoot(this.linker.uf.find(s.idx), false);
+    const c = this.campaignOfRoot(this.links.find(s.idx), false);
     return c && c.size >= this.cfg.link.minCampaignAccounts ? c : undefined;
   }
 }

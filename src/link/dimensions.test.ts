@@ -6,6 +6,7 @@ import { DAY, HOUR, MINUTE } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Observed } from '../../test/helpers/observe.js';
 import { account, exchange, harvestPrompt, organicPrompt, rng, T0 } from '../../test/helpers/records.js';
+import { DEFAULT_SCORING } from '../config/scoring.js';
 import { accountKeys, DIMENSIONS, dimensionOf, type Dimension, type TemplateKeys } from './dimensions.js';
 
 const WINDOW = 2 * HOUR;
@@ -210,10 +211,13 @@ describe('dimensions', () => {
   it('treats identity things as strong, traffic things as weak, and never links by org id alone', () => {
     const strong = (Object.keys(DIMENSIONS) as Dimension[]).filter((d) => DIMENSIONS[d].strong).sort();
     expect(strong).toEqual(['link', 'payment', 'signup_ip']);
-    expect(DIMENSIONS.org.base).toBe(0);
+    const weights = DEFAULT_SCORING.dimensions;
+    expect(weights.org).toBe(0);
+    // Every dimension has its weight in the configuration, and the configuration no other.
+    expect(Object.keys(weights).sort()).toEqual(Object.keys(DIMENSIONS).sort());
     for (const [d, spec] of Object.entries(DIMENSIONS)) {
       expect(REASON_CODES[spec.reason], d).toBeDefined();
-      expect(spec.base, d).toBeLessThanOrEqual(1);
+      expect(weights[d as Dimension], d).toBeLessThanOrEqual(1);
     }
   });
 });

@@ -1,5 +1,6 @@
 // The dimensions along which accounts are linked, and how each account's current keys are derived
 // from its bounded state. A key names a group of accounts sharing one thing (SliceNDice's "views").
+import { DEFAULT_SCORING, type ScoringParams } from '../config/scoring.js';
 import type { LinkReasonCode } from '../core/reasons.js';
 import { DAY } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
@@ -17,26 +18,25 @@ export type Dimension =
   | 'template'
   | 'org';
 
+/** What a dimension is; its evidence weight is the configuration's (`scoring.dimensions`, src/config/scoring.ts). */
 export interface DimensionSpec {
-  /** Evidence weight of sharing one thing along this dimension, before group composition is considered. */
-  base: number;
   /** Identity dimensions are hard to share by accident: one is enough to join a campaign. */
   strong: boolean;
   reason: LinkReasonCode;
 }
 
 export const DIMENSIONS: Record<Dimension, DimensionSpec> = {
-  payment: { base: 0.9, strong: true, reason: 'shared_payment' },
-  link: { base: 0.9, strong: true, reason: 'shared_link' },
-  signup_ip: { base: 0.6, strong: true, reason: 'signup_burst' },
-  payment_bin: { base: 0.5, strong: false, reason: 'shared_payment_bin' },
-  signup_cohort: { base: 0.4, strong: false, reason: 'signup_burst' },
-  email_pattern: { base: 0.3, strong: false, reason: 'email_pattern' },
-  client: { base: 0.3, strong: false, reason: 'shared_client_fingerprint' },
-  ip_prefix: { base: 0.3, strong: false, reason: 'shared_ip_prefix' },
-  system: { base: 0.5, strong: false, reason: 'system_prompt_reuse' },
-  template: { base: 0.5, strong: false, reason: 'shared_template' },
-  org: { base: 0.0, strong: false, reason: 'shared_link' },
+  payment: { strong: true, reason: 'shared_payment' },
+  link: { strong: true, reason: 'shared_link' },
+  signup_ip: { strong: true, reason: 'signup_burst' },
+  payment_bin: { strong: false, reason: 'shared_payment_bin' },
+  signup_cohort: { strong: false, reason: 'signup_burst' },
+  email_pattern: { strong: false, reason: 'email_pattern' },
+  client: { strong: false, reason: 'shared_client_fingerprint' },
+  ip_prefix: { strong: false, reason: 'shared_ip_prefix' },
+  system: { strong: false, reason: 'system_prompt_reuse' },
+  template: { strong: false, reason: 'shared_template' },
+  org: { strong: false, reason: 'shared_link' },
 };
 
 /** Each dimension's bit, for sets of dimensions as one integer. */
@@ -47,9 +47,8 @@ export interface GroupKey {
   key: string;
 }
 
-/** Traffic keys need this share of an account's exchanges (and a few exchanges) to describe it. */
-const DOMINANT_SHARE = 0.3;
-const TEMPLATE_SHARE = 0.05;
+/** What decides when traffic keys describe an account (src/config/scoring.ts). */
+export type TrafficKeyParams = Pick<ScoringParams, 'dominantShare' | 'templateShare' | 'minRecurring' | 'establishedExchanges'>;
 
 /** How `accountKeys` names template groups and learns which are hot (GroupIndex answers from its groups). */
 export interface TemplateKeys {
@@ -93,6 +92,7 @@ export function accountKeys(
   out: string[],
   templates: TemplateKeys = PLAIN_TEMPLATES,
   identity?: readonly string[],
+  p: TrafficKeyParams = DEFAULT_SCORING,
 ): string[] {
   if (identity) {
     out.length = 0;
@@ -100,24 +100,24 @@ export function accountKeys(
   } else {
     identityKeys(s, windowMs, out);
   }
-  return trafficKeys(s, out, templates);
+  return trafficKeys(s, out, templates, p);
 }
 
 /** Appends the keys that follow an account's identity keys: its organization and its traffic's. */
-export function trafficKeys(s: AccountState, out: string[], templates: TemplateKeys = PLAIN_TEMPLATES): string[] {
+export function trafficKeys(s: AccountState, out: string[], templates: TemplateKeys = PLAIN_TEMPLATES, p: TrafficKeyParams = DEFAULT_SCORING): string[] {
   const org = s.orgId ?? s.exchangeOrg;
   if (org) out.push(`org:${org}`);
   const exchanges = s.exchanges;
   if (exchanges === 0) return out;
-  const established = exchanges >= 3;
+  const established = exchanges >= p.establishedExchanges;
   if (established) {
-    const min = Math.max(2, DOMINANT_SHARE * exchanges);
+    const min = Math.max(p.minRecurring, p.dominantShare * exchanges);
     for (const k of s.clients.heavy(min)) out.push(`client:${k}`);
     for (const k of s.ipPrefixes.heavy(min)) out.push(`ip_prefix:${k}`);
     for (const k of s.systems.heavy(min)) out.push(`system:${k}`);
   }
-  // Templates: recurring in the account (once it has three exchanges), or already hot, from first use.
-  const minTemplate = established ? Math.max(2, TEMPLATE_SHARE * exchanges) : Infinity;
+  // Templates: recurring in the account (once it is established), or already hot, from first use.
+  const minTemplate = established ? Math.max(p.minRecurring, p.templateShare * exchanges) : Infinity;
   const t = s.templates;
   for (let i = 0; i < t.size; i++) {
     const id = t.key(i);

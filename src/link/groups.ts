@@ -2,7 +2,7 @@
 // Membership follows the accounts' current keys; groups touched since the last judgement are dirty.
 import { DEFAULT_SCORING, type ScoringParams } from '../config/scoring.js';
 import type { AccountState } from '../observe/account-state.js';
-import { DIMENSIONS, dimensionOf, identityKeys, trafficKeys, type Dimension, type TemplateKeys } from './dimensions.js';
+import { DIMENSIONS, dimensionOf, identityKeys, trafficKeys, type Dimension, type TemplateKeys, type TrafficKeyParams } from './dimensions.js';
 
 
 /** Members a list is scanned through before has() builds an index of it. */
@@ -187,8 +187,8 @@ export class GroupIndex {
   constructor(
     private readonly signupWindowMs: number,
     private readonly knownTemplate?: (key: string) => boolean,
-    /** When a template group is hot (joined from first use): its suspicion and members. */
-    private readonly hot: Pick<ScoringParams, 'hotSuspicion' | 'hotMembers'> = DEFAULT_SCORING,
+    /** When a template group is hot (joined from first use): its suspicion and members; when traffic keys describe an account. */
+    private readonly scoring: Pick<ScoringParams, 'hotSuspicion' | 'hotMembers'> & TrafficKeyParams = DEFAULT_SCORING,
   ) {}
 
   /** Template groups by template id, so the keys of an account's templates are looked up, not built. */
@@ -202,7 +202,7 @@ export class GroupIndex {
         key: (id) => this.templateGroups.get(id)?.key ?? `template:${id}`,
         hot: (id) => {
           const g = this.templateGroups.get(id);
-          if (g !== undefined && judged.suspicion(g) >= this.hot.hotSuspicion && g.members.size >= this.hot.hotMembers) return true;
+          if (g !== undefined && judged.suspicion(g) >= this.scoring.hotSuspicion && g.members.size >= this.scoring.hotMembers) return true;
           return this.knownTemplate !== undefined && this.knownTemplate(g?.key ?? `template:${id}`);
         },
       };
@@ -266,7 +266,7 @@ export class GroupIndex {
       next.length = 0;
       for (let i = 0; i < identity; i++) next.push(prevRefs[i].key);
     }
-    trafficKeys(s, next, this.templatesOf(judged));
+    trafficKeys(s, next, this.templatesOf(judged), this.scoring);
     if (sameKeys(prevRefs, next)) {
       // Same groups: only their members' state changed.
       for (const g of prevRefs) this.touch(g);

@@ -20,9 +20,6 @@ import { differentPipelines } from './pipelines.js';
 import { TemplateIndex } from './templates.js';
 import { UnionFind } from './union-find.js';
 
-/** Share of a model's ceiling at which max_tokens counts as "maxed out". */
-const CEILING_SHARE = 0.9;
-
 /** What the judge's latest judgement says, as group membership and the pairwise rule need it. */
 export interface LinkFeedback extends GroupSuspicion {
   /** Content score from which an account counts as harvesting (and may be linked). */
@@ -50,13 +47,25 @@ export interface LinkerHooks {
   knownTemplate?: (key: string) => boolean;
 }
 
+/** What link concluded, as a later stage (the judge) reads it: groups and linked sets, never a call that changes them. */
+export interface LinkView {
+  /** The account's groups, identity groups first. */
+  refs(idx: number): readonly Group[];
+  /** Root of the account's linked set. */
+  find(idx: number): number;
+  /** The accounts of the set of `root`. */
+  membersOf(root: number): readonly number[];
+  /** The linked set of a root, if it was ever joined with another. */
+  setOf(root: number): LinkedSet | undefined;
+}
+
 /** A linked set of two or more accounts: a campaign's identity (the judge scores it). */
 export interface LinkedSet {
   readonly id: string;
   readonly createdAt: Millis;
 }
 
-export class Linker {
+export class Linker implements LinkView {
   readonly templates: TemplateIndex;
   readonly models: ModelCatalog;
   readonly groups: GroupIndex;
@@ -79,7 +88,7 @@ export class Linker {
     private readonly times?: StageTimes,
   ) {
     this.templates = new TemplateIndex(cfg.template, hooks.onTemplate);
-    this.models = new ModelCatalog(cfg.modelCeilings);
+    this.models = new ModelCatalog(cfg.modelCeilings, cfg.scoring.ceilingLearnAfter);
     this.groups = new GroupIndex(cfg.link.signupWindowMs, hooks.knownTemplate, cfg.scoring);
   }
 
@@ -100,7 +109,7 @@ export class Linker {
     let atCeiling = false;
     if (ex.maxTokens !== undefined) {
       const ceiling = this.models.ceiling(model);
-      atCeiling = ceiling > 0 && ex.maxTokens >= CEILING_SHARE * ceiling;
+      atCeiling = ceiling > 0 && ex.maxTokens >= this.cfg.scoring.ceilingShare * ceiling;
     }
     k.atCeiling = atCeiling;
     const rel = this.models.latestRelease;
@@ -111,7 +120,11 @@ export class Linker {
 
   /** Re-derives the account's keys and moves it between groups (GroupIndex.update); returns the groups it left and joined. */
   update(s: AccountState, fb: LinkFeedback): MembershipMoves {
-    return this.groups.update(s, fb);
+    const times = this.times;
+    const t = times ? performance.now() : 0;
+    const moves = this.groups.update(s, fb);
+    times?.add('link.keys', t);
+    return moves;
   }
 
   /** An account record changed the account's identity (Observer.observeAccount): its identity keys are derived again. */
@@ -122,6 +135,52 @@ export class Linker {
   /** The linked set of a root, if it was ever joined with another. */
   setOf(root: number): LinkedSet | undefined {
     return this.sets.get(root);
+  }
+
+  refs(idx: number): readonly Group[] {
+    return this.groups.refs(idx);
+  }
+
+  find(idx: number): number {
+    return this.uf.find(idx);
+  }
+
+  membersOf(root: number): readonly number[] {
+    return this.uf.membersOf(root);
+  }
+
+  /** The groups whose membership or members' state changed since the last judgement (GroupIndex.takeDirty), cleared. */
+  takeDirty(): Group[] {
+    return this.groups.takeDirty();
+  }
+
+  /** Groups the judge did not re-evaluate this time: dirty again for the next judgement. */
+  keepDirty(groups: readonly Group[]): void {
+    for (const g of groups) this.groups.touch(g);
+  }
+
+  /** Slots of groups dropped during the judgement, free again (GroupIndex.releaseDropped). */
+  releaseDropped(): readonly number[] {
+    return this.groups.releaseDropped();
+  }
+
+  /**
+   * A judgement's linking step: the accounts judged are tested through their suspicious groups, and
+   * every member of a group that has just become suspicious (`crossed`). Returns the roots of the sets
+   * touched (each judged account's among them), for the judge to score.
+   */
+  linkSuspicious(judged: readonly AccountState[], crossed: readonly Group[], now: Millis, fb: LinkFeedback): Set<number> {
+    const times = this.times;
+    const t = times ? performance.now() : 0;
+    const touched = new Set<number>();
+    const { suspicionMin } = fb;
+    for (const s of judged) {
+      for (const g of this.groups.refs(s.idx)) if (fb.suspicion(g) >= suspicionMin) this.tryLink(s.idx, g, now, touched, fb);
+    }
+    for (const g of crossed) for (const idx of g.members) this.tryLink(idx, g, now, touched, fb);
+    for (const s of judged) touched.add(this.uf.find(s.idx));
+    times?.add('link.pairs', t);
+    return touched;
   }
 
   /** Linked sets of two or more accounts. */

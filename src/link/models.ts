@@ -1,9 +1,7 @@
 // What the engine learns about models from traffic: output ceilings and release times (first sighting).
 import type { Millis } from '../core/records.js';
+import { DEFAULT_SCORING } from '../config/scoring.js';
 import { DAY } from '../core/time.js';
-
-/** Exchanges of a model before its largest max_tokens seen stands for its ceiling. */
-const LEARN_AFTER = 200;
 
 export interface ModelInfo {
   id: number;
@@ -24,7 +22,11 @@ export class ModelCatalog {
   /** The most recent release. */
   latestRelease: ModelInfo | undefined;
 
-  constructor(private readonly ceilings: Record<string, number>) {}
+  constructor(
+    private readonly ceilings: Record<string, number>,
+    /** Exchanges of a model before its largest max_tokens seen stands for its ceiling (scoring.ceilingLearnAfter). */
+    private readonly learnAfter = DEFAULT_SCORING.ceilingLearnAfter,
+  ) {}
 
   observe(name: string, ts: Millis, maxTokens: number | undefined): ModelInfo {
     if (this.start === undefined) this.start = ts;
@@ -42,12 +44,12 @@ export class ModelCatalog {
 
   /**
    * The model's output ceiling: configured, else the largest max_tokens seen so far (online) once the
-   * model has carried LEARN_AFTER exchanges — before that, a first request would be its own ceiling.
+   * model has carried `learnAfter` exchanges — before that, a first request would be its own ceiling.
    * 0 means unknown.
    */
   ceiling(m: ModelInfo): number {
     const c = this.ceilings[m.name];
     if (c !== undefined) return c;
-    return m.exchanges >= LEARN_AFTER ? m.maxTokensSeen : 0;
+    return m.exchanges >= this.learnAfter ? m.maxTokensSeen : 0;
   }
 }

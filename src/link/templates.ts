@@ -4,7 +4,7 @@
 // fixed text at the start or the end; a whole-prompt signature would be dominated by the payload.
 import { lshParams, bandKeys, type LshParams } from '../sketches/lsh.js';
 import { MinHasher } from '../sketches/minhash.js';
-import { scaffoldText } from '../sketches/normalize.js';
+import { Scaffolder } from '../sketches/normalize.js';
 import { shingleHashes } from '../sketches/shingle.js';
 import { murmur3 } from '../sketches/hash.js';
 import { BucketTable } from './bucket-table.js';
@@ -36,6 +36,7 @@ const SEEN_SLOTS = 8192;
 export class TemplateSketcher {
   private readonly hasher: MinHasher;
   readonly params: LshParams;
+  private readonly scaffolder = new Scaffolder();
   private readonly shingles = new Uint32Array(WINDOW_WORDS + 8);
   private readonly sig: Uint32Array;
   readonly shingleSize: number;
@@ -63,9 +64,9 @@ export class TemplateSketcher {
   sketch(prompt: string, out: TemplateSketch = this.newSketch()): TemplateSketch {
     out.windows.length = 0;
     out.salts.length = 0;
-    const scaffold = scaffoldText(prompt);
+    const scaffold = this.scaffolder.scaffold(prompt);
     out.item = murmur3(scaffold, 0x6974656d);
-    // scaffoldText separates words by single spaces: windows are cut by position, no word arrays.
+    // A scaffold separates words by single spaces: windows are cut by position, no word arrays.
     // Counting stops at the space after the head window: beyond it, only "more words" matters.
     let words = 1;
     let headEnd = scaffold.length;

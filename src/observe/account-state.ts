@@ -1,7 +1,7 @@
 // Bounded per-account state: counters, fixed histograms and small sketches, never a list of exchanges.
 // Self-contained (no references to other accounts) so accounts can later be partitioned across processes.
 import { CAPABILITIES } from '../core/capabilities.js';
-import type { AccountEvent, Millis, Plan, Verification } from '../core/records.js';
+import { PLANS, type AccountEvent, type Millis, type Plan, type Verification } from '../core/records.js';
 import { ipPrefix } from '../sketches/keyed-hash.js';
 import { Hll } from '../sketches/hll.js';
 import { TopK } from './topk.js';
@@ -139,7 +139,7 @@ class ProfileExtras {
 const DIRTY = 1;
 const PLAN_AT = 1;
 const VERIFICATION_AT = 4;
-const PLANS: readonly (Plan | undefined)[] = [undefined, 'free', 'paid', 'enterprise', 'education', 'research', 'startup', 'reseller'];
+const PLAN_CODES: readonly (Plan | undefined)[] = [undefined, ...PLANS];
 const VERIFICATIONS: readonly (Verification | undefined)[] = [undefined, 'none', 'email', 'phone', 'id', 'business'];
 
 function code<T>(values: readonly T[], v: T, what: string): number {
@@ -189,10 +189,10 @@ export class AccountState {
   }
 
   get plan(): Plan | undefined {
-    return PLANS[(this.packed >>> PLAN_AT) & 7];
+    return PLAN_CODES[(this.packed >>> PLAN_AT) & 7];
   }
   set plan(p: Plan | undefined) {
-    this.setBits(PLAN_AT, 7, code(PLANS, p, 'plan'));
+    this.setBits(PLAN_AT, 7, code(PLAN_CODES, p, 'plan'));
   }
   get verification(): Verification | undefined {
     return VERIFICATIONS[(this.packed >>> VERIFICATION_AT) & 7];

@@ -395,13 +395,15 @@ function isOperand(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x78 || c === 0x79 || c === 0x7a || c === 0x58 || c === 0x59 || c === 0x5a;
 }
 
-// Scan results (module scratch: the scanner is synchronous and not re-entrant).
-let scanRules = 0;
-let scanNumbers = 0;
-let scanIntl = false;
+// What `scan` returns, in one integer (no state between calls): the rules triggered (bits 0-22), a bit
+// for non-ASCII text, and the count of numbers (digit runs + number words) up to 3, the most any rule
+// asks for.
+const S_INTL = 1 << 23;
+const NUMBERS_AT = 24;
+const MAX_NUMBERS = 3;
 
-/** One pass over `s`: triggered rules, number count (digit runs + number words), non-ASCII text. */
-function scan(s: string): void {
+/** One pass over `s`: triggered rules, non-ASCII text, number count (see S_INTL, NUMBERS_AT). */
+function scan(s: string): number {
   let rules = 0;
   let numbers = 0;
   let intl = false;
@@ -483,9 +485,7 @@ function scan(s: string): void {
   if ((rules & F_SEMICOLON) !== 0 && (rules & (T_RETURN | F_SLASHES)) !== 0) rules |= R_CODE_SYNTAX;
   if ((rules & F_MINUS_SLASH) !== 0 && (rules & T_WHAT) !== 0) rules |= R_MATH;
   if ((rules & T_RECON_CUE) === 0) rules &= ~R_RECON;
-  scanRules = rules;
-  scanNumbers = numbers;
-  scanIntl = intl;
+  return rules | (intl ? S_INTL : 0) | (Math.min(numbers, MAX_NUMBERS) << NUMBERS_AT);
 }
 
 /** Whether s[end - suffix.length, end) equals `suffix` (lower-case ASCII) case-insensitively. */
@@ -503,10 +503,10 @@ const BIT = CAPABILITY_BIT;
 /** Tags of one text window; `exhaustive` ignores the prefilter (tests compare both). */
 function tagWindow(s: string, exhaustive: boolean): CapabilityMask {
   if (s.length === 0) return 0;
-  scan(s);
-  const r = exhaustive ? ALL_RULES : scanRules;
-  const intl = exhaustive || scanIntl;
-  const numbers = scanNumbers;
+  const scanned = scan(s);
+  const r = exhaustive ? ALL_RULES : scanned & (S_INTL - 1);
+  const intl = exhaustive || (scanned & S_INTL) !== 0;
+  const numbers = scanned >>> NUMBERS_AT;
   let m = 0;
   if (((r & R_REASONING) !== 0 && REASONING.test(s)) || (intl && REASONING_INTL.test(s))) m |= BIT.reasoning;
   if ((r & R_RECON) !== 0 && RECON_PHRASE.test(s) && RECON_CUE.test(s)) m |= BIT.reasoning_reconstruction;

@@ -6,7 +6,9 @@ import type { EngineConfig } from '../config/schema.js';
 import { emailKeyOf } from '../config/secret.js';
 import type { CanonicalRecord } from '../core/records.js';
 import { Engine } from '../engine/engine.js';
-import { emptyBatch, Ingestor } from '../order/pipeline.js';
+import { emptyBatch } from '../order/pipeline.js';
+import { build as buildOrder } from '../order/config.js';
+import { build as buildDecode } from '../decode/config.js';
 import type { DecisionRecord } from '../store/decision-store.js';
 import { readIngestLog } from './ingest-log.js';
 import { actionLine, policyLabel, type ActionLine } from '../act/action-out.js';
@@ -39,7 +41,7 @@ export interface HistoryOutcome {
 
 export async function replayHistory(o: HistoryOptions): Promise<HistoryOutcome> {
   const engine = new Engine(o.cfg);
-  const ingestor = new Ingestor({ emailKey: Buffer.from(emailKeyOf(o.cfg)), maxLatenessMs: o.cfg.maxLatenessMs, maxLineBytes: o.cfg.maxLineBytes, sourceIdleMs: o.sourceIdleMs });
+  const ingestor = buildOrder(o.cfg, buildDecode({ emailKey: emailKeyOf(o.cfg) }), { sourceIdleMs: o.sourceIdleMs });
   const stage = o.attach(engine);
   const decisions = o.decisions.filter((d) => d.position !== null).sort((a, b) => a.position! - b.position! || a.id - b.id);
   const slice = o.sliceRecords ?? 20_000;

@@ -18,7 +18,9 @@ import type { CanonicalRecord, Millis } from '../core/records.js';
 import { REJECT_CODES, type RejectCode, type Rejection } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
 import type { DecodeContext } from '../decode/index.js';
-import { emptyBatch, Ingestor } from '../order/pipeline.js';
+import { emptyBatch, type Ingestor } from '../order/pipeline.js';
+import { build as buildOrder } from '../order/config.js';
+import { build as buildDecode } from '../decode/config.js';
 import { Engine } from '../engine/engine.js';
 import type { VerdictChange } from '../judge/judge.js';
 import type { RawLine } from '../sources/file.js';
@@ -204,13 +206,9 @@ export class LiveService {
 
   private constructor(private readonly opts: LiveOptions) {
     this.engine = new Engine(opts.cfg);
-    this.decodeContext = { emailKey: Buffer.from(emailKeyOf(opts.cfg)) };
-    this.ingestor = new Ingestor({
-      emailKey: this.decodeContext.emailKey,
-      maxLatenessMs: opts.cfg.maxLatenessMs,
-      maxLineBytes: opts.cfg.maxLineBytes,
-      sourceIdleMs: opts.sourceIdleMs,
-    });
+    // The same stage builds as scan (decode/config.ts, order/config.ts), with the live per-source clocks.
+    this.decodeContext = buildDecode({ emailKey: emailKeyOf(opts.cfg) });
+    this.ingestor = buildOrder(opts.cfg, this.decodeContext, { sourceIdleMs: opts.sourceIdleMs });
     this.now = opts.now ?? Date.now;
     this.highWater = opts.highWater ?? 100_000;
     this.highWaterBytes = opts.highWaterBytes ?? 256 << 20;

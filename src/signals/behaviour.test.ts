@@ -76,6 +76,19 @@ describe('no_diurnal_rest', () => {
     expect(reasons(noDiurnalRest, sender(range(0, 39).map((i) => T0 + i * 2 * HOUR)))).toEqual([]);
     expect(reasons(noDiurnalRest, sender(range(0, 40).map((i) => T0 + i * 2 * HOUR)))).toHaveLength(1);
   });
+
+  it('takes its thresholds and weight from the configuration (--config {"scoring": {"behaviour": ...}})', () => {
+    const s = sender(range(0, 3 * 48).map((i) => T0 + i * 30 * MINUTE));
+    const evaluate = (behaviour: object): Reason[] => {
+      const out: Reason[] = [];
+      noDiurnalRest.evaluate(s, { now: s.lastTs, scoring: buildEngineConfig({ scoring: { behaviour } }).scoring }, out);
+      return out;
+    };
+    expect(evaluate({ restWeight: 0.7 })).toEqual([{ code: 'no_diurnal_rest', weight: 0.7, detail: { quietest_6h_share: 0.25 } }]);
+    // A quiet share above what a uniform sender reaches, or more exchanges than it sent: silent.
+    expect(evaluate({ restQuietShare: 0.3 })).toEqual([]);
+    expect(evaluate({ restMinExchanges: 200 })).toEqual([]);
+  });
 });
 
 describe('minSixHourShare', () => {

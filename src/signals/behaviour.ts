@@ -1,4 +1,5 @@
 // Behaviour signals: when and how fast an account sends, from fixed histograms and running moments.
+// The thresholds and weights are the configuration's (`scoring.behaviour`, src/config/scoring.ts).
 import type { Signal } from './signal.js';
 
 /** Smallest share of traffic in any 6-hour window of the UTC day: humans sleep, work queues do not. */
@@ -17,11 +18,12 @@ export const noDiurnalRest = {
   name: 'no-diurnal-rest',
   family: 'behaviour',
   codes: ['no_diurnal_rest'],
-  evaluate(s, _ctx, out) {
-    if (s.exchanges < 40 || s.activeDays < 2) return;
+  evaluate(s, ctx, out) {
+    const p = ctx.scoring.behaviour;
+    if (s.exchanges < p.restMinExchanges || s.activeDays < p.restMinActiveDays) return;
     // A uniform 24/7 sender puts 25% of its traffic in every 6-hour window; a sleeping human ~0-5%.
     const quiet = minSixHourShare(s.hourOfDay, s.exchanges);
-    if (quiet >= 0.15) out.push({ code: 'no_diurnal_rest', weight: 0.4, detail: { quietest_6h_share: quiet } });
+    if (quiet >= p.restQuietShare) out.push({ code: 'no_diurnal_rest', weight: p.restWeight, detail: { quietest_6h_share: quiet } });
   },
 } satisfies Signal;
 
@@ -29,11 +31,12 @@ export const regularInterarrival = {
   name: 'regular-interarrival',
   family: 'behaviour',
   codes: ['regular_interarrival'],
-  evaluate(s, _ctx, out) {
-    if (s.gaps < 30) return;
+  evaluate(s, ctx, out) {
+    const p = ctx.scoring.behaviour;
+    if (s.gaps < p.regularMinGaps) return;
     const sd = Math.sqrt(s.gapM2 / (s.gaps - 1));
     // Std-dev of log gaps: Poisson arrivals give ~1.28; a cron-like sender well below 0.5.
-    if (sd < 0.5) out.push({ code: 'regular_interarrival', weight: 0.3, detail: { log_gap_sd: sd } });
+    if (sd < p.regularLogGapSd) out.push({ code: 'regular_interarrival', weight: p.regularWeight, detail: { log_gap_sd: sd } });
   },
 } satisfies Signal;
 
@@ -42,9 +45,10 @@ export const rateVsAge = {
   family: 'behaviour',
   codes: ['rate_vs_age'],
   evaluate(s, ctx, out) {
+    const p = ctx.scoring.behaviour;
     const age = s.ageDays(ctx.now);
-    if (s.exchanges < 30 || age > 30) return;
+    if (s.exchanges < p.rateMinExchanges || age > p.rateMaxAgeDays) return;
     const perDay = s.exchanges / Math.max(1, s.activeDays);
-    if (perDay >= 20) out.push({ code: 'rate_vs_age', weight: 0.2, detail: { per_active_day: perDay, age_days: age } });
+    if (perDay >= p.ratePerActiveDay) out.push({ code: 'rate_vs_age', weight: p.rateWeight, detail: { per_active_day: perDay, age_days: age } });
   },
 } satisfies Signal;

@@ -5,7 +5,7 @@ import { HOUR } from '../core/time.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Observed } from '../../test/helpers/observe.js';
 import { exchange, rng, T0 } from '../../test/helpers/records.js';
-import { coordination, isLoadBalanced, isLockstep } from './coordination.js';
+import { coordination, CoordinationScratch, isLoadBalanced, isLockstep } from './coordination.js';
 
 /** Absolute hour of T0; the 48-hour window under test is H0 .. H0 + 47. */
 const H0 = Math.floor(T0 / HOUR);
@@ -95,6 +95,21 @@ describe('coordination: lockstep', () => {
     const later = coordination(members, END + 12);
     expect(later.active).toBe(6);
     expect(isLockstep(later)).toBe(true);
+  });
+});
+
+describe('coordination: configuration', () => {
+  it('takes its thresholds from the configuration (--config {"scoring": {"coordination": ...}}), with working arrays its caller owns', () => {
+    const members = accounts(lockstepGroup(6));
+    const scratch = new CoordinationScratch();
+    const strict = buildEngineConfig({ scoring: { coordination: { lockstepCosine: 0.99, minActive: 8 } } }).scoring.coordination;
+    const c = coordination(members, END, scratch, strict);
+    expect(c.active).toBe(6);
+    expect(isLockstep(c, strict)).toBe(false);
+    // The same arrays again, default thresholds: lockstep, and the same figures as fresh arrays give.
+    const again = coordination(members, END, scratch);
+    expect(again).toEqual(coordination(members, END));
+    expect(isLockstep(again)).toBe(true);
   });
 });
 

@@ -1,5 +1,7 @@
 // Coordination signals over a group of accounts: lockstep co-activity (CopyCatch, SynchroTrap) and
 // load-balanced traffic (one work queue dealing tasks to many accounts: a smooth total from bursty parts).
+// The thresholds are the configuration's (`scoring.coordination`, src/config/scoring.ts).
+import { DEFAULT_SCORING, type CoordinationParams } from '../config/scoring.js';
 import { RECENT_HOURS, type AccountState } from '../observe/account-state.js';
 
 export interface Coordination {
@@ -12,12 +14,21 @@ export interface Coordination {
   active: number;
 }
 
-const vec = new Float64Array(RECENT_HOURS);
-const sum = new Float64Array(RECENT_HOURS);
-const total = new Float64Array(RECENT_HOURS);
+/** The working arrays of `coordination`, allocated once by whoever measures (the judge), not per group. */
+export class CoordinationScratch {
+  readonly vec = new Float64Array(RECENT_HOURS);
+  readonly sum = new Float64Array(RECENT_HOURS);
+  readonly total = new Float64Array(RECENT_HOURS);
+}
 
-/** Co-activity of the members over the 48 hours ending at `hour` (members idle in that span are skipped). */
-export function coordination(members: readonly AccountState[], hour: number): Coordination {
+/** Co-activity of the members over the 48 hours ending at `hour` (members idle in that span, or busy in too few hours, are skipped). */
+export function coordination(
+  members: readonly AccountState[],
+  hour: number,
+  scratch: CoordinationScratch = new CoordinationScratch(),
+  p: CoordinationParams = DEFAULT_SCORING.coordination,
+): Coordination {
+  const { vec, sum, total } = scratch;
   sum.fill(0);
   total.fill(0);
   let active = 0;
@@ -34,7 +45,7 @@ export function coordination(members: readonly AccountState[], hour: number): Co
       n += vec[i];
       if (vec[i] > 0) busy++;
     }
-    if (busy < 3) continue;
+    if (busy < p.minBusyHours) continue;
     active++;
     const inv = 1 / Math.sqrt(norm);
     for (let i = 0; i < RECENT_HOURS; i++) {
@@ -43,7 +54,7 @@ export function coordination(members: readonly AccountState[], hour: number): Co
     }
     cvSum += cv(vec, n);
   }
-  if (active < 3) return { cosine: 0, totalCv: Infinity, memberCv: 0, active };
+  if (active < p.minActive) return { cosine: 0, totalCv: Infinity, memberCv: 0, active };
   let sq = 0;
   let t = 0;
   for (let i = 0; i < RECENT_HOURS; i++) {
@@ -64,11 +75,11 @@ function cv(v: Float64Array, s: number): number {
 }
 
 /** Lockstep: members busy in the same hours. */
-export function isLockstep(c: Coordination): boolean {
-  return c.active >= 3 && c.cosine >= 0.6;
+export function isLockstep(c: Coordination, p: CoordinationParams = DEFAULT_SCORING.coordination): boolean {
+  return c.active >= p.minActive && c.cosine >= p.lockstepCosine;
 }
 
 /** Load-balanced: a steady total made of bursty, complementary members, around the clock. */
-export function isLoadBalanced(c: Coordination): boolean {
-  return c.active >= 5 && c.totalCv < 0.45 && c.memberCv > 0.9;
+export function isLoadBalanced(c: Coordination, p: CoordinationParams = DEFAULT_SCORING.coordination): boolean {
+  return c.active >= p.loadBalancedMembers && c.totalCv < p.loadBalancedTotalCv && c.memberCv > p.loadBalancedMemberCv;
 }

@@ -36,6 +36,19 @@ describe('fraud_signup_path', () => {
     }
   });
 
+  it('takes its plans and weight from the configuration (--config {"scoring": {"identity": ...}})', () => {
+    const { scoring } = buildEngineConfig({ scoring: { identity: { abusedPlans: ['free'], fraudPathWeight: 0.25 } } });
+    const evaluate = (s: AccountState): Reason[] => {
+      const out: Reason[] = [];
+      fraudSignupPath.evaluate(s, { now: T0 + 10 * DAY, scoring }, out);
+      return out;
+    };
+    expect(evaluate(profile({ plan: 'free' }))).toEqual([{ code: 'fraud_signup_path', weight: 0.25, detail: { plan: 'free', verification: 'none' } }]);
+    // A plan that is not one: a clear error naming the option.
+    expect(() => buildEngineConfig({ scoring: { identity: { abusedPlans: ['trial' as 'free'] } } })).toThrow(/abusedPlans/);
+    expect(evaluate(profile({ plan: 'education' }))).toEqual([]);
+  });
+
   it('reports verification "none" when the provider never said', () => {
     expect(reasons(profile({ plan: 'startup' }))[0]?.detail).toEqual({ plan: 'startup', verification: 'none' });
   });

@@ -5,5 +5,5 @@ export { SCENARIO_LIST, scenario } from './scenarios.js';
 export type { Scenario } from './scenarios.js';
 export { DEFAULTS, applyOverrides, cloneParams } from './params.js';
 export type { SimParams, FarmParams } from './params.js';
-export { runSimulate, SCENARIOS } from './run.js';
-export type { SimulateOptions } from './run.js';
+export { runSimulate, simulatedLine, SCENARIOS } from './run.js';
+export type { SimulateOptions, Simulated } from './run.js';

@@ -10,8 +10,28 @@ export type SimulateOptions = Omit<SimOptions, 'start' | 'params'> & { start?: s
 /** Scenario names with a one-line description each, for --help. */
 export const SCENARIOS: readonly { name: string; description: string }[] = SCENARIO_LIST.map((s) => ({ name: s.name, description: s.description }));
 
+/** What a simulation wrote: `path` is input.ndjson (truth.json beside it); `senders` of the `accounts` sent exchanges. */
+export interface Simulated {
+  exchanges: number;
+  accounts: number;
+  senders: number;
+  path: string;
+}
+
+/**
+ * How a simulation's accounts reconcile with a scan of it: `scan` scores the accounts that sent
+ * exchanges and only counts the others (known from their account records alone).
+ */
+export function simulatedLine(r: Simulated): string {
+  const idle = r.accounts - r.senders;
+  return (
+    `simulated ${r.exchanges.toLocaleString('en')} exchanges from ${r.accounts.toLocaleString('en')} accounts` +
+    (idle > 0 ? ` (${r.senders.toLocaleString('en')} sent exchanges; ${idle.toLocaleString('en')} signed up and sent nothing)` : '')
+  );
+}
+
 /** Runs the simulator; `path` is the written input.ndjson (truth.json beside it). */
-export async function runSimulate(opts: SimulateOptions): Promise<{ exchanges: number; accounts: number; path: string }> {
+export async function runSimulate(opts: SimulateOptions): Promise<Simulated> {
   if (!SCENARIOS.some((s) => s.name === opts.scenario)) {
     throw new Error(`unknown scenario "${opts.scenario}" (expected one of: ${SCENARIOS.map((s) => s.name).join(', ')})`);
   }
@@ -34,5 +54,5 @@ export async function runSimulate(opts: SimulateOptions): Promise<{ exchanges: n
     if (start === undefined) throw new Error(`bad --start "${String(opts.start)}": expected an RFC 3339 time such as 2026-04-01T00:00:00Z`);
   }
   const res = await simulate({ scenario: opts.scenario, scale: opts.scale, seed: opts.seed, out: opts.out, prompts: opts.prompts, days: opts.days, start, set: opts.set, operationSeed: opts.operationSeed });
-  return { exchanges: res.exchanges, accounts: res.accounts, path: res.input };
+  return { exchanges: res.exchanges, accounts: res.accounts, senders: res.senders, path: res.input };
 }

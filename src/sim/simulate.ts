@@ -89,6 +89,8 @@ export interface Truth {
 export interface SimResult {
   exchanges: number;
   accounts: number;
+  /** Accounts that sent at least one exchange; the others signed up and sent nothing (scan scores only senders). */
+  senders: number;
   input: string;
   truth: string;
 }
@@ -176,10 +178,12 @@ export async function simulate(opts: SimOptions): Promise<SimResult> {
   const input = join(opts.out, 'input.ndjson');
   const ws = createWriteStream(input, { highWaterMark: 1 << 20 });
   const groups = truth.counts.groups;
+  const senders = new Set<string>();
   let buf: string[] = [];
   let size = 0;
   for (const ev of merge(built.flatMap((b) => b.streams))) {
     record(truth, groups, ev);
+    if (ev.order !== 0) senders.add(ev.acct.id);
     buf.push(ev.line);
     size += ev.line.length;
     if (size >= 1 << 20) {
@@ -194,7 +198,7 @@ export async function simulate(opts: SimOptions): Promise<SimResult> {
   await finished(ws);
   const truthPath = join(opts.out, 'truth.json');
   await writeFile(truthPath, JSON.stringify(truth, null, 1) + '\n');
-  return { exchanges: truth.counts.exchanges, accounts: truth.counts.accounts, input, truth: truthPath };
+  return { exchanges: truth.counts.exchanges, accounts: truth.counts.accounts, senders: senders.size, input, truth: truthPath };
 }
 
 function record(truth: Truth, groups: Truth['counts']['groups'], ev: SimEvent): void {

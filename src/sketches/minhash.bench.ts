@@ -22,7 +22,7 @@
 //   theory        128                          0.0168
 
 import { MinHasher, estimateJaccard, type MinHashAlgorithm } from './minhash.js';
-import { scaffoldText } from './normalize.js';
+import { Scaffolder } from './normalize.js';
 import { shingleHashes } from './shingle.js';
 import { CORPORA, corpusSkipReason, loadPromptCorpus, type PromptRecord } from './prompt-corpus.js';
 import { mulberry32 as rng } from '../core/prng.js';
@@ -177,7 +177,8 @@ function main(): void {
     byCorpus.set(name, []);
   }
   let t0 = performance.now();
-  const scaffolds = prompts.map((p) => scaffoldText(p.text));
+  const scaffolder = new Scaffolder();
+  const scaffolds = prompts.map((p) => scaffolder.scaffold(p.text));
   const scaffoldMs = performance.now() - t0;
   prompts.forEach((p, i) => byCorpus.get(p.source === 'sharegpt' ? 'organic-sharegpt' : p.source)?.push(scaffolds[i]));
   for (const [name, list] of byCorpus) if (list.length === 0) byCorpus.delete(name);
@@ -185,7 +186,7 @@ function main(): void {
   let scaffoldPerSec = 0;
   for (let round = 0; round < 5; round++) {
     t0 = performance.now();
-    for (const p of prompts) scaffoldText(p.text);
+    for (const p of prompts) scaffolder.scaffold(p.text);
     scaffoldPerSec = Math.max(scaffoldPerSec, prompts.length / ((performance.now() - t0) / 1000));
   }
   const pairs = buildPairs(prompts, byCorpus, rand);

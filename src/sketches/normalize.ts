@@ -514,15 +514,12 @@ function insideFence(text: string, s: number): boolean {
   return inside;
 }
 
-const defaultScaffolder = new Scaffolder(DEFAULT_SCAFFOLD_CHARS);
-let otherScaffolder: Scaffolder | undefined;
-
 /**
  * The scaffold of a prompt: lower-cased, payloads masked with placeholders, whitespace
  * collapsed, at most `maxChars` long (head + tail). See the module comment for the rules.
+ * For occasional use (a new template's fingerprint, tests): it makes its buffers per call, and a
+ * hot path keeps a Scaffolder of its own (TemplateSketcher does).
  */
 export function scaffoldText(text: string, maxChars = DEFAULT_SCAFFOLD_CHARS): string {
-  if (maxChars === DEFAULT_SCAFFOLD_CHARS) return defaultScaffolder.scaffold(text);
-  if (otherScaffolder === undefined || otherScaffolder.maxChars !== maxChars) otherScaffolder = new Scaffolder(maxChars);
-  return otherScaffolder.scaffold(text);
+  return new Scaffolder(maxChars).scaffold(text);
 }

@@ -1,15 +1,15 @@
-// One account: its timeline (sign-up, activity, verdict changes, evidence, decisions), its reasons
+// One account: its timeline (sign-up, activity, verdict changes, evidence, gateway actions, analyst decisions), its reasons
 // with their evidence, the accounts it is linked to and by what, and its decisions.
 import type { EChartsOption } from 'echarts';
-import { api, type Decision } from '../api.js';
+import { api, type ActionLine, type Decision } from '../api.js';
 import { disposeCharts, drawChart } from '../charts.js';
 import { milestoneRows } from '../timeline-labels.js';
 import { timeAxisLabels } from '../../../src/report/chart-options.js';
 import { badge, html, int, pct, route, when } from '../dom.js';
 import { decisionForm, decisionText, wireDecisionForms } from './decide.js';
-import { reasonList } from './reasons.js';
+import { EVIDENCE_TITLE, reasonList } from './reasons.js';
 import { auditTable } from './audit.js';
-import { actionSection, wireSuppressForm } from './actions.js';
+import { actionSection, changeText, wireSuppressForm } from './actions.js';
 
 export async function accountPage(app: HTMLElement, id: string): Promise<void> {
   const [a, links, decisions, actions] = await Promise.all([api.account(id), api.links(id), api.decisions(id), api.actions(id)]);
@@ -24,13 +24,13 @@ export async function accountPage(app: HTMLElement, id: string): Promise<void> {
 <div class="card"><div class="label">Signed up</div><div class="value small">${when(a.created_at)}</div></div>
 <div class="card"><div class="label">Flagged</div><div class="value small">${when(a.flagged_at)}</div></div>
 </section>
-<section><h2>Timeline <span class="muted">(event time, UTC)</span></h2><div class="chart short" id="timeline-chart"></div></section>
+<section><h2>Timeline <span class="muted">(event time, UTC)</span></h2><div class="chart timeline" id="timeline-chart"></div></section>
 ${actionSection(a.account_id, actions, policy)}
 <div class="grid2">
 <section><h2>Reasons</h2>${reasonList(a.reasons)}
 <h3>Evidence</h3>${
     evidence.length
-      ? html`<table class="tbl" id="evidence"><thead><tr><th>Observed</th><th>Code</th><th class="num">Weight</th></tr></thead><tbody>${evidence.map((e) => html`<tr><td class="time">${when(e.at)}</td><td><code>${e.code}</code></td><td class="num">${e.weight.toFixed(2)}</td></tr>`)}</tbody></table>`
+      ? html`<table class="tbl" id="evidence"><thead><tr><th>Observed</th><th>Code</th><th class="num" title="${EVIDENCE_TITLE}">Evidence</th></tr></thead><tbody>${evidence.map((e) => html`<tr><td class="time">${when(e.at)}</td><td><code>${e.code}</code></td><td class="num">${e.weight.toFixed(2)}</td></tr>`)}</tbody></table>`
       : html`<p class="muted">No evidence stored (benign accounts keep none).</p>`
   }
 <h3>Capabilities</h3><p>${caps.map(([k, v]) => html`<span class="chip">${k} ${pct(v)}</span>`)}</p></section>
@@ -46,7 +46,7 @@ ${actionSection(a.account_id, actions, policy)}
 </div>
 <section><h2>Audit</h2>${auditTable(a.audit, false)}</section>`.text;
   const tl = app.querySelector('#timeline-chart') as HTMLElement;
-  drawChart(tl, timelineOption(a, evidence, decisions, tl.clientWidth || 900));
+  drawChart(tl, timelineOption(a, evidence, decisions, actions?.history.filter((l) => l.mode === 'enforce') ?? [], tl.clientWidth || 900));
   // Redrawn from the server after a decision: verdict, score, timeline and audit all change with it.
   const redraw = (): void => {
     disposeCharts();
@@ -58,8 +58,17 @@ ${actionSection(a.account_id, actions, policy)}
 
 const GRID = { left: 80, right: 24 };
 
-function timelineOption(a: { created_at?: string; first_seen?: string; last_seen?: string; suspicious_at?: string | null; flagged_at: string | null }, evidence: { at: string; code: string }[], decisions: Decision[], width: number): EChartsOption {
-  const lanes = ['account', 'evidence', 'decisions'];
+/** The timeline's lanes, top to bottom: the account's milestones, evidence, what the gateway did, what analysts decided. */
+export const TIMELINE_LANES = ['account', 'evidence', 'gateway', 'analyst'];
+
+function timelineOption(
+  a: { created_at?: string; first_seen?: string; last_seen?: string; suspicious_at?: string | null; flagged_at: string | null },
+  evidence: { at: string; code: string }[],
+  decisions: Decision[],
+  gateway: ActionLine[],
+  width: number,
+): EChartsOption {
+  const lanes = TIMELINE_LANES;
   const points: [number, number, string][] = [];
   const add = (ts: string | null | undefined, lane: number, label: string): void => {
     if (ts) points.push([Date.parse(ts), lane, label]);
@@ -70,8 +79,10 @@ function timelineOption(a: { created_at?: string; first_seen?: string; last_seen
   add(a.flagged_at, 0, 'flagged distillation');
   add(a.last_seen, 0, 'last exchange');
   for (const e of evidence) add(e.at, 1, e.code);
-  // Decisions are placed at the event time they apply from (the engine's clock when decided).
-  for (const d of decisions) add(d.at, 2, `${d.action} by ${d.actor}`);
+  // The gateway's action changes (enforced) and the analysts' decisions, each at the event time it
+  // applies from (a decision: the engine's clock when decided); named in the tooltip.
+  for (const l of gateway) add(l.at, 2, `gateway: ${changeText(l)}${l.rule ? ` (${l.rule})` : ''}`);
+  for (const d of decisions) add(d.at, 3, `analyst: ${d.action} by ${d.actor}`);
   const active = a.first_seen && a.last_seen ? [[Date.parse(a.first_seen), Date.parse(a.last_seen)]] : [];
   const times = points.map((p) => p[0]);
   // A little room at both ends: the first milestone's dot and label stay clear of the axis line.
@@ -111,7 +122,9 @@ function timelineOption(a: { created_at?: string; first_seen?: string; last_seen
           label: { show: true, position: 'top', distance: 4 + 14 * rows[i].row, align: rows[i].align, fontSize: 10, formatter: p[2] },
         })),
       },
-      { type: 'scatter', symbolSize: 9, color: '#c0392b', data: points.filter((p) => p[1] !== 0) },
+      { type: 'scatter', symbolSize: 9, color: '#c0392b', data: points.filter((p) => p[1] === 1) },
+      { type: 'scatter', symbol: 'diamond', symbolSize: 11, color: '#7b3fa0', data: points.filter((p) => p[1] === 2) },
+      { type: 'scatter', symbol: 'triangle', symbolSize: 10, color: '#b35c00', data: points.filter((p) => p[1] === 3) },
     ],
   };
 }

@@ -17,10 +17,34 @@ export function paramsText(params: Record<string, unknown>): string {
     .join(', ');
 }
 
-function changeRow(l: ActionLine): Html {
-  return html`<tr class="${l.mode}"><td class="time">${when(l.at)}</td><td>${actionBadge(l.from)} → ${actionBadge(l.action)}${l.mode === 'shadow' ? html` <span class="chip">shadow</span>` : ''}</td><td>${
-    l.rule ? html`<code>${l.rule}</code>` : html`<span class="muted">no rule matches</span>`
-  }${l.suppressed?.length ? html`<div class="muted">suppressed: ${l.suppressed.join(', ')}</div>` : ''}</td><td>${paramsText(l.params)}${l.mark ? html` <span class="chip" title="provenance marker">mark ${l.mark}</span>` : ''}</td><td class="codes">${l.reasons.slice(0, 3).map((r) => html`<div><code>${r.code}</code></div>`)}</td><td class="muted">${l.policy}</td></tr>`;
+/** A change as the gateway sees it: the action before and after, or, when the action stayed, that its rule changed. */
+export function changeText(l: ActionLine): string {
+  return l.from === l.action ? `${l.action.replace('_', ' ')}: rule changed` : `${l.from.replace('_', ' ')} → ${l.action.replace('_', ' ')}`;
+}
+
+/** Each line's predecessor in the same mode (enforce or shadow), by event time: what its rule replaced. */
+function previousLines(history: readonly ActionLine[]): Map<ActionLine, ActionLine> {
+  const prev = new Map<ActionLine, ActionLine>();
+  const last = new Map<string, ActionLine>();
+  for (const l of [...history].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) {
+    const before = last.get(l.mode);
+    if (before) prev.set(l, before);
+    last.set(l.mode, l);
+  }
+  return prev;
+}
+
+function ruleText(rule: string | null): Html {
+  return rule ? html`<code>${rule}</code>` : html`<span class="muted">no rule matches</span>`;
+}
+
+function changeRow(l: ActionLine, prev: ActionLine | undefined): Html {
+  // The same action under another rule (say a sign-up link's degrade, then the verdict's) is a change
+  // of rule, mark and reasons, not a no-op: said so, with the rule it replaced.
+  const ruleChanged = l.from === l.action;
+  return html`<tr class="${l.mode}"${ruleChanged ? html` data-change="rule"` : ''}><td class="time">${when(l.at)}</td><td>${
+    ruleChanged ? html`${actionBadge(l.action)} <span class="chip">rule changed</span>` : html`${actionBadge(l.from)} → ${actionBadge(l.action)}`
+  }${l.mode === 'shadow' ? html` <span class="chip">shadow</span>` : ''}</td><td>${ruleChanged && prev && prev.rule !== l.rule ? html`${ruleText(prev.rule)} → ` : ''}${ruleText(l.rule)}${l.suppressed?.length ? html`<div class="muted">suppressed: ${l.suppressed.join(', ')}</div>` : ''}</td><td>${paramsText(l.params)}${l.mark ? html` <span class="chip" title="provenance marker">mark ${l.mark}</span>` : ''}</td><td class="codes">${l.reasons.slice(0, 3).map((r) => html`<div><code>${r.code}</code></div>`)}</td><td class="muted">${l.policy}</td></tr>`;
 }
 
 /** The account page's section; `a` is null when this service runs no policy. */
@@ -33,7 +57,10 @@ export function actionSection(accountId: string, a: Actions | null, policy: Poli
   }${d.mark ? html` · responses marked <code>${d.mark}</code>` : ''}${d.at ? html` <span class="muted">since ${when(d.at)} (event time)</span>` : ''}</p>
 ${
   a.history.length
-    ? html`<table class="tbl" id="action-history"><thead><tr><th>At (event time, UTC)</th><th>Change</th><th>Rule</th><th>Parameters</th><th>Reasons</th><th>Policy</th></tr></thead><tbody>${a.history.map(changeRow)}</tbody></table>`
+    ? html`<table class="tbl" id="action-history"><thead><tr><th>At (event time, UTC)</th><th>Change</th><th>Rule</th><th>Parameters</th><th>Reasons</th><th>Policy</th></tr></thead><tbody>${(() => {
+        const prev = previousLines(a.history);
+        return a.history.map((l) => changeRow(l, prev.get(l)));
+      })()}</tbody></table>`
     : html`<p class="muted" id="no-actions">Allowed throughout: no rule of the policy has matched this account.</p>`
 }
 ${policy ? suppressForm(accountId, policy) : ''}</section>`;

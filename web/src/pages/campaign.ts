@@ -7,7 +7,7 @@ import { api, download } from '../api.js';
 import { drawChart } from '../charts.js';
 import { badge, days, html, int, pct, route, when } from '../dom.js';
 import { drawGraph } from '../graph.js';
-import { reasonList } from './reasons.js';
+import { EVIDENCE_TITLE, reasonList } from './reasons.js';
 import { auditTable } from './audit.js';
 import { onLeave } from '../lifecycle.js';
 
@@ -106,7 +106,7 @@ function fill(app: HTMLElement, d: Data, before: Data | undefined): void {
     '#reasons',
     html`<h3>Evidence in the members</h3>${
       facts.memberReasons.length
-        ? html`<table class="tbl" id="member-reasons"><thead><tr><th>Code</th><th class="num">Strongest</th><th class="num">Members</th></tr></thead><tbody>${facts.memberReasons.map((r) => html`<tr><td><code>${r.code}</code></td><td class="num">${r.weight.toFixed(2)}</td><td class="num">${int(r.members)} of ${int(facts.accounts)}</td></tr>`)}</tbody></table>`
+        ? html`<table class="tbl" id="member-reasons"><thead><tr><th>Code</th><th class="num" title="${EVIDENCE_TITLE}">Strongest evidence</th><th class="num">Members</th></tr></thead><tbody>${facts.memberReasons.map((r) => html`<tr><td><code>${r.code}</code></td><td class="num">${r.weight.toFixed(2)}</td><td class="num">${int(r.members)} of ${int(facts.accounts)}</td></tr>`)}</tbody></table>`
         : html`<p class="muted">No member carries a reason.</p>`
     }<h3>Evidence of the campaign as a whole</h3>${reasonList(c.reasons)}`,
   );
