@@ -18,6 +18,7 @@ import { Campaign } from './campaign.js';
 import { evaluateGroup } from './group-suspicion.js';
 import { countExchange, memberJoined, memberLeft, syncFlags } from './group-aggregates.js';
 import { AccountVerdicts, NO_REASONS } from './account-verdicts.js';
+import { MemberReasons, strongestPerCode } from './member-reasons.js';
 import { GroupScores } from './group-scores.js';
 import { CampaignCoverage, campaignCoverage } from './campaign-coverage.js';
 import { REASONING_MASK } from '../observe/observer.js';
@@ -44,6 +45,9 @@ export class Judge implements LinkFeedback {
   private readonly scratch: AccountState[] = [];
   /** Campaign id an account inherited infrastructure from, by account index. */
   private readonly inherited: (string | undefined)[] = [];
+  private readonly inheritedReasons: (Reason & { code: 'inherited_infrastructure' } | undefined)[] = [];
+  /** Each campaign member's link reasons and the groups, suspicion and sizes they were built from (memberLinks). */
+  private readonly links: ({ groups: readonly Group[]; suspicion: Float64Array; sizes: Uint32Array; reasons: readonly Reason[] } | undefined)[] = [];
   /** Analyst decisions in force (see ./decisions.ts). */
   readonly decisions = new DecisionBook();
   /** What each judged set of linked accounts asks for as a whole, kept current. */
@@ -332,29 +336,37 @@ export class Judge implements LinkFeedback {
 
   private verdict(s: AccountState, c: Campaign | undefined, now: Millis, changes: VerdictChange[]): void {
     const own = this.ownReasons[s.idx] ?? [];
-    let cap: number;
-    let reasons: Reason[];
-    if (c) {
-      reasons = [...own, ...c.shared];
-      this.linkReasons(s, reasons);
-      const from = this.inherited[s.idx];
-      if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: this.scoring.campaign.inheritedWeight, detail: { campaign: from } });
-      // One reason per code (own and campaign evidence, or two dimensions, can name the same thing).
-      reasons = strongestPerCode(reasons);
-      cap = this.verdicts.harvest(s.idx) < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
-    } else {
-      reasons = [...own];
-      cap = traceInversion(s, this.scoring.traceInversion) ? 1 : this.scoring.soloCap;
-    }
-    reasons = this.decisions.adjust(s.idx, reasons);
-    if (this.decisions.isConfirmed(s.idx)) cap = 1;
-    let w = 0;
-    for (const r of reasons) w += r.weight;
-    const score = Math.min(cap, 1 - Math.exp(-w / this.cfg.scoring.scoreScale));
     const v = this.verdicts;
     const idx = s.idx;
+    let cap: number;
+    let w = 0;
+    if (c) cap = this.verdicts.harvest(s.idx) < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
+    else cap = traceInversion(s, this.scoring.traceInversion) ? 1 : this.scoring.soloCap;
+    if (c && !this.decisions.touches(idx)) {
+      // A member without an analyst's decision: scored from the parts of its reasons, which are built
+      // only when read (./member-reasons.ts); its own links are built again only when they changed.
+      const reasons = new MemberReasons(own, c.shared, this.memberLinks(s), this.inheritedReason(idx));
+      w = reasons.weight();
+      v.setReasons(idx, reasons);
+    } else {
+      let reasons: Reason[];
+      if (c) {
+        reasons = [...own, ...c.shared];
+        this.linkReasons(s, reasons);
+        const inherited = this.inheritedReason(idx);
+        if (inherited !== undefined) reasons.push(inherited);
+        // One reason per code (own and campaign evidence, or two dimensions, can name the same thing).
+        reasons = strongestPerCode(reasons);
+      } else {
+        reasons = [...own];
+      }
+      reasons = this.decisions.adjust(idx, reasons);
+      if (this.decisions.isConfirmed(idx)) cap = 1;
+      for (const r of reasons) w += r.weight;
+      v.setReasons(idx, reasons.length === 0 ? NO_REASONS : sortReasons(strongestPerCode(reasons)));
+    }
+    const score = Math.min(cap, 1 - Math.exp(-w / this.cfg.scoring.scoreScale));
     v.setScore(idx, score);
-    v.setReasons(idx, reasons.length === 0 ? NO_REASONS : sortReasons(strongestPerCode(reasons)));
     const { distillation, suspicious } = this.cfg.thresholds;
     const before = v.verdict(idx);
     let level: VerdictLevel = score >= distillation ? 'distillation' : score >= suspicious ? 'suspicious' : 'benign';
@@ -365,6 +377,45 @@ export class Judge implements LinkFeedback {
       v.setVerdict(idx, level);
       changes.push({ account: s, from: before, to: level, at: now });
     }
+  }
+
+  /** The infrastructure an account inherited from a flagged campaign, as a reason (one object, kept). */
+  private inheritedReason(idx: number): Reason | undefined {
+    const from = this.inherited[idx];
+    if (from === undefined) return undefined;
+    let r = this.inheritedReasons[idx];
+    if (r === undefined || r.detail.campaign !== from) {
+      r = { code: 'inherited_infrastructure', weight: this.scoring.campaign.inheritedWeight, detail: { campaign: from } };
+      this.inheritedReasons[idx] = r;
+    }
+    return r;
+  }
+
+  /**
+   * The member's own link reasons (linkReasons), kept while its suspicious groups are the same ones with
+   * the same suspicion and size: most members of a campaign link as they did at the last judgement.
+   */
+  private memberLinks(s: AccountState): readonly Reason[] {
+    const groups = this.suspiciousRefs(s.idx);
+    const kept = this.links[s.idx];
+    if (kept !== undefined && kept.groups === groups) {
+      let same = true;
+      for (let i = 0; same && i < groups.length; i++) {
+        same = kept.suspicion[i] === this.suspicion(groups[i]) && kept.sizes[i] === groups[i].members.size;
+      }
+      if (same) return kept.reasons;
+    }
+    const reasons: Reason[] = [];
+    this.linkReasons(s, reasons);
+    const n = groups.length;
+    const suspicion = new Float64Array(n);
+    const sizes = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      suspicion[i] = this.suspicion(groups[i]);
+      sizes[i] = groups[i].members.size;
+    }
+    this.links[s.idx] = { groups, suspicion, sizes, reasons };
+    return reasons;
   }
 
   /**
@@ -412,20 +463,6 @@ function traceInversion(s: AccountState, p: TraceInversionParams): boolean {
   if (s.exchanges < p.minExchanges || s.capShare(RECONSTRUCTION) < p.reconstructionShare) return false;
   const knobs = [s.atCeiling, s.thinking, s.logprobs, s.multiSample].filter((c) => s.share(c) >= p.knobShare).length;
   return knobs >= p.knobs;
-}
-
-/** One reason per code: an account's own evidence and its campaign's can name the same thing. */
-function strongestPerCode(reasons: Reason[]): Reason[] {
-  // A few dozen reasons at most: a linear scan beats a Map per account per judgement (kept in order of
-  // each code's first appearance, the first of equal weights winning, as a Map would).
-  const best: Reason[] = [];
-  for (const r of reasons) {
-    let k = 0;
-    while (k < best.length && best[k].code !== r.code) k++;
-    if (k === best.length) best.push(r);
-    else if (r.weight > best[k].weight) best[k] = r;
-  }
-  return best.length === reasons.length ? reasons : best;
 }
 
 /** Content codes that say which capabilities are asked for (the rest are harvesting knobs). */
