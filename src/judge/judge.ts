@@ -16,9 +16,10 @@ import { SIGNALS } from '../signals/registry.js';
 import { RECONSTRUCTION } from '../signals/content.js';
 import { Campaign } from './campaign.js';
 import { evaluateGroup } from './group-suspicion.js';
-import { countExchange, memberJoined, memberLeft, syncFlags } from './group-aggregates.js';
+import { countTally, memberJoined, memberLeft, syncFlags } from './group-aggregates.js';
+import { PendingExchanges } from './pending-exchanges.js';
 import { AccountVerdicts, NO_REASONS } from './account-verdicts.js';
-import { MemberReasons, strongestPerCode } from './member-reasons.js';
+import { MemberReasons, StrongestWeights, strongestPerCode } from './member-reasons.js';
 import { GroupScores } from './group-scores.js';
 import { CampaignCoverage, campaignCoverage } from './campaign-coverage.js';
 import { REASONING_MASK } from '../observe/observer.js';
@@ -47,7 +48,10 @@ export class Judge implements LinkFeedback {
   private readonly inherited: (string | undefined)[] = [];
   private readonly inheritedReasons: (Reason & { code: 'inherited_infrastructure' } | undefined)[] = [];
   /** Each campaign member's link reasons and the groups, suspicion and sizes they were built from (memberLinks). */
-  private readonly links: ({ groups: readonly Group[]; suspicion: Float64Array; sizes: Uint32Array; reasons: readonly Reason[] } | undefined)[] = [];
+  private readonly links: ({ groups: readonly Group[]; suspicion: number[]; sizes: number[]; reasons: readonly Reason[] } | undefined)[] = [];
+  private readonly weights = new StrongestWeights();
+  /** Exchanges observed since the last judgement, counted into groups and campaigns at the next. */
+  private readonly pending = new PendingExchanges();
   /** Analyst decisions in force (see ./decisions.ts). */
   readonly decisions = new DecisionBook();
   /** What each judged set of linked accounts asks for as a whole, kept current. */
@@ -83,12 +87,17 @@ export class Judge implements LinkFeedback {
     return this.linker.groups;
   }
 
-  /** An exchange just observed: its account's groups count it in their member sums. */
+  /** An exchange just observed: its account's groups and campaign count it at the next judgement (./pending-exchanges.ts). */
   countExchange(s: AccountState, mask: number, item: number, ts: Millis): void {
-    const elicits = (mask & REASONING_MASK) !== 0;
-    const hourOfDay = Math.floor(ts / HOUR) % 24;
-    countExchange(this.groups.refs(s.idx), this.groupScores, mask, elicits, item, hourOfDay);
-    this.coverage.count(this.linker.uf.find(s.idx), mask, elicits, item, hourOfDay);
+    this.pending.add(s.idx, mask, (mask & REASONING_MASK) !== 0, item, Math.floor(ts / HOUR) % 24);
+  }
+
+  /** The exchanges since the last judgement into the member sums of their accounts' groups and campaigns. */
+  private countPending(): void {
+    this.pending.flush((t) => {
+      countTally(this.groups.refs(t.idx), this.groupScores, t);
+      this.coverage.countTally(this.linker.uf.find(t.idx), t);
+    });
   }
 
   run(now: Millis, dirtyAccounts: AccountState[]): VerdictChange[] {
@@ -97,6 +106,8 @@ export class Judge implements LinkFeedback {
     const accounts = this.observer.list;
     const times = this.times;
     let t = times ? performance.now() : 0;
+    this.countPending();
+    if (times) t = times.add('observe', t); // counting exchanges into sums was observe's share before it was batched
     // 1. account evidence and link keys
     for (const s of dirtyAccounts) {
       const reasons: Reason[] = [];
@@ -346,7 +357,7 @@ export class Judge implements LinkFeedback {
       // A member without an analyst's decision: scored from the parts of its reasons, which are built
       // only when read (./member-reasons.ts); its own links are built again only when they changed.
       const reasons = new MemberReasons(own, c.shared, this.memberLinks(s), this.inheritedReason(idx));
-      w = reasons.weight();
+      w = reasons.weight(this.weights);
       v.setReasons(idx, reasons);
     } else {
       let reasons: Reason[];
@@ -407,12 +418,11 @@ export class Judge implements LinkFeedback {
     }
     const reasons: Reason[] = [];
     this.linkReasons(s, reasons);
-    const n = groups.length;
-    const suspicion = new Float64Array(n);
-    const sizes = new Uint32Array(n);
-    for (let i = 0; i < n; i++) {
-      suspicion[i] = this.suspicion(groups[i]);
-      sizes[i] = groups[i].members.size;
+    const suspicion: number[] = [];
+    const sizes: number[] = [];
+    for (const g of groups) {
+      suspicion.push(this.suspicion(g));
+      sizes.push(g.members.size);
     }
     this.links[s.idx] = { groups, suspicion, sizes, reasons };
     return reasons;

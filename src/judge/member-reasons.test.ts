@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sortReasons, type Reason } from '../core/reasons.js';
-import { MemberReasons, strongestPerCode } from './member-reasons.js';
+import { MemberReasons, StrongestWeights, strongestPerCode } from './member-reasons.js';
 
 const own: Reason[] = [
   { code: 'reasoning_elicitation', weight: 0.7, detail: { share: 0.9 } } as Reason,
@@ -27,11 +27,13 @@ function eager(parts: Reason[]): { weight: number; reasons: Reason[] } {
 
 describe('MemberReasons: a member verdict scored from its parts, built when read', () => {
   it('weighs and lists exactly what the eager list held, codes repeated across parts included', () => {
+    const scratch = new StrongestWeights();
     for (const inh of [undefined, inherited]) {
       const all = [...own, ...shared, ...links, ...(inh ? [inh] : [])];
       const want = eager(all);
       const m = new MemberReasons(own, shared, links, inh);
-      expect(m.weight()).toBe(want.weight);
+      expect(m.weight(scratch)).toBe(want.weight);
+      expect(m.weight(scratch)).toBe(want.weight); // the scratch holds nothing over
       expect(m.get()).toEqual(want.reasons);
       expect(m.get().filter((r) => r.code === 'lockstep')).toEqual([links[1]]);
       expect(m.get().filter((r) => r.code === 'signup_burst')).toEqual([links[2]]);
@@ -48,7 +50,7 @@ describe('MemberReasons: a member verdict scored from its parts, built when read
 
   it('reads as no reasons when every part is empty', () => {
     const m = new MemberReasons([], [], [], undefined);
-    expect(m.weight()).toBe(0);
+    expect(m.weight(new StrongestWeights())).toBe(0);
     expect(m.get()).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
 // its own evidence, the campaign's shared reasons of that judgement, its own links, what it inherited —
 // all immutable snapshots, and builds the list (one reason per code, sorted) on first read: the same list
 // the eager code built, byte for byte.
-import { sortReasons, type Reason } from '../core/reasons.js';
+import { REASON_CODES, sortReasons, type Reason } from '../core/reasons.js';
 import { NO_REASONS, type PendingReasons } from './account-verdicts.js';
 
 export class MemberReasons implements PendingReasons {
@@ -19,8 +19,8 @@ export class MemberReasons implements PendingReasons {
   ) {}
 
   /** Sum of the weights of the reasons the list will hold: each code once, at its strongest. */
-  weight(): number {
-    return strongestWeight(this.own, this.shared, this.links, this.inherited);
+  weight(scratch: StrongestWeights): number {
+    return scratch.sum(this.own, this.shared, this.links, this.inherited);
   }
 
   get(): readonly Reason[] {
@@ -48,35 +48,62 @@ export function strongestPerCode(reasons: Reason[]): Reason[] {
   return best.length === reasons.length ? reasons : best;
 }
 
+/** Slot of each reason code, for StrongestWeights. */
+const CODE_SLOT = new Map<string, number>(Object.keys(REASON_CODES).map((code, i) => [code, i]));
+
 /**
  * The weight of strongestPerCode(own ++ shared ++ links ++ [inherited]), summed in the same order (each
  * code at its first appearance, with its strongest weight), so the score is bit for bit the eager one,
- * without building the list.
+ * without building the list. Two passes over per-code slots; the scratch is its own (one per judge).
  */
-function strongestWeight(own: readonly Reason[], shared: readonly Reason[], links: readonly Reason[], inherited: Reason | undefined): number {
-  const parts = inherited === undefined ? [own, shared, links] : [own, shared, links, [inherited]];
-  let w = 0;
-  for (let p = 0; p < parts.length; p++) {
-    const part = parts[p];
-    for (let i = 0; i < part.length; i++) {
-      const code = part[i].code;
-      if (seenBefore(parts, p, i, code)) continue;
-      let max = part[i].weight;
-      for (let q = p; q < parts.length; q++) {
-        const other = parts[q];
-        for (let j = q === p ? i + 1 : 0; j < other.length; j++) if (other[j].code === code && other[j].weight > max) max = other[j].weight;
-      }
-      w += max;
-    }
+export class StrongestWeights {
+  private readonly best = new Float64Array(CODE_SLOT.size);
+  /** Pass number that last wrote each slot (no clearing between calls). */
+  private readonly stamp = new Uint32Array(CODE_SLOT.size);
+  private pass = 0;
+
+  sum(own: readonly Reason[], shared: readonly Reason[], links: readonly Reason[], inherited: Reason | undefined): number {
+    const gather = ++this.pass;
+    this.gather(own, gather);
+    this.gather(shared, gather);
+    this.gather(links, gather);
+    if (inherited !== undefined) this.gather1(inherited, gather);
+    const emit = ++this.pass;
+    let w = this.emit(own, gather, emit, 0);
+    w = this.emit(shared, gather, emit, w);
+    w = this.emit(links, gather, emit, w);
+    if (inherited !== undefined) w = this.emit1(inherited, gather, emit, w);
+    return w;
   }
-  return w;
+
+  private gather(part: readonly Reason[], pass: number): void {
+    for (let i = 0; i < part.length; i++) this.gather1(part[i], pass);
+  }
+
+  private gather1(r: Reason, pass: number): void {
+    const k = slotOf(r.code);
+    if (this.stamp[k] !== pass) {
+      this.stamp[k] = pass;
+      this.best[k] = r.weight;
+    } else if (r.weight > this.best[k]) this.best[k] = r.weight;
+  }
+
+  private emit(part: readonly Reason[], gathered: number, pass: number, w: number): number {
+    for (let i = 0; i < part.length; i++) w = this.emit1(part[i], gathered, pass, w);
+    return w;
+  }
+
+  /** Adds the code's strongest weight at its first appearance (the slot still holds the gather pass). */
+  private emit1(r: Reason, gathered: number, pass: number, w: number): number {
+    const k = slotOf(r.code);
+    if (this.stamp[k] !== gathered) return w;
+    this.stamp[k] = pass;
+    return w + this.best[k];
+  }
 }
 
-function seenBefore(parts: readonly (readonly Reason[])[], p: number, i: number, code: string): boolean {
-  for (let q = 0; q <= p; q++) {
-    const part = parts[q];
-    const end = q === p ? i : part.length;
-    for (let j = 0; j < end; j++) if (part[j].code === code) return true;
-  }
-  return false;
+function slotOf(code: string): number {
+  const k = CODE_SLOT.get(code);
+  if (k === undefined) throw new Error(`member reasons: unknown reason code ${code}`);
+  return k;
 }
