@@ -47,8 +47,6 @@ export class Judge implements LinkFeedback {
   /** Campaign id an account inherited infrastructure from, by account index. */
   private readonly inherited: (string | undefined)[] = [];
   private readonly inheritedReasons: (Reason & { code: 'inherited_infrastructure' } | undefined)[] = [];
-  /** Each campaign member's link reasons and the groups, suspicion and sizes they were built from (memberLinks). */
-  private readonly links: ({ groups: readonly Group[]; suspicion: number[]; sizes: number[]; reasons: readonly Reason[] } | undefined)[] = [];
   private readonly weights = new StrongestWeights();
   /** Exchanges observed since the last judgement, counted into groups and campaigns at the next. */
   private readonly pending = new PendingExchanges();
@@ -355,7 +353,7 @@ export class Judge implements LinkFeedback {
     else cap = traceInversion(s, this.scoring.traceInversion) ? 1 : this.scoring.soloCap;
     if (c && !this.decisions.touches(idx)) {
       // A member without an analyst's decision: scored from the parts of its reasons, which are built
-      // only when read (./member-reasons.ts); its own links are built again only when they changed.
+      // only when read (./member-reasons.ts).
       const reasons = new MemberReasons(own, c.shared, this.memberLinks(s), this.inheritedReason(idx));
       w = reasons.weight(this.weights);
       v.setReasons(idx, reasons);
@@ -402,29 +400,10 @@ export class Judge implements LinkFeedback {
     return r;
   }
 
-  /**
-   * The member's own link reasons (linkReasons), kept while its suspicious groups are the same ones with
-   * the same suspicion and size: most members of a campaign link as they did at the last judgement.
-   */
+  /** The member's own link reasons (linkReasons), in a list of their own. */
   private memberLinks(s: AccountState): readonly Reason[] {
-    const groups = this.suspiciousRefs(s.idx);
-    const kept = this.links[s.idx];
-    if (kept !== undefined && kept.groups === groups) {
-      let same = true;
-      for (let i = 0; same && i < groups.length; i++) {
-        same = kept.suspicion[i] === this.suspicion(groups[i]) && kept.sizes[i] === groups[i].members.size;
-      }
-      if (same) return kept.reasons;
-    }
     const reasons: Reason[] = [];
     this.linkReasons(s, reasons);
-    const suspicion: number[] = [];
-    const sizes: number[] = [];
-    for (const g of groups) {
-      suspicion.push(this.suspicion(g));
-      sizes.push(g.members.size);
-    }
-    this.links[s.idx] = { groups, suspicion, sizes, reasons };
     return reasons;
   }
 
