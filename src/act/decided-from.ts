@@ -139,13 +139,14 @@ export class DecidedFrom {
       same &&= m.contentScore === harvest;
       m.contentScore = harvest;
     }
-    const reasons = v.reasons(s.idx);
+    // Compared by version, not read: a campaign member's reasons are built only when read.
+    const reasons = v.reasonsVersion(s.idx);
     if (r.analyst) {
       same &&= m.confirmed === confirmed;
       m.confirmed = confirmed;
       // A dismissal shows as a reason: look again only when the reasons are new.
       if (m.reasons !== reasons) {
-        const d = reasons.some((x) => x.code === 'analyst_dismissed');
+        const d = v.dismissed(s.idx);
         same &&= m.dismissed === d;
         m.dismissed = d;
       }

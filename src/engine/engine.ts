@@ -161,6 +161,7 @@ export class Engine {
   private judgeAt(at: Millis): void {
     const dirty = this.dirty.splice(0);
     const { linker, judge } = this;
+    judge.countPending();
     for (const s of dirty) {
       judge.judgeAccount(s, at);
       judge.membersMoved(s, linker.update(s, judge));

@@ -10,6 +10,11 @@ import type { VerdictLevel } from '../core/output.js';
 /** The reasons of an account that has none, shared by all of them (frozen: a write is a bug). */
 export const NO_REASONS: readonly Reason[] = Object.freeze([]);
 
+/** Reasons kept as the parts they are made of, built on first read (./member-reasons.ts). */
+export interface PendingReasons {
+  get(): readonly Reason[];
+}
+
 const VERDICTS: readonly VerdictLevel[] = ['benign', 'suspicious', 'distillation'];
 
 /** When the account was first suspicious and flagged: kept for the few accounts that ever are. */
@@ -37,7 +42,7 @@ export class AccountVerdicts implements AccountJudgement {
   private readonly verdicts = new U8Column();
   /** The flags each account last contributed to its groups' member sums (./group-aggregates.ts). */
   private readonly flags = new U8Column();
-  private readonly reasonsOf: (readonly Reason[] | undefined)[] = [];
+  private readonly reasonsOf: (readonly Reason[] | PendingReasons | undefined)[] = [];
   private readonly times = new Map<number, FlagTimes>();
 
   harvest(idx: number): number {
@@ -66,9 +71,23 @@ export class AccountVerdicts implements AccountJudgement {
     this.flags.set(idx, f);
   }
   reasons(idx: number): readonly Reason[] {
+    const r = this.reasonsOf[idx];
+    if (r === undefined) return NO_REASONS;
+    return isPending(r) ? r.get() : r;
+  }
+  /**
+   * What changes whenever the account's reasons are set again, without building pending ones: a reader
+   * that compares it with the last one it saw knows whether the reasons may differ.
+   */
+  reasonsVersion(idx: number): unknown {
     return this.reasonsOf[idx] ?? NO_REASONS;
   }
-  setReasons(idx: number, r: readonly Reason[]): void {
+  /** Whether the reasons hold an analyst's dismissal (pending reasons never do: ./member-reasons.ts). */
+  dismissed(idx: number): boolean {
+    const r = this.reasonsOf[idx];
+    return r !== undefined && !isPending(r) && r.some((x) => x.code === 'analyst_dismissed');
+  }
+  setReasons(idx: number, r: readonly Reason[] | PendingReasons): void {
     // Filled up to idx (a far write would turn the array into a dictionary).
     while (this.reasonsOf.length < idx) this.reasonsOf.push(undefined);
     this.reasonsOf[idx] = r;
@@ -105,4 +124,8 @@ export class AccountVerdicts implements AccountJudgement {
     if (t === undefined) this.times.set(idx, (t = { flaggedAt: null, suspiciousAt: null, exchangesAtFlag: null }));
     return t;
   }
+}
+
+function isPending(r: readonly Reason[] | PendingReasons): r is PendingReasons {
+  return !Array.isArray(r);
 }

@@ -1,14 +1,16 @@
 // What a linked set of accounts asks for as a whole — exchanges, reasoning-eliciting prompts, counts by
 // capability and the union of reasoning items — kept as running sums per union-find root: a campaign
 // is re-judged every tick one of its members is active, and summing hundreds of members each time was
-// a large share of the judgement. Sets only grow (union), so sums merge on union and grow per exchange;
+// a large share of the judgement. Sets only grow (union), so sums merge on union and grow by the exchanges
+// of each judgement period (./pending-exchanges.ts);
 // integer sums and register maxima give exactly what a pass over the members gives.
 import type { CampaignEvidenceParams } from '../config/scoring.js';
 import type { Reason } from '../core/reasons.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Hll } from '../sketches/hll.js';
 import { harvestBreadth } from '../signals/content.js';
-import { addCounts, CAPS, countInto, emptyAggregate, EXCHANGES, HOURS, REASONING_PROMPTS } from './group-aggregates.js';
+import type { Tally } from './pending-exchanges.js';
+import { addCounts, CAPS, emptyAggregate, EXCHANGES, HOURS, REASONING_PROMPTS } from './group-aggregates.js';
 
 /**
  * A set's traffic counts in a group's layout, added and counted as ./group-aggregates.ts does (the
@@ -37,11 +39,6 @@ export class CoverageSums {
     for (let i = 0; i < this.agg.length; i++) this.agg[i] += o.agg[i];
     this.items.merge(o.items);
   }
-
-  count(mask: number, elicits: boolean, item: number, hourOfDay: number): void {
-    countInto(this.agg, mask, elicits, hourOfDay);
-    if (elicits) this.items.add(item);
-  }
 }
 
 /** Running sums by union-find root, for the sets that have been judged as campaigns. */
@@ -59,9 +56,12 @@ export class CampaignCoverage {
     return sums;
   }
 
-  /** One exchange of an account whose set is rooted at `root`. */
-  count(root: number, mask: number, elicits: boolean, item: number, hourOfDay: number): void {
-    this.byRoot.get(root)?.count(mask, elicits, item, hourOfDay);
+  /** An account's exchanges since the last judgement (./pending-exchanges.ts); its set is rooted at `root`. */
+  countTally(root: number, t: Tally): void {
+    const sums = this.byRoot.get(root);
+    if (sums === undefined) return;
+    t.addInto(sums.agg);
+    for (const item of t.items) sums.items.add(item);
   }
 
   /**

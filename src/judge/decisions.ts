@@ -44,6 +44,11 @@ export class DecisionBook {
     this.dismissed.delete(idx);
   }
 
+  /** Whether a decision is in force for the account (adjust changes its reasons). */
+  touches(idx: number): boolean {
+    return this.confirmed.has(idx) || this.dismissed.has(idx);
+  }
+
   isConfirmed(idx: number): boolean {
     return this.confirmed.has(idx);
   }

@@ -8,7 +8,8 @@
 // index (./account-verdicts.ts groupFlags).
 // Invariant: agg = Σ over g.members of contribution(member), where the member's flags are its
 // `groupFlags` snapshot (synced by syncFlags at each judgement, before membership moves) and its
-// counters are its current ones (each exchange is added to the account's groups as it is observed).
+// counters are its current ones as of the judgement (the exchanges of a judgement period are added to
+// the account's groups at its start: ./pending-exchanges.ts).
 import { CAPABILITIES } from '../core/capabilities.js';
 import type { ScoringParams } from '../config/scoring.js';
 import { DAY } from '../core/time.js';
@@ -17,6 +18,7 @@ import type { Group } from '../link/groups.js';
 import { Hll } from '../sketches/hll.js';
 import type { AccountVerdicts } from './account-verdicts.js';
 import type { GroupScore, GroupScores } from './group-scores.js';
+import type { Tally } from './pending-exchanges.js';
 
 const NCAPS = CAPABILITIES.length;
 
@@ -118,24 +120,14 @@ export function syncFlags(s: AccountState, groups: readonly Group[], scores: Gro
   verdicts.setGroupFlags(s.idx, f);
 }
 
-/**
- * One observed exchange of a member: its capability bits, whether it elicits reasoning (and the item
- * it asks about, which the member's own sketch has just counted), its UTC hour.
- */
-export function countExchange(groups: readonly Group[], scores: GroupScores, mask: number, elicits: boolean, item: number, hourOfDay: number): void {
+/** An account's exchanges since the last judgement (./pending-exchanges.ts) into the sums of its groups. */
+export function countTally(groups: readonly Group[], scores: GroupScores, t: Tally): void {
   for (const g of groups) {
     const sc = scores.of(g.slot);
     if (sc === undefined) continue;
-    if (elicits) sc.items?.add(item);
+    const items = sc.items;
+    if (items !== undefined) for (const item of t.items) items.add(item);
     const agg = sc.agg;
-    if (agg !== undefined) countInto(agg, mask, elicits, hourOfDay);
+    if (agg !== undefined) t.addInto(agg);
   }
-}
-
-/** One exchange into one aggregate. */
-export function countInto(agg: Float64Array, mask: number, elicits: boolean, hourOfDay: number): void {
-  agg[EXCHANGES]++;
-  if (elicits) agg[REASONING_PROMPTS]++;
-  if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) agg[CAPS + i]++;
-  agg[HOURS + hourOfDay]++;
 }

@@ -20,8 +20,10 @@ import { SIGNALS } from '../signals/registry.js';
 import { RECONSTRUCTION } from '../signals/content.js';
 import { Campaign } from './campaign.js';
 import { evaluateGroup } from './group-suspicion.js';
-import { countExchange, memberJoined, memberLeft, syncFlags } from './group-aggregates.js';
+import { countTally, memberJoined, memberLeft, syncFlags } from './group-aggregates.js';
+import { PendingExchanges } from './pending-exchanges.js';
 import { AccountVerdicts, NO_REASONS } from './account-verdicts.js';
+import { MemberReasons, StrongestWeights, strongestPerCode } from './member-reasons.js';
 import { GroupScores } from './group-scores.js';
 import { CampaignCoverage, campaignCoverage } from './campaign-coverage.js';
 import { REASONING_MASK } from '../observe/observer.js';
@@ -58,6 +60,10 @@ export class Judge implements LinkFeedback {
   private readonly coactivity = new CoordinationScratch();
   /** Campaign id an account inherited infrastructure from, by account index. */
   private readonly inherited: (string | undefined)[] = [];
+  private readonly inheritedReasons: (Reason & { code: 'inherited_infrastructure' } | undefined)[] = [];
+  private readonly weights = new StrongestWeights();
+  /** Exchanges observed since the last judgement, counted into groups and campaigns at the next. */
+  private readonly pending = new PendingExchanges();
   /** Analyst decisions in force (see ./decisions.ts). */
   readonly decisions = new DecisionBook();
   /** What each judged set of linked accounts asks for as a whole, kept current. */
@@ -90,12 +96,20 @@ export class Judge implements LinkFeedback {
     this.suspicionMin = cfg.scoring.suspicionMin;
   }
 
-  /** An exchange just observed: its account's groups count it in their member sums. */
+  /** An exchange just observed: its account's groups and campaign count it at the next judgement (./pending-exchanges.ts). */
   countExchange(s: AccountState, mask: number, item: number, ts: Millis): void {
-    const elicits = (mask & REASONING_MASK) !== 0;
-    const hourOfDay = Math.floor(ts / HOUR) % 24;
-    countExchange(this.links.refs(s.idx), this.groupScores, mask, elicits, item, hourOfDay);
-    this.coverage.count(this.links.find(s.idx), mask, elicits, item, hourOfDay);
+    this.pending.add(s.idx, mask, (mask & REASONING_MASK) !== 0, item, Math.floor(ts / HOUR) % 24);
+  }
+
+  /** A judgement's first step: the exchanges since the last one into the member sums of their accounts' groups and campaigns. */
+  countPending(): void {
+    const times = this.times;
+    const t = times ? performance.now() : 0;
+    this.pending.flush((tally) => {
+      countTally(this.links.refs(tally.idx), this.groupScores, tally);
+      this.coverage.countTally(this.links.find(tally.idx), tally);
+    });
+    times?.add('observe', t); // counting exchanges into sums was observe's share before it was batched
   }
 
   /**
@@ -364,29 +378,37 @@ export class Judge implements LinkFeedback {
 
   private verdict(s: AccountState, c: Campaign | undefined, now: Millis, changes: VerdictChange[]): void {
     const own = this.ownReasons[s.idx] ?? [];
-    let cap: number;
-    let reasons: Reason[];
-    if (c) {
-      reasons = [...own, ...c.shared];
-      this.linkReasons(s, reasons);
-      const from = this.inherited[s.idx];
-      if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: this.scoring.campaign.inheritedWeight, detail: { campaign: from } });
-      // One reason per code (own and campaign evidence, or two dimensions, can name the same thing).
-      reasons = strongestPerCode(reasons);
-      cap = this.verdicts.harvest(s.idx) < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
-    } else {
-      reasons = [...own];
-      cap = traceInversion(s, this.scoring.traceInversion) ? 1 : this.scoring.soloCap;
-    }
-    reasons = this.decisions.adjust(s.idx, reasons);
-    if (this.decisions.isConfirmed(s.idx)) cap = 1;
-    let w = 0;
-    for (const r of reasons) w += r.weight;
-    const score = Math.min(cap, 1 - Math.exp(-w / this.cfg.scoring.scoreScale));
     const v = this.verdicts;
     const idx = s.idx;
+    let cap: number;
+    let w = 0;
+    if (c) cap = this.verdicts.harvest(s.idx) < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
+    else cap = traceInversion(s, this.scoring.traceInversion) ? 1 : this.scoring.soloCap;
+    if (c && !this.decisions.touches(idx)) {
+      // A member without an analyst's decision: scored from the parts of its reasons, which are built
+      // only when read (./member-reasons.ts).
+      const reasons = new MemberReasons(own, c.shared, this.memberLinks(s), this.inheritedReason(idx));
+      w = reasons.weight(this.weights);
+      v.setReasons(idx, reasons);
+    } else {
+      let reasons: Reason[];
+      if (c) {
+        reasons = [...own, ...c.shared];
+        this.linkReasons(s, reasons);
+        const inherited = this.inheritedReason(idx);
+        if (inherited !== undefined) reasons.push(inherited);
+        // One reason per code (own and campaign evidence, or two dimensions, can name the same thing).
+        reasons = strongestPerCode(reasons);
+      } else {
+        reasons = [...own];
+      }
+      reasons = this.decisions.adjust(idx, reasons);
+      if (this.decisions.isConfirmed(idx)) cap = 1;
+      for (const r of reasons) w += r.weight;
+      v.setReasons(idx, reasons.length === 0 ? NO_REASONS : sortReasons(strongestPerCode(reasons)));
+    }
+    const score = Math.min(cap, 1 - Math.exp(-w / this.cfg.scoring.scoreScale));
     v.setScore(idx, score);
-    v.setReasons(idx, reasons.length === 0 ? NO_REASONS : sortReasons(strongestPerCode(reasons)));
     const { distillation, suspicious } = this.cfg.thresholds;
     const before = v.verdict(idx);
     let level: VerdictLevel = score >= distillation ? 'distillation' : score >= suspicious ? 'suspicious' : 'benign';
@@ -397,6 +419,25 @@ export class Judge implements LinkFeedback {
       v.setVerdict(idx, level);
       changes.push({ account: s, from: before, to: level, at: now });
     }
+  }
+
+  /** The infrastructure an account inherited from a flagged campaign, as a reason (one object, kept). */
+  private inheritedReason(idx: number): Reason | undefined {
+    const from = this.inherited[idx];
+    if (from === undefined) return undefined;
+    let r = this.inheritedReasons[idx];
+    if (r === undefined || r.detail.campaign !== from) {
+      r = { code: 'inherited_infrastructure', weight: this.scoring.campaign.inheritedWeight, detail: { campaign: from } };
+      this.inheritedReasons[idx] = r;
+    }
+    return r;
+  }
+
+  /** The member's own link reasons (linkReasons), in a list of their own. */
+  private memberLinks(s: AccountState): readonly Reason[] {
+    const reasons: Reason[] = [];
+    this.linkReasons(s, reasons);
+    return reasons;
   }
 
   /**
@@ -444,20 +485,6 @@ function traceInversion(s: AccountState, p: TraceInversionParams): boolean {
   if (s.exchanges < p.minExchanges || s.capShare(RECONSTRUCTION) < p.reconstructionShare) return false;
   const knobs = [s.atCeiling, s.thinking, s.logprobs, s.multiSample].filter((c) => s.share(c) >= p.knobShare).length;
   return knobs >= p.knobs;
-}
-
-/** One reason per code: an account's own evidence and its campaign's can name the same thing. */
-function strongestPerCode(reasons: Reason[]): Reason[] {
-  // A few dozen reasons at most: a linear scan beats a Map per account per judgement (kept in order of
-  // each code's first appearance, the first of equal weights winning, as a Map would).
-  const best: Reason[] = [];
-  for (const r of reasons) {
-    let k = 0;
-    while (k < best.length && best[k].code !== r.code) k++;
-    if (k === best.length) best.push(r);
-    else if (r.weight > best[k].weight) best[k] = r;
-  }
-  return best.length === reasons.length ? reasons : best;
 }
 
 /** Content codes that say which capabilities are asked for (the rest are harvesting knobs). */

@@ -5,15 +5,23 @@ import { emailKeyOf } from '../../src/config/secret.js';
 import { Ingestor, ingestStream } from '../../src/order/pipeline.js';
 import { Engine } from '../../src/engine/engine.js';
 
-export async function replayChecking(input: string, every: number, check: (engine: Engine) => void): Promise<Engine> {
+// `at: 'judgements'` checks after every `every`-th judgement instead: for state the judge brings up to
+// date at each judgement (exchanges are counted into group sums there: src/judge/pending-exchanges.ts).
+export async function replayChecking(input: string, every: number, check: (engine: Engine) => void, at: 'records' | 'judgements' = 'records'): Promise<Engine> {
   const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
   const engine = new Engine(cfg);
+  let judgements = 0;
+  if (at === 'judgements') {
+    engine.onJudgement(() => {
+      if (++judgements % every === 0) check(engine);
+    });
+  }
   const ingestor = new Ingestor({ maxLatenessMs: cfg.maxLatenessMs, maxLineBytes: cfg.maxLineBytes, emailKey: Buffer.from(emailKeyOf(cfg)) });
   let pushed = 0;
   for await (const batch of ingestStream([input], ingestor)) {
     for (const r of batch.records) {
       engine.push(r);
-      if (++pushed % every === 0) check(engine);
+      if (at === 'records' && ++pushed % every === 0) check(engine);
     }
   }
   engine.finish();
