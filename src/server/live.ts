@@ -31,6 +31,7 @@ import { Coalesced } from './coalesced.js';
 import { IdempotencyKeys } from './idempotency.js';
 import type { OutputCounts } from './output-delta.js';
 import type { RefreshPoint } from './store-writer.js';
+import type { ResultsSnapshot } from './results-view.js';
 
 /** Exponential smoothing of a rate: recent windows count most, one odd window does not swing it. */
 function smooth(prev: number, next: number): number {
@@ -488,9 +489,9 @@ export class LiveService {
     } finally {
       release();
     }
-    // The engine goes on meanwhile: the answer waits for the decision's audit and store rows only.
+    // The engine goes on meanwhile: the answer waits for the decision's audit and its rows in the read view.
     if (this.changes.length > 0) await this.recordChanges();
-    await this.flush(true);
+    await this.writer.publish(this.version(), (c) => this.summary(c), true);
     return record;
   }
 
@@ -647,7 +648,15 @@ export class LiveService {
     if (fresh.length > 0) for (const l of this.auditListeners) l(fresh);
   }
 
-  /** Writes what changed to the store. Unforced, it is skipped while spaced out after the last one. */
+  /** The snapshot of the results every read answers from (published every refresh). */
+  get results(): ResultsSnapshot {
+    return this.writer.view;
+  }
+
+  /**
+   * Publishes what changed to the read view (unforced: skipped while spaced out after the last
+   * refresh); forced, also waits until the store holds it.
+   */
   async flush(force = false): Promise<void> {
     await this.writer.flush(this.version(), (c) => this.summary(c), force);
   }
