@@ -150,6 +150,8 @@ interface Server {
   url: string;
   child: ChildProcess;
   startedMs: number;
+  replayMs: number | null;
+  publishMs: number | null;
   get(path: string): Promise<{ status: number; headers: Headers; body: string }>;
   rss(): Promise<{ rss: number; hwm: number }>;
   stop(): Promise<void>;
@@ -159,11 +161,18 @@ async function startServer(dir: string): Promise<Server> {
   await mkdir(dir, { recursive: true });
   const t0 = performance.now();
   const child = node(['serve', '--db', join(dir, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn']);
-  const url = (await awaitStderr(child, [LISTENING]))[0][1];
+  const [listening] = await awaitStderr(child, [LISTENING]);
+  const url = listening[1];
+  // What the server says of its start (builds that say it): the log replay, and publishing its results.
+  const line = listening.input.slice(listening.index).split('\n')[0];
+  const replayMs = /in (\d+) ms/.exec(line);
+  const publishMs = /published in (\d+) ms/.exec(line);
   return {
     url,
     child,
     startedMs: performance.now() - t0,
+    replayMs: replayMs ? Number(replayMs[1]) : null,
+    publishMs: publishMs ? Number(publishMs[1]) : null,
     async get(path) {
       // A keep-alive connection the server closed as the request went out fails at once: ask again.
       for (let attempt = 1; ; attempt++) {
@@ -357,6 +366,8 @@ if (!o['skip-fast']) {
   };
   result.restart = {
     listening_s: m1(listeningS),
+    replay_s: again.replayMs === null ? null : m1(again.replayMs / 1000),
+    publish_s: again.publishMs === null ? null : m1(again.publishMs / 1000),
     equal_to_scan_s: eq2.seconds === null ? null : m1(restartEqualS),
     not_equal: eq2.seconds === null ? eq2.last : undefined,
   };

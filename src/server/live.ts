@@ -236,8 +236,12 @@ export class LiveService {
     live.seq = lastSeq;
     live.durableSeq = lastSeq;
     live.replayMs = performance.now() - t0;
-    await live.writer.writeFull((c) => live.summary(c));
     await live.recordChanges(); // verdict changes the store has not seen yet (e.g. a crash before the audit write)
+    // The whole state is published to the read view now; the store is rebuilt from it behind (reads
+    // never wait for it, a shutdown or a forced flush does).
+    const t1 = performance.now();
+    await live.writer.publishFull((c) => live.summary(c));
+    live.publishMs = performance.now() - t1;
     // A failed refresh is logged by the next one's caller; it must never be an unhandled rejection.
     live.flushTimer = setInterval(() => void live.flush().catch((e: unknown) => (live.flushError = (e as Error).message)), live.flushMs);
     live.flushTimer.unref();
@@ -246,6 +250,8 @@ export class LiveService {
 
   /** Wall time the start-up replay took, in ms. */
   replayMs = 0;
+  /** Wall time publishing the replayed state to the read view took, in ms (the store is rebuilt behind). */
+  publishMs = 0;
   /** The last periodic store refresh's error, if it failed. */
   flushError: string | undefined;
 

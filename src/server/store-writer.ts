@@ -112,9 +112,17 @@ export class StoreWriter {
     this.writeListeners.push(l);
   }
 
-  /** Publishes the engine's whole state and replaces the store's scan tables with it (start-up, after replay). */
-  async writeFull(summary: (counts: OutputCounts) => Summary): Promise<void> {
+  /**
+   * Publishes the engine's whole state (start-up, after replay); the store's scan tables are replaced
+   * with it behind (`persisted` waits for that).
+   */
+  async publishFull(summary: (counts: OutputCounts) => Summary): Promise<void> {
     await this.publishOnce(-1, summary, true);
+  }
+
+  /** Publishes the engine's whole state and waits until the store's scan tables are replaced with it. */
+  async writeFull(summary: (counts: OutputCounts) => Summary): Promise<void> {
+    await this.publishFull(summary);
     await this.persisted();
   }
 
