@@ -89,7 +89,9 @@ async function compareRefreshByRefresh(store: Store, dir: string): Promise<numbe
   // A restart rebuilds the store (the whole state through writeScan) and the view the same way.
   const again = await LiveService.open({ cfg, store, logDir: join(dir, 'ingest'), flushMs: 600_000 });
   try {
-    const { value } = await store.snapshot(() => answers(store));
+    await again.storeWriter.persisted(); // the store is rebuilt behind the published view
+    const { value, refresh } = await store.snapshot(() => answers(store));
+    expect(refresh).toEqual(again.results.refresh);
     expect(await answers(again.results)).toStrictEqual(value);
   } finally {
     await again.close();
