@@ -10,8 +10,8 @@
 //
 // The store is written behind the snapshots, for durability and history: one write at a time, each
 // taking the rows that changed since the last write from the newest snapshot (Store.writeLive: DuckDB
-// appender, one transaction, the refresh's description with its rows), spaced by its own duration so
-// the store's threads take at most half the cores' time. Nothing waits for it but `flush` callers
+// appender, one transaction, the refresh's description with its rows), spaced by three times its
+// duration so that converting its rows takes at most a quarter of the main thread. Nothing waits for it but `flush` callers
 // (shutdown, tests) and the next write.
 import type { Summary } from '../core/output.js';
 import type { Engine } from '../engine/engine.js';
@@ -62,6 +62,9 @@ interface Dirty {
   campaigns: Set<string>;
   days: Set<string>;
 }
+/** A refresh, and a store write, is followed by at least this many times its own duration without one. */
+const REFRESH_SPACING = 3;
+
 const clean = (): Dirty => ({ whole: false, accounts: new Set(), campaigns: new Set(), days: new Set() });
 
 export class StoreWriter {
@@ -192,8 +195,9 @@ export class StoreWriter {
     this.markDirty(d, whole);
     const ms = publishedAt - t0;
     this.lastFlush = { ms, deriveMs: derivedAt - t0, accounts: d.accounts.length, campaigns: d.campaigns.length, removedCampaigns: d.removedCampaigns.length, rows: rowCounts(d) };
-    // Refreshes take at most half the main thread's time: the engine shares it.
-    this.nextAllowed = publishedAt + ms;
+    // Refreshes take at most a quarter of the main thread's time: the engine shares it (a refresh
+    // every second re-derives every account active in that second).
+    this.nextAllowed = publishedAt + REFRESH_SPACING * ms;
     p.onCommitted?.(publishedAt);
     for (const l of this.listeners) l(info, this.lastFlush, derivedAt, publishedAt);
     void this.storeWrites.run().catch(() => undefined); // the error is kept in storeError
@@ -237,7 +241,7 @@ export class StoreWriter {
       throw e;
     }
     const ms = performance.now() - t0;
-    this.nextWrite = performance.now() + ms;
+    this.nextWrite = performance.now() + REFRESH_SPACING * ms;
     this.storeError = undefined;
     this.lastStored = info;
     this.lastWrite = { ms, refresh: info.refresh, rows };
