@@ -26,6 +26,25 @@
 //    and the server's own histograms when it has them.
 //
 // The machine is shared: compare figures from one run, side by side.
+//
+// Side by side against an older build (what issue 20's figures come from; say `uptime` with them):
+//   npm run build
+//   node dist/bench/serve-load.js --scale 2 --bin /work/base-61bd306/bin/distillguard.js \
+//        --work .cache/bench-serve/base --json bench/results/serve-load-base.json
+//   node dist/bench/serve-load.js --scale 2 --scan-dir .cache/bench-serve/base/scan \
+//        --work .cache/bench-serve/after --json bench/results/serve-load-after.json
+// (the second reuses the first's scan, so both are paced at the same rates). For the 10-minute paced
+// target: --skip-fast --pace 0.5,0.9 --pace-seconds 600 --batch 500 (a batch's last records are judged
+// only once the next batch moves event time past them, so ack→visible includes the batch interval:
+// batches of 5,000 lines at 600 lines/s alone add 8 s).
+//
+// Printed (stderr, then the JSON on stdout and in --json): scan.events_per_s / wall_s; fast.acked_s,
+// acked_lines_per_s, refused_429, equal_to_scan_after_watermark_s (the read API equal to scan),
+// consistency {pairs, samePairs, disagreements}, peak_rss_mib, server_histograms (p50/p99 ms of
+// ack_to_judged, judged_to_visible, ack_to_visible, store_refresh); restart.listening_s, replay_s and
+// publish_s (from the server's listening line, builds that say it), equal_to_scan_s; per pace share:
+// achieved_lines_per_s, refused_429, ack_to_visible_ms_p50/p99/max (client side), rss_mib_first_third
+// / last_third, peak_rss_mib, server_histograms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -150,6 +169,8 @@ interface Server {
   url: string;
   child: ChildProcess;
   startedMs: number;
+  replayMs: number | null;
+  publishMs: number | null;
   get(path: string): Promise<{ status: number; headers: Headers; body: string }>;
   rss(): Promise<{ rss: number; hwm: number }>;
   stop(): Promise<void>;
@@ -159,11 +180,18 @@ async function startServer(dir: string): Promise<Server> {
   await mkdir(dir, { recursive: true });
   const t0 = performance.now();
   const child = node(['serve', '--db', join(dir, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn']);
-  const url = (await awaitStderr(child, [LISTENING]))[0][1];
+  const [listening] = await awaitStderr(child, [LISTENING]);
+  const url = listening[1];
+  // What the server says of its start (builds that say it): the log replay, and publishing its results.
+  const line = listening.input.slice(listening.index).split('\n')[0];
+  const replayMs = /in (\d+) ms/.exec(line);
+  const publishMs = /published in (\d+) ms/.exec(line);
   return {
     url,
     child,
     startedMs: performance.now() - t0,
+    replayMs: replayMs ? Number(replayMs[1]) : null,
+    publishMs: publishMs ? Number(publishMs[1]) : null,
     async get(path) {
       // A keep-alive connection the server closed as the request went out fails at once: ask again.
       for (let attempt = 1; ; attempt++) {
@@ -357,6 +385,8 @@ if (!o['skip-fast']) {
   };
   result.restart = {
     listening_s: m1(listeningS),
+    replay_s: again.replayMs === null ? null : m1(again.replayMs / 1000),
+    publish_s: again.publishMs === null ? null : m1(again.publishMs / 1000),
     equal_to_scan_s: eq2.seconds === null ? null : m1(restartEqualS),
     not_equal: eq2.seconds === null ? eq2.last : undefined,
   };

@@ -225,7 +225,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     }
     process.stderr.write(`distillguard: gateway listener on ${listener.url}\n`);
   }
-  process.stderr.write(`distillguard: listening on ${address} (store ${o.store === undefined ? db : redactUrl(o.store)}; replayed ${live.replayedBatches} batches in ${Math.round(live.replayMs)} ms)\n`);
+  process.stderr.write(`distillguard: listening on ${address} (store ${o.store === undefined ? db : redactUrl(o.store)}; replayed ${live.replayedBatches} batches in ${Math.round(live.replayMs)} ms, results published in ${Math.round(live.publishMs)} ms)\n`);
   await done;
   if (exitCode !== 0) process.exitCode = exitCode;
 }

@@ -3,7 +3,7 @@
 // Markdown and PDF renderings and by the dashboard's API, so every rendering states the same figures).
 import type { AccountOut, CampaignOut, Indicator, Summary } from '../core/output.js';
 import type { LinkOut } from '../core/output.js';
-import type { DailyRow, Store } from '../store/store.js';
+import type { DailyRow, ResultsReader } from '../store/store.js';
 import { buildBundle } from '../intel/stix/export.js';
 import { EXT_INDICATOR } from '../intel/stix/extensions.js';
 
@@ -74,7 +74,7 @@ export interface BriefFacts {
 
 export class BriefNotFound extends Error {}
 
-export async function loadBrief(store: Store, campaignId: string): Promise<BriefData> {
+export async function loadBrief(store: ResultsReader, campaignId: string): Promise<BriefData> {
   const campaign = await store.campaign(campaignId);
   if (!campaign) {
     const ids = (await store.campaigns()).map((c) => c.campaign_id);

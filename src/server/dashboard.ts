@@ -10,6 +10,7 @@ import { latestDecisions, type DecisionRecord } from '../act/decisions.js';
 import { briefFacts, loadBrief } from '../report/brief-data.js';
 import { ApiError } from './errors.js';
 import { readIntel } from './intel-view.js';
+import type { ResultsReader } from '../store/store.js';
 import { parseWith } from './routes/read.js';
 
 /** web/dist beside the package: from src/server (tsx, vitest) or dist/src/server (built). */
@@ -28,6 +29,8 @@ const REVIEW_LIMIT = 500;
 export function registerDashboard(app: FastifyInstance, root: string | null = webRoot()): void {
   const { requireRole, live } = app.distillguard;
   const { store } = app.distillguard;
+  /** Results come from the live service's current snapshot, as the read API's do (src/server/results-view.ts). */
+  const results = (): ResultsReader => live.results;
   if (root) {
     // The page itself holds nothing secret: the data behind it needs a key (read, analyst to decide).
     void app.register(fastifyStatic, { root, prefix: '/', index: 'index.html', wildcard: false, maxAge: '1h' });
@@ -39,9 +42,10 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
     r.addHook('onRequest', requireRole('read'));
 
     r.get<{ Params: { id: string } }>('/v1/campaigns/:id/graph', async (req) => {
-      const c = await store.campaign(req.params.id);
+      const view = results();
+      const c = await view.campaign(req.params.id);
       if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
-      const [members, edges] = await Promise.all([store.accounts({ campaignId: c.campaign_id }), store.links(c.campaign_id)]);
+      const [members, edges] = await Promise.all([view.accounts({ campaignId: c.campaign_id }), view.links(c.campaign_id)]);
       return {
         campaign_id: c.campaign_id,
         nodes: members.map((a) => ({ id: a.account_id, verdict: a.verdict, score: a.score, exchanges: a.exchanges })),
@@ -51,7 +55,7 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
 
     // The campaign's figures as the brief states them (brief-data.ts computes them once, from the store).
     r.get<{ Params: { id: string } }>('/v1/campaigns/:id/facts', async (req) => {
-      const data = await loadBrief(store, req.params.id).catch((e: unknown) => {
+      const data = await loadBrief(results(), req.params.id).catch((e: unknown) => {
         throw new ApiError('not_found', (e as Error).message);
       });
       const { infrastructure: _infra, ...facts } = briefFacts(data);
@@ -59,10 +63,11 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
     });
 
     r.get<{ Params: { id: string } }>('/v1/accounts/:id/links', async (req) => {
-      const a = await store.account(req.params.id);
+      const view = results();
+      const a = await view.account(req.params.id);
       if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
       if (!a.campaign_id) return { links: [] };
-      const links = await store.links(a.campaign_id);
+      const links = await view.links(a.campaign_id);
       return { links: links.filter((l) => l.a === a.account_id || l.b === a.account_id) };
     });
 
@@ -70,12 +75,13 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
     // decision stays on the queue to be found); undecided first, then by score.
     r.get('/v1/review', async () => {
       const latest = latestDecisions(await live.decisions.list());
-      const suspicious = await store.accounts({ verdict: 'suspicious', limit: REVIEW_LIMIT });
+      const view = results();
+      const suspicious = await view.accounts({ verdict: 'suspicious', limit: REVIEW_LIMIT });
       const seen = new Set(suspicious.map((a) => a.account_id));
       const decided = [];
       for (const id of latest.keys()) {
         if (seen.has(id)) continue;
-        const a = await store.account(id);
+        const a = await view.account(id);
         if (a) decided.push(a);
       }
       const items = [...suspicious, ...decided].map((a) => ({ ...a, evidence: undefined, decision: latest.get(a.account_id) ?? null }));
@@ -90,7 +96,7 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
 
     r.get<{ Params: { id: string } }>('/v1/campaigns/:id/brief', async (req, reply) => {
       const q = parseWith(BriefQuery, req.query, 'query');
-      const data = await loadBrief(store, req.params.id).catch((e: unknown) => {
+      const data = await loadBrief(results(), req.params.id).catch((e: unknown) => {
         throw new ApiError('not_found', (e as Error).message);
       });
       const name = `${req.params.id.replace(/[^\w.-]/g, '_')}-brief.${q.format}`;

@@ -51,6 +51,9 @@ describe('serve: one view, visible in time', () => {
     let same = 0;
     const refreshes = new Set<string>();
     while (ingesting || same < 3) {
+      // inject() answers in-memory reads without any I/O: give the engine and ingest their turns, as
+      // a client's network round trips would.
+      await new Promise((r) => setTimeout(r, 1));
       const sum = await read(srv, '/v1/summary');
       const acc = await read(srv, '/v1/accounts?limit=1000');
       expect(sum.statusCode).toBe(200);

@@ -33,6 +33,7 @@ import { Coalesced } from './coalesced.js';
 import { IdempotencyKeys } from './idempotency.js';
 import type { OutputCounts } from './output-delta.js';
 import type { RefreshPoint } from './store-writer.js';
+import type { ResultsSnapshot } from './results-view.js';
 
 /** Exponential smoothing of a rate: recent windows count most, one odd window does not swing it. */
 function smooth(prev: number, next: number): number {
@@ -233,8 +234,12 @@ export class LiveService {
     live.seq = lastSeq;
     live.durableSeq = lastSeq;
     live.replayMs = performance.now() - t0;
-    await live.writer.writeFull((c) => live.summary(c));
     await live.recordChanges(); // verdict changes the store has not seen yet (e.g. a crash before the audit write)
+    // The whole state is published to the read view now; the store is rebuilt from it behind (reads
+    // never wait for it, a shutdown or a forced flush does).
+    const t1 = performance.now();
+    await live.writer.publishFull((c) => live.summary(c));
+    live.publishMs = performance.now() - t1;
     // A failed refresh is logged by the next one's caller; it must never be an unhandled rejection.
     live.flushTimer = setInterval(() => void live.flush().catch((e: unknown) => (live.flushError = (e as Error).message)), live.flushMs);
     live.flushTimer.unref();
@@ -243,6 +248,8 @@ export class LiveService {
 
   /** Wall time the start-up replay took, in ms. */
   replayMs = 0;
+  /** Wall time publishing the replayed state to the read view took, in ms (the store is rebuilt behind). */
+  publishMs = 0;
   /** The last periodic store refresh's error, if it failed. */
   flushError: string | undefined;
 
@@ -486,9 +493,9 @@ export class LiveService {
     } finally {
       release();
     }
-    // The engine goes on meanwhile: the answer waits for the decision's audit and store rows only.
+    // The engine goes on meanwhile: the answer waits for the decision's audit and its rows in the read view.
     if (this.changes.length > 0) await this.recordChanges();
-    await this.flush(true);
+    await this.writer.publish(this.version(), (c) => this.summary(c), true);
     return record;
   }
 
@@ -645,7 +652,15 @@ export class LiveService {
     if (fresh.length > 0) for (const l of this.auditListeners) l(fresh);
   }
 
-  /** Writes what changed to the store. Unforced, it is skipped while spaced out after the last one. */
+  /** The snapshot of the results every read answers from (published every refresh). */
+  get results(): ResultsSnapshot {
+    return this.writer.view;
+  }
+
+  /**
+   * Publishes what changed to the read view (unforced: skipped while spaced out after the last
+   * refresh); forced, also waits until the store holds it.
+   */
   async flush(force = false): Promise<void> {
     await this.writer.flush(this.version(), (c) => this.summary(c), force);
   }

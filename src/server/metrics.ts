@@ -35,18 +35,25 @@ export function buildMetrics(live: LiveService): ServerMetrics {
   live.onLatency((s) => verdictSeconds.observe(s));
   const latencyBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300];
   const ackToJudged = new Histogram({ name: 'distillguard_ack_to_judged_seconds', help: 'Wall time from a batch being acknowledged (durable) until its last record has been judged', buckets: latencyBuckets, registers: [registry] });
-  const judgedToVisible = new Histogram({ name: 'distillguard_judged_to_visible_seconds', help: 'Wall time from a batch being judged until a store refresh that includes it has committed (visible to the read API)', buckets: latencyBuckets, registers: [registry] });
+  const judgedToVisible = new Histogram({ name: 'distillguard_judged_to_visible_seconds', help: 'Wall time from a batch being judged until a refresh that includes it is published (visible to the read API)', buckets: latencyBuckets, registers: [registry] });
   const ackToVisible = new Histogram({ name: 'distillguard_ack_to_visible_seconds', help: 'Wall time from a batch being acknowledged until its judgement is visible to the read API', buckets: latencyBuckets, registers: [registry] });
   live.onJudged((s) => ackToJudged.observe(s));
   live.onVisible((jv, av) => {
     judgedToVisible.observe(jv);
     ackToVisible.observe(av);
   });
-  const refreshSeconds = new Histogram({ name: 'distillguard_store_refresh_seconds', help: 'Duration of a store refresh (deriving the changed rows and writing them)', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30], registers: [registry] });
-  const refreshRows = new Counter({ name: 'distillguard_store_refresh_rows_total', help: 'Rows written by store refreshes, by table', labelNames: ['table'], registers: [registry] });
+  const refreshBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
+  const refreshSeconds = new Histogram({ name: 'distillguard_store_refresh_seconds', help: 'Duration of a refresh: deriving the changed rows and publishing the snapshot the read API answers from', buckets: refreshBuckets, registers: [registry] });
+  const refreshRows = new Counter({ name: 'distillguard_store_refresh_rows_total', help: 'Rows changed by refreshes (published, then written to the store), by table', labelNames: ['table'], registers: [registry] });
   live.storeWriter.onRefresh((_info, stats) => {
     refreshSeconds.observe(stats.ms / 1000);
     for (const [table, n] of Object.entries(stats.rows)) refreshRows.inc({ table }, n);
+  });
+  const writeSeconds = new Histogram({ name: 'distillguard_store_write_seconds', help: 'Duration of a store write (the rows changed since the last write, one transaction), behind the published snapshots', buckets: refreshBuckets, registers: [registry] });
+  const writeRows = new Counter({ name: 'distillguard_store_write_rows_total', help: 'Rows written to the store, by table', labelNames: ['table'], registers: [registry] });
+  live.storeWriter.onStoreWrite((_info, stats) => {
+    writeSeconds.observe(stats.ms / 1000);
+    for (const [table, n] of Object.entries(stats.rows)) writeRows.inc({ table }, n);
   });
   const gauge = (name: string, help: string, read: () => number | null): void => {
     new Gauge({
@@ -68,12 +75,13 @@ export function buildMetrics(live: LiveService): ServerMetrics {
     return t === null ? null : t / 1000;
   });
   gauge('distillguard_engine_behind_seconds', 'Wall seconds of processing the engine needs for its backlog at its measured rate; ingest answers 429 above --max-behind', () => live.behindSeconds);
-  gauge('distillguard_store_refresh_number', 'Number of the last store refresh committed (the Distillguard-Refresh header of read answers)', () => live.storeWriter.lastRefresh?.refresh ?? null);
+  gauge('distillguard_store_refresh_number', 'Number of the last refresh published (the Distillguard-Refresh header of read answers)', () => live.storeWriter.lastRefresh?.refresh ?? null);
+  gauge('distillguard_store_written_refresh', 'Number of the last refresh the store holds (written behind the published snapshots)', () => live.storeWriter.lastStored?.refresh ?? null);
   gauge('distillguard_backlog_records', 'Accepted records the engine has not consumed yet; ingest answers 429 above the high-water mark', () => live.counts.backlog);
   gauge('distillguard_ordering_buffer_records', 'Accepted records waiting in the bounded-lateness ordering buffer', () => live.counts.buffered);
   gauge('distillguard_accounts_tracked', 'Accounts the engine holds state for', () => live.counts.accounts);
   gauge('distillguard_accounts_flagged', 'Accounts with the verdict distillation', () => live.counts.flagged);
   gauge('distillguard_campaigns', 'Campaigns (linked account groups) the engine holds', () => live.counts.campaigns);
-  gauge('distillguard_store_flush_seconds', 'Duration of the last incremental store write', () => live.storeWriter.lastFlush.ms / 1000);
+  gauge('distillguard_store_flush_seconds', 'Duration of the last refresh (derive and publish)', () => live.storeWriter.lastFlush.ms / 1000);
   return { registry, received, rejected, duplicates, ingestSeconds, verdictSeconds, refused };
 }

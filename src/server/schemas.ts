@@ -104,20 +104,22 @@ export const LiveStatusSchema = z.object({
   newest_event: Timestamp.nullable(),
   engine_clock: Timestamp.nullable(),
   judged_through: Timestamp.nullable().describe('every record up to this event time has been judged'),
-  store_flushed_ms: z.number().describe('duration of the last store refresh (deriving the changed rows and writing them)'),
+  store_flushed_ms: z.number().describe('duration of the last refresh (deriving the changed rows and publishing the snapshot the read API answers from)'),
+  store_written_refresh: z.number().int().nullable().describe('the last refresh the store (DuckDB or PostgreSQL, written behind the snapshots) holds'),
+  store_write_ms: z.number().describe('duration of the last store write'),
   behind_seconds: z.number().describe('wall seconds of processing the engine needs for its backlog at its measured rate; ingest answers 429 above --max-behind'),
 });
 
 export const SnapshotSchema = z
   .object({
-    refresh: z.number().int().describe('the store refresh the answer reflects (also the Distillguard-Refresh header); two answers with the same refresh agree'),
+    refresh: z.number().int().describe('the refresh the answer reflects (also the Distillguard-Refresh header); two answers with the same refresh agree'),
     judged_through: Timestamp.nullable().describe('every record up to this event time had been judged when the rows were derived (also the Distillguard-Event-Time header)'),
     engine_clock: Timestamp.nullable(),
     consumed: z.number().int().describe('records the engine had consumed when the rows were derived'),
     derived_at: Timestamp.describe('wall time the rows were derived'),
   })
   .nullable()
-  .describe('null when the store was written by a scan, not a live refresh');
+  .describe('null before the first refresh is published');
 
 export const ErrorSchema = z.object({
   error: z.object({ code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]), message: z.string() }),

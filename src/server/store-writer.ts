@@ -1,28 +1,46 @@
-// Keeps the store current with the live engine: the whole state once at start-up (after replay),
-// then, on every refresh, only the rows that changed since the last one (./output-delta.ts).
+// Keeps the read view and the store current with the live engine: the whole state once at start-up
+// (after replay), then, on every refresh, only the rows that changed since the last one
+// (./output-delta.ts).
 //
-// A refresh has two parts. Deriving the changed rows runs on the main thread while the engine stands
-// still (between two of its slices, or held for the few turns of the event loop the derivation is cut
-// into), so it is one consistent cut of the engine's state; its cost is a walk over the accounts plus
-// the changed rows. Writing them (DuckDB appender into staging tables, upserts, one
-// transaction) runs on DuckDB's threads while the engine goes on: nothing waits for it but the next
-// refresh. The refresh's number and the event time it reflects are written in the same transaction,
-// so a reader sees rows and their provenance together (Store.snapshot).
+// A refresh publishes: deriving the changed rows runs on the main thread while the engine stands still
+// (held for the few turns of the event loop the derivation is cut into), so it is one consistent cut
+// of the engine's state; the next in-memory snapshot (./results-view.ts) is made from the previous one
+// and those rows, and from then on every read answers from it. That is all that stands between a
+// judgement and the read API.
+//
+// The store is written behind the snapshots, for durability and history: one write at a time, each
+// taking the rows that changed since the last write from the newest snapshot (Store.writeLive: DuckDB
+// appender, one transaction, the refresh's description with its rows), spaced by three times its
+// duration so that converting its rows takes at most a quarter of the main thread. Nothing waits for it but `flush` callers
+// (shutdown, tests) and the next write.
 import type { Summary } from '../core/output.js';
 import type { Engine } from '../engine/engine.js';
-import type { RefreshInfo, Store } from '../store/store.js';
+import type { LiveDelta, RefreshInfo, Store } from '../store/store.js';
+import { Coalesced } from './coalesced.js';
 import { OutputDelta, type OutputCounts, type RowDelta } from './output-delta.js';
+import { ResultsSnapshot } from './results-view.js';
+
+type Tables = 'accounts' | 'evidence' | 'campaigns' | 'campaign_links' | 'daily';
 
 export interface RefreshStats {
-  /** Wall ms of the last refresh: deriving the rows plus writing them. */
+  /** Wall ms of the last refresh: deriving the rows and publishing the snapshot. */
   ms: number;
-  /** Of which deriving the changed rows from the engine (main thread). */
+  /** Of which deriving the changed rows from the engine (main thread, engine held). */
   deriveMs: number;
   accounts: number;
   campaigns: number;
   removedCampaigns: number;
+  /** Rows that changed, by table. */
+  rows: Record<Tables, number>;
+}
+
+export interface StoreWriteStats {
+  /** Wall ms of the last store write. */
+  ms: number;
+  /** The refresh it wrote (the newest published when it started). */
+  refresh: number;
   /** Rows written, by table. */
-  rows: Record<'accounts' | 'evidence' | 'campaigns' | 'campaign_links' | 'daily', number>;
+  rows: Record<Tables, number>;
 }
 
 /** What the caller knows at the moment the rows are derived (the engine's clock, records consumed). */
@@ -30,23 +48,47 @@ export interface RefreshPoint {
   judgedThrough: string | null;
   engineClock: string | null;
   consumed: number;
-  /** Called with the wall time (performance.now) the refresh committed. */
-  onCommitted?: (committedAt: number) => void;
+  /** Called with the wall time (performance.now) the refresh was published (visible to reads). */
+  onCommitted?: (publishedAt: number) => void;
 }
 
-export type RefreshListener = (info: RefreshInfo, stats: RefreshStats, derivedAt: number, committedAt: number) => void;
+export type RefreshListener = (info: RefreshInfo, stats: RefreshStats, derivedAt: number, publishedAt: number) => void;
+export type StoreWriteListener = (info: RefreshInfo, stats: StoreWriteStats) => void;
+
+/** Keys of the rows that changed since the last store write. */
+interface Dirty {
+  whole: boolean;
+  accounts: Set<string>;
+  campaigns: Set<string>;
+  days: Set<string>;
+}
+/** A refresh, and a store write, is followed by at least this many times its own duration without one. */
+const REFRESH_SPACING = 3;
+
+const clean = (): Dirty => ({ whole: false, accounts: new Set(), campaigns: new Set(), days: new Set() });
 
 export class StoreWriter {
+  /** The snapshot every read answers from (src/server/results-view.ts). */
+  view: ResultsSnapshot = ResultsSnapshot.empty();
   lastCounts: OutputCounts = { accounts: 0, flagged: 0, suspicious: 0, campaigns: 0 };
-  lastFlush: RefreshStats = { ms: 0, deriveMs: 0, accounts: 0, campaigns: 0, removedCampaigns: 0, rows: { accounts: 0, evidence: 0, campaigns: 0, campaign_links: 0, daily: 0 } };
-  /** The last refresh committed to the store (null before the start-up rebuild). */
+  lastFlush: RefreshStats = { ms: 0, deriveMs: 0, accounts: 0, campaigns: 0, removedCampaigns: 0, rows: noRows() };
+  lastWrite: StoreWriteStats = { ms: 0, refresh: 0, rows: noRows() };
+  /** The last refresh published (null before the start-up rebuild). */
   lastRefresh: RefreshInfo | null = null;
+  /** The last refresh the store holds. */
+  lastStored: RefreshInfo | null = null;
+  /** The last store write's error, if it failed (its rows are written by the next one). */
+  storeError: string | undefined;
   flushes = 0;
   private readonly delta: OutputDelta;
   private running: Promise<void> | undefined;
   private nextAllowed = 0;
   private writtenVersion = -1;
+  private dirty = clean();
+  private nextWrite = 0;
+  private readonly storeWrites = new Coalesced(() => this.writeStore());
   private readonly listeners: RefreshListener[] = [];
+  private readonly writeListeners: StoreWriteListener[] = [];
 
   constructor(
     private readonly store: Store,
@@ -63,49 +105,79 @@ export class StoreWriter {
     this.delta = new OutputDelta(engine, indicatorKey);
   }
 
-  /** Called once each refresh has committed. */
+  /** Called once each refresh is published. */
   onRefresh(l: RefreshListener): void {
     this.listeners.push(l);
   }
 
-  /** Replaces the store's scan tables with the engine's whole state (start-up, after replay). */
-  async writeFull(summary: (counts: OutputCounts) => Summary): Promise<void> {
-    await this.run(-1, summary, true);
+  /** Called once each store write has committed. */
+  onStoreWrite(l: StoreWriteListener): void {
+    this.writeListeners.push(l);
   }
 
   /**
-   * Writes what changed since the last write when `version` moved (the caller's count of records
-   * read and consumed). Concurrent calls share one refresh; `force` ignores the spacing.
+   * Publishes the engine's whole state (start-up, after replay); the store's scan tables are replaced
+   * with it behind (`persisted` waits for that).
+   */
+  async publishFull(summary: (counts: OutputCounts) => Summary): Promise<void> {
+    await this.publishOnce(-1, summary, true);
+  }
+
+  /** Publishes the engine's whole state and waits until the store's scan tables are replaced with it. */
+  async writeFull(summary: (counts: OutputCounts) => Summary): Promise<void> {
+    await this.publishFull(summary);
+    await this.persisted();
+  }
+
+  /**
+   * Publishes what changed since the last refresh when `version` moved (the caller's count of records
+   * read and consumed); unforced, skipped while spaced out after the last one. Concurrent calls share
+   * one refresh. Forced, it also waits until the store holds it.
    */
   async flush(version: number, summary: (counts: OutputCounts) => Summary, force = false): Promise<void> {
+    await this.publish(version, summary, force);
+    if (force) await this.persisted();
+  }
+
+  /** Publishes a refresh (as `flush`), without waiting for the store. */
+  async publish(version: number, summary: (counts: OutputCounts) => Summary, force = false): Promise<void> {
     if (this.running) {
       await this.running;
       if (!force) return;
     }
     if (version === this.writtenVersion) return;
     if (!force && performance.now() < this.nextAllowed) return;
-    await this.run(version, summary, false);
+    await this.publishOnce(version, summary, false);
   }
 
-  private async run(version: number, summary: (counts: OutputCounts) => Summary, full: boolean): Promise<void> {
-    this.running = this.write(version, summary, full).finally(() => {
+  /** Resolves once the store holds the last published refresh (rejects when that write failed). */
+  async persisted(): Promise<void> {
+    while (this.lastRefresh !== null && (this.lastStored?.refresh ?? 0) < this.lastRefresh.refresh) {
+      this.nextWrite = 0;
+      await this.storeWrites.run();
+    }
+  }
+
+  private async publishOnce(version: number, summary: (counts: OutputCounts) => Summary, whole: boolean): Promise<void> {
+    this.running = this.derive(version, summary, whole).finally(() => {
       this.running = undefined;
     });
     await this.running;
   }
 
-  private async write(version: number, summary: (counts: OutputCounts) => Summary, full: boolean): Promise<void> {
+  private async derive(version: number, summary: (counts: OutputCounts) => Summary, whole: boolean): Promise<void> {
     const t0 = performance.now();
     const release = this.hold?.();
     let d: RowDelta;
     let p: RefreshPoint;
     try {
       const turn = release && ((): Promise<void> => new Promise((r) => setImmediate(r)));
-      d = full ? await this.delta.all(turn) : await this.delta.changes(turn);
+      d = whole ? await this.delta.all(turn) : await this.delta.changes(turn);
       p = this.point();
     } finally {
       release?.();
     }
+    const derivedAt = performance.now();
     const info: RefreshInfo = {
       refresh: (this.lastRefresh?.refresh ?? 0) + 1,
       judged_through: p.judgedThrough,
@@ -114,25 +186,104 @@ export class StoreWriter {
       derived_at: new Date().toISOString(),
     };
     this.lastCounts = d.counts;
-    const committed = p.onCommitted;
-    const s = summary(d.counts);
-    const derivedAt = performance.now();
-    const deriveMs = derivedAt - t0;
-    if (full) {
-      await this.store.writeScan({ summary: s, accounts: d.accounts, campaigns: d.campaigns, evidence: d.evidence, daily: d.daily, links: d.links, refresh: info });
-    } else {
-      await this.store.writeLive({ ...d, summary: s, refresh: info });
-    }
-    const committedAt = performance.now();
+    const { counts: _counts, ...rows } = d;
+    this.view = whole ? ResultsSnapshot.of({ ...rows, summary: summary(d.counts) }, info) : this.view.next({ ...rows, summary: summary(d.counts), refresh: info });
+    const publishedAt = performance.now();
     this.writtenVersion = version;
-    const ms = committedAt - t0;
-    const rows = { accounts: d.accounts.length, evidence: d.evidence.length, campaigns: d.campaigns.length, campaign_links: d.links.length, daily: d.daily.length };
-    this.lastFlush = { ms, deriveMs, accounts: d.accounts.length, campaigns: d.campaigns.length, removedCampaigns: d.removedCampaigns.length, rows };
     this.lastRefresh = info;
     this.flushes++;
-    // Refreshes take at most half the wall time: the store's threads share the cores with the engine.
-    this.nextAllowed = committedAt + ms;
-    committed?.(committedAt);
-    for (const l of this.listeners) l(info, this.lastFlush, derivedAt, committedAt);
+    this.markDirty(d, whole);
+    const ms = publishedAt - t0;
+    this.lastFlush = { ms, deriveMs: derivedAt - t0, accounts: d.accounts.length, campaigns: d.campaigns.length, removedCampaigns: d.removedCampaigns.length, rows: rowCounts(d) };
+    // Refreshes take at most a quarter of the main thread's time: the engine shares it (a refresh
+    // every second re-derives every account active in that second).
+    this.nextAllowed = publishedAt + REFRESH_SPACING * ms;
+    p.onCommitted?.(publishedAt);
+    for (const l of this.listeners) l(info, this.lastFlush, derivedAt, publishedAt);
+    void this.storeWrites.run().catch(() => undefined); // the error is kept in storeError
   }
+
+  private markDirty(d: RowDelta, whole: boolean): void {
+    if (whole) {
+      this.dirty = { ...clean(), whole: true };
+      return;
+    }
+    for (const a of d.accounts) this.dirty.accounts.add(a.account_id);
+    for (const c of d.campaigns) this.dirty.campaigns.add(c.campaign_id);
+    for (const id of d.removedCampaigns) this.dirty.campaigns.add(id);
+    for (const day of d.days ?? []) this.dirty.days.add(day);
+  }
+
+  /** One store write: every row that changed since the last one, as the newest snapshot has it. */
+  private async writeStore(): Promise<void> {
+    const wait = this.nextWrite - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const view = this.view;
+    const info = view.refresh;
+    if (info === null || (this.lastStored?.refresh ?? 0) >= info.refresh) return;
+    const dirty = this.dirty;
+    this.dirty = clean();
+    const t0 = performance.now();
+    let rows: Record<Tables, number>;
+    try {
+      if (dirty.whole) {
+        const all = view.whole();
+        await this.store.writeScan({ ...all, refresh: info });
+        rows = { accounts: all.accounts.length, evidence: all.evidence.length, campaigns: all.campaigns.length, campaign_links: all.links.length, daily: all.daily.length };
+      } else {
+        const d = liveDelta(view, dirty);
+        await this.store.writeLive(d);
+        rows = rowCounts(d);
+      }
+    } catch (e) {
+      this.restoreDirty(dirty);
+      this.storeError = (e as Error).message;
+      throw e;
+    }
+    const ms = performance.now() - t0;
+    this.nextWrite = performance.now() + REFRESH_SPACING * ms;
+    this.storeError = undefined;
+    this.lastStored = info;
+    this.lastWrite = { ms, refresh: info.refresh, rows };
+    for (const l of this.writeListeners) l(info, this.lastWrite);
+  }
+
+  /** A failed write's keys go back into the next one's. */
+  private restoreDirty(d: Dirty): void {
+    if (d.whole) this.dirty.whole = true;
+    for (const k of d.accounts) this.dirty.accounts.add(k);
+    for (const k of d.campaigns) this.dirty.campaigns.add(k);
+    for (const k of d.days) this.dirty.days.add(k);
+  }
+}
+
+/** The store's delta for these keys, with the rows as the snapshot has them. */
+function liveDelta(view: ResultsSnapshot, dirty: Dirty): LiveDelta {
+  const campaigns = [];
+  const removedCampaigns = [];
+  for (const id of dirty.campaigns) {
+    const row = view.campaignRow(id);
+    if (row) campaigns.push(row);
+    else removedCampaigns.push(id);
+  }
+  const days = [...dirty.days];
+  return {
+    accounts: view.accountRows(dirty.accounts),
+    evidence: view.evidenceOf(dirty.accounts),
+    campaigns,
+    removedCampaigns,
+    links: view.linksOf(campaigns.map((c) => c.campaign_id)),
+    daily: view.dailyOf(days),
+    days,
+    summary: view.summaryRow!,
+    refresh: view.refresh ?? undefined,
+  };
+}
+
+function noRows(): Record<Tables, number> {
+  return { accounts: 0, evidence: 0, campaigns: 0, campaign_links: 0, daily: 0 };
+}
+
+function rowCounts(d: Pick<LiveDelta, 'accounts' | 'evidence' | 'campaigns' | 'links' | 'daily'>): Record<Tables, number> {
+  return { accounts: d.accounts.length, evidence: d.evidence.length, campaigns: d.campaigns.length, campaign_links: d.links.length, daily: d.daily.length };
 }

@@ -1,6 +1,6 @@
 // The row shapes both store implementations share: which output fields have a column of their own
 // (the rest travel in `extra`), and rows read back as plain JS objects → output records.
-import type { AccountOut, CampaignOut, Indicator, ReasonOut, VerdictLevel } from '../core/output.js';
+import type { AccountOut, CampaignOut, Indicator, LinkOut, ReasonOut, VerdictLevel } from '../core/output.js';
 import { toIso } from '../core/time.js';
 import type { AccountFilter, AuditEntry, AuditFilter, DailyRow, DeliveryRow, EvidenceRow } from './store.js';
 
@@ -50,34 +50,90 @@ export function count(v: number, name: string): number {
   return v;
 }
 
-/** A condition naming its parameter `$v`, applied only when its value is given. */
-export type Condition = [sql: string, value: string | number | undefined];
+/**
+ * A condition naming its parameter `$v`, applied only when its value is given, with the same test on
+ * a row in memory (the live service's snapshot answers from memory: one list, so it cannot filter
+ * differently from the stores).
+ */
+export type Condition<R = never> = [sql: string, value: string | number | undefined, test: (row: R) => boolean];
 
-/** The conditions of `Store.accounts` (both stores: one list, so they cannot filter differently). */
-export function accountConditions(f: AccountFilter): Condition[] {
+/** What an in-memory account filter needs beyond the row: the members of a campaign (its row's `accounts`). */
+export interface MemberIndex {
+  members(campaignId: string): ReadonlySet<string> | undefined;
+}
+
+/** The conditions of `Store.accounts` (both stores and the in-memory snapshot: one list). */
+export function accountConditions(f: AccountFilter, index?: MemberIndex): Condition<AccountOut>[] {
   return [
-    ['verdict = $v', f.verdict],
-    ['account_id IN (SELECT account_id FROM campaign_members WHERE campaign_id = $v)', f.campaignId],
-    ['score >= $v', f.minScore],
+    ['verdict = $v', f.verdict, (a) => a.verdict === f.verdict],
+    ['account_id IN (SELECT account_id FROM campaign_members WHERE campaign_id = $v)', f.campaignId, (a) => index?.members(f.campaignId!)?.has(a.account_id) === true],
+    ['score >= $v', f.minScore, (a) => a.score >= f.minScore!],
   ];
 }
 
 /** The conditions of `Store.audit`. */
-export function auditConditions(f: AuditFilter): Condition[] {
+export function auditConditions(f: AuditFilter): Condition<AuditEntry>[] {
   return [
-    ['account_id = $v', f.accountId],
-    ['campaign_id = $v', f.campaignId],
-    ['kind = $v', f.kind],
+    ['account_id = $v', f.accountId, (e) => e.account_id === f.accountId],
+    ['campaign_id = $v', f.campaignId, (e) => e.campaign_id === f.campaignId],
+    ['kind = $v', f.kind, (e) => e.kind === f.kind],
   ];
+}
+
+/** The in-memory form of `filtered`: rows (already in order) passing the given conditions, paged. */
+export function filteredRows<R>(rows: readonly R[], conditions: Condition<R>[], page: { limit?: number; offset?: number }): R[] {
+  const tests = conditions.filter(([, value]) => value !== undefined).map(([, , test]) => test);
+  const offset = page.offset === undefined ? 0 : count(page.offset, 'offset');
+  const limit = page.limit === undefined ? Infinity : count(page.limit, 'limit');
+  const out: R[] = [];
+  let skipped = 0;
+  for (const r of rows) {
+    if (out.length >= limit) break;
+    if (!tests.every((t) => t(r))) continue;
+    if (skipped < offset) skipped++;
+    else out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Strings in the stores' order: DuckDB compares VARCHAR bytewise (UTF-8), PostgreSQL with COLLATE "C"
+ * likewise. JS compares UTF-16 code units, which differs only between a surrogate (U+D800-DFFF) and
+ * U+E000-FFFF: those are moved into code point order.
+ */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x = x < 0xe000 ? x + 0x2000 : x - 0x800;
+    if (y >= 0xd800) y = y < 0xe000 ? y + 0x2000 : y - 0x800;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** Read order of accounts (`score DESC, account_id`) and campaigns (`score DESC, campaign_id`). */
+export function byAccountOrder(x: AccountOut, y: AccountOut): number {
+  return y.score - x.score || compareText(x.account_id, y.account_id);
+}
+export function byCampaignOrder(x: CampaignOut, y: CampaignOut): number {
+  return y.score - x.score || compareText(x.campaign_id, y.campaign_id);
+}
+/** Read order of a campaign's links: `"at", account_a, account_b` (timestamps as ISO text sort by time). */
+export function byLinkOrder(x: LinkOut, y: LinkOut): number {
+  return compareText(x.at, y.at) || compareText(x.a, y.a) || compareText(x.b, y.b);
 }
 
 /**
  * `select` with the conditions whose value is given, an order and optional paging. Each given value's
  * `$v` becomes `placeholder(n)` (n from 0 in the order of `values`): the SQL dialect's parameter name.
  */
-export function filtered(
+export function filtered<R>(
   select: string,
-  conditions: Condition[],
+  conditions: Condition<R>[],
   order: string,
   page: { limit?: number; offset?: number },
   placeholder: (n: number) => string,

@@ -136,6 +136,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * The reads of engine results: what the read API and the dashboard serve. A store is one; the live
+ * service's in-memory snapshot (src/server/results-view.ts) is the other, with the same answers.
+ */
+export type ResultsReader = Pick<Store, 'accounts' | 'account' | 'campaigns' | 'campaign' | 'daily' | 'summary' | 'links'>;
+
 export type StoreErrorCode =
   | 'schema_too_new' // the file was written by a newer distillguard
   | 'not_a_store' // the database holds tables but no distillguard meta table

@@ -6,7 +6,7 @@ import { toIso } from '../../core/time.js';
 import { ApiError } from '../errors.js';
 import { redactedExcerpt } from '../../decode/reject.js';
 import { ENGINE_ACTIONS } from '../../act/decisions.js';
-import type { RefreshInfo } from '../../store/store.js';
+import type { RefreshInfo, ResultsReader } from '../../store/store.js';
 import {
   AccountsQuerySchema,
   AuditQuerySchema,
@@ -28,12 +28,15 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
 export function registerReadRoutes(app: FastifyInstance): void {
   const { store, live, audit, requireRole } = app.distillguard;
   /**
-   * Runs a route's reads on one store snapshot and says which refresh it reflects: in the body
-   * (`snapshot`) and in the headers Distillguard-Refresh and Distillguard-Event-Time, so that two
-   * answers with the same refresh are known to agree.
+   * Runs a route's reads on the live service's current snapshot (src/server/results-view.ts: one
+   * refresh's rows, in memory) and says which refresh it reflects: in the body (`snapshot`) and in
+   * the headers Distillguard-Refresh and Distillguard-Event-Time, so that two answers with the same
+   * refresh are known to agree.
    */
-  async function fromSnapshot<T extends object>(reply: FastifyReply, read: () => Promise<T>): Promise<T & { snapshot: RefreshInfo | null }> {
-    const { value, refresh } = await store.snapshot(read);
+  async function fromSnapshot<T extends object>(reply: FastifyReply, read: (view: ResultsReader) => Promise<T>): Promise<T & { snapshot: RefreshInfo | null }> {
+    const view = live.results;
+    const value = await read(view);
+    const refresh = view.refresh;
     if (refresh !== null) {
       void reply.header('distillguard-refresh', String(refresh.refresh));
       if (refresh.judged_through !== null) void reply.header('distillguard-event-time', refresh.judged_through);
@@ -46,26 +49,27 @@ export function registerReadRoutes(app: FastifyInstance): void {
 
     r.get('/v1/accounts', async (req, reply) => {
       const q = parseWith(AccountsQuerySchema, req.query, 'query');
-      return fromSnapshot(reply, async () => ({
-        accounts: await store.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }),
+      return fromSnapshot(reply, async (view) => ({
+        accounts: await view.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }),
         limit: q.limit,
         offset: q.offset,
       }));
     });
 
+    // The account's audit entries come from the store's audit log (written as verdicts change).
     r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req, reply) =>
-      fromSnapshot(reply, async () => {
-        const a = await store.account(req.params.id);
+      fromSnapshot(reply, async (view) => {
+        const a = await view.account(req.params.id);
         if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
         return { ...a, audit: await store.audit({ accountId: a.account_id, limit: 50 }) };
       }),
     );
 
-    r.get('/v1/campaigns', async (_req, reply) => fromSnapshot(reply, async () => ({ campaigns: await store.campaigns() })));
+    r.get('/v1/campaigns', async (_req, reply) => fromSnapshot(reply, async (view) => ({ campaigns: await view.campaigns() })));
 
     r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req, reply) =>
-      fromSnapshot(reply, async () => {
-        const c = await store.campaign(req.params.id);
+      fromSnapshot(reply, async (view) => {
+        const c = await view.campaign(req.params.id);
         if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
         return { ...c, audit: await store.audit({ campaignId: c.campaign_id, limit: 50 }) };
       }),
@@ -73,16 +77,17 @@ export function registerReadRoutes(app: FastifyInstance): void {
 
     r.get('/v1/daily', async (req, reply) => {
       const q = parseWith(DailyQuerySchema, req.query, 'query');
-      return fromSnapshot(reply, async () => ({ daily: await store.daily(q.campaign_id) }));
+      return fromSnapshot(reply, async (view) => ({ daily: await view.daily(q.campaign_id) }));
     });
 
     r.get('/v1/summary', async (_req, reply) => {
-      // The summary is the one stored with the refresh (its account, flagged and campaign counts are
-      // those of the rows /v1/accounts shows for the same refresh); `live` is the engine right now.
-      const { summary, snapshot } = await fromSnapshot(reply, async () => ({ summary: await store.summary() }));
+      // The summary is the one published with the refresh (its account, flagged and campaign counts
+      // are those of the rows /v1/accounts shows for the same refresh); `live` is the engine right now.
+      const { summary, snapshot } = await fromSnapshot(reply, async (view) => ({ summary: await view.summary() }));
       const c = live.counts;
       const step = live.engine.cfg.judgeIntervalMs;
       const judged = c.engineTs === null ? null : Math.ceil(c.engineTs / step) * step - step;
+      const writer = live.storeWriter;
       return {
         summary: summary ?? live.summary(),
         snapshot,
@@ -94,7 +99,9 @@ export function registerReadRoutes(app: FastifyInstance): void {
           newest_event: c.newestTs === null ? null : toIso(c.newestTs),
           engine_clock: c.engineTs === null ? null : toIso(c.engineTs),
           judged_through: judged === null ? null : toIso(judged),
-          store_flushed_ms: Math.round(live.storeWriter.lastFlush.ms * 10) / 10,
+          store_flushed_ms: Math.round(writer.lastFlush.ms * 10) / 10,
+          store_written_refresh: writer.lastStored?.refresh ?? null,
+          store_write_ms: Math.round(writer.lastWrite.ms * 10) / 10,
           behind_seconds: Math.round(live.behindSeconds * 100) / 100,
         },
       };
