@@ -4,6 +4,7 @@
 // (link moves accounts there), so the groups counted into are the ones the exchange would have been
 // counted into; counts are integers and item unions register maxima, so the sums are the same exactly.
 import { CAPABILITIES } from '../core/capabilities.js';
+import { F64Column } from '../core/columns.js';
 import { CAPS, EXCHANGES, HOURS, REASONING_PROMPTS } from './group-aggregates.js';
 
 const NCAPS = CAPABILITIES.length;
@@ -56,15 +57,15 @@ export class PendingExchanges {
   private readonly tallies: Tally[] = [];
   private used = 0;
   /** Position + 1 in `tallies` by account index (0: none this period). */
-  private readonly at: number[] = [];
+  private readonly at = new F64Column();
 
   /** One exchange: its capability bits, whether it elicits reasoning (and its item), its UTC hour. */
   add(idx: number, mask: number, elicits: boolean, item: number, hourOfDay: number): void {
-    while (this.at.length <= idx) this.at.push(0);
-    let pos = this.at[idx];
+    let pos = this.at.get(idx);
     if (pos === 0) {
       this.tallies[this.used] = Tally.start(this.tallies[this.used], idx);
-      pos = this.at[idx] = ++this.used;
+      pos = ++this.used;
+      this.at.set(idx, pos);
     }
     const t = this.tallies[pos - 1];
     t.exchanges++;
@@ -87,7 +88,7 @@ export class PendingExchanges {
   flush(count: (t: Tally) => void): void {
     for (let i = 0; i < this.used; i++) {
       const t = this.tallies[i];
-      this.at[t.idx] = 0;
+      this.at.set(t.idx, 0);
       count(t);
     }
     this.used = 0;
