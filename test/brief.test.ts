@@ -11,8 +11,8 @@ import { int } from '../src/report/format.js';
 import { chromiumPath } from '../src/report/pdf.js';
 import { runCli } from './helpers/scan-run.js';
 import { pdfPageShots } from './helpers/pdf-pages.js';
-import { fileURLToPath } from 'node:url';
 import { scanTiny, type TinyScan } from './helpers/tiny-scan.js';
+import { screensDir } from './helpers/screens.js';
 
 const mdEsc = (s: string): string => s.replace(/[\\`*_[\]<>|#!]/g, (c) => `\\${c}`);
 
@@ -103,8 +103,8 @@ describe('distillguard report --campaign', () => {
     });
     // Reason codes are never split across lines.
     for (const code of campaign.reasons.map((x) => x.code)) expect(pages.join('\n'), code).toContain(code);
-    // The pages as a reader sees them (docs/screens), drawn by pdf.js in Chromium.
-    const shots = await pdfPageShots(new Uint8Array(await readFile(out)), fileURLToPath(new URL('../docs/screens', import.meta.url)), 'brief', { maxPages: appendix + 1 });
+    // The pages as a reader sees them (docs/screens with `npm run screens:update`), drawn by pdf.js in Chromium.
+    const shots = await pdfPageShots(new Uint8Array(await readFile(out)), screensDir(), 'brief', { maxPages: appendix + 1 });
     expect(shots).toHaveLength(appendix + 1);
   });
 

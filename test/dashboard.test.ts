@@ -5,7 +5,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../src/sim/index.js';
@@ -14,6 +13,7 @@ import { webRoot } from '../src/server/dashboard.js';
 import { KeyRing } from '../src/server/keys.js';
 import { startTestServer, type TestServer } from './helpers/serve.js';
 import { loadDefaultPolicy } from '../src/act/policy-load.js';
+import { screensDir } from './helpers/screens.js';
 
 const ANALYST = 'dashboard-analyst-key-0123456789';
 const INGEST = 'dashboard-ingest-key-0123456789';
@@ -27,7 +27,7 @@ const keys = (): KeyRing =>
 const read = { authorization: `Bearer ${ANALYST}` };
 
 const ready = !!webRoot() && existsSync(chromiumPath());
-const SCREENS = fileURLToPath(new URL('../docs/screens', import.meta.url));
+const SCREENS = screensDir();
 let s: TestServer;
 let base: string;
 let browser: Browser;
@@ -73,7 +73,7 @@ async function post(lines: readonly string[]): Promise<void> {
   await s.live.flush(true);
 }
 
-/** A screenshot of the page as shown, for docs/screens (viewport only: small files). */
+/** A screenshot of the page as shown, for docs/screens with `npm run screens:update` (viewport only: small files). */
 async function shoot(name: string): Promise<void> {
   mkdirSync(SCREENS, { recursive: true });
   await page.screenshot({ path: join(SCREENS, `dashboard-${name}.png`) });
