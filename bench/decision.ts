@@ -7,7 +7,7 @@
 // The server first ingests a simulated world, so the ids asked for mix accounts with and without a decision.
 //
 //   npm run bench:decision -- [--rate 5000] [--seconds 10] [--connections 32] [--json bench/results/decision.json]
-//                             [--listener gateway|main] [--route decision|auth] [--build DIR] [--trace-gc FILE]
+//                             [--listener gateway|main] [--route decision|auth] [--build DIR] [--trace-gc FILE] [--cpu-prof DIR]
 //
 // --listener gateway (default) asks the dedicated gateway listener (`serve --gateway-port`, a worker
 // thread); main asks the same routes on the main API port (the only choice for builds before it:
@@ -37,6 +37,7 @@ const { values: o } = parseArgs({
     route: { type: 'string', default: 'decision' },
     build: { type: 'string', default: '.' },
     'trace-gc': { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 if (o.listener !== 'gateway' && o.listener !== 'main') throw new Error(`--listener: gateway or main, got ${o.listener}`);
@@ -54,7 +55,7 @@ await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
 await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
 const bin = join(build, 'bin/distillguard.js');
-const gcFlags = o['trace-gc'] ? ['--trace-gc'] : [];
+const gcFlags = [...(o['trace-gc'] ? ['--trace-gc'] : []), ...(o['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(o['cpu-prof'])] : [])];
 const gatewayArgs = o.listener === 'gateway' ? ['--gateway-port', '0'] : [];
 const child = spawn(process.execPath, [...cliNodeFlags(bin), ...gcFlags, bin, 'serve', '--db', join(work, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn', ...gatewayArgs], {
   stdio: ['ignore', o['trace-gc'] ? openSync(o['trace-gc'], 'w') : 'ignore', 'pipe'],
