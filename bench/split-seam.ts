@@ -8,7 +8,11 @@
 // Stage times split the engine's CPU into the per-account side and the cross-account side (the judge's
 // ceiling in deltas/s is the account judgements over the cross-account seconds).
 //
-//   node dist/bench/split-seam.js INPUT [--config FILE] [--partitions 1,2,4,16]
+// With --workers 0 (the default) the engine's thread decodes too and the process's CPU time is that
+// thread's: the judge's ceiling is then given in CPU seconds, which a loaded machine does not distort
+// as it does wall time. With --workers 1 records carry their scaffold windows, which are counted.
+//
+//   node dist/bench/split-seam.js INPUT [--config FILE] [--partitions 1,2,4,16] [--workers 0|1]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +37,10 @@ async function main(): Promise<void> {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const counts = (opt('--partitions') ?? '1,2,4,16,64').split(',').map(Number);
+  const workers = Number(opt('--workers') ?? 0);
+  // Exchanges of each account since its last judgement: how many exchanges one delta stands for.
+  const sinceJudged: number[] = [];
+  const perDelta: number[] = [];
   const out = await mkdtemp(join(tmpdir(), 'split-seam-'));
   const times = new StageTimes();
   // Per partition count: exchanges per partition, and the scaffold windows each partition has seen.
@@ -49,15 +57,23 @@ async function main(): Promise<void> {
       config: opt('--config'),
       quiet: true,
       times,
-      workers: 1, // decoded off the engine's thread, so records carry their scaffold windows
+      workers,
       attach: (engine) => {
         engine.onVerdict(() => verdictChanges++);
+        engine.onJudgement((_at, judged) => {
+          for (const s of judged) {
+            perDelta.push(sinceJudged[s.idx] ?? 0);
+            sinceJudged[s.idx] = 0;
+          }
+        });
         return (r) => {
           if (r.kind !== 'exchange') {
             accountRecords++;
             return;
           }
           exchanges++;
+          const idx = engine.observer.accounts.get(r.accountId)!.idx;
+          sinceJudged[idx] = (sinceJudged[idx] ?? 0) + 1;
           const w = r.sketch?.templates;
           for (const part of perPartition) {
             const k = partitionOf(r.accountId, part.p);
@@ -72,6 +88,12 @@ async function main(): Promise<void> {
     const sum = (stages: readonly TimedStage[]): number => stages.reduce((a, s) => a + times.ms[s], 0) / 1000;
     const deltas = engine.accountJudgements + engine.membershipMoves + verdictChanges;
     const crossS = sum(CROSS_ACCOUNT);
+    const cpuS = (cpu.user + cpu.system) / 1e6;
+    // The cross-account stages' share of the timed stages, applied to the process's CPU time.
+    const share = (crossS * 1000) / times.total();
+    const crossCpuS = share * cpuS;
+    perDelta.sort((a, b) => a - b);
+    const q = (f: number): number => perDelta[Math.min(perDelta.length - 1, Math.floor(f * perDelta.length))];
     const report = {
       input,
       lines: summary.lines_read,
@@ -86,6 +108,7 @@ async function main(): Promise<void> {
         total: deltas,
         per_exchange: round(deltas / exchanges),
         exchanges_per_delta: round(exchanges / deltas),
+        exchanges_per_account_judgement: { mean: round(exchanges / engine.accountJudgements), p50: q(0.5), p90: q(0.9), p99: q(0.99), max: perDelta.at(-1) },
       },
       shared_per_exchange: {
         templates_created: engine.linker.templates.size,
@@ -95,17 +118,20 @@ async function main(): Promise<void> {
       partitions: perPartition.map(({ p, exchanges: ex, windows }) => {
         const max = Math.max(...ex);
         const distinct = windows.reduce((a, s) => a + s.size, 0);
-        return { partitions: p, max_over_mean: round(max / (exchanges / p)), distinct_windows: distinct, windows_per_exchange: round(distinct / exchanges) };
+        const windowsCounted = workers > 0 ? { distinct_windows: distinct, windows_per_exchange: round(distinct / exchanges) } : { distinct_windows: 'counted with --workers 1' };
+        return { partitions: p, max_over_mean: round(max / (exchanges / p)), ...windowsCounted };
       }),
       seconds: {
         wall: round(wallS),
-        cpu: round((cpu.user + cpu.system) / 1e6),
+        cpu: round(cpuS),
+        decode_workers: workers,
         per_account_stages: round(sum(PER_ACCOUNT)),
         cross_account_stages: round(crossS),
         sketch_and_templates: round(times.ms.sketch / 1000),
         output: round(times.ms.output / 1000),
       },
-      judge_ceiling_deltas_per_s: Math.round(deltas / crossS),
+      cross_account_share: round(share),
+      judge_ceiling_deltas_per_s: { wall: Math.round(deltas / crossS), ...(workers === 0 ? { cpu: Math.round(deltas / crossCpuS) } : {}) },
       stage_ms: times.toJSON(),
     };
     console.log(JSON.stringify(report, null, 2));
