@@ -12,7 +12,13 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingPackages } from '../src/cluster/local.js';
-import { WORK_STREAM, workerDurable } from '../src/cluster/streams.js';
+import { ensureStreams, ensureWorkConsumer, H_PART, H_RUN, runSubject, WORK_STREAM, workerDurable, workSubject } from '../src/cluster/streams.js';
+import { runWorker } from '../src/cluster/worker.js';
+import { buildEngineConfig } from '../src/config/schema.js';
+import { packLines, splitLines } from '../src/cluster/wire.js';
+import { readLineBytes, type LineBytes } from '../src/sources/line-bytes.js';
+import { headers } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import { runSimulate } from '../src/sim/index.js';
 import { openPgStore } from '../src/store/pg.js';
 import { buildBin, runBin, startServe } from './helpers/bin.js';
@@ -114,6 +120,44 @@ describe.skipIf(missing.length > 0)('cluster mode', () => {
     const [summary, single] = await Promise.all([out, join(dir, 'scan')].map(async (d) => JSON.parse(await readFile(join(d, 'summary.json'), 'utf8')) as Record<string, unknown>));
     for (const k of ['lines_read', 'accepted', 'accepted_exchanges', 'duplicates', 'rejected']) expect(summary[k], k).toBe(single[k]);
   }, 240_000);
+
+  it('parts of a run whose judge died (configuration no longer refreshed) are dropped undecoded, so they cannot stall the next run', async () => {
+    const nc = await connect({ servers: nats });
+    const stop = new AbortController();
+    try {
+      const jsm = await ensureStreams(nc);
+      await ensureWorkConsumer(jsm, 7);
+      const js = jetstream(nc);
+      await js.publish(runSubject('deadrun'), JSON.stringify(buildEngineConfig({ emailKey: 'dead-run-email-key-0123456789' })), { msgID: 'cfg.deadrun' });
+      await new Promise((r) => setTimeout(r, 1_200)); // older than the worker's 1 s staleness below
+      let parts: LineBytes[] = [];
+      for await (const b of readLineBytes(input)) {
+        parts = splitLines(b, 16 * 1024).slice(0, 5);
+        break;
+      }
+      expect(parts).toHaveLength(5);
+      for (let k = 0; k < 5; k++) {
+        const h = headers();
+        h.set(H_RUN, 'deadrun');
+        h.set(H_PART, `0.${k}`);
+        await js.publish(workSubject(7), packLines(parts[k]), { headers: h, msgID: `deadrun.0.${k}` });
+      }
+      const worker = runWorker({ nats, partitions: [7], signal: stop.signal, staleRunMs: 1_000 });
+      let pending = -1;
+      for (let i = 0; i < 200 && pending !== 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const info = await jsm.consumers.info(WORK_STREAM, workerDurable(7));
+        pending = info.num_pending + info.num_ack_pending;
+      }
+      stop.abort();
+      const stats = await worker;
+      expect(pending).toBe(0);
+      expect(stats).toMatchObject({ parts: 0, dropped: 5 });
+    } finally {
+      stop.abort();
+      await nc.close();
+    }
+  }, 60_000);
 
   it('serve --store postgres:// keeps the live results in PostgreSQL', async () => {
     const admin = new pg.Client({ connectionString: pg_ });

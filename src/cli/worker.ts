@@ -16,7 +16,7 @@ export function registerWorker(program: Command): void {
       const stats = await runWorker({ nats: o.nats, partitions, signal: stop.signal, log: (l) => process.stderr.write(`${l}\n`) }).catch((e: unknown) => {
         throw new InputError(`worker: ${(e as Error).message}`);
       });
-      process.stderr.write(`distillguard: worker stopped after ${stats.parts} parts (${stats.lines} lines)\n`);
+      process.stderr.write(`distillguard: worker stopped after ${stats.parts} parts (${stats.lines} lines), ${stats.dropped} parts of ended or dead runs dropped\n`);
     });
 }
 

@@ -10,7 +10,7 @@ import { decodeBatch } from '../engine/record-codec.js';
 import type { CanonicalRecord } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
 import type { LineBytes } from '../sources/line-bytes.js';
-import { DONE_STREAM, doneSubject, ensureStreams, publishOnce, H_ERROR, H_PART, H_RUN, RUN_STREAM, runSubject, workSubject } from './streams.js';
+import { DONE_STREAM, doneSubject, ensureStreams, publishOnce, H_ERROR, H_PART, H_RUN, RUN_HEARTBEAT_MS, RUN_STREAM, runSubject, workSubject } from './streams.js';
 import { packLines, splitLines, unpackDecoded } from './wire.js';
 
 export interface RemoteDecoderStats {
@@ -30,6 +30,7 @@ export class RemoteDecoder implements BatchDecoder {
   private readonly waiting = new Map<string, Waiter>();
   private failure: Error | undefined;
   private readonly watchdog: NodeJS.Timeout;
+  private readonly heartbeat: NodeJS.Timeout;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -39,8 +40,15 @@ export class RemoteDecoder implements BatchDecoder {
     private readonly maxPartBytes: number,
     private readonly results: ConsumerMessages,
     stallMs: number,
+    config: string,
   ) {
     void this.collect();
+    // The configuration published again says the run is alive (workers drop the parts of dead runs).
+    let beat = 0;
+    this.heartbeat = setInterval(() => {
+      publishOnce(js, runSubject(run), config, { msgID: `cfg.${run}.${++beat}` }).catch((e: unknown) => this.fail(e as Error));
+    }, RUN_HEARTBEAT_MS);
+    this.heartbeat.unref();
     // A partition nobody works on would stall the scan for ever: fail with what to start instead.
     this.watchdog = setInterval(() => {
       const now = Date.now();
@@ -56,13 +64,14 @@ export class RemoteDecoder implements BatchDecoder {
     await ensureStreams(nc);
     const js = jetstream(nc);
     const run = nuid.next();
-    await publishOnce(js, runSubject(run), JSON.stringify(cfg), { msgID: `cfg.${run}` });
+    const config = JSON.stringify(cfg);
+    await publishOnce(js, runSubject(run), config, { msgID: `cfg.${run}` });
     // Ordered consumer: every result of this run, from the first.
     const consumer = await js.consumers.get(DONE_STREAM, { filter_subjects: doneSubject(run) });
     const results = await consumer.consume();
     // Half the server's payload limit for line text leaves room for the frame's header.
     const maxPartBytes = Math.max(64 * 1024, Math.floor(nc.info!.max_payload / 2));
-    return new RemoteDecoder(nc, js, run, partitions, maxPartBytes, results, opts.stallMs ?? 60_000);
+    return new RemoteDecoder(nc, js, run, partitions, maxPartBytes, results, opts.stallMs ?? 60_000, config);
   }
 
   get size(): number {
@@ -118,6 +127,7 @@ export class RemoteDecoder implements BatchDecoder {
   /** Stops collecting and removes the run's results and configuration from the streams. */
   async close(): Promise<void> {
     clearInterval(this.watchdog);
+    clearInterval(this.heartbeat);
     await this.results.close();
     const jsm = await ensureStreams(this.nc);
     await jsm.streams.purge(DONE_STREAM, { filter: doneSubject(this.run) }).catch(() => undefined);

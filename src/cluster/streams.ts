@@ -25,6 +25,15 @@ export const H_ERROR = 'dg-error';
 
 const SECOND_NS = 1_000_000_000;
 
+/**
+ * A live run publishes its configuration again every RUN_HEARTBEAT_MS; a run whose configuration is
+ * older than RUN_STALE_MS died without ending (its judge was killed), and workers drop its parts
+ * rather than decode work nobody waits for (which stalled the next run: docs/cluster.md). Assumes the
+ * clocks of the server and the workers agree within seconds (NTP).
+ */
+export const RUN_HEARTBEAT_MS = 5_000;
+export const RUN_STALE_MS = 30_000;
+
 export async function connectNats(url: string): Promise<NatsConnection> {
   if (!/^nats:\/\//.test(url)) throw new Error(`--nats takes a nats:// URL, got ${JSON.stringify(url)}`);
   try {

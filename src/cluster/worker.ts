@@ -4,11 +4,11 @@
 // a part is acknowledged only once its result is stored, and the result's message id makes a second
 // publish of it a no-op.
 import { headers, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, type JsMsg, type StoredMsg } from '@nats-io/jetstream';
 import type { EngineConfig } from '../config/schema.js';
 import { LineDecoder } from '../engine/line-decoder.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
-import { connectNats, publishOnce, doneSubject, ensureStreams, ensureWorkConsumer, H_ERROR, H_PART, H_RUN, RUN_STREAM, runSubject, WORK_STREAM, workerDurable } from './streams.js';
+import { connectNats, publishOnce, doneSubject, ensureStreams, ensureWorkConsumer, H_ERROR, H_PART, H_RUN, RUN_STALE_MS, RUN_STREAM, runSubject, WORK_STREAM, workerDurable } from './streams.js';
 import { packDecoded, unpackLines } from './wire.js';
 
 export interface WorkerOptions {
@@ -17,21 +17,25 @@ export interface WorkerOptions {
   /** Stops the worker (it finishes the part in hand). */
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** A run whose configuration was not refreshed for this long is dead: its parts are dropped (default RUN_STALE_MS). */
+  staleRunMs?: number;
 }
 
 export interface WorkerStats {
   parts: number;
   lines: number;
+  /** Parts of runs that had ended or died, dropped undecoded. */
+  dropped: number;
 }
 
 /** Runs until `signal` aborts; resolves with what it did. */
 export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   const nc = await connectNats(o.nats);
-  const stats: WorkerStats = { parts: 0, lines: 0 };
+  const stats: WorkerStats = { parts: 0, lines: 0, dropped: 0 };
   try {
     const jsm = await ensureStreams(nc);
     const js = jetstream(nc);
-    const decoders = new RunDecoders(nc);
+    const decoders = new RunDecoders(nc, o.staleRunMs ?? RUN_STALE_MS);
     const loops = o.partitions.map(async (p) => {
       await ensureWorkConsumer(jsm, p);
       const consumer = await js.consumers.get(WORK_STREAM, workerDurable(p));
@@ -47,7 +51,8 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
       const part = m.headers?.get(H_PART) ?? '';
       const decoder = await decoders.of(run);
       if (!decoder) {
-        // The run's configuration is gone (the run ended or expired): nobody waits for this part.
+        // The run ended, or its judge died (configuration no longer refreshed): nobody waits for this part.
+        stats.dropped++;
         m.term();
         return;
       }
@@ -79,26 +84,42 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerStats> {
   return stats;
 }
 
-/** One LineDecoder per run, built from the configuration the run published (a few runs kept). */
+/**
+ * One LineDecoder per run, built from the configuration the run published (a few runs kept). A run is
+ * live while its configuration is refreshed (RUN_HEARTBEAT_MS); one gone (ended) or older than
+ * `staleMs` (its judge died) gets null, so its parts are dropped. Checked at most every 2 s per run.
+ */
 class RunDecoders {
-  private readonly byRun = new Map<string, Promise<LineDecoder | null>>();
-  constructor(private readonly nc: NatsConnection) {}
+  private readonly byRun = new Map<string, { decoder: Promise<LineDecoder> | undefined; checked: number; config: Promise<StoredMsg | null> }>();
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly staleMs: number,
+  ) {}
 
-  of(run: string): Promise<LineDecoder | null> {
-    let d = this.byRun.get(run);
-    if (!d) {
-      d = this.load(run);
-      this.byRun.set(run, d);
+  async of(run: string): Promise<LineDecoder | null> {
+    let r = this.byRun.get(run);
+    const now = Date.now();
+    if (!r) {
+      r = { decoder: undefined, checked: now, config: this.lastConfig(run) };
+      this.byRun.set(run, r);
       if (this.byRun.size > 8) this.byRun.delete(this.byRun.keys().next().value as string);
+    } else if (now - r.checked > 2_000) {
+      r.checked = now;
+      r.config = this.lastConfig(run);
     }
-    return d;
+    const m = await r.config;
+    if (m === null || Date.now() - m.time.getTime() > this.staleMs) return null;
+    // Built once, from the first configuration seen live (a run's configuration does not change).
+    r.decoder ??= this.build(m.json<EngineConfig>());
+    return r.decoder;
   }
 
-  private async load(run: string): Promise<LineDecoder | null> {
+  private async lastConfig(run: string): Promise<StoredMsg | null> {
     const jsm = await ensureStreams(this.nc);
-    const msg = await jsm.streams.getMessage(RUN_STREAM, { last_by_subj: runSubject(run) }).catch(() => null);
-    if (!msg) return null;
-    const cfg = msg.json<EngineConfig>();
+    return jsm.streams.getMessage(RUN_STREAM, { last_by_subj: runSubject(run) }).catch(() => null);
+  }
+
+  private async build(cfg: EngineConfig): Promise<LineDecoder> {
     return new LineDecoder(cfg, (await intelScanHooks(cfg)).shareEmail);
   }
 }

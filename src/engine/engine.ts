@@ -44,6 +44,9 @@ export class Engine {
   private readonly listeners: VerdictListener[] = [];
   private readonly judgementListeners: JudgementListener[] = [];
   judgements = 0;
+  /** Accounts judged (one per dirty account per judgement) and group memberships moved: the per-account deltas a split by account would hand to the cross-account side (bench/split-seam.ts). */
+  accountJudgements = 0;
+  membershipMoves = 0;
 
   /** `times`: charge wall time per stage (bench:perf); absent, nothing is timed. */
   constructor(
@@ -164,8 +167,11 @@ export class Engine {
     judge.countPending();
     for (const s of dirty) {
       judge.judgeAccount(s, at);
-      judge.membersMoved(s, linker.update(s, judge));
+      const moves = linker.update(s, judge);
+      this.membershipMoves += moves.left.length + moves.joined.length;
+      judge.membersMoved(s, moves);
     }
+    this.accountJudgements += dirty.length;
     const groups = judge.scoreGroups(at, linker.takeDirty());
     linker.keepDirty(groups.deferred);
     const touched = linker.linkSuspicious(dirty, groups.crossed, at, judge);
