@@ -69,6 +69,8 @@ const { values: o } = parseArgs({
     'scan-dir': { type: 'string' },
     json: { type: 'string', default: 'bench/results/serve-load.json' },
     work: { type: 'string', default: '.cache/bench-serve/run' },
+    /** Extra node flags for the server processes only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (profiling serve). */
+    'serve-node-flags': { type: 'string', default: '' },
   },
 });
 const BATCH = Number(o.batch);
@@ -132,7 +134,8 @@ const work = resolve(o.work!);
 await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
 await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
-const node = (args: string[]): ChildProcess => spawn(process.execPath, [...cliNodeFlags(), BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+const SERVE_FLAGS = o['serve-node-flags']!.split(' ').filter(Boolean);
+const node = (args: string[], flags: string[] = []): ChildProcess => spawn(process.execPath, [...cliNodeFlags(), ...flags, BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const m1 = (x: number): number => Math.round(x * 10) / 10;
 const pct = (xs: number[], q: number): number | null => {
@@ -179,7 +182,7 @@ interface Server {
 async function startServer(dir: string): Promise<Server> {
   await mkdir(dir, { recursive: true });
   const t0 = performance.now();
-  const child = node(['serve', '--db', join(dir, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn']);
+  const child = node(['serve', '--db', join(dir, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'], SERVE_FLAGS);
   const [listening] = await awaitStderr(child, [LISTENING]);
   const url = listening[1];
   // What the server says of its start (builds that say it): the log replay, and publishing its results.
