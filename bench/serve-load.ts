@@ -66,6 +66,8 @@ const { values: o } = parseArgs({
     pace: { type: 'string', default: '0.5,0.9' },
     'pace-seconds': { type: 'string', default: '0' },
     'skip-fast': { type: 'boolean', default: false },
+    /** Fast phase without the summary/accounts reader: the server's CPU per line is then ingest and judgement alone (the reader's listings cost the server CPU too, more the faster it answers). */
+    'no-reader': { type: 'boolean', default: false },
     /** A scan output folder of the same input (summary.json, accounts.ndjson) to compare against instead of scanning again. */
     'scan-dir': { type: 'string' },
     json: { type: 'string', default: 'bench/results/serve-load.json' },
@@ -382,7 +384,7 @@ if (!o['skip-fast']) {
   process.stderr.write('fast: posting as fast as acknowledged…\n');
   const dir = join(work, 'fast');
   const s = await startServer(dir);
-  const reader = consistencyReader(s);
+  const reader = o['no-reader'] ? { stop: async () => null } : consistencyReader(s);
   const stats = { refused: 0 };
   const rssSamples: number[] = [];
   const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push(r.rss), () => undefined), 2000);
