@@ -373,7 +373,8 @@ export class LiveService {
     const entry: LogEntry = { seq, lines: items.length, dup, recs, rej: out.rejections, at };
     if (source !== DEFAULT_SOURCE) entry.src = source;
     if (idem !== undefined) Object.assign(entry, { idem: idem.key, hash: idem.hash, receipt });
-    await this.appendDurably(entry, recs.length, recJson.length === recs.length && recs.length > 0 ? recJson : undefined);
+    // All or none have their JSON (one decode path a batch); a mix is a fault the log refuses loudly.
+    await this.appendDurably(entry, recs.length, recJson.length > 0 ? recJson : undefined);
     if (idem !== undefined) this.idempotency.remember(idem.key, { hash: idem.hash, receipt, at });
     if (recs.length > 0) this.waiting.push({ tick: this.tickCovering(maxTs), t0, acked: performance.now() });
     this.pump();
