@@ -160,8 +160,11 @@ export const AccountsQuerySchema = z
   })
   .strict();
 
-/** `?refresh=N`: answer from that refresh's snapshot (kept a short while), so pages of one listing agree. */
-export const RefreshQuerySchema = z.object({ refresh: Int(1, Number.MAX_SAFE_INTEGER).optional() }).strict();
+/**
+ * `?refresh=N`: answer from that refresh's snapshot (kept a short while), so pages of one listing
+ * agree. Not strict: /v1/campaigns ignored its query before, and clients send `limit` to it.
+ */
+export const RefreshQuerySchema = z.object({ refresh: Int(1, Number.MAX_SAFE_INTEGER).optional() });
 
 export const DailyQuerySchema = z.object({ campaign_id: z.string().min(1).optional() }).strict();
 
