@@ -20,10 +20,11 @@
 // 3. restart: the server is stopped (SIGTERM) and started again on the same store and ingest log;
 //    seconds until it listens (replay + store rebuilt) and until the read API equals scan.
 // 4. paced: a fresh server, traffic posted at each --pace share of scan's rate for --pace-seconds
-//    (0: the whole input). acknowledged→visible per batch, client side: a prober asks for the account
-//    of each acknowledged batch's last exchange until its last_seen reaches that exchange's time
-//    (p50/p99 over batches); the server's RSS sampled every 2 s (first vs last third: flat or not);
-//    and the server's own histograms when it has them.
+//    (0: the whole input once; otherwise the input loops, later in event time, until the time is up:
+//    see loopBatch). acknowledged→visible, client side: every 250 ms an acknowledged batch is
+//    sampled and its own probe asks for the account of its last exchange until its last_seen reaches
+//    that exchange's time (p50/p99 over the samples); the server's RSS sampled every 2 s (first vs
+//    last third: flat or not); its CPU seconds per line; and its own histograms when it has them.
 //
 // The machine is shared: compare figures from one run, side by side.
 //
@@ -65,10 +66,14 @@ const { values: o } = parseArgs({
     pace: { type: 'string', default: '0.5,0.9' },
     'pace-seconds': { type: 'string', default: '0' },
     'skip-fast': { type: 'boolean', default: false },
+    /** Fast phase without the summary/accounts reader: the server's CPU per line is then ingest and judgement alone (the reader's listings cost the server CPU too, more the faster it answers). */
+    'no-reader': { type: 'boolean', default: false },
     /** A scan output folder of the same input (summary.json, accounts.ndjson) to compare against instead of scanning again. */
     'scan-dir': { type: 'string' },
     json: { type: 'string', default: 'bench/results/serve-load.json' },
     work: { type: 'string', default: '.cache/bench-serve/run' },
+    /** Extra node flags for the server processes only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (profiling serve). */
+    'serve-node-flags': { type: 'string', default: '' },
   },
 });
 const BATCH = Number(o.batch);
@@ -122,6 +127,26 @@ let newestTs = -Infinity;
   }
 }
 const totalLines = batches.reduce((s, b) => s + b.lines, 0);
+const PROBE_EVERY_MS = 250;
+
+/**
+ * Batch i of the traffic looped: pass k (k = 0 is the input as it is) moves every record's ts k
+ * input spans later (whole days) and gives exchanges new ids (`<id>~k`), so a paced run lasts as long
+ * as asked with the same population of accounts carrying on (their records are sent again, later).
+ */
+const spanMs = Math.ceil((newestTs - Date.parse(/"ts":"([^"]+)"/.exec(input.toString('utf8', 0, Math.min(input.length, 65536)))![1])) / 86_400_000) * 86_400_000;
+function loopBatch(i: number): { body: Buffer; lines: number; probe: Batch['probe']; newest: number } {
+  const b = batches[i % batches.length];
+  const k = Math.floor(i / batches.length);
+  const shift = k * spanMs;
+  const probe = b.probe && { account: b.probe.account, ts: b.probe.ts + shift };
+  if (k === 0) return { body: b.body, lines: b.lines, probe, newest: probe?.ts ?? -Infinity };
+  const text = b.body
+    .toString('utf8')
+    .replace(/"ts":"([^"]+)"/g, (_, ts: string) => `"ts":"${new Date(Date.parse(ts) + shift).toISOString()}"`)
+    .replace(/([{,]"id":")([^"]+)"/g, (_, head: string, id: string) => `${head}${id}~${k}"`);
+  return { body: Buffer.from(text), lines: b.lines, probe, newest: probe?.ts ?? -Infinity };
+}
 function probeOf(line: string): Batch['probe'] {
   const r = JSON.parse(line) as { type?: string; account_id?: string; ts?: string | number };
   if (r.type !== 'exchange' || typeof r.account_id !== 'string') return null;
@@ -132,7 +157,8 @@ const work = resolve(o.work!);
 await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
 await writeFile(join(work, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: KEY, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
-const node = (args: string[]): ChildProcess => spawn(process.execPath, [...cliNodeFlags(), BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+const SERVE_FLAGS = o['serve-node-flags']!.split(' ').filter(Boolean);
+const node = (args: string[], flags: string[] = []): ChildProcess => spawn(process.execPath, [...cliNodeFlags(), ...flags, BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const m1 = (x: number): number => Math.round(x * 10) / 10;
 const pct = (xs: number[], q: number): number | null => {
@@ -146,12 +172,21 @@ type Account = Record<string, unknown> & { account_id: string; verdict: string }
 process.stderr.write(`scan of ${totalLines} lines…\n`);
 const scanOut = o['scan-dir'] === undefined ? join(work, 'scan') : resolve(o['scan-dir']);
 const scanStart = performance.now();
+let scanCpuS: number | null = null;
 if (o['scan-dir'] === undefined) {
   const p = node(['scan', inputPath, '--out', scanOut]);
+  // scan's CPU seconds, sampled every 100 ms until it exits (the last 100 ms are not counted).
+  const sampler = setInterval(() => void procCpu(p.pid!).then((c) => (scanCpuS = c), () => undefined), 100);
   const code = await new Promise<number | null>((r) => p.on('exit', r));
+  clearInterval(sampler);
   if (code !== 0) throw new Error(`scan exited ${code}`);
 }
 const scanWallS = (performance.now() - scanStart) / 1000;
+async function procCpu(pid: number): Promise<number> {
+  // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): user and system clock ticks (1/100 s).
+  const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
 const scanSummary = JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as Record<string, number>;
 const scanAccounts = (await readFile(join(scanOut, 'accounts.ndjson'), 'utf8')).split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Account);
 const scanRate = scanSummary.events_per_second;
@@ -173,13 +208,15 @@ interface Server {
   publishMs: number | null;
   get(path: string): Promise<{ status: number; headers: Headers; body: string }>;
   rss(): Promise<{ rss: number; hwm: number }>;
+  /** CPU seconds the server process has used so far (all its threads, user + system). */
+  cpu(): Promise<number>;
   stop(): Promise<void>;
 }
 
 async function startServer(dir: string): Promise<Server> {
   await mkdir(dir, { recursive: true });
   const t0 = performance.now();
-  const child = node(['serve', '--db', join(dir, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn']);
+  const child = node(['serve', '--db', join(dir, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn'], SERVE_FLAGS);
   const [listening] = await awaitStderr(child, [LISTENING]);
   const url = listening[1];
   // What the server says of its start (builds that say it): the log replay, and publishing its results.
@@ -208,6 +245,7 @@ async function startServer(dir: string): Promise<Server> {
       const kb = (k: string): number => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(s)?.[1] ?? 0) * 1024;
       return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
     },
+    cpu: () => procCpu(child.pid!),
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await new Promise((r) => child.on('exit', r));
@@ -338,7 +376,7 @@ const result: Record<string, unknown> = {
   lines: totalLines,
   input_mib: m1(input.length / 2 ** 20),
   batch: BATCH,
-  scan: { events_per_s: scanRate, wall_s: m1(o['scan-dir'] === undefined ? scanWallS : scanSummary.wall_time_ms / 1000), reused_from: o['scan-dir'], accounts: scanAccounts.length, flagged: scanSummary.flagged_accounts },
+  scan: { events_per_s: scanRate, wall_s: m1(o['scan-dir'] === undefined ? scanWallS : scanSummary.wall_time_ms / 1000), reused_from: o['scan-dir'], cpu_s: scanCpuS, cpu_us_per_line: scanCpuS === null ? null : Math.round((scanCpuS * 1e6) / totalLines), accounts: scanAccounts.length, flagged: scanSummary.flagged_accounts },
 };
 const watermarkBody = JSON.stringify({ ts: new Date(newestTs + 3_600_000).toISOString() });
 
@@ -346,17 +384,20 @@ if (!o['skip-fast']) {
   process.stderr.write('fast: posting as fast as acknowledged…\n');
   const dir = join(work, 'fast');
   const s = await startServer(dir);
-  const reader = consistencyReader(s);
+  const reader = o['no-reader'] ? { stop: async () => null } : consistencyReader(s);
   const stats = { refused: 0 };
   const rssSamples: number[] = [];
   const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push(r.rss), () => undefined), 2000);
+  const cpu0 = await s.cpu();
   const t0 = performance.now();
   for (const b of batches) await post(s, '/v1/records', b.body, stats);
   const ackedS = (performance.now() - t0) / 1000;
+  const ackedCpuS = (await s.cpu()) - cpu0;
   await post(s, '/v1/watermark', watermarkBody, stats);
   const wmS = (performance.now() - t0) / 1000;
   const eq = await untilEqual(s);
   const visibleS = (performance.now() - t0) / 1000;
+  const visibleCpuS = (await s.cpu()) - cpu0; // includes the reads of the consistency reader and the equality check
   const consistency = await reader.stop();
   clearInterval(sampler);
   const hist = await serverHistograms(s);
@@ -378,6 +419,9 @@ if (!o['skip-fast']) {
     equal_to_scan_at_s: m1(visibleS),
     end_to_end_lines_per_s: Math.round(totalLines / visibleS),
     serve_to_scan_ratio: Math.round((totalLines / visibleS / scanRate) * 100) / 100,
+    acked_cpu_s: m1(ackedCpuS),
+    acked_cpu_us_per_line: Math.round((ackedCpuS * 1e6) / totalLines),
+    visible_cpu_s: m1(visibleCpuS),
     not_equal: eq.seconds === null ? eq.last : undefined,
     consistency,
     peak_rss_mib: m1(hwm / 2 ** 20),
@@ -401,44 +445,57 @@ for (const share of PACES) {
   const s = await startServer(join(work, `paced-${share}`));
   const stats = { refused: 0 };
   const rssSamples: { t: number; rss: number }[] = [];
+  const cpu0 = await s.cpu();
   const t0 = performance.now();
   const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push({ t: performance.now() - t0, rss: r.rss }), () => undefined), 2000);
-  // The prober: acknowledged batches wait here until their last exchange is visible.
-  const pending: { probe: NonNullable<Batch['probe']>; ackedAt: number }[] = [];
+  // The prober: a sample of acknowledged batches, at most one every PROBE_EVERY_MS, each watched on
+  // its own until the account of its last exchange shows that exchange's time as last_seen. (One
+  // prober asking once per batch in turn lagged behind the traffic and measured its own queue.) A
+  // probe asks again after a twentieth of the time it has waited (50 ms to 1 s): its error stays
+  // under 5% while it adds few requests.
   const visibleMs: number[] = [];
-  let posting = true;
-  const prober = (async () => {
-    while (posting || pending.length > 0) {
-      const head = pending[0];
-      if (!head) {
-        await sleep(50);
-        continue;
-      }
-      const r = await s.get(`/v1/accounts/${encodeURIComponent(head.probe.account)}`);
-      const seen = r.status === 200 ? Date.parse(String((JSON.parse(r.body) as { last_seen?: string }).last_seen)) : -Infinity;
+  const probes: Promise<void>[] = [];
+  let lastProbe = -Infinity;
+  const probe = async (p: NonNullable<Batch['probe']>, ackedAt: number): Promise<void> => {
+    for (;;) {
+      const r = await s.get(`/v1/accounts/${encodeURIComponent(p.account)}`);
       const now = performance.now();
-      // Batches are in time order: every pending batch whose probe is covered is visible now.
-      while (pending.length > 0 && pending[0].probe.account === head.probe.account && pending[0].probe.ts <= seen) visibleMs.push(now - pending.shift()!.ackedAt);
-      if (pending[0] === head) await sleep(100);
-      if (!posting && performance.now() - t0 > (PACE_SECONDS || Infinity) * 1000 + 120_000) break;
+      const seen = r.status === 200 ? Date.parse(String((JSON.parse(r.body) as { last_seen?: string }).last_seen)) : -Infinity;
+      if (seen >= p.ts) {
+        visibleMs.push(now - ackedAt);
+        return;
+      }
+      if (now - t0 > PACE_SECONDS * 1000 + 300_000) return; // never visible: counted below
+      await sleep(Math.min(1000, Math.max(50, (now - ackedAt) / 20)));
     }
-  })();
+  };
   let sent = 0;
-  for (let i = 0; i < batches.length; i++) {
+  let newest = -Infinity;
+  // With --pace-seconds, the traffic loops until the time is up (see loopBatch).
+  const total = PACE_SECONDS > 0 ? Infinity : batches.length;
+  for (let i = 0; i < total; i++) {
     const due = t0 + (sent * 1000) / rate;
-    if (PACE_SECONDS > 0 && due - t0 > PACE_SECONDS * 1000) break;
+    // The run ends at its time whether or not the server kept the pace (a server slower than the
+    // pace would otherwise stretch it until all the pace's lines were sent).
+    if (PACE_SECONDS > 0 && (due - t0 > PACE_SECONDS * 1000 || performance.now() - t0 > PACE_SECONDS * 1000)) break;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    await post(s, '/v1/records', batches[i].body, stats);
-    sent += batches[i].lines;
-    const p = batches[i].probe;
-    if (p) pending.push({ probe: p, ackedAt: performance.now() });
+    const b = loopBatch(i);
+    await post(s, '/v1/records', b.body, stats);
+    const ackedAt = performance.now();
+    sent += b.lines;
+    if (b.newest > newest) newest = b.newest;
+    if (b.probe && ackedAt - lastProbe >= PROBE_EVERY_MS) {
+      lastProbe = ackedAt;
+      probes.push(probe(b.probe, ackedAt));
+    }
   }
   const postedS = (performance.now() - t0) / 1000;
-  // The last batch's records wait in the ordering buffer until a watermark (docs/serve.md).
-  await post(s, '/v1/watermark', JSON.stringify({ ts: new Date(Math.max(...[0, ...pending.map((x) => x.probe.ts)]) + 3_600_000).toISOString() }), stats);
-  posting = false;
-  await prober;
+  const postedCpuS = (await s.cpu()) - cpu0;
+  // The last batch's records wait in the ordering buffer until a watermark (docs/serve.md); the
+  // server refuses one in the future (looped traffic can run past today).
+  await post(s, '/v1/watermark', JSON.stringify({ ts: new Date(Math.min(newest + 3_600_000, Date.now())).toISOString() }), stats);
+  await Promise.all(probes);
   clearInterval(sampler);
   const hist = await serverHistograms(s);
   const { hwm } = await s.rss();
@@ -451,8 +508,12 @@ for (const share of PACES) {
     lines_posted: sent,
     posted_s: m1(postedS),
     achieved_lines_per_s: Math.round(sent / postedS),
+    cpu_s: m1(postedCpuS),
+    cpu_us_per_line: Math.round((postedCpuS * 1e6) / Math.max(sent, 1)),
     refused_429: stats.refused,
-    batches_probed: visibleMs.length,
+    passes: m1(sent / totalLines),
+    batches_probed: probes.length,
+    probes_never_visible: probes.length - visibleMs.length,
     ack_to_visible_ms_p50: pct(visibleMs, 0.5) === null ? null : m1(pct(visibleMs, 0.5)!),
     ack_to_visible_ms_p99: pct(visibleMs, 0.99) === null ? null : m1(pct(visibleMs, 0.99)!),
     ack_to_visible_ms_max: visibleMs.length === 0 ? null : m1(Math.max(...visibleMs)),

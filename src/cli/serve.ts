@@ -21,6 +21,7 @@ import { loadDefaultPolicy, loadPolicyFile } from '../act/policy-load.js';
 import { Gateway } from '../server/gateway.js';
 import { registerDecisionRoutes } from '../server/routes/decision.js';
 import { GatewayListener } from '../server/gateway-listener.js';
+import { DecodePool, defaultWorkers } from '../engine/decode-pool.js';
 
 export interface ServeOptions {
   db: string;
@@ -57,6 +58,8 @@ export interface ServeOptions {
   policy?: string;
   /** Also answer decisions, nginx auth_request, the decision stream and /healthz on this port, from a dedicated thread. */
   gatewayPort?: number;
+  /** Decode workers for NDJSON ingest (0: decode on the main thread); default one per spare core, up to 4. */
+  decodeWorkers?: number;
 }
 
 export function registerServe(program: Command): void {
@@ -80,6 +83,7 @@ export function registerServe(program: Command): void {
     .option('--max-depth <n>', 'deepest nesting of objects and arrays in a record or JSON body', parseNumber('int', 8, 10_000), DEFAULT_LIMITS.maxDepth)
     .option('--body-timeout <s>', 'seconds a request body may take to arrive (then 408)', parseNumber('float', 0.05), DEFAULT_LIMITS.bodyTimeoutMs / 1000)
     .option('--headers-timeout <s>', 'seconds a connection may take to send its request headers', parseNumber('float', 0.05), DEFAULT_LIMITS.headersTimeoutMs / 1000)
+    .option('--decode-workers <n>', 'decode and sketch NDJSON batches on this many worker threads, as scan does (0: on the main thread; default: one per spare core, up to 4)', parseNumber('int', 0, 64))
     .option('--max-concurrent-ingest <n>', 'ingest requests read and decoded at once (more: 429)', parseNumber('int', 1), DEFAULT_LIMITS.maxConcurrentIngest)
     .option('--source-idle <s>', 'seconds after which a silent source stops holding the engine back (per-source event time)', parseNumber('float', 0.001), 300)
     .option('--log-key-file <file>', 'encrypt the ingest log at rest (AES-256-GCM) with the 32-byte key in this file (64 hex digits or 44 base64 characters)')
@@ -146,7 +150,10 @@ export async function runServe(o: ServeOptions): Promise<void> {
     headersTimeoutMs: Math.round(o.headersTimeout * 1000),
     maxConcurrentIngest: o.maxConcurrentIngest,
   };
-  const app = buildServer({ live, store, keys, logger: { level: o.logLevel }, bodyLimit: Math.round(o.bodyLimit * (1 << 20)), limits });
+  // serve's decode has no community e-mail hashes (decode/config.ts build), so neither have its workers.
+  const workers = o.decodeWorkers ?? defaultWorkers();
+  const decoder = workers > 0 ? new DecodePool(cfg, workers, undefined, { intel: false, maxDepth: o.maxDepth }) : undefined;
+  const app = buildServer({ live, store, keys, logger: { level: o.logLevel }, bodyLimit: Math.round(o.bodyLimit * (1 << 20)), limits, decoder });
   const taxii = o.taxii ? await mountTaxii(app, o.taxii, resolve(o.taxiiDb ?? `${db}.taxii.duckdb`)) : undefined;
   app.distillguard.intel = taxii?.intel;
   const hooks = new WebhookDispatcher({ store, urls: o.webhookUrl, secret: secret ?? '', log: app.log });
@@ -180,6 +187,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
       await listener?.close();
       process.off('SIGHUP', onHup);
       await app.close();
+      await decoder?.close();
       await live.close().catch((e: unknown) => app.log.error({ err: e }, 'closing the live service failed'));
       await gateway.close().catch((e: unknown) => app.log.error({ err: e }, 'writing the last action changes failed'));
       await hooks.close();

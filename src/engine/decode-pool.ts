@@ -14,11 +14,14 @@ import { checkReadable, DEFAULT_MAX_LINE_BYTES } from '../sources/file.js';
 import { LineCursor, type LineBytes, readLineBytes, transferList } from '../sources/line-bytes.js';
 import { emptyBatch, type IngestBatch, type Ingestor, type IngestOptions } from '../order/pipeline.js';
 import { decodeBatch, type EncodedBatch } from './record-codec.js';
+import type { RecordJson } from './line-decoder.js';
 
 /** A batch of lines for a worker, as bytes: it makes the text (sources/line-bytes.ts). */
 export interface DecodeRequest {
   seq: number;
   lines: LineBytes;
+  /** Also send each record's JSON as decoded (serve's ingest log keeps the text the records arrive without). */
+  json?: boolean;
 }
 
 /** What a worker sends back: the batch's records in the compact form of record-codec.ts, and its lines. */
@@ -26,12 +29,15 @@ export interface DecodeResponse {
   seq: number;
   batch: EncodedBatch;
   lines: LineBytes;
+  json?: RecordJson;
 }
 
 /** A batch's records, one per line in line order, and the lines (their buffers came back with them). */
 export interface Decoded {
   recs: (CanonicalRecord | Rejection)[];
   lines: LineBytes;
+  /** Each record's JSON as decoded, when asked for. */
+  json?: RecordJson;
 }
 
 /** Most batches (of ~1 MiB of lines) read ahead per worker: bounds memory, keeps workers busy. */
@@ -57,7 +63,7 @@ export interface BatchDecoder {
   /** How many decode at once (the read-ahead is a few batches per decoder). */
   readonly size: number;
   /** Decodes one batch of lines; results are one per line, in line order. `lines` may be transferred. */
-  decode(lines: LineBytes): Promise<Decoded>;
+  decode(lines: LineBytes, opts?: { json?: boolean }): Promise<Decoded>;
   close(): Promise<void>;
 }
 
@@ -67,15 +73,19 @@ export class DecodePool implements BatchDecoder {
   private readonly pending = new Map<number, { resolve: (r: Decoded) => void; reject: (e: Error) => void }>();
   private failure: Error | undefined;
 
-  constructor(cfg: EngineConfig, n: number, script: URL | undefined = workerScript()) {
+  /**
+   * `intel`: hash e-mails for community sharing too when the configuration has intel keys (scan's
+   * decode; serve's has none). `maxDepth`: deepest nesting accepted (serve's limit).
+   */
+  constructor(cfg: EngineConfig, n: number, script: URL | undefined = workerScript(), opts: { intel?: boolean; maxDepth?: number } = {}) {
     if (!script) throw new Error('decode workers: the compiled worker script is missing (run npm run build)');
     if (!(Number.isInteger(n) && n >= 1)) throw new Error(`decode workers: expected a positive integer, got ${n}`);
     for (let i = 0; i < n; i++) {
-      const w = new Worker(script, { workerData: { cfg } });
+      const w = new Worker(script, { workerData: { cfg, intel: opts.intel ?? true, maxDepth: opts.maxDepth } });
       w.on('message', (m: DecodeResponse) => {
         const p = this.pending.get(m.seq);
         this.pending.delete(m.seq);
-        p?.resolve({ recs: decodeBatch(m.batch), lines: m.lines });
+        p?.resolve({ recs: decodeBatch(m.batch), lines: m.lines, json: m.json });
       });
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
@@ -90,10 +100,10 @@ export class DecodePool implements BatchDecoder {
   }
 
   /** Decodes one batch of lines; results are one per line, in line order. `lines` is transferred (unusable here after). */
-  decode(lines: LineBytes): Promise<Decoded> {
+  decode(lines: LineBytes, opts: { json?: boolean } = {}): Promise<Decoded> {
     if (this.failure) return Promise.reject(this.failure);
     const seq = this.seq++;
-    const req: DecodeRequest = { seq, lines };
+    const req: DecodeRequest = { seq, lines, json: opts.json };
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
       this.workers[seq % this.workers.length].postMessage(req, transferList(lines));

@@ -6,16 +6,22 @@ import type { EngineConfig } from '../config/schema.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
 import { transferList } from '../sources/line-bytes.js';
 import type { DecodeRequest, DecodeResponse } from './decode-pool.js';
-import { LineDecoder } from './line-decoder.js';
+import { LineDecoder, RecordJsonWriter } from './line-decoder.js';
 
-const cfg = (workerData as { cfg: EngineConfig }).cfg;
+const { cfg, intel, maxDepth } = workerData as { cfg: EngineConfig; intel: boolean; maxDepth?: number };
 // Messages sent before this module finished loading wait in the port's queue.
-const decoder = new LineDecoder(cfg, (await intelScanHooks(cfg)).shareEmail);
+const decoder = new LineDecoder(cfg, intel ? (await intelScanHooks(cfg)).shareEmail : undefined, maxDepth);
+const jsonWriter = new RecordJsonWriter();
 
 parentPort!.on('message', (req: DecodeRequest) => {
   const lines = req.lines;
-  const batch = decoder.decode(lines);
+  const batch = decoder.decode(lines, req.json === true ? jsonWriter : undefined);
   // The lines go back too (their buffers, transferred): the engine's thread rejects late lines from them.
   const res: DecodeResponse = { seq: req.seq, batch, lines };
-  parentPort!.postMessage(res, [batch.nums.buffer, batch.kinds.buffer, ...transferList(lines)]);
+  const transfer = [batch.nums.buffer, batch.kinds.buffer, ...transferList(lines)];
+  if (req.json === true) {
+    res.json = jsonWriter.finish();
+    transfer.push(res.json.data.buffer, res.json.ends.buffer);
+  }
+  parentPort!.postMessage(res, transfer);
 });

@@ -139,7 +139,7 @@ describe('serve: operations, decisions', () => {
       expect(doc.paths).toHaveProperty([p]);
     }
     expect(doc.components.schemas.Account.properties.verdict.enum).toEqual(['distillation', 'suspicious', 'benign']);
-    expect(doc.paths['/v1/accounts'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['verdict', 'campaign_id', 'min_score', 'limit', 'offset']);
+    expect(doc.paths['/v1/accounts'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['verdict', 'campaign_id', 'min_score', 'limit', 'offset', 'refresh']);
   });
 
   it('records analyst decisions in the audit log under the key id', async () => {

@@ -8,6 +8,7 @@ import type { IntelStore } from '../store/intel-store.js';
 import { ApiError, classifyError, sendError } from './errors.js';
 import { NO_AUTH, type KeyRing, type Principal, type Role } from './keys.js';
 import type { LiveService } from './live.js';
+import type { DecodePool } from '../engine/decode-pool.js';
 import { addBodyTimeout, clientErrorHandler, DEFAULT_LIMITS, type ServeLimits, serverTimeouts } from './limits.js';
 import { buildMetrics, type ServerMetrics } from './metrics.js';
 import { registerIngestRoutes } from './routes/ingest.js';
@@ -47,6 +48,8 @@ export interface ServerOptions {
   limits?: Partial<ServeLimits>;
   /** Dashboard sessions (src/server/sessions.ts); a fresh store unless given. */
   sessions?: Sessions;
+  /** Decode workers for NDJSON ingest (src/server/pooled-decode.ts); absent: decoded on the main thread. */
+  decoder?: DecodePool;
 }
 
 export interface ServerContext {
@@ -63,6 +66,8 @@ export interface ServerContext {
   sessions: Sessions;
   /** The TAXII store, when `serve --taxii` mounted one (read by the dashboard's intelligence view). */
   intel?: IntelStore;
+  /** Decode workers for NDJSON ingest, when serve has them. */
+  decoder?: DecodePool;
 }
 
 declare module 'fastify' {
@@ -129,6 +134,7 @@ export function buildServer(opts: ServerOptions): FastifyInstance {
     maxDecodedBytes: limits.maxDecodedBytes,
     limits,
     sessions,
+    decoder: opts.decoder,
   };
   app.decorate('distillguard', ctx);
   app.setErrorHandler((err, req, reply) => {

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   request_timeout: 408,
   conflict: 409,
+  gone: 410,
   body_too_large: 413,
   too_many_records: 413,
   unsupported_media_type: 415,

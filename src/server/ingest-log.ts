@@ -157,13 +157,16 @@ export class IngestLog {
     return { log, lastSeq: replay.lastSeq };
   }
 
-  /** Resolves once the entry is durable (written and fdatasync'd). */
-  append(e: LogEntry): Promise<void> {
+  /**
+   * Resolves once the entry is durable (written and fdatasync'd). `recJson`: each record's JSON,
+   * already made (by a decode worker), written instead of serializing `e.recs` here.
+   */
+  append(e: LogEntry, recJson?: readonly Buffer[]): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closed) return Promise.reject(new IngestLogError('the ingest log is closed'));
     let lines: Buffer[];
     try {
-      lines = serializeEntry(e);
+      lines = serializeEntry(e, recJson);
     } catch (err) {
       return Promise.reject(new IngestLogError(`cannot serialize batch ${e.seq}: ${(err as Error).message}`, { cause: err }));
     }
@@ -370,21 +373,36 @@ export async function* readIngestLog(dir: string, key?: Buffer): AsyncGenerator<
   }
 }
 
-export function serializeEntry(e: LogEntry): Buffer[] {
+/**
+ * An entry as its parts' lines. `recJson[i]`, when given, is JSON.stringify(e.recs[i]) as UTF-8 (made
+ * on a decode worker): the same line, without serializing here; parts are then cut by bytes.
+ */
+export function serializeEntry(e: LogEntry, recJson?: readonly Buffer[]): Buffer[] {
   const { recs, rej, ...meta } = e;
+  if (recJson !== undefined && recJson.length !== recs.length) throw new Error(`${recJson.length} records' JSON for ${recs.length} records`);
   const parts: Buffer[] = [];
-  let r: string[] = [];
+  let r: (string | Buffer)[] = [];
   let j: string[] = [];
   let size = 0;
   const cut = (last: boolean): void => {
     const head = last ? JSON.stringify({ ...meta, p: parts.length }) : `{"seq":${e.seq},"p":${parts.length},"more":true}`;
-    parts.push(Buffer.from(`${head.slice(0, -1)},"recs":[${r.join(',')}],"rej":[${j.join(',')}]}\n`));
+    const tail = `],"rej":[${j.join(',')}]}\n`;
+    if (recJson === undefined) parts.push(Buffer.from(`${head.slice(0, -1)},"recs":[${r.join(',')}${tail}`));
+    else {
+      const pieces: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"recs":[`)];
+      for (let i = 0; i < r.length; i++) {
+        if (i > 0) pieces.push(COMMA);
+        pieces.push(r[i] as Buffer);
+      }
+      pieces.push(Buffer.from(tail));
+      parts.push(Buffer.concat(pieces));
+    }
     r = [];
     j = [];
     size = 0;
   };
-  for (const x of recs) {
-    const s = JSON.stringify(x);
+  for (let i = 0; i < recs.length; i++) {
+    const s = recJson === undefined ? JSON.stringify(recs[i]) : recJson[i];
     if (size > 0 && size + s.length > PART_BYTES) cut(false);
     r.push(s);
     size += s.length + 1;
@@ -398,6 +416,8 @@ export function serializeEntry(e: LogEntry): Buffer[] {
   cut(true);
   return parts;
 }
+
+const COMMA = Buffer.from(',');
 
 function keyId(master: Buffer): string {
   return createHash('sha256').update(master).digest('hex').slice(0, 16);

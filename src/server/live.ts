@@ -44,6 +44,11 @@ function smooth(prev: number, next: number): number {
 export interface BatchItem {
   raw: RawLine;
   rec: CanonicalRecord | Rejection;
+  /**
+   * The record's JSON as decoded, when it was decoded on a worker (its exchange then arrives with
+   * its sketch and without its text): what the ingest log keeps. All or none of a batch's records have it.
+   */
+  json?: Buffer;
 }
 
 /** What a client learns about its batch (the HTTP answer's body). */
@@ -337,6 +342,7 @@ export class LiveService {
     const name = `batch-${seq}`;
     const out = emptyBatch();
     const recs: CanonicalRecord[] = [];
+    const recJson: Buffer[] = [];
     let dup = 0;
     let maxTs = -Infinity;
     for (const it of items) {
@@ -346,6 +352,7 @@ export class LiveService {
       if (a === 'accepted') {
         const r = it.rec as CanonicalRecord;
         recs.push(r);
+        if (it.json !== undefined) recJson.push(it.json);
         if (r.ts > maxTs) maxTs = r.ts;
       } else if (a === 'duplicate') dup++;
     }
@@ -366,7 +373,8 @@ export class LiveService {
     const entry: LogEntry = { seq, lines: items.length, dup, recs, rej: out.rejections, at };
     if (source !== DEFAULT_SOURCE) entry.src = source;
     if (idem !== undefined) Object.assign(entry, { idem: idem.key, hash: idem.hash, receipt });
-    await this.appendDurably(entry, recs.length);
+    // All or none have their JSON (one decode path a batch); a mix is a fault the log refuses loudly.
+    await this.appendDurably(entry, recs.length, recJson.length > 0 ? recJson : undefined);
     if (idem !== undefined) this.idempotency.remember(idem.key, { hash: idem.hash, receipt, at });
     if (recs.length > 0) this.waiting.push({ tick: this.tickCovering(maxTs), t0, acked: performance.now() });
     this.pump();
@@ -400,10 +408,10 @@ export class LiveService {
   }
 
   /** Appends one entry; once durable, the engine may consume what it released. */
-  private async appendDurably(e: LogEntry, records: number): Promise<void> {
+  private async appendDurably(e: LogEntry, records: number, recJson?: Buffer[]): Promise<void> {
     this.writing += records;
     try {
-      await this.log.append(e);
+      await this.log.append(e, recJson);
     } catch (err) {
       // The dedupe table already holds these ids: serving on would count a retry as duplicates.
       this.failure ??= (err as Error).message;

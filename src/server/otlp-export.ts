@@ -62,6 +62,7 @@ export const GRPC_STATUS: Record<ErrorCode, GrpcStatus> = {
   header_too_large: GrpcStatus.RESOURCE_EXHAUSTED,
   request_timeout: GrpcStatus.DEADLINE_EXCEEDED,
   conflict: GrpcStatus.ALREADY_EXISTS,
+  gone: GrpcStatus.FAILED_PRECONDITION,
   unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
   overloaded: GrpcStatus.UNAVAILABLE,
   internal: GrpcStatus.INTERNAL,

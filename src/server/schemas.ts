@@ -156,8 +156,15 @@ export const AccountsQuerySchema = z
     min_score: z.coerce.number().min(0).max(1).optional(),
     limit: Int(1, 1000).default(100),
     offset: Int(0, Number.MAX_SAFE_INTEGER).default(0),
+    refresh: Int(1, Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();
+
+/**
+ * `?refresh=N`: answer from that refresh's snapshot (kept a short while), so pages of one listing
+ * agree. Not strict: /v1/campaigns ignored its query before, and clients send `limit` to it.
+ */
+export const RefreshQuerySchema = z.object({ refresh: Int(1, Number.MAX_SAFE_INTEGER).optional() });
 
 export const DailyQuerySchema = z.object({ campaign_id: z.string().min(1).optional() }).strict();
 

@@ -66,10 +66,42 @@ interface Dirty {
 const REFRESH_SPACING = 3;
 
 const clean = (): Dirty => ({ whole: false, accounts: new Set(), campaigns: new Set(), days: new Set() });
+/**
+ * Snapshots kept after they were replaced, for clients paging with `?refresh=N` (each shares its
+ * unchanged rows with the next; what it holds alone is its indexes, ~100 bytes per account).
+ */
+export const PINNED_SNAPSHOTS = 8;
+export const PINNED_MS = 30_000;
 
 export class StoreWriter {
   /** The snapshot every read answers from (src/server/results-view.ts). */
   view: ResultsSnapshot = ResultsSnapshot.empty();
+  /** Replaced snapshots still answered by `?refresh=N`, oldest first, with the time each was replaced. */
+  private readonly kept: { view: ResultsSnapshot; until: number }[] = [];
+
+  /** Refresh `n` while it is the current snapshot or one of the last PINNED_SNAPSHOTS replaced within PINNED_MS; else undefined. */
+  viewAt(n: number, now = performance.now()): ResultsSnapshot | undefined {
+    if (this.view.refresh?.refresh === n) return this.view;
+    this.expire(now);
+    return this.kept.find((k) => k.view.refresh?.refresh === n)?.view;
+  }
+
+  /** The oldest refresh `viewAt` still answers (the current one when none is kept). */
+  oldestKept(now = performance.now()): number | null {
+    this.expire(now);
+    return this.kept[0]?.view.refresh?.refresh ?? this.view.refresh?.refresh ?? null;
+  }
+
+  private keep(replaced: ResultsSnapshot, at: number): void {
+    if (replaced.refresh === null) return;
+    this.kept.push({ view: replaced, until: at + PINNED_MS });
+    if (this.kept.length > PINNED_SNAPSHOTS) this.kept.shift();
+    this.expire(at);
+  }
+
+  private expire(now: number): void {
+    while (this.kept.length > 0 && this.kept[0].until <= now) this.kept.shift();
+  }
   lastCounts: OutputCounts = { accounts: 0, flagged: 0, suspicious: 0, campaigns: 0 };
   lastFlush: RefreshStats = { ms: 0, deriveMs: 0, accounts: 0, campaigns: 0, removedCampaigns: 0, rows: noRows() };
   lastWrite: StoreWriteStats = { ms: 0, refresh: 0, rows: noRows() };
@@ -187,8 +219,10 @@ export class StoreWriter {
     };
     this.lastCounts = d.counts;
     const { counts: _counts, ...rows } = d;
+    const replaced = this.view;
     this.view = whole ? ResultsSnapshot.of({ ...rows, summary: summary(d.counts) }, info) : this.view.next({ ...rows, summary: summary(d.counts), refresh: info });
     const publishedAt = performance.now();
+    this.keep(replaced, publishedAt);
     this.writtenVersion = version;
     this.lastRefresh = info;
     this.flushes++;

@@ -19,6 +19,7 @@ import { type BatchItem, type BatchReceipt, DEFAULT_SOURCE } from '../live.js';
 import { refuseWhenBehind as refuseBehind, submitBatch } from '../submit.js';
 import { registerOtlpRoutes } from './otlp.js';
 import { scanDocument, spanOver } from '../json-items.js';
+import { decodeOnPool } from '../pooled-decode.js';
 
 const gunzipAsync = promisify(gunzip);
 const WATERMARK_FUTURE_MS = 60_000;
@@ -31,10 +32,11 @@ const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application
 const JSON_TYPES = ['application/json'];
 
 export function registerIngestRoutes(app: FastifyInstance): void {
-  const { live, metrics, requireRole, maxDecodedBytes, bodyLimit, limits } = app.distillguard;
+  const { live, metrics, requireRole, maxDecodedBytes, bodyLimit, limits, decoder } = app.distillguard;
   const gate = new IngestGate(limits.maxConcurrentIngest);
   const maxLineBytes = live.engine.cfg.maxLineBytes;
   const decodeCtx = { ...live.decodeContext, maxDepth: limits.maxDepth };
+  let decoderFailed = false;
   /**
    * NDJSON body → decoded items; over maxBatchRecords is a 413 before any line is made (counted without
    * allocating). Splitting and decoding yield to the event loop between slices, so a large batch never
@@ -43,6 +45,15 @@ export function registerIngestRoutes(app: FastifyInstance): void {
   const ndjsonItems = async (body: Buffer): Promise<BatchItem[]> => {
     const n = recordsUpTo(body, limits.maxBatchRecords + 1, maxLineBytes);
     if (n > limits.maxBatchRecords) tooMany(`more than ${limits.maxBatchRecords}`);
+    if (decoder !== undefined && !decoderFailed) {
+      try {
+        return await decodeOnPool(body, decoder, maxLineBytes);
+      } catch (e) {
+        // A dead worker must not stop ingest: decode here from now on (the same items, slower).
+        decoderFailed = true;
+        app.log.error({ err: e }, 'decode workers failed; ingest decodes on the main thread from now on');
+      }
+    }
     const lines: RawLine[] = [];
     const split = new LineSplitter('http', { maxLineBytes });
     for (let off = 0; off < body.length; off += SPLIT_SLICE) {

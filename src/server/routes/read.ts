@@ -14,7 +14,10 @@ import {
   DecisionInputSchema,
   DeliveriesQuerySchema,
   LimitQuerySchema,
+  RefreshQuerySchema,
 } from '../schemas.js';
+import { PINNED_MS, PINNED_SNAPSHOTS } from '../store-writer.js';
+import type { ResultsSnapshot } from '../results-view.js';
 
 /** Parses a query or body with a zod schema; the first issue becomes a 400 `bad_request`. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
@@ -33,8 +36,8 @@ export function registerReadRoutes(app: FastifyInstance): void {
    * the headers Distillguard-Refresh and Distillguard-Event-Time, so that two answers with the same
    * refresh are known to agree.
    */
-  async function fromSnapshot<T extends object>(reply: FastifyReply, read: (view: ResultsReader) => Promise<T>): Promise<T & { snapshot: RefreshInfo | null }> {
-    const view = live.results;
+  async function fromSnapshot<T extends object>(reply: FastifyReply, read: (view: ResultsReader) => Promise<T>, pinned?: number): Promise<T & { snapshot: RefreshInfo | null }> {
+    const view = pinned === undefined ? live.results : pinnedView(pinned);
     const value = await read(view);
     const refresh = view.refresh;
     if (refresh !== null) {
@@ -44,16 +47,30 @@ export function registerReadRoutes(app: FastifyInstance): void {
     return { ...value, snapshot: refresh };
   }
 
+  /** A listing's later pages ask for the refresh its first page named (`?refresh=N`); 410 once it is no longer kept. */
+  function pinnedView(n: number): ResultsSnapshot {
+    const writer = live.storeWriter;
+    const view = writer.viewAt(n);
+    if (view !== undefined) return view;
+    const current = live.results.refresh?.refresh ?? null;
+    if (current === null || n > current) throw new ApiError('not_found', `refresh ${n} has not been published (the latest is ${current ?? 'none yet'})`);
+    throw new ApiError('gone', `refresh ${n} is no longer kept (the oldest kept is ${writer.oldestKept()}; refreshes are kept ${PINNED_MS / 1000} s, at most ${PINNED_SNAPSHOTS} back): start the listing again without ?refresh`);
+  }
+
   void app.register(async (r) => {
     r.addHook('onRequest', requireRole('read'));
 
     r.get('/v1/accounts', async (req, reply) => {
       const q = parseWith(AccountsQuerySchema, req.query, 'query');
-      return fromSnapshot(reply, async (view) => ({
-        accounts: await view.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }),
-        limit: q.limit,
-        offset: q.offset,
-      }));
+      return fromSnapshot(
+        reply,
+        async (view) => ({
+          accounts: await view.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }),
+          limit: q.limit,
+          offset: q.offset,
+        }),
+        q.refresh,
+      );
     });
 
     // The account's audit entries come from the store's audit log (written as verdicts change).
@@ -65,7 +82,10 @@ export function registerReadRoutes(app: FastifyInstance): void {
       }),
     );
 
-    r.get('/v1/campaigns', async (_req, reply) => fromSnapshot(reply, async (view) => ({ campaigns: await view.campaigns() })));
+    r.get('/v1/campaigns', async (req, reply) => {
+      const q = parseWith(RefreshQuerySchema, req.query, 'query');
+      return fromSnapshot(reply, async (view) => ({ campaigns: await view.campaigns() }), q.refresh);
+    });
 
     r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req, reply) =>
       fromSnapshot(reply, async (view) => {

@@ -1,0 +1,106 @@
+// NDJSON decoded on the workers must give what decoding on the main thread gives: the same lines and
+// numbers, the same rejections, the same records (their text travels as the JSON the ingest log
+// writes, byte for byte the same log lines). Workers run the compiled script (dist/), so without a
+// build this suite skips.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEngineConfig } from '../config/schema.js';
+import { emailKeyOf } from '../config/secret.js';
+import { decodeLine, isRejection } from '../decode/index.js';
+import { DecodePool } from '../engine/decode-pool.js';
+import { Presketcher } from '../engine/presketch.js';
+import { runSimulate } from '../sim/index.js';
+import { LineSplitter, type RawLine } from '../sources/file.js';
+import { serializeEntry } from './ingest-log.js';
+import { decodeOnPool } from './pooled-decode.js';
+import type { CanonicalRecord } from '../core/records.js';
+
+const script = new URL('../../dist/src/engine/decode-worker.js', import.meta.url);
+const built = existsSync(fileURLToPath(script));
+if (!built) console.warn('pooled-decode.test: dist/src/engine/decode-worker.js is missing (npm run build); skipping');
+
+describe.skipIf(!built)('NDJSON ingest decoded on the workers', () => {
+  const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
+  const maxLineBytes = 4096;
+  const maxDepth = 8;
+  let pool: DecodePool;
+  let body: Buffer;
+  let tmp: string;
+  beforeAll(async () => {
+    pool = new DecodePool(cfg, 1, script, { intel: false, maxDepth });
+    tmp = await mkdtemp(join(tmpdir(), 'dg-pooled-'));
+    const sim = await runSimulate({ scenario: 'tiny', scale: 0.3, seed: 9, out: tmp, days: 1 });
+    const lines = (await readFile(sim.path, 'utf8')).split('\n').filter((l) => l !== '').slice(0, 400);
+    // Non-ASCII text, bad lines, blank lines, a too-large line, invalid UTF-8, nesting over the limit, CRLF.
+    const odd = ['{not json', '', '   ', `{"type":"exchange","pad":"${'x'.repeat(5000)}"}`, '[1,2]', `${'['.repeat(20)}${']'.repeat(20)}`];
+    const withText = lines.map((l, i) => (i % 50 === 7 ? l.replace(/"prompt":"/, '"prompt":"Größe 東京 — ') : l));
+    body = Buffer.concat([Buffer.from('\ufeff' + withText.slice(0, 200).join('\n') + '\r\n'), Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]), Buffer.from(odd.join('\n') + '\n' + withText.slice(200).join('\n'))]);
+  });
+  afterAll(async () => {
+    await pool.close();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  /** What the main-thread path of routes/ingest.ts does with the same body. */
+  function onMainThread(): { raw: RawLine; rec: CanonicalRecord | ReturnType<typeof decodeLine> }[] {
+    const lines: RawLine[] = [];
+    const split = new LineSplitter('http', { maxLineBytes });
+    split.push(body, lines);
+    split.end(lines);
+    const ctx = { emailKey: Buffer.from(emailKeyOf(cfg)), maxDepth };
+    return lines.map((raw) => ({ raw, rec: decodeLine(raw, ctx) }));
+  }
+
+  it('gives the same lines, rejections and records, and the records JSON the log writes', async () => {
+    const main = onMainThread();
+    const pooled = await decodeOnPool(body, pool, maxLineBytes);
+    expect(pooled.length).toBe(main.length);
+    const presketch = new Presketcher(cfg.template);
+    let rejections = 0;
+    let nonAscii = 0;
+    for (let i = 0; i < main.length; i++) {
+      const [m, p] = [main[i], pooled[i]];
+      expect([p.raw.line, p.raw.bytes, p.raw.text, p.raw.file]).toEqual([m.raw.line, m.raw.bytes, m.raw.text, m.raw.file]);
+      if (isRejection(m.rec)) {
+        rejections++;
+        expect(p.rec).toEqual(m.rec);
+        expect(p.json).toBeUndefined();
+        continue;
+      }
+      const json = JSON.stringify(m.rec);
+      if (Buffer.byteLength(json) !== json.length) nonAscii++;
+      expect(p.json?.toString('utf8')).toBe(json);
+      const r = p.rec as CanonicalRecord;
+      if (m.rec.kind === 'exchange' && r.kind === 'exchange') {
+        // The record arrives without its text, with the sketch the engine would have made of it.
+        expect({ ...r, prompt: undefined, system: undefined, sketch: undefined }).toEqual({ ...m.rec, prompt: undefined, system: undefined, sketch: undefined });
+        expect(JSON.parse(JSON.stringify(r.sketch))).toEqual(JSON.parse(JSON.stringify(presketch.sketch(m.rec))));
+      } else expect(r).toEqual(m.rec);
+    }
+    expect(rejections).toBeGreaterThanOrEqual(5); // bad JSON, too large, not an object, invalid UTF-8, too deep
+    expect(nonAscii).toBeGreaterThan(0);
+    const reasons = main.filter((x) => isRejection(x.rec)).map((x) => (x.rec as { reason: string }).reason);
+    expect(reasons).toEqual(expect.arrayContaining(['invalid_json', 'too_large', 'invalid_utf8', 'too_deep']));
+
+    // The log lines of a batch of these records: the same bytes from either path.
+    const accepted = main.flatMap((x, i) => (isRejection(x.rec) ? [] : [i]));
+    const entry = { seq: 3, lines: main.length, dup: 0, rej: [], at: 1 };
+    const fromMain = serializeEntry({ ...entry, recs: accepted.map((i) => main[i].rec as CanonicalRecord) });
+    const fromPool = serializeEntry({ ...entry, recs: accepted.map((i) => pooled[i].rec as CanonicalRecord) }, accepted.map((i) => pooled[i].json!));
+    expect(Buffer.concat(fromPool).equals(Buffer.concat(fromMain))).toBe(true);
+  });
+
+  it('splits into parts of at most PART_BYTES by bytes, each a whole line the reader takes', () => {
+    const recs = Array.from({ length: 3000 }, (_, i) => ({ kind: 'account', id: `a${i}`, pad: 'é'.repeat(400) }) as unknown as CanonicalRecord);
+    const json = recs.map((r) => Buffer.from(JSON.stringify(r)));
+    const parts = serializeEntry({ seq: 1, lines: 3000, dup: 0, recs, rej: [] }, json);
+    expect(parts.length).toBeGreaterThan(1);
+    const back = parts.flatMap((p) => (JSON.parse(p.toString('utf8')) as { recs: unknown[] }).recs);
+    expect(back).toEqual(JSON.parse(JSON.stringify(recs)));
+    for (const p of parts) expect(p.length).toBeLessThanOrEqual((1 << 20) + 2048);
+  });
+});

@@ -1,0 +1,63 @@
+// NDJSON batches decoded on the decode workers (src/engine/decode-pool.ts), as `scan` decodes: the
+// event loop that runs HTTP and the engine only splits the body into lines as bytes; a worker makes
+// the text, decodes, sketches each exchange (the engine then folds numbers only) and writes each
+// record's JSON for the ingest log, since the records come back without their text
+// (record-codec.ts). The items are those the main-thread path makes from the same body: same lines,
+// numbers, records and rejections (src/server/pooled-decode.test.ts).
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { DecodePool } from '../engine/decode-pool.js';
+import { recordJsonAt } from '../engine/line-decoder.js';
+import { LineBytesSplitter, type LineBytes } from '../sources/line-bytes.js';
+import type { RawLine } from '../sources/file.js';
+import type { BatchItem } from './live.js';
+
+/** Bodies are split in slices of this many bytes, yielding between (a large batch never holds /healthz long). */
+const SPLIT_SLICE = 256 << 10;
+
+export async function decodeOnPool(body: Buffer, pool: DecodePool, maxLineBytes: number): Promise<BatchItem[]> {
+  const split = new LineBytesSplitter('http', { maxLineBytes });
+  const none: RawLine[] = []; // LineBytesSplitter keeps its lines itself
+  for (let off = 0; off < body.length; off += SPLIT_SLICE) {
+    if (off > 0) await yieldToLoop();
+    split.push(body.subarray(off, Math.min(body.length, off + SPLIT_SLICE)), none);
+  }
+  split.end(none);
+  const lines = split.take();
+  if (lines === undefined) return [];
+  const d = await pool.decode(lines, { json: true });
+  const json = d.json;
+  if (json === undefined) throw new Error('decode worker: the records came back without their JSON');
+  const view = Buffer.from(d.lines.data.buffer, d.lines.data.byteOffset, d.lines.data.byteLength);
+  const items = new Array<BatchItem>(d.recs.length);
+  for (let i = 0; i < d.recs.length; i++) {
+    const rec = d.recs[i];
+    items[i] = { raw: lineAt(d.lines, view, i), rec, json: 'reason' in rec ? undefined : recordJsonAt(json, i) };
+  }
+  return items;
+}
+
+function lineAt(b: LineBytes, view: Buffer, i: number): RawLine {
+  const k = b.largeAt.length > 0 ? b.largeAt.indexOf(i) : -1;
+  if (k >= 0) return b.large[k];
+  const start = i === 0 ? 0 : b.ends[i - 1];
+  return new BytesLine(b.file, b.lineNos[i], view, start, b.ends[i]);
+}
+
+/** A line kept as bytes: its text is made only if it is read (a record rejected as late). */
+class BytesLine implements RawLine {
+  readonly bytes: number;
+
+  constructor(
+    public file: string,
+    readonly line: number,
+    private readonly view: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+  ) {
+    this.bytes = end - start;
+  }
+
+  get text(): string {
+    return this.view.toString('utf8', this.start, this.end);
+  }
+}
