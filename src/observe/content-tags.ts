@@ -94,7 +94,7 @@ const LANG_RE = LANGS.split(' ').join('|');
 
 const alt = (parts: string[]): string => parts.join('|');
 
-// A rule's alternatives, each of one of three kinds, so that the tagger (`CapabilityTagger`) need not
+// A rule's alternatives, each of one of four kinds, so that the tagger (`CapabilityTagger`) need not
 // search a whole window with a rule's regex:
 // - `lead(words, re)`: every match of `re` starts with one of `words` (lower-case ASCII, each a whole
 //   ASCII letter run of the text) at a word boundary. The scanner notes where such words start, and
@@ -147,24 +147,24 @@ function rule(leadBit: number, alts: Alt[], flags: string): Rule {
   const leads: string[] = [];
   const lines: string[] = [];
   const rest: string[] = [];
-  const flags_: Flagged[] = [];
+  const flaggedAlts: Flagged[] = [];
   for (const a of alts) {
     if (typeof a === 'string') rest.push(a);
     else if ('line' in a) lines.push(a.line);
-    else if ('flag' in a) flags_.push(a);
+    else if ('flag' in a) flaggedAlts.push(a);
     else {
       leads.push(a.re);
       LEADS.push([a.words, leadBit]);
     }
   }
-  const all = [...leads, ...lines.map((l) => `^(?:${l})`), ...flags_.map((f) => f.re), ...rest];
+  const all = [...leads, ...lines.map((l) => `^(?:${l})`), ...flaggedAlts.map((f) => f.re), ...rest];
   const r: Rule = {
     id: RULES.length,
     leadBit,
     full: new RegExp(alt(all), flags),
     lead: leads.length > 0 ? new RegExp(alt(leads), flags + 'y') : undefined,
     line: lines.length > 0 ? new RegExp(alt(lines), flags + 'y') : undefined,
-    flagged: flags_.map((f) => ({ flag: f.flag, re: new RegExp(f.re, flags) })),
+    flagged: flaggedAlts.map((f) => ({ flag: f.flag, re: new RegExp(f.re, flags) })),
     rest: rest.length > 0 ? new RegExp(alt(rest), flags) : undefined,
   };
   RULES.push(r);
