@@ -5,11 +5,12 @@ import type { EngineConfig } from '../config/schema.js';
 import type { Exchange, ExchangeSketch } from '../core/records.js';
 import { TemplateSketcher } from '../link/templates.js';
 import { murmur3 as hash32 } from '../sketches/hash.js';
-import { tagCapabilities } from '../observe/content-tags.js';
+import { CapabilityTagger } from '../observe/content-tags.js';
 import { PROMPT_SEED, SYSTEM_SEED } from '../observe/observer.js';
 
 export class Presketcher {
   private readonly templates: TemplateSketcher;
+  private readonly tagger = new CapabilityTagger();
   /** LSH bands per scaffold window. */
   readonly bands: number;
 
@@ -20,7 +21,7 @@ export class Presketcher {
 
   sketch(ex: Exchange): ExchangeSketch {
     return {
-      mask: tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking),
+      mask: this.tagger.tag(ex.prompt, ex.system, ex.tools, ex.thinking),
       promptHash: hash32(ex.prompt, PROMPT_SEED),
       systemHash: ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined,
       templates: this.templates.sketch(ex.prompt),
@@ -34,7 +35,7 @@ export class Presketcher {
 
   /** `sketch` written over `out` (nothing allocated per exchange), for a caller that copies it at once. */
   sketchInto(ex: Exchange, out: ExchangeSketch): ExchangeSketch {
-    out.mask = tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking);
+    out.mask = this.tagger.tag(ex.prompt, ex.system, ex.tools, ex.thinking);
     out.promptHash = hash32(ex.prompt, PROMPT_SEED);
     out.systemHash = ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined;
     this.templates.sketch(ex.prompt, out.templates);

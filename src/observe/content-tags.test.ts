@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CAPABILITIES, CAPABILITY_BIT, type Capability } from '../core/capabilities.js';
 import {
+  CapabilityTagger,
   HEAD_CHARS,
   TAIL_CHARS,
   capabilitiesOf,
+  capabilityRuleSources,
   isReasoningElicitation,
   isReasoningReconstruction,
   isRubricGrading,
@@ -223,6 +226,50 @@ describe('tagCapabilities', () => {
   });
 });
 
+describe('the scanner decides as the whole regexes do, on generated text', () => {
+  // Text made of near-matches of the rules themselves (strings their regexes generate, word
+  // boundaries left out, so a match may or may not stand on one), the rules' own words, digits,
+  // operators, code punctuation, line terminators of every kind and non-ASCII text, in any case,
+  // glued or spaced: where a sticky alternative is tried only at a lead word or a line start, a
+  // missed start shows up as a difference from running each rule's whole regex.
+  const sources = capabilityRuleSources();
+  const words = [...new Set(sources.flatMap((src) => src.match(/[A-Za-z]{2,}/g) ?? []))];
+  const nearMatch = fc.oneof(...sources.map((src) => fc.stringMatching(new RegExp(src.replaceAll('\\b', '')))));
+  const symbols = ['.', '?', '!', ':', ';', '();', '()', '(', ')', '=', '=>', '{', '}', '#include <x>', '<div>', '</think>', '<think>', '```', '`',
+    "'s", '’s', "'", '-', '_', '/', '//', '\\frac', '√', '×', '+', '*', '^', '3', '42', '1.5', '10-12', 'x', 'X', 'c#', 'c++', '.net', 'node.js',
+    'ValueError', 'x_Error', '2Exception', 'functionality', 'é', 'Ä', '翻译', '什么是', '一步一步'];
+  const separators = [' ', ' ', ' ', '', '\n', '\r\n', '\r', '\u2028', '\u2029', '  ', ', ', '. ', '\t'];
+  const token = fc.oneof(
+    { weight: 4, arbitrary: nearMatch },
+    { weight: 4, arbitrary: fc.constantFrom(...words) },
+    { weight: 2, arbitrary: fc.constantFrom(...symbols) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
+  );
+  const cased = fc.tuple(token, fc.constantFrom('as is', 'as is', 'lower', 'upper', 'title')).map(([t, c]) =>
+    c === 'lower' ? t.toLowerCase() : c === 'upper' ? t.toUpperCase() : c === 'title' ? t.charAt(0).toUpperCase() + t.slice(1) : t,
+  );
+  const text = fc.array(fc.tuple(cased, fc.constantFrom(...separators)), { minLength: 1, maxLength: 24 }).map((parts) => parts.map(([t, sep]) => t + sep).join(''));
+
+  it('short texts', () => {
+    const tagger = new CapabilityTagger();
+    fc.assert(
+      fc.property(text, (t) => tagger.text(t) === tagTextExhaustive(t)),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('long texts (head and tail windows) and exchanges with a system prompt', () => {
+    const tagger = new CapabilityTagger();
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 20, maxLength: 60 }), text, (parts, system) => {
+        const t = parts.join(' ').repeat(8);
+        return tagger.text(t) === tagTextExhaustive(t) && tagger.tag(t, system, 0, false) === (tagTextExhaustive(t) | tagTextExhaustive(system));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
 const skip = corpusSkipReason();
 if (skip) console.warn(`content-tags.test: ${skip}`);
 
@@ -280,12 +327,13 @@ describe.skipIf(skip !== undefined)('on the real prompt corpora', () => {
     expect(table['distill-alpaca'].knowledge).toBeGreaterThan(0.1);
   });
 
-  it('the prefilter never changes a result (every prompt, follow-up and answer)', () => {
+  it('the prefilter and the candidate positions never change a result (every prompt, follow-up and answer)', () => {
+    const tagger = new CapabilityTagger();
     let n = 0;
     for (const name of CORPORA) {
       for (const r of corpora[name]) {
         for (const t of [r.text, ...(r.followups ?? []), r.answer ?? '']) {
-          expect(tagText(t)).toBe(tagTextExhaustive(t));
+          expect(tagger.text(t)).toBe(tagTextExhaustive(t));
           n++;
         }
       }

@@ -6,7 +6,7 @@ import type { AccountEvent, Exchange } from '../core/records.js';
 import { DAY, HOUR } from '../core/time.js';
 import { ipPrefix } from '../sketches/keyed-hash.js';
 import { murmur3 as hash32 } from '../sketches/hash.js';
-import { tagCapabilities } from './content-tags.js';
+import { CapabilityTagger } from './content-tags.js';
 import { AccountState, RECENT_HOURS } from './account-state.js';
 import type { StageTimes } from '../core/stage-times.js';
 
@@ -45,6 +45,8 @@ export class Observer {
   readonly clientNames = new Map<number, string>();
   /** One copy of each value of the profile fields accounts have in common (see AccountState.applyProfile). */
   private readonly profileValues = new Map<string, string>();
+  /** Tags exchanges that come without a decode worker's sketch. */
+  private readonly tagger = new CapabilityTagger();
   private readonly shared = (v: string): string => {
     const known = this.profileValues.get(v);
     if (known !== undefined) return known;
@@ -93,7 +95,7 @@ export class Observer {
     // content
     if (times) t0 = times.add('observe', t0);
     const pre = ex.sketch;
-    const mask = pre ? pre.mask : tagCapabilities(ex.prompt, ex.system, ex.tools, ex.thinking);
+    const mask = pre ? pre.mask : this.tagger.tag(ex.prompt, ex.system, ex.tools, ex.thinking);
     if (times) t0 = times.add('tag', t0);
     if (mask !== 0) for (let i = 0; i < NCAPS; i++) if (mask & (1 << i)) tr.caps[i]++;
     if (ex.n > 1) tr.multiSample++;
