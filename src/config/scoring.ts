@@ -3,6 +3,7 @@
 // every number a rule uses is here, not a literal in the rule.
 import { z } from 'zod';
 import { HOUR } from '../core/time.js';
+import { PipelineSchema } from './pipelines.js';
 
 const share = z.number().min(0).max(1);
 const count = z.number().int().min(1);
@@ -205,6 +206,8 @@ export const ScoringSchema = z.object({
   content: ContentSignalSchema.prefault({}),
   traceInversion: TraceInversionSchema.prefault({}),
   campaign: CampaignEvidenceSchema.prefault({}),
+  /** Linking clean accounts through the pipeline they share (src/config/pipelines.ts). */
+  pipelines: PipelineSchema.prefault({}),
 });
 
 export type ScoringParams = z.infer<typeof ScoringSchema>;

@@ -88,6 +88,7 @@ export class Engine {
       const mask = this.observer.observeExchange(rec, keys);
       const t0 = this.times ? performance.now() : 0;
       this.judge.countExchange(s, mask, keys.item, t);
+      this.linker.observePipeline(s, rec);
       this.count(s, t);
       this.times?.add('observe', t0);
     } else {

@@ -161,6 +161,8 @@ export class Judge implements LinkFeedback {
       for (const g of groups.refs(s.idx)) if (this.suspicion(g) >= suspicionMin) linker.tryLink(s.idx, g, now, touchedRoots, this);
     }
     for (const g of crossed) for (const idx of g.members) linker.tryLink(idx, g, now, touchedRoots, this);
+    // Clean accounts: the pipeline they share (tradecraft text, work queue, client configuration).
+    linker.linkPipelines(now, dirtyAccounts, touchedRoots, this);
     for (const s of dirtyAccounts) touchedRoots.add(linker.uf.find(s.idx));
     if (times) t = times.add('link.pairs', t);
     // 4. campaigns and verdicts
@@ -180,6 +182,11 @@ export class Judge implements LinkFeedback {
 
   harvest(idx: number): number {
     return this.verdicts.harvest(idx);
+  }
+
+  /** An account's content score, or what being dealt payloads by one work queue counts as (the higher). */
+  private content(idx: number): number {
+    return Math.max(this.verdicts.harvest(idx), this.linker.pipelines.harvest(idx));
   }
 
   suspicion(g: Group): number {
@@ -271,6 +278,7 @@ export class Judge implements LinkFeedback {
     }
     const coverage = campaignCoverage(this.coverage.of(root, members), n, p, this.scoring.content.breadthShare);
     if (coverage) shared.push(coverage);
+    this.linker.pipelines.reasons(members, shared);
     const confirmed = this.decisions.confirmedAmong(members);
     if (confirmed > 0) shared.push({ code: 'analyst_confirmed', weight: confirmationWeight(confirmed, p), detail: { accounts: confirmed } });
     const reasons = [...shared];
@@ -290,7 +298,7 @@ export class Judge implements LinkFeedback {
     c.reasons = sortReasons(strongestPerCode(reasons));
     c.size = n;
     let content = 0;
-    for (const s of members) content += this.verdicts.harvest(s.idx);
+    for (const s of members) content += this.content(s.idx);
     const meanContent = content / n;
     c.score = (1 - Math.exp(-w / this.scoring.scoreScale)) * Math.min(1, meanContent / this.harvestMin);
     if (c.score >= this.cfg.thresholds.distillation && c.flaggedAt === null) c.flaggedAt = now;
@@ -341,7 +349,7 @@ export class Judge implements LinkFeedback {
       if (from !== undefined) reasons.push({ code: 'inherited_infrastructure', weight: this.scoring.campaign.inheritedWeight, detail: { campaign: from } });
       // One reason per code (own and campaign evidence, or two dimensions, can name the same thing).
       reasons = strongestPerCode(reasons);
-      cap = this.verdicts.harvest(s.idx) < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
+      cap = this.content(s.idx) < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
     } else {
       reasons = [...own];
       cap = traceInversion(s, this.scoring.traceInversion) ? 1 : this.scoring.soloCap;
