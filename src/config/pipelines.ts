@@ -34,7 +34,7 @@ export const PipelineSchema = z.object({
   /** Event time between two evaluations of a candidate group. */
   reevaluateMs: z.number().int().positive().default(HOUR),
   /** Work queue: exchanges before the spread is judged, accounts per item from which items cross accounts, from which it is a class, most repeat share. */
-  queueMinExchanges: count.default(150),
+  queueMinExchanges: count.default(400),
   /** Openers the spread is judged on at most (its sketch is fixed-size: more would saturate it). */
   queueMaxExchanges: count.default(20000),
   queueMin: z.number().positive().default(1.05),
