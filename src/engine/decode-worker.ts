@@ -17,5 +17,5 @@ parentPort!.on('message', (req: DecodeRequest) => {
   const batch = decoder.decode(lines);
   // The lines go back too (their buffers, transferred): the engine's thread rejects late lines from them.
   const res: DecodeResponse = { seq: req.seq, batch, lines };
-  parentPort!.postMessage(res, [batch.nums.buffer, batch.kinds.buffer, ...transferList(lines)]);
+  parentPort!.postMessage(res, [batch.nums.buffer, batch.kinds.buffer, batch.phrases.buffer, ...transferList(lines)]);
 });

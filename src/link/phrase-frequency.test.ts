@@ -76,4 +76,20 @@ describe('tradecraft phrases', () => {
     background(f, 200, 3, 10);
     expect(f.bytes).toBe(bytes);
   });
+
+  it('learns the same from phrase hashes (computed by a decode worker) as from the text', () => {
+    const byText = new PhraseFrequency();
+    const byHash = new PhraseFrequency();
+    for (let a = 0; a < 40; a++) {
+      for (let p = 0; p < 10; p++) {
+        const text = `${a < 6 ? 'lay out each inference. ' : ''}user ${a} asks about t${a}x${p}`;
+        byText.observe(a, text, p === 0);
+        byHash.observeHashes(a, phraseHashes(text), p === 0);
+      }
+    }
+    expect(byHash.stats(OP_PHRASE)).toEqual(byText.stats(OP_PHRASE));
+    expect(byHash.tradecraft(OP_PHRASE)).toBe(true);
+    expect(byHash.common(OP_PHRASE, 0.1)).toBe(true); // 6 of 40 accounts
+    expect(byHash.common(OP_PHRASE, 0.2)).toBe(false);
+  });
 });

@@ -139,13 +139,24 @@ export class PhraseFrequency {
 
   /** One prompt of `account` (an index); `firstPrompt` when it is the account's first (the population grows). */
   observe(account: number, text: string, firstPrompt: boolean): readonly number[] {
-    if (firstPrompt) this.population++;
     const hs = phraseHashes(text, this.scratch, this.words);
-    for (const h of hs) {
+    this.observeHashes(account, hs, firstPrompt);
+    return hs;
+  }
+
+  /** The same, from the prompt's phrase hashes (computed where the exchange was decoded). */
+  observeHashes(account: number, hs: ArrayLike<number>, firstPrompt: boolean): void {
+    if (firstPrompt) this.population++;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i];
       this.uses.add(h);
       if (!this.seen.testAndSet(pairKey(account, h))) this.accounts.add(h);
     }
-    return hs;
+  }
+
+  /** Used by more than `share` of the active accounts: common language or a popular snippet, not an item's words. */
+  common(phrase: number, share: number): boolean {
+    return this.accounts.estimate(phrase) > share * Math.max(this.population, 1);
   }
 
   stats(phrase: number): PhraseStats {
