@@ -21,8 +21,14 @@ export const PipelineSchema = z.object({
   phraseMinAccounts: count.default(5),
   /** ...at most this share of active accounts do (more: common language, a popular library)... */
   phraseMaxAccountShare: share.default(0.1),
+  /** A phrase is read as possible tradecraft (accounts carry it, groups form on it) up to this share of active accounts; a group is then judged on the share outside it. */
+  phraseMarkShare: share.default(0.25),
+  /** A group's phrase is its tradecraft only when at least this share of the accounts using it are in the group (one author's text, not a phrase many authors write). */
+  phraseOwnedShare: share.default(0.3),
   /** ...and those who use it do so on this many prompts each, on average (inserted systematically). */
   phraseMinUses: z.number().positive().default(8),
+  /** One phrase in 2^bits is read (chosen by hash, the same everywhere): a pipeline's text recurs in every prompt, so a sample of its phrases still shows it, at a fraction of the cost. */
+  phraseSampleBits: z.number().int().min(0).max(8).default(3),
   /** Exchanges an account needs before it may join a candidate group. */
   minExchanges: count.default(10),
   /** Share of its exchanges that must carry a tradecraft phrase. */

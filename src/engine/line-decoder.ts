@@ -20,7 +20,7 @@ export class LineDecoder {
   /** `shareEmail`: community-keyed e-mail hashing (src/intel), when intel sharing is configured. */
   constructor(cfg: EngineConfig, shareEmail: DecodeContext['shareEmail']) {
     this.ctx = { emailKey: Buffer.from(emailKeyOf(cfg)), shareEmail };
-    this.presketcher = new Presketcher(cfg.template);
+    this.presketcher = new Presketcher(cfg.template, cfg.scoring.pipelines.phraseSampleBits);
     this.scratch = this.presketcher.newSketch();
     this.encoder = new RecordEncoder(this.presketcher.bands);
   }

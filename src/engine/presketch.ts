@@ -15,7 +15,11 @@ export class Presketcher {
   readonly bands: number;
   private readonly words = new Uint32Array(2048);
 
-  constructor(cfg: EngineConfig['template']) {
+  /** `phraseSampleBits`: one phrase in 2^bits is kept (scoring.pipelines.phraseSampleBits). */
+  constructor(
+    cfg: EngineConfig['template'],
+    private readonly phraseSampleBits = 0,
+  ) {
     this.templates = new TemplateSketcher(cfg);
     this.bands = this.templates.params.bands;
   }
@@ -26,7 +30,7 @@ export class Presketcher {
       promptHash: hash32(ex.prompt, PROMPT_SEED),
       systemHash: ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined,
       templates: this.templates.sketch(ex.prompt),
-      phrases: Uint32Array.from(phraseHashes(ex.prompt, [], this.words)),
+      phrases: Uint32Array.from(phraseHashes(ex.prompt, [], this.words, this.phraseSampleBits)),
     };
   }
 
@@ -41,7 +45,7 @@ export class Presketcher {
     out.promptHash = hash32(ex.prompt, PROMPT_SEED);
     out.systemHash = ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined;
     this.templates.sketch(ex.prompt, out.templates);
-    out.phrases = phraseHashes(ex.prompt, Array.isArray(out.phrases) ? (out.phrases as number[]) : [], this.words);
+    out.phrases = phraseHashes(ex.prompt, Array.isArray(out.phrases) ? (out.phrases as number[]) : [], this.words, this.phraseSampleBits);
     return out;
   }
 }

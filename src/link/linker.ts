@@ -117,8 +117,12 @@ export class Linker implements LinkView {
     this.pipelines.run(now, judged, this.accounts, (a, b, oneOperator) => {
       // Operators apart: accounts fed by different pipelines (system prompts) are one only by identity.
       if (differentPipelines(this.groups.refs(a), this.groups.refs(b), common)) return false;
-      touched.add(this.link(a, b, now, fb, oneOperator));
-      return true;
+      // Two sets that other evidence established merge only by the bridge rule: one pipeline's text
+      // vouches for one operator only between sets that pipeline evidence alone made.
+      const one = oneOperator && this.pipelineOnly(a) && this.pipelineOnly(b);
+      const root = this.link(a, b, now, fb, one);
+      touched.add(root);
+      return this.uf.find(b) === root;
     });
     times?.add('link.pipelines', t);
     return touched;
@@ -288,6 +292,12 @@ export class Linker implements LinkView {
     return this.common.test;
   }
   private common: { fb: LinkFeedback; test: (g: Group) => boolean } | undefined;
+
+  /** Every account of idx's set was linked by pipeline evidence (SharedPipelines.linkedBy). */
+  private pipelineOnly(idx: number): boolean {
+    for (const m of this.uf.membersOf(this.uf.find(idx))) if (!this.pipelines.linkedBy(m)) return false;
+    return true;
+  }
 
   /**
    * Joins the sets of a and b (unless both are established and not yet bridged, or `oneOperator`: the

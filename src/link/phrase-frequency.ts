@@ -18,12 +18,20 @@ const MAX_WORDS = 2048;
 /**
  * Distinct hashed word 4-grams of a text (the project's shingles, digits masked: "17 apples" and
  * "23 apples" are one phrase; a text of fewer words is one phrase). Writes into and returns `out`.
+ * `sampleBits` > 0 keeps one phrase in 2^sampleBits, chosen by its hash: the same phrases in every
+ * prompt, so a phrase kept is counted wherever it occurs (consistent sampling), at 1/2^bits the cost.
  */
-export function phraseHashes(text: string, out: number[] = [], scratch = new Uint32Array(MAX_WORDS)): number[] {
+export function phraseHashes(text: string, out: number[] = [], scratch = new Uint32Array(MAX_WORDS), sampleBits = 0): number[] {
   const n = shingleHashes(text.replace(/[0-9]+/g, '0'), scratch, 4);
-  const sorted = scratch.subarray(0, n).sort();
   out.length = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  const keep = 32 - sampleBits;
+  let m = n;
+  if (sampleBits > 0) {
+    m = 0;
+    for (let i = 0; i < n; i++) if (fmix32(scratch[i]) >>> keep === 0) scratch[m++] = scratch[i];
+  }
+  const sorted = scratch.subarray(0, m).sort();
+  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
   return out;
 }
 
@@ -168,6 +176,20 @@ export class PhraseFrequency {
     const a = this.accounts.estimate(phrase);
     if (a < this.rule.minAccounts) return false;
     if (a > this.rule.maxAccountShare * Math.max(this.population, 1)) return false;
+    return this.uses.estimate(phrase) / a >= this.rule.minUsesPerAccount;
+  }
+
+  /**
+   * Tradecraft of one group of `inside` accounts that use it: shared and systematic as above, most of
+   * its users in the group (`ownedShare`: one author's text, not a phrase many authors happen to
+   * write), and rare among the accounts outside the group (`maxShare`). Judged outside the group so
+   * that a large operation's own phrases do not make themselves look common.
+   */
+  tradecraftOf(phrase: number, inside: number, maxShare: number, ownedShare: number): boolean {
+    const a = this.accounts.estimate(phrase);
+    if (a < this.rule.minAccounts || inside < ownedShare * a) return false;
+    const outside = Math.max(0, a - inside);
+    if (outside > maxShare * Math.max(this.population - inside, 1)) return false;
     return this.uses.estimate(phrase) / a >= this.rule.minUsesPerAccount;
   }
 

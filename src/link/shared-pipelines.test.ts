@@ -29,10 +29,12 @@ function exchange(prompt: string, maxTokens: number, sdk: string): Exchange {
  * A world: 300 background accounts with their own words (200 of them also paste a popular library's
  * snippet), an operator's 20 accounts (its instruction phrase on every payload, each payload dealt to
  * two of them, one config), and a class of 20 students (the course's phrase, the same 10 items each,
- * a popular SDK's defaults). Returns which accounts were linked, by group.
+ * a popular SDK's defaults). `phraseElsewhere` background accounts also write the operator's phrase,
+ * now and then (one prompt in six). Returns which accounts were linked, by group. Every phrase is read
+ * (phraseSampleBits 0): a hand-made phrase has too few words for a sample.
  */
-function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean } = {}): { op: number; cls: number; bg: number; opSets: number } {
-  const p = PipelineSchema.parse({ queueMinExchanges: 20, ...over });
+function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean; phraseElsewhere?: number } = {}): { op: number; cls: number; bg: number; opSets: number } {
+  const p = PipelineSchema.parse({ queueMinExchanges: 20, phraseSampleBits: 0, ...over });
   const sp = new SharedPipelines(p);
   const accounts: Acct[] = [];
   const uf = new UnionFind();
@@ -48,7 +50,8 @@ function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean
   for (let round = 0; round < 30; round++) {
     for (let a = BG[0]; a < BG[1]; a++) {
       const library = a < BG[0] + 200 && round % 3 === 0 ? ' Please answer concisely and cite every source you use.' : '';
-      send(a, `${words(`u${letters(a)}r${letters(round)}`, 14)}${library}`, 1024, 'sdk-default');
+      const borrowed = a >= BG[1] - (opts.phraseElsewhere ?? 0) && round % 6 === 0 ? ' Spell out each intermediate deduction in numbered points.' : '';
+      send(a, `${words(`u${letters(a)}r${letters(round)}`, 14)}${library}${borrowed}`, 1024, 'sdk-default');
     }
     for (let a = OP[0]; a < OP[1]; a++) {
       // Payload i goes to two accounts: a and the next one.
@@ -95,8 +98,17 @@ describe('linking clean accounts through the pipeline they share', () => {
     expect(world({}, { operatorOrg: true }).op).toBe(0);
   });
 
-  it('a phrase used by more than the rare share of the population is not tradecraft', () => {
-    // The operator's phrase is used by 20 of 340 accounts (6%): rare at 10%, common at 5%.
-    expect(world({ phraseMaxAccountShare: 0.05 }).op).toBe(0);
+  it('a phrase used by more than the marking share of the population is not read as tradecraft', () => {
+    // The operator's phrase is used by 20 of 340 accounts (6%): read at 25%, not at 5%.
+    expect(world({ phraseMarkShare: 0.05 }).op).toBe(0);
+  });
+
+  it("judges a group's phrase outside the group: rare there, and mostly the group's own", () => {
+    // 60 background accounts also write it now and then (not enough to join): 60 of 320 outside (19%).
+    expect(world({}, { phraseElsewhere: 60 }).op).toBe(0);
+    expect(world({ phraseMaxAccountShare: 0.25 }, { phraseElsewhere: 60 }).op).toBe(0); // 20 of its 80 users in the group
+    expect(world({ phraseMaxAccountShare: 0.25, phraseOwnedShare: 0.2 }, { phraseElsewhere: 60 }).op).toBe(20);
+    // A large operation is not common by its own use: 20 accounts of 340 pass at an outside share of 1%.
+    expect(world({ phraseMaxAccountShare: 0.01 }).op).toBe(20);
   });
 });

@@ -98,13 +98,15 @@ export class SharedPipelines implements PipelineView {
   private readonly itemPhrases: number[] = [];
 
   constructor(readonly p: PipelineParams) {
-    this.phrases = new PhraseFrequency({ minAccounts: p.phraseMinAccounts, maxAccountShare: p.phraseMaxAccountShare, minUsesPerAccount: p.phraseMinUses });
+    // Marking (which phrases an account carries, which group it joins) admits phrases up to phraseMarkShare of
+    // the population; a group is judged on its phrase's rarity outside it (evaluate).
+    this.phrases = new PhraseFrequency({ minAccounts: p.phraseMinAccounts, maxAccountShare: p.phraseMarkShare, minUsesPerAccount: p.phraseMinUses });
   }
 
   /** One exchange of account `s` (already observed: `s.exchanges` counts it). */
   observe(s: AccountState, ex: Exchange): void {
     const idx = s.idx;
-    const hs = ex.sketch?.phrases ?? phraseHashes(ex.prompt, this.scratch, this.words);
+    const hs = ex.sketch?.phrases ?? phraseHashes(ex.prompt, this.scratch, this.words, this.p.phraseSampleBits);
     const n = Math.min(hs.length, MAX_PHRASES);
     const view = n === hs.length ? hs : Array.prototype.slice.call(hs, 0, n);
     const f = this.phrases;
@@ -238,7 +240,7 @@ export class SharedPipelines implements PipelineView {
   private evaluate(c: Candidate, accounts: readonly AccountState[]): PipelineEvidence {
     const p = this.p;
     const members = c.members;
-    const tradecraft = this.phrases.tradecraft(c.phrase);
+    const tradecraft = this.phrases.tradecraftOf(c.phrase, members.length, p.phraseMaxAccountShare, p.phraseOwnedShare);
     const st = c.spread.stats();
     const kind = c.spread.spread();
     const queue = p.queue && kind === 'queue';
@@ -270,7 +272,7 @@ export class SharedPipelines implements PipelineView {
       if (c.anchor < 0) {
         c.anchor = m;
         this.linked.set(m, 1);
-      } else if (m !== c.anchor && link(c.anchor, m, true)) this.linked.set(m, 1);
+      } else if (m !== c.anchor && link(c.anchor, m, false)) this.linked.set(m, 1);
     }
     if (c.anchor < 0) return;
     // Another linked group whose phrase a share of these members also carry: one pipeline's two phrases.
@@ -288,6 +290,11 @@ export class SharedPipelines implements PipelineView {
     const c = this.candidateOf.get(idx);
     const e = c >= 0 && this.linked.get(idx) === 1 ? this.candidates[c].evidence : undefined;
     return e?.linked ? e : undefined;
+  }
+
+  /** Linked through a candidate group's evidence. */
+  linkedBy(idx: number): boolean {
+    return this.linked.get(idx) === 1;
   }
 
   /** Content score the account counts as for being dealt payloads by one work queue (0: none). */
