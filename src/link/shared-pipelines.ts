@@ -155,6 +155,13 @@ export class SharedPipelines implements PipelineView {
     return this.topCount[best].get(idx) > 0 ? this.topPhrase[best].get(idx) : 0;
   }
 
+  /** Candidate accounts, in any group, whose top phrases hold `phrase`. */
+  private carriers(phrase: number): number {
+    let n = 0;
+    for (const c of this.candidates) for (const m of c.members) if (this.carries(m, phrase)) n++;
+    return n;
+  }
+
   private carries(idx: number, phrase: number): boolean {
     for (let k = 0; k < TOP; k++) if (this.topCount[k].get(idx) > 0 && this.topPhrase[k].get(idx) === phrase) return true;
     return false;
@@ -240,7 +247,12 @@ export class SharedPipelines implements PipelineView {
   private evaluate(c: Candidate, accounts: readonly AccountState[]): PipelineEvidence {
     const p = this.p;
     const members = c.members;
-    const tradecraft = this.phrases.tradecraftOf(c.phrase, members.length, p.phraseMaxAccountShare, p.phraseOwnedShare);
+    // Inside: the group's members (they joined carrying it), or more when candidate accounts of other
+    // groups carry it among their top phrases (one operator's accounts sit in the groups of its other
+    // phrases); outside: everyone else who ever wrote it.
+    const inside = Math.max(members.length, this.carriers(c.phrase));
+    const tradecraft = this.phrases.tradecraftOf(c.phrase, inside, p.phraseMaxAccountShare, p.phraseOwnedShare);
+    
     const st = c.spread.stats();
     const kind = c.spread.spread();
     const queue = p.queue && kind === 'queue';
