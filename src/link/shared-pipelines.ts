@@ -56,6 +56,8 @@ export interface PipelineEvidence {
 class Candidate {
   readonly members: number[] = [];
   evidence: PipelineEvidence | undefined = undefined;
+  /** The latest evidence on which it linked: its members' links stand, so the evidence for them does too. */
+  linkedOn: PipelineEvidence | undefined = undefined;
   nextEval = 0;
   changed = true;
   anchor = -1;
@@ -202,6 +204,7 @@ export class SharedPipelines implements PipelineView {
       c.nextEval = now + p.reevaluateMs;
       const e = (c.evidence = this.evaluate(c, accounts));
       if (!e.linked) continue;
+      c.linkedOn = e;
       this.linkMembers(c, accounts, link);
     }
   }
@@ -300,8 +303,7 @@ export class SharedPipelines implements PipelineView {
   /** The evidence of the candidate group that linked the account, if one did. */
   evidenceOf(idx: number): PipelineEvidence | undefined {
     const c = this.candidateOf.get(idx);
-    const e = c >= 0 && this.linked.get(idx) === 1 ? this.candidates[c].evidence : undefined;
-    return e?.linked ? e : undefined;
+    return c >= 0 && this.linked.get(idx) === 1 ? this.candidates[c].linkedOn : undefined;
   }
 
   /** Linked through a candidate group's evidence. */
