@@ -131,7 +131,7 @@ const cfg = await withEmailKey(buildEngineConfig(fileCfg), scanSecretPath());
 // this and cannot be split out.
 const times = new StageTimes();
 const engine = new Engine(cfg, {}, times);
-const JUDGEMENT_STAGES = ['judge.signals', 'link.keys', 'judge.groups', 'link.pairs', 'judge.verdicts'] as const;
+const JUDGEMENT_STAGES = ['judge.signals', 'link.keys', 'judge.groups', 'link.pairs', 'link.pipelines', 'judge.verdicts'] as const;
 const judgementMs = (): number => JUDGEMENT_STAGES.reduce((sum, stage) => sum + times.ms[stage], 0);
 const ingestor = buildOrder(cfg, buildDecode(cfg));
 const tScan = performance.now();

@@ -24,6 +24,8 @@ const { values } = parseArgs({
     json: { type: 'string' },
     cache: { type: 'string', default: '.cache/bench-quality' },
     'no-prompts': { type: 'boolean', default: false },
+    /** An engine configuration file for every scan (e.g. a signal switched off, for an ablation). */
+    config: { type: 'string' },
   },
 });
 const scale = Number(values.scale);
@@ -40,7 +42,7 @@ for (const scenario of values.scenarios!.split(',')) {
   const t0 = performance.now();
   if (!existsSync(join(dir, 'truth.json'))) await runSimulate({ scenario, scale, seed, out: dir, prompts });
   const simMs = performance.now() - t0;
-  const scan = await runScan({ inputs: [input], out: join(dir, 'scan'), quiet: true });
+  const scan = await runScan({ inputs: [input], out: join(dir, 'scan'), quiet: true, config: values.config });
   const { ours, baseline } = await runEvaluate({ truth: join(dir, 'truth.json'), scan: join(dir, 'scan'), input });
   const base = baseline!;
   results[scenario] = { lines: scan.summary.lines_read, scan_events_per_second: scan.summary.events_per_second, simulate_ms: Math.round(simMs), distillguard: ours, rate_rule: base };

@@ -58,13 +58,13 @@ export function unpackLines(buf: Uint8Array): LineBytes {
 }
 
 export function packDecoded(b: EncodedBatch): Uint8Array {
-  return pack({ header: { count: b.count, bands: b.bands, strs: b.strs, others: b.others }, sections: [b.kinds, bytesOf(b.nums)] });
+  return pack({ header: { count: b.count, bands: b.bands, strs: b.strs, others: b.others }, sections: [b.kinds, bytesOf(b.nums), bytesOf(b.phrases)] });
 }
 
 export function unpackDecoded(buf: Uint8Array): EncodedBatch {
   const { header, sections } = unpack(buf);
   const h = header as Pick<EncodedBatch, 'count' | 'bands' | 'strs' | 'others'>;
-  return { count: h.count, bands: h.bands, strs: h.strs, others: h.others, kinds: sections[0] as Uint8Array<ArrayBuffer>, nums: new Float64Array(sections[1].buffer) };
+  return { count: h.count, bands: h.bands, strs: h.strs, others: h.others, kinds: sections[0] as Uint8Array<ArrayBuffer>, nums: new Float64Array(sections[1].buffer), phrases: new Uint32Array(sections[2].buffer) };
 }
 
 /** Splits a batch into batches of at most `maxBytes` of line text (a line is never split), in order. */

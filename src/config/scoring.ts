@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { PLANS } from '../core/records.js';
 import { HOUR } from '../core/time.js';
+import { PipelineSchema } from './pipelines.js';
 
 const share = z.number().min(0).max(1);
 const count = z.number().int().min(1);
@@ -288,6 +289,8 @@ export const ScoringSchema = z.object({
   coordination: CoordinationSchema.prefault({}),
   traceInversion: TraceInversionSchema.prefault({}),
   campaign: CampaignEvidenceSchema.prefault({}),
+  /** Linking clean accounts through the pipeline they share (src/config/pipelines.ts). */
+  pipelines: PipelineSchema.prefault({}),
 });
 
 export type ScoringParams = z.infer<typeof ScoringSchema>;

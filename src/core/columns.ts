@@ -3,7 +3,7 @@
 // an object field costs a boxed heap number (~16 bytes) once any instance held a fraction; in a column
 // it costs its 8 bytes. Reads past the end give the column's fill value (an index not yet written).
 
-type Typed = Float64Array | Uint8Array;
+type Typed = Float64Array | Uint8Array | Uint32Array | Int32Array;
 
 abstract class Column<T extends Typed> {
   protected data: T;
@@ -51,5 +51,23 @@ export class U8Column extends Column<Uint8Array> {
   }
   protected make(length: number): Uint8Array {
     return new Uint8Array(length);
+  }
+}
+
+export class U32Column extends Column<Uint32Array> {
+  constructor(fill = 0, capacity = 1024) {
+    super(fill, capacity);
+  }
+  protected make(length: number): Uint32Array {
+    return new Uint32Array(length);
+  }
+}
+
+export class I32Column extends Column<Int32Array> {
+  constructor(fill = 0, capacity = 1024) {
+    super(fill, capacity);
+  }
+  protected make(length: number): Int32Array {
+    return new Int32Array(length);
   }
 }

@@ -65,6 +65,12 @@ export interface ReasonDetails {
   campaign_member: { campaign: string; accounts: number };
   inherited_infrastructure: { campaign: string };
   model_release_pivot: { share_on_new_model: number };
+  /** Clean accounts linked by one pipeline's text (src/link/shared-pipelines.ts): linked members, accounts using the phrase. */
+  shared_tradecraft: { accounts: number; phrase_accounts: number };
+  /** The linked group deals one payload set out like one work queue (src/link/item-spread.ts). */
+  work_queue: { accounts: number; accounts_per_item: number; repeat_share: number; exchanges: number };
+  /** Most of the group sends one client configuration, and most who send it are in the group (src/link/client-config.ts). */
+  shared_client_config: { share: number; concentration: number };
   /** `kinds`: the matched indicator kinds, sorted and comma-separated. */
   peer_indicator: { kinds: string; producers: number; corroborated: boolean };
   /** An account's own confirmation (`at`, RFC 3339), or its campaign's count of confirmed members. */
@@ -124,6 +130,9 @@ export const REASON_CODES = {
   campaign_member: 'member of a campaign',
   inherited_infrastructure: 'inherits infrastructure or pipeline of a flagged account',
   model_release_pivot: 'moved traffic to a newly released model within a day',
+  shared_tradecraft: 'prompts carry phrases rare in the population, inserted systematically by the linked accounts',
+  work_queue: 'the linked accounts walk through one payload set: each item to few of them, rarely repeated',
+  shared_client_config: 'one combination of client knobs shared by the linked accounts and rare outside them',
   peer_indicator: 'matches an indicator shared by a peer',
   // analyst decisions (src/judge/decisions.ts)
   analyst_confirmed: 'confirmed as distillation by an analyst',

@@ -74,6 +74,8 @@ export interface ExchangeSketch {
   systemHash: number | undefined;
   /** Scaffold windows and LSH band keys (link/templates.ts TemplateSketch). */
   templates: { item: number; windows: string[]; salts: number[]; keys: Float64Array };
+  /** The prompt's distinct phrase hashes (link/phrase-frequency.ts phraseHashes); absent, link computes them. */
+  phrases?: ArrayLike<number>;
 }
 
 export type Verification = 'none' | 'email' | 'phone' | 'id' | 'business';

@@ -13,6 +13,7 @@ export const STAGES = [
   'link.keys', // account keys and group membership
   'judge.groups', // group suspicion
   'link.pairs', // pairwise links, union-find, campaign merges
+  'link.pipelines', // clean accounts: phrase background, candidate pipelines, their evidence and links
   'judge.verdicts', // campaign evaluation, verdicts
   'act', // the policy stage: actions from judgements and account records (src/act/policy-stage.ts)
   'output', // results, NDJSON, report, store

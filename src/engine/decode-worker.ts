@@ -18,7 +18,7 @@ parentPort!.on('message', (req: DecodeRequest) => {
   const batch = decoder.decode(lines, req.json === true ? jsonWriter : undefined);
   // The lines go back too (their buffers, transferred): the engine's thread rejects late lines from them.
   const res: DecodeResponse = { seq: req.seq, batch, lines };
-  const transfer = [batch.nums.buffer, batch.kinds.buffer, ...transferList(lines)];
+  const transfer = [batch.nums.buffer, batch.kinds.buffer, batch.phrases.buffer, ...transferList(lines)];
   if (req.json === true) {
     res.json = jsonWriter.finish();
     transfer.push(res.json.data.buffer, res.json.ends.buffer);

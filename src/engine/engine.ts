@@ -93,6 +93,7 @@ export class Engine {
       this.judge.countExchange(s, mask, keys.item, t);
       this.count(s, t);
       this.times?.add('observe', t0);
+      this.linker.observePipeline(s, rec);
     } else {
       const t0 = this.times ? performance.now() : 0;
       // A changed card, sign-up network or link changes the account's identity keys: link derives them again.
@@ -175,6 +176,7 @@ export class Engine {
     const groups = judge.scoreGroups(at, linker.takeDirty());
     linker.keepDirty(groups.deferred);
     const touched = linker.linkSuspicious(dirty, groups.crossed, at, judge);
+    for (const root of linker.linkPipelines(dirty, at, judge)) touched.add(root);
     const changes = judge.judgeSets(at, touched);
     judge.forgetGroups(linker.releaseDropped());
     for (const s of dirty) s.dirty = false;

@@ -21,7 +21,7 @@ export class LineDecoder {
   /** `maxDepth`: deepest nesting accepted (serve's limit; default decode's). */
   constructor(cfg: EngineConfig, shareEmail: DecodeContext['shareEmail'], maxDepth?: number) {
     this.ctx = { emailKey: Buffer.from(emailKeyOf(cfg)), shareEmail, maxDepth };
-    this.presketcher = new Presketcher(cfg.template);
+    this.presketcher = new Presketcher(cfg.template, cfg.scoring.pipelines.phraseSampleBits);
     this.scratch = this.presketcher.newSketch();
     this.encoder = new RecordEncoder(this.presketcher.bands);
   }

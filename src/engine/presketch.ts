@@ -4,6 +4,7 @@
 import type { EngineConfig } from '../config/schema.js';
 import type { Exchange, ExchangeSketch } from '../core/records.js';
 import { TemplateSketcher } from '../link/templates.js';
+import { phraseHashes } from '../link/phrase-frequency.js';
 import { murmur3 as hash32 } from '../sketches/hash.js';
 import { CapabilityTagger } from '../observe/content-tags.js';
 import { PROMPT_SEED, SYSTEM_SEED } from '../observe/observer.js';
@@ -13,8 +14,13 @@ export class Presketcher {
   private readonly tagger = new CapabilityTagger();
   /** LSH bands per scaffold window. */
   readonly bands: number;
+  private readonly words = new Uint32Array(2048);
 
-  constructor(cfg: EngineConfig['template']) {
+  /** `phraseSampleBits`: one phrase in 2^bits is kept (scoring.pipelines.phraseSampleBits). */
+  constructor(
+    cfg: EngineConfig['template'],
+    private readonly phraseSampleBits = 0,
+  ) {
     this.templates = new TemplateSketcher(cfg);
     this.bands = this.templates.params.bands;
   }
@@ -25,12 +31,13 @@ export class Presketcher {
       promptHash: hash32(ex.prompt, PROMPT_SEED),
       systemHash: ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined,
       templates: this.templates.sketch(ex.prompt),
+      phrases: Uint32Array.from(phraseHashes(ex.prompt, [], this.words, this.phraseSampleBits)),
     };
   }
 
   /** A sketch to pass to `sketchInto`. */
   newSketch(): ExchangeSketch {
-    return { mask: 0, promptHash: 0, systemHash: undefined, templates: this.templates.newSketch() };
+    return { mask: 0, promptHash: 0, systemHash: undefined, templates: this.templates.newSketch(), phrases: [] };
   }
 
   /** `sketch` written over `out` (nothing allocated per exchange), for a caller that copies it at once. */
@@ -39,6 +46,7 @@ export class Presketcher {
     out.promptHash = hash32(ex.prompt, PROMPT_SEED);
     out.systemHash = ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined;
     this.templates.sketch(ex.prompt, out.templates);
+    out.phrases = phraseHashes(ex.prompt, Array.isArray(out.phrases) ? (out.phrases as number[]) : [], this.words, this.phraseSampleBits);
     return out;
   }
 }

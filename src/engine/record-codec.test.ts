@@ -34,7 +34,7 @@ function roundTrip(recs: (CanonicalRecord | Rejection)[]): (CanonicalRecord | Re
   for (const r of recs) enc.add(r);
   const batch = enc.finish();
   // The clone and transfer a worker's postMessage makes.
-  return decodeBatch(structuredClone(batch, { transfer: [batch.nums.buffer, batch.kinds.buffer] }));
+  return decodeBatch(structuredClone(batch, { transfer: [batch.nums.buffer, batch.kinds.buffer, batch.phrases.buffer] }));
 }
 
 describe('record codec', () => {

@@ -18,6 +18,8 @@ export interface EncodedBatch {
   bands: number;
   kinds: Uint8Array<ArrayBuffer>;
   nums: Float64Array<ArrayBuffer>;
+  /** Every exchange's phrase hashes, one after the other (N_PHRASES says how many each has). */
+  phrases: Uint32Array<ArrayBuffer>;
   strs: (string | undefined)[];
   others: (CanonicalRecord | Rejection)[];
 }
@@ -50,7 +52,8 @@ const N_ITEM = 20;
 const N_WINDOWS = 21;
 const N_SALT0 = 22;
 const N_SALT1 = 23;
-const N_FIXED = 24;
+const N_PHRASES = 24;
+const N_FIXED = 25;
 /** Most scaffold windows per prompt (head and tail, link/templates.ts). */
 const MAX_WINDOWS = 2;
 
@@ -82,6 +85,8 @@ export class RecordEncoder {
   private readonly stride: number;
   private nums: Float64Array;
   private exchanges = 0;
+  private phrases = new Uint32Array(1 << 14);
+  private phraseCount = 0;
   private kinds: Uint8Array;
   private count = 0;
   private strs: (string | undefined)[] = [];
@@ -111,11 +116,13 @@ export class RecordEncoder {
       bands: this.bands,
       kinds: this.kinds.slice(0, this.count),
       nums: this.nums.slice(0, this.exchanges * this.stride),
+      phrases: this.phrases.slice(0, this.phraseCount),
       strs: this.strs,
       others: this.others,
     };
     this.count = 0;
     this.exchanges = 0;
+    this.phraseCount = 0;
     this.strs = [];
     this.others = [];
     return out;
@@ -159,6 +166,11 @@ export class RecordEncoder {
     a[o + N_WINDOWS] = windows;
     a[o + N_SALT0] = windows > 0 ? t.salts[0] : 0;
     a[o + N_SALT1] = windows > 1 ? t.salts[1] : 0;
+    const ph = sk.phrases ?? [];
+    a[o + N_PHRASES] = ph.length;
+    if (this.phraseCount + ph.length > this.phrases.length) this.phrases = grow(this.phrases, Math.max(this.phrases.length * 2, this.phraseCount + ph.length));
+    for (let i = 0; i < ph.length; i++) this.phrases[this.phraseCount + i] = ph[i];
+    this.phraseCount += ph.length;
     // Only the used windows' keys: a reused sketch may hold stale ones beyond them (read as zeros).
     o += N_FIXED;
     const used = windows * this.bands;
@@ -187,7 +199,7 @@ export class RecordEncoder {
   }
 }
 
-function grow<T extends Uint8Array | Float64Array>(a: T, size: number): T {
+function grow<T extends Uint8Array | Float64Array | Uint32Array>(a: T, size: number): T {
   const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
@@ -198,8 +210,9 @@ export function decodeBatch(b: EncodedBatch): (CanonicalRecord | Rejection)[] {
   const bands = b.bands;
   const stride = N_FIXED + MAX_WINDOWS * bands;
   const out: (CanonicalRecord | Rejection)[] = new Array(b.count);
-  const { kinds, nums: a, strs: s, others } = b;
+  const { kinds, nums: a, strs: s, others, phrases } = b;
   let o = 0;
+  let po = 0;
   let so = 0;
   let other = 0;
   for (let i = 0; i < b.count; i++) {
@@ -207,14 +220,16 @@ export function decodeBatch(b: EncodedBatch): (CanonicalRecord | Rejection)[] {
       out[i] = others[other++];
       continue;
     }
-    out[i] = exchangeAt(a, o, s, so, bands);
+    const np = a[o + N_PHRASES];
+    out[i] = exchangeAt(a, o, s, so, bands, phrases.subarray(po, po + np));
+    po += np;
     o += stride;
     so += S_FIXED;
   }
   return out;
 }
 
-function exchangeAt(a: Float64Array, o: number, s: (string | undefined)[], so: number, bands: number): Exchange {
+function exchangeAt(a: Float64Array, o: number, s: (string | undefined)[], so: number, bands: number, phrases: Uint32Array): Exchange {
   const windows = a[o + N_WINDOWS];
   const templates: ExchangeSketch['templates'] = {
     item: a[o + N_ITEM],
@@ -266,6 +281,7 @@ function exchangeAt(a: Float64Array, o: number, s: (string | undefined)[], so: n
       promptHash: a[o + N_PROMPT_HASH],
       systemHash: opt(a[o + N_SYSTEM_HASH]),
       templates,
+      phrases,
     },
   };
 }

@@ -230,6 +230,11 @@ export class Judge implements LinkFeedback {
     return this.verdicts.harvest(idx);
   }
 
+  /** An account's content score, or what being dealt payloads by one work queue counts as (the higher). */
+  private content(idx: number): number {
+    return Math.max(this.verdicts.harvest(idx), this.links.pipelines.harvest(idx));
+  }
+
   suspicion(g: Group): number {
     return this.groupScores.suspicion(g.slot);
   }
@@ -319,6 +324,7 @@ export class Judge implements LinkFeedback {
     }
     const coverage = campaignCoverage(this.coverage.of(root, members), n, p, this.scoring.content.breadthShare);
     if (coverage) shared.push(coverage);
+    this.links.pipelines.reasons(members, shared);
     const confirmed = this.decisions.confirmedAmong(members);
     if (confirmed > 0) shared.push({ code: 'analyst_confirmed', weight: confirmationWeight(confirmed, p), detail: { accounts: confirmed } });
     const reasons = [...shared];
@@ -337,7 +343,7 @@ export class Judge implements LinkFeedback {
     c.reasons = sortReasons(strongestPerCode(reasons));
     c.size = n;
     let content = 0;
-    for (const s of members) content += this.verdicts.harvest(s.idx);
+    for (const s of members) content += this.content(s.idx);
     const meanContent = content / n;
     c.score = (1 - Math.exp(-w / this.scoring.scoreScale)) * Math.min(1, meanContent / this.harvestMin);
     if (c.score >= this.cfg.thresholds.distillation && c.flaggedAt === null) c.flaggedAt = now;
@@ -382,7 +388,7 @@ export class Judge implements LinkFeedback {
     const idx = s.idx;
     let cap: number;
     let w = 0;
-    if (c) cap = this.verdicts.harvest(s.idx) < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
+    if (c) cap = this.content(idx) < this.cfg.scoring.contentGate || s.exchanges < this.minExchanges(s, this.cfg.scoring.minFlagExchanges) ? this.cfg.scoring.contentCap : 1;
     else cap = traceInversion(s, this.scoring.traceInversion) ? 1 : this.scoring.soloCap;
     if (c && !this.decisions.touches(idx)) {
       // A member without an analyst's decision: scored from the parts of its reasons, which are built

@@ -47,13 +47,21 @@ export class ItemSpread {
   private readonly keys: Float64Array;
   private readonly items: Uint32Array;
   private readonly hashes = new Uint32Array(2048);
+  private readonly sampleMask: number;
 
   constructor(
     private readonly hasher: MinHasher,
     private readonly lsh: LshParams,
     readonly rule: SpreadRule = DEFAULT_SPREAD,
     filterBits = 18,
+    /**
+     * Items counted: those whose key has its low `sampleBits` bits zero (consistent sampling: a rewording
+     * that keeps an item's band keeps its sample decision). Sampling 1 in 2^bits lets a fixed-size sketch
+     * follow 2^bits times more traffic before it saturates; the shape (accounts per item, repeats) is kept.
+     */
+    sampleBits = 0,
   ) {
+    this.sampleMask = (1 << sampleBits) - 1;
     this.keys = new Float64Array(lsh.bands);
     this.items = new Uint32Array(lsh.bands);
     this.accounts = new CountMin(Math.max(4, filterBits - 4), 3);
@@ -68,18 +76,22 @@ export class ItemSpread {
     const sig = this.hasher.signature(this.hashes, n);
     if (isEmptySignature(sig)) return;
     bandKeys(sig, this.lsh, this.keys);
-    this.exchanges++;
     // A rewording keeps some bands of the item and breaks others: the item is recognised on its best band.
     let repeat = false;
     let most = 0;
+    let sampled = false;
     for (let b = 0; b < this.lsh.bands; b++) {
       const k = this.keys[b];
       const item = fmix32(((k % 4294967296) ^ Math.imul(Math.floor(k / 4294967296), 0x9e3779b1) ^ b) >>> 0);
       this.items[b] = item;
+      if ((item & this.sampleMask) !== 0) continue;
+      sampled = true;
       if (this.pairSeen.testAndSet(pairKey(account, item))) repeat = true;
       else this.accounts.add(item);
       most = Math.max(most, this.accounts.estimate(item));
     }
+    if (!sampled) return;
+    this.exchanges++;
     if (repeat) this.repeats++;
     this.accountsSum += most;
   }

@@ -16,6 +16,7 @@ import { DIMENSION_BIT, DIMENSIONS } from './dimensions.js';
 import { GroupIndex, type Group, type GroupSuspicion, type MembershipMoves } from './groups.js';
 import { sharedKinds, type LinkRecord } from './link-log.js';
 import { ModelCatalog } from './models.js';
+import { SharedPipelines, type PipelineView } from './shared-pipelines.js';
 import { differentPipelines } from './pipelines.js';
 import { TemplateIndex } from './templates.js';
 import { UnionFind } from './union-find.js';
@@ -57,6 +58,8 @@ export interface LinkView {
   membersOf(root: number): readonly number[];
   /** The linked set of a root, if it was ever joined with another. */
   setOf(root: number): LinkedSet | undefined;
+  /** What the pipelines that linked clean accounts showed (work queue, reasons). */
+  readonly pipelines: PipelineView;
 }
 
 /** A linked set of two or more accounts: a campaign's identity (the judge scores it). */
@@ -70,6 +73,8 @@ export class Linker implements LinkView {
   readonly models: ModelCatalog;
   readonly groups: GroupIndex;
   readonly uf = new UnionFind();
+  /** Clean accounts linked through the pipeline they share (tradecraft text, work queue, client configuration). */
+  readonly pipelines: SharedPipelines;
   /** Every union of two accounts' sets, with the shared things that linked them (bounded by accounts). */
   readonly linkLog: LinkRecord[] = [];
   /** Linked sets by union-find root. */
@@ -90,6 +95,37 @@ export class Linker implements LinkView {
     this.templates = new TemplateIndex(cfg.template, hooks.onTemplate);
     this.models = new ModelCatalog(cfg.modelCeilings, cfg.scoring.ceilingLearnAfter);
     this.groups = new GroupIndex(cfg.link.signupWindowMs, hooks.knownTemplate, cfg.scoring);
+    this.pipelines = new SharedPipelines(cfg.scoring.pipelines);
+  }
+
+  /** An exchange of `s` just observed: what it says about the pipeline behind it (SharedPipelines.observe). */
+  observePipeline(s: AccountState, ex: Exchange): void {
+    const t = this.times ? performance.now() : 0;
+    this.pipelines.observe(s, ex);
+    this.times?.add('link.pipelines', t);
+  }
+
+  /**
+   * A judgement's step after linkSuspicious: the judged accounts join candidate pipelines, and the
+   * members of pipelines shown by enough kinds of evidence are linked. Returns the roots it touched.
+   */
+  linkPipelines(judged: readonly AccountState[], now: Millis, fb: LinkFeedback): Set<number> {
+    const times = this.times;
+    const t = times ? performance.now() : 0;
+    const touched = new Set<number>();
+    const common = this.commonSystem(fb);
+    this.pipelines.run(now, judged, this.accounts, (a, b, oneOperator) => {
+      // Operators apart: accounts fed by different pipelines (system prompts) are one only by identity.
+      if (differentPipelines(this.groups.refs(a), this.groups.refs(b), common)) return false;
+      // Two sets that other evidence established merge only by the bridge rule: one pipeline's text
+      // vouches for one operator only between sets that pipeline evidence alone made.
+      const one = oneOperator && this.pipelineOnly(a) && this.pipelineOnly(b);
+      const root = this.link(a, b, now, fb, one);
+      touched.add(root);
+      return this.uf.find(b) === root;
+    });
+    times?.add('link.pipelines', t);
+    return touched;
   }
 
   /**
@@ -257,14 +293,23 @@ export class Linker implements LinkView {
   }
   private common: { fb: LinkFeedback; test: (g: Group) => boolean } | undefined;
 
-  /** Joins the sets of a and b (unless both are established and not yet bridged); returns a's root after. */
-  link(a: number, b: number, now: Millis, fb: LinkFeedback): number {
+  /** Every account of idx's set was linked by pipeline evidence (SharedPipelines.linkedBy). */
+  private pipelineOnly(idx: number): boolean {
+    for (const m of this.uf.membersOf(this.uf.find(idx))) if (!this.pipelines.linkedBy(m)) return false;
+    return true;
+  }
+
+  /**
+   * Joins the sets of a and b (unless both are established and not yet bridged, or `oneOperator`: the
+   * caller holds evidence of one operator, such as tradecraft rare in the background); returns a's root after.
+   */
+  link(a: number, b: number, now: Millis, fb: LinkFeedback, oneOperator = false): number {
     const ra = this.uf.find(a);
     const rb = this.uf.find(b);
     if (ra === rb) return ra;
     const sa = this.sets.get(ra);
     const sb = this.sets.get(rb);
-    if (sa && sb && !this.bridged(sa, sb, a, b, this.uf.membersOf(ra).length, this.uf.membersOf(rb).length)) return ra;
+    if (sa && sb && !oneOperator && !this.bridged(sa, sb, a, b, this.uf.membersOf(ra).length, this.uf.membersOf(rb).length)) return ra;
     return fb.merge(ra, rb, () => {
       const root = this.uf.union(a, b);
       this.linkLog.push({ a, b, at: now, kinds: sharedKinds(this.groups, fb, a, b) });

@@ -19,6 +19,18 @@ describe('phrase hashes', () => {
     expect(phraseHashes('too short')).toHaveLength(1);
     expect(phraseHashes('')).toEqual([]);
   });
+
+  it('sampled by hash keep the same phrases in every text, about one in 2^bits', () => {
+    const text = Array.from({ length: 800 }, (_, i) => `w${i.toString(36)}`).join(' ');
+    const all = phraseHashes(text);
+    const kept = phraseHashes(text, [], undefined, 3);
+    expect(kept.length).toBeGreaterThan(all.length / 8 - 40);
+    expect(kept.length).toBeLessThan(all.length / 8 + 40);
+    expect(kept.every((h) => all.includes(h))).toBe(true);
+    // The same phrase is kept, or dropped, wherever it occurs.
+    const other = phraseHashes(`prefix words here ${text.slice(0, 2000)}`, [], undefined, 3);
+    for (const h of phraseHashes(text.slice(0, 2000))) if (kept.includes(h)) expect(other).toContain(h);
+  });
 });
 
 describe('count-min sketch', () => {
@@ -58,6 +70,18 @@ describe('tradecraft phrases', () => {
     expect(f.tradecraft(OP_PHRASE)).toBe(false);
   });
 
+  it("a group's phrase is judged outside the group: rare there and mostly the group's own", () => {
+    const f = new PhraseFrequency();
+    background(f, 60, 5);
+    // 40 of 100 accounts: common in the population, but not outside the 40 (0 of 60 there).
+    for (let a = 1000; a < 1040; a++) for (let p = 0; p < 12; p++) f.observe(a, `item ${a}-${p}. Lay out each inference before answering.`, p === 0);
+    expect(f.tradecraftOf(OP_PHRASE, 40, 0.1, 0.3)).toBe(true);
+    // A group holding 10 of its 40 users: most of them are outside (25% of the other 90) and it is not the group's own.
+    expect(f.tradecraftOf(OP_PHRASE, 10, 0.1, 0.3)).toBe(false);
+    expect(f.tradecraftOf(OP_PHRASE, 10, 0.5, 0.3)).toBe(false);
+    expect(f.tradecraftOf(OP_PHRASE, 10, 0.5, 0.2)).toBe(true);
+  });
+
   it('one or a few accounts repeating a phrase is a habit, not shared text', () => {
     const f = new PhraseFrequency();
     background(f, 380, 5);
@@ -75,5 +99,21 @@ describe('tradecraft phrases', () => {
     expect(f.stats(OP_PHRASE)).toMatchObject({ accounts: 1, uses: 50, population: 1 });
     background(f, 200, 3, 10);
     expect(f.bytes).toBe(bytes);
+  });
+
+  it('learns the same from phrase hashes (computed by a decode worker) as from the text', () => {
+    const byText = new PhraseFrequency();
+    const byHash = new PhraseFrequency();
+    for (let a = 0; a < 40; a++) {
+      for (let p = 0; p < 10; p++) {
+        const text = `${a < 6 ? 'lay out each inference. ' : ''}user ${a} asks about t${a}x${p}`;
+        byText.observe(a, text, p === 0);
+        byHash.observeHashes(a, phraseHashes(text), p === 0);
+      }
+    }
+    expect(byHash.stats(OP_PHRASE)).toEqual(byText.stats(OP_PHRASE));
+    expect(byHash.tradecraft(OP_PHRASE)).toBe(true);
+    expect(byHash.common(OP_PHRASE, 0.1)).toBe(true); // 6 of 40 accounts
+    expect(byHash.common(OP_PHRASE, 0.2)).toBe(false);
   });
 });

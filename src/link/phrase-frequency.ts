@@ -18,12 +18,20 @@ const MAX_WORDS = 2048;
 /**
  * Distinct hashed word 4-grams of a text (the project's shingles, digits masked: "17 apples" and
  * "23 apples" are one phrase; a text of fewer words is one phrase). Writes into and returns `out`.
+ * `sampleBits` > 0 keeps one phrase in 2^sampleBits, chosen by its hash: the same phrases in every
+ * prompt, so a phrase kept is counted wherever it occurs (consistent sampling), at 1/2^bits the cost.
  */
-export function phraseHashes(text: string, out: number[] = [], scratch = new Uint32Array(MAX_WORDS)): number[] {
+export function phraseHashes(text: string, out: number[] = [], scratch = new Uint32Array(MAX_WORDS), sampleBits = 0): number[] {
   const n = shingleHashes(text.replace(/[0-9]+/g, '0'), scratch, 4);
-  const sorted = scratch.subarray(0, n).sort();
   out.length = 0;
-  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  const keep = 32 - sampleBits;
+  let m = n;
+  if (sampleBits > 0) {
+    m = 0;
+    for (let i = 0; i < n; i++) if (fmix32(scratch[i]) >>> keep === 0) scratch[m++] = scratch[i];
+  }
+  const sorted = scratch.subarray(0, m).sort();
+  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
   return out;
 }
 
@@ -139,13 +147,24 @@ export class PhraseFrequency {
 
   /** One prompt of `account` (an index); `firstPrompt` when it is the account's first (the population grows). */
   observe(account: number, text: string, firstPrompt: boolean): readonly number[] {
-    if (firstPrompt) this.population++;
     const hs = phraseHashes(text, this.scratch, this.words);
-    for (const h of hs) {
+    this.observeHashes(account, hs, firstPrompt);
+    return hs;
+  }
+
+  /** The same, from the prompt's phrase hashes (computed where the exchange was decoded). */
+  observeHashes(account: number, hs: ArrayLike<number>, firstPrompt: boolean): void {
+    if (firstPrompt) this.population++;
+    for (let i = 0; i < hs.length; i++) {
+      const h = hs[i];
       this.uses.add(h);
       if (!this.seen.testAndSet(pairKey(account, h))) this.accounts.add(h);
     }
-    return hs;
+  }
+
+  /** Used by more than `share` of the active accounts: common language or a popular snippet, not an item's words. */
+  common(phrase: number, share: number): boolean {
+    return this.accounts.estimate(phrase) > share * Math.max(this.population, 1);
   }
 
   stats(phrase: number): PhraseStats {
@@ -157,6 +176,20 @@ export class PhraseFrequency {
     const a = this.accounts.estimate(phrase);
     if (a < this.rule.minAccounts) return false;
     if (a > this.rule.maxAccountShare * Math.max(this.population, 1)) return false;
+    return this.uses.estimate(phrase) / a >= this.rule.minUsesPerAccount;
+  }
+
+  /**
+   * Tradecraft of one group of `inside` accounts that use it: shared and systematic as above, most of
+   * its users in the group (`ownedShare`: one author's text, not a phrase many authors happen to
+   * write), and rare among the accounts outside the group (`maxShare`). Judged outside the group so
+   * that a large operation's own phrases do not make themselves look common.
+   */
+  tradecraftOf(phrase: number, inside: number, maxShare: number, ownedShare: number): boolean {
+    const a = this.accounts.estimate(phrase);
+    if (a < this.rule.minAccounts || inside < ownedShare * a) return false;
+    const outside = Math.max(0, a - inside);
+    if (outside > maxShare * Math.max(this.population - inside, 1)) return false;
     return this.uses.estimate(phrase) / a >= this.rule.minUsesPerAccount;
   }
 

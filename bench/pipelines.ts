@@ -1,0 +1,35 @@
+// bench:pipelines — what the shared-pipeline linking (src/link/shared-pipelines.ts) saw in one input:
+// every candidate group with its members by simulated group, its evidence, and whether it linked.
+// Diagnostics for tuning on the simulator's hard negatives without looking at the operator's phrases.
+//
+//   node dist/bench/pipelines.js --input DIR/input.ndjson --truth DIR/truth.json [--config FILE]
+import { parseArgs } from 'node:util';
+import { buildEngineConfig, type EngineConfigInput } from '../src/config/schema.js';
+import { loadConfigFile } from '../src/config/load.js';
+import { scanSecretPath, withEmailKey } from '../src/config/secret.js';
+import { Engine } from '../src/engine/engine.js';
+import { readTruth } from '../src/eval/truth.js';
+import { Ingestor, ingestStream } from '../src/order/pipeline.js';
+
+const { values } = parseArgs({ options: { input: { type: 'string' }, truth: { type: 'string' }, config: { type: 'string' } } });
+if (!values.input || !values.truth) throw new Error('usage: pipelines --input input.ndjson --truth truth.json [--config FILE]');
+const truth = await readTruth(values.truth);
+const fileCfg: EngineConfigInput = values.config ? await loadConfigFile(values.config) : {};
+const cfg = await withEmailKey(buildEngineConfig(fileCfg), scanSecretPath());
+const engine = new Engine(cfg);
+const ingestor = new Ingestor({ maxLatenessMs: cfg.maxLatenessMs, maxLineBytes: cfg.maxLineBytes, emailKey: Buffer.from(cfg.emailKey) });
+for await (const batch of ingestStream([values.input], ingestor, { maxLineBytes: cfg.maxLineBytes })) for (const r of batch.records) engine.push(r);
+engine.finish();
+const accounts = engine.observer.list;
+const groupOf = (i: number): string => truth.accounts[accounts[i].id]?.group ?? '?';
+const p = engine.linker.pipelines;
+console.log(`pipeline sketches ${(p.bytes / 2 ** 20).toFixed(1)} MiB`);
+for (const c of [...p.candidateGroups()].sort((a, b) => b.members.length - a.members.length)) {
+  const who = new Map<string, number>();
+  for (const m of c.members) who.set(groupOf(m), (who.get(groupOf(m)) ?? 0) + 1);
+  const e = c.evidence;
+  const ev = e
+    ? `trade=${e.tradecraft ? 1 : 0}(${e.phraseAccounts}) ${e.spread.kind} api=${e.spread.accountsPerItem.toFixed(2)} rep=${e.spread.repeat.toFixed(2)} ex=${e.spread.exchanges} cfg=${e.config ? 1 : 0}(${e.configShare.toFixed(2)},${e.configConcentration.toFixed(2)}) decl=${e.declared ? 1 : 0} LINKED=${e.linked ? 1 : 0}`
+    : 'not evaluated';
+  console.log(`${String(c.members.length).padStart(5)} ${ev}  ${[...who].map(([k, v]) => `${k}:${v}`).join(' ')}`);
+}

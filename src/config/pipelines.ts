@@ -1,0 +1,67 @@
+// The numbers of linking clean accounts through the pipeline they share (src/link/shared-pipelines.ts):
+// shared tradecraft text, one work queue, one client configuration. Each kind of evidence has a switch
+// (`enabled`) so that its effect can be measured by removing it (bench/results/ablation-hidden*).
+import { z } from 'zod';
+import { HOUR } from '../core/time.js';
+
+const share = z.number().min(0).max(1);
+const count = z.number().int().min(1);
+const weight = z.number().min(0);
+
+export const PipelineSchema = z.object({
+  /** Shared tradecraft text: the evidence that forms candidate groups at all (off: no clean-account linking). */
+  tradecraft: z.boolean().default(true),
+  /** One work queue over one payload set (src/link/item-spread.ts). */
+  queue: z.boolean().default(true),
+  /** One client configuration, rare outside the group (src/link/client-config.ts). */
+  config: z.boolean().default(true),
+  /** Kinds of evidence that must agree, tradecraft included (the issue: at least two). */
+  minKinds: z.number().int().min(2).default(2),
+  /** A phrase is tradecraft when at least this many accounts use it... */
+  phraseMinAccounts: count.default(5),
+  /** ...at most this share of active accounts do (more: common language, a popular library)... */
+  phraseMaxAccountShare: share.default(0.1),
+  /** A phrase is read as possible tradecraft (accounts carry it, groups form on it) up to this share of active accounts; a group is then judged on the share outside it. */
+  phraseMarkShare: share.default(0.25),
+  /** A group's phrase is its tradecraft only when at least this share of the accounts using it are in the group (one author's text, not a phrase many authors write). */
+  phraseOwnedShare: share.default(0.3),
+  /** ...and those who use it do so on this many prompts each, on average (inserted systematically). */
+  phraseMinUses: z.number().positive().default(8),
+  /** One phrase in 2^bits is read (chosen by hash, the same everywhere): a pipeline's text recurs in every prompt, so a sample of its phrases still shows it, at a fraction of the cost. */
+  phraseSampleBits: z.number().int().min(0).max(8).default(3),
+  /** Exchanges an account needs before it may join a candidate group. */
+  minExchanges: count.default(10),
+  /** Share of its exchanges that must carry a tradecraft phrase. */
+  markedShare: share.default(0.2),
+  /** Members a candidate group needs before it is judged. */
+  minMembers: count.default(5),
+  /** Candidate groups kept at once (fixed memory: each holds an item-spread sketch). */
+  maxCandidates: count.default(48),
+  /** Event time between two evaluations of a candidate group. */
+  reevaluateMs: z.number().int().positive().default(HOUR),
+  /** Work queue: exchanges before the spread is judged, accounts per item from which items cross accounts, from which it is a class, most repeat share. */
+  queueMinExchanges: count.default(400),
+  /** Openers the spread is judged on at most (its sketch is fixed-size: more would saturate it). */
+  queueMaxExchanges: count.default(20000),
+  queueMin: z.number().positive().default(1.05),
+  classMin: z.number().positive().default(3),
+  queueMaxRepeat: share.default(0.3),
+  /** Client configuration: share of members whose dominant configuration is the group's... */
+  configShare: share.default(0.5),
+  /** ...and share of all accounts using that configuration that are in the group (rare outside it). */
+  configConcentration: share.default(0.5),
+  /** Share of its exchanges an account's configuration needs to be its dominant one. */
+  configDominance: share.default(0.5),
+  /** Share of members of one declared organization from which a group is an organization, not a hidden operator. */
+  declaredShare: share.default(0.5),
+  /** Two candidate groups are one pipeline when this share of the smaller one's members carry the other's phrase. */
+  crossShare: share.default(0.3),
+  /** Content score a member of a group confirmed as one work queue counts as (a queue deals payloads to harvest). */
+  queueHarvest: share.default(0.6),
+  /** Campaign evidence of each kind (reason weights). */
+  tradecraftWeight: weight.default(1.2),
+  queueWeight: weight.default(1.2),
+  configWeight: weight.default(0.8),
+});
+
+export type PipelineParams = z.infer<typeof PipelineSchema>;

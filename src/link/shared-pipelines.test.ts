@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { PipelineSchema, type PipelineParams } from '../config/pipelines.js';
+import type { Exchange } from '../core/records.js';
+import type { AccountState } from '../observe/account-state.js';
+import { SharedPipelines } from './shared-pipelines.js';
+import { UnionFind } from './union-find.js';
+
+/** The few fields of an account the pipeline linking reads. */
+interface Acct {
+  idx: number;
+  exchanges: number;
+  orgId?: string;
+  exchangeOrg?: string;
+  verification?: string;
+}
+
+/** A number as letters (phrases mask digits: "item 17" and "item 23" are one phrase). */
+const letters = (n: number): string => (n < 26 ? '' : letters(Math.floor(n / 26) - 1)) + String.fromCharCode(97 + (n % 26));
+const words = (tag: string, n: number): string => Array.from({ length: n }, (_, k) => `${tag}x${letters(k)}`).join(' ');
+
+function exchange(prompt: string, maxTokens: number, sdk: string): Exchange {
+  return {
+    kind: 'exchange', id: 'e', ts: 0, accountId: 'a', format: 'anthropic', system: '', prompt, turns: 1, inputChars: prompt.length,
+    n: 1, logprobs: false, thinking: false, tools: 0, maxTokens, client: { sdk }, status: 200,
+  };
+}
+
+/**
+ * A world: 300 background accounts with their own words (200 of them also paste a popular library's
+ * snippet), an operator's 20 accounts (its instruction phrase on every payload, each payload dealt to
+ * two of them, one config), and a class of 20 students (the course's phrase, the same 10 items each,
+ * a popular SDK's defaults). `phraseElsewhere` background accounts also write the operator's phrase,
+ * now and then (one prompt in six). Returns which accounts were linked, by group. Every phrase is read
+ * (phraseSampleBits 0): a hand-made phrase has too few words for a sample.
+ */
+function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean; phraseElsewhere?: number } = {}): { op: number; cls: number; bg: number; opSets: number } {
+  const p = PipelineSchema.parse({ queueMinExchanges: 20, phraseSampleBits: 0, ...over });
+  const sp = new SharedPipelines(p);
+  const accounts: Acct[] = [];
+  const uf = new UnionFind();
+  const send = (idx: number, prompt: string, maxTokens: number, sdk: string): void => {
+    const s = (accounts[idx] ??= { idx, exchanges: 0 });
+    s.exchanges++;
+    sp.observe(s as unknown as AccountState, exchange(prompt, maxTokens, sdk));
+  };
+  const OP = [0, 20];
+  const CLS = [20, 40];
+  const BG = [40, 340];
+  let item = 0;
+  for (let round = 0; round < 30; round++) {
+    for (let a = BG[0]; a < BG[1]; a++) {
+      const library = a < BG[0] + 200 && round % 3 === 0 ? ' Please answer concisely and cite every source you use.' : '';
+      const borrowed = a >= BG[1] - (opts.phraseElsewhere ?? 0) && round % 6 === 0 ? ' Spell out each intermediate deduction in numbered points.' : '';
+      send(a, `${words(`u${letters(a)}r${letters(round)}`, 14)}${library}${borrowed}`, 1024, 'sdk-default');
+    }
+    for (let a = OP[0]; a < OP[1]; a++) {
+      // Payload i goes to two accounts: a and the next one.
+      const i = Math.floor(item++ / 2);
+      send(a, `Spell out each intermediate deduction in numbered points. ${words(`item${letters(i)}`, 16)}`, 6000, 'op-sdk');
+      if (opts.operatorOrg) accounts[a].orgId = 'org_eval';
+    }
+    for (let a = CLS[0]; a < CLS[1]; a++) send(a, `Use the course method from week three to solve it. ${words(`hw${letters(round % 10)}`, 16)}`, 1024, 'sdk-default');
+    sp.run(round * 3_600_000, accounts as unknown as AccountState[], accounts as unknown as AccountState[], (a, b) => {
+      uf.union(a, b);
+      return true;
+    });
+  }
+  const linked = (from: number, to: number): number => {
+    let n = 0;
+    for (let a = from; a < to; a++) if (uf.membersOf(uf.find(a)).length > 1) n++;
+    return n;
+  };
+  const roots = new Set<number>();
+  for (let a = OP[0]; a < OP[1]; a++) if (uf.membersOf(uf.find(a)).length > 1) roots.add(uf.find(a));
+  return { op: linked(OP[0], OP[1]), cls: linked(CLS[0], CLS[1]), bg: linked(BG[0], BG[1]), opSets: roots.size };
+}
+
+describe('linking clean accounts through the pipeline they share', () => {
+  it("links an operator's accounts into one set; neither a class nor the background nor a popular snippet's users", () => {
+    const r = world();
+    expect(r.op).toBe(20);
+    expect(r.opSets).toBe(1);
+    expect(r.cls).toBe(0);
+    expect(r.bg).toBe(0);
+  });
+
+  it('links on tradecraft and the work queue alone, and on tradecraft and the configuration alone', () => {
+    expect(world({ config: false }).op).toBe(20);
+    expect(world({ queue: false }).op).toBe(20);
+  });
+
+  it('never links on tradecraft alone (one kind of evidence), nor without tradecraft', () => {
+    expect(world({ config: false, queue: false }).op).toBe(0);
+    expect(world({ tradecraft: false }).op).toBe(0);
+  });
+
+  it('does not link a declared organization (an evaluator sending from many keys of one org)', () => {
+    expect(world({}, { operatorOrg: true }).op).toBe(0);
+  });
+
+  it('a phrase used by more than the marking share of the population is not read as tradecraft', () => {
+    // The operator's phrase is used by 20 of 340 accounts (6%): read at 25%, not at 5%.
+    expect(world({ phraseMarkShare: 0.05 }).op).toBe(0);
+  });
+
+  it("judges a group's phrase outside the group: rare there, and mostly the group's own", () => {
+    // 60 background accounts also write it now and then (not enough to join): 60 of 320 outside (19%).
+    expect(world({}, { phraseElsewhere: 60 }).op).toBe(0);
+    expect(world({ phraseMaxAccountShare: 0.25 }, { phraseElsewhere: 60 }).op).toBe(0); // 20 of its 80 users in the group
+    expect(world({ phraseMaxAccountShare: 0.25, phraseOwnedShare: 0.2 }, { phraseElsewhere: 60 }).op).toBe(20);
+    // A large operation is not common by its own use: 20 accounts of 340 pass at an outside share of 1%.
+    expect(world({ phraseMaxAccountShare: 0.01 }).op).toBe(20);
+  });
+});

@@ -1,0 +1,372 @@
+// Linking clean accounts through the pipeline they share. An operator who hides its infrastructure
+// (aged accounts, each with its own address, card and device, human hours, cover traffic, reworded
+// payloads) shares no identity thing; what one pipeline feeding one training set cannot hide is the text
+// it writes once (tradecraft phrases), the payload set it deals out (one work queue) and its config
+// file (one client configuration). Here:
+// - every prompt's phrases feed the population background (phrase-frequency.ts), learned online;
+// - an account whose prompts systematically carry a tradecraft phrase (shared, rare in the background,
+//   inserted in many prompts) joins the candidate group of its most used one;
+// - a candidate group is judged on independent kinds of evidence: the tradecraft itself, its items'
+//   spread (item-spread.ts: a queue, not a class), its members' client configuration (client-config.ts:
+//   one configuration, concentrated in the group). A group of one declared organization is an
+//   organization (an evaluator's keys), not a hidden operator;
+// - when at least `minKinds` kinds agree, its members are linked (Linker.link), and two candidate groups
+//   whose members carry each other's phrases are one pipeline.
+// Bounded: fixed-size sketches for the background, a fixed number of candidate groups (each with a
+// fixed-size item-spread sketch), ~40 bytes of columns per account.
+import type { PipelineParams } from '../config/pipelines.js';
+import { I32Column, U32Column, U8Column } from '../core/columns.js';
+import type { Exchange, Millis } from '../core/records.js';
+import type { Reason } from '../core/reasons.js';
+import type { AccountState } from '../observe/account-state.js';
+import { lshParams } from '../sketches/lsh.js';
+import { MinHasher } from '../sketches/minhash.js';
+import { ClientConfigs, configHash } from './client-config.js';
+import { ItemSpread, type SpreadStats } from './item-spread.js';
+import { PhraseFrequency, phraseHashes } from './phrase-frequency.js';
+
+/** Tradecraft phrases remembered per account (space-saving top-k). */
+const TOP = 3;
+/** Bits of a candidate's item-spread filter (its count-min has 2^(bits-4) x 3 cells): ~230 KiB. */
+const SPREAD_BITS = 18;
+/** One item key in 2^bits is counted (consistent sampling), so the sketch follows ~8 x more traffic. */
+const SPREAD_SAMPLE_BITS = 3;
+/** Most phrases of one prompt read. */
+const MAX_PHRASES = 512;
+
+/** What a candidate group showed at its latest evaluation. */
+export interface PipelineEvidence {
+  members: number;
+  /** The group's phrase is tradecraft now: accounts using it, share of the population. */
+  tradecraft: boolean;
+  phraseAccounts: number;
+  /** One work queue, and its figures. */
+  queue: boolean;
+  spread: SpreadStats & { kind: string };
+  /** One client configuration, concentrated in the group. */
+  config: boolean;
+  configShare: number;
+  configConcentration: number;
+  /** A declared organization (not a hidden operator). */
+  declared: boolean;
+  /** Enough kinds agree: members are linked. */
+  linked: boolean;
+}
+
+class Candidate {
+  readonly members: number[] = [];
+  evidence: PipelineEvidence | undefined = undefined;
+  /** The latest evidence on which it linked: its members' links stand, so the evidence for them does too. */
+  linkedOn: PipelineEvidence | undefined = undefined;
+  nextEval = 0;
+  changed = true;
+  anchor = -1;
+  /** Members whose configuration the evidence links (all members when the queue agrees). */
+  config = 0;
+
+  constructor(
+    readonly slot: number,
+    public phrase: number,
+    public spread: ItemSpread,
+    readonly createdAt: Millis,
+  ) {}
+}
+
+/** What the judge reads of the pipelines that linked clean accounts (through LinkView). */
+export interface PipelineView {
+  /** Content score the account counts as for being dealt payloads by one work queue (0: none). */
+  harvest(idx: number): number;
+  /** Campaign reasons: each kind of pipeline evidence its linked members showed, once, at its strongest. */
+  reasons(members: readonly AccountState[], out: Reason[]): void;
+}
+
+export class SharedPipelines implements PipelineView {
+  readonly phrases: PhraseFrequency;
+  readonly configs = new ClientConfigs();
+  private readonly hasher = new MinHasher({ seed: 'shared-pipelines-items', numPerm: 16 });
+  private readonly lsh = lshParams(0.5, 16);
+  // Per account (by index): its top tradecraft phrases and their counts, its exchanges that carried
+  // one, and the candidate group it joined (-1 none).
+  private readonly topPhrase = Array.from({ length: TOP }, () => new U32Column());
+  private readonly topCount = Array.from({ length: TOP }, () => new U32Column());
+  private readonly marked = new U32Column();
+  private readonly candidateOf = new I32Column(-1);
+  /** 1: linked through its candidate group's evidence. */
+  private readonly linked = new U8Column();
+  private readonly candidates: Candidate[] = [];
+  private readonly byPhrase = new Map<number, Candidate>();
+  private readonly scratch: number[] = [];
+  private readonly words = new Uint32Array(2048);
+  private readonly itemPhrases: number[] = [];
+
+  constructor(readonly p: PipelineParams) {
+    // Marking (which phrases an account carries, which group it joins) admits phrases up to phraseMarkShare of
+    // the population; a group is judged on its phrase's rarity outside it (evaluate).
+    this.phrases = new PhraseFrequency({ minAccounts: p.phraseMinAccounts, maxAccountShare: p.phraseMarkShare, minUsesPerAccount: p.phraseMinUses });
+  }
+
+  /** One exchange of account `s` (already observed: `s.exchanges` counts it). */
+  observe(s: AccountState, ex: Exchange): void {
+    const idx = s.idx;
+    const hs = ex.sketch?.phrases ?? phraseHashes(ex.prompt, this.scratch, this.words, this.p.phraseSampleBits);
+    const n = Math.min(hs.length, MAX_PHRASES);
+    const view = n === hs.length ? hs : Array.prototype.slice.call(hs, 0, n);
+    const f = this.phrases;
+    f.observeHashes(idx, view, s.exchanges === 1);
+    this.configs.observe(idx, configHash(ex));
+    if (!this.p.tradecraft) return;
+    let marked = false;
+    for (let i = 0; i < n; i++) {
+      if (!f.tradecraft(hs[i])) continue;
+      marked = true;
+      this.countPhrase(idx, hs[i]);
+    }
+    if (marked) this.marked.set(idx, this.marked.get(idx) + 1);
+    const c = this.candidateOf.get(idx);
+    // A conversation's item is in its opener: later turns are the pipeline's follow-ups.
+    if (c < 0 || ex.turns > 1) return;
+    const spread = this.candidates[c].spread;
+    // Judged on the group's first openers: the sketch's size is fixed, and so is its load.
+    if (spread.stats().exchanges >= this.p.queueMaxExchanges) return;
+    // The candidate's items: the prompt's phrases minus tradecraft and common language.
+    const items = this.itemPhrases;
+    items.length = 0;
+    const common = this.p.phraseMaxAccountShare;
+    for (let i = 0; i < n; i++) if (!f.tradecraft(hs[i]) && !f.common(hs[i], common)) items.push(hs[i]);
+    spread.observe(idx, items);
+  }
+
+  /** Space-saving top-k: a phrase not held replaces the least counted, inheriting its count. */
+  private countPhrase(idx: number, h: number): void {
+    let least = 0;
+    for (let k = 0; k < TOP; k++) {
+      if (this.topPhrase[k].get(idx) === h && this.topCount[k].get(idx) > 0) {
+        this.topCount[k].set(idx, this.topCount[k].get(idx) + 1);
+        return;
+      }
+      if (this.topCount[k].get(idx) < this.topCount[least].get(idx)) least = k;
+    }
+    this.topPhrase[least].set(idx, h);
+    this.topCount[least].set(idx, this.topCount[least].get(idx) + 1);
+  }
+
+  /** The account's most used tradecraft phrase (0: none). */
+  private keyOf(idx: number): number {
+    let best = 0;
+    for (let k = 1; k < TOP; k++) if (this.topCount[k].get(idx) > this.topCount[best].get(idx)) best = k;
+    return this.topCount[best].get(idx) > 0 ? this.topPhrase[best].get(idx) : 0;
+  }
+
+  /** Candidate accounts, in any group, whose top phrases hold `phrase`. */
+  private carriers(phrase: number): number {
+    let n = 0;
+    for (const c of this.candidates) for (const m of c.members) if (this.carries(m, phrase)) n++;
+    return n;
+  }
+
+  private carries(idx: number, phrase: number): boolean {
+    for (let k = 0; k < TOP; k++) if (this.topCount[k].get(idx) > 0 && this.topPhrase[k].get(idx) === phrase) return true;
+    return false;
+  }
+
+  /**
+   * One judgement at `now`: the accounts judged join candidate groups; groups due are evaluated; the
+   * members of groups where enough kinds of evidence agree are linked by `link(a, b, oneOperator)`.
+   */
+  run(now: Millis, dirty: readonly AccountState[], accounts: readonly AccountState[], link: (a: number, b: number, oneOperator: boolean) => boolean): void {
+    if (!this.p.tradecraft) return;
+    const p = this.p;
+    for (const s of dirty) {
+      const idx = s.idx;
+      if (s.exchanges < p.minExchanges || this.marked.get(idx) < p.markedShare * s.exchanges) continue;
+      const was = this.candidateOf.get(idx);
+      const from = was >= 0 ? this.candidates[was] : undefined;
+      // A member stays once its group is judged; a member of a group still too small to be judged
+      // moves to a larger group of another of its phrases (one pipeline's accounts gather).
+      if (from && from.members.length >= p.minMembers) continue;
+      const c = this.candidateFor(idx, now);
+      if (!c || c === from) continue;
+      if (from) {
+        from.members.splice(from.members.indexOf(idx), 1);
+        from.changed = true;
+      }
+      c.members.push(idx);
+      c.changed = true;
+      this.candidateOf.set(idx, c.slot);
+      if (from) continue;
+      this.configs.qualify(this.configs.dominant(idx, s.exchanges, p.configDominance));
+    }
+    for (const c of this.candidates) {
+      if (c.phrase === 0 || c.members.length < p.minMembers) continue;
+      if (!c.changed && now < c.nextEval) continue;
+      if (now < c.nextEval && c.evidence?.linked !== true) continue;
+      c.changed = false;
+      c.nextEval = now + p.reevaluateMs;
+      const e = (c.evidence = this.evaluate(c, accounts));
+      if (!e.linked) continue;
+      c.linkedOn = e;
+      this.linkMembers(c, accounts, link);
+    }
+  }
+
+  /** The largest candidate group among the account's tradecraft phrases, or a new one for its most used. */
+  private candidateFor(idx: number, now: Millis): Candidate | undefined {
+    let best: Candidate | undefined;
+    for (let k = 0; k < TOP; k++) {
+      if (this.topCount[k].get(idx) === 0) continue;
+      const c = this.byPhrase.get(this.topPhrase[k].get(idx));
+      if (c && (!best || c.members.length > best.members.length) && this.phrases.tradecraft(c.phrase)) best = c;
+    }
+    if (best) return best;
+    const key = this.keyOf(idx);
+    return key !== 0 && this.phrases.tradecraft(key) ? this.open(key, now) : undefined;
+  }
+
+  /** A new candidate group for `phrase`, or none when the table is full of groups still growing. */
+  private open(phrase: number, now: Millis): Candidate | undefined {
+    const spread = (): ItemSpread =>
+      new ItemSpread(this.hasher, this.lsh, { minExchanges: this.p.queueMinExchanges, queueMin: this.p.queueMin, classMin: this.p.classMin, maxRepeat: this.p.queueMaxRepeat }, SPREAD_BITS, SPREAD_SAMPLE_BITS);
+    let c: Candidate | undefined;
+    if (this.candidates.length < this.p.maxCandidates) {
+      c = new Candidate(this.candidates.length, phrase, spread(), now);
+      this.candidates.push(c);
+    } else {
+      // Full: reuse the smallest group that never linked and had a day to grow; its members may join again.
+      let victim: Candidate | undefined;
+      for (const x of this.candidates) {
+        if (x.evidence?.linked || now - x.createdAt < 86_400_000) continue;
+        if (!victim || x.members.length < victim.members.length) victim = x;
+      }
+      if (!victim || victim.members.length >= this.p.minMembers) return undefined;
+      this.byPhrase.delete(victim.phrase);
+      for (const m of victim.members) this.candidateOf.set(m, -1);
+      c = new Candidate(victim.slot, phrase, spread(), now);
+      this.candidates[victim.slot] = c;
+    }
+    this.byPhrase.set(phrase, c);
+    return c;
+  }
+
+  private evaluate(c: Candidate, accounts: readonly AccountState[]): PipelineEvidence {
+    const p = this.p;
+    const members = c.members;
+    // Inside: the group's members (they joined carrying it), or more when candidate accounts of other
+    // groups carry it among their top phrases (one operator's accounts sit in the groups of its other
+    // phrases); outside: everyone else who ever wrote it.
+    const inside = Math.max(members.length, this.carriers(c.phrase));
+    const tradecraft = this.phrases.tradecraftOf(c.phrase, inside, p.phraseMaxAccountShare, p.phraseOwnedShare);
+    
+    const st = c.spread.stats();
+    const kind = c.spread.spread();
+    const queue = p.queue && kind === 'queue';
+    const agreement = this.configs.agreement(members, (m) => accounts[m].exchanges, p.configDominance);
+    const config = p.config && agreement.share >= p.configShare && agreement.concentration >= p.configConcentration;
+    const declared = declaredOrganization(members, accounts, p.declaredShare);
+    const kinds = (tradecraft ? 1 : 0) + (queue ? 1 : 0) + (config ? 1 : 0);
+    // A class (many accounts, the same items) is a course, whatever else it shares.
+    const linked = tradecraft && !declared && kind !== 'class' && kinds >= p.minKinds;
+    c.config = queue ? 0 : agreement.config;
+    return {
+      members: members.length,
+      tradecraft,
+      phraseAccounts: this.phrases.stats(c.phrase).accounts,
+      queue,
+      spread: { ...st, kind },
+      config,
+      configShare: agreement.share,
+      configConcentration: agreement.concentration,
+      declared,
+      linked,
+    };
+  }
+
+  private linkMembers(c: Candidate, accounts: readonly AccountState[], link: (a: number, b: number, oneOperator: boolean) => boolean): void {
+    const p = this.p;
+    for (const m of c.members) {
+      if (c.config !== 0 && this.configs.dominant(m, accounts[m].exchanges, p.configDominance) !== c.config) continue;
+      if (c.anchor < 0) {
+        c.anchor = m;
+        this.linked.set(m, 1);
+      } else if (m !== c.anchor && link(c.anchor, m, false)) this.linked.set(m, 1);
+    }
+    if (c.anchor < 0) return;
+    // Another linked group whose phrase a share of these members also carry: one pipeline's two phrases.
+    for (const o of this.candidates) {
+      if (o === c || o.anchor < 0 || !o.evidence?.linked) continue;
+      let carry = 0;
+      for (const m of c.members) if (this.carries(m, o.phrase)) carry++;
+      for (const m of o.members) if (this.carries(m, c.phrase)) carry++;
+      if (carry >= Math.max(p.minMembers, p.crossShare * Math.min(c.members.length, o.members.length))) link(c.anchor, o.anchor, true);
+    }
+  }
+
+  /** The evidence of the candidate group that linked the account, if one did. */
+  evidenceOf(idx: number): PipelineEvidence | undefined {
+    const c = this.candidateOf.get(idx);
+    return c >= 0 && this.linked.get(idx) === 1 ? this.candidates[c].linkedOn : undefined;
+  }
+
+  /** Linked through a candidate group's evidence. */
+  linkedBy(idx: number): boolean {
+    return this.linked.get(idx) === 1;
+  }
+
+  /** Content score the account counts as for being dealt payloads by one work queue (0: none). */
+  harvest(idx: number): number {
+    return this.evidenceOf(idx)?.queue ? this.p.queueHarvest : 0;
+  }
+
+  /** Campaign reasons: each kind of pipeline evidence its linked members showed, once, at its strongest. */
+  reasons(members: readonly AccountState[], out: Reason[]): void {
+    let best: PipelineEvidence | undefined;
+    let linked = 0;
+    for (const s of members) {
+      const e = this.evidenceOf(s.idx);
+      if (!e) continue;
+      linked++;
+      if (!best || e.members > best.members) best = e;
+    }
+    if (!best) return;
+    const p = this.p;
+    if (best.tradecraft) out.push({ code: 'shared_tradecraft', weight: p.tradecraftWeight, detail: { accounts: linked, phrase_accounts: best.phraseAccounts } });
+    if (best.queue) {
+      out.push({ code: 'work_queue', weight: p.queueWeight, detail: { accounts: best.members, accounts_per_item: round(best.spread.accountsPerItem), repeat_share: round(best.spread.repeat), exchanges: best.spread.exchanges } });
+    }
+    if (best.config) out.push({ code: 'shared_client_config', weight: p.configWeight, detail: { share: round(best.configShare), concentration: round(best.configConcentration) } });
+  }
+
+  /** The candidate groups with their members and latest evidence (diagnostics: bench/pipelines.ts). */
+  *candidateGroups(): IterableIterator<{ phrase: number; members: readonly number[]; evidence: PipelineEvidence | undefined }> {
+    for (const c of this.candidates) if (c.phrase !== 0) yield { phrase: c.phrase, members: c.members, evidence: c.evidence };
+  }
+
+  get bytes(): number {
+    let b = this.phrases.bytes + this.configs.bytes;
+    for (const c of this.candidates) b += c.spread.bytes;
+    return b;
+  }
+}
+
+/**
+ * Most members belong to one declared organization (an evaluator's keys, a company's team) or are
+ * business-verified (an app's accounts per customer): an organization that says who it is, not a
+ * hidden operator. Its accounts are linked, if at all, by what they openly share (an org, a card).
+ */
+function declaredOrganization(members: readonly number[], accounts: readonly AccountState[], share: number): boolean {
+  const orgs = new Map<string, number>();
+  let most = 0;
+  let business = 0;
+  for (const m of members) {
+    if (accounts[m].verification === 'business') business++;
+    const o = accounts[m].orgId ?? accounts[m].exchangeOrg;
+    if (o === undefined) continue;
+    const n = (orgs.get(o) ?? 0) + 1;
+    orgs.set(o, n);
+    most = Math.max(most, n);
+  }
+  return Math.max(most, business) >= share * members.length;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
