@@ -59,7 +59,7 @@ describe.skipIf(!built)('NDJSON ingest decoded on the workers', () => {
     const main = onMainThread();
     const pooled = await decodeOnPool(body, pool, maxLineBytes);
     expect(pooled.length).toBe(main.length);
-    const presketch = new Presketcher(cfg.template);
+    const presketch = new Presketcher(cfg.template, cfg.scoring.pipelines.phraseSampleBits);
     let rejections = 0;
     let nonAscii = 0;
     for (let i = 0; i < main.length; i++) {
