@@ -156,8 +156,8 @@ await new Promise<void>((done) => {
     // Every request due by now is sent, each stamped with the time it was due.
     const due = Math.min(total, Math.floor(((now - t0) * RATE) / 1000));
     for (; sent < due; sent++) get(pathOf(accounts[(sent * 7919) % accounts.length]), t0 + (sent * 1000) / RATE);
-    // A 1 ms timer, not a setImmediate spin: spinning kept one of the machine's two cores busy, so the
-    // server's threads waited for a scheduler slice (10-20 ms stalls) whenever anything else ran.
+    // A 1 ms timer, not a setImmediate spin that keeps one of the machine's two cores busy (measured
+    // side by side: the tail is the same either way; bench/results/decision-quiet-generators.json).
     if (sent < total) setTimeout(tick, 1);
     else done();
   };
