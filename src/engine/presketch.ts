@@ -16,10 +16,13 @@ export class Presketcher {
   readonly bands: number;
   private readonly words = new Uint32Array(2048);
 
-  /** `phraseSampleBits`: one phrase in 2^bits is kept (scoring.pipelines.phraseSampleBits). */
+  /**
+   * `phraseSampleBits`: one phrase in 2^bits is kept (scoring.pipelines.phraseSampleBits). Required,
+   * not defaulted: a sketch made with another sample than the engine's gives other phrases.
+   */
   constructor(
     cfg: EngineConfig['template'],
-    private readonly phraseSampleBits = 0,
+    private readonly phraseSampleBits: number,
   ) {
     this.templates = new TemplateSketcher(cfg);
     this.bands = this.templates.params.bands;

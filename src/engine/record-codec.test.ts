@@ -14,7 +14,7 @@ import { Presketcher } from './presketch.js';
 import { decodeBatch, RecordEncoder } from './record-codec.js';
 
 const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
-const presketcher = new Presketcher(cfg.template);
+const presketcher = new Presketcher(cfg.template, cfg.scoring.pipelines.phraseSampleBits);
 const bands = presketcher.bands;
 const ctx = { emailKey: Buffer.from(emailKeyOf(cfg)) };
 
