@@ -8,12 +8,18 @@
 //
 //   npm run bench:decision -- [--rate 5000] [--seconds 10] [--connections 32] [--json bench/results/decision.json]
 //                             [--listener gateway|main] [--route decision|auth] [--build DIR] [--trace-gc FILE] [--cpu-prof DIR]
+//                             [--generator node|wrk]
 //
 // --listener gateway (default) asks the dedicated gateway listener (`serve --gateway-port`, a worker
 // thread); main asks the same routes on the main API port (the only choice for builds before it:
 // `--build /work/base-61bd306 --listener main` for a side-by-side run). Besides latency it prints the
 // event-loop delay maxima of the thread that answered (the server's) and of this generator's own loop:
 // a generator stall shows in the latency from when due, not in the server's.
+//
+// --generator wrk sends the same requests with Debian's `wrk` (C, one thread, no garbage collector)
+// instead of this process, to tell the server's tail from a Node generator's: each connection waits
+// its share of the rate between requests (wrk's `delay()`), so a stall delays only the requests in
+// flight, and wrk reports its latency percentiles from its own histogram. `apt-get install wrk`.
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openSync } from 'node:fs';
@@ -38,8 +44,11 @@ const { values: o } = parseArgs({
     build: { type: 'string', default: '.' },
     'trace-gc': { type: 'string' },
     'cpu-prof': { type: 'string' },
+    generator: { type: 'string', default: 'node' },
   },
 });
+if (o.generator !== 'node' && o.generator !== 'wrk') throw new Error(`--generator: node or wrk, got ${o.generator}`);
+if (o.generator === 'wrk' && !existsSync('/usr/bin/wrk')) throw new Error('--generator wrk needs Debian\'s wrk: apt-get install wrk');
 if (o.listener !== 'gateway' && o.listener !== 'main') throw new Error(`--listener: gateway or main, got ${o.listener}`);
 if (o.route !== 'decision' && o.route !== 'auth') throw new Error(`--route: decision or auth, got ${o.route}`);
 const build = resolve(o.build!);
@@ -144,13 +153,54 @@ const serverCpuMs = (): number => {
   const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
 };
+/** Latency percentiles (ms) and counts as Debian's wrk measured them (--generator wrk). */
+interface WrkFigures {
+  requests: number;
+  seconds: number;
+  errors: number;
+  latency_ms: { p50: number; p90: number; p99: number; p999: number; max: number };
+}
+/** The load phase sent by wrk: a Lua script paces each connection and prints wrk's histogram as JSON. */
+async function runWrk(): Promise<WrkFigures> {
+  const conns = Number(o.connections);
+  const paths = Array.from({ length: Math.min(accounts.length, 4000) }, (_, i) => pathOf(accounts[(i * 7919) % accounts.length]));
+  // Each connection waits its share of the rate between requests, less ~1 ms for the answer and for
+  // wrk's timers (whole ms, fired up to 1 ms late), so that the rate is reached; the achieved rate is
+  // reported. The delay is in whole ms: fractions are carried over to keep the mean gap.
+  const gap = Math.max(0, (1000 * conns) / RATE - 1);
+  const script = `local paths = {${paths.map((x) => JSON.stringify(x)).join(',')}}
+local i, carry, gap = 0, 0, ${gap}
+wrk.headers["Authorization"] = "Bearer ${READ}"
+request = function() i = i + 1; return wrk.format("GET", paths[(i % #paths) + 1]) end
+delay = function() carry = carry + gap; local d = math.floor(carry); carry = carry - d; return d end
+done = function(s, l, r)
+  local e = s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout${o.route === 'decision' ? ' + s.errors.status' : ''}
+  io.write(string.format('WRK {"requests":%d,"us":%d,"errors":%d,"p50":%d,"p90":%d,"p99":%d,"p999":%d,"max":%d}\\n',
+    s.requests, s.duration, e, l:percentile(50), l:percentile(90), l:percentile(99), l:percentile(99.9), l.max))
+end
+`;
+  const file = join(work, 'pace.lua');
+  await writeFile(file, script);
+  const out = await new Promise<string>((res, rej) => {
+    const w = spawn('/usr/bin/wrk', ['-t', '1', '-c', String(conns), '-d', `${SECONDS}s`, '--timeout', '10s', '-s', file, target.href], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    w.stdout.setEncoding('utf8').on('data', (x: string) => (text += x));
+    w.on('exit', (c) => (c === 0 ? res(text) : rej(new Error(`wrk exited ${c}: ${text}`))));
+  });
+  const m = /^WRK (\{.*\})$/m.exec(out);
+  if (!m) throw new Error(`wrk printed no figures: ${out}`);
+  const f = JSON.parse(m[1]) as { requests: number; us: number; errors: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  const ms = (us: number): number => Math.round(us) / 1000;
+  return { requests: f.requests, seconds: f.us / 1e6, errors: f.errors, latency_ms: { p50: ms(f.p50), p90: ms(f.p90), p99: ms(f.p99), p999: ms(f.p999), max: ms(f.max) } };
+}
 const cpu0 = serverCpuMs();
 const ownLoop = monitorEventLoopDelay({ resolution: 1 });
 ownLoop.enable();
 const total = RATE * SECONDS;
 const t0 = performance.now();
 let sent = 0;
-await new Promise<void>((done) => {
+const wrkFigures = o.generator === 'wrk' ? await runWrk() : undefined;
+if (!wrkFigures) await new Promise<void>((done) => {
   const tick = (): void => {
     const now = performance.now();
     // Every request due by now is sent, each stamped with the time it was due.
@@ -165,6 +215,11 @@ await new Promise<void>((done) => {
 });
 while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
 const wall = (performance.now() - t0) / 1000;
+if (wrkFigures) {
+  // wrk's own histogram: the latencies are its, the counts too (this process sent nothing).
+  errors = wrkFigures.errors;
+  lat.length = 0;
+}
 ownLoop.disable();
 const cpuMs = serverCpuMs() - cpu0;
 const loop = await serverLoopDelay();
@@ -176,33 +231,36 @@ latDue.sort((a, b) => a - b);
 const quantile = (xs: number[], p: number): number => Math.round(xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] * 1000) / 1000;
 const q = (p: number): number => quantile(lat, p);
 const qDue = (p: number): number => quantile(latDue, p);
+const latencyMs = wrkFigures?.latency_ms ?? { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: q(1) };
+const requests = wrkFigures?.requests ?? lat.length;
 const result = {
+  generator: o.generator,
   listener: o.listener,
   route: o.route,
   build: o.build,
   rate_target: RATE,
   seconds: SECONDS,
   connections: Number(o.connections),
-  requests: lat.length,
-  achieved_per_second: Math.round(lat.length / wall),
+  requests,
+  achieved_per_second: Math.round(requests / (wrkFigures?.seconds ?? wall)),
   errors,
   accounts: accounts.length,
   accounts_with_a_decision: decided,
   /** From when each request was handed to the HTTP client. */
-  latency_ms: { p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: q(1) },
-  /** From when each request was due (open loop): the above plus this generator's lateness. */
-  latency_from_due_ms: { p50: qDue(0.5), p90: qDue(0.9), p99: qDue(0.99), p999: qDue(0.999), max: qDue(1) },
+  latency_ms: latencyMs,
+  /** From when each request was due (open loop): the above plus this generator's lateness (not with wrk). */
+  latency_from_due_ms: wrkFigures ? null : { p50: qDue(0.5), p90: qDue(0.9), p99: qDue(0.99), p999: qDue(0.999), max: qDue(1) },
   /** The server's CPU time (all threads) per request answered during the load, microseconds. */
-  server_cpu_us_per_request: Math.round((cpuMs * 1000) / Math.max(1, lat.length)),
+  server_cpu_us_per_request: Math.round((cpuMs * 1000) / Math.max(1, requests)),
   /** Longest event-loop stalls during the load (ms): the server's main thread, its gateway listener, this generator. */
   event_loop_delay_max_ms: { server_main: loop.main_ms, server_gateway: loop.gateway_ms, generator: Math.round(ownLoop.max / 1e4) / 100 },
   /** The machine's 1-minute load average at the end: figures from a shared, busy machine are not the service's. */
   load_average: Math.round(loadavg()[0] * 10) / 10,
 };
-console.log(`bench:decision GET ${pathOf('ID')} on the ${o.listener} listener of ${build} at ${RATE}/s for ${SECONDS} s over ${o.connections} keep-alive connections (${accounts.length} accounts, ${decided} with a decision)`);
+console.log(`bench:decision GET ${pathOf('ID')} (${o.generator}) on the ${o.listener} listener of ${build} at ${RATE}/s for ${SECONDS} s over ${o.connections} keep-alive connections (${accounts.length} accounts, ${decided} with a decision)`);
 console.log(`  ${result.requests} requests, ${result.achieved_per_second}/s achieved, ${errors} errors; latency ms p50 ${result.latency_ms.p50}, p90 ${result.latency_ms.p90}, p99 ${result.latency_ms.p99}, p99.9 ${result.latency_ms.p999}, max ${result.latency_ms.max}`);
 const d0 = result.latency_from_due_ms;
-console.log(`  from when due (with the generator's own lateness): p50 ${d0.p50}, p90 ${d0.p90}, p99 ${d0.p99}, p99.9 ${d0.p999}, max ${d0.max}`);
+if (d0) console.log(`  from when due (with the generator's own lateness): p50 ${d0.p50}, p90 ${d0.p90}, p99 ${d0.p99}, p99.9 ${d0.p999}, max ${d0.max}`);
 const d = result.event_loop_delay_max_ms;
 console.log(`  event-loop delay max ms: server main ${d.server_main ?? '-'}, gateway listener ${d.server_gateway ?? '-'}, generator ${d.generator}; server CPU ${result.server_cpu_us_per_request} us per request; load average ${result.load_average}`);
 await mkdir(dirname(o.json!), { recursive: true });
