@@ -13,7 +13,8 @@
 // empty instance compared by identity) are listed too and restored as themselves.
 import { deserialize, serialize } from 'node:v8';
 
-type Ctor = abstract new (...args: never[]) => object;
+/** A class, by its prototype (its constructor may be private). */
+type Ctor = { readonly prototype: unknown; readonly name: string };
 
 /** The classes a state graph may hold and the module-level objects it may point to, by identity. */
 export interface StateKinds {

@@ -37,7 +37,7 @@ export interface CheckpointSpec {
   key?: Buffer;
 }
 
-interface Header {
+export interface Header {
   format: string;
   version: number;
   kinds: string;
@@ -100,6 +100,18 @@ export function checkpointHeader(path: string, file: Buffer): Header {
   if (head.format !== CHECKPOINT_FORMAT) throw new CheckpointError(`${path} is not a distillguard checkpoint`);
   if (head.version !== CHECKPOINT_VERSION) throw new CheckpointError(`${path} is checkpoint version ${String(head.version)}; this distillguard reads version ${CHECKPOINT_VERSION}`);
   return head;
+}
+
+/** The header of a checkpoint file read from its first bytes (the state is not read). */
+export async function readCheckpointHeader(path: string): Promise<Header> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 << 10);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return checkpointHeader(path, buf.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
