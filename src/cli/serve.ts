@@ -183,6 +183,10 @@ export async function runServe(o: ServeOptions): Promise<void> {
   };
   process.on('SIGHUP', onHup);
   app.log.info({ batches: live.replayedBatches, ms: Math.round(live.replayMs), records: live.counts.accepted }, 'ingest log replayed');
+  live.onCheckpoint((w, error) => {
+    if (w !== undefined) app.log.info({ batch: w.seq, bytes: w.bytes, encode_ms: Math.round(w.encodeMs), write_ms: Math.round(w.writeMs), segments_compacted: w.compacted }, 'checkpoint written');
+    else app.log.error({ error }, 'checkpoint failed; the ingest log is not compacted until one succeeds');
+  });
 
   let exitCode = 0;
   let stopping: Promise<void> | undefined;

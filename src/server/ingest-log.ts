@@ -357,7 +357,7 @@ export class IngestLog {
   }
 
   private segPath(n: number): string {
-    return join(this.dir, `seg-${String(n).padStart(10, '0')}.ndjson`);
+    return segmentPath(this.dir, n);
   }
 
   private async startSegment(n: number): Promise<void> {
@@ -657,6 +657,11 @@ function open1(key: Buffer, segNo: number, n: number, b64: string): string {
   d.setAAD(lineAad(segNo, n));
   d.setAuthTag(sealed.subarray(sealed.length - 16));
   return Buffer.concat([d.update(sealed.subarray(12, sealed.length - 16)), d.final()]).toString('utf8');
+}
+
+/** The file of segment `n` in the log folder `dir`. */
+export function segmentPath(dir: string, n: number): string {
+  return join(dir, `seg-${String(n).padStart(10, '0')}.ndjson`);
 }
 
 /** The compaction marker, if the log was compacted. */

@@ -25,7 +25,8 @@ import { Engine } from '../engine/engine.js';
 import type { VerdictChange } from '../judge/judge.js';
 import type { RawLine } from '../sources/file.js';
 import type { AuditEntry, Store } from '../store/store.js';
-import { IngestLog, type LogEntry } from './ingest-log.js';
+import { IngestLog, segmentPath, type LogEntry } from './ingest-log.js';
+import { stat } from 'node:fs/promises';
 import type { DecisionRecord, DecisionStore } from '../store/decision-store.js';
 import type { DecisionAction } from '../judge/decisions.js';
 import { StoreWriter } from './store-writer.js';
@@ -282,6 +283,9 @@ export class LiveService {
     const head = await readCheckpointHeader(f.path);
     const meta = head.meta as unknown as ServeCheckpointMeta;
     if (meta.position?.seq !== f.seq) throw new CheckpointError(`${f.path}: its meta does not name batch ${f.seq}`);
+    // Checked before the state is restored (the attached stage is restored in place: a later failure would leave it changed).
+    const seg = await stat(segmentPath(opts.logDir, meta.position.segment)).catch(() => undefined);
+    if (seg === undefined || seg.size < meta.position.offset) throw new CheckpointError(`${f.path}: the ingest log no longer holds segment ${meta.position.segment} up to byte ${meta.position.offset}, where it ends`);
     const live = new LiveService(opts);
     await loadCheckpoint(f.path, live.checkpointRoot(), live.checkpointSpec());
     live.restoreScalars();
@@ -379,7 +383,7 @@ export class LiveService {
       bytes = encodeCheckpoint(this.checkpointRoot(), this.checkpointSpec(), meta as unknown as Record<string, unknown>);
     } catch (e) {
       gate?.open();
-      this.checkpointError = (e as Error).message;
+      this.checkpointFailed((e as Error).message);
       return Promise.resolve();
     }
     const encodeMs = performance.now() - t0;
@@ -393,11 +397,24 @@ export class LiveService {
       this.lastCheckpointSeq = position.seq;
       this.lastCheckpoint = { seq: position.seq, bytes: bytes.length, encodeMs, writeMs, compacted };
       this.checkpointError = undefined;
+      for (const l of this.checkpointListeners) l(this.lastCheckpoint, undefined);
     };
     this.checkpointWriting = write()
-      .catch((e: unknown) => void (this.checkpointError = (e as Error).message))
+      .catch((e: unknown) => this.checkpointFailed((e as Error).message))
       .finally(() => (this.checkpointWriting = undefined));
     return this.checkpointWriting;
+  }
+
+  private readonly checkpointListeners: ((written: CheckpointWritten | undefined, error: string | undefined) => void)[] = [];
+
+  /** Each checkpoint written, or the error that stopped one (the service goes on; the log is kept). */
+  onCheckpoint(l: (written: CheckpointWritten | undefined, error: string | undefined) => void): void {
+    this.checkpointListeners.push(l);
+  }
+
+  private checkpointFailed(message: string): void {
+    this.checkpointError = message;
+    for (const l of this.checkpointListeners) l(undefined, message);
   }
 
   /** Wall time the start-up replay took, in ms. */
