@@ -14,6 +14,7 @@ import type { AccountVerdicts } from '../judge/account-verdicts.js';
 import type { Campaign } from '../judge/campaign.js';
 import type { SignupLink } from './policy-stage.js';
 import type { Policy, When } from './policy-schema.js';
+import type { StateKinds } from '../core/state-graph.js';
 
 /** The facts a policy's rules read (conditions of any rule). */
 interface Reads {
@@ -156,3 +157,5 @@ export class DecidedFrom {
     return same;
   }
 }
+
+export const DECIDED_FROM_KINDS: StateKinds = { classes: [DecidedFrom, Inputs], constants: [] };

@@ -16,6 +16,7 @@ import { identityKeys, dimensionOf } from '../link/dimensions.js';
 import { decide, type AccountFacts, type Outcome } from './policy.js';
 import { DecidedFrom } from './decided-from.js';
 import { ACTIONS, PROTECTS, SEVERITY, type ActionName, type Policy, type Rule } from './policy-schema.js';
+import type { StateKinds } from '../core/state-graph.js';
 
 /** One change of an account's action (enforced) or of what the shadow rules would make it. */
 export interface ActionChange {
@@ -388,3 +389,6 @@ function sameEffect(a: Current, b: Current): boolean {
   if (a.rule === b.rule) return true;
   return JSON.stringify(a.rule?.params ?? {}) === JSON.stringify(b.rule?.params ?? {}) && a.rule?.mark?.marker === b.rule?.mark?.marker;
 }
+
+/** For a checkpoint: the stage's classes and the shared `allow` answer. */
+export const POLICY_STAGE_KINDS: StateKinds = { classes: [PolicyStage], constants: [ALLOW] };

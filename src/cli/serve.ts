@@ -19,6 +19,7 @@ import { parseNumber } from './main.js';
 import { mountTaxii } from '../intel/taxii/mount.js';
 import { loadDefaultPolicy, loadPolicyFile } from '../act/policy-load.js';
 import { Gateway } from '../server/gateway.js';
+import { DEFAULT_CHECKPOINTS } from '../server/checkpoints.js';
 import { registerDecisionRoutes } from '../server/routes/decision.js';
 import { GatewayListener } from '../server/gateway-listener.js';
 import { DecodePool, defaultWorkers } from '../engine/decode-pool.js';
@@ -46,6 +47,9 @@ export interface ServeOptions {
   logKeyFile?: string;
   sourceIdle: number;
   logRetentionDays?: number;
+  /** Seconds between checkpoints of the state beside the ingest log (0: none). */
+  checkpointEvery: number;
+  checkpointKeep: number;
   webhookUrl: string[];
   webhookSecretFile?: string;
   flushMs: number;
@@ -88,6 +92,8 @@ export function registerServe(program: Command): void {
     .option('--source-idle <s>', 'seconds after which a silent source stops holding the engine back (per-source event time)', parseNumber('float', 0.001), 300)
     .option('--log-key-file <file>', 'encrypt the ingest log at rest (AES-256-GCM) with the 32-byte key in this file (64 hex digits or 44 base64 characters)')
     .option('--log-retention-days <days>', 'delete ingest log segments last written longer ago than this', parseNumber('float', 0.001))
+    .option('--checkpoint-every <s>', 'checkpoint the state beside the ingest log this often (and at a clean stop), then compact the log; 0: never (every start replays the whole log)', parseNumber('float', 0), DEFAULT_CHECKPOINTS.everyMs / 1000)
+    .option('--checkpoint-keep <n>', 'checkpoints kept; the ingest log is compacted up to the oldest of them', parseNumber('int', 1, 100), DEFAULT_CHECKPOINTS.keep)
     .option('--webhook-url <url>', 'POST signed verdict-change events here (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--webhook-secret-file <file>', 'file holding the webhook signing secret')
     .option('--flush-ms <ms>', 'how often the store is refreshed', parseNumber('int', 10), 1000)
@@ -141,6 +147,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
     sourceIdleMs: Math.round(o.sourceIdle * 1000),
     logKey,
     attach: (e) => gateway.attach(e),
+    attachedState: gateway.checkpointPart,
+    checkpoints: o.checkpointEvery > 0 ? { everyMs: Math.round(o.checkpointEvery * 1000), keep: o.checkpointKeep } : undefined,
     logRetentionMs: o.logRetentionDays === undefined ? undefined : Math.round(o.logRetentionDays * 86_400_000),
   });
   const limits = {
@@ -175,6 +183,10 @@ export async function runServe(o: ServeOptions): Promise<void> {
   };
   process.on('SIGHUP', onHup);
   app.log.info({ batches: live.replayedBatches, ms: Math.round(live.replayMs), records: live.counts.accepted }, 'ingest log replayed');
+  live.onCheckpoint((w, error) => {
+    if (w !== undefined) app.log.info({ batch: w.seq, bytes: w.bytes, encode_ms: Math.round(w.encodeMs), write_ms: Math.round(w.writeMs), segments_compacted: w.compacted }, 'checkpoint written');
+    else app.log.error({ error }, 'checkpoint failed; the ingest log is not compacted until one succeeds');
+  });
 
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
@@ -233,7 +245,10 @@ export async function runServe(o: ServeOptions): Promise<void> {
     }
     process.stderr.write(`distillguard: gateway listener on ${listener.url}\n`);
   }
-  process.stderr.write(`distillguard: listening on ${address} (store ${o.store === undefined ? db : redactUrl(o.store)}; replayed ${live.replayedBatches} batches in ${Math.round(live.replayMs)} ms, results published in ${Math.round(live.publishMs)} ms)\n`);
+  for (const note of live.checkpointNotes) process.stderr.write(`distillguard: checkpoint skipped: ${note}\n`);
+  const from = live.restoredFrom;
+  const rebuilt = from === undefined ? `replayed ${live.replayedBatches} batches` : `restored the checkpoint of batch ${from.seq} and replayed ${live.replayedBatches - from.seq} batches`;
+  process.stderr.write(`distillguard: listening on ${address} (store ${o.store === undefined ? db : redactUrl(o.store)}; ${rebuilt} in ${Math.round(live.replayMs)} ms, results published in ${Math.round(live.publishMs)} ms)\n`);
   await done;
   if (exitCode !== 0) process.exitCode = exitCode;
 }

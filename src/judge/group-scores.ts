@@ -4,6 +4,7 @@
 // dropped) is cleared here before link hands it out again (`release`).
 import { F64Column } from '../core/columns.js';
 import type { Hll } from '../sketches/hll.js';
+import type { StateKinds } from '../core/state-graph.js';
 
 /** The detail of a group never scored (evaluateGroup assigns a new object). */
 const NO_DETAIL: Readonly<Record<string, number>> = Object.freeze({});
@@ -63,3 +64,5 @@ export class GroupScores {
     }
   }
 }
+
+export const GROUP_SCORES_KINDS: StateKinds = { classes: [GroupScore, GroupScores], constants: [NO_DETAIL] };

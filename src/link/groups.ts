@@ -3,6 +3,7 @@
 import { DEFAULT_SCORING, type ScoringParams } from '../config/scoring.js';
 import type { AccountState } from '../observe/account-state.js';
 import { DIMENSIONS, dimensionOf, identityKeys, trafficKeys, type Dimension, type TemplateKeys, type TrafficKeyParams } from './dimensions.js';
+import type { StateKinds } from '../core/state-graph.js';
 
 
 /** Members a list is scanned through before has() builds an index of it. */
@@ -360,3 +361,11 @@ function sameKeys(a: readonly Group[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i].key !== b[i]) return false;
   return true;
 }
+
+/** For a checkpoint: the classes, and the shared empty lists compared by identity. */
+export const GROUPS_KINDS: StateKinds = {
+  classes: [MemberSet, Group, GroupIndex],
+  constants: [NONE, NO_SLOTS],
+  // The template keys closed over the judge's view: made again on first use.
+  transient: [[GroupIndex, ['templatesFor', 'templates']]],
+};

@@ -24,6 +24,7 @@ import { MinHasher } from '../sketches/minhash.js';
 import { ClientConfigs, configHash } from './client-config.js';
 import { ItemSpread, type SpreadStats } from './item-spread.js';
 import { PhraseFrequency, phraseHashes } from './phrase-frequency.js';
+import type { StateKinds } from '../core/state-graph.js';
 
 /** Tradecraft phrases remembered per account (space-saving top-k). */
 const TOP = 3;
@@ -370,3 +371,5 @@ function declaredOrganization(members: readonly number[], accounts: readonly Acc
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
+
+export const SHARED_PIPELINES_KINDS: StateKinds = { classes: [SharedPipelines, Candidate], constants: [] };

@@ -5,6 +5,7 @@ import { PLANS, type AccountEvent, type Millis, type Plan, type Verification } f
 import { ipPrefix } from '../sketches/keyed-hash.js';
 import { Hll } from '../sketches/hll.js';
 import { TopK } from './topk.js';
+import type { StateKinds } from '../core/state-graph.js';
 
 /** Hours of recent activity kept per account for co-activity (lockstep / load-balance) tests. */
 export const RECENT_HOURS = 48;
@@ -422,3 +423,6 @@ export class AccountState {
     return out;
   }
 }
+
+/** What a checkpoint of account states holds (src/core/state-graph.ts): the classes and the shared empty traffic. */
+export const ACCOUNT_STATE_KINDS: StateKinds = { classes: [AccountState, Traffic, ProfileExtras, EmptyHll, EmptyTopK], constants: [NO_TRAFFIC] };

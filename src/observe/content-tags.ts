@@ -26,6 +26,7 @@
 // agent with thinking on look like a reasoning harvester.
 
 import { CAPABILITIES, CAPABILITY_BIT, type Capability, type CapabilityMask } from '../core/capabilities.js';
+import type { StateKinds } from '../core/state-graph.js';
 
 export const HEAD_CHARS = 4096;
 export const TAIL_CHARS = 1024;
@@ -945,3 +946,6 @@ export function maskOf(...caps: Capability[]): CapabilityMask {
   for (const c of caps) m |= BIT[c];
   return m;
 }
+
+/** The tagger's classes for a checkpoint; its regular expressions are rebuilt by the constructor, not written. */
+export const CONTENT_TAGS_KINDS: StateKinds = { classes: [CapabilityTagger, Candidates], constants: [], opaque: [RegExp] };

@@ -16,6 +16,7 @@ import { PolicyStage, type ActionChange } from '../act/policy-stage.js';
 import type { Policy } from '../act/policy-schema.js';
 import { Coalesced } from './coalesced.js';
 import { allowFor, cachedDecision, decisionOf, type Cached, type Decision } from './decision-answer.js';
+import type { StateKinds } from '../core/state-graph.js';
 
 export type { Decision } from './decision-answer.js';
 
@@ -46,6 +47,8 @@ export class Gateway {
   private timer: NodeJS.Timeout | undefined;
   private version: PolicyVersion;
   private listenerAudit: ((fresh: AuditEntry[]) => void) | undefined;
+  /** Recorded policy versions applied so far (the first recorded policy, then each reload): where a checkpoint's replay resumes. */
+  private applied = 0;
 
   private constructor(
     private readonly store: Store,
@@ -53,8 +56,21 @@ export class Gateway {
     /** Reloads to apply during the replay, in position order. */
     private readonly replays: { position: number; policy: LoadedPolicy; version: PolicyVersion }[],
     private readonly startup: LoadedPolicy,
+    /** Every recorded policy version, oldest first (the first is in force from the start). */
+    private readonly recorded: readonly { position: number; policy: LoadedPolicy; version: PolicyVersion }[],
   ) {
     this.version = replays[0]?.version ?? versionOf(policy, 0, 'startup', 'startup');
+    this.applied = recorded.length > 0 ? 1 : 0;
+  }
+
+  /** For a checkpoint (src/server/live.ts): the gateway's state, its classes, and what follows a restore. */
+  get checkpointPart(): { kinds: StateKinds; state: () => object; restored: () => void } {
+    return {
+      kinds: GATEWAY_KINDS,
+      state: () => this,
+      // The restored state applied the first `applied` recorded versions; the later ones replay at their positions.
+      restored: () => void this.replays.splice(0, this.replays.length, ...this.recorded.slice(this.applied)),
+    };
   }
 
   /**
@@ -68,7 +84,7 @@ export class Gateway {
       return { position: Number(e.body.position), policy: loaded, version: e.body as unknown as PolicyVersion };
     });
     replays.sort((a, b) => a.position - b.position);
-    return new Gateway(store, replays[0]?.policy ?? policy, replays.slice(1), policy);
+    return new Gateway(store, replays[0]?.policy ?? policy, replays.slice(1), policy, replays);
   }
 
   /** For LiveService's `attach`: the stage on the engine, fed every consumed record. */
@@ -161,6 +177,7 @@ export class Gateway {
   }
 
   private apply(p: LoadedPolicy, v: PolicyVersion): void {
+    this.applied++;
     this.policy = p;
     this.version = v;
     for (const l of this.policyListeners) l(policyLabel(p.policy));
@@ -209,6 +226,13 @@ export class Gateway {
     if (fresh.length > 0) this.listenerAudit?.(fresh);
   });
 }
+
+/** The gateway in a checkpoint: its decisions, recent changes and policy in force; the store, listeners and recorded history are wiring. */
+const GATEWAY_KINDS: StateKinds = {
+  classes: [Gateway],
+  constants: [],
+  transient: [[Gateway, ['store', 'replays', 'startup', 'recorded', 'subscribers', 'policyListeners', 'timer', 'listenerAudit', 'auditWriter']]],
+};
 
 function versionOf(p: LoadedPolicy, position: number, actor: string, at: string): PolicyVersion {
   return { name: p.policy.name, revision: p.policy.revision, sha256: sha(p.text), position, at, actor };

@@ -26,7 +26,7 @@
 // A crash can leave a torn last batch (written, never acknowledged): open() cuts it off. A bad line
 // anywhere else is corruption (or, encrypted, tampering or the wrong key) and refuses to open.
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CanonicalRecord } from '../core/records.js';
 import type { Rejection } from '../core/rejections.js';
@@ -36,6 +36,8 @@ export const LOG_VERSION = 2;
 /** Version 1 (one line per batch, never encrypted) is read as a log of single-part batches. */
 const READABLE_VERSIONS = new Set([1, 2]);
 const SEGMENT = /^seg-(\d{10})\.ndjson$/;
+/** Written by compaction: the log's first batches are gone, kept only in checkpoints. */
+const COMPACTED = 'compacted.json';
 /** Largest part of a batch entry, bytes of JSON (one record may make a part larger). */
 export const PART_BYTES = 1 << 20;
 /** Largest single write (several parts of a group commit go out in writes of at most this). */
@@ -64,6 +66,14 @@ export interface LogEntry {
   idem?: string;
   hash?: string;
   receipt?: unknown;
+}
+
+/** Where the log stood after a batch: its segment, the byte and line after it (a checkpoint records it). */
+export interface LogPosition {
+  seq: number;
+  segment: number;
+  offset: number;
+  line: number;
 }
 
 export class IngestLogError extends Error {
@@ -128,7 +138,7 @@ export class IngestLog {
    * Opens (creating) the log, calls `onEntry` for every stored entry in order, cuts a torn tail, and
    * readies the log for appends. Returns the log and the last sequence number replayed (0 if none).
    */
-  static async open(opts: IngestLogOptions, onEntry: (e: LogEntry) => void): Promise<{ log: IngestLog; lastSeq: number }> {
+  static async open(opts: IngestLogOptions, onEntry: (e: LogEntry) => void, from?: LogPosition): Promise<{ log: IngestLog; lastSeq: number }> {
     if (opts.key !== undefined && opts.key.length !== 32) throw new IngestLogError(`the ingest log key must be 32 bytes, got ${opts.key.length}`);
     const log = new IngestLog(opts.dir, opts.segmentBytes ?? 64 << 20, opts.key, opts.retentionMs, opts.now ?? Date.now);
     await mkdir(opts.dir, { recursive: true, mode: 0o700 }); // prompt text inside: owner only
@@ -137,10 +147,24 @@ export class IngestLog {
       await log.expire(segs.slice(0, -1));
       segs = await log.segmentNumbers();
     }
-    const replay = new Replay(onEntry, segs.length > 0 && segs[0] > 1);
+    if (from !== undefined) {
+      // A checkpoint covers the log up to `from`: replay only what follows it.
+      if (!segs.includes(from.segment)) throw new IngestLogError(`segment ${from.segment}, where the checkpoint of batch ${from.seq} ends, is not in ${opts.dir}`);
+      segs = segs.filter((n) => n >= from.segment);
+    } else {
+      const compacted = await readCompacted(opts.dir);
+      if (compacted !== undefined) {
+        throw new IngestLogError(
+          `the ingest log in ${opts.dir} was compacted through batch ${compacted.seq}: the batches before it are only in its checkpoints, and none could be restored`,
+        );
+      }
+    }
+    const replay = new Replay(onEntry, from === undefined && segs.length > 0 && segs[0] > 1);
+    if (from !== undefined) replay.lastSeq = from.seq;
     for (let i = 0; i < segs.length; i++) {
       const path = log.segPath(segs[i]);
-      await replaySegment(path, segs[i], i === segs.length - 1, opts.key, replay);
+      const start = from !== undefined && segs[i] === from.segment ? from : undefined;
+      await replaySegment(path, segs[i], i === segs.length - 1, opts.key, replay, start);
     }
     const torn = replay.tornAt;
     if (torn !== undefined) {
@@ -176,6 +200,43 @@ export class IngestLog {
       this.queue.push({ lines, bytes, resolve, reject });
       void this.pump();
     });
+  }
+
+  /**
+   * Where the log stands: the end of the last batch appended. Only meaningful when no append is in
+   * flight (every batch taken is durable), which is when a checkpoint is taken.
+   */
+  position(seq: number): LogPosition {
+    if (this.writing || this.queue.length > 0) throw new IngestLogError('the ingest log position is not settled while appends are in flight');
+    return { seq, segment: this.segNo, offset: this.segSize, line: this.lineNo };
+  }
+
+  /**
+   * Deletes the closed segments before `segment` (their batches are all covered by a checkpoint kept
+   * beside the log), after recording that the log was compacted through batch `seq`: a start without
+   * a usable checkpoint then refuses, rather than replaying a log with its beginning gone.
+   */
+  async compactBefore(segment: number, seq: number): Promise<number> {
+    const doomed = (await this.segmentNumbers()).filter((n) => n < segment && n < this.segNo);
+    if (doomed.length === 0) return 0;
+    const marker = join(this.dir, COMPACTED);
+    await writeFile(`${marker}.tmp`, `${JSON.stringify({ seq, segment })}\n`, { mode: 0o600 });
+    await rename(`${marker}.tmp`, marker);
+    await syncDir(this.dir);
+    for (const n of doomed) await rm(this.segPath(n));
+    await syncDir(this.dir);
+    this.compacted += doomed.length;
+    return doomed.length;
+  }
+
+  /** Segments deleted by compaction since open. */
+  compacted = 0;
+
+  /** Bytes of the segments on disk. */
+  async diskBytes(): Promise<number> {
+    let n = 0;
+    for (const s of await this.segmentNumbers()) n += (await stat(this.segPath(s))).size;
+    return n;
   }
 
   /** Segments on disk, oldest first. */
@@ -296,7 +357,7 @@ export class IngestLog {
   }
 
   private segPath(n: number): string {
-    return join(this.dir, `seg-${String(n).padStart(10, '0')}.ndjson`);
+    return segmentPath(this.dir, n);
   }
 
   private async startSegment(n: number): Promise<void> {
@@ -544,7 +605,7 @@ class Replay {
  * Replays one segment's lines into `replay`. In the last segment a torn or unreadable final line ends
  * the valid prefix (the unfinished batch is cut by the caller); anywhere else it is corruption.
  */
-async function replaySegment(path: string, segNo: number, last: boolean, key: Buffer | undefined, replay: Replay): Promise<void> {
+async function replaySegment(path: string, segNo: number, last: boolean, key: Buffer | undefined, replay: Replay, from?: { offset: number; line: number }): Promise<void> {
   const buf = await readFile(path);
   const nl0 = buf.indexOf(0x0a);
   if (nl0 < 0) {
@@ -558,8 +619,9 @@ async function replaySegment(path: string, segNo: number, last: boolean, key: Bu
   if (head.encrypted && key === undefined) throw new IngestLogError(`${path} is encrypted: give the ingest log key (--log-key-file)`);
   if (head.encrypted && head.keyId !== keyId(key!)) throw new IngestLogError(`${path} was encrypted under another key (key id ${head.keyId})`);
   const segKey = head.encrypted ? segmentKey(key!, head.salt!, segNo) : undefined;
-  let pos = nl0 + 1;
-  let lineNo = 0;
+  if (from !== undefined && (from.offset < nl0 + 1 || from.offset > buf.length)) throw new IngestLogError(`${path}: a checkpoint's position (byte ${from.offset}) is outside the segment`);
+  let pos = from?.offset ?? nl0 + 1;
+  let lineNo = from?.line ?? 0;
   while (pos < buf.length) {
     const nl = buf.indexOf(0x0a, pos);
     const end = nl < 0 ? buf.length : nl;
@@ -595,4 +657,26 @@ function open1(key: Buffer, segNo: number, n: number, b64: string): string {
   d.setAAD(lineAad(segNo, n));
   d.setAuthTag(sealed.subarray(sealed.length - 16));
   return Buffer.concat([d.update(sealed.subarray(12, sealed.length - 16)), d.final()]).toString('utf8');
+}
+
+/** The file of segment `n` in the log folder `dir`. */
+export function segmentPath(dir: string, n: number): string {
+  return join(dir, `seg-${String(n).padStart(10, '0')}.ndjson`);
+}
+
+/** The compaction marker, if the log was compacted. */
+async function readCompacted(dir: string): Promise<{ seq: number; segment: number } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, COMPACTED), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const m = JSON.parse(text) as { seq?: unknown; segment?: unknown };
+    if (typeof m.seq === 'number' && typeof m.segment === 'number') return { seq: m.seq, segment: m.segment };
+  } catch {
+    // fall through
+  }
+  throw new IngestLogError(`${join(dir, COMPACTED)} is unreadable; the log's state cannot be trusted`);
 }

@@ -25,7 +25,8 @@ import { Engine } from '../engine/engine.js';
 import type { VerdictChange } from '../judge/judge.js';
 import type { RawLine } from '../sources/file.js';
 import type { AuditEntry, Store } from '../store/store.js';
-import { IngestLog, type LogEntry } from './ingest-log.js';
+import { IngestLog, segmentPath, type LogEntry } from './ingest-log.js';
+import { stat } from 'node:fs/promises';
 import type { DecisionRecord, DecisionStore } from '../store/decision-store.js';
 import type { DecisionAction } from '../judge/decisions.js';
 import { StoreWriter } from './store-writer.js';
@@ -34,6 +35,11 @@ import { IdempotencyKeys } from './idempotency.js';
 import type { OutputCounts } from './output-delta.js';
 import type { RefreshPoint } from './store-writer.js';
 import type { ResultsSnapshot } from './results-view.js';
+import { joinKinds, type StateKinds } from '../core/state-graph.js';
+import { CheckpointError, encodeCheckpoint, loadCheckpoint, readCheckpointHeader, type CheckpointSpec } from '../engine/checkpoint.js';
+import { ENGINE_KINDS } from '../engine/state-kinds.js';
+import { ACT_KINDS } from '../act/state-kinds.js';
+import { restoreNewest, saveAndPrune, type CheckpointFile, type CheckpointSettings, type CheckpointWritten, type ServeCheckpointMeta } from './checkpoints.js';
 
 /** Exponential smoothing of a rate: recent windows count most, one odd window does not swing it. */
 function smooth(prev: number, next: number): number {
@@ -93,6 +99,10 @@ export interface LiveOptions {
   now?: () => number;
   /** A stage after the engine (the gateway's policy stage, src/server/gateway.ts): attached before the replay, fed every record the engine consumes. */
   attach?: (engine: Engine) => (r: CanonicalRecord) => void;
+  /** Periodic checkpoints beside the ingest log (src/server/checkpoints.ts); absent: none, every start replays the whole log. */
+  checkpoints?: CheckpointSettings;
+  /** The attached stage's state for a checkpoint (the gateway), its classes, and what to do once it is restored. */
+  attachedState?: { kinds: StateKinds; state: () => object; restored: () => void };
 }
 
 /** How a batch was sent: its source (event-time clock) and, if given, its Idempotency-Key. */
@@ -151,6 +161,8 @@ interface Released {
 }
 
 const REJECTIONS_KEPT = 1000;
+/** The idempotency table in a checkpoint: its receipts (the batches in flight are never in one). */
+const IDEMPOTENCY_KINDS: StateKinds = { classes: [IdempotencyKeys], constants: [], transient: [[IdempotencyKeys, ['pending']]] };
 const RECEIPT_REJECTIONS = 20;
 
 export class LiveService {
@@ -226,18 +238,29 @@ export class LiveService {
     this.attached = opts.attach?.(this.engine);
   }
 
-  /** Opens the log, replays it into a fresh engine, writes the rebuilt state to the store. */
+  /**
+   * Opens the log and rebuilds the state: from the newest usable checkpoint and the batches after it,
+   * else by replaying the whole log into a fresh engine; then writes the rebuilt state to the store.
+   */
   static async open(opts: LiveOptions): Promise<LiveService> {
-    const live = new LiveService(opts);
     const t0 = performance.now();
     // Analyst decisions are replayed at the point of the record stream where they were made.
-    live.replayDecisions = (await opts.store.decisions.list()).filter((d) => d.position !== null).sort((a, b) => a.position! - b.position! || a.id - b.id);
-    live.applyReplayDecisions();
-    const logOpts = { dir: opts.logDir, segmentBytes: opts.segmentBytes, key: opts.logKey, retentionMs: opts.logRetentionMs };
-    const { log, lastSeq } = await IngestLog.open(logOpts, (e) => live.replay(e));
-    live.log = log;
-    live.seq = lastSeq;
-    live.durableSeq = lastSeq;
+    const decisions = (await opts.store.decisions.list()).filter((d) => d.position !== null).sort((a, b) => a.position! - b.position! || a.id - b.id);
+    let live: LiveService | undefined;
+    let notes: string[] = [];
+    if (opts.checkpoints !== undefined) {
+      const r = await restoreNewest(opts.logDir, (f) => LiveService.resume(opts, decisions, f));
+      live = r.result;
+      notes = r.skipped;
+      if (live === undefined && r.skipped.length > 0) notes.push('no checkpoint could be restored: replaying the whole ingest log');
+    }
+    if (live === undefined) {
+      live = new LiveService(opts);
+      live.replayDecisions = decisions;
+      live.applyReplayDecisions();
+      await live.openLog((e) => live!.replay(e));
+    }
+    live.checkpointNotes = notes;
     live.replayMs = performance.now() - t0;
     await live.recordChanges(); // verdict changes the store has not seen yet (e.g. a crash before the audit write)
     // The whole state is published to the read view now; the store is rebuilt from it behind (reads
@@ -248,7 +271,150 @@ export class LiveService {
     // A failed refresh is logged by the next one's caller; it must never be an unhandled rejection.
     live.flushTimer = setInterval(() => void live.flush().catch((e: unknown) => (live.flushError = (e as Error).message)), live.flushMs);
     live.flushTimer.unref();
+    if (opts.checkpoints !== undefined) {
+      live.checkpointTimer = setInterval(() => void live.checkpoint(), opts.checkpoints.everyMs);
+      live.checkpointTimer.unref();
+    }
     return live;
+  }
+
+  /** Restores a checkpoint into a fresh service and replays the batches after it; throws when the checkpoint cannot be used. */
+  private static async resume(opts: LiveOptions, decisions: DecisionRecord[], f: CheckpointFile): Promise<LiveService> {
+    const head = await readCheckpointHeader(f.path);
+    const meta = head.meta as unknown as ServeCheckpointMeta;
+    if (meta.position?.seq !== f.seq) throw new CheckpointError(`${f.path}: its meta does not name batch ${f.seq}`);
+    // Checked before the state is restored (the attached stage is restored in place: a later failure would leave it changed).
+    const seg = await stat(segmentPath(opts.logDir, meta.position.segment)).catch(() => undefined);
+    if (seg === undefined || seg.size < meta.position.offset) throw new CheckpointError(`${f.path}: the ingest log no longer holds segment ${meta.position.segment} up to byte ${meta.position.offset}, where it ends`);
+    const live = new LiveService(opts);
+    await loadCheckpoint(f.path, live.checkpointRoot(), live.checkpointSpec());
+    live.restoreScalars();
+    opts.attachedState?.restored();
+    // Records released before the checkpoint and not yet consumed come before anything the log replays.
+    for (const head of live.ready.splice(0)) {
+      for (let i = head.pos; i < head.recs.length; i++) live.consume(head.recs[i]);
+      if (head.advance !== undefined) live.engine.advance(head.advance);
+    }
+    live.readyCount = 0;
+    live.replayDecisions = decisions.filter((d) => d.id > live.lastDecisionId);
+    live.applyReplayDecisions();
+    await live.openLog((e) => live.replay(e), meta.position);
+    live.restoredFrom = { seq: f.seq, path: f.path };
+    live.lastCheckpointSeq = f.seq;
+    return live;
+  }
+
+  private async openLog(onEntry: (e: LogEntry) => void, from?: ServeCheckpointMeta['position']): Promise<void> {
+    const o = this.opts;
+    const { log, lastSeq } = await IngestLog.open({ dir: o.logDir, segmentBytes: o.segmentBytes, key: o.logKey, retentionMs: o.logRetentionMs }, onEntry, from);
+    this.log = log;
+    this.seq = lastSeq;
+    this.durableSeq = lastSeq;
+  }
+
+  /** The checkpoint this start restored (undefined: the whole log was replayed). */
+  restoredFrom: { seq: number; path: string } | undefined;
+  /** Why checkpoints were skipped at start (each a line for the operator). */
+  checkpointNotes: string[] = [];
+  /** The last checkpoint written, and the last failure to write one. */
+  lastCheckpoint: CheckpointWritten | undefined;
+  checkpointError: string | undefined;
+  private lastCheckpointSeq = 0;
+  private lastDecisionId = 0;
+  /** Set while a checkpoint waits for the batches in flight to be durable: new batches wait for it. */
+  private checkpointGate: { promise: Promise<void>; open: () => void } | undefined;
+  private checkpointWriting: Promise<void> | undefined;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+
+  private checkpointSpec(): CheckpointSpec {
+    const kinds = joinKinds(ENGINE_KINDS, ACT_KINDS, IDEMPOTENCY_KINDS, this.opts.attachedState?.kinds ?? { classes: [], constants: [] });
+    return { kinds, config: this.opts.cfg, wiring: [this.opts.cfg, this.decodeContext], key: this.opts.logKey };
+  }
+
+  /** Everything a replay of the log rebuilds, as one graph (restored in place into a fresh service). */
+  private checkpointRoot(): Record<string, unknown> {
+    return {
+      ingestor: this.ingestor,
+      engine: this.engine,
+      attached: this.opts.attachedState?.state(),
+      stats: this.stats,
+      recentRejections: this.recentRejections,
+      idempotency: this.idempotency,
+      ready: this.ready,
+      changes: this.changes,
+      scalars: this.scalars,
+    };
+  }
+
+  /** The numbers of the state that are not objects: written with it, assigned back by restoreScalars. */
+  private scalars = { firstTs: null as Millis | null, lastTs: null as Millis | null, decided: 0, heldBytes: 0, readyCount: 0, lastDecisionId: 0 };
+
+  private restoreScalars(): void {
+    ({ firstTs: this.firstTs, lastTs: this.lastTs, decided: this.decided, heldBytes: this.heldBytes, readyCount: this.readyCount, lastDecisionId: this.lastDecisionId } = this.scalars);
+  }
+
+  /** A checkpoint at the next point where every batch taken is durable; batches arriving meanwhile wait for it. */
+  checkpoint(): Promise<void> {
+    if (this.closed && this.failure !== undefined) return Promise.resolve();
+    if (this.checkpointWriting !== undefined) return this.checkpointWriting;
+    if (this.seq === this.durableSeq) return this.takeCheckpoint();
+    if (this.checkpointGate === undefined) {
+      let open!: () => void;
+      const promise = new Promise<void>((r) => (open = r));
+      this.checkpointGate = { promise, open };
+    }
+    return this.checkpointGate.promise.then(() => this.checkpointWriting);
+  }
+
+  /** Encodes the state now (every batch taken is durable: it is the log up to `seq`) and writes it behind. */
+  private takeCheckpoint(): Promise<void> {
+    const gate = this.checkpointGate;
+    this.checkpointGate = undefined;
+    if (this.seq === this.lastCheckpointSeq || this.checkpointWriting !== undefined) {
+      gate?.open();
+      return this.checkpointWriting ?? Promise.resolve();
+    }
+    Object.assign(this.scalars, { firstTs: this.firstTs, lastTs: this.lastTs, decided: this.decided, heldBytes: this.heldBytes, readyCount: this.readyCount, lastDecisionId: this.lastDecisionId });
+    const position = this.log.position(this.seq);
+    const meta: ServeCheckpointMeta = { position, decisionId: this.lastDecisionId, writtenAt: new Date(this.now()).toISOString() };
+    const t0 = performance.now();
+    let bytes: Buffer;
+    try {
+      bytes = encodeCheckpoint(this.checkpointRoot(), this.checkpointSpec(), meta as unknown as Record<string, unknown>);
+    } catch (e) {
+      gate?.open();
+      this.checkpointFailed((e as Error).message);
+      return Promise.resolve();
+    }
+    const encodeMs = performance.now() - t0;
+    gate?.open();
+    const settings = this.opts.checkpoints!;
+    const write = async (): Promise<void> => {
+      const t1 = performance.now();
+      const oldest = await saveAndPrune(this.opts.logDir, position.seq, bytes, settings.keep, async (f) => ((await readCheckpointHeader(f.path)).meta as unknown as ServeCheckpointMeta).position);
+      const writeMs = performance.now() - t1;
+      const compacted = oldest === undefined ? 0 : await this.log.compactBefore(oldest.segment, oldest.seq);
+      this.lastCheckpointSeq = position.seq;
+      this.lastCheckpoint = { seq: position.seq, bytes: bytes.length, encodeMs, writeMs, compacted };
+      this.checkpointError = undefined;
+      for (const l of this.checkpointListeners) l(this.lastCheckpoint, undefined);
+    };
+    this.checkpointWriting = write()
+      .catch((e: unknown) => this.checkpointFailed((e as Error).message))
+      .finally(() => (this.checkpointWriting = undefined));
+    return this.checkpointWriting;
+  }
+
+  private readonly checkpointListeners: ((written: CheckpointWritten | undefined, error: string | undefined) => void)[] = [];
+
+  /** Each checkpoint written, or the error that stopped one (the service goes on; the log is kept). */
+  onCheckpoint(l: (written: CheckpointWritten | undefined, error: string | undefined) => void): void {
+    this.checkpointListeners.push(l);
+  }
+
+  private checkpointFailed(message: string): void {
+    this.checkpointError = message;
+    for (const l of this.checkpointListeners) l(undefined, message);
   }
 
   /** Wall time the start-up replay took, in ms. */
@@ -337,6 +503,10 @@ export class LiveService {
   }
 
   private async take(items: BatchItem[], t0: number, source: string, idem?: { key: string; hash: string }): Promise<BatchReceipt> {
+    if (this.checkpointGate !== undefined) {
+      await this.checkpointGate.promise;
+      if (this.closed) throw new Error('the live service is closed');
+    }
     const seq = ++this.seq;
     const at = this.now();
     const name = `batch-${seq}`;
@@ -389,6 +559,7 @@ export class LiveService {
    */
   async watermark(ts: Millis, source = DEFAULT_SOURCE): Promise<{ batch: number | null; watermark: Millis; released: number; releasedThrough: Millis }> {
     if (this.closed) throw new Error('the live service is closed');
+    if (this.checkpointGate !== undefined) await this.checkpointGate.promise;
     const own = this.ingestor.sources.bound(source);
     if (ts <= own || ts <= this.ingestor.watermark) return { batch: null, watermark: Math.max(own, this.ingestor.watermark), released: 0, releasedThrough: this.ingestor.watermark };
     const seq = ++this.seq;
@@ -416,12 +587,15 @@ export class LiveService {
       // The dedupe table already holds these ids: serving on would count a retry as duplicates.
       this.failure ??= (err as Error).message;
       this.closed = true;
+      this.checkpointGate?.open(); // nothing more will be durable: no checkpoint, and no batch waits for one
+      this.checkpointGate = undefined;
       for (const l of this.fatalListeners) l(err as Error);
       throw err;
     } finally {
       this.writing -= records;
     }
     this.durableSeq = e.seq;
+    if (this.checkpointGate !== undefined && this.seq === this.durableSeq) void this.takeCheckpoint();
   }
 
   private replay(e: LogEntry): void {
@@ -481,6 +655,7 @@ export class LiveService {
     while (this.replayDecisions.length > 0 && this.replayDecisions[0].position! <= this.stats.consumed) {
       const d = this.replayDecisions.shift()!;
       if (this.engine.decide({ accountId: d.account_id, action: d.action, at: Date.parse(d.at) })) this.decided++;
+      this.lastDecisionId = Math.max(this.lastDecisionId, d.id);
     }
   }
 
@@ -498,6 +673,7 @@ export class LiveService {
       record = await this.opts.store.decisions.record({ account_id: accountId, action, note, at, actor, position: this.stats.consumed });
       this.engine.decide({ accountId, action, at });
       this.decided++;
+      this.lastDecisionId = Math.max(this.lastDecisionId, record.id);
     } finally {
       release();
     }
@@ -754,9 +930,13 @@ export class LiveService {
     // the same (a refresh after the store closed was an uncaught StoreError).
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = undefined;
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     if (this.failure === undefined) {
       await this.drain();
       this.closed = true;
+      // A clean stop leaves a checkpoint of everything: the next start replays nothing.
+      if (this.opts.checkpoints !== undefined) await this.checkpoint();
+      await this.checkpointWriting;
       await this.recordChanges();
       await this.writer.flush(this.version(), (c) => this.summary(c), true);
     } else {

@@ -1,0 +1,257 @@
+// A stage's state as bytes and back: the object graph under a root (class instances, plain objects,
+// arrays, Maps, Sets, typed arrays and the buffers they view, shared references and cycles) written
+// with V8's structured serializer, and restored *into* a freshly built root of the same configuration.
+//
+// Why into a fresh root: the graph holds wiring that is not state (the configuration, listeners and
+// hooks, closures over sibling stages). Those are rebuilt by the constructor, and the restore keeps the
+// fresh object at the same path wherever one exists (so a listener that closes over a stage still sees
+// that very stage, now filled with the restored state). Functions are never written: a function in
+// the graph must have a counterpart at the same path in the fresh root.
+//
+// Classes are named by an explicit registry (`StateKinds`): an instance of a class that is not listed
+// is refused when writing, not silently turned into a plain object. Module-level sentinels (a shared
+// empty instance compared by identity) are listed too and restored as themselves.
+import { deserialize, serialize } from 'node:v8';
+
+/** A class, by its prototype (its constructor may be private). */
+type Ctor = { readonly prototype: unknown; readonly name: string };
+
+/** The classes a state graph may hold and the module-level objects it may point to, by identity. */
+export interface StateKinds {
+  classes: readonly Ctor[];
+  constants: readonly object[];
+  /** Classes whose instances are wiring, not state (a TextDecoder, a RegExp): kept from the fresh root like functions. */
+  opaque?: readonly Ctor[];
+  /** Fields of a class that are caches of wiring (a closure made on first use): not written, left as the fresh object has them. */
+  transient?: readonly (readonly [Ctor, readonly string[]])[];
+}
+
+/** Several stages' kinds as one registry. */
+export function joinKinds(...all: StateKinds[]): StateKinds {
+  return { classes: all.flatMap((k) => k.classes), constants: all.flatMap((k) => k.constants), opaque: all.flatMap((k) => k.opaque ?? []), transient: all.flatMap((k) => k.transient ?? []) };
+}
+
+/** Names the registry, so that a state written under another one is refused before it is read. */
+export function kindsFingerprint(kinds: StateKinds): string {
+  return [...kinds.classes.map((c) => c.name), '|', ...(kinds.opaque ?? []).map((c) => c.name), '|', String(kinds.constants.length)].join(',');
+}
+
+export class StateGraphError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateGraphError';
+  }
+}
+
+// Tags of the written form: an object with `$c` is a class instance (>= 0, index in the registry) or one
+// of these. FN: a function, an opaque object or a wiring object, taken from the fresh root.
+const FN = -1;
+const CONSTANT = -2;
+const NULL_PROTO = -3;
+const VIEW = -4;
+const PLAIN = -5;
+const TRANSIENT = -6;
+
+const BUFFER = 99;
+const VIEWS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array] as const;
+
+interface Tagged {
+  $c: number;
+  [k: string]: unknown;
+}
+
+/**
+ * Writes the graph under `root` (its own fields; `root` itself is paired on restore). `wiring`: objects
+ * that are not state (the configuration, a decode context holding a key), written as references to
+ * the fresh root's objects at the same path, never as their contents.
+ */
+export function writeStateGraph(root: object, kinds: StateKinds, wiring: readonly object[] = []): Buffer {
+  const classIndex = new Map<object, number>(kinds.classes.map((c, i) => [c.prototype as object, i]));
+  const opaque = new Set<object>([...(kinds.opaque ?? []).map((c) => c.prototype as object)]);
+  const wires = new Set<object>(wiring);
+  const transient = new Map<object, ReadonlySet<string>>((kinds.transient ?? []).map(([c, fields]) => [c.prototype as object, new Set(fields)]));
+  const constIndex = new Map<object, number>(kinds.constants.map((c, i) => [c, i]));
+  const memo = new Map<object, unknown>();
+  const work: [object, Record<string, unknown> | unknown[] | Map<unknown, unknown> | Set<unknown>][] = [];
+
+  const mirror = (v: unknown): unknown => {
+    if (typeof v === 'function') return { $c: FN };
+    if (typeof v !== 'object' || v === null) return v;
+    const seen = memo.get(v);
+    if (seen !== undefined) return seen;
+    let out: unknown;
+    const k = constIndex.get(v);
+    if (k !== undefined) out = { $c: CONSTANT, k };
+    else if (wires.has(v) || opaque.has(Object.getPrototypeOf(v) as object)) out = { $c: FN };
+    else if (ArrayBuffer.isView(v)) {
+      if (v instanceof DataView) throw new StateGraphError(`a DataView at ${pathTo(root, v)} cannot be written`);
+      const t = Buffer.isBuffer(v) ? BUFFER : VIEWS.findIndex((c) => Object.getPrototypeOf(v) === c.prototype);
+      if (t < 0) throw new StateGraphError(`a ${v.constructor.name} at ${pathTo(root, v)} cannot be written (only plain typed arrays)`);
+      out = { $c: VIEW, t, b: mirror(v.buffer), o: v.byteOffset, n: (v as Uint8Array).length };
+    } else if (v instanceof ArrayBuffer) out = v;
+    else if (Array.isArray(v)) {
+      const a: unknown[] = [];
+      work.push([v, a]);
+      out = a;
+    } else if (v instanceof Map) {
+      const m = new Map();
+      work.push([v, m]);
+      out = m;
+    } else if (v instanceof Set) {
+      const s = new Set();
+      work.push([v, s]);
+      out = s;
+    } else {
+      const proto = Object.getPrototypeOf(v) as object | null;
+      const tag = proto === Object.prototype ? PLAIN : proto === null ? NULL_PROTO : classIndex.get(proto);
+      if (tag === undefined) throw new StateGraphError(`an instance of ${(v as object).constructor?.name ?? 'an unknown class'} at ${pathTo(root, v)} is not a registered state class`);
+      if (Object.isFrozen(v)) throw new StateGraphError(`a frozen object at ${pathTo(root, v)} must be registered as a constant`);
+      const o: Tagged = { $c: tag };
+      work.push([v, o]);
+      out = o;
+    }
+    memo.set(v, out);
+    return out;
+  };
+
+  const top: Tagged = { $c: PLAIN };
+  work.push([root, top]);
+  memo.set(root, top);
+  while (work.length > 0) {
+    const [src, dst] = work.pop()!;
+    if (Array.isArray(dst)) {
+      const a = src as unknown[];
+      dst.length = a.length;
+      for (let i = 0; i < a.length; i++) dst[i] = mirror(a[i]);
+    } else if (dst instanceof Map) for (const [k, x] of src as Map<unknown, unknown>) dst.set(mirror(k), mirror(x));
+    else if (dst instanceof Set) for (const x of src as Set<unknown>) dst.add(mirror(x));
+    else {
+      const skip = transient.get(Object.getPrototypeOf(src) as object);
+      for (const key of Object.keys(src)) (dst as Record<string, unknown>)[key] = skip?.has(key) ? { $c: TRANSIENT } : mirror((src as Record<string, unknown>)[key]);
+    }
+  }
+  return serialize(top);
+}
+
+/**
+ * Restores a graph written by `writeStateGraph` into `root` (built fresh, with the configuration and
+ * wiring of the one that wrote it). Objects that exist in the fresh graph at the same path are filled
+ * in place; the rest are made. A fresh object with a field the written one lacks means the writer was
+ * another build: refused.
+ */
+export function readStateGraph(root: object, bytes: Buffer, kinds: StateKinds): void {
+  let top: unknown;
+  try {
+    top = deserialize(bytes);
+  } catch (e) {
+    throw new StateGraphError(`unreadable state: ${(e as Error).message}`);
+  }
+  if (!isTagged(top) || top.$c !== PLAIN) throw new StateGraphError('unreadable state: no root object');
+  const memo = new Map<unknown, unknown>();
+  const work: { m: object; target: object; fresh: unknown; path: string }[] = [];
+
+  const restore = (m: unknown, fresh: unknown, path: string): unknown => {
+    if (typeof m !== 'object' || m === null) return m;
+    const seen = memo.get(m);
+    if (seen !== undefined) return seen;
+    let target: object;
+    if (m instanceof ArrayBuffer) target = m;
+    else if (Array.isArray(m)) target = Array.isArray(fresh) ? fresh : [];
+    else if (m instanceof Map) target = fresh instanceof Map ? fresh : new Map();
+    else if (m instanceof Set) target = fresh instanceof Set ? fresh : new Set();
+    else if (isTagged(m)) {
+      const c = m.$c;
+      if (c === FN) {
+        if (typeof fresh !== 'function' && (typeof fresh !== 'object' || fresh === null)) throw new StateGraphError(`${path}: a function or wiring object with no counterpart in the fresh state`);
+        return fresh;
+      }
+      if (c === TRANSIENT) return fresh;
+      if (c === CONSTANT) {
+        const k = kinds.constants[m.k as number];
+        if (k === undefined) throw new StateGraphError(`${path}: unknown constant ${String(m.k)}`);
+        target = k;
+      } else if (c === VIEW) {
+        const View = m.t === BUFFER ? undefined : VIEWS[m.t as number];
+        const buf = restore(m.b, undefined, `${path}.buffer`);
+        if ((View === undefined && m.t !== BUFFER) || !(buf instanceof ArrayBuffer)) throw new StateGraphError(`${path}: malformed typed array`);
+        target = View === undefined ? Buffer.from(buf, m.o as number, m.n as number) : new View(buf, m.o as number, m.n as number);
+      } else {
+        const proto = c === PLAIN ? Object.prototype : c === NULL_PROTO ? null : (kinds.classes[c]?.prototype as object | undefined);
+        if (proto === undefined) throw new StateGraphError(`${path}: unknown class ${c}`);
+        const paired = typeof fresh === 'object' && fresh !== null && Object.getPrototypeOf(fresh) === proto;
+        target = paired ? fresh : (Object.create(proto) as object);
+        memo.set(m, target);
+        work.push({ m, target, fresh: paired ? fresh : undefined, path });
+        return target;
+      }
+      memo.set(m, target);
+      return target;
+    } else throw new StateGraphError(`${path}: unreadable value`);
+    memo.set(m, target);
+    if (target !== m) work.push({ m, target, fresh: target === fresh ? fresh : undefined, path });
+    return target;
+  };
+
+  memo.set(top, root);
+  work.push({ m: top, target: root, fresh: root, path: 'state' });
+  while (work.length > 0) {
+    const { m, target, fresh, path } = work.pop()!;
+    if (Array.isArray(m)) {
+      const old = fresh as unknown[] | undefined;
+      const items = m.map((x, i) => restore(x, old?.[i], `${path}[${i}]`));
+      const a = target as unknown[];
+      a.length = 0;
+      for (const x of items) a.push(x);
+    } else if (m instanceof Map) {
+      const old = fresh as Map<unknown, unknown> | undefined;
+      const items = [...m].map(([k, x]) => [restore(k, undefined, `${path} key`), restore(x, old?.get(k), `${path}.get(${String(k)})`)] as const);
+      const t = target as Map<unknown, unknown>;
+      t.clear();
+      for (const [k, x] of items) t.set(k, x);
+    } else if (m instanceof Set) {
+      const items = [...m].map((x) => restore(x, undefined, `${path} item`));
+      const t = target as Set<unknown>;
+      t.clear();
+      for (const x of items) t.add(x);
+    } else {
+      const fields = m as Record<string, unknown>;
+      const t = target as Record<string, unknown>;
+      if (typeof fresh === 'object' && fresh !== null) {
+        for (const key of Object.keys(fresh)) {
+          if (!(key in fields)) throw new StateGraphError(`${path}.${key}: this build has the field and the state does not (written by another version)`);
+        }
+      }
+      const old = fresh as Record<string, unknown> | undefined;
+      for (const key of Object.keys(fields)) {
+        if (key === '$c') continue;
+        t[key] = restore(fields[key], old?.[key], `${path}.${key}`);
+      }
+    }
+  }
+}
+
+function isTagged(v: unknown): v is Tagged {
+  return typeof v === 'object' && v !== null && typeof (v as Tagged).$c === 'number' && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** For an error message: a path from root to target (a breadth-first search, run only on failure). */
+function pathTo(root: object, target: object): string {
+  const seen = new Set<object>([root]);
+  let level: [object, string][] = [[root, 'state']];
+  while (level.length > 0) {
+    const next: [object, string][] = [];
+    for (const [o, p] of level) {
+      const kids: [unknown, string][] =
+        o instanceof Map ? [...o].map(([k, v]) => [v, `${p}.get(${String(k)})`]) : o instanceof Set ? [...o].map((v) => [v, `${p} item`]) : ArrayBuffer.isView(o) ? [] : Object.entries(o).map(([k, v]) => [v, `${p}.${k}`]);
+      for (const [v, q] of kids) {
+        if (v === target) return q;
+        if (typeof v === 'object' && v !== null && !seen.has(v)) {
+          seen.add(v);
+          next.push([v, q]);
+        }
+      }
+    }
+    level = next;
+  }
+  return '(unreachable)';
+}

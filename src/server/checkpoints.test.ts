@@ -1,0 +1,146 @@
+// serve's checkpoints in process: a service checkpointed between batches, restarted from its newest
+// checkpoint (or an older one when the newest is missing or damaged), ends in the state of a service
+// that replayed everything; the log is compacted behind the checkpoints, and a compacted log without a
+// usable checkpoint refuses to start rather than lose batches.
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSimulate } from '../sim/index.js';
+import { buildEngineConfig } from '../config/schema.js';
+import { decodeLine } from '../decode/index.js';
+import { loadDefaultPolicy, type LoadedPolicy } from '../act/policy-load.js';
+import { openDuckDbStore } from '../store/duckdb.js';
+import { Gateway } from './gateway.js';
+import { LiveService } from './live.js';
+import { listCheckpoints } from './checkpoints.js';
+
+const PER_BATCH = 400;
+let tmp: string;
+let lines: string[];
+let policy: LoadedPolicy;
+const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'distillguard-ckpt-'));
+  const input = (await runSimulate({ scenario: 'tiny', scale: 0.4, seed: 5, out: join(tmp, 'sim'), days: 2 })).path;
+  lines = (await readFile(input, 'utf8')).split('\n').filter((l) => l.length > 0);
+  policy = await loadDefaultPolicy();
+}, 120_000);
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+interface Opened {
+  live: LiveService;
+  gateway: Gateway;
+  close: () => Promise<{ state: string; audit: number }>;
+}
+
+/** A service on `dir` (store, log, checkpoints there), with the gateway's policy stage attached as serve has it. */
+async function open(dir: string, checkpoints: boolean): Promise<Opened> {
+  await mkdir(dir, { recursive: true });
+  const store = await openDuckDbStore(join(dir, 'store.duckdb'));
+  const gateway = await Gateway.open(store, policy);
+  const live = await LiveService.open({
+    cfg,
+    store,
+    logDir: join(dir, 'ingest'),
+    flushMs: 60_000,
+    segmentBytes: 200 << 10,
+    attach: (e) => gateway.attach(e),
+    attachedState: gateway.checkpointPart,
+    // Taken by the test (live.checkpoint()) and at close, not by the timer.
+    checkpoints: checkpoints ? { everyMs: 3_600_000, keep: 2 } : undefined,
+  });
+  await gateway.start(() => undefined, 60_000);
+  return {
+    live,
+    gateway,
+    close: async () => {
+      await live.drain();
+      await live.flush(true);
+      const c = live.counts;
+      const state = JSON.stringify({
+        accounts: await store.accounts(),
+        campaigns: await store.campaigns(),
+        decisions: gateway.snapshot(),
+        counts: { ...c, backlog: 0, backlogBytes: 0 },
+        summary: { ...live.summary(), wall_time_ms: 0, events_per_second: 0 },
+      });
+      await live.close();
+      await gateway.close();
+      const audit = (await store.audit({ limit: 100_000 })).length;
+      await store.close();
+      return { state, audit };
+    },
+  };
+}
+
+async function feed(live: LiveService, from: number, to: number): Promise<void> {
+  for (let i = from; i < to; i += PER_BATCH) {
+    const items = lines.slice(i, Math.min(i + PER_BATCH, to)).map((text, j) => {
+      const raw = { file: 'http', line: j + 1, text, bytes: Buffer.byteLength(text) };
+      return { raw, rec: decodeLine(raw, live.decodeContext) };
+    });
+    await live.submit(items);
+  }
+}
+
+describe('serve checkpoints', () => {
+  it('restarts from the newest checkpoint (or the one before a damaged one) into the state of a full replay, and compacts the log', async () => {
+    const third = Math.floor(lines.length / 3 / PER_BATCH) * PER_BATCH;
+    const ref = await open(join(tmp, 'ref'), false);
+    await feed(ref.live, 0, lines.length);
+    const expected = await ref.close();
+    const flagged = (JSON.parse(expected.state) as { accounts: { verdict: string }[] }).accounts.filter((x) => x.verdict === 'distillation');
+    expect(flagged.length).toBeGreaterThan(3); // something to restore
+
+    const dir = join(tmp, 'ckpt');
+    const a = await open(dir, true);
+    await feed(a.live, 0, third);
+    await a.live.checkpoint();
+    const segmentsBefore = (await readdir(join(dir, 'ingest'))).filter((f) => f.startsWith('seg-')).length;
+    await feed(a.live, third, 2 * third);
+    await a.live.checkpoint();
+    // Mid-batch: a checkpoint wanted while batches are in flight waits for them, and they for it.
+    const inflight = feed(a.live, 2 * third, lines.length);
+    await a.live.checkpoint();
+    await inflight;
+    expect(a.live.lastCheckpoint?.compacted).toBeGreaterThan(0);
+    const segmentsAfter = (await readdir(join(dir, 'ingest'))).filter((f) => f.startsWith('seg-')).length;
+    expect(segmentsAfter).toBeLessThan(segmentsBefore + 10);
+    expect((await listCheckpoints(join(dir, 'ingest'))).length).toBe(2);
+    const first = await a.close(); // a clean stop checkpoints the end
+    expect(first.state).toBe(expected.state);
+
+    // Restart from the clean stop's checkpoint: nothing to replay.
+    const b = await open(dir, true);
+    expect(b.live.restoredFrom?.seq).toBe(b.live.replayedBatches);
+    const again = await b.close();
+    expect(again.state).toBe(expected.state);
+    expect(again.audit).toBe(expected.audit);
+
+    // The newest damaged: the one before it, and the batches after it replayed.
+    const [newest, older] = await listCheckpoints(join(dir, 'ingest'));
+    const bytes = await readFile(newest.path);
+    bytes[bytes.length - 50] ^= 0xff;
+    await writeFile(newest.path, bytes);
+    const c = await open(dir, true);
+    expect(c.live.checkpointNotes.join('\n')).toMatch(/does not match its checksum/);
+    expect(c.live.restoredFrom?.seq).toBe(older.seq);
+    expect(c.live.replayedBatches).toBeGreaterThan(older.seq);
+    const fromOlder = await c.close();
+    expect(fromOlder.state).toBe(expected.state);
+    expect(fromOlder.audit).toBe(expected.audit);
+
+    // Every checkpoint gone from a compacted log: refuse, naming why.
+    for (const f of await listCheckpoints(join(dir, 'ingest'))) await rm(f.path);
+    const store = await openDuckDbStore(join(dir, 'store.duckdb'));
+    try {
+      await expect(LiveService.open({ cfg, store, logDir: join(dir, 'ingest'), checkpoints: { everyMs: 60_000, keep: 2 } })).rejects.toThrow(/compacted through batch \d+/);
+    } finally {
+      await store.close();
+    }
+  }, 240_000);
+});
