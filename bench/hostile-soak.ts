@@ -9,7 +9,8 @@
 // gateway listener, each from a thread of this benchmark that does nothing else: the generator's own
 // stalls (building a 10 MB body, gzip) do not count as the server's. `--build /work/base-61bd306` runs
 // the same load against another build, side by side. `--profile DIR` writes a CPU profile of serve's
-// threads there (node --cpu-prof), for attributing what holds the main thread.
+// threads there (node --cpu-prof), for attributing what holds the main thread. `--nice=N` runs serve
+// under `nice -n N` (as root, negative: serve ahead of the machine's other work, nearer a quiet run).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -20,7 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const { values: opts, positionals } = parseArgs({ options: { build: { type: 'string' }, profile: { type: 'string' } }, allowPositionals: true });
+const { values: opts, positionals } = parseArgs({ options: { build: { type: 'string' }, profile: { type: 'string' }, nice: { type: 'string' } }, allowPositionals: true });
 const seconds = Number(positionals[0] ?? process.env.SOAK_SECONDS ?? 300);
 const dir = mkdtempSync(join(tmpdir(), 'dg-soak-'));
 const INGEST = 'soak-ingest-key-0123456789';
@@ -29,7 +30,10 @@ writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: I
 const bin = opts.build ? resolve(opts.build, 'bin/distillguard.js') : new URL('../../bin/distillguard.js', import.meta.url).pathname;
 const hasListener = readFileSync(resolve(bin, '../../dist/src/cli/serve.js'), 'utf8').includes('--gateway-port');
 const nodeArgs = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opts.profile)] : [];
-const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--db', join(dir, 'dg.duckdb'), '--port', '0', '--keys', join(dir, 'keys.json'), '--body-timeout', '2', '--headers-timeout', '2', '--log-level', 'warn', ...(hasListener ? ['--gateway-port', '0'] : [])], {
+const serveCmd = [process.execPath, ...nodeArgs, bin, 'serve'];
+if (opts.nice !== undefined && !/^-?\d+$/.test(opts.nice)) throw new Error(`--nice takes an integer, got ${opts.nice}`);
+const [cmd, ...cmdArgs] = opts.nice === undefined ? serveCmd : ['nice', '-n', opts.nice, ...serveCmd];
+const child = spawn(cmd, [...cmdArgs, '--db', join(dir, 'dg.duckdb'), '--port', '0', '--keys', join(dir, 'keys.json'), '--body-timeout', '2', '--headers-timeout', '2', '--log-level', 'warn', ...(hasListener ? ['--gateway-port', '0'] : [])], {
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 const [url, listenerUrl] = await new Promise<[string, string | undefined]>((res, rej) => {

@@ -221,7 +221,7 @@ export class LiveService {
     this.highWater = opts.highWater ?? 100_000;
     this.highWaterBytes = opts.highWaterBytes ?? 256 << 20;
     this.flushMs = opts.flushMs ?? 1000;
-    this.sliceMs = opts.sliceMs ?? 20;
+    this.sliceMs = opts.sliceMs ?? 10;
     this.maxBehindSeconds = opts.maxBehindSeconds ?? 5;
     this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdEngine());
     this.engine.onVerdict((c) => this.changes.push(c));
