@@ -11,6 +11,9 @@
 // the same load against another build, side by side. `--profile DIR` writes a CPU profile of serve's
 // threads there (node --cpu-prof), for attributing what holds the main thread. `--nice=N` runs serve
 // under `nice -n N` (as root, negative: serve ahead of the machine's other work, nearer a quiet run).
+// The hostile loops are closed (the next request once the last is answered), so a build that answers
+// them faster takes more of them; `--hostile-rate R` caps each loop at R requests a second, the same
+// attack for both builds of a side-by-side run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,7 +24,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const { values: opts, positionals } = parseArgs({ options: { build: { type: 'string' }, profile: { type: 'string' }, nice: { type: 'string' } }, allowPositionals: true });
+const { values: opts, positionals } = parseArgs({ options: { build: { type: 'string' }, profile: { type: 'string' }, nice: { type: 'string' }, 'hostile-rate': { type: 'string' } }, allowPositionals: true });
 const seconds = Number(positionals[0] ?? process.env.SOAK_SECONDS ?? 300);
 const dir = mkdtempSync(join(tmpdir(), 'dg-soak-'));
 const INGEST = 'soak-ingest-key-0123456789';
@@ -163,14 +166,19 @@ async function post(path: string, body: string | Buffer, type: string, extra: Re
   return r.status;
 }
 let hostileErrors = 0;
+/** Each of the two hostile loops sends at most this many requests a second (`--hostile-rate`); unset, as fast as answered. */
+const hostileRate = opts['hostile-rate'] === undefined ? undefined : Number(opts['hostile-rate']);
+if (hostileRate !== undefined && !(hostileRate > 0)) throw new Error(`--hostile-rate takes a positive number, got ${opts['hostile-rate']}`);
 const hostileLoop = async (): Promise<void> => {
   for (let i = 0; running(); i++) {
     const [name, send] = hostile[i % hostile.length];
+    const started = performance.now();
     try {
       note(name, await send());
     } catch {
       hostileErrors++;
     }
+    if (hostileRate !== undefined) await new Promise((r) => setTimeout(r, Math.max(0, 1000 / hostileRate - (performance.now() - started))));
   }
 };
 // Slow loris: 20 connections at a time, a body byte every second; each must be closed by the server.
@@ -230,6 +238,7 @@ const quantiles = (h: { lat: number[]; failures: number }): { probes: number; fa
 };
 const figures = {
   build: opts.build ?? '.',
+  hostile_rate_per_loop: hostileRate ?? null,
   seconds: Math.round(ran),
   /** 1-minute load average at the end: a shared machine's figures are not the service's. */
   load_average: Math.round(loadavg()[0] * 10) / 10,
