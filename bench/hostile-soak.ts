@@ -8,7 +8,12 @@
 // /healthz is probed on the main port and, when the build has one (`serve --gateway-port`), on the
 // gateway listener, each from a thread of this benchmark that does nothing else: the generator's own
 // stalls (building a 10 MB body, gzip) do not count as the server's. `--build /work/base-61bd306` runs
-// the same load against another build, side by side.
+// the same load against another build, side by side. `--profile DIR` writes a CPU profile of serve's
+// threads there (node --cpu-prof), for attributing what holds the main thread. `--nice=N` runs serve
+// under `nice -n N` (as root, negative: serve ahead of the machine's other work, nearer a quiet run).
+// The hostile loops are closed (the next request once the last is answered), so a build that answers
+// them faster takes more of them; `--hostile-rate R` caps each loop at R requests a second, the same
+// attack for both builds of a side-by-side run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,7 +24,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const { values: opts, positionals } = parseArgs({ options: { build: { type: 'string' } }, allowPositionals: true });
+const { values: opts, positionals } = parseArgs({ options: { build: { type: 'string' }, profile: { type: 'string' }, nice: { type: 'string' }, 'hostile-rate': { type: 'string' } }, allowPositionals: true });
 const seconds = Number(positionals[0] ?? process.env.SOAK_SECONDS ?? 300);
 const dir = mkdtempSync(join(tmpdir(), 'dg-soak-'));
 const INGEST = 'soak-ingest-key-0123456789';
@@ -27,7 +32,11 @@ const READ = 'soak-read-key-0123456789ab';
 writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ id: 'gw', key: INGEST, roles: ['ingest'] }, { id: 'ro', key: READ, roles: ['read'] }] }));
 const bin = opts.build ? resolve(opts.build, 'bin/distillguard.js') : new URL('../../bin/distillguard.js', import.meta.url).pathname;
 const hasListener = readFileSync(resolve(bin, '../../dist/src/cli/serve.js'), 'utf8').includes('--gateway-port');
-const child = spawn(process.execPath, [bin, 'serve', '--db', join(dir, 'dg.duckdb'), '--port', '0', '--keys', join(dir, 'keys.json'), '--body-timeout', '2', '--headers-timeout', '2', '--log-level', 'warn', ...(hasListener ? ['--gateway-port', '0'] : [])], {
+const nodeArgs = opts.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(opts.profile)] : [];
+const serveCmd = [process.execPath, ...nodeArgs, bin, 'serve'];
+if (opts.nice !== undefined && !/^-?\d+$/.test(opts.nice)) throw new Error(`--nice takes an integer, got ${opts.nice}`);
+const [cmd, ...cmdArgs] = opts.nice === undefined ? serveCmd : ['nice', '-n', opts.nice, ...serveCmd];
+const child = spawn(cmd, [...cmdArgs, '--db', join(dir, 'dg.duckdb'), '--port', '0', '--keys', join(dir, 'keys.json'), '--body-timeout', '2', '--headers-timeout', '2', '--log-level', 'warn', ...(hasListener ? ['--gateway-port', '0'] : [])], {
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 const [url, listenerUrl] = await new Promise<[string, string | undefined]>((res, rej) => {
@@ -157,14 +166,19 @@ async function post(path: string, body: string | Buffer, type: string, extra: Re
   return r.status;
 }
 let hostileErrors = 0;
+/** Each of the two hostile loops sends at most this many requests a second (`--hostile-rate`); unset, as fast as answered. */
+const hostileRate = opts['hostile-rate'] === undefined ? undefined : Number(opts['hostile-rate']);
+if (hostileRate !== undefined && !(hostileRate > 0)) throw new Error(`--hostile-rate takes a positive number, got ${opts['hostile-rate']}`);
 const hostileLoop = async (): Promise<void> => {
   for (let i = 0; running(); i++) {
     const [name, send] = hostile[i % hostile.length];
+    const started = performance.now();
     try {
       note(name, await send());
     } catch {
       hostileErrors++;
     }
+    if (hostileRate !== undefined) await new Promise((r) => setTimeout(r, Math.max(0, 1000 / hostileRate - (performance.now() - started))));
   }
 };
 // Slow loris: 20 connections at a time, a body byte every second; each must be closed by the server.
@@ -192,6 +206,8 @@ const loris = async (): Promise<void> => {
 const t0 = performance.now();
 const [health, listenerHealth] = await Promise.all([healthLoop, listenerHealthLoop, ...Array.from({ length: 4 }, (_, g) => gateway(g)), hostileLoop(), hostileLoop(), loris()]);
 const ran = (performance.now() - t0) / 1000;
+// The server's own event-loop delay over the load (prom-client's monitorEventLoopDelay, reset per scrape: this is the first).
+const loopLag = await eventLoopLag(url);
 
 // --- reconcile: wait until the engine has consumed everything and the store was refreshed ---
 const get = async <T>(path: string): Promise<T> => (await (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${READ}` } })).json()) as T;
@@ -222,10 +238,12 @@ const quantiles = (h: { lat: number[]; failures: number }): { probes: number; fa
 };
 const figures = {
   build: opts.build ?? '.',
+  hostile_rate_per_loop: hostileRate ?? null,
   seconds: Math.round(ran),
   /** 1-minute load average at the end: a shared machine's figures are not the service's. */
   load_average: Math.round(loadavg()[0] * 10) / 10,
   healthz: quantiles(health),
+  server_eventloop_lag_ms: loopLag,
   healthz_gateway_listener: listenerHealth ? quantiles(listenerHealth) : null,
   rss_mib: { max: Math.round(rssMax), median: Math.round([...rssSamples].sort((a, b) => a - b)[Math.floor(rssSamples.length / 2)] ?? 0) },
   normal: { batches: normalBatches, accepted: normalAccepted, retried: retries, refused_408_429_503: normalRefused, store_exchanges: storeNormal, buffered_at_end: summary.live.buffered },
@@ -237,3 +255,14 @@ const figures = {
   server_exit_code: exit,
 };
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+
+/** p50, p99 and max of the main thread's event-loop delay (ms) since the last scrape of /metrics, or null without the metric. */
+async function eventLoopLag(base: string): Promise<{ p50: number; p99: number; max: number } | null> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const read = (q: string): number | undefined => {
+    const m = new RegExp(`^\\w*nodejs_eventloop_lag_${q}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+    return m ? Math.round(Number(m[1]) * 10_000) / 10 : undefined;
+  };
+  const [p50, p99, max] = [read('p50'), read('p99'), read('max')];
+  return p50 === undefined || p99 === undefined || max === undefined ? null : { p50, p99, max };
+}

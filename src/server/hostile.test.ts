@@ -2,7 +2,7 @@
 // request must not take the server down, hold its memory, keep its connections, merge distinct ids or
 // slip past a limit. Limits are set small here so each case stays fast; docs/serve.md has the defaults.
 import { connect, type Socket } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeLine } from '../decode/index.js';
 import { LineSplitter, type RawLine } from '../sources/file.js';
@@ -37,6 +37,21 @@ describe('serve under attack: one request cannot take it down (findings 1, 2)', 
     expect((await s.app.inject({ url: '/healthz' })).statusCode).toBe(200);
     const ok = await s.app.inject({ method: 'POST', url: '/v1/records', payload: ndjson([ex('fine-1')]), headers: NDJSON });
     expect(ok.json()).toMatchObject({ accepted: 1 });
+  });
+
+  it('refuses a gzip bomb by its record count while inflating it: the rest (past 64 MiB) is never inflated', async () => {
+    s = await startTestServer();
+    // 96 MiB of `{}` lines once inflated: inflated whole, it would be refused as over 64 MiB instead.
+    const z = createGzip();
+    const parts: Buffer[] = [];
+    z.on('data', (b: Buffer) => parts.push(b));
+    const line = Buffer.from('{}\n'.repeat(1 << 20));
+    for (let i = 0; i < 32; i++) z.write(line);
+    await new Promise((r) => z.end(r));
+    const r = await s.app.inject({ method: 'POST', url: '/v1/records', payload: Buffer.concat(parts), headers: { ...NDJSON, 'content-encoding': 'gzip' } });
+    expect(r.statusCode).toBe(413);
+    expect(r.json().error.code).toBe('too_many_records');
+    expect(s.live.counts.linesRead).toBe(0);
   });
 
   it('takes a batch at the record limit and writes its log entry in bounded parts within the segment size', async () => {

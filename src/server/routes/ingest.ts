@@ -1,9 +1,8 @@
 // Ingest routes (role `ingest`): native NDJSON (LiteLLM lines auto-detected), OTLP/HTTP JSON traces,
 // LiteLLM payload lists. Each request is one batch: answered once durable, with counts by outcome.
 import { isUtf8 } from 'node:buffer';
-import { promisify } from 'node:util';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isObject, jsonType } from '../../decode/check.js';
 import { decodeLine, parseStrictTimestamp, rejectLine } from '../../decode/index.js';
@@ -18,14 +17,16 @@ import { IdempotencyKeys } from '../idempotency.js';
 import { type BatchItem, type BatchReceipt, DEFAULT_SOURCE } from '../live.js';
 import { refuseWhenBehind as refuseBehind, submitBatch } from '../submit.js';
 import { registerOtlpRoutes } from './otlp.js';
-import { scanDocument, spanOver } from '../json-items.js';
+import { scanDocument } from '../json-items.js';
 import { decodeOnPool } from '../pooled-decode.js';
+import { RecordCounter, recordsUpTo } from '../record-count.js';
 
-const gunzipAsync = promisify(gunzip);
 const WATERMARK_FUTURE_MS = 60_000;
 /** Bodies are split into lines in slices of this many bytes, and decoded in slices of this many lines, yielding between. */
 const SPLIT_SLICE = 256 << 10;
 const DECODE_SLICE = 500;
+/** Inflated bytes per chunk of a gzipped body: each is one turn of the main thread (zlib's default, 16 KiB, made a 13 MB bomb 800). */
+const GUNZIP_CHUNK = 256 << 10;
 
 /** Media types each ingest route takes (parameters other than charset=utf-8 are ignored). */
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/json'];
@@ -79,9 +80,8 @@ export function registerIngestRoutes(app: FastifyInstance): void {
    */
   const liteLLMDocumentItems = async (bytes: Buffer): Promise<BatchItem[] | undefined> => {
     if (!isUtf8(bytes)) return undefined;
-    const text = bytes.toString('utf8');
     // The array wraps each payload one level deeper.
-    const scan = await scanDocument(text, limits.maxDepth + 1);
+    const scan = await scanDocument(bytes, limits.maxDepth + 1);
     if (scan.kind === 'too_deep') throw new ApiError('bad_request', `the body nests objects and arrays deeper than ${limits.maxDepth} levels`);
     if (scan.kind === 'other') return undefined;
     if (scan.spans.length > limits.maxBatchRecords) tooMany(String(scan.spans.length));
@@ -89,15 +89,15 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     for (let i = 0; i < scan.spans.length; i++) {
       if (i > 0 && i % DECODE_SLICE === 0) await yieldToLoop();
       const [start, end] = scan.spans[i];
-      const over = spanOver(text, start, end, maxLineBytes);
-      if (over !== undefined) {
-        const head: RawLine = { file: 'http', line: i + 1, text: cutRaw(text.slice(start, start + 2048)), bytes: over, tooLarge: true };
-        items[i] = { raw: head, rec: rejectLine(head, 'source', 'too_large', `payload is ${over} bytes, over the size limit`) };
+      if (end - start > maxLineBytes) {
+        // Only its head becomes text (an excerpt: a character cut at its end is replaced).
+        const head: RawLine = { file: 'http', line: i + 1, text: cutRaw(bytes.toString('utf8', start, Math.min(end, start + 2048))), bytes: end - start, tooLarge: true };
+        items[i] = { raw: head, rec: rejectLine(head, 'source', 'too_large', `payload is ${end - start} bytes, over the size limit`) };
         continue;
       }
       let v: unknown;
       try {
-        v = JSON.parse(text.slice(start, end));
+        v = JSON.parse(bytes.toString('utf8', start, end));
       } catch {
         return undefined; // not JSON after all
       }
@@ -149,7 +149,11 @@ export function registerIngestRoutes(app: FastifyInstance): void {
 
     ingest.post('/v1/records', async (req) => {
       requireType(req, NDJSON_TYPES, 'NDJSON');
-      const body = await decodedBody(req, maxDecodedBytes);
+      // A gzipped body is counted as it is inflated: one over the record bound is refused there.
+      const counter = new RecordCounter(maxLineBytes, limits.maxBatchRecords + 1);
+      const body = await decodedBody(req, maxDecodedBytes, (piece) => {
+        if (counter.push(piece).full) tooMany(`more than ${limits.maxBatchRecords}`);
+      });
       return submit(req, 'records', await ndjsonItems(body));
     });
 
@@ -216,35 +220,6 @@ function utf8Text(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
-const NL = 0x0a;
-
-/**
- * Records (non-blank lines, as LineSplitter gives them) in an NDJSON body, counted up to `stop`:
- * newlines found by memchr, no line made. Exact, so a batch at the limit is never refused.
- */
-export function recordsUpTo(body: Buffer, stop: number, maxLineBytes: number): number {
-  let n = 0;
-  for (let start = 0; start < body.length && n < stop; ) {
-    let end = body.indexOf(NL, start);
-    if (end < 0) end = body.length;
-    const bytes = end - start - (end > start && body[end - 1] === 0x0d ? 1 : 0);
-    // An over-long line is one (rejected) record however it looks.
-    if (bytes > maxLineBytes || !blankLine(body, start, end, start === 0)) n++;
-    start = end + 1;
-  }
-  return n;
-}
-
-/** Only spaces, tabs and CR (and, on the first line, a byte-order mark). */
-function blankLine(b: Buffer, start: number, end: number, first: boolean): boolean {
-  if (first && end - start >= 3 && b[start] === 0xef && b[start + 1] === 0xbb && b[start + 2] === 0xbf) start += 3;
-  for (let i = start; i < end; i++) {
-    const c = b[i];
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
-  }
-  return true;
-}
-
 /** Spans in an OTLP export, counted before decoding (a batch over the record limit is refused whole). */
 export function spanCount(body: unknown): number {
   if (!isObject(body) || !Array.isArray(body.resourceSpans)) return 0;
@@ -271,18 +246,42 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The request body as bytes, gunzipped when Content-Encoding says gzip (bounded: a zip bomb is a 413). */
-export async function decodedBody(req: FastifyRequest, maxBytes: number): Promise<Buffer> {
+/**
+ * The request body as bytes, gunzipped when Content-Encoding says gzip (bounded: a zip bomb is a 413).
+ * `onChunk` sees each inflated piece as it comes and may refuse the body by throwing: the rest is then
+ * never inflated.
+ */
+export async function decodedBody(req: FastifyRequest, maxBytes: number, onChunk?: (piece: Buffer) => void): Promise<Buffer> {
   const body = req.body;
   if (!Buffer.isBuffer(body)) throw new ApiError('bad_request', 'a request body is required');
   const enc = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (enc === 'identity' || enc === '') return body;
   if (enc !== 'gzip' && enc !== 'x-gzip') throw new ApiError('unsupported_media_type', `Content-Encoding ${JSON.stringify(enc)} is not supported; send gzip or none`);
-  try {
-    return await gunzipAsync(body, { maxOutputLength: maxBytes });
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') throw new ApiError('body_too_large', `the body is over ${maxBytes} bytes once decompressed`);
-    throw new ApiError('bad_encoding', `the body is not valid gzip: ${(e as Error).message}`);
-  }
+  return gunzipBounded(body, maxBytes, onChunk);
+}
+
+function gunzipBounded(body: Buffer, maxBytes: number, onChunk?: (piece: Buffer) => void): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const z = createGunzip({ chunkSize: GUNZIP_CHUNK });
+    const pieces: Buffer[] = [];
+    let total = 0;
+    const refuse = (e: unknown): void => {
+      z.removeAllListeners('data');
+      z.destroy();
+      reject(e);
+    };
+    z.on('data', (piece: Buffer) => {
+      total += piece.length;
+      if (total > maxBytes) return refuse(new ApiError('body_too_large', `the body is over ${maxBytes} bytes once decompressed`));
+      pieces.push(piece);
+      try {
+        onChunk?.(piece);
+      } catch (e) {
+        refuse(e);
+      }
+    });
+    z.on('end', () => resolve(Buffer.concat(pieces, total)));
+    z.on('error', (e) => reject(new ApiError('bad_encoding', `the body is not valid gzip: ${e.message}`)));
+    z.end(body);
+  });
 }
