@@ -84,6 +84,8 @@ export class Linker implements LinkView {
   private setSeq = 0;
   /** Accounts that linked across two established sets, by set pair, until they merge. */
   private readonly bridges = new Map<string, { a: Set<number>; b: Set<number> }>();
+  /** The analysts' splits, in force for good: what was split apart joins again only on new identity evidence or an analyst's merge. */
+  private readonly splits: SplitRecord[] = [];
   private readonly templateIds: number[] = [];
   private readonly keys: ExchangeKeys = { templates: this.templateIds, item: 0, model: 0, atCeiling: false, release: -1 };
 
@@ -310,6 +312,8 @@ export class Linker implements LinkView {
     const ra = this.uf.find(a);
     const rb = this.uf.find(b);
     if (ra === rb) return ra;
+    const analyst = oneOperator && why === undefined;
+    if (this.splits.length > 0 && !analyst && this.keptApart(ra, rb, a, b, fb)) return ra;
     const sa = this.sets.get(ra);
     const sb = this.sets.get(rb);
     let rule: JoinRule | undefined;
@@ -317,7 +321,7 @@ export class Linker implements LinkView {
     if (sa && sb) {
       const sizeA = this.uf.membersOf(ra).length;
       const sizeB = this.uf.membersOf(rb).length;
-      if (oneOperator) rule = why ? 'shared_tradecraft' : 'analyst';
+      if (oneOperator) rule = analyst ? 'analyst' : 'shared_tradecraft';
       else if (Math.min(sizeA, sizeB) < this.cfg.link.minCampaignAccounts) rule = 'small_part';
       else if ((across = this.bridged(sa, sb, a, b, sizeA, sizeB))) rule = 'bridge';
       else return ra;
@@ -346,6 +350,55 @@ export class Linker implements LinkView {
   }
 
   /**
+   * An analyst's split at `at`: the accounts `out` (some, not all, of one linked set) leave it and form
+   * a set of their own (a new campaign when two or more); the rest keep the set's id. The identity
+   * things and link evidence that tied the two sides are recorded: they never join them again
+   * (keptApart). Returns the roots of the rest and of `out`.
+   */
+  split(out: readonly number[], at: Millis): { rest: number; out: number } {
+    const root = this.uf.find(out[0]);
+    const set = this.sets.get(root);
+    const leaving = new Set(out);
+    const members = [...this.uf.membersOf(root)];
+    if (!set || out.some((m) => this.uf.find(m) !== root) || leaving.size >= members.length) throw new RangeError('split: the accounts taken out must be some, not all, of one campaign');
+    const keys = new Set<string>();
+    for (const l of this.linkLog) if (leaving.has(l.a) !== leaving.has(l.b) && this.uf.find(l.a) === root && this.uf.find(l.b) === root) for (const k of l.kinds) keys.add(k.key);
+    const rest = new Set(members.filter((m) => !leaving.has(m)));
+    for (const m of leaving) for (const g of this.groups.refs(m)) if (!keys.has(g.key) && DIMENSIONS[g.dim].strong && sharesWith(g, rest)) keys.add(g.key);
+    const [restRoot, outRoot] = this.uf.split(out);
+    this.sets.delete(root);
+    this.sets.set(restRoot, set);
+    if (leaving.size > 1) this.sets.set(outRoot, { id: this.nextId(), createdAt: at });
+    this.splits.push({ out: leaving, rest, keys });
+    return { rest: restRoot, out: outRoot };
+  }
+
+  /** An analyst's merge at `at` of the sets of a and b (two campaigns): it holds, and is recorded as an `analyst` join. Returns the root after. */
+  mergeSets(a: number, b: number, at: Millis, fb: LinkFeedback): number {
+    const ra = this.uf.find(a);
+    const rb = this.uf.find(b);
+    if (ra === rb || !this.sets.has(ra) || !this.sets.has(rb)) throw new RangeError('merge: the accounts must be in two different campaigns');
+    return this.link(a, b, at, fb, true);
+  }
+
+  /**
+   * The sets of ra and rb lie on the two sides of an analyst's split, and the pair (a, b) shares no
+   * identity thing that was not already shared across the split when it was made: the same evidence
+   * does not join them again.
+   */
+  private keptApart(ra: number, rb: number, a: number, b: number, fb: LinkFeedback): boolean {
+    const ma = this.uf.membersOf(ra);
+    const mb = this.uf.membersOf(rb);
+    for (const sp of this.splits) {
+      const across = (someIn(ma, sp.out) && someIn(mb, sp.rest)) || (someIn(ma, sp.rest) && someIn(mb, sp.out));
+      if (!across) continue;
+      const fresh = sharedKinds(this.groups, fb, a, b).some((k) => DIMENSIONS[k.dim].strong && !sp.keys.has(k.key));
+      if (!fresh) return true;
+    }
+    return false;
+  }
+
+  /**
    * Two established sets merge only when many of their accounts link across, not on one pair: with
    * hundreds of throwaway accounts, some pair of two separate operations shares a scaffold and a
    * sign-up trait by coincidence. Counts the distinct accounts on each side that linked across; returns
@@ -368,6 +421,23 @@ export class Linker implements LinkView {
   private nextId(): string {
     return `cmp_${(++this.setSeq).toString().padStart(5, '0')}`;
   }
+}
+
+/** An analyst's split: the accounts taken out, those left, and the keys that tied them then. */
+interface SplitRecord {
+  readonly out: ReadonlySet<number>;
+  readonly rest: ReadonlySet<number>;
+  readonly keys: ReadonlySet<string>;
+}
+
+function someIn(members: readonly number[], set: ReadonlySet<number>): boolean {
+  for (const m of members) if (set.has(m)) return true;
+  return false;
+}
+
+function sharesWith(g: Group, accounts: ReadonlySet<number>): boolean {
+  for (const m of g.members) if (accounts.has(m)) return true;
+  return false;
 }
 
 /** Fresh when it started sending (within `days` of sign-up), and not verified beyond e-mail or phone. */
