@@ -360,6 +360,15 @@ export class SharedPipelines implements PipelineView {
     if (best.config) out.push({ code: 'shared_client_config', weight: p.configWeight, detail: { share: round(best.configShare), concentration: round(best.configConcentration) } });
   }
 
+  /**
+   * Where an account stands (diagnostics: bench/pipelines.ts): exchanges that carried a tradecraft
+   * phrase, its most used one's accounts in the background (0: none), the candidate group it joined (-1: none).
+   */
+  accountStatus(idx: number): { marked: number; topPhraseAccounts: number; candidate: number } {
+    const key = this.keyOf(idx);
+    return { marked: this.marked.get(idx), topPhraseAccounts: key === 0 ? 0 : this.phrases.stats(key).accounts, candidate: this.candidateOf.get(idx) };
+  }
+
   /** The candidate groups with their members and latest evidence (diagnostics: bench/pipelines.ts). */
   *candidateGroups(): IterableIterator<{ phrase: number; members: readonly number[]; evidence: PipelineEvidence | undefined }> {
     for (const c of this.candidates) if (c.phrase !== 0) yield { phrase: c.phrase, members: c.members, evidence: c.evidence };
