@@ -21,7 +21,11 @@ const ingestor = new Ingestor({ maxLatenessMs: cfg.maxLatenessMs, maxLineBytes: 
 for await (const batch of ingestStream([values.input], ingestor, { maxLineBytes: cfg.maxLineBytes })) for (const r of batch.records) engine.push(r);
 engine.finish();
 const accounts = engine.observer.list;
-const groupOf = (i: number): string => truth.accounts[accounts[i].id]?.group ?? '?';
+// The simulated group; an operation's own category where it has one (hidden_plain, hidden_careful).
+const groupOf = (i: number): string => {
+  const t = truth.accounts[accounts[i].id];
+  return t === undefined ? '?' : t.group === 'hidden' && t.category ? t.category : t.group;
+};
 const p = engine.linker.pipelines;
 console.log(`pipeline sketches ${(p.bytes / 2 ** 20).toFixed(1)} MiB`);
 for (const c of [...p.candidateGroups()].sort((a, b) => b.members.length - a.members.length)) {
@@ -32,4 +36,28 @@ for (const c of [...p.candidateGroups()].sort((a, b) => b.members.length - a.mem
     ? `trade=${e.tradecraft ? 1 : 0}(${e.phraseAccounts}) ${e.spread.kind} api=${e.spread.accountsPerItem.toFixed(2)} rep=${e.spread.repeat.toFixed(2)} ex=${e.spread.exchanges} cfg=${e.config ? 1 : 0}(${e.configShare.toFixed(2)},${e.configConcentration.toFixed(2)}) decl=${e.declared ? 1 : 0} LINKED=${e.linked ? 1 : 0}`
     : 'not evaluated';
   console.log(`${String(c.members.length).padStart(5)} ${ev}  ${[...who].map(([k, v]) => `${k}:${v}`).join(' ')}`);
+}
+
+// Why accounts of each simulated group did or did not join a candidate group: the gates of
+// SharedPipelines.run in order (exchanges, share of exchanges carrying a tradecraft phrase), and the
+// median background accounts of each account's most used tradecraft phrase.
+const pp = cfg.scoring.pipelines;
+const gates = new Map<string, { n: number; enough: number; marked: number; joined: number; linked: number; top: number[] }>();
+for (const s of accounts) {
+  if (s.exchanges === 0) continue;
+  const g = groupOf(s.idx);
+  let row = gates.get(g);
+  if (!row) gates.set(g, (row = { n: 0, enough: 0, marked: 0, joined: 0, linked: 0, top: [] }));
+  const st = p.accountStatus(s.idx);
+  row.n++;
+  if (s.exchanges >= pp.minExchanges) row.enough++;
+  if (s.exchanges >= pp.minExchanges && st.marked >= pp.markedShare * s.exchanges) row.marked++;
+  if (st.candidate >= 0) row.joined++;
+  if (p.linkedBy(s.idx)) row.linked++;
+  if (st.topPhraseAccounts > 0) row.top.push(st.topPhraseAccounts);
+}
+const median = (xs: number[]): number => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[xs.length >> 1]);
+console.log(`\ngroup            accounts  >=${pp.minExchanges}ex  marked>=${pp.markedShare}  in candidate  linked  median top-phrase accounts`);
+for (const [g, r] of [...gates].sort((a, b) => b[1].n - a[1].n)) {
+  console.log(`${g.padEnd(16)} ${String(r.n).padStart(8)}  ${String(r.enough).padStart(6)}  ${String(r.marked).padStart(11)}  ${String(r.joined).padStart(12)}  ${String(r.linked).padStart(6)}  ${median(r.top)}`);
 }

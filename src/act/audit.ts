@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { toIso } from '../core/time.js';
 import type { AuditEntry, Store } from '../store/store.js';
 
-export const DECISIONS = ['confirmed', 'false_positive', 'needs_review', 'enforced', 'released'] as const;
+export const DECISIONS = ['confirmed', 'false_positive', 'needs_review', 'enforced', 'released', 'split', 'merge'] as const;
 
 /** An analyst decision about an account or a campaign, as the API takes it. */
 export const DecisionInputSchema = z
@@ -14,9 +14,20 @@ export const DecisionInputSchema = z
     campaign_id: z.string().min(1).optional(),
     decision: z.enum(DECISIONS),
     note: z.string().max(4000).optional(),
+    /** split: the accounts taken out of campaign_id. */
+    accounts: z.array(z.string().min(1)).min(1).max(100_000).optional(),
+    /** merge: the campaign merged with campaign_id. */
+    with_campaign_id: z.string().min(1).optional(),
   })
   .strict()
-  .refine((d) => d.account_id !== undefined || d.campaign_id !== undefined, { message: 'a decision names an account_id or a campaign_id' });
+  .refine((d) => d.account_id !== undefined || d.campaign_id !== undefined, { message: 'a decision names an account_id or a campaign_id' })
+  .refine((d) => d.decision !== 'split' || (d.campaign_id !== undefined && d.accounts !== undefined), { message: 'a split names a campaign_id and the accounts to take out of it' })
+  .refine((d) => d.decision !== 'merge' || (d.campaign_id !== undefined && d.with_campaign_id !== undefined && d.with_campaign_id !== d.campaign_id), {
+    message: 'a merge names a campaign_id and another campaign, with_campaign_id',
+  })
+  .refine((d) => (d.accounts === undefined || d.decision === 'split') && (d.with_campaign_id === undefined || d.decision === 'merge'), {
+    message: 'accounts go with a split, with_campaign_id with a merge',
+  });
 export type DecisionInput = z.infer<typeof DecisionInputSchema>;
 
 export class Audit {

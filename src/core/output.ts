@@ -42,6 +42,35 @@ export interface CampaignOut {
   capabilities: Record<string, number>;
   reasons: ReasonOut[];
   indicators: Indicator[];
+  /**
+   * Why its parts were joined: one entry per join of two linked sets of two or more accounts, oldest
+   * first (empty: it grew one account at a time). Optional only for records written before it existed.
+   */
+  joins?: JoinOut[];
+}
+
+/** One join of two sub-campaigns (linked sets of two or more accounts) into one (docs/contract.md). */
+export interface JoinOut {
+  at: string;
+  /** `small_part`, `bridge`, `shared_tradecraft` or `analyst` (src/link/link-log.ts). */
+  rule: string;
+  /** The set that kept its id, then the one joined into it, with their sizes just before. */
+  parts: { campaign_id: string; accounts: number }[];
+  /** The two accounts whose link joined them. */
+  a: string;
+  b: string;
+  /** `bridge`: distinct accounts of each part that linked across. */
+  accounts_across?: number[];
+  /** What the pair shares: suspicious groups (as on a link) and pipeline evidence, with their figures. */
+  evidence: JoinEvidenceOut[];
+}
+
+export interface JoinEvidenceOut {
+  /** A dimension (`payment`, `template`, ...) or a pipeline kind (`shared_tradecraft`, `work_queue`, `shared_client_config`). */
+  kind: string;
+  ref?: string;
+  suspicion?: number;
+  detail?: Record<string, number>;
 }
 
 export interface DailyAggregate {

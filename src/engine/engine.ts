@@ -111,18 +111,56 @@ export class Engine {
     if (d.at < this.clock) throw new Error(`engine: decision at ${d.at} is older than the clock ${this.clock}; inputs must be ordered`);
     const s = this.observer.accounts.get(d.accountId);
     if (!s) return false;
+    if (d.action === 'split' || d.action === 'merge') return this.regroup(d, s);
     this.advanceTo(d.at);
     this.clock = d.at;
     const change = this.judge.decide(s, d.action, d.at);
     if (change) for (const l of this.listeners) l(change);
-    if (!s.dirty) {
-      s.dirty = true;
-      this.dirty.push(s);
-    }
+    this.markDirty(s);
     // Judged at once (it has seen exactly the records up to d.at), so the decision's effect on the
     // account and its campaign shows without waiting for the next record — the same in scan and serve.
     this.judgeAt(d.at);
     return true;
+  }
+
+  /**
+   * An analyst's split or merge (DecisionInput): the linked sets change at `d.at` and every member of
+   * the sets involved is judged at once. False (nothing changes) when an account is unknown or the
+   * accounts do not make a valid split (some, not all, of one campaign) or merge (two campaigns).
+   */
+  private regroup(d: DecisionInput, s: AccountState): boolean {
+    const others = (d.accounts ?? []).map((id) => this.observer.accounts.get(id));
+    if (others.some((o) => o === undefined)) return false;
+    const { linker } = this;
+    const idxs = [...new Set([s.idx, ...others.map((o) => o!.idx)])];
+    // The sets as they stand at d.at: the judgements before it run first.
+    this.advanceTo(d.at);
+    this.clock = d.at;
+    const before = [...new Set(idxs.map((i) => linker.find(i)))];
+    const isSet = (r: number): boolean => linker.setOf(r) !== undefined;
+    if (d.action === 'split') {
+      // Some, not all, of one campaign.
+      if (before.length !== 1 || !isSet(before[0]) || idxs.length >= linker.membersOf(before[0]).length) return false;
+      this.judge.coverage.forget(before[0]);
+      linker.split(idxs, d.at);
+    } else {
+      // Two campaigns.
+      if (idxs.length !== 2 || before.length !== 2 || !before.every(isSet)) return false;
+      linker.mergeSets(idxs[0], idxs[1], d.at, this.judge);
+    }
+    for (const r of before) for (const m of linker.membersOf(linker.find(r))) this.markDirty(this.observer.list[m]);
+    for (const i of idxs) this.markDirty(this.observer.list[i]);
+    // Judged at once (it has seen exactly the records up to d.at), so the decision's effect on the
+    // account and its campaign shows without waiting for the next record — the same in scan and serve.
+    this.judgeAt(d.at);
+    return true;
+  }
+
+  private markDirty(s: AccountState): void {
+    if (!s.dirty) {
+      s.dirty = true;
+      this.dirty.push(s);
+    }
   }
 
   /**

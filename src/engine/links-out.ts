@@ -4,7 +4,7 @@
 import { toIso } from '../core/time.js';
 import { keyedHash } from '../sketches/keyed-hash.js';
 import type { LinkKind, LinkRecord } from '../link/link-log.js';
-import type { LinkKindOut, LinkOut } from '../core/output.js';
+import type { JoinOut, LinkKindOut, LinkOut } from '../core/output.js';
 import type { Engine } from './engine.js';
 
 /**
@@ -43,4 +43,35 @@ function kindOut(k: LinkKind, indicatorKey: string, prefixNames: ReadonlyMap<num
   else if (k.dim === 'ip_prefix') ref = prefixNames.get(Number(value)) ?? keyedHash(indicatorKey, value).slice(0, 16);
   else ref = keyedHash(indicatorKey, k.key).slice(0, 16);
   return { dimension: k.dim, ref, suspicion: Math.round(k.suspicion * 1e4) / 1e4 };
+}
+
+/**
+ * Why the parts of a campaign were joined (the linker's join log): the joins whose two accounts are both
+ * among `members` (account indexes), oldest first. Refs are privacy-safe, as on links.
+ */
+export function joinsOut(engine: Engine, members: ReadonlySet<number>, indicatorKey: string): JoinOut[] {
+  const { list, prefixNames } = engine.observer;
+  const out: JoinOut[] = [];
+  for (const j of engine.linker.joinLog) {
+    if (!members.has(j.a) || !members.has(j.b)) continue;
+    const evidence: JoinOut['evidence'] = j.kinds.map((k) => {
+      const o = kindOut(k, indicatorKey, prefixNames);
+      return { kind: o.dimension, ref: o.ref, suspicion: o.suspicion };
+    });
+    for (const p of j.pipeline) evidence.push({ kind: p.kind, detail: p.detail });
+    const row: JoinOut = {
+      at: toIso(j.at),
+      rule: j.rule,
+      parts: [
+        { campaign_id: j.kept.id, accounts: j.kept.accounts },
+        { campaign_id: j.joined.id, accounts: j.joined.accounts },
+      ],
+      a: list[j.a].id,
+      b: list[j.b].id,
+      evidence,
+    };
+    if (j.across) row.accounts_across = [...j.across];
+    out.push(row);
+  }
+  return out;
 }

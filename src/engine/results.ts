@@ -9,7 +9,7 @@ import type { Dimension } from '../link/dimensions.js';
 import type { Campaign } from '../judge/campaign.js';
 import type { AccountJudgement } from '../judge/account-verdicts.js';
 import type { Engine } from './engine.js';
-import { collectLinks } from './links-out.js';
+import { collectLinks, joinsOut } from './links-out.js';
 
 export interface EngineResults {
   accounts: AccountOut[];
@@ -127,9 +127,12 @@ export function campaignOut(engine: Engine, list: readonly AccountState[], indic
     if (v.verdict(s.idx) === 'distillation' && at !== null) flaggedAt = Math.min(flaggedAt, at);
     score = Math.max(score, v.score(s.idx));
   }
+  const inCampaign = new Set<number>();
+  for (const s of list) inCampaign.add(s.idx);
+  const joins = joinsOut(engine, inCampaign, indicatorKey);
   const dims = new Map<Dimension, Set<string>>();
   for (const [dim, d] of c.dims) dims.set(dim, new Set(d.keys));
-  for (const [dim, keys] of linkedKeys(engine, list)) {
+  for (const [dim, keys] of linkedKeys(engine, inCampaign)) {
     const set = dims.get(dim) ?? new Set<string>();
     for (const k of keys) set.add(k);
     dims.set(dim, set);
@@ -145,6 +148,7 @@ export function campaignOut(engine: Engine, list: readonly AccountState[], indic
     capabilities: capabilities(caps, exchanges),
     reasons: c.reasons.map(reasonOut),
     indicators: indicators(engine, dims, indicatorKey, extra?.(c, list) ?? []),
+    joins,
   };
 }
 
@@ -178,9 +182,7 @@ export function dailyRows(engine: Engine, members: ReadonlyMap<string, readonly 
  * What linked a campaign's members when they were linked (the linker's link log), by dimension: a
  * campaign's infrastructure stays known after the groups that linked it have gone quiet.
  */
-function linkedKeys(engine: Engine, list: readonly AccountState[]): Map<Dimension, Set<string>> {
-  const inCampaign = new Set<number>();
-  for (const s of list) inCampaign.add(s.idx);
+function linkedKeys(engine: Engine, inCampaign: ReadonlySet<number>): Map<Dimension, Set<string>> {
   const dims = new Map<Dimension, Set<string>>();
   for (const l of engine.linker.linkLog) {
     if (!inCampaign.has(l.a) || !inCampaign.has(l.b)) continue;

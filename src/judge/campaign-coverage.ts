@@ -83,6 +83,11 @@ export class CampaignCoverage {
     return sums;
   }
 
+  /** An analyst split the set of `root`: its sums go, and each part sums its members again when next judged. */
+  forget(root: number): void {
+    this.byRoot.delete(root);
+  }
+
   attach(root: number, sums: CoverageSums): void {
     this.byRoot.set(root, sums);
   }

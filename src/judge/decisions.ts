@@ -5,16 +5,23 @@
 //  - confirm: the account is distillation from the decision on, and its campaign carries the
 //    confirmation as shared evidence, which strengthens every member.
 //  - escalate: routing only (a second opinion); it changes no score.
+//  - split: the accounts named leave their campaign (a campaign of their own when two or more); the
+//    evidence that had tied the two sides never joins them again (Linker.split).
+//  - merge: the campaigns of the two accounts named become one, and stay one (Linker.mergeSets).
 import type { CampaignEvidenceParams } from '../config/scoring.js';
 import type { Reason } from '../core/reasons.js';
 import type { Millis } from '../core/records.js';
 
-export type DecisionAction = 'confirm' | 'dismiss' | 'escalate';
-export const DECISION_ACTIONS: readonly DecisionAction[] = ['confirm', 'dismiss', 'escalate'];
+export type DecisionAction = 'confirm' | 'dismiss' | 'escalate' | 'split' | 'merge';
+export const DECISION_ACTIONS: readonly DecisionAction[] = ['confirm', 'dismiss', 'escalate', 'split', 'merge'];
+/** Decisions about a campaign's membership (they name more accounts than one). */
+export const GROUPING_ACTIONS: readonly DecisionAction[] = ['split', 'merge'];
 
 export interface DecisionInput {
   accountId: string;
   action: DecisionAction;
+  /** split: the other accounts taken out with `accountId`; merge: one account of the other campaign. */
+  accounts?: readonly string[];
   /** Event time the decision applies from. */
   at: Millis;
 }

@@ -33,3 +33,37 @@ export function sharedKinds(groups: GroupIndex, judged: Pick<LinkFeedback, 'susp
   out.sort((x, y) => y.suspicion - x.suspicion || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   return out.slice(0, MAX_LINK_KINDS);
 }
+
+/**
+ * Why two linked sets of two or more accounts (sub-campaigns) became one, by the rule that allowed it:
+ * - `small_part`: one side had fewer accounts than a campaign: one pairwise link (an identity thing, or
+ *   suspicious things along two dimensions) joins it, as it joins a lone account;
+ * - `bridge`: many accounts of each side linked across (Linker.bridged), not one coincidental pair;
+ * - `shared_tradecraft`: both sides were linked by pipeline evidence alone and their members carry each
+ *   other's tradecraft phrases, rare in the background (SharedPipelines: one pipeline's two phrases);
+ * - `analyst`: an analyst merged them (a decision).
+ */
+export type JoinRule = 'small_part' | 'bridge' | 'shared_tradecraft' | 'analyst';
+
+/** Pipeline evidence named on a join: the kind, and its figures. */
+export interface PipelineJoinEvidence {
+  kind: 'shared_tradecraft' | 'work_queue' | 'shared_client_config';
+  detail: Record<string, number>;
+}
+
+export interface JoinRecord {
+  /** The pair whose link joined the two sets (a in the set that kept its id). */
+  a: number;
+  b: number;
+  at: Millis;
+  rule: JoinRule;
+  /** The two sets' ids and sizes just before: the one that kept its id first. */
+  kept: { id: string; accounts: number };
+  joined: { id: string; accounts: number };
+  /** `bridge`: distinct accounts of each side (kept, joined) that linked across. */
+  across?: [number, number];
+  /** The suspicious groups the pair shares (as on a link). */
+  kinds: LinkKind[];
+  /** The pipeline evidence behind the pair's link, if a pipeline linked them. */
+  pipeline: PipelineJoinEvidence[];
+}

@@ -50,6 +50,34 @@ describe('Linker: merging established campaigns', () => {
     expect(linker.setCount).toBe(1);
   });
 
+  it('records why two campaigns were joined: the bridge rule, with the accounts that linked across', () => {
+    const { linker, link } = twoCampaigns();
+    link(1, 11);
+    link(2, 12);
+    expect(linker.joinLog).toHaveLength(0);
+    link(3, 13);
+    expect(linker.joinLog).toHaveLength(1);
+    const j = linker.joinLog[0];
+    expect(j.rule).toBe('bridge');
+    expect(j.kept).toEqual({ id: 'cmp_00001', accounts: 10 });
+    expect(j.joined).toEqual({ id: 'cmp_00002', accounts: 10 });
+    expect(j.across).toEqual([3, 3]);
+    expect([j.a, j.b]).toEqual([3, 13]);
+  });
+
+  it('records a part smaller than a campaign joined by one pairwise link as small_part, and lone accounts not at all', () => {
+    const linker = build(buildEngineConfig({}), []);
+    const link = (a: number, b: number): void => void linker.link(a, b, T0, feedback);
+    for (let i = 1; i < 10; i++) link(0, i);
+    linker.link(20, 21, T0 + 60_000, feedback); // a later set of two
+    expect(linker.joinLog).toHaveLength(0);
+    linker.link(21, 5, T0 + 120_000, feedback);
+    expect(linker.uf.find(20)).toBe(linker.uf.find(0));
+    expect(linker.joinLog.map((j) => [j.rule, j.kept.accounts, j.joined.accounts, j.kept.id])).toEqual([['small_part', 10, 2, 'cmp_00001']]);
+    // The older set keeps its id and is named first, whichever account the link started from.
+    expect([linker.joinLog[0].a, linker.joinLog[0].b]).toEqual([5, 21]);
+  });
+
   it('takes the bridge numbers from the configuration', () => {
     const linker = build(buildEngineConfig({ scoring: { bridgeMin: 1, bridgeShare: 0 } }), []);
     const link = (a: number, b: number): void => void linker.link(a, b, T0, feedback);

@@ -14,9 +14,9 @@ import type { ExchangeKeys } from '../observe/observer.js';
 import type { LinkerConfig } from './config.js';
 import { DIMENSION_BIT, DIMENSIONS } from './dimensions.js';
 import { GroupIndex, type Group, type GroupSuspicion, type MembershipMoves } from './groups.js';
-import { sharedKinds, type LinkRecord } from './link-log.js';
+import { sharedKinds, type JoinRecord, type JoinRule, type LinkRecord } from './link-log.js';
 import { ModelCatalog } from './models.js';
-import { SharedPipelines, type PipelineView } from './shared-pipelines.js';
+import { pipelineJoinEvidence, SharedPipelines, type PipelineLinkWhy, type PipelineView } from './shared-pipelines.js';
 import { differentPipelines } from './pipelines.js';
 import { TemplateIndex } from './templates.js';
 import { UnionFind } from './union-find.js';
@@ -77,11 +77,15 @@ export class Linker implements LinkView {
   readonly pipelines: SharedPipelines;
   /** Every union of two accounts' sets, with the shared things that linked them (bounded by accounts). */
   readonly linkLog: LinkRecord[] = [];
+  /** Every join of two linked sets of two or more accounts, with the rule and evidence that allowed it (bounded by accounts). */
+  readonly joinLog: JoinRecord[] = [];
   /** Linked sets by union-find root. */
   private readonly sets = new Map<number, LinkedSet>();
   private setSeq = 0;
   /** Accounts that linked across two established sets, by set pair, until they merge. */
   private readonly bridges = new Map<string, { a: Set<number>; b: Set<number> }>();
+  /** The analysts' splits, in force for good: what was split apart joins again only on new identity evidence or an analyst's merge. */
+  private readonly splits: SplitRecord[] = [];
   private readonly templateIds: number[] = [];
   private readonly keys: ExchangeKeys = { templates: this.templateIds, item: 0, model: 0, atCeiling: false, release: -1 };
 
@@ -114,13 +118,13 @@ export class Linker implements LinkView {
     const t = times ? performance.now() : 0;
     const touched = new Set<number>();
     const common = this.commonSystem(fb);
-    this.pipelines.run(now, judged, this.accounts, (a, b, oneOperator) => {
+    this.pipelines.run(now, judged, this.accounts, (a, b, oneOperator, why) => {
       // Operators apart: accounts fed by different pipelines (system prompts) are one only by identity.
       if (differentPipelines(this.groups.refs(a), this.groups.refs(b), common)) return false;
       // Two sets that other evidence established merge only by the bridge rule: one pipeline's text
       // vouches for one operator only between sets that pipeline evidence alone made.
       const one = oneOperator && this.pipelineOnly(a) && this.pipelineOnly(b);
-      const root = this.link(a, b, now, fb, one);
+      const root = this.link(a, b, now, fb, one, why);
       touched.add(root);
       return this.uf.find(b) === root;
     });
@@ -301,20 +305,43 @@ export class Linker implements LinkView {
 
   /**
    * Joins the sets of a and b (unless both are established and not yet bridged, or `oneOperator`: the
-   * caller holds evidence of one operator, such as tradecraft rare in the background); returns a's root after.
+   * caller holds evidence of one operator, such as tradecraft rare in the background); returns a's root
+   * after. `why`: the pipeline evidence behind the link, when a pipeline linked them.
    */
-  link(a: number, b: number, now: Millis, fb: LinkFeedback, oneOperator = false): number {
+  link(a: number, b: number, now: Millis, fb: LinkFeedback, oneOperator = false, why?: PipelineLinkWhy): number {
     const ra = this.uf.find(a);
     const rb = this.uf.find(b);
     if (ra === rb) return ra;
+    const analyst = oneOperator && why === undefined;
+    if (this.splits.length > 0 && !analyst && this.keptApart(ra, rb, a, b, fb)) return ra;
     const sa = this.sets.get(ra);
     const sb = this.sets.get(rb);
-    if (sa && sb && !oneOperator && !this.bridged(sa, sb, a, b, this.uf.membersOf(ra).length, this.uf.membersOf(rb).length)) return ra;
+    let rule: JoinRule | undefined;
+    let across: [number, number] | undefined;
+    if (sa && sb) {
+      const sizeA = this.uf.membersOf(ra).length;
+      const sizeB = this.uf.membersOf(rb).length;
+      if (oneOperator) rule = analyst ? 'analyst' : 'shared_tradecraft';
+      else if (Math.min(sizeA, sizeB) < this.cfg.link.minCampaignAccounts) rule = 'small_part';
+      else if ((across = this.bridged(sa, sb, a, b, sizeA, sizeB))) rule = 'bridge';
+      else return ra;
+    }
     return fb.merge(ra, rb, () => {
+      const kinds = sharedKinds(this.groups, fb, a, b);
+      const sizes = sa && sb ? [this.uf.membersOf(ra).length, this.uf.membersOf(rb).length] : undefined;
       const root = this.uf.union(a, b);
-      this.linkLog.push({ a, b, at: now, kinds: sharedKinds(this.groups, fb, a, b) });
+      this.linkLog.push({ a, b, at: now, kinds });
       // The older set keeps its id (and with it the campaign's flag time).
       const keep = sa && sb ? (sa.createdAt <= sb.createdAt ? sa : sb) : (sa ?? sb ?? { id: this.nextId(), createdAt: now });
+      if (sa && sb && rule && sizes) {
+        const aKept = keep === sa;
+        const [x, y] = aKept ? [a, b] : [b, a];
+        const parts = aKept ? sizes : [sizes[1], sizes[0]];
+        const other = aKept ? sb : sa;
+        const j: JoinRecord = { a: x, b: y, at: now, rule, kept: { id: keep.id, accounts: parts[0] }, joined: { id: other.id, accounts: parts[1] }, kinds, pipeline: why ? pipelineJoinEvidence(why) : [] };
+        if (across) j.across = aKept ? across : [across[1], across[0]];
+        this.joinLog.push(j);
+      }
       this.sets.delete(ra);
       this.sets.delete(rb);
       this.sets.set(root, keep);
@@ -323,13 +350,61 @@ export class Linker implements LinkView {
   }
 
   /**
+   * An analyst's split at `at`: the accounts `out` (some, not all, of one linked set) leave it and form
+   * a set of their own (a new campaign when two or more); the rest keep the set's id. The identity
+   * things and link evidence that tied the two sides are recorded: they never join them again
+   * (keptApart). Returns the roots of the rest and of `out`.
+   */
+  split(out: readonly number[], at: Millis): { rest: number; out: number } {
+    const root = this.uf.find(out[0]);
+    const set = this.sets.get(root);
+    const leaving = new Set(out);
+    const members = [...this.uf.membersOf(root)];
+    if (!set || out.some((m) => this.uf.find(m) !== root) || leaving.size >= members.length) throw new RangeError('split: the accounts taken out must be some, not all, of one campaign');
+    const keys = new Set<string>();
+    for (const l of this.linkLog) if (leaving.has(l.a) !== leaving.has(l.b) && this.uf.find(l.a) === root && this.uf.find(l.b) === root) for (const k of l.kinds) keys.add(k.key);
+    const rest = new Set(members.filter((m) => !leaving.has(m)));
+    for (const m of leaving) for (const g of this.groups.refs(m)) if (!keys.has(g.key) && DIMENSIONS[g.dim].strong && sharesWith(g, rest)) keys.add(g.key);
+    const [restRoot, outRoot] = this.uf.split(out);
+    this.sets.delete(root);
+    this.sets.set(restRoot, set);
+    if (leaving.size > 1) this.sets.set(outRoot, { id: this.nextId(), createdAt: at });
+    this.splits.push({ out: leaving, rest, keys });
+    return { rest: restRoot, out: outRoot };
+  }
+
+  /** An analyst's merge at `at` of the sets of a and b (two campaigns): it holds, and is recorded as an `analyst` join. Returns the root after. */
+  mergeSets(a: number, b: number, at: Millis, fb: LinkFeedback): number {
+    const ra = this.uf.find(a);
+    const rb = this.uf.find(b);
+    if (ra === rb || !this.sets.has(ra) || !this.sets.has(rb)) throw new RangeError('merge: the accounts must be in two different campaigns');
+    return this.link(a, b, at, fb, true);
+  }
+
+  /**
+   * The sets of ra and rb lie on the two sides of an analyst's split, and the pair (a, b) shares no
+   * identity thing that was not already shared across the split when it was made: the same evidence
+   * does not join them again.
+   */
+  private keptApart(ra: number, rb: number, a: number, b: number, fb: LinkFeedback): boolean {
+    const ma = this.uf.membersOf(ra);
+    const mb = this.uf.membersOf(rb);
+    for (const sp of this.splits) {
+      const across = (someIn(ma, sp.out) && someIn(mb, sp.rest)) || (someIn(ma, sp.rest) && someIn(mb, sp.out));
+      if (!across) continue;
+      const fresh = sharedKinds(this.groups, fb, a, b).some((k) => DIMENSIONS[k.dim].strong && !sp.keys.has(k.key));
+      if (!fresh) return true;
+    }
+    return false;
+  }
+
+  /**
    * Two established sets merge only when many of their accounts link across, not on one pair: with
    * hundreds of throwaway accounts, some pair of two separate operations shares a scaffold and a
-   * sign-up trait by coincidence. Counts the distinct accounts on each side that linked across.
+   * sign-up trait by coincidence. Counts the distinct accounts on each side that linked across; returns
+   * the counts (sides of ca, cb) once there are enough (the caller has checked both are campaign-sized).
    */
-  private bridged(ca: LinkedSet, cb: LinkedSet, a: number, b: number, sizeA: number, sizeB: number): boolean {
-    const min = this.cfg.link.minCampaignAccounts;
-    if (sizeA < min || sizeB < min) return true;
+  private bridged(ca: LinkedSet, cb: LinkedSet, a: number, b: number, sizeA: number, sizeB: number): [number, number] | undefined {
     const key = ca.id < cb.id ? `${ca.id}|${cb.id}` : `${cb.id}|${ca.id}`;
     let bridge = this.bridges.get(key);
     if (!bridge) this.bridges.set(key, (bridge = { a: new Set(), b: new Set() }));
@@ -338,14 +413,31 @@ export class Linker implements LinkView {
     sb.add(b);
     const { bridgeMin, bridgeShare } = this.cfg.scoring;
     const need = Math.max(bridgeMin, bridgeShare * Math.min(sizeA, sizeB));
-    if (Math.min(sa.size, sb.size) < need) return false;
+    if (Math.min(sa.size, sb.size) < need) return undefined;
     this.bridges.delete(key);
-    return true;
+    return [sa.size, sb.size];
   }
 
   private nextId(): string {
     return `cmp_${(++this.setSeq).toString().padStart(5, '0')}`;
   }
+}
+
+/** An analyst's split: the accounts taken out, those left, and the keys that tied them then. */
+interface SplitRecord {
+  readonly out: ReadonlySet<number>;
+  readonly rest: ReadonlySet<number>;
+  readonly keys: ReadonlySet<string>;
+}
+
+function someIn(members: readonly number[], set: ReadonlySet<number>): boolean {
+  for (const m of members) if (set.has(m)) return true;
+  return false;
+}
+
+function sharesWith(g: Group, accounts: ReadonlySet<number>): boolean {
+  for (const m of g.members) if (accounts.has(m)) return true;
+  return false;
 }
 
 /** Fresh when it started sending (within `days` of sign-up), and not verified beyond e-mail or phone. */

@@ -25,6 +25,7 @@ import { ClientConfigs, configHash } from './client-config.js';
 import { ItemSpread, type SpreadStats } from './item-spread.js';
 import { PhraseFrequency, phraseHashes } from './phrase-frequency.js';
 import type { StateKinds } from '../core/state-graph.js';
+import type { PipelineJoinEvidence } from './link-log.js';
 
 /** Tradecraft phrases remembered per account (space-saving top-k). */
 const TOP = 3;
@@ -52,6 +53,29 @@ export interface PipelineEvidence {
   declared: boolean;
   /** Enough kinds agree: members are linked. */
   linked: boolean;
+}
+
+/** Why a pipeline linked two accounts: its group's evidence, and for two groups' anchors the members carrying the other's phrase. */
+export interface PipelineLinkWhy {
+  evidence: PipelineEvidence;
+  carriers?: number;
+}
+
+/** Links two accounts (a pipeline's); `oneOperator`: the evidence is of one operator. True when they are now one set. */
+export type PipelineLink = (a: number, b: number, oneOperator: boolean, why: PipelineLinkWhy) => boolean;
+
+/** The pipeline evidence behind a link, as a join names it (./link-log.ts). */
+export function pipelineJoinEvidence(why: PipelineLinkWhy): PipelineJoinEvidence[] {
+  const e = why.evidence;
+  const out: PipelineJoinEvidence[] = [];
+  if (e.tradecraft) {
+    const detail: Record<string, number> = { members: e.members, phrase_accounts: e.phraseAccounts };
+    if (why.carriers !== undefined) detail.carriers = why.carriers;
+    out.push({ kind: 'shared_tradecraft', detail });
+  }
+  if (e.queue) out.push({ kind: 'work_queue', detail: { accounts_per_item: round(e.spread.accountsPerItem), repeat_share: round(e.spread.repeat), exchanges: e.spread.exchanges } });
+  if (e.config) out.push({ kind: 'shared_client_config', detail: { share: round(e.configShare), concentration: round(e.configConcentration) } });
+  return out;
 }
 
 class Candidate {
@@ -174,7 +198,7 @@ export class SharedPipelines implements PipelineView {
    * One judgement at `now`: the accounts judged join candidate groups; groups due are evaluated; the
    * members of groups where enough kinds of evidence agree are linked by `link(a, b, oneOperator)`.
    */
-  run(now: Millis, dirty: readonly AccountState[], accounts: readonly AccountState[], link: (a: number, b: number, oneOperator: boolean) => boolean): void {
+  run(now: Millis, dirty: readonly AccountState[], accounts: readonly AccountState[], link: PipelineLink): void {
     if (!this.p.tradecraft) return;
     const p = this.p;
     for (const s of dirty) {
@@ -281,14 +305,15 @@ export class SharedPipelines implements PipelineView {
     };
   }
 
-  private linkMembers(c: Candidate, accounts: readonly AccountState[], link: (a: number, b: number, oneOperator: boolean) => boolean): void {
+  private linkMembers(c: Candidate, accounts: readonly AccountState[], link: PipelineLink): void {
     const p = this.p;
+    const why: PipelineLinkWhy = { evidence: c.linkedOn! };
     for (const m of c.members) {
       if (c.config !== 0 && this.configs.dominant(m, accounts[m].exchanges, p.configDominance) !== c.config) continue;
       if (c.anchor < 0) {
         c.anchor = m;
         this.linked.set(m, 1);
-      } else if (m !== c.anchor && link(c.anchor, m, false)) this.linked.set(m, 1);
+      } else if (m !== c.anchor && link(c.anchor, m, false, why)) this.linked.set(m, 1);
     }
     if (c.anchor < 0) return;
     // Another linked group whose phrase a share of these members also carry: one pipeline's two phrases.
@@ -297,7 +322,7 @@ export class SharedPipelines implements PipelineView {
       let carry = 0;
       for (const m of c.members) if (this.carries(m, o.phrase)) carry++;
       for (const m of o.members) if (this.carries(m, c.phrase)) carry++;
-      if (carry >= Math.max(p.minMembers, p.crossShare * Math.min(c.members.length, o.members.length))) link(c.anchor, o.anchor, true);
+      if (carry >= Math.max(p.minMembers, p.crossShare * Math.min(c.members.length, o.members.length))) link(c.anchor, o.anchor, true, { evidence: c.linkedOn!, carriers: carry });
     }
   }
 
@@ -334,6 +359,15 @@ export class SharedPipelines implements PipelineView {
       out.push({ code: 'work_queue', weight: p.queueWeight, detail: { accounts: best.members, accounts_per_item: round(best.spread.accountsPerItem), repeat_share: round(best.spread.repeat), exchanges: best.spread.exchanges } });
     }
     if (best.config) out.push({ code: 'shared_client_config', weight: p.configWeight, detail: { share: round(best.configShare), concentration: round(best.configConcentration) } });
+  }
+
+  /**
+   * Where an account stands (diagnostics: bench/pipelines.ts): exchanges that carried a tradecraft
+   * phrase, its most used one's accounts in the background (0: none), the candidate group it joined (-1: none).
+   */
+  accountStatus(idx: number): { marked: number; topPhraseAccounts: number; candidate: number } {
+    const key = this.keyOf(idx);
+    return { marked: this.marked.get(idx), topPhraseAccounts: key === 0 ? 0 : this.phrases.stats(key).accounts, candidate: this.candidateOf.get(idx) };
   }
 
   /** The candidate groups with their members and latest evidence (diagnostics: bench/pipelines.ts). */

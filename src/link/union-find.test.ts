@@ -78,4 +78,29 @@ describe('UnionFind', () => {
     expect(members[0]).toBe(0);
     expect(members[79]).toBe(129);
   });
+
+  it('splits some members out of a set into their own, whatever path ran through them', () => {
+    const uf = new UnionFind();
+    // A chain 0-1-2-3-4-5 joined so that parents run through 2 and 3.
+    uf.union(2, 3);
+    uf.union(1, 2);
+    uf.union(3, 4);
+    uf.union(0, 1);
+    uf.union(4, 5);
+    const [rest, out] = uf.split([2, 3]);
+    expect(sets(uf, 6)).toEqual([[0, 1, 4, 5], [2, 3]]);
+    expect(uf.find(0)).toBe(rest);
+    expect(uf.find(3)).toBe(out);
+    // Unions go on as before.
+    uf.union(5, 2);
+    expect(sets(uf, 6)).toEqual([[0, 1, 2, 3, 4, 5]]);
+  });
+
+  it('refuses a split of a whole set or across two sets', () => {
+    const uf = new UnionFind();
+    uf.union(0, 1);
+    uf.union(2, 3);
+    expect(() => uf.split([0, 1])).toThrow(/some, not all/);
+    expect(() => uf.split([0, 2])).toThrow(/some, not all/);
+  });
 });

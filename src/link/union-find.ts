@@ -1,5 +1,6 @@
 // Union-find over account indexes with member lists per root. Links only ever grow: evidence once
-// seen stays seen, which is what keeps verdicts online-honest (no back-dating, no retraction).
+// seen stays seen, which is what keeps verdicts online-honest (no back-dating, no retraction). The one
+// exception is an analyst's decision (split): it applies from its event time, like a record.
 // Per account it costs one 4-byte parent; member lists exist only for sets that were ever joined.
 
 export class UnionFind {
@@ -35,6 +36,27 @@ export class UnionFind {
     this.members.delete(rb);
     this.parent[rb] = ra;
     return ra;
+  }
+
+  /**
+   * Takes `out` (members of one set, not all of them) out of their set into a set of their own; the
+   * rest stay one set. Every member's parent is reset (a path may run through an account taken out).
+   * Returns the roots of the rest and of `out`.
+   */
+  split(out: readonly number[]): [rest: number, out: number] {
+    const root = this.find(out[0]);
+    const leaving = new Set(out);
+    const all = this.membersOf(root);
+    const rest = all.filter((m) => !leaving.has(m));
+    if (rest.length === 0 || rest.length + leaving.size !== all.length) throw new RangeError('union-find: split takes some, not all, members of one set');
+    this.members.delete(root);
+    const parts: number[][] = [rest, [...leaving]];
+    for (const part of parts) {
+      const r = part[0];
+      for (const m of part) this.parent[m] = r;
+      if (part.length > 1) this.members.set(r, part);
+    }
+    return [rest[0], parts[1][0]];
   }
 
   /** The members of root's set (a new one-element list for an account never joined: not kept). */

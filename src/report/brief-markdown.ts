@@ -1,5 +1,5 @@
 // The campaign brief as Markdown: the same figures as the HTML brief, for tickets and e-mail bodies.
-import { briefFacts, kindName, type BriefData } from './brief-data.js';
+import { briefFacts, joinSentence, kindName, type BriefData } from './brief-data.js';
 import { int, pct, reasonText, score, when } from './format.js';
 
 /** Escapes text for Markdown (also neutralises inline HTML and links). */
@@ -43,6 +43,7 @@ export function renderBriefMarkdown(d: BriefData, opts: { title?: string } = {})
   out.push('## Infrastructure', '');
   for (const [kind, list] of f.infrastructure) out.push(`- ${md(kindName(kind))}: ${int(list.length)}`);
   if (f.linkKinds.length) out.push('', `Links between accounts: ${f.linkKinds.map(([k, n]) => `${md(kindName(k))} ${int(n)}`).join(', ')}.`);
+  if (c.joins?.length) out.push('', 'Why its parts were joined:', '', ...c.joins.map((j) => `- ${md(joinSentence(j))}`));
   out.push('', '## Indicators shared', '');
   out.push(`Shared with peer labs as a STIX 2.1 bundle (${d.stix.tlp}, ${int(d.stix.objects)} objects): ${int(d.stix.indicators.length)} indicators.`, '');
   if (d.shared?.length) out.push(`Shared ${d.shared.map((s) => `with ${md(s.to)} at ${when(s.at)} UTC (${int(s.objects)} objects)`).join('; ')}.`, '');

@@ -2,9 +2,9 @@
 // committee, a peer lab, counsel). Self-contained HTML — inline CSS and SVG charts rendered
 // server-side with ECharts, no script, no external resource — so it opens from disk, mails, and prints
 // to the PDF (./pdf.ts) unchanged.
-import type { AccountOut } from '../core/output.js';
+import type { AccountOut, JoinOut } from '../core/output.js';
 import { accountTimelineOption, capabilityOption, dailyVolumeOption } from './chart-options.js';
-import { briefFacts, kindName, type BriefData, type BriefFacts } from './brief-data.js';
+import { briefFacts, joinSentence, kindName, type BriefData, type BriefFacts } from './brief-data.js';
 import { documentHead, esc, int, pct, reasonText, score, when } from './format.js';
 import { renderSvgChart } from './svg-chart.js';
 import { SHARED_KINDS } from '../intel/stix/export.js';
@@ -41,7 +41,7 @@ ${overview(d, f)}
 </section>
 ${capabilitySection(d, f)}
 ${detectionSection(d, f)}
-${infrastructureSection(f)}
+${infrastructureSection(f, d.campaign.joins ?? [])}
 ${indicatorSection(d)}
 ${appendix(d)}
 </main>
@@ -115,7 +115,8 @@ ${c.reasons.every((r) => r.code === 'campaign_member' || r.code === 'analyst_con
 </section>`;
 }
 
-function infrastructureSection(f: BriefFacts): string {
+function infrastructureSection(f: BriefFacts, joins: readonly JoinOut[]): string {
+  const joined = joins.length ? `<h3>Why its parts were joined</h3><ul id="joins">${joins.map((j) => `<li>${esc(joinSentence(j))}</li>`).join('')}</ul>` : '';
   const links = f.linkKinds.length
     ? `<h3>What linked the accounts</h3><table class="kv" id="link-kinds">${f.linkKinds
         .map(([k, n]) => `<tr><th>${esc(kindName(k))}</th><td class="num">${esc(int(n))} link${n === 1 ? '' : 's'}</td></tr>`)
@@ -127,6 +128,7 @@ function infrastructureSection(f: BriefFacts): string {
   return `<section><h2>Infrastructure</h2>
 ${infra ? `<table class="tbl"><thead><tr><th>Kind</th><th class="num">Count</th><th>Values</th></tr></thead><tbody>${infra}</tbody></table>` : '<p class="muted">No shared infrastructure indicator.</p>'}
 ${links}
+${joined}
 ${f.signups.known ? `<p>Sign-ups of ${int(f.signups.known)} members fall between ${esc(when(f.signups.first))} and ${esc(when(f.signups.last))} UTC.</p>` : ''}
 </section>`;
 }

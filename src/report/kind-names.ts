@@ -22,6 +22,9 @@ export const KIND_NAMES: Record<string, string> = {
   system: 'system prompt',
   template: 'prompt template',
   org: 'organization',
+  shared_tradecraft: 'shared tradecraft text',
+  work_queue: 'one work queue',
+  shared_client_config: 'one client configuration',
 };
 
 export const kindName = (k: string): string => KIND_NAMES[k] ?? k;

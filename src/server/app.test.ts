@@ -150,6 +150,16 @@ describe('serve: operations, decisions', () => {
     const r = await s.app.inject({ method: 'POST', url: '/v1/decisions', payload: { account_id: 'acct-1', decision: 'false_positive', note: 'university class' }, headers: bearer('analyst') });
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({ kind: 'decision', actor: 'alice', account_id: 'acct-1', body: { decision: 'false_positive', note: 'university class' } });
+    // A split names its campaign and the accounts it takes out; a merge two different campaigns; each is refused clearly otherwise.
+    const post = (payload: object) => s!.app.inject({ method: 'POST', url: '/v1/decisions', payload, headers: bearer('analyst') });
+    const noAccounts = await post({ campaign_id: 'cmp_00001', decision: 'split' });
+    expect([noAccounts.statusCode, noAccounts.json().error.message]).toEqual([400, expect.stringMatching(/split names a campaign_id and the accounts/)]);
+    const self = await post({ campaign_id: 'cmp_00001', with_campaign_id: 'cmp_00001', decision: 'merge' });
+    expect([self.statusCode, self.json().error.message]).toEqual([400, expect.stringMatching(/another campaign, with_campaign_id/)]);
+    const stray = await post({ account_id: 'acct-1', decision: 'confirmed', accounts: ['acct-2'] });
+    expect(stray.statusCode).toBe(400);
+    const unknown = await post({ campaign_id: 'cmp_00042', accounts: ['acct-1'], decision: 'split' });
+    expect([unknown.statusCode, unknown.json().error.message]).toEqual([404, 'no campaign "cmp_00042"']);
     const log = (await s.app.inject({ method: 'GET', url: '/v1/audit?account_id=acct-1', headers: bearer('read') })).json();
     expect(log.audit).toHaveLength(1);
     expect(log.audit[0].id).toBe(r.json().id);

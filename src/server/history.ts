@@ -10,6 +10,7 @@ import { emptyBatch } from '../order/pipeline.js';
 import { build as buildOrder } from '../order/config.js';
 import { build as buildDecode } from '../decode/config.js';
 import type { DecisionRecord } from '../store/decision-store.js';
+import { engineDecision } from '../act/decisions.js';
 import { readIngestLog } from './ingest-log.js';
 import { actionLine, policyLabel, type ActionLine } from '../act/action-out.js';
 import { backtestOutcome, type BacktestOutcome, type PolicyRun } from '../act/backtest.js';
@@ -51,7 +52,7 @@ export async function replayHistory(o: HistoryOptions): Promise<HistoryOutcome> 
   const decide = (): void => {
     while (decisions.length > 0 && decisions[0].position! <= consumed) {
       const d = decisions.shift()!;
-      engine.decide({ accountId: d.account_id, action: d.action, at: Date.parse(d.at) });
+      engine.decide(engineDecision(d));
     }
   };
   decide();

@@ -28,7 +28,9 @@ import type { AuditEntry, Store } from '../store/store.js';
 import { IngestLog, segmentPath, type LogEntry } from './ingest-log.js';
 import { stat } from 'node:fs/promises';
 import type { DecisionRecord, DecisionStore } from '../store/decision-store.js';
-import type { DecisionAction } from '../judge/decisions.js';
+import type { DecisionAction, DecisionInput } from '../judge/decisions.js';
+import { ApiError } from './errors.js';
+import { engineDecision } from '../act/decisions.js';
 import { StoreWriter } from './store-writer.js';
 import { Coalesced } from './coalesced.js';
 import { IdempotencyKeys } from './idempotency.js';
@@ -656,7 +658,7 @@ export class LiveService {
   private applyReplayDecisions(): void {
     while (this.replayDecisions.length > 0 && this.replayDecisions[0].position! <= this.stats.consumed) {
       const d = this.replayDecisions.shift()!;
-      if (this.engine.decide({ accountId: d.account_id, action: d.action, at: Date.parse(d.at) })) this.decided++;
+      if (this.engine.decide(engineDecision(d))) this.decided++;
       this.lastDecisionId = Math.max(this.lastDecisionId, d.id);
     }
   }
@@ -683,6 +685,46 @@ export class LiveService {
     if (this.changes.length > 0) await this.recordChanges();
     await this.writer.publish(this.version(), (c) => this.summary(c), true);
     return record;
+  }
+
+  /**
+   * An analyst's split (accounts out of a campaign) or merge (two campaigns), applied to the engine at
+   * its clock and stored like any decision (its accounts with it), so a replay does the same. Refused
+   * with a clear error: an unknown campaign or account (404), accounts not in the campaign, or all of
+   * its linked accounts (409).
+   */
+  async regroup(r: { split: string; accounts: readonly string[] } | { merge: string; with: string }, actor: string, note: string): Promise<DecisionRecord> {
+    // No traffic yet: no campaign either (404 below).
+    const engine = this.engine;
+    const release = this.holdEngine();
+    let record: DecisionRecord;
+    try {
+      const at = engine.now;
+      let d: DecisionInput;
+      if ('split' in r) {
+        this.campaignMember(r.split);
+        for (const id of r.accounts) {
+          const s = engine.observer.accounts.get(id);
+          if (!s) throw new ApiError('not_found', `no account ${JSON.stringify(id)}`);
+          if (engine.judge.campaignOf(s)?.id !== r.split) throw new ApiError('conflict', `account ${JSON.stringify(id)} is not in campaign ${JSON.stringify(r.split)}`);
+        }
+        d = { accountId: r.accounts[0], action: 'split', accounts: r.accounts.slice(1), at };
+      } else d = { accountId: this.campaignMember(r.merge), action: 'merge', accounts: [this.campaignMember(r.with)], at };
+      if (!engine.decide(d)) throw new ApiError('conflict', 'a split takes some, not all, of one campaign’s linked accounts');
+      this.decided++;
+      record = await this.opts.store.decisions.record({ account_id: d.accountId, action: d.action, accounts: d.accounts, note, at, actor, position: this.stats.consumed });
+    } finally {
+      release();
+    }
+    if (this.changes.length > 0) await this.recordChanges();
+    await this.writer.publish(this.version(), (c) => this.summary(c), true);
+    return record;
+  }
+
+  /** An account of the campaign (the engine's current campaigns), or 404. */
+  private campaignMember(id: string): string {
+    for (const s of this.engine.observer.list) if (this.engine.judge.campaignOf(s)?.id === id) return s.id;
+    throw new ApiError('not_found', `no campaign ${JSON.stringify(id)}`);
   }
 
   /** Stops engine slices until the returned function is called (once). */

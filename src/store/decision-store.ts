@@ -1,4 +1,4 @@
-// Review decisions (confirm, dismiss, escalate) as they are stored: inputs to the engine, each with
+// Review decisions (confirm, dismiss, escalate, split, merge) as they are stored: inputs to the engine, each with
 // the event time it applies from (`at`), kept across every re-scan so the next replay of the same
 // traffic applies them at the same point. Part of the store (./store.ts), in its schema version.
 import type { DecisionAction } from '../judge/decisions.js';
@@ -18,6 +18,8 @@ export interface DecisionRecord {
   actor: string;
   /** Live only: records the engine had consumed when the decision was applied (replay point). */
   position: number | null;
+  /** split: the other accounts taken out with `account_id`; merge: an account of the other campaign (absent for the rest). */
+  accounts?: string[];
 }
 
 export interface NewDecision {
@@ -30,6 +32,13 @@ export interface NewDecision {
   /** Wall time, epoch ms (default: now). */
   decidedAt?: number;
   position?: number;
+  /** split and merge: the other accounts named (DecisionRecord.accounts). */
+  accounts?: readonly string[];
+}
+
+/** The `accounts` column's text for a new decision (NULL when it names one account). */
+export function accountsColumn(d: NewDecision): string | null {
+  return d.accounts === undefined || d.accounts.length === 0 ? null : JSON.stringify(d.accounts);
 }
 
 export interface DecisionStore {
@@ -50,5 +59,6 @@ export function readDecision(row: Row): DecisionRecord {
     decided_at: iso(row.decided_at) as string,
     actor: String(row.actor),
     position: row.position === null || row.position === undefined ? null : Number(row.position),
+    ...(row.accounts === null || row.accounts === undefined ? {} : { accounts: (JSON.parse(String(row.accounts)) as unknown[]).map(String) }),
   };
 }

@@ -1,10 +1,10 @@
 // The decisions table of the DuckDB store (DDL in ./schema.ts).
 import { timestampTZValue } from '@duckdb/node-api';
 import { DECISION_ACTIONS } from '../judge/decisions.js';
-import { readDecision, type DecisionRecord, type DecisionStore, type NewDecision } from './decision-store.js';
+import { accountsColumn, readDecision, type DecisionRecord, type DecisionStore, type NewDecision } from './decision-store.js';
 import type { DuckDbAccess } from './duckdb-access.js';
 
-const COLUMNS = `id, account_id, action, note, "at", decided_at, actor, position`;
+const COLUMNS = `id, account_id, action, note, "at", decided_at, actor, position, accounts`;
 
 export class DuckDbDecisions implements DecisionStore {
   constructor(private readonly db: DuckDbAccess) {}
@@ -19,12 +19,13 @@ export class DuckDbDecisions implements DecisionStore {
       decided: millis(d.decidedAt ?? Date.now(), 'decidedAt'),
       actor: d.actor,
       position: d.position === undefined ? null : BigInt(d.position),
+      accounts: accountsColumn(d),
     };
     const rows = await this.db.write(async (conn) =>
       (
         await conn.runAndReadAll(
-          `INSERT INTO decisions (account_id, action, note, "at", decided_at, actor, position)
-           VALUES ($account, $action, $note, $at, $decided, $actor, $position) RETURNING ${COLUMNS}`,
+          `INSERT INTO decisions (account_id, action, note, "at", decided_at, actor, position, accounts)
+           VALUES ($account, $action, $note, $at, $decided, $actor, $position, $accounts) RETURNING ${COLUMNS}`,
           params,
         )
       ).getRowObjectsJS(),

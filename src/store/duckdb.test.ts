@@ -63,6 +63,11 @@ describe('DuckDB store file', () => {
       expect(decisions[0].note).toBe('known evaluator');
       // The old id sequence carries on.
       expect((await s.decisions.record({ account_id: 'acct_x', action: 'escalate', note: '', at: 0, actor: 'carol' })).id).toBe(3);
+      // Version 4: a split names the other accounts it takes out (the migration added the column).
+      const split = await s.decisions.record({ account_id: 'acct_y', action: 'split', accounts: ['acct_z', 'acct_w'], note: 'two operators', at: 0, actor: 'carol' });
+      expect(split.accounts).toEqual(['acct_z', 'acct_w']);
+      expect((await s.decisions.list('acct_y'))[0].accounts).toEqual(['acct_z', 'acct_w']);
+      expect((await s.decisions.list('acct_x'))[0].accounts).toBeUndefined();
       const latest = await s.intel.latest();
       expect(latest.map((o) => [o.id.slice(-4), o.version, o.source])).toEqual([
         ['1111', '2026-04-02T00:00:00.000Z', null],

@@ -105,7 +105,8 @@ export const PG_KEPT_DDL: readonly string[] = [
     "at" TIMESTAMPTZ NOT NULL,
     decided_at TIMESTAMPTZ NOT NULL,
     actor TEXT NOT NULL,
-    position BIGINT
+    position BIGINT,
+    accounts TEXT
   )`,
   `CREATE TABLE intel_objects (
     api_root TEXT NOT NULL,
@@ -133,5 +134,8 @@ export const PG_KEPT_DDL: readonly string[] = [
 /** The first schema version a PostgreSQL store was made with. */
 export const PG_FIRST_VERSION = 3;
 
-/** PG_MIGRATIONS[v] upgrades a PostgreSQL store from version v to v + 1 (none yet). */
-export const PG_MIGRATIONS: Readonly<Record<number, readonly string[]>> = {};
+/** PG_MIGRATIONS[v] upgrades a PostgreSQL store from version v to v + 1. */
+export const PG_MIGRATIONS: Readonly<Record<number, readonly string[]>> = {
+  // Version 4: a split or merge decision names more accounts than one (JSON array text).
+  3: [`ALTER TABLE decisions ADD COLUMN IF NOT EXISTS accounts TEXT`],
+};

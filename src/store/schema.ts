@@ -3,7 +3,7 @@
 // Bump SCHEMA_VERSION when a table changes shape, and add the step from the previous version to
 // MIGRATIONS. A file written with a newer version is refused, never guessed at.
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const META_DDL = `CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
 
@@ -125,9 +125,13 @@ export const DECISION_DDL = [
     "at" TIMESTAMPTZ NOT NULL,
     decided_at TIMESTAMPTZ NOT NULL,
     actor VARCHAR NOT NULL,
-    position BIGINT
+    position BIGINT,
+    accounts VARCHAR
   )`,
 ] as const;
+
+/** Version 4: a split or merge decision names more accounts than one (JSON array text; NULL for the others). */
+export const DECISION_ACCOUNTS_DDL = `ALTER TABLE decisions ADD COLUMN IF NOT EXISTS accounts VARCHAR`;
 
 export const INTEL_DDL = [
   `CREATE TABLE IF NOT EXISTS intel_objects (
@@ -160,4 +164,5 @@ export const KEPT_DDL: readonly string[] = [...LIVE_TABLES.map((t) => LIVE_DDL[t
 export const MIGRATIONS: Readonly<Record<number, readonly string[]>> = {
   1: LIVE_TABLES.map((t) => LIVE_DDL[t]),
   2: [SCAN_DDL.campaign_links.replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS'), ...DECISION_DDL, ...INTEL_DDL],
+  3: [DECISION_ACCOUNTS_DDL],
 };

@@ -155,6 +155,12 @@ export function registerReadRoutes(app: FastifyInstance): void {
     r.post('/v1/decisions', async (req, reply) => {
       const d = parseWith(DecisionInputSchema, req.body, 'body');
       const actor = req.principal?.id ?? 'anonymous';
+      if (d.decision === 'split' || d.decision === 'merge') {
+        // A campaign's membership changes: refused (4xx) unless the engine applies it.
+        const decision = await live.regroup(d.decision === 'split' ? { split: d.campaign_id!, accounts: d.accounts! } : { merge: d.campaign_id!, with: d.with_campaign_id! }, actor, d.note ?? '');
+        const entry = await audit.append(actor, d);
+        return reply.code(201).send({ ...entry, decision });
+      }
       // Account decisions the engine takes as input (confirm, dismiss, escalate) are fed back to it;
       // `decision` is null when the engine has not seen the account (the audit keeps it all the same).
       const action = d.account_id === undefined ? undefined : ENGINE_ACTIONS[d.decision];
