@@ -69,6 +69,8 @@ const gatewayArgs = o.listener === 'gateway' ? ['--gateway-port', '0'] : [];
 const child = spawn(process.execPath, [...cliNodeFlags(bin), ...gcFlags, bin, 'serve', '--db', join(work, 'store.duckdb'), '--port', '0', '--keys', join(work, 'keys.json'), '--log-level', 'warn', ...gatewayArgs], {
   stdio: ['ignore', o['trace-gc'] ? openSync(o['trace-gc'], 'w') : 'ignore', 'pipe'],
 });
+// Never leave the server running when this benchmark fails part-way (wrk missing, an ingest error).
+process.on('exit', () => child.kill('SIGKILL'));
 const started = await awaitStderr(child, o.listener === 'gateway' ? [LISTENING, GATEWAY_LISTENING] : [LISTENING]);
 const url = new URL(started[0][1]);
 /** Where the load goes: the gateway listener, or the main port. */
