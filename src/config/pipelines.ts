@@ -45,6 +45,8 @@ export const PipelineSchema = z.object({
   queueMaxExchanges: count.default(20000),
   queueMin: z.number().positive().default(1.05),
   classMin: z.number().positive().default(3),
+  /** A spread of ≥ classMin accounts per item is a class only when fewer than this share of openers bring an item no other account sent before (a queue covers new items; a class repeats its problems). */
+  classFreshMax: share.default(0.5),
   queueMaxRepeat: share.default(0.3),
   /** Client configuration: share of members whose dominant configuration is the group's... */
   configShare: share.default(0.5),
