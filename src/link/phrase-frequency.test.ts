@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CountMin, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
+import { CountMin, numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
 
 const [OP_PHRASE] = phraseHashes('lay out each inference');
 
@@ -30,6 +30,22 @@ describe('phrase hashes', () => {
     // The same phrase is kept, or dropped, wherever it occurs.
     const other = phraseHashes(`prefix words here ${text.slice(0, 2000)}`, [], undefined, 3);
     for (const h of phraseHashes(text.slice(0, 2000))) if (kept.includes(h)) expect(other).toContain(h);
+  });
+});
+
+describe('number fingerprint', () => {
+  it('tells apart two texts of one template by their numbers, whatever the order of their sentences', () => {
+    const a = 'Ann buys 7 boxes of pens with 23 pens in each box. How many pens does Ann have?';
+    expect(numberPrint(a)).toBe(numberPrint('How many pens does Ann have? Ann buys 7 boxes of pens with 23 pens in each box.'));
+    expect(numberPrint(a)).toBe(numberPrint('Ann buys 23 boxes of pens with 7 pens in each box. How many pens does Ann have?'));
+    expect(numberPrint(a)).not.toBe(numberPrint('Ann buys 4 boxes of pens with 61 pens in each box. How many pens does Ann have?'));
+    // 7 and 23 are two numbers, not one 723; a repeated number counts each time.
+    expect(numberPrint('7 and 23')).not.toBe(numberPrint('723'));
+    expect(numberPrint('7 and 7')).not.toBe(numberPrint('7'));
+    // A number at the very end counts; a text without numbers has none.
+    expect(numberPrint('pens 7')).toBe(numberPrint('7 pens'));
+    expect(numberPrint('no numbers here')).toBe(0);
+    expect(numberPrint('')).toBe(0);
   });
 });
 

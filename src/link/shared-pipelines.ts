@@ -60,6 +60,8 @@ class Candidate {
   linkedOn: PipelineEvidence | undefined = undefined;
   /** When it first linked (diagnostics). */
   linkedAt: Millis | undefined = undefined;
+  /** Linked groups found to be the same pipeline (their members carry each other's phrases). */
+  readonly partners = new Set<Candidate>();
   nextEval = 0;
   changed = true;
   anchor = -1;
@@ -316,7 +318,10 @@ export class SharedPipelines implements PipelineView {
       let carry = 0;
       for (const m of c.members) if (this.carries(m, o.phrase)) carry++;
       for (const m of o.members) if (this.carries(m, c.phrase)) carry++;
-      if (carry >= Math.max(p.minMembers, p.crossShare * Math.min(c.members.length, o.members.length))) link(c.anchor, o.anchor, true);
+      if (carry < Math.max(p.minMembers, p.crossShare * Math.min(c.members.length, o.members.length))) continue;
+      link(c.anchor, o.anchor, true);
+      c.partners.add(o);
+      o.partners.add(c);
     }
   }
 
@@ -331,9 +336,16 @@ export class SharedPipelines implements PipelineView {
     return this.linked.get(idx) === 1;
   }
 
-  /** Content score the account counts as for being dealt payloads by one work queue (0: none). */
+  /**
+   * Content score the account counts as for being dealt payloads by one work queue (0: none): its
+   * group's, or that of a group found to be the same pipeline (a pipeline's accounts may gather in the
+   * groups of several of its phrases, and a small one may not see enough openers to judge the queue).
+   */
   harvest(idx: number): number {
-    return this.evidenceOf(idx)?.queue ? this.p.queueHarvest : 0;
+    if (this.evidenceOf(idx)?.queue) return this.p.queueHarvest;
+    if (this.linked.get(idx) !== 1) return 0;
+    for (const o of this.candidates[this.candidateOf.get(idx)].partners) if (o.linkedOn?.queue) return this.p.queueHarvest;
+    return 0;
   }
 
   /** Campaign reasons: each kind of pipeline evidence its linked members showed, once, at its strongest. */
