@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PipelineSchema } from '../config/pipelines.js';
 import { CountMin, numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
 
 const [OP_PHRASE] = phraseHashes('lay out each inference');
@@ -76,6 +77,21 @@ describe('tradecraft phrases', () => {
     for (let a = 1000; a < 1020; a++) for (let p = 0; p < 12; p++) f.observe(a, p < 2 ? `my question ${a}-${p}. Lay out each inference before answering.` : `my own words ${a} q${p} here now`, p === 0);
     expect(f.stats(OP_PHRASE).accounts).toBe(20);
     expect(f.tradecraft(OP_PHRASE)).toBe(false);
+  });
+
+  it("at the pipelines' default (phraseMinUses 4), a phrase in 5 prompts of each of 20 accounts is systematic; in 3, occasional", () => {
+    // Learned early: 5 uses each is a pipeline's first days; a library snippet pasted now and then averages fewer.
+    const p = PipelineSchema.parse({});
+    const rule = { minAccounts: p.phraseMinAccounts, maxAccountShare: p.phraseMarkShare, minUsesPerAccount: p.phraseMinUses };
+    const seen = (uses: number): boolean => {
+      const f = new PhraseFrequency(rule);
+      background(f, 380, 5);
+      for (let a = 1000; a < 1020; a++) for (let q = 0; q < 12; q++) f.observe(a, q < uses ? `item ${a}-${q}. Lay out each inference before answering.` : `my own words ${a} q${q} here now`, q === 0);
+      return f.tradecraft(OP_PHRASE);
+    };
+    expect(seen(5)).toBe(true);
+    expect(seen(4)).toBe(true);
+    expect(seen(3)).toBe(false);
   });
 
   it('the same systematic phrase on too many of the active accounts is common language, not tradecraft', () => {
