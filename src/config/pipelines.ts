@@ -1,6 +1,6 @@
 // The numbers of linking clean accounts through the pipeline they share (src/link/shared-pipelines.ts):
 // shared tradecraft text, one work queue, one client configuration. Each kind of evidence has a switch
-// (`enabled`) so that its effect can be measured by removing it (bench/results/ablation-i13b-hidden250-*).
+// (`enabled`) so that its effect can be measured by removing it (bench/results/ablation-i13b-hidden250-*, ablation-i13c-*).
 import { z } from 'zod';
 import { HOUR } from '../core/time.js';
 
