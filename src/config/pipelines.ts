@@ -1,6 +1,6 @@
 // The numbers of linking clean accounts through the pipeline they share (src/link/shared-pipelines.ts):
 // shared tradecraft text, one work queue, one client configuration. Each kind of evidence has a switch
-// (`enabled`) so that its effect can be measured by removing it (bench/results/ablation-i13b-hidden250-*).
+// (`enabled`) so that its effect can be measured by removing it (bench/results/ablation-i13b-hidden250-*, ablation-i13c-*).
 import { z } from 'zod';
 import { HOUR } from '../core/time.js';
 
@@ -25,8 +25,8 @@ export const PipelineSchema = z.object({
   phraseMarkShare: share.default(0.25),
   /** A group's phrase is its tradecraft only when at least this share of the accounts using it are in the group (one author's text, not a phrase many authors write). */
   phraseOwnedShare: share.default(0.3),
-  /** ...and those who use it do so on this many prompts each, on average (inserted systematically). */
-  phraseMinUses: z.number().positive().default(8),
+  /** ...and those who use it do so on this many prompts each, on average (inserted systematically). 4, not 8: a pipeline's phrase is learned in its first days (hidden-1000 first flagged at 100 h instead of 189 h, bench/results/i13c-summary.md), and a library's snippet pasted now and then still averages fewer. */
+  phraseMinUses: z.number().positive().default(4),
   /** One phrase in 2^bits is read (chosen by hash, the same everywhere): a pipeline's text recurs in every prompt, so a sample of its phrases still shows it, at a fraction of the cost. */
   phraseSampleBits: z.number().int().min(0).max(8).default(3),
   /** Exchanges an account needs before it may join a candidate group. */
@@ -45,6 +45,8 @@ export const PipelineSchema = z.object({
   queueMaxExchanges: count.default(20000),
   queueMin: z.number().positive().default(1.05),
   classMin: z.number().positive().default(3),
+  /** A spread of ≥ classMin accounts per item is a class only when fewer than this share of openers bring an item no other account sent before (a queue covers new items; a class repeats its problems). */
+  classFreshMax: share.default(0.5),
   queueMaxRepeat: share.default(0.3),
   /** Client configuration: share of members whose dominant configuration is the group's... */
   configShare: share.default(0.5),

@@ -76,6 +76,8 @@ export interface ExchangeSketch {
   templates: { item: number; windows: string[]; salts: number[]; keys: Float64Array };
   /** The prompt's distinct phrase hashes (link/phrase-frequency.ts phraseHashes); absent, link computes them. */
   phrases?: ArrayLike<number>;
+  /** The prompt's numbers, order-free (link/phrase-frequency.ts numberPrint); absent, link computes it. */
+  numbers?: number;
 }
 
 export type Verification = 'none' | 'email' | 'phone' | 'id' | 'business';

@@ -4,7 +4,7 @@
 import type { EngineConfig } from '../config/schema.js';
 import type { Exchange, ExchangeSketch } from '../core/records.js';
 import { TemplateSketcher } from '../link/templates.js';
-import { phraseHashes } from '../link/phrase-frequency.js';
+import { numberPrint, phraseHashes } from '../link/phrase-frequency.js';
 import { murmur3 as hash32 } from '../sketches/hash.js';
 import { CapabilityTagger } from '../observe/content-tags.js';
 import { PROMPT_SEED, SYSTEM_SEED } from '../observe/observer.js';
@@ -35,12 +35,13 @@ export class Presketcher {
       systemHash: ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined,
       templates: this.templates.sketch(ex.prompt),
       phrases: Uint32Array.from(phraseHashes(ex.prompt, [], this.words, this.phraseSampleBits)),
+      numbers: numberPrint(ex.prompt),
     };
   }
 
   /** A sketch to pass to `sketchInto`. */
   newSketch(): ExchangeSketch {
-    return { mask: 0, promptHash: 0, systemHash: undefined, templates: this.templates.newSketch(), phrases: [] };
+    return { mask: 0, promptHash: 0, systemHash: undefined, templates: this.templates.newSketch(), phrases: [], numbers: 0 };
   }
 
   /** `sketch` written over `out` (nothing allocated per exchange), for a caller that copies it at once. */
@@ -50,6 +51,7 @@ export class Presketcher {
     out.systemHash = ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined;
     this.templates.sketch(ex.prompt, out.templates);
     out.phrases = phraseHashes(ex.prompt, Array.isArray(out.phrases) ? (out.phrases as number[]) : [], this.words, this.phraseSampleBits);
+    out.numbers = numberPrint(ex.prompt);
     return out;
   }
 }

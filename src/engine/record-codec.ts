@@ -53,7 +53,8 @@ const N_WINDOWS = 21;
 const N_SALT0 = 22;
 const N_SALT1 = 23;
 const N_PHRASES = 24;
-const N_FIXED = 25;
+const N_NUMBERS = 25;
+const N_FIXED = 26;
 /** Most scaffold windows per prompt (head and tail, link/templates.ts). */
 const MAX_WINDOWS = 2;
 
@@ -168,6 +169,7 @@ export class RecordEncoder {
     a[o + N_SALT1] = windows > 1 ? t.salts[1] : 0;
     const ph = sk.phrases ?? [];
     a[o + N_PHRASES] = ph.length;
+    a[o + N_NUMBERS] = sk.numbers ?? 0;
     if (this.phraseCount + ph.length > this.phrases.length) this.phrases = grow(this.phrases, Math.max(this.phrases.length * 2, this.phraseCount + ph.length));
     for (let i = 0; i < ph.length; i++) this.phrases[this.phraseCount + i] = ph[i];
     this.phraseCount += ph.length;
@@ -282,6 +284,7 @@ function exchangeAt(a: Float64Array, o: number, s: (string | undefined)[], so: n
       systemHash: opt(a[o + N_SYSTEM_HASH]),
       templates,
       phrases,
+      numbers: a[o + N_NUMBERS],
     },
   };
 }

@@ -100,4 +100,41 @@ describe('item spread of a candidate group', () => {
     expect(cls.spread()).toBe('class');
     expect(unrelated.spread()).toBe('unrelated');
   });
+
+  it("a template generator's items differ by their numbers: one item is the same words and the same numbers", () => {
+    // 30 accounts, 600 payloads from 3 word templates (the same phrases, digits masked), each payload
+    // to two accounts. By words alone they are 3 items asked by everyone (a class); with their numbers, a queue.
+    const send = (numbered: boolean): ItemSpread =>
+      spread((r, sp) => {
+        for (let i = 0; i < 600; i++) {
+          const a = r.below(30);
+          sp.observe(a, worded(r, i % 3), numbered ? 1 + i : 0);
+          sp.observe((a + 1 + r.below(29)) % 30, worded(r, i % 3), numbered ? 1 + i : 0);
+        }
+      });
+    expect(send(false).spread()).toBe('class');
+    expect(send(true).spread()).toBe('queue');
+  });
+
+  it('many accounts per item is a class only when most openers ask items others asked before (classFreshMax)', () => {
+    // 30 accounts: a share of their openers go to 5 popular items every account asks, the rest to new
+    // items dealt once each. The mean accounts per item is high either way; the fresh share decides.
+    const send = (popularOf4: number): ItemSpread =>
+      spread((r, sp) => {
+        let next = 1000;
+        for (let k = 0; k < 40; k++) for (let a = 0; a < 30; a++) sp.observe(a, worded(r, k % 4 < popularOf4 ? k % 5 : next++));
+      });
+    const cls = send(4); // every opener a popular item: a class
+    const mostlyPopular = send(3); // three in four popular: few new items
+    const mostlyNew = send(1); // one in four popular: a queue covering new items, a few texts reaching everyone
+    expect(cls.stats().accountsPerItem).toBeGreaterThanOrEqual(DEFAULT_SPREAD.classMin);
+    expect(cls.stats().fresh).toBeLessThan(DEFAULT_SPREAD.classFreshMax);
+    expect(cls.spread()).toBe('class');
+    expect(mostlyPopular.stats().accountsPerItem).toBeGreaterThanOrEqual(DEFAULT_SPREAD.classMin);
+    expect(mostlyPopular.stats().fresh).toBeLessThan(DEFAULT_SPREAD.classFreshMax);
+    expect(mostlyPopular.spread()).toBe('class');
+    expect(mostlyNew.stats().accountsPerItem).toBeGreaterThanOrEqual(DEFAULT_SPREAD.classMin);
+    expect(mostlyNew.stats().fresh).toBeGreaterThanOrEqual(DEFAULT_SPREAD.classFreshMax);
+    expect(mostlyNew.spread()).toBe('queue');
+  });
 });

@@ -21,13 +21,19 @@ export interface SpreadRule {
   minExchanges: number;
   /** Mean accounts per item (over LSH bands) at least this: items cross accounts (not unrelated people)... */
   queueMin: number;
-  /** ...and below this (each item to few accounts); at or above: a class. */
+  /** ...and below this (each item to few accounts); at or above, a class... */
   classMin: number;
+  /**
+   * ...when fewer than this share of its exchanges bring an item no other account sent before: a class
+   * asks the same few problems again and again, while a queue covers new items, even if a few of its
+   * items (a template generator's commonest texts) reach many accounts and lift the mean.
+   */
+  classFreshMax: number;
   /** At most this share of an account's items are its own repeats (a queue hands out new items). */
   maxRepeat: number;
 }
 
-export const DEFAULT_SPREAD: SpreadRule = { minExchanges: 200, queueMin: 1.15, classMin: 3, maxRepeat: 0.3 };
+export const DEFAULT_SPREAD: SpreadRule = { minExchanges: 200, queueMin: 1.15, classMin: 3, classFreshMax: 0.5, maxRepeat: 0.3 };
 
 export interface SpreadStats {
   exchanges: number;
@@ -35,12 +41,15 @@ export interface SpreadStats {
   accountsPerItem: number;
   /** Share of exchanges whose item the same account had already sent. */
   repeat: number;
+  /** Share of exchanges whose item no other account had sent before: how fast the group covers new items. */
+  fresh: number;
 }
 
 export class ItemSpread {
   private exchanges = 0;
   private accountsSum = 0;
   private repeats = 0;
+  private freshCount = 0;
   /** Distinct accounts per item key (count-min over band keys, counted once per account and key). */
   private readonly accounts: CountMin;
   private readonly pairSeen: SeenFilter;
@@ -68,8 +77,12 @@ export class ItemSpread {
     this.pairSeen = new SeenFilter(filterBits);
   }
 
-  /** One exchange of `account`: `phrases` are its prompt's phrase hashes with non-item phrases removed. */
-  observe(account: number, phrases: readonly number[]): void {
+  /**
+   * One exchange of `account`: `phrases` are its prompt's phrase hashes with non-item phrases removed,
+   * `numbers` its numbers' fingerprint (numberPrint; 0 none): one item is the same words with the same
+   * numbers, so the payloads a template generator makes are told apart, a class's one problem is not.
+   */
+  observe(account: number, phrases: readonly number[], numbers = 0): void {
     const n = Math.min(phrases.length, this.hashes.length);
     if (n === 0) return;
     for (let i = 0; i < n; i++) this.hashes[i] = phrases[i];
@@ -82,7 +95,7 @@ export class ItemSpread {
     let sampled = false;
     for (let b = 0; b < this.lsh.bands; b++) {
       const k = this.keys[b];
-      const item = fmix32(((k % 4294967296) ^ Math.imul(Math.floor(k / 4294967296), 0x9e3779b1) ^ b) >>> 0);
+      const item = fmix32(((k % 4294967296) ^ Math.imul(Math.floor(k / 4294967296), 0x9e3779b1) ^ b ^ numbers) >>> 0);
       this.items[b] = item;
       if ((item & this.sampleMask) !== 0) continue;
       sampled = true;
@@ -93,18 +106,19 @@ export class ItemSpread {
     if (!sampled) return;
     this.exchanges++;
     if (repeat) this.repeats++;
+    if (most <= 1) this.freshCount++;
     this.accountsSum += most;
   }
 
   stats(): SpreadStats {
     const e = this.exchanges;
-    return { exchanges: e, accountsPerItem: e ? this.accountsSum / e : 0, repeat: e ? this.repeats / e : 0 };
+    return { exchanges: e, accountsPerItem: e ? this.accountsSum / e : 0, repeat: e ? this.repeats / e : 0, fresh: e ? this.freshCount / e : 0 };
   }
 
   spread(): Spread {
     const s = this.stats();
     if (s.exchanges < this.rule.minExchanges) return 'unknown';
-    if (s.accountsPerItem >= this.rule.classMin) return 'class';
+    if (s.accountsPerItem >= this.rule.classMin && s.fresh < this.rule.classFreshMax) return 'class';
     if (s.accountsPerItem >= this.rule.queueMin && s.repeat <= this.rule.maxRepeat) return 'queue';
     return 'unrelated';
   }

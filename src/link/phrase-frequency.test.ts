@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CountMin, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
+import { PipelineSchema } from '../config/pipelines.js';
+import { CountMin, numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
 
 const [OP_PHRASE] = phraseHashes('lay out each inference');
 
@@ -33,6 +34,22 @@ describe('phrase hashes', () => {
   });
 });
 
+describe('number fingerprint', () => {
+  it('tells apart two texts of one template by their numbers, whatever the order of their sentences', () => {
+    const a = 'Ann buys 7 boxes of pens with 23 pens in each box. How many pens does Ann have?';
+    expect(numberPrint(a)).toBe(numberPrint('How many pens does Ann have? Ann buys 7 boxes of pens with 23 pens in each box.'));
+    expect(numberPrint(a)).toBe(numberPrint('Ann buys 23 boxes of pens with 7 pens in each box. How many pens does Ann have?'));
+    expect(numberPrint(a)).not.toBe(numberPrint('Ann buys 4 boxes of pens with 61 pens in each box. How many pens does Ann have?'));
+    // 7 and 23 are two numbers, not one 723; a repeated number counts each time.
+    expect(numberPrint('7 and 23')).not.toBe(numberPrint('723'));
+    expect(numberPrint('7 and 7')).not.toBe(numberPrint('7'));
+    // A number at the very end counts; a text without numbers has none.
+    expect(numberPrint('pens 7')).toBe(numberPrint('7 pens'));
+    expect(numberPrint('no numbers here')).toBe(0);
+    expect(numberPrint('')).toBe(0);
+  });
+});
+
 describe('count-min sketch', () => {
   it('never under-counts and stays near the truth when sparse', () => {
     const cm = new CountMin(12, 4);
@@ -60,6 +77,21 @@ describe('tradecraft phrases', () => {
     for (let a = 1000; a < 1020; a++) for (let p = 0; p < 12; p++) f.observe(a, p < 2 ? `my question ${a}-${p}. Lay out each inference before answering.` : `my own words ${a} q${p} here now`, p === 0);
     expect(f.stats(OP_PHRASE).accounts).toBe(20);
     expect(f.tradecraft(OP_PHRASE)).toBe(false);
+  });
+
+  it("at the pipelines' default (phraseMinUses 4), a phrase in 5 prompts of each of 20 accounts is systematic; in 3, occasional", () => {
+    // Learned early: 5 uses each is a pipeline's first days; a library snippet pasted now and then averages fewer.
+    const p = PipelineSchema.parse({});
+    const rule = { minAccounts: p.phraseMinAccounts, maxAccountShare: p.phraseMarkShare, minUsesPerAccount: p.phraseMinUses };
+    const seen = (uses: number): boolean => {
+      const f = new PhraseFrequency(rule);
+      background(f, 380, 5);
+      for (let a = 1000; a < 1020; a++) for (let q = 0; q < 12; q++) f.observe(a, q < uses ? `item ${a}-${q}. Lay out each inference before answering.` : `my own words ${a} q${q} here now`, q === 0);
+      return f.tradecraft(OP_PHRASE);
+    };
+    expect(seen(5)).toBe(true);
+    expect(seen(4)).toBe(true);
+    expect(seen(3)).toBe(false);
   });
 
   it('the same systematic phrase on too many of the active accounts is common language, not tradecraft', () => {

@@ -35,6 +35,31 @@ export function phraseHashes(text: string, out: number[] = [], scratch = new Uin
   return out;
 }
 
+/**
+ * The numbers a text states, as one order-free fingerprint (0: none): the sum of a hash of each
+ * number. Phrases mask digits, so two word problems made from one template ("buys 7 boxes of 23",
+ * "buys 4 boxes of 61") are one text to them; the numbers tell the items apart. A rewording keeps an
+ * item's numbers and may reorder its sentences, so the fingerprint ignores their order.
+ */
+export function numberPrint(text: string): number {
+  let sum = 0;
+  let v = 0;
+  let inNumber = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if (c >= 48 && c <= 57) {
+      // The number's digits, hashed as they come (a long number wraps; it stays one value).
+      v = (Math.imul(v, 31) + c) | 0;
+      inNumber = true;
+    } else if (inNumber) {
+      sum = (sum + fmix32(v >>> 0)) | 0;
+      v = 0;
+      inNumber = false;
+    }
+  }
+  return sum >>> 0;
+}
+
 /** Count-min sketch of 32-bit keys (counts saturate at 2^32 - 1). */
 export class CountMin {
   private readonly rows: Uint32Array;

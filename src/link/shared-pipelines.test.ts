@@ -33,7 +33,7 @@ function exchange(prompt: string, maxTokens: number, sdk: string): Exchange {
  * now and then (one prompt in six). Returns which accounts were linked, by group. Every phrase is read
  * (phraseSampleBits 0): a hand-made phrase has too few words for a sample.
  */
-function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean; phraseElsewhere?: number } = {}): { op: number; cls: number; bg: number; opSets: number } {
+function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean; phraseElsewhere?: number; ownQuestions?: number; classConfig?: boolean } = {}): { op: number; cls: number; bg: number; opSets: number } {
   const p = PipelineSchema.parse({ queueMinExchanges: 20, phraseSampleBits: 0, ...over });
   const sp = new SharedPipelines(p);
   const accounts: Acct[] = [];
@@ -59,7 +59,12 @@ function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean
       send(a, `Spell out each intermediate deduction in numbered points. ${words(`item${letters(i)}`, 16)}`, 6000, 'op-sdk');
       if (opts.operatorOrg) accounts[a].orgId = 'org_eval';
     }
-    for (let a = CLS[0]; a < CLS[1]; a++) send(a, `Use the course method from week three to solve it. ${words(`hw${letters(round % 10)}`, 16)}`, 1024, 'sdk-default');
+    for (let a = CLS[0]; a < CLS[1]; a++) {
+      const sdk = opts.classConfig ? 'course-app' : 'sdk-default';
+      send(a, `Use the course method from week three to solve it. ${words(`hw${letters(round % 10)}`, 16)}`, 1024, sdk);
+      // A student's own questions, beside the course's problems: each new, without the course's phrase.
+      for (let q = 0; q < (opts.ownQuestions ?? 0); q++) send(a, words(`own${letters(a)}r${letters(round)}q${letters(q)}`, 16), 1024, sdk);
+    }
     sp.run(round * 3_600_000, accounts as unknown as AccountState[], accounts as unknown as AccountState[], (a, b) => {
       uf.union(a, b);
       return true;
@@ -110,5 +115,15 @@ describe('linking clean accounts through the pipeline they share', () => {
     expect(world({ phraseMaxAccountShare: 0.25, phraseOwnedShare: 0.2 }, { phraseElsewhere: 60 }).op).toBe(20);
     // A large operation is not common by its own use: 20 accounts of 340 pass at an outside share of 1%.
     expect(world({ phraseMaxAccountShare: 0.01 }).op).toBe(20);
+  });
+
+  it("judges a group's payload set on the prompts that carry its text: a class asking its own questions besides the course's is a class", () => {
+    // Two own questions a round beside one course problem: most of a student's openers are new items
+    // (two in three: a queue's fresh share, were they read), but the openers carrying the course's
+    // phrase are the same 10 problems for all 20 students. With the course app's own configuration
+    // switched off as evidence, the spread is the only second kind: read as a class, nothing links...
+    expect(world({ config: false }, { ownQuestions: 2, classConfig: true }).cls).toBe(0);
+    // ...and without the class veto (classMin out of reach) the same spread reads as a queue and links.
+    expect(world({ config: false, classMin: 1000 }, { ownQuestions: 2, classConfig: true }).cls).toBe(20);
   });
 });

@@ -23,7 +23,7 @@ import { lshParams } from '../sketches/lsh.js';
 import { MinHasher } from '../sketches/minhash.js';
 import { ClientConfigs, configHash } from './client-config.js';
 import { ItemSpread, type SpreadStats } from './item-spread.js';
-import { PhraseFrequency, phraseHashes } from './phrase-frequency.js';
+import { numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
 import type { StateKinds } from '../core/state-graph.js';
 import type { PipelineJoinEvidence } from './link-log.js';
 
@@ -83,6 +83,10 @@ class Candidate {
   evidence: PipelineEvidence | undefined = undefined;
   /** The latest evidence on which it linked: its members' links stand, so the evidence for them does too. */
   linkedOn: PipelineEvidence | undefined = undefined;
+  /** When it first linked (diagnostics). */
+  linkedAt: Millis | undefined = undefined;
+  /** Linked groups found to be the same pipeline (their members carry each other's phrases). */
+  readonly partners = new Set<Candidate>();
   nextEval = 0;
   changed = true;
   anchor = -1;
@@ -148,8 +152,10 @@ export class SharedPipelines implements PipelineView {
     }
     if (marked) this.marked.set(idx, this.marked.get(idx) + 1);
     const c = this.candidateOf.get(idx);
-    // A conversation's item is in its opener: later turns are the pipeline's follow-ups.
-    if (c < 0 || ex.turns > 1) return;
+    // A conversation's item is in its opener: later turns are the pipeline's follow-ups. And a
+    // pipeline's items are in the prompts its text is in: a member's other traffic (its cover, a
+    // student's own questions beside the course's problems) says nothing of the group's payload set.
+    if (c < 0 || ex.turns > 1 || !marked) return;
     const spread = this.candidates[c].spread;
     // Judged on the group's first openers: the sketch's size is fixed, and so is its load.
     if (spread.stats().exchanges >= this.p.queueMaxExchanges) return;
@@ -158,7 +164,7 @@ export class SharedPipelines implements PipelineView {
     items.length = 0;
     const common = this.p.phraseMaxAccountShare;
     for (let i = 0; i < n; i++) if (!f.tradecraft(hs[i]) && !f.common(hs[i], common)) items.push(hs[i]);
-    spread.observe(idx, items);
+    spread.observe(idx, items, ex.sketch?.numbers ?? numberPrint(ex.prompt));
   }
 
   /** Space-saving top-k: a phrase not held replaces the least counted, inheriting its count. */
@@ -173,13 +179,6 @@ export class SharedPipelines implements PipelineView {
     }
     this.topPhrase[least].set(idx, h);
     this.topCount[least].set(idx, this.topCount[least].get(idx) + 1);
-  }
-
-  /** The account's most used tradecraft phrase (0: none). */
-  private keyOf(idx: number): number {
-    let best = 0;
-    for (let k = 1; k < TOP; k++) if (this.topCount[k].get(idx) > this.topCount[best].get(idx)) best = k;
-    return this.topCount[best].get(idx) > 0 ? this.topPhrase[best].get(idx) : 0;
   }
 
   /** Candidate accounts, in any group, whose top phrases hold `phrase`. */
@@ -207,9 +206,13 @@ export class SharedPipelines implements PipelineView {
       const was = this.candidateOf.get(idx);
       const from = was >= 0 ? this.candidates[was] : undefined;
       // A member stays once its group is judged; a member of a group still too small to be judged
-      // moves to a larger group of another of its phrases (one pipeline's accounts gather).
-      if (from && from.members.length >= p.minMembers) continue;
-      const c = this.candidateFor(idx, now);
+      // moves to a larger group of another of its phrases (one pipeline's accounts gather). A member
+      // of a judged group whose phrase is not tradecraft (common outside it, or not one author's) and
+      // never linked moves only to a group of another of its phrases judged tradecraft: its
+      // pipeline's own phrase, where the group already stands (no new groups: they would fragment).
+      const judged = from !== undefined && from.members.length >= p.minMembers;
+      if (judged && !rejected(from)) continue;
+      const c = judged ? this.tradecraftGroupOf(idx) : this.candidateFor(idx, now);
       if (!c || c === from) continue;
       if (from) {
         from.members.splice(from.members.indexOf(idx), 1);
@@ -230,8 +233,20 @@ export class SharedPipelines implements PipelineView {
       const e = (c.evidence = this.evaluate(c, accounts));
       if (!e.linked) continue;
       c.linkedOn = e;
+      c.linkedAt ??= now;
       this.linkMembers(c, accounts, link);
     }
+  }
+
+  /** The largest group among the account's top phrases whose phrase was judged tradecraft at its latest evaluation. */
+  private tradecraftGroupOf(idx: number): Candidate | undefined {
+    let best: Candidate | undefined;
+    for (let k = 0; k < TOP; k++) {
+      if (this.topCount[k].get(idx) === 0) continue;
+      const c = this.byPhrase.get(this.topPhrase[k].get(idx));
+      if (c?.evidence?.tradecraft === true && (!best || c.members.length > best.members.length)) best = c;
+    }
+    return best;
   }
 
   /** The largest candidate group among the account's tradecraft phrases, or a new one for its most used. */
@@ -247,10 +262,17 @@ export class SharedPipelines implements PipelineView {
     return key !== 0 && this.phrases.tradecraft(key) ? this.open(key, now) : undefined;
   }
 
+  /** The account's most used tradecraft phrase (0: none). */
+  private keyOf(idx: number): number {
+    let best = 0;
+    for (let k = 1; k < TOP; k++) if (this.topCount[k].get(idx) > this.topCount[best].get(idx)) best = k;
+    return this.topCount[best].get(idx) > 0 ? this.topPhrase[best].get(idx) : 0;
+  }
+
   /** A new candidate group for `phrase`, or none when the table is full of groups still growing. */
   private open(phrase: number, now: Millis): Candidate | undefined {
     const spread = (): ItemSpread =>
-      new ItemSpread(this.hasher, this.lsh, { minExchanges: this.p.queueMinExchanges, queueMin: this.p.queueMin, classMin: this.p.classMin, maxRepeat: this.p.queueMaxRepeat }, SPREAD_BITS, SPREAD_SAMPLE_BITS);
+      new ItemSpread(this.hasher, this.lsh, { minExchanges: this.p.queueMinExchanges, queueMin: this.p.queueMin, classMin: this.p.classMin, classFreshMax: this.p.classFreshMax, maxRepeat: this.p.queueMaxRepeat }, SPREAD_BITS, SPREAD_SAMPLE_BITS);
     let c: Candidate | undefined;
     if (this.candidates.length < this.p.maxCandidates) {
       c = new Candidate(this.candidates.length, phrase, spread(), now);
@@ -322,7 +344,10 @@ export class SharedPipelines implements PipelineView {
       let carry = 0;
       for (const m of c.members) if (this.carries(m, o.phrase)) carry++;
       for (const m of o.members) if (this.carries(m, c.phrase)) carry++;
-      if (carry >= Math.max(p.minMembers, p.crossShare * Math.min(c.members.length, o.members.length))) link(c.anchor, o.anchor, true, { evidence: c.linkedOn!, carriers: carry });
+      if (carry < Math.max(p.minMembers, p.crossShare * Math.min(c.members.length, o.members.length))) continue;
+      link(c.anchor, o.anchor, true, { evidence: c.linkedOn!, carriers: carry });
+      c.partners.add(o);
+      o.partners.add(c);
     }
   }
 
@@ -337,9 +362,16 @@ export class SharedPipelines implements PipelineView {
     return this.linked.get(idx) === 1;
   }
 
-  /** Content score the account counts as for being dealt payloads by one work queue (0: none). */
+  /**
+   * Content score the account counts as for being dealt payloads by one work queue (0: none): its
+   * group's, or that of a group found to be the same pipeline (a pipeline's accounts may gather in the
+   * groups of several of its phrases, and a small one may not see enough openers to judge the queue).
+   */
   harvest(idx: number): number {
-    return this.evidenceOf(idx)?.queue ? this.p.queueHarvest : 0;
+    if (this.evidenceOf(idx)?.queue) return this.p.queueHarvest;
+    if (this.linked.get(idx) !== 1) return 0;
+    for (const o of this.candidates[this.candidateOf.get(idx)].partners) if (o.linkedOn?.queue) return this.p.queueHarvest;
+    return 0;
   }
 
   /** Campaign reasons: each kind of pipeline evidence its linked members showed, once, at its strongest. */
@@ -371,8 +403,8 @@ export class SharedPipelines implements PipelineView {
   }
 
   /** The candidate groups with their members and latest evidence (diagnostics: bench/pipelines.ts). */
-  *candidateGroups(): IterableIterator<{ phrase: number; members: readonly number[]; evidence: PipelineEvidence | undefined }> {
-    for (const c of this.candidates) if (c.phrase !== 0) yield { phrase: c.phrase, members: c.members, evidence: c.evidence };
+  *candidateGroups(): IterableIterator<{ phrase: number; members: readonly number[]; evidence: PipelineEvidence | undefined; linkedAt: Millis | undefined }> {
+    for (const c of this.candidates) if (c.phrase !== 0) yield { phrase: c.phrase, members: c.members, evidence: c.evidence, linkedAt: c.linkedAt };
   }
 
   get bytes(): number {
@@ -380,6 +412,11 @@ export class SharedPipelines implements PipelineView {
     for (const c of this.candidates) b += c.spread.bytes;
     return b;
   }
+}
+
+/** Judged, its phrase not tradecraft, and never linked: its members may look for their pipeline's own phrase. */
+function rejected(c: Candidate): boolean {
+  return c.evidence !== undefined && !c.evidence.tradecraft && c.linkedOn === undefined;
 }
 
 /**
