@@ -13,6 +13,8 @@ const PER_BATCH = 50;
 const BATCHES = 80;
 const WORKERS = 4;
 const KILL_AFTER_ACKS = 30;
+/** With checkpoints: the clients pause after this many acknowledgements until one is written. */
+const CHECKPOINT_AFTER_ACKS = 10;
 
 let dir: string;
 let bin: string;
@@ -83,7 +85,8 @@ const finals = new Map<string, unknown>();
 
 describe.each([
   { variant: 'replaying the whole log', db: 'store.duckdb', extra: ['--checkpoint-every', '0'] },
-  // Checkpoints every second: the kill comes after one was written, the restart restores it and replays the rest.
+  // Checkpoints every second: the clients pause once until one is written, so the kill comes after it
+  // (with batches in flight, as in the other variant); the restart restores it and replays the rest.
   { variant: 'from a checkpoint', db: 'ckpt.duckdb', extra: ['--checkpoint-every', '1'] },
 ])('serve survives kill -9, restarting $variant', ({ variant, db, extra }) => {
   it('counts every acknowledged record exactly once after a SIGKILL and restart', async () => {
@@ -93,19 +96,21 @@ describe.each([
     const unacked = new Set<number>();
     let next = 0;
     let killed = false;
+    let paused: Promise<void> | undefined;
     // Each client stops at its first failure: after the kill every client ends with one batch it
     // does not know the fate of, however many answers were already on the wire.
     const worker = async (): Promise<void> => {
       while (next < BATCHES) {
+        await paused;
         const b = next++;
         try {
           const r = await post(srv.url, batchBody(b));
           if (r.status !== 200) throw new Error(`status ${r.status}`);
           expect(r.json).toMatchObject({ accepted: PER_BATCH, duplicates: 0, rejected: 0 });
           acked.add(b);
+          if (variant === 'from a checkpoint' && acked.size === CHECKPOINT_AFTER_ACKS) paused = checkpointWritten(logDir);
           if (acked.size === KILL_AFTER_ACKS && !killed) {
             killed = true;
-            if (variant === 'from a checkpoint') await checkpointWritten(logDir);
             srv.child.kill('SIGKILL'); // the other workers' batches are in flight
           }
         } catch {
