@@ -188,7 +188,14 @@ const JOIN_RULES: Record<string, string> = {
 export function joinSentence(j: JoinOut): string {
   const [kept, joined] = j.parts;
   const across = j.accounts_across ? ` (${j.accounts_across[0]} and ${j.accounts_across[1]} accounts)` : '';
-  const evidence = j.evidence.map((e) => (e.suspicion !== undefined ? `${kindName(e.kind)} (suspicion ${e.suspicion.toFixed(2)})` : kindName(e.kind)));
+  // The same kind of evidence at the same suspicion is said once, with its count.
+  const counts = new Map<string, number>();
+  for (const e of j.evidence) {
+    const s = e.suspicion !== undefined ? `${kindName(e.kind)} (suspicion ${e.suspicion.toFixed(2)})` : kindName(e.kind);
+    counts.set(s, (counts.get(s) ?? 0) + 1);
+  }
+  const evidence = [...counts].map(([s, n]) => (n > 1 ? `${s} ×${n}` : s));
   const shared = evidence.length ? `; shared: ${evidence.join(', ')}` : '';
-  return `${j.at.slice(0, 16).replace('T', ' ')} UTC: ${joined.campaign_id} (${joined.accounts} accounts) joined ${kept.campaign_id} (${kept.accounts} accounts): ${JOIN_RULES[j.rule] ?? j.rule}${across}${shared}.`;
+  // The parts' ids are the linker's, seen nowhere else in the brief: the reader gets their sizes.
+  return `${j.at.slice(0, 16).replace('T', ' ')} UTC: a part of ${joined.accounts} accounts joined one of ${kept.accounts}: ${JOIN_RULES[j.rule] ?? j.rule}${across}${shared}.`;
 }
