@@ -128,8 +128,8 @@ function infrastructureSection(f: BriefFacts, joins: readonly JoinOut[]): string
   return `<section><h2>Infrastructure</h2>
 ${infra ? `<table class="tbl"><thead><tr><th>Kind</th><th class="num">Count</th><th>Values</th></tr></thead><tbody>${infra}</tbody></table>` : '<p class="muted">No shared infrastructure indicator.</p>'}
 ${links}
-${joined}
 ${f.signups.known ? `<p>Sign-ups of ${int(f.signups.known)} members fall between ${esc(when(f.signups.first))} and ${esc(when(f.signups.last))} UTC.</p>` : ''}
+${joined}
 </section>`;
 }
 
