@@ -1,7 +1,7 @@
 // The dashboard end to end, in Debian's Chromium (one launch for the file): a live `serve` fed the
 // simulator's `tiny` traffic over its ingest API, the Vite-built pages at `/`, a campaign opened, a
 // review decision recorded and found again after a reload — stored, audited, fed back to the engine,
-// and replayed at the same point after a restart.
+// and replayed at the same point after a restart; two campaigns merged and split again from the page.
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { KeyRing } from '../src/server/keys.js';
 import { startTestServer, type TestServer } from './helpers/serve.js';
 import { loadDefaultPolicy } from '../src/act/policy-load.js';
 import { screensDir } from './helpers/screens.js';
+import type { CampaignOut } from '../src/core/output.js';
+import { joinSentence } from '../src/report/join-sentence.js';
 
 const ANALYST = 'dashboard-analyst-key-0123456789';
 const INGEST = 'dashboard-ingest-key-0123456789';
@@ -271,6 +273,56 @@ describe.skipIf(!ready)('dashboard (served by distillguard serve, in Chromium)',
     await shoot('policy');
     await page.locator('#backtest-note').scrollIntoViewIfNeeded();
     await shoot('policy-backtest');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("says why a campaign's parts were joined, and an analyst merges two campaigns and splits them again from the page", async () => {
+    type Row = { campaign_id: string; accounts: string[]; joins: { rule: string }[] };
+    const campaigns = () => s.app.inject({ url: '/v1/campaigns', headers: read }).then((r) => r.json().campaigns as Row[]);
+    const before = (await campaigns()).sort((a, b) => a.accounts.length - b.accounts.length);
+    expect(before.length, 'the world has two campaigns to merge').toBeGreaterThanOrEqual(2);
+    // Every campaign's joins, in the brief's words (none: the page says it grew one account at a time).
+    for (const c of before) {
+      await open(`#/campaigns/${c.campaign_id}`);
+      const api = (await s.app.inject({ url: `/v1/campaigns/${c.campaign_id}`, headers: read })).json() as CampaignOut;
+      if ((api.joins ?? []).length === 0) expect(await page.locator('#no-joins').count()).toBe(1);
+      else expect(await page.locator('#join-list li').allTextContents()).toEqual(api.joins!.map(joinSentence));
+    }
+    const [a, b] = before;
+    await open(`#/campaigns/${a.campaign_id}`);
+    // A split with nothing ticked is refused by the page, and nothing is recorded.
+    await page.click('#split');
+    expect(await page.textContent('#split-form .outcome')).toBe('tick the accounts to split out first');
+    await page.selectOption('#merge-form select', b.campaign_id);
+    await page.fill('#merge-form input[name="note"]', 'one operator: same phrases');
+    await page.click('#merge');
+    const merged = () => campaigns().then((all) => all.find((c) => c.accounts.includes(a.accounts[0])));
+    await expect.poll(async () => (await merged())?.accounts.length, { timeout: 15_000 }).toBe(a.accounts.length + b.accounts.length);
+    const m = (await merged())!;
+    expect(m.accounts).toEqual(expect.arrayContaining(b.accounts));
+    expect(m.joins.map((j) => j.rule)).toContain('analyst');
+    // The page follows the merged campaign (its id may be the other's) and lists the analyst's join.
+    await page.waitForSelector(`main[data-ready="#/campaigns/${m.campaign_id}"]`);
+    await expect.poll(() => page.locator('#join-list li[data-rule="analyst"]').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('#members tbody tr').count()).toBe(m.accounts.length);
+    await page.locator('#joins').scrollIntoViewIfNeeded();
+    await shoot('campaign-joins');
+    // Split b's accounts out again: ticked in the table, kept apart by the engine.
+    for (const id of b.accounts) await page.check(`#members input[value="${id}"]`);
+    expect(await page.textContent('#ticked')).toBe(`${b.accounts.length} of ${m.accounts.length} ticked`);
+    await page.evaluate(`document.querySelector('#split-form').scrollIntoView()`);
+    await shoot('campaign-split');
+    await page.click('#split');
+    await expect.poll(async () => (await merged())?.accounts.length, { timeout: 15_000 }).toBe(a.accounts.length);
+    const after = await campaigns();
+    for (const id of b.accounts) expect(after.find((c) => c.accounts.includes(id))?.accounts.includes(a.accounts[0]) ?? false).toBe(false);
+    await expect.poll(() => page.locator('#members tbody tr').count(), { timeout: 15_000 }).toBe(a.accounts.length);
+    const audit = (await s.app.inject({ url: '/v1/audit?kind=decision', headers: read })).json().audit as { body: { decision: string; note?: string } }[];
+    expect(audit.slice(0, 2).map((e) => e.body.decision)).toEqual(['split', 'merge']);
+    expect(audit[1].body.note).toBe('one operator: same phrases');
+    // A split or merge is a decision on a campaign: no member shows it on the review queue as its own.
+    const review = (await s.app.inject({ url: '/v1/review', headers: read })).json().review as { decision: { action: string } | null }[];
+    expect(review.filter((r) => r.decision && ['split', 'merge'].includes(r.decision.action))).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 

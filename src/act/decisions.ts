@@ -2,7 +2,7 @@
 // (DecisionStore, src/store/decision-store.ts) across every re-scan, each with the event time it
 // applies from (`at`), so the next replay of the same traffic applies them at the same point.
 import { existsSync } from 'node:fs';
-import type { DecisionAction, DecisionInput } from '../judge/decisions.js';
+import { GROUPING_ACTIONS, type DecisionAction, type DecisionInput } from '../judge/decisions.js';
 import type { DecisionRecord } from '../store/decision-store.js';
 import { openDuckDbStore } from '../store/duckdb.js';
 
@@ -24,10 +24,13 @@ export function engineDecision(r: DecisionRecord): DecisionInput {
   return { accountId: r.account_id, action: r.action, at: Date.parse(r.at), ...(r.accounts ? { accounts: r.accounts } : {}) };
 }
 
-/** The latest decision of each decided account (records in the order they were made). */
+/**
+ * The latest decision on each decided account (records in the order they were made). A split or merge
+ * is a decision on a campaign, stored under one of its accounts: it is no verdict on that account.
+ */
 export function latestDecisions(records: readonly DecisionRecord[]): Map<string, DecisionRecord> {
   const out = new Map<string, DecisionRecord>();
-  for (const d of records) out.set(d.account_id, d);
+  for (const d of records) if (!GROUPING_ACTIONS.includes(d.action)) out.set(d.account_id, d);
   return out;
 }
 

@@ -93,6 +93,13 @@ export const api = {
   decisions: async (a?: string) => (await call<{ decisions: Decision[] }>('GET', `/v1/review/decisions${q({ account_id: a })}`)).decisions,
   decide: async (account_id: string, action: Decision['action'], note: string) =>
     (await call<{ decision: Decision }>('POST', '/v1/decisions', { account_id, decision: API_DECISION[action], ...(note ? { note } : {}) })).decision,
+  /** An analyst's split (the accounts out of the campaign) or merge (two campaigns made one), applied by the engine at once. */
+  regroup: (campaign_id: string, r: { split: string[] } | { merge: string }, note: string) =>
+    call<AuditEntry>('POST', '/v1/decisions', {
+      campaign_id,
+      ...('split' in r ? { decision: 'split', accounts: r.split } : { decision: 'merge', with_campaign_id: r.merge }),
+      ...(note ? { note } : {}),
+    }),
   intel: () => call<Intel>('GET', '/v1/intel'),
   /** null when this service runs no policy (the gateway routes are not mounted). */
   actions: async (a: string) => call<Actions>('GET', `/v1/accounts/${id(a)}/actions`).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),

@@ -1,11 +1,14 @@
 // One campaign: figures, daily volume, accounts over time with their sign-up bursts, the account-link
-// graph drawn by edge kind, reasons, indicators, members, and the brief to download; kept current in
-// place while the live engine judges new traffic.
+// graph drawn by edge kind, why its parts were joined, reasons, indicators, members (which an analyst
+// can split out, or merge the campaign with another), and the brief to download; kept current in place
+// while the live engine judges new traffic.
 import { accountTimelineOption, dailyVolumeOption } from '../../../src/report/chart-options.js';
 import { kindName } from '../../../src/report/kind-names.js';
-import { api, download } from '../api.js';
+import { joinSentence } from '../../../src/report/join-sentence.js';
+import { api, ApiError, download } from '../api.js';
 import { drawChart } from '../charts.js';
-import { badge, days, html, int, pct, route, when } from '../dom.js';
+import type { JoinOut } from '../../../src/core/output.js';
+import { badge, days, html, type Html, int, pct, route, when } from '../dom.js';
 import { drawGraph } from '../graph.js';
 import { EVIDENCE_TITLE, reasonList } from './reasons.js';
 import { auditTable } from './audit.js';
@@ -17,8 +20,10 @@ const REFRESH_MS = 3000;
 type Data = Awaited<ReturnType<typeof load>>;
 
 async function load(id: string) {
-  const [c, facts, members, graph] = await Promise.all([api.campaign(id), api.facts(id), api.accounts({ campaign_id: id, limit: 1000 }), api.graph(id)]);
-  return { c, facts, members, graph };
+  const [c, facts, members, graph, all] = await Promise.all([api.campaign(id), api.facts(id), api.accounts({ campaign_id: id, limit: 1000 }), api.graph(id), api.campaigns()]);
+  /** The campaigns it could be merged with, largest first. */
+  const others = all.filter((o) => o.campaign_id !== id).sort((a, b) => b.accounts.length - a.accounts.length);
+  return { c, facts, members, graph, others };
 }
 
 /**
@@ -42,12 +47,19 @@ export async function campaignPage(app: HTMLElement, id: string): Promise<void> 
 <ul class="legend" id="edge-kinds"></ul>
 <ul class="legend" id="node-colours"></ul>
 <p class="muted" id="no-graph" hidden>No link recorded between these accounts (a store written before links were kept).</p><div id="graph" class="graph"></div></section>
+<section><h2>Why its parts were joined</h2><div id="joins"></div></section>
 <div class="grid2">
 <section><h2>Reasons</h2><div id="reasons"></div></section>
 <section><h2>Indicators</h2><div id="indicators-box"></div></section>
 </div>
 <section><h2>Audit</h2><p class="muted">The engine's verdict changes (at event time: when the traffic happened) and analysts' decisions (at wall-clock time: when they were made), each kind newest first.</p><div id="audit"></div></section>
-<section><h2>Accounts</h2><table class="tbl" id="members"><thead><tr><th>Account</th><th>Verdict</th><th class="num">Score</th><th>Signed up</th><th>Flagged (event time)</th><th class="num">Exchanges</th></tr></thead><tbody></tbody></table></section>`.text;
+<section><h2>Accounts</h2>
+<p class="muted">An analyst who reads two operators in one campaign ticks one operator's accounts and splits them out (a campaign of their own when they are three or more); one who reads one operator in two campaigns merges them. Both are decisions: applied to the engine at its clock, audited, kept across restarts. The linker never joins a split part again on the evidence that crossed it, only on a new identity thing or a merge.</p>
+<form class="regroup" id="split-form"><button name="action" value="split" id="split">Split the ticked accounts out</button> <span class="muted" id="ticked">none ticked</span>
+<input name="note" placeholder="note (optional)" maxlength="500" aria-label="note for the split"> <span class="outcome" role="status"></span></form>
+<form class="regroup" id="merge-form"><label>Merge with <select name="with" aria-label="campaign to merge with"></select></label> <button name="action" value="merge" id="merge">Merge</button>
+<input name="note" placeholder="note (optional)" maxlength="500" aria-label="note for the merge"> <span class="outcome" role="status"></span></form>
+<table class="tbl" id="members"><thead><tr><th><span class="sr">Tick</span></th><th>Account</th><th>Verdict</th><th class="num">Score</th><th>Signed up</th><th>Flagged (event time)</th><th class="num">Exchanges</th></tr></thead><tbody></tbody></table></section>`.text;
   const daily = drawChart(app.querySelector('#daily-chart') as HTMLElement, dailyVolumeOption(d.facts.days, d.facts.flaggedAt));
   const accounts = drawChart(app.querySelector('#accounts-chart') as HTMLElement, accountTimelineOption(d.members));
   fill(app, d, undefined);
@@ -56,23 +68,40 @@ export async function campaignPage(app: HTMLElement, id: string): Promise<void> 
   }
   let busy = false;
   let left = false;
+  /** Draws the data again in place when the store has been refreshed since it was drawn. */
+  const refresh = async (): Promise<void> => {
+    const c = await api.campaign(id);
+    if (c.snapshot?.refresh === d.c.snapshot?.refresh) return;
+    const next = await load(id);
+    if (left) return; // the reader moved on while it loaded
+    fill(app, next, d);
+    daily.setOption(dailyVolumeOption(next.facts.days, next.facts.flaggedAt), { notMerge: true });
+    daily.resize(); // it may have been hidden until now
+    accounts.setOption(accountTimelineOption(next.members), { notMerge: true });
+    d = next;
+  };
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    void (async () => {
-      const c = await api.campaign(id);
-      if (c.snapshot?.refresh === d.c.snapshot?.refresh) return;
-      const next = await load(id);
-      if (left) return; // the reader moved on while it loaded
-      fill(app, next, d);
-      daily.setOption(dailyVolumeOption(next.facts.days, next.facts.flaggedAt), { notMerge: true });
-      daily.resize(); // it may have been hidden until now
-      accounts.setOption(accountTimelineOption(next.members), { notMerge: true });
-      d = next;
-    })()
+    refresh()
       .catch(() => undefined) // a failed poll is retried at the next tick
       .finally(() => (busy = false));
   }, REFRESH_MS);
+  wireRegroup(app, id, () => d, async () => {
+    busy = true; // no poll of a campaign that may be gone
+    try {
+      // The campaign may be gone (merged into the other, or split down to fewer than three accounts):
+      // the page follows its members to the campaign they are in now.
+      if ((await api.accounts({ campaign_id: id, limit: 1 })).length > 0) return await refresh();
+      for (const m of d.members) {
+        const next = (await api.account(m.account_id)).campaign_id;
+        if (next) return void (location.hash = route('campaigns', next));
+      }
+      location.hash = '#/';
+    } finally {
+      busy = false;
+    }
+  });
   onLeave(() => {
     left = true;
     clearInterval(timer);
@@ -117,12 +146,66 @@ function fill(app: HTMLElement, d: Data, before: Data | undefined): void {
       : html`<p class="muted" id="no-indicators">No indicator: nothing the members share (payment, network, client, prompts) was recorded when they were linked.</p>`,
   );
   set('#audit', auditTable(c.audit, true));
+  set('#joins', joinsList(c.joins ?? []));
+  const merge = app.querySelector('#merge-form select') as HTMLSelectElement;
+  const chosen = merge.value;
+  merge.innerHTML = html`${d.others.map((o) => html`<option value="${o.campaign_id}">${o.campaign_id} (${int(o.accounts.length)} accounts)</option>`)}`.text;
+  if (chosen) merge.value = chosen;
+  (app.querySelector('#merge') as HTMLButtonElement).disabled = d.others.length === 0;
+  // The ticks survive a redraw of the table (new traffic judged while the analyst chooses).
+  const ticked = new Set(checkedMembers(app));
   set(
     '#members tbody',
     html`${members.map(
-      (m) => html`<tr data-account="${m.account_id}"><td><a href="${route('accounts', m.account_id)}"><code>${m.account_id}</code></a></td><td>${badge(m.verdict)}</td><td class="num">${m.score.toFixed(2)}</td><td class="time">${when(m.created_at)}</td><td class="time">${when(m.flagged_at)}</td><td class="num">${int(m.exchanges)}</td></tr>`,
+      (m) => html`<tr data-account="${m.account_id}"><td><input type="checkbox" name="member" value="${m.account_id}" aria-label="tick ${m.account_id}" ${ticked.has(m.account_id) ? html`checked` : ''}></td><td><a href="${route('accounts', m.account_id)}"><code>${m.account_id}</code></a></td><td>${badge(m.verdict)}</td><td class="num">${m.score.toFixed(2)}</td><td class="time">${when(m.created_at)}</td><td class="time">${when(m.flagged_at)}</td><td class="num">${int(m.exchanges)}</td></tr>`,
     )}`,
   );
+}
+
+/** The joins, oldest first, each in the brief's sentence (src/report/join-sentence.ts). */
+function joinsList(joins: readonly JoinOut[]): Html {
+  if (joins.length === 0) return html`<p class="muted" id="no-joins">None: it grew one account at a time, never by joining two linked parts of two or more accounts.</p>`;
+  return html`<ul id="join-list">${joins.map((j) => html`<li data-rule="${j.rule}">${joinSentence(j)}</li>`)}</ul>`;
+}
+
+function checkedMembers(app: HTMLElement): string[] {
+  return [...app.querySelectorAll<HTMLInputElement>('#members input[name="member"]:checked')].map((i) => i.value);
+}
+
+/** The split and merge forms: each posts one decision, says the outcome, and `after` redraws the page. */
+function wireRegroup(app: HTMLElement, id: string, data: () => Data, after: () => Promise<void>): void {
+  const ticked = app.querySelector('#ticked') as HTMLElement;
+  app.querySelector('#members')!.addEventListener('change', () => {
+    const n = checkedMembers(app).length;
+    ticked.textContent = n === 0 ? 'none ticked' : `${int(n)} of ${int(data().members.length)} ticked`;
+  });
+  for (const form of app.querySelectorAll<HTMLFormElement>('form.regroup')) {
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const out = form.querySelector('.outcome') as HTMLElement;
+      out.classList.remove('error');
+      const note = String(new FormData(form).get('note') ?? '');
+      const split = form.id === 'split-form';
+      const accounts = checkedMembers(app);
+      if (split && accounts.length === 0) return void (out.textContent = 'tick the accounts to split out first');
+      const other = String(new FormData(form).get('with') ?? '');
+      const buttons = form.querySelectorAll('button');
+      for (const b of buttons) b.disabled = true;
+      api
+        .regroup(id, split ? { split: accounts } : { merge: other }, note)
+        .then(async () => {
+          out.textContent = split ? `split: ${int(accounts.length)} accounts out` : `merged with ${other}`;
+          await after();
+        })
+        .catch((e: unknown) => {
+          out.textContent = e instanceof ApiError && e.status === 403 ? 'your key may not record decisions (analyst role needed)' : String(e instanceof Error ? e.message : e);
+          out.classList.add('error');
+        })
+        .finally(() => {
+          for (const b of buttons) b.disabled = false;
+        });
+    });
+  }
 }
 
 function drawLinks(app: HTMLElement, graph: Data['graph'], members: Data['members']): void {
