@@ -8,13 +8,19 @@
 //
 //   npm run bench:decision -- [--rate 5000] [--seconds 10] [--connections 32] [--json bench/results/decision.json]
 //                             [--listener gateway|main] [--route decision|auth] [--build DIR] [--trace-gc FILE] [--cpu-prof DIR]
-//                             [--generator node|wrk]
+//                             [--generator node|wrk] [--pin]
 //
 // --listener gateway (default) asks the dedicated gateway listener (`serve --gateway-port`, a worker
 // thread); main asks the same routes on the main API port (the only choice for builds before it:
 // `--build /work/base-61bd306 --listener main` for a side-by-side run). Besides latency it prints the
 // event-loop delay maxima of the thread that answered (the server's) and of this generator's own loop:
 // a generator stall shows in the latency from when due, not in the server's.
+//
+// --pin (with wrk) gives the gateway listener's thread a CPU of its own, as a gateway deployment that
+// reserves one would: the listener is pinned to CPU 1, every other thread of serve and wrk to CPU 0
+// (taskset). It tells the listener's own tail from the scheduler's on a 2-CPU machine where the
+// generator, serve's main thread and the listener otherwise take turns on the same cores. The listener's
+// thread is found as the one of serve's threads that used the most CPU while answering the warm-up.
 //
 // --generator wrk sends the same requests with Debian's `wrk` (C, one thread, no garbage collector)
 // instead of this process, to tell the server's tail from a Node generator's: each connection waits
@@ -25,8 +31,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/sim/index.js';
@@ -45,10 +51,14 @@ const { values: o } = parseArgs({
     'trace-gc': { type: 'string' },
     'cpu-prof': { type: 'string' },
     generator: { type: 'string', default: 'node' },
+    pin: { type: 'boolean', default: false },
   },
 });
 if (o.generator !== 'node' && o.generator !== 'wrk') throw new Error(`--generator: node or wrk, got ${o.generator}`);
 if (o.generator === 'wrk' && !existsSync('/usr/bin/wrk')) throw new Error('--generator wrk needs Debian\'s wrk: apt-get install wrk');
+if (o.pin && (o.generator !== 'wrk' || o.listener !== 'gateway' || availableParallelism() < 2 || !existsSync('/usr/bin/taskset'))) {
+  throw new Error('--pin needs --generator wrk, the gateway listener, two CPUs and taskset (util-linux)');
+}
 if (o.listener !== 'gateway' && o.listener !== 'main') throw new Error(`--listener: gateway or main, got ${o.listener}`);
 if (o.route !== 'decision' && o.route !== 'auth') throw new Error(`--route: decision or auth, got ${o.route}`);
 const build = resolve(o.build!);
@@ -143,9 +153,34 @@ const serverLoopDelay = async (): Promise<{ main_ms: number | null; gateway_ms: 
   };
   return { main_ms: metric('distillguard_process_nodejs_eventloop_lag_max_seconds'), gateway_ms: metric('distillguard_gateway_eventloop_lag_max_seconds') };
 };
+/** CPU time (clock ticks) of each of serve's threads, by thread id, from /proc. */
+const threadTicks = (): Map<string, number> => {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+    const f = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+    out.set(tid, Number(f[11]) + Number(f[12]));
+  }
+  return out;
+};
+const ticks0 = o.pin ? threadTicks() : undefined;
 // Warm-up (JIT, sockets), not measured.
-for (let i = 0; i < 2000; i++) get(pathOf(accounts[i % accounts.length]), performance.now());
+for (let i = 0; i < (o.pin ? 20_000 : 2000); i++) {
+  get(pathOf(accounts[i % accounts.length]), performance.now());
+  if (i % 500 === 499) while (inflight > 0) await new Promise((r) => setTimeout(r, 1));
+}
 while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
+/** The gateway listener's thread id (--pin): the thread that answered the warm-up. */
+let pinned: string | undefined;
+if (ticks0) {
+  const ticks1 = threadTicks();
+  const busiest = [...ticks1].map(([tid, t]) => [tid, t - (ticks0.get(tid) ?? 0)] as const).sort((a, b) => b[1] - a[1]);
+  pinned = busiest[0][0];
+  for (const [tid] of ticks1) await runTaskset(['-p', '-c', tid === pinned ? '1' : '0', tid]);
+  console.log(`  pinned: thread ${pinned} (${busiest[0][1]} ticks in the warm-up; next ${busiest[1]?.[1] ?? 0}) on CPU 1, serve's other ${ticks1.size - 1} threads and wrk on CPU 0`);
+}
+async function runTaskset(args: string[]): Promise<void> {
+  await new Promise<void>((res, rej) => spawn('/usr/bin/taskset', args, { stdio: 'ignore' }).on('exit', (c) => (c === 0 ? res() : rej(new Error(`taskset ${args.join(' ')} exited ${c}`)))));
+}
 lat.length = 0;
 latDue.length = 0;
 errors = 0;
@@ -184,7 +219,8 @@ end
   const file = join(work, 'pace.lua');
   await writeFile(file, script);
   const out = await new Promise<string>((res, rej) => {
-    const w = spawn('/usr/bin/wrk', ['-t', '1', '-c', String(conns), '-d', `${SECONDS}s`, '--timeout', '10s', '-s', file, target.href], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const wrkArgs = ['-t', '1', '-c', String(conns), '-d', `${SECONDS}s`, '--timeout', '10s', '-s', file, target.href];
+    const w = o.pin ? spawn('/usr/bin/taskset', ['-c', '0', '/usr/bin/wrk', ...wrkArgs], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn('/usr/bin/wrk', wrkArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     w.stdout.setEncoding('utf8').on('data', (x: string) => (text += x));
     w.on('exit', (c) => (c === 0 ? res(text) : rej(new Error(`wrk exited ${c}: ${text}`))));
@@ -237,6 +273,8 @@ const latencyMs = wrkFigures?.latency_ms ?? { p50: q(0.5), p90: q(0.9), p99: q(0
 const requests = wrkFigures?.requests ?? lat.length;
 const result = {
   generator: o.generator,
+  /** The listener's thread alone on CPU 1, serve's other threads and wrk on CPU 0 (--pin). */
+  pinned: o.pin,
   listener: o.listener,
   route: o.route,
   build: o.build,
@@ -259,7 +297,7 @@ const result = {
   /** The machine's 1-minute load average at the end: figures from a shared, busy machine are not the service's. */
   load_average: Math.round(loadavg()[0] * 10) / 10,
 };
-console.log(`bench:decision GET ${pathOf('ID')} (${o.generator}) on the ${o.listener} listener of ${build} at ${RATE}/s for ${SECONDS} s over ${o.connections} keep-alive connections (${accounts.length} accounts, ${decided} with a decision)`);
+console.log(`bench:decision GET ${pathOf('ID')} (${o.generator}${o.pin ? ', listener pinned' : ''}) on the ${o.listener} listener of ${build} at ${RATE}/s for ${SECONDS} s over ${o.connections} keep-alive connections (${accounts.length} accounts, ${decided} with a decision)`);
 console.log(`  ${result.requests} requests, ${result.achieved_per_second}/s achieved, ${errors} errors; latency ms p50 ${result.latency_ms.p50}, p90 ${result.latency_ms.p90}, p99 ${result.latency_ms.p99}, p99.9 ${result.latency_ms.p999}, max ${result.latency_ms.max}`);
 const d0 = result.latency_from_due_ms;
 if (d0) console.log(`  from when due (with the generator's own lateness): p50 ${d0.p50}, p90 ${d0.p90}, p99 ${d0.p99}, p99.9 ${d0.p999}, max ${d0.max}`);
