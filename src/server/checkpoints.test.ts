@@ -34,6 +34,7 @@ afterAll(async () => {
 interface Opened {
   live: LiveService;
   gateway: Gateway;
+  store: Awaited<ReturnType<typeof openDuckDbStore>>;
   close: () => Promise<{ state: string; audit: number }>;
 }
 
@@ -57,6 +58,7 @@ async function open(dir: string, checkpoints: boolean): Promise<Opened> {
   return {
     live,
     gateway,
+    store,
     close: async () => {
       await live.drain();
       await live.flush(true);
@@ -143,4 +145,24 @@ describe('serve checkpoints', () => {
       await store.close();
     }
   }, 240_000);
+
+  it('a split or merge made before a checkpoint is in it: a restart does not apply it again', async () => {
+    const dir = join(tmp, 'regroup');
+    const half = Math.floor(lines.length / 2 / PER_BATCH) * PER_BATCH;
+    const a = await open(dir, true);
+    await feed(a.live, 0, half);
+    await a.live.drain();
+    await a.live.flush(true);
+    const [c] = (await a.store.campaigns()).sort((x, y) => y.accounts.length - x.accounts.length);
+    expect(c.accounts.length, 'a campaign to split').toBeGreaterThanOrEqual(4);
+    await a.live.regroup({ split: c.campaign_id, accounts: c.accounts.slice(0, 2) }, 'carol', '');
+    // The engine's clock moves past the decision before the checkpoint.
+    await feed(a.live, half, lines.length);
+    await a.live.checkpoint();
+    const before = await a.close();
+    const b = await open(dir, true);
+    expect(b.live.restoredFrom, b.live.checkpointNotes.join('\n')).toBeDefined();
+    const after = await b.close();
+    expect(after.state).toBe(before.state);
+  }, 120_000);
 });

@@ -713,6 +713,8 @@ export class LiveService {
       if (!engine.decide(d)) throw new ApiError('conflict', 'a split takes some, not all, of one campaign’s linked accounts');
       this.decided++;
       record = await this.opts.store.decisions.record({ account_id: d.accountId, action: d.action, accounts: d.accounts, note, at, actor, position: this.stats.consumed });
+      // In the engine now, so in every later checkpoint: a restore must not apply it again.
+      this.lastDecisionId = Math.max(this.lastDecisionId, record.id);
     } finally {
       release();
     }
