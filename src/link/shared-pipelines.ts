@@ -95,7 +95,7 @@ class Candidate {
   nextEval = 0;
   changed = true;
   anchor = -1;
-  /** Members whose configuration the evidence links (all members when the queue agrees). */
+  /** Members whose configuration the evidence links (all members when the queue, or timing without the configuration, agrees). */
   config = 0;
   /** The regions its members send from (index, members) and the membership size they were counted at. */
   regionList: [number, number][] = [];
@@ -392,7 +392,8 @@ export class SharedPipelines implements PipelineView {
     const kinds = (tradecraft ? 1 : 0) + (queue ? 1 : 0) + (config ? 1 : 0) + (timing ? 1 : 0);
     // A class (many accounts, the same items) is a course, whatever else it shares.
     const linked = tradecraft && !declared && kind !== 'class' && kinds >= p.minKinds;
-    c.config = queue ? 0 : agreement.config;
+    // Linked on the configuration, only its members are; a queue or a silence is the whole group's (every member was silent).
+    c.config = queue || (timing && !config) ? 0 : agreement.config;
     return {
       members: members.length,
       tradecraft,
