@@ -89,9 +89,11 @@ export interface SilenceRule {
   maxHours: number;
   /** Chance that independent people show a silence as strong anywhere in the group's history. */
   alpha: number;
+  /** Silences that strong the group needs: a pipeline stops again and again (deploys, quota resets), a chance alignment rarely twice. */
+  minSilences: number;
 }
 
-export const DEFAULT_SILENCE: SilenceRule = { maxHours: 24, alpha: 1e-4 };
+export const DEFAULT_SILENCE: SilenceRule = { maxHours: 24, alpha: 1e-4, minSilences: 2 };
 
 /** Share of its usual activity a region kept in hour x, at most 1 (1 when nothing is known of it). */
 export function regionKept(region: HourlyActivity, x: number): number {
@@ -164,8 +166,8 @@ export class GroupTiming {
     return { strongest: this.strongest, needed: this.needed(), silences: this.silences };
   }
 
-  /** Silent together beyond what independent people do. */
+  /** Silent together beyond what independent people do, again and again. */
   shared(): boolean {
-    return this.silences > 0;
+    return this.silences >= this.rule.minSilences;
   }
 }

@@ -132,8 +132,8 @@ describe('linking clean accounts through the pipeline they share', () => {
  * Timing as the second kind of evidence: an operator's 20 accounts carry one phrase on every prompt
  * but show no work queue (every item new, never crossing accounts) and no shared configuration (each
  * its own max_tokens); 100 background accounts of the same country send every hour. Four days, an
- * exchange an hour each; the operator's pipeline stops in hours 60-63 (`stop`), or the whole region
- * goes quiet then (`outage`). Returns how many operator accounts were linked.
+ * exchange an hour each; the operator's pipeline stops in hours 40-43 and 70-73 (`stop`), or the
+ * whole region goes quiet then (`outage`). Returns how many operator accounts were linked.
  */
 function timingWorld(o: { stop: boolean; outage?: boolean; timing?: boolean }): number {
   const p = PipelineSchema.parse({ queueMinExchanges: 20, phraseSampleBits: 0, timing: o.timing ?? true });
@@ -148,7 +148,7 @@ function timingWorld(o: { stop: boolean; outage?: boolean; timing?: boolean }): 
   };
   let item = 0;
   for (let h = 0; h < 96; h++) {
-    const quiet = h >= 60 && h < 64;
+    const quiet = (h >= 40 && h < 44) || (h >= 70 && h < 74);
     if (!(quiet && o.outage)) for (let a = 20; a < 120; a++) send(a, h * H + (a - 20) * 30_000, words(`u${letters(a)}h${letters(h)}`, 14), 1024);
     if (!(quiet && (o.stop || o.outage))) {
       for (let a = 0; a < 20; a++) send(a, h * H + 60_000 + a * 150_000, `Spell out each intermediate deduction in numbered points. ${words(`item${letters(item++)}`, 16)}`, 4000 + a);

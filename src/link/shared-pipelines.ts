@@ -369,7 +369,7 @@ export class SharedPipelines implements PipelineView {
 
   private timing(): GroupTiming {
     const p = this.p;
-    return new GroupTiming({ maxHours: p.silenceMaxHours, alpha: p.silenceAlpha });
+    return new GroupTiming({ maxHours: p.silenceMaxHours, alpha: p.silenceAlpha, minSilences: p.silenceMinCount });
   }
 
   private evaluate(c: Candidate, accounts: readonly AccountState[]): PipelineEvidence {
