@@ -9,16 +9,17 @@ const RULE: SilenceRule = { maxHours: 24, alpha: 1e-4, minSilences: 2 };
  * (the group's own stop); its region (50 other users an hour) goes on, or is quiet too in
  * `regionQuiet` (a regional outage).
  */
-function run(o: { active: number; days: number; quiet?: [number, number]; quiet2?: [number, number]; regionQuiet?: [number, number]; night?: number }) {
+function run(o: { active: number; days: number; quiet?: [number, number]; quiet2?: [number, number]; regionQuiet?: [number, number]; night?: number; fade?: [number, number] }) {
   const g = new GroupTiming(RULE);
   const region = new HourlyActivity();
   const inside = (h: number, r?: [number, number]) => r !== undefined && h >= r[0] && h < r[1];
   for (let h = 0; h < o.days * 24; h++) {
     if (!inside(h, o.regionQuiet)) for (let u = 0; u < 50; u++) region.add(h);
     if (inside(h, o.quiet) || inside(h, o.quiet2) || inside(h, o.regionQuiet) || h % 24 < (o.night ?? 0)) continue;
-    for (let m = 0; m < o.active; m++) {
+    const active = o.fade && h >= o.fade[0] ? o.fade[1] : o.active;
+    for (let m = 0; m < active; m++) {
       region.add(h);
-      g.exchange(h * HOUR_MS + ((m + 0.5) * HOUR_MS) / o.active, true, o.active, () => {
+      g.exchange(h * HOUR_MS + ((m + 0.5) * HOUR_MS) / active, true, o.active, () => {
         region.advance(h);
         return (x) => regionKept(region, x);
       });
@@ -90,6 +91,12 @@ describe('GroupTiming (co-silence)', () => {
 
   it('a silence longer than maxHours (a weekly rhythm, a holiday) is not read', () => {
     const s = run({ active: 8, days: 5, quiet: [60, 90] });
+    expect(s.shared).toBe(false);
+  });
+
+  it('members drifting away (8, then 2 active an hour from hour 50): their silences are read at that level', () => {
+    const s = run({ active: 8, days: 5, quiet: [80, 83], quiet2: [100, 103], fade: [50, 2] });
+    expect(s.strongest).toBeLessThan(10);
     expect(s.shared).toBe(false);
   });
 

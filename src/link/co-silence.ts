@@ -12,6 +12,8 @@
 export const HOUR_MS = 3_600_000;
 /** Hours of counts kept (longer than any silence read). */
 const RING = 64;
+/** Hours before a silence whose activity sets the level it is read against. */
+const LEVEL_HOURS = 24;
 /** Empty hours folded into a profile at most per advance (a population idle for weeks stays bounded). */
 const MAX_FOLD = 24 * 14;
 
@@ -117,8 +119,8 @@ export interface TimingStats {
  * exchanges of its members; its strength is the members active expected over it: per hour it covers,
  * the group's own profile for that hour of the day (per member, times its members now) times the part
  * of the hour covered (a lower bound: an active member's exchanges fall in a random part of its hour at
- * least that often), scaled down by how much of its usual activity the members' regions kept in that
- * hour (a regional outage, a holiday, a weekend lower everyone's activity: the background's, not the
+ * least that often), times the group's level in the day before (its activity against its profile, at
+ * most 1), scaled down by how much of its usual activity the members' regions kept in that hour (a regional outage, a holiday, a weekend lower everyone's activity: the background's, not the
  * group's). For independent members the chance of no one active is at most e^-strength; a silence
  * counts when that is below alpha divided by the places it could have started (quarter hours observed).
  */
@@ -150,12 +152,31 @@ export class GroupTiming {
   }
 
   private strength(from: number, to: number, kept: (x: number) => number): number {
+    const start = Math.floor(from / HOUR_MS);
+    const level = this.level(start);
     let e = 0;
-    for (let x = Math.floor(from / HOUR_MS); x * HOUR_MS < to; x++) {
+    for (let x = start; x * HOUR_MS < to; x++) {
       const covered = Math.min(to, (x + 1) * HOUR_MS) - Math.max(from, x * HOUR_MS);
-      e += this.activity.expected(x) * kept(x) * (covered / HOUR_MS);
+      e += this.activity.expected(x) * level * kept(x) * (covered / HOUR_MS);
     }
     return e;
+  }
+
+  /**
+   * How active the group was in the day before hour `start` against its profile, at most 1: members
+   * who drift away, or a group quieter this week, lower what its silence is read against (a group's
+   * profile is its history; a pipeline running until it stops is at its usual level).
+   */
+  private level(start: number): number {
+    let seen = 0;
+    let expected = 0;
+    for (let x = start - LEVEL_HOURS; x < start; x++) {
+      const n = this.activity.countAt(x);
+      if (n === undefined) continue;
+      seen += n;
+      expected += this.activity.expected(x);
+    }
+    return expected <= 0 ? 1 : Math.min(1, seen / expected);
   }
 
   private needed(): number {
