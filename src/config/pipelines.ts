@@ -64,7 +64,7 @@ export const PipelineSchema = z.object({
   silenceMaxHours: count.default(24),
   /** ...and one counts when independent people would show one as strong anywhere in the group's history with at most this chance. */
   silenceAlpha: z.number().positive().max(1).default(1e-4),
-  /** ...and timing agrees after this many such silences (two: a benign group of 252 library users reached 16.0 of the 16.7 needed once, at scale 1; a pipeline stops again and again). */
+  /** ...and timing agrees after this many such silences (a pipeline stops again and again; a chance alignment of people rarely twice). */
   silenceMinCount: count.default(2),
   /** Content score a member of a group confirmed as one work queue counts as (a queue deals payloads to harvest). */
   queueHarvest: share.default(0.6),
