@@ -33,9 +33,9 @@ for (const c of [...p.candidateGroups()].sort((a, b) => b.members.length - a.mem
   for (const m of c.members) who.set(groupOf(m), (who.get(groupOf(m)) ?? 0) + 1);
   const e = c.evidence;
   const ev = e
-    ? `trade=${e.tradecraft ? 1 : 0}(${e.phraseAccounts}) ${e.spread.kind} api=${e.spread.accountsPerItem.toFixed(2)} rep=${e.spread.repeat.toFixed(2)} fresh=${e.spread.fresh.toFixed(2)} ex=${e.spread.exchanges} cfg=${e.config ? 1 : 0}(${e.configShare.toFixed(2)},${e.configConcentration.toFixed(2)}) decl=${e.declared ? 1 : 0} LINKED=${e.linked ? 1 : 0}`
+    ? `trade=${e.tradecraft ? 1 : 0}(${e.phraseAccounts}) ${e.spread.kind} api=${e.spread.accountsPerItem.toFixed(2)} rep=${e.spread.repeat.toFixed(2)} fresh=${e.spread.fresh.toFixed(2)} ex=${e.spread.exchanges} cfg=${e.config ? 1 : 0}(${e.configShare.toFixed(2)},${e.configConcentration.toFixed(2)}) time=${e.timing ? 1 : 0}(${e.silence.silences} silences, strongest ${e.silence.strongest.toFixed(1)} of ${e.silence.needed.toFixed(1)}) decl=${e.declared ? 1 : 0} LINKED=${e.linked ? 1 : 0}`
     : 'not evaluated';
-  const at = c.linkedAt === undefined ? '' : ` linked ${new Date(c.linkedAt).toISOString().slice(0, 16)}`;
+  const at = ` opened ${new Date(c.createdAt).toISOString().slice(5, 16)}${c.linkedAt === undefined ? '' : ` linked ${new Date(c.linkedAt).toISOString().slice(5, 16)}`}`;
   console.log(`${String(c.members.length).padStart(5)} ${ev}${at}  ${[...who].map(([k, v]) => `${k}:${v}`).join(' ')}`);
 }
 

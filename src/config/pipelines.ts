@@ -15,6 +15,8 @@ export const PipelineSchema = z.object({
   queue: z.boolean().default(true),
   /** One client configuration, rare outside the group (src/link/client-config.ts). */
   config: z.boolean().default(true),
+  /** Shared pipeline timing: members silent together while their regions are not (src/link/co-silence.ts). */
+  timing: z.boolean().default(true),
   /** Kinds of evidence that must agree, tradecraft included (the issue: at least two). */
   minKinds: z.number().int().min(2).default(2),
   /** A phrase is tradecraft when at least this many accounts use it... */
@@ -58,12 +60,19 @@ export const PipelineSchema = z.object({
   declaredShare: share.default(0.5),
   /** Two candidate groups are one pipeline when this share of the smaller one's members carry the other's phrase. */
   crossShare: share.default(0.3),
+  /** Co-silence: silences longer than this (hours) are not read (a weekly rhythm or a holiday, not a pipeline's stop)... */
+  silenceMaxHours: count.default(24),
+  /** ...and one counts when independent people would show one as strong anywhere in the group's history with at most this chance. */
+  silenceAlpha: z.number().positive().max(1).default(1e-4),
+  /** ...and timing agrees after this many such silences (a pipeline stops again and again; a chance alignment of people rarely twice). */
+  silenceMinCount: count.default(2),
   /** Content score a member of a group confirmed as one work queue counts as (a queue deals payloads to harvest). */
   queueHarvest: share.default(0.6),
   /** Campaign evidence of each kind (reason weights). */
   tradecraftWeight: weight.default(1.2),
   queueWeight: weight.default(1.2),
   configWeight: weight.default(0.8),
+  timingWeight: weight.default(0.8),
 });
 
 export type PipelineParams = z.infer<typeof PipelineSchema>;

@@ -66,7 +66,7 @@ export interface JoinOut {
 }
 
 export interface JoinEvidenceOut {
-  /** A dimension (`payment`, `template`, ...) or a pipeline kind (`shared_tradecraft`, `work_queue`, `shared_client_config`). */
+  /** A dimension (`payment`, `template`, ...) or a pipeline kind (`shared_tradecraft`, `work_queue`, `shared_client_config`, `shared_timing`). */
   kind: string;
   ref?: string;
   suspicion?: number;

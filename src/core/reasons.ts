@@ -71,6 +71,8 @@ export interface ReasonDetails {
   work_queue: { accounts: number; accounts_per_item: number; repeat_share: number; exchanges: number };
   /** Most of the group sends one client configuration, and most who send it are in the group (src/link/client-config.ts). */
   shared_client_config: { share: number; concentration: number };
+  /** The group fell silent together while its members' regions stayed active (src/link/co-silence.ts): its silences, the strongest's expected active members, the strength one needs. */
+  shared_timing: { silences: number; strength: number; needed: number };
   /** `kinds`: the matched indicator kinds, sorted and comma-separated. */
   peer_indicator: { kinds: string; producers: number; corroborated: boolean };
   /** An account's own confirmation (`at`, RFC 3339), or its campaign's count of confirmed members. */
@@ -133,6 +135,7 @@ export const REASON_CODES = {
   shared_tradecraft: 'prompts carry phrases rare in the population, inserted systematically by the linked accounts',
   work_queue: 'the linked accounts walk through one payload set: each item to few of them, rarely repeated',
   shared_client_config: 'one combination of client knobs shared by the linked accounts and rare outside them',
+  shared_timing: 'the linked accounts fell silent together while their regions stayed active, as one pipeline stopping',
   peer_indicator: 'matches an indicator shared by a peer',
   // analyst decisions (src/judge/decisions.ts)
   analyst_confirmed: 'confirmed as distillation by an analyst',

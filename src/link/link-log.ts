@@ -47,7 +47,7 @@ export type JoinRule = 'small_part' | 'bridge' | 'shared_tradecraft' | 'analyst'
 
 /** Pipeline evidence named on a join: the kind, and its figures. */
 export interface PipelineJoinEvidence {
-  kind: 'shared_tradecraft' | 'work_queue' | 'shared_client_config';
+  kind: 'shared_tradecraft' | 'work_queue' | 'shared_client_config' | 'shared_timing';
   detail: Record<string, number>;
 }
 

@@ -127,3 +127,56 @@ describe('linking clean accounts through the pipeline they share', () => {
     expect(world({ config: false, classMin: 1000 }, { ownQuestions: 2, classConfig: true }).cls).toBe(20);
   });
 });
+
+/**
+ * Timing as the second kind of evidence: an operator's 20 accounts carry one phrase on every prompt
+ * but show no work queue (every item new, never crossing accounts) and no shared configuration (each
+ * its own max_tokens); 100 background accounts of the same country send every hour. Four days, an
+ * exchange an hour each; the operator's pipeline stops in hours 40-43 and 70-73 (`stop`), or the
+ * whole region goes quiet then (`outage`). Returns how many operator accounts were linked.
+ */
+function timingWorld(o: { stop: boolean; outage?: boolean; timing?: boolean }): number {
+  const p = PipelineSchema.parse({ queueMinExchanges: 20, phraseSampleBits: 0, timing: o.timing ?? true });
+  const sp = new SharedPipelines(p);
+  const accounts: Acct[] = [];
+  const uf = new UnionFind();
+  const H = 3_600_000;
+  const send = (idx: number, ts: number, prompt: string, maxTokens: number): void => {
+    const s = (accounts[idx] ??= { idx, exchanges: 0 });
+    s.exchanges++;
+    sp.observe(s as unknown as AccountState, { ...exchange(prompt, maxTokens, 'sdk-default'), ts, client: { sdk: 'sdk-default', country: 'US' } });
+  };
+  let item = 0;
+  for (let h = 0; h < 96; h++) {
+    const quiet = (h >= 40 && h < 44) || (h >= 70 && h < 74);
+    if (!(quiet && o.outage)) for (let a = 20; a < 120; a++) send(a, h * H + (a - 20) * 30_000, words(`u${letters(a)}h${letters(h)}`, 14), 1024);
+    if (!(quiet && (o.stop || o.outage))) {
+      for (let a = 0; a < 20; a++) send(a, h * H + 60_000 + a * 150_000, `Spell out each intermediate deduction in numbered points. ${words(`item${letters(item++)}`, 16)}`, 4000 + a);
+    }
+    sp.run(h * H + 3_599_000, accounts as unknown as AccountState[], accounts as unknown as AccountState[], (a, b) => {
+      uf.union(a, b);
+      return true;
+    });
+  }
+  let n = 0;
+  for (let a = 0; a < 20; a++) if (uf.membersOf(uf.find(a)).length > 1) n++;
+  return n;
+}
+
+describe('SharedPipelines: shared pipeline timing', () => {
+  it('tradecraft and a stop of the pipeline alone (no queue, no shared configuration) link the operator', () => {
+    expect(timingWorld({ stop: true })).toBe(20);
+  });
+
+  it('without the stop, tradecraft alone links no one', () => {
+    expect(timingWorld({ stop: false })).toBe(0);
+  });
+
+  it('with timing switched off (ablation), the stop links no one', () => {
+    expect(timingWorld({ stop: true, timing: false })).toBe(0);
+  });
+
+  it('a regional outage silences the operator with everyone around it: not one of the pipeline, no link', () => {
+    expect(timingWorld({ stop: false, outage: true })).toBe(0);
+  });
+});

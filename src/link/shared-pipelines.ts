@@ -22,6 +22,7 @@ import type { AccountState } from '../observe/account-state.js';
 import { lshParams } from '../sketches/lsh.js';
 import { MinHasher } from '../sketches/minhash.js';
 import { ClientConfigs, configHash } from './client-config.js';
+import { GroupTiming, HOUR_MS, HourlyActivity, regionKept, type TimingStats } from './co-silence.js';
 import { ItemSpread, type SpreadStats } from './item-spread.js';
 import { numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
 import type { StateKinds } from '../core/state-graph.js';
@@ -49,6 +50,9 @@ export interface PipelineEvidence {
   config: boolean;
   configShare: number;
   configConcentration: number;
+  /** Shared pipeline timing: the group fell silent on its own (its members' regions active meanwhile). */
+  timing: boolean;
+  silence: TimingStats;
   /** A declared organization (not a hidden operator). */
   declared: boolean;
   /** Enough kinds agree: members are linked. */
@@ -75,6 +79,7 @@ export function pipelineJoinEvidence(why: PipelineLinkWhy): PipelineJoinEvidence
   }
   if (e.queue) out.push({ kind: 'work_queue', detail: { accounts_per_item: round(e.spread.accountsPerItem), repeat_share: round(e.spread.repeat), exchanges: e.spread.exchanges } });
   if (e.config) out.push({ kind: 'shared_client_config', detail: { share: round(e.configShare), concentration: round(e.configConcentration) } });
+  if (e.timing) out.push({ kind: 'shared_timing', detail: { silences: e.silence.silences, strength: round(e.silence.strongest), needed: round(e.silence.needed) } });
   return out;
 }
 
@@ -90,14 +95,18 @@ class Candidate {
   nextEval = 0;
   changed = true;
   anchor = -1;
-  /** Members whose configuration the evidence links (all members when the queue agrees). */
+  /** Members whose configuration the evidence links (all members when the queue, or timing without the configuration, agrees). */
   config = 0;
+  /** The regions its members send from (index, members) and the membership size they were counted at. */
+  regionList: [number, number][] = [];
+  regionsAt = -1;
 
   constructor(
     readonly slot: number,
     public phrase: number,
     public spread: ItemSpread,
     readonly createdAt: Millis,
+    readonly timing: GroupTiming,
   ) {}
 }
 
@@ -127,6 +136,13 @@ export class SharedPipelines implements PipelineView {
   private readonly scratch: number[] = [];
   private readonly words = new Uint32Array(2048);
   private readonly itemPhrases: number[] = [];
+  // Timing: each account's latest active hour (so it counts once per hour) and region (index into
+  // `regions`, by the country it sends from; 0: unknown), and every region's hourly activity.
+  private readonly hourOf = new I32Column(-1);
+  private readonly regionOf = new U8Column();
+  private readonly regions: HourlyActivity[] = [new HourlyActivity()];
+  private readonly regionIndex = new Map<string, number>();
+  private readonly regionWeights = new Map<number, number>();
 
   constructor(readonly p: PipelineParams) {
     // Marking (which phrases an account carries, which group it joins) admits phrases up to phraseMarkShare of
@@ -144,6 +160,7 @@ export class SharedPipelines implements PipelineView {
     f.observeHashes(idx, view, s.exchanges === 1);
     this.configs.observe(idx, configHash(ex));
     if (!this.p.tradecraft) return;
+    if (this.p.timing) this.observeHour(idx, ex);
     let marked = false;
     for (let i = 0; i < n; i++) {
       if (!f.tradecraft(hs[i])) continue;
@@ -165,6 +182,62 @@ export class SharedPipelines implements PipelineView {
     const common = this.p.phraseMaxAccountShare;
     for (let i = 0; i < n; i++) if (!f.tradecraft(hs[i]) && !f.common(hs[i], common)) items.push(hs[i]);
     spread.observe(idx, items, ex.sketch?.numbers ?? numberPrint(ex.prompt));
+  }
+
+  /** An exchange's time: its region's hourly activity (an account counts once an hour), and its candidate group's. */
+  private observeHour(idx: number, ex: Exchange): void {
+    const h = Math.floor(ex.ts / HOUR_MS);
+    const first = h > this.hourOf.get(idx);
+    if (first) {
+      this.hourOf.set(idx, h);
+      const r = this.regionFor(ex.client.country);
+      this.regionOf.set(idx, r);
+      this.regions[r].add(h);
+    }
+    const c = this.candidateOf.get(idx);
+    if (c < 0) return;
+    const cand = this.candidates[c];
+    cand.timing.exchange(ex.ts, first, cand.members.length, () => this.keptFor(cand, h));
+  }
+
+  /** A region's index (0: unknown, or past the 255 kept). */
+  private regionFor(country: string | undefined): number {
+    if (country === undefined) return 0;
+    let r = this.regionIndex.get(country);
+    if (r === undefined) {
+      if (this.regions.length > 255) return 0;
+      r = this.regions.length;
+      this.regions.push(new HourlyActivity());
+      this.regionIndex.set(country, r);
+    }
+    return r;
+  }
+
+  /**
+   * The share of their usual activity the regions a group's members send from kept in closed hour x
+   * (weighted by members; the weights are recomputed when the group's membership changed).
+   */
+  private keptFor(c: Candidate, h: number): (x: number) => number {
+    if (c.regionsAt !== c.members.length) {
+      const w = this.regionWeights;
+      w.clear();
+      for (const m of c.members) {
+        const r = this.regionOf.get(m);
+        w.set(r, (w.get(r) ?? 0) + 1);
+      }
+      c.regionList = [...w];
+      c.regionsAt = c.members.length;
+    }
+    for (const [r] of c.regionList) this.regions[r].advance(h);
+    return (x) => {
+      let kept = 0;
+      let weight = 0;
+      for (const [r, n] of c.regionList) {
+        kept += n * regionKept(this.regions[r], x);
+        weight += n;
+      }
+      return weight === 0 ? 1 : kept / weight;
+    };
   }
 
   /** Space-saving top-k: a phrase not held replaces the least counted, inheriting its count. */
@@ -275,7 +348,7 @@ export class SharedPipelines implements PipelineView {
       new ItemSpread(this.hasher, this.lsh, { minExchanges: this.p.queueMinExchanges, queueMin: this.p.queueMin, classMin: this.p.classMin, classFreshMax: this.p.classFreshMax, maxRepeat: this.p.queueMaxRepeat }, SPREAD_BITS, SPREAD_SAMPLE_BITS);
     let c: Candidate | undefined;
     if (this.candidates.length < this.p.maxCandidates) {
-      c = new Candidate(this.candidates.length, phrase, spread(), now);
+      c = new Candidate(this.candidates.length, phrase, spread(), now, this.timing());
       this.candidates.push(c);
     } else {
       // Full: reuse the smallest group that never linked and had a day to grow; its members may join again.
@@ -287,11 +360,16 @@ export class SharedPipelines implements PipelineView {
       if (!victim || victim.members.length >= this.p.minMembers) return undefined;
       this.byPhrase.delete(victim.phrase);
       for (const m of victim.members) this.candidateOf.set(m, -1);
-      c = new Candidate(victim.slot, phrase, spread(), now);
+      c = new Candidate(victim.slot, phrase, spread(), now, this.timing());
       this.candidates[victim.slot] = c;
     }
     this.byPhrase.set(phrase, c);
     return c;
+  }
+
+  private timing(): GroupTiming {
+    const p = this.p;
+    return new GroupTiming({ maxHours: p.silenceMaxHours, alpha: p.silenceAlpha, minSilences: p.silenceMinCount });
   }
 
   private evaluate(c: Candidate, accounts: readonly AccountState[]): PipelineEvidence {
@@ -309,10 +387,13 @@ export class SharedPipelines implements PipelineView {
     const agreement = this.configs.agreement(members, (m) => accounts[m].exchanges, p.configDominance);
     const config = p.config && agreement.share >= p.configShare && agreement.concentration >= p.configConcentration;
     const declared = declaredOrganization(members, accounts, p.declaredShare);
-    const kinds = (tradecraft ? 1 : 0) + (queue ? 1 : 0) + (config ? 1 : 0);
+    const silence = c.timing.stats();
+    const timing = p.timing && c.timing.shared();
+    const kinds = (tradecraft ? 1 : 0) + (queue ? 1 : 0) + (config ? 1 : 0) + (timing ? 1 : 0);
     // A class (many accounts, the same items) is a course, whatever else it shares.
     const linked = tradecraft && !declared && kind !== 'class' && kinds >= p.minKinds;
-    c.config = queue ? 0 : agreement.config;
+    // Linked on the configuration, only its members are; a queue or a silence is the whole group's (every member was silent).
+    c.config = queue || (timing && !config) ? 0 : agreement.config;
     return {
       members: members.length,
       tradecraft,
@@ -322,6 +403,8 @@ export class SharedPipelines implements PipelineView {
       config,
       configShare: agreement.share,
       configConcentration: agreement.concentration,
+      timing,
+      silence,
       declared,
       linked,
     };
@@ -391,6 +474,7 @@ export class SharedPipelines implements PipelineView {
       out.push({ code: 'work_queue', weight: p.queueWeight, detail: { accounts: best.members, accounts_per_item: round(best.spread.accountsPerItem), repeat_share: round(best.spread.repeat), exchanges: best.spread.exchanges } });
     }
     if (best.config) out.push({ code: 'shared_client_config', weight: p.configWeight, detail: { share: round(best.configShare), concentration: round(best.configConcentration) } });
+    if (best.timing) out.push({ code: 'shared_timing', weight: p.timingWeight, detail: { silences: best.silence.silences, strength: round(best.silence.strongest), needed: round(best.silence.needed) } });
   }
 
   /**
@@ -403,8 +487,8 @@ export class SharedPipelines implements PipelineView {
   }
 
   /** The candidate groups with their members and latest evidence (diagnostics: bench/pipelines.ts). */
-  *candidateGroups(): IterableIterator<{ phrase: number; members: readonly number[]; evidence: PipelineEvidence | undefined; linkedAt: Millis | undefined }> {
-    for (const c of this.candidates) if (c.phrase !== 0) yield { phrase: c.phrase, members: c.members, evidence: c.evidence, linkedAt: c.linkedAt };
+  *candidateGroups(): IterableIterator<{ phrase: number; members: readonly number[]; evidence: PipelineEvidence | undefined; linkedAt: Millis | undefined; createdAt: Millis }> {
+    for (const c of this.candidates) if (c.phrase !== 0) yield { phrase: c.phrase, members: c.members, evidence: c.evidence, linkedAt: c.linkedAt, createdAt: c.createdAt };
   }
 
   get bytes(): number {
@@ -443,4 +527,4 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-export const SHARED_PIPELINES_KINDS: StateKinds = { classes: [SharedPipelines, Candidate], constants: [] };
+export const SHARED_PIPELINES_KINDS: StateKinds = { classes: [SharedPipelines, Candidate, GroupTiming, HourlyActivity], constants: [] };

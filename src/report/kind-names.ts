@@ -25,6 +25,7 @@ export const KIND_NAMES: Record<string, string> = {
   shared_tradecraft: 'shared tradecraft text',
   work_queue: 'one work queue',
   shared_client_config: 'one client configuration',
+  shared_timing: 'shared pipeline timing',
 };
 
 export const kindName = (k: string): string => KIND_NAMES[k] ?? k;
