@@ -88,7 +88,7 @@ export class Engine {
       // By return values: link names what the exchange shares with others (templates, model), observe
       // folds it into its account, judge counts it into the sums of the account's groups and campaign.
       const keys = this.linker.keysOf(rec);
-      const mask = this.observer.observeExchange(rec, keys);
+      const mask = this.observer.observeExchange(rec, keys, s);
       const t0 = this.times ? performance.now() : 0;
       this.judge.countExchange(s, mask, keys.item, t);
       this.count(s, t);

@@ -4,7 +4,7 @@
 import type { EngineConfig } from '../config/schema.js';
 import type { Exchange, ExchangeSketch } from '../core/records.js';
 import { TemplateSketcher } from '../link/templates.js';
-import { numberPrint, phraseHashes } from '../link/phrase-frequency.js';
+import { scanPhrases } from '../link/phrase-scan.js';
 import { murmur3 as hash32 } from '../sketches/hash.js';
 import { CapabilityTagger } from '../observe/content-tags.js';
 import { PROMPT_SEED, SYSTEM_SEED } from '../observe/observer.js';
@@ -29,13 +29,15 @@ export class Presketcher {
   }
 
   sketch(ex: Exchange): ExchangeSketch {
+    const phrases: number[] = [];
+    const numbers = scanPhrases(ex.prompt, phrases, this.words, this.phraseSampleBits);
     return {
       mask: this.tagger.tag(ex.prompt, ex.system, ex.tools, ex.thinking),
       promptHash: hash32(ex.prompt, PROMPT_SEED),
       systemHash: ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined,
       templates: this.templates.sketch(ex.prompt),
-      phrases: Uint32Array.from(phraseHashes(ex.prompt, [], this.words, this.phraseSampleBits)),
-      numbers: numberPrint(ex.prompt),
+      phrases: Uint32Array.from(phrases),
+      numbers,
     };
   }
 
@@ -50,8 +52,10 @@ export class Presketcher {
     out.promptHash = hash32(ex.prompt, PROMPT_SEED);
     out.systemHash = ex.system ? hash32(ex.system, SYSTEM_SEED) : undefined;
     this.templates.sketch(ex.prompt, out.templates);
-    out.phrases = phraseHashes(ex.prompt, Array.isArray(out.phrases) ? (out.phrases as number[]) : [], this.words, this.phraseSampleBits);
-    out.numbers = numberPrint(ex.prompt);
+    // Phrases and numbers in one pass over the prompt (link/phrase-scan.ts).
+    const phrases = Array.isArray(out.phrases) ? (out.phrases as number[]) : [];
+    out.numbers = scanPhrases(ex.prompt, phrases, this.words, this.phraseSampleBits);
+    out.phrases = phrases;
     return out;
   }
 }

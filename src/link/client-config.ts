@@ -16,16 +16,8 @@ const CONFIG_SEED = 0x6b6e6f62;
 /** The configuration fingerprint of one request (never 0: 0 means none). */
 export function configHash(ex: Exchange): number {
   const c = ex.client;
-  const knobs = [
-    ex.format,
-    c.sdk ?? c.userAgent ?? '',
-    ex.maxTokens ?? '',
-    ex.thinkingBudget ?? ex.reasoningEffort ?? (ex.thinking ? 'on' : ''),
-    ex.temperature ?? '',
-    ex.tools,
-    ex.n,
-    ex.logprobs ? 1 : 0,
-  ].join('|');
+  // One template string, not an array joined: the same text, without an array per exchange.
+  const knobs = `${ex.format}|${c.sdk ?? c.userAgent ?? ''}|${ex.maxTokens ?? ''}|${ex.thinkingBudget ?? ex.reasoningEffort ?? (ex.thinking ? 'on' : '')}|${ex.temperature ?? ''}|${ex.tools}|${ex.n}|${ex.logprobs ? 1 : 0}`;
   return murmur3(knobs, CONFIG_SEED) || 1;
 }
 

@@ -11,7 +11,7 @@
 // shared (several accounts), rare against the background (a small share of active accounts) and
 // systematic (many uses per account that uses it).
 import { fmix32 } from '../sketches/hash.js';
-import { shingleHashes } from '../sketches/shingle.js';
+import { scanPhrases } from './phrase-scan.js';
 
 const MAX_WORDS = 2048;
 
@@ -22,16 +22,7 @@ const MAX_WORDS = 2048;
  * prompt, so a phrase kept is counted wherever it occurs (consistent sampling), at 1/2^bits the cost.
  */
 export function phraseHashes(text: string, out: number[] = [], scratch = new Uint32Array(MAX_WORDS), sampleBits = 0): number[] {
-  const n = shingleHashes(text.replace(/[0-9]+/g, '0'), scratch, 4);
-  out.length = 0;
-  const keep = 32 - sampleBits;
-  let m = n;
-  if (sampleBits > 0) {
-    m = 0;
-    for (let i = 0; i < n; i++) if (fmix32(scratch[i]) >>> keep === 0) scratch[m++] = scratch[i];
-  }
-  const sorted = scratch.subarray(0, m).sort();
-  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  scanPhrases(text, out, scratch, sampleBits);
   return out;
 }
 

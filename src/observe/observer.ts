@@ -72,11 +72,13 @@ export class Observer {
     return { account, identityChanged: account.applyProfile(ev, this.shared) };
   }
 
-  /** Folds the exchange into its account; returns the exchange's capability bits (what it asks for). */
-  observeExchange(ex: Exchange, keys: ExchangeKeys): number {
+  /**
+   * Folds the exchange into its account (`s`, when the caller already looked it up); returns the
+   * exchange's capability bits (what it asks for).
+   */
+  observeExchange(ex: Exchange, keys: ExchangeKeys, s: AccountState = this.account(ex.accountId)): number {
     const times = this.times;
     let t0 = times ? performance.now() : 0;
-    const s = this.account(ex.accountId);
     const tr = s.startTraffic();
     const t = ex.ts;
     if (tr.exchanges > 0) {

@@ -11,7 +11,7 @@
 // over its k word hashes. Word hashes are written into `out` first and shingles overwrite them
 // in place (shingle i reads words i..i+k-1 before writing slot i), so no scratch is needed.
 
-import { murmurFinish, murmurStep, murmurTail } from './hash.js';
+import { fmix32, murmurFinish, murmurStep, murmurTail } from './hash.js';
 
 /** Code-unit classes. */
 const SEP = 0;
@@ -76,14 +76,45 @@ export const DEFAULT_SHINGLE_K = 3;
  */
 export function shingleHashes(text: string, out: Uint32Array, k = DEFAULT_SHINGLE_K, seed = 0): number {
   if (!(k >= 1)) throw new RangeError(`shingle k must be >= 1, got ${k}`);
+  return shingleWordHashes(out, hashWords(text, out, seed), k, seed);
+}
+
+/** Where `hashWords` adds up the runs of digits it masked: a holder the caller owns and reuses. */
+export interface NumberSum {
+  sum: number;
+}
+
+/**
+ * The first half of `shingleHashes`: the hash of each word of `text` into `out` (words beyond its
+ * length are ignored); returns how many. With `numbers`, each run of ASCII digits is one code unit '0'
+ * of its word (the words of `text.replace(/[0-9]+/g, '0')`, without making that copy) and a hash of
+ * the run's digits is added to `numbers.sum`, over the whole text: an order-free fingerprint of the
+ * numbers the text states (link/phrase-frequency.ts numberPrint), found by the same pass.
+ */
+export function hashWords(text: string, out: Uint32Array, seed: number, numbers?: NumberSum): number {
   const cap = out.length;
   const len = text.length;
   let n = 0;
   let h = seed | 0;
   let half = -1; // first code unit of a pending pair, -1 when none
   let units = 0; // code units in the current word
-  for (let i = 0; i < len && n < cap; i++) {
+  let v = 0; // hash of the current run of digits
+  let inNumber = false;
+  for (let i = 0; i < len; i++) {
     let c = text.charCodeAt(i);
+    if (numbers !== undefined) {
+      if (c >= 0x30 && c <= 0x39) {
+        v = (Math.imul(v, 31) + c) | 0;
+        if (inNumber) continue; // the run is one '0' of its word, already hashed
+        inNumber = true;
+        c = 0x30;
+      } else if (inNumber) {
+        numbers.sum = (numbers.sum + fmix32(v >>> 0)) | 0;
+        v = 0;
+        inNumber = false;
+      }
+      if (n >= cap) continue; // words past `out` are ignored, numbers are not
+    } else if (n >= cap) break;
     const cls = CODE_CLASS[c];
     if (cls === WORD) {
       if (c - 0x41 < 26 && c >= 0x41) c += 32; // ASCII case fold
@@ -105,10 +136,19 @@ export function shingleHashes(text: string, out: Uint32Array, k = DEFAULT_SHINGL
     }
     if (cls === SOLO && n < cap) out[n++] = murmurFinish(murmurTail(seed | 0, c), 2);
   }
+  if (inNumber) numbers!.sum = (numbers!.sum + fmix32(v >>> 0)) | 0;
   if (units > 0 && n < cap) {
     if (half >= 0) h = murmurTail(h, half);
     out[n++] = murmurFinish(h, units * 2);
   }
+  return n;
+}
+
+/**
+ * The second half of `shingleHashes`: the `n` word hashes at the start of `out` become its k-shingle
+ * hashes, in place (a text of fewer than k words, one shingle of all of them). Returns how many.
+ */
+export function shingleWordHashes(out: Uint32Array, n: number, k: number, seed: number): number {
   if (n === 0) return 0;
   const kk = k < n ? k : n;
   const shingles = n - kk + 1;
