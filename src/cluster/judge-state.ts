@@ -19,6 +19,7 @@ import { build as buildDecode } from '../decode/config.js';
 import type { DecodeContext } from '../decode/index.js';
 import { Engine } from '../engine/engine.js';
 import { ENGINE_KINDS } from '../engine/state-kinds.js';
+import type { VerdictChange } from '../judge/judge.js';
 import type { CheckpointSpec } from '../engine/checkpoint.js';
 import { build as buildOrder } from '../order/config.js';
 import { emptyBatch, type Ingestor } from '../order/pipeline.js';
@@ -54,6 +55,8 @@ export class JudgeState {
   /** The last stream sequence applied (0: none). */
   streamSeq = 0;
   readonly counts: JudgeCounts = { messages: 0, received: 0, accepted: 0, acceptedExchanges: 0, acceptedAccountRecords: 0, duplicates: 0, late: 0, consumed: 0, firstTs: null, lastTs: null };
+  /** Told each verdict change (the runner publishes them). */
+  onVerdict: ((c: VerdictChange) => void) | undefined;
   /** Scalars a checkpoint carries besides the objects (restored into streamSeq). */
   private readonly scalars = { streamSeq: 0, expected: 0 };
 
@@ -62,6 +65,8 @@ export class JudgeState {
     o: JudgeStateOptions = {},
   ) {
     this.engine = new Engine(cfg);
+    // Registered here, before any restore: a checkpoint's listener slots must match the fresh state's.
+    this.engine.onVerdict((c) => this.onVerdict?.(c));
     this.decodeContext = buildDecode({ emailKey: emailKeyOf(cfg) });
     this.ingestor = buildOrder(cfg, this.decodeContext, { sourceIdleMs: o.idleMs ?? 5 * 60_000 });
   }

@@ -77,7 +77,7 @@ export class ClusterJudge {
       engineClock: Number.isFinite(state.engine.now) ? toIso(state.engine.now) : null,
       consumed: state.counts.consumed,
     }));
-    state.engine.onVerdict((c) => this.changes.push(c));
+    state.onVerdict = (c) => this.changes.push(c);
     this.lastCheckpointSeq = restoredSeq ?? 0;
   }
 
