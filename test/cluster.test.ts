@@ -340,9 +340,14 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
     }
   }, 240_000);
 
-  it('serve --cluster refuses to start without --nats, saying what it needs', async () => {
-    const noNats = await runBin(bin, ['serve', '--cluster', '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth']);
+  it('serve --cluster refuses to start without --nats, or with a flag of single-node serve it does not run, saying why', async () => {
+    const [noNats, gateway] = await Promise.all([
+      runBin(bin, ['serve', '--cluster', '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth']),
+      runBin(bin, ['serve', '--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth', '--gateway-port', '0']),
+    ]);
     expect(noNats.code).toBe(2);
     expect(noNats.stderr).toMatch(/serve --cluster needs --nats/);
+    expect(gateway.code).toBe(2);
+    expect(gateway.stderr).toMatch(/serve --cluster does not run --gateway-port yet/);
   }, 60_000);
 });

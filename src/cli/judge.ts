@@ -68,7 +68,7 @@ async function runJudgeCli(o: JudgeCliOptions): Promise<void> {
     log(`distillguard: judge on ${nc.getServer()}, ${from} (started in ${Math.round(judge.startMs)} ms)`);
     await judge.run();
     const c = judge.state.counts;
-    log(`distillguard: judge stopped at stream sequence ${judge.state.streamSeq}: ${c.messages} messages, ${c.accepted} records accepted, ${c.duplicates} duplicates, ${c.late} late`);
+    log(`distillguard: judge stopped at stream sequence ${judge.state.streamSeq}: ${c.messages} messages, ${c.accepted} records accepted, ${c.duplicates} duplicates, ${c.late} late; ${judge.gaps} re-reads after messages the client dropped`);
   } finally {
     await store.close();
     await nc.drain().catch(() => undefined);

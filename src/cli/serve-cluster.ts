@@ -25,12 +25,37 @@ export interface ClusterServeOptions {
   maxBatchRecords: number;
   maxDepth: number;
   logLevel: string;
+  /** serve's options that cluster mode does not run (refused rather than ignored). */
+  otlpGrpcPort?: number;
+  gatewayPort?: number;
+  webhookUrl?: string[];
+  taxii?: string;
+  policy?: string;
+  logKeyFile?: string;
+  logDir?: string;
+  logRetentionDays?: number;
+  decodeWorkers?: number;
 }
+
+/** The flags of single-node serve that serve --cluster does not run yet (docs/cluster.md). */
+const NOT_IN_CLUSTER: [keyof ClusterServeOptions, string][] = [
+  ['otlpGrpcPort', '--otlp-grpc-port'],
+  ['gatewayPort', '--gateway-port'],
+  ['taxii', '--taxii'],
+  ['policy', '--policy'],
+  ['logKeyFile', '--log-key-file'],
+  ['logDir', '--log-dir'],
+  ['logRetentionDays', '--log-retention-days'],
+  ['decodeWorkers', '--decode-workers'],
+];
 
 /** Runs until SIGINT/SIGTERM (exit 0) or a publish JetStream refused (exit 1: the batch's ids are already marked seen). */
 export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig, keys: KeyRing | null): Promise<void> {
   if (o.nats === undefined) throw new InputError('serve --cluster needs --nats nats://HOST:PORT (the JetStream the judge reads)');
   if (o.store === undefined) throw new InputError('serve --cluster needs --store postgres://… (the store the judge writes)');
+  const unsupported = NOT_IN_CLUSTER.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
+  if ((o.webhookUrl ?? []).length > 0) unsupported.push('--webhook-url');
+  if (unsupported.length > 0) throw new InputError(`serve --cluster does not run ${unsupported.join(', ')} yet (the judge holds the engine; docs/cluster.md): leave ${unsupported.length > 1 ? 'them' : 'it'} out`);
   const nc = await connectNats(o.nats).catch((e: unknown) => {
     throw new InputError(`serve --cluster: ${(e as Error).message}`);
   });

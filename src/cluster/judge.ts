@@ -51,6 +51,9 @@ export interface JudgeOptions {
   log?: (line: string) => void;
 }
 
+/** Bytes a fetch asks for at most: the client buffers no more than this while the engine works. */
+const FETCH_BYTES = 8 << 20;
+
 interface CheckpointMeta {
   streamSeq: number;
   writtenAt: string;
@@ -62,6 +65,8 @@ export class ClusterJudge {
   private changes: VerdictChange[] = [];
   private lastCheckpointSeq = 0;
   checkpoints = 0;
+  /** Times a message was missing from what the client delivered and the consumer was re-created at it. */
+  gaps = 0;
   /** Wall ms the start took: restoring the checkpoint (or nothing) and writing the state to the store. */
   startMs = 0;
 
@@ -104,17 +109,26 @@ export class ClusterJudge {
   /** Reads the stream until `signal` aborts, then publishes what is pending, checkpoints and writes the store one last time. */
   async run(): Promise<void> {
     const { o, state } = this;
-    const consumer = await this.consumerFrom(state.streamSeq + 1);
+    let next = await this.firstToRead();
+    let consumer = await this.consumerFrom(next);
     const flushMs = o.flushMs ?? 1000;
     const everyMs = o.checkpointEveryMs ?? 60_000;
     let nextFlush = Date.now() + flushMs;
     let nextCheckpoint = everyMs > 0 ? Date.now() + everyMs : Infinity;
     const max = o.fetchMax ?? 1000;
     while (!o.signal?.aborted) {
-      const batch = await consumer.fetch({ max_messages: max, expires: 1000 });
+      const batch = await consumer.fetch({ max_messages: max, max_bytes: FETCH_BYTES, expires: 5000 });
       const stop = (): void => void batch.stop();
       o.signal?.addEventListener('abort', stop, { once: true });
+      let gap = false;
       for await (const m of batch) {
+        if (m.seq < next) continue;
+        if (m.seq > next) {
+          // A message the client dropped (slow consumer, a missed heartbeat): never skipped, read again from it.
+          gap = true;
+          batch.stop();
+          break;
+        }
         let item;
         try {
           item = readStreamItem(m.data, m.headers);
@@ -122,8 +136,15 @@ export class ClusterJudge {
           throw new Error(`record stream message ${m.seq} (${m.subject}) is unreadable: ${(e as Error).message}`);
         }
         state.apply(m.seq, partitionOfSubject(m.subject), m.time.getTime(), item);
+        next = m.seq + 1;
       }
       o.signal?.removeEventListener('abort', stop);
+      if (gap) {
+        this.gaps++;
+        await this.stillHeld(next);
+        consumer = await this.consumerFrom(next);
+        continue;
+      }
       if (this.changes.length > 0) await this.publishChanges();
       const now = Date.now();
       if (now >= nextFlush) {
@@ -140,6 +161,25 @@ export class ClusterJudge {
     await this.writer.flush(this.version(), (c) => this.summary(c), true);
   }
 
+  /**
+   * The first message to apply: the one after the checkpoint's, which the stream must still hold
+   * (else the judge would silently skip records: it refuses, naming the gap). A judge without a
+   * checkpoint starts at the stream's first message.
+   */
+  private async firstToRead(): Promise<number> {
+    const next = this.state.streamSeq + 1;
+    const { first_seq: first } = (await this.jsm.streams.info(RECORD_STREAM)).state;
+    if (this.state.streamSeq === 0) return Math.max(1, first);
+    await this.stillHeld(next);
+    return next;
+  }
+
+  /** Throws when the stream no longer holds message `seq` (it aged out before the judge read it). */
+  private async stillHeld(seq: number): Promise<void> {
+    const { first_seq: first, last_seq: last } = (await this.jsm.streams.info(RECORD_STREAM)).state;
+    if (first > seq && last >= seq) throw new Error(`the record stream no longer holds messages ${seq} to ${first - 1} (they aged out before the judge read them): the results would miss their records; restore a newer checkpoint or raise the stream's max age`);
+  }
+
   /** The durable consumer, re-created to start at `seq` (the checkpoint's position, not the server's). */
   private async consumerFrom(seq: number): ReturnType<JetStreamClient['consumers']['get']> {
     await this.jsm.consumers.delete(RECORD_STREAM, JUDGE_DURABLE).catch(() => undefined);
@@ -147,7 +187,8 @@ export class ClusterJudge {
       durable_name: JUDGE_DURABLE,
       filter_subject: 'dg.rec.*',
       ack_policy: AckPolicy.None,
-      ...(seq <= 1 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: seq }),
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: seq,
     });
     return this.js.consumers.get(RECORD_STREAM, JUDGE_DURABLE);
   }
