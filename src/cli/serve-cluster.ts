@@ -5,7 +5,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { InputError } from '../core/errors.js';
 import type { EngineConfig } from '../config/schema.js';
 import { DecisionFollower } from '../cluster/decision-follower.js';
-import { ensureRecordStreams } from '../cluster/record-stream.js';
+import { maxMessageBytes, ensureRecordStreams } from '../cluster/record-stream.js';
 import { connectNats } from '../cluster/streams.js';
 import { build as buildDecode } from '../decode/config.js';
 import { emailKeyOf } from '../config/secret.js';
@@ -64,7 +64,7 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
     throw new InputError(`serve --cluster: cannot open the PostgreSQL store: ${(e as Error).message}`);
   });
   await ensureRecordStreams(nc);
-  const ingest = new ClusterIngest(jetstream(nc), o.partitions, cfg.maxLatenessMs);
+  const ingest = new ClusterIngest(jetstream(nc), o.partitions, cfg.maxLatenessMs, maxMessageBytes(nc));
   const decisions = await DecisionFollower.start(nc);
   const app = buildClusterServer({
     ingest,

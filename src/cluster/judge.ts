@@ -45,14 +45,12 @@ export interface JudgeOptions {
   flushMs?: number;
   /** Publish-time ms after which a silent partition stops holding the others back. */
   idleMs?: number;
-  /** Most messages applied between two rounds of periodic work. */
-  fetchMax?: number;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
-/** Bytes a fetch asks for at most: the client buffers no more than this while the engine works. */
-const FETCH_BYTES = 8 << 20;
+/** Messages a fetch asks for (a round between the periodic work); each is at most the server's max_payload (1 MiB by default). */
+const FETCH_MESSAGES = 64;
 
 interface CheckpointMeta {
   streamSeq: number;
@@ -115,9 +113,8 @@ export class ClusterJudge {
     const everyMs = o.checkpointEveryMs ?? 60_000;
     let nextFlush = Date.now() + flushMs;
     let nextCheckpoint = everyMs > 0 ? Date.now() + everyMs : Infinity;
-    const max = o.fetchMax ?? 1000;
     while (!o.signal?.aborted) {
-      const batch = await consumer.fetch({ max_messages: max, max_bytes: FETCH_BYTES, expires: 5000 });
+      const batch = await consumer.fetch({ max_messages: FETCH_MESSAGES, expires: 5000 });
       const stop = (): void => void batch.stop();
       o.signal?.addEventListener('abort', stop, { once: true });
       let gap = false;

@@ -63,6 +63,11 @@ export async function ensureRecordStreams(nc: NatsConnection, o: RecordStreamOpt
   return jsm;
 }
 
+/** The largest records message body the server takes: its max_payload, less room for the headers. */
+export function maxMessageBytes(nc: NatsConnection): number {
+  return Math.max(64 << 10, (nc.info?.max_payload ?? 1 << 20) - 4096);
+}
+
 /** The partition of an account: a fixed hash of its id, so an account's records stay in one partition's order. */
 export function partitionOf(accountId: string, partitions: number): number {
   return (murmur3(accountId, 0x5eed) >>> 0) % partitions;
@@ -94,6 +99,28 @@ export function recordsMessage(recs: readonly CanonicalRecord[], order: readonly
   const h = headers();
   h.set(H_PARTITIONS, String(partitions));
   return { data: Buffer.from(`{"o":${JSON.stringify(order)},"recs":${body}}`), headers: h, msgID: `r.${partition}.${createHash('sha256').update(body).digest('base64url').slice(0, 32)}` };
+}
+
+/**
+ * One partition's records of a batch as messages of at most `maxBytes` each (a record larger than that
+ * alone in one: the server refuses it, and the batch with it). In order: the records stay in arrival order.
+ */
+export function recordsMessages(recs: readonly CanonicalRecord[], order: readonly number[], partition: number, partitions: number, maxBytes: number): OutMessage[] {
+  const out: OutMessage[] = [];
+  let from = 0;
+  let size = 0;
+  for (let i = 0; i < recs.length; i++) {
+    // JSON length in UTF-16 units: at most the bytes for ASCII, and a cut a little early for the rest is harmless.
+    const n = JSON.stringify(recs[i]).length * 1.1 + 24;
+    if (i > from && size + n > maxBytes) {
+      out.push(recordsMessage(recs.slice(from, i), order.slice(from, i), partition, partitions));
+      from = i;
+      size = 0;
+    }
+    size += n;
+  }
+  if (from < recs.length) out.push(recordsMessage(recs.slice(from), order.slice(from), partition, partitions));
+  return out;
 }
 
 /** A watermark message for a partition (the same watermark twice is one message). */

@@ -20,7 +20,7 @@ import type { RejectCode, Rejection } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
 import { rejectLine } from '../decode/reject.js';
 import { Deduper } from '../order/dedupe.js';
-import { byPartition, recordsMessage, recordSubject, watermarkMessage } from '../cluster/record-stream.js';
+import { byPartition, recordsMessages, recordSubject, watermarkMessage } from '../cluster/record-stream.js';
 import { publishOnce } from '../cluster/streams.js';
 import type { BatchItem, BatchReceipt } from './live.js';
 
@@ -49,6 +49,8 @@ export class ClusterIngest {
     private readonly js: JetStreamClient,
     readonly partitions: number,
     private readonly maxLatenessMs: number,
+    /** Largest message body: the server's max_payload less room for headers. */
+    private readonly maxMessageBytes: number,
   ) {
     if (!(Number.isInteger(partitions) && partitions >= 1)) throw new Error(`partitions: expected a positive integer, got ${partitions}`);
   }
@@ -83,10 +85,9 @@ export class ClusterIngest {
     // Issued in order before any is awaited: each partition gets this batch's records after the last batch's.
     const first = this.nextOrdinal();
     this.ordinal = first + accepted.length;
-    const sent = [...byPartition(accepted, first, this.partitions)].map(([p, part]) => {
-      const m = recordsMessage(part.recs, part.order, p, this.partitions);
-      return publishOnce(this.js, recordSubject(p), m.data, { msgID: m.msgID, headers: m.headers });
-    });
+    const sent = [...byPartition(accepted, first, this.partitions)].flatMap(([p, part]) =>
+      recordsMessages(part.recs, part.order, p, this.partitions, this.maxMessageBytes).map((m) => publishOnce(this.js, recordSubject(p), m.data, { msgID: m.msgID, headers: m.headers })),
+    );
     await this.settle(sent);
     const c = this.counts;
     c.batches++;
