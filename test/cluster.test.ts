@@ -2,14 +2,21 @@
 // in a temp folder on loopback ports, `cluster scan` spreads decoding over `worker` processes and writes
 // PostgreSQL, and the outputs are byte for byte those of `scan`, with 1 and 3 workers, and with a
 // worker killed (SIGKILL) mid-scan and restarted. `cluster down` stops both servers.
+// Cluster mode as a service: `serve --cluster` publishes the records posted to it to JetStream,
+// `distillguard judge` runs the engine on them and writes PostgreSQL; the judge is killed with SIGKILL
+// mid-stream after a checkpoint and started again: it resumes from its checkpoint, every record is
+// counted once, and the results are those of `scan`. A subscriber of `dg.decisions` sees each verdict
+// change once, and serve's decision endpoint follows them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { readDecisionEvent, type DecisionEvent } from '../src/cluster/decision-events.js';
+import { DECISION_STREAM, ensureRecordStreams } from '../src/cluster/record-stream.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingPackages } from '../src/cluster/local.js';
 import { ensureStreams, ensureWorkConsumer, H_PART, H_RUN, runSubject, WORK_STREAM, workerDurable, workSubject } from '../src/cluster/streams.js';
@@ -21,7 +28,7 @@ import { headers } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { runSimulate } from '../src/sim/index.js';
 import { openPgStore } from '../src/store/pg.js';
-import { buildBin, runBin, startServe } from './helpers/bin.js';
+import { buildBin, runBin, startServe, type ServeProcess } from './helpers/bin.js';
 import pg from 'pg';
 
 const missing = missingPackages();
@@ -203,4 +210,144 @@ describe.skipIf(missing.length > 0)('cluster mode', () => {
       expect((await srv.exited).code).toBe(0);
     }
   }, 120_000);
+});
+
+interface Judge {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+function startJudge(): Judge {
+  const args = ['judge', '--nats', nats, '--pg', pg_, '--dir', join(dir, 'judge'), '--secret-file', join(dir, 'secret'), '--checkpoint-every', '0.2', '--flush-ms', '50'];
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
+  return { child, stderr: () => err, exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]> };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    const v = await probe();
+    if (v !== undefined) return v;
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const get = async <T>(srv: ServeProcess, path: string): Promise<T> => (await (await fetch(`${srv.url}${path}`)).json()) as T;
+const byId = (a: { account_id: string }, b: { account_id: string }): number => (a.account_id < b.account_id ? -1 : 1);
+const ndjson = async (f: string): Promise<Record<string, unknown>[]> =>
+  (await readFile(f, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** Every message of dg.decisions from the first, as they come. */
+async function subscribe(nc: NatsConnection, into: DecisionEvent[]): Promise<() => Promise<void>> {
+  await ensureRecordStreams(nc);
+  const messages = await (await jetstream(nc).consumers.get(DECISION_STREAM, { deliver_policy: DeliverPolicy.All })).consume();
+  const done = (async () => {
+    for await (const m of messages) into.push(readDecisionEvent(m.data));
+  })();
+  return async () => {
+    await messages.close();
+    await done;
+  };
+}
+
+describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', () => {
+  it('records posted to serve --cluster and judged by a judge killed (SIGKILL) mid-stream and restarted: every record once, the results of scan, each verdict change once on dg.decisions', async () => {
+    await copyFile(join(dir, 'secret'), join(dir, 'serve.duckdb.secret')); // serve hashes e-mails under the key beside its --db: scan's
+    const srv = await startServe(bin, ['--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'serve.duckdb'), '--no-auth', '--port', '0', '--partitions', '3', '--log-level', 'warn']);
+    const nc = await connect({ servers: nats });
+    const events: DecisionEvent[] = [];
+    const unsubscribe = await subscribe(nc, events);
+    const lines = (await readFile(input, 'utf8')).split('\n').filter((l) => l !== '');
+    const post = async (from: number, to: number): Promise<{ accepted: number; duplicates: number; rejected: number }> => {
+      const total = { accepted: 0, duplicates: 0, rejected: 0 };
+      for (let i = from; i < to; i += 400) {
+        const r = await fetch(`${srv.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: `${lines.slice(i, Math.min(i + 400, to)).join('\n')}\n` });
+        const body = (await r.json()) as typeof total;
+        expect(r.status, JSON.stringify(body)).toBe(200);
+        for (const k of ['accepted', 'duplicates', 'rejected'] as const) total[k] += body[k];
+      }
+      return total;
+    };
+    try {
+      // Bad input gets a clear error, and nothing of it reaches the stream.
+      const bad = await fetch(`${srv.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: '{"type":"exchange"\n[1,2]\n' });
+      expect(bad.status).toBe(200);
+      expect(await bad.json()).toMatchObject({ received: 2, accepted: 0, rejected: 2, rejections: [{ line: 1, reason: 'invalid_json' }, { line: 2 }] });
+      const text = await fetch(`${srv.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+      expect(text.status).toBe(415);
+      const badWm = await fetch(`${srv.url}/v1/watermark`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ts":"yesterday"}' });
+      expect(badWm.status).toBe(400);
+      expect(((await badWm.json()) as { error: { code: string } }).error.code).toBe('bad_request');
+      const half = Math.floor(lines.length / 2);
+      const first = await post(0, half);
+      const judge1 = startJudge();
+      // A checkpoint covering part of the stream, then more records, then the kill.
+      await until('a judge checkpoint', async () => ((await readdir(join(dir, 'judge')).catch(() => [])).some((f) => /^ckpt-\d+\.ckpt$/.test(f)) ? true : undefined));
+      const second = await post(half, half + 400);
+      judge1.child.kill('SIGKILL');
+      const [, signal] = await judge1.exited;
+      expect(signal).toBe('SIGKILL');
+      const rest = await post(half + 400, lines.length);
+      const wm = await fetch(`${srv.url}/v1/watermark`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ts: '2026-04-03T00:00:00Z' }) });
+      expect(wm.status).toBe(200);
+      // Serve took every line once (the in-order simulation has no late records).
+      const scanSummary = JSON.parse(await readFile(join(dir, 'scan', 'summary.json'), 'utf8')) as Record<string, number>;
+      expect(first.accepted + second.accepted + rest.accepted).toBe(scanSummary.accepted);
+      expect(first.duplicates + second.duplicates + rest.duplicates).toBe(scanSummary.duplicates);
+
+      const judge2 = startJudge();
+      const resumed = await until('the restarted judge', async () => /from the checkpoint at stream sequence (\d+)/.exec(judge2.stderr())?.[1] ?? (/from the start/.test(judge2.stderr()) ? 'start' : undefined));
+      expect(resumed, judge2.stderr()).not.toBe('start');
+      type Summary = { summary: Record<string, number> | null; snapshot: { engine_clock: string | null } | null };
+      const done = await until('the judge to reach the watermark', async () => {
+        const s = await get<Summary>(srv, '/v1/summary');
+        return s.snapshot?.engine_clock === '2026-04-03T00:00:00.000Z' ? s : undefined;
+      });
+      for (const k of ['accepted', 'accepted_exchanges', 'accepted_accounts_records', 'flagged_accounts', 'campaigns']) expect(done.summary![k], k).toBe(scanSummary[k]);
+      expect(done.summary!.late).toBe(0);
+      judge2.child.kill('SIGTERM');
+      expect((await judge2.exited)[0], judge2.stderr()).toBe(0);
+      expect(judge2.stderr()).toMatch(/judge stopped at stream sequence \d+: \d+ messages/);
+
+      // The judge's results, read through serve, are scan's.
+      const accounts = (await get<{ accounts: { account_id: string; verdict: string }[] }>(srv, '/v1/accounts?limit=1000')).accounts;
+      expect(accounts.sort(byId)).toEqual((await ndjson(join(dir, 'scan', 'accounts.ndjson'))).sort(byId as never));
+      expect((await get<{ campaigns: unknown[] }>(srv, '/v1/campaigns')).campaigns).toEqual(await ndjson(join(dir, 'scan', 'campaigns.ndjson')));
+
+      // dg.decisions: each change once (the replay past the checkpoint republished under the same ids), and the last one per account is its verdict.
+      const flagged = accounts.filter((a) => a.verdict === 'distillation');
+      expect(flagged.length).toBeGreaterThan(0);
+      await until('the subscriber to see every flagged account', async () => (flagged.every((a) => events.some((e) => e.account_id === a.account_id && e.body.to === 'distillation')) ? true : undefined), 30_000);
+      expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+      const last = new Map(events.map((e) => [e.account_id, e.body.to]));
+      for (const a of accounts) if (last.has(a.account_id)) expect(last.get(a.account_id), a.account_id).toBe(a.verdict);
+      const d = await until('serve to follow the change', async () => {
+        const v = await get<{ verdict: string }>(srv, `/v1/decision/${encodeURIComponent(flagged[0].account_id)}`);
+        return v.verdict === 'distillation' ? v : undefined;
+      });
+      expect(d).toMatchObject({ account_id: flagged[0].account_id, verdict: 'distillation' });
+      expect(await get<{ verdict: string }>(srv, '/v1/decision/nobody')).toMatchObject({ verdict: 'ordinary', since: null });
+    } finally {
+      await unsubscribe();
+      await nc.close();
+      srv.child.kill('SIGTERM');
+      expect((await srv.exited).code).toBe(0);
+    }
+  }, 240_000);
+
+  it('serve --cluster refuses to start without --nats, or with a flag of single-node serve it does not run, saying why', async () => {
+    const [noNats, gateway] = await Promise.all([
+      runBin(bin, ['serve', '--cluster', '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth']),
+      runBin(bin, ['serve', '--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth', '--gateway-port', '0']),
+    ]);
+    expect(noNats.code).toBe(2);
+    expect(noNats.stderr).toMatch(/serve --cluster needs --nats/);
+    expect(gateway.code).toBe(2);
+    expect(gateway.stderr).toMatch(/serve --cluster does not run --gateway-port yet/);
+  }, 60_000);
 });

@@ -13,6 +13,7 @@ import { registerTaxii } from './taxii.js';
 import { registerBacktest } from './backtest.js';
 import { registerCluster } from './cluster.js';
 import { registerWorker } from './worker.js';
+import { registerJudge } from './judge.js';
 
 export function parseNumber(kind: 'int' | 'float', min?: number, max?: number) {
   return (v: string): number => {
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerBacktest(program);
   registerCluster(program);
   registerWorker(program);
+  registerJudge(program);
   for (const c of program.commands) c.exitOverride().showSuggestionAfterError(false);
   return program;
 }

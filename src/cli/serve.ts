@@ -23,6 +23,7 @@ import { DEFAULT_CHECKPOINTS } from '../server/checkpoints.js';
 import { registerDecisionRoutes } from '../server/routes/decision.js';
 import { GatewayListener } from '../server/gateway-listener.js';
 import { DecodePool, defaultWorkers } from '../engine/decode-pool.js';
+import { runClusterServe } from './serve-cluster.js';
 
 export interface ServeOptions {
   db: string;
@@ -64,6 +65,10 @@ export interface ServeOptions {
   gatewayPort?: number;
   /** Decode workers for NDJSON ingest (0: decode on the main thread); default one per spare core, up to 4. */
   decodeWorkers?: number;
+  /** Cluster mode: records to JetStream (--nats), results read from the judge's PostgreSQL store (--store). */
+  cluster?: boolean;
+  nats?: string;
+  partitions: number;
 }
 
 export function registerServe(program: Command): void {
@@ -103,6 +108,9 @@ export function registerServe(program: Command): void {
     .option('--policy <file>', 'gateway policy (YAML or JSON; default: the shipped policies/default.yaml); SIGHUP re-reads it')
     .option('--gateway-port <n>', 'also answer decisions, nginx auth_request, the decision stream and /healthz on this port, from a thread of their own (0 picks a free one)', parseNumber('int', 0, 65535))
     .option('--taxii-db <path>', 'DuckDB file for TAXII objects (default: DB.taxii.duckdb)')
+    .option('--cluster', 'cluster mode: publish accepted records to JetStream (--nats) for `distillguard judge`, read results from its PostgreSQL store (--store); docs/cluster.md')
+    .option('--nats <url>', 'with --cluster: the NATS server with JetStream (nats://host:port)')
+    .option('--partitions <n>', 'with --cluster: account partitions of the record stream', parseNumber('int', 1, 1024), 4)
     .action(async (o: ServeOptions) => {
       await runServe(o);
     });
@@ -130,6 +138,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     throw new InputError(`cannot create the folder of ${db}: ${(e as Error).message}`);
   }
   const cfg = await withEmailKey(cfg0, `${db}.secret`); // hashes in the log and the store are under it
+  if (o.cluster === true) return runClusterServe(o, cfg, keys);
   if (o.store !== undefined && !isPostgresUrl(o.store)) throw new InputError(`--store takes a postgres:// URL, got ${redactUrl(o.store)}`);
   const store = await openStore(o.store ?? db);
   const logKey = o.logKeyFile === undefined ? undefined : await readLogKey(o.logKeyFile);

@@ -66,6 +66,16 @@ describe('Orderer', () => {
     expect(run([1, 1, 1], 0)).toEqual([[0, 1, 2], []]);
   });
 
+  it('held with an order of their own, records of equal ts leave in that order, whatever their arrival', () => {
+    const o = new Orderer<R>({ maxLatenessMs: 0 });
+    const out: R[] = [];
+    // Arrival: ids 0..5; the order given says 3, 0, 4, 1, 5, 2 for the equal ts, and ts 5 first.
+    const given = [1, 3, 5, 0, 2, 4];
+    [10, 10, 10, 10, 10, 5].forEach((ts, id) => o.hold({ ts, id }, ts === 5 ? -1 : given[id]));
+    o.releaseTo(10, out);
+    expect(out.map((r) => r.id)).toEqual([5, 3, 0, 4, 1, 2]);
+  });
+
   it('with zero lateness anything older than the newest is late', () => {
     expect(run([1, 2, 1, 3], 0)).toEqual([[0, 1, 3], [2]]);
   });

@@ -85,9 +85,11 @@ export class Orderer<T extends { ts: Millis }> {
   /**
    * Buffers a record without releasing anything: the caller decides lateness and the release point
    * (per-source event time, src/order/sources.ts) and calls releaseTo. `rec.ts` must be >= watermark.
+   * `order`, when given, breaks ties of equal ts instead of the arrival here: the order the records
+   * arrived in elsewhere (the cluster judge merges partitions published in serve's arrival order).
    */
-  hold(rec: T): void {
-    this.insert(rec);
+  hold(rec: T, order?: number): void {
+    this.insert(rec, order);
   }
 
   /** Releases everything at or before `w` (and raises the watermark to it; it never goes back). */
@@ -96,11 +98,11 @@ export class Orderer<T extends { ts: Millis }> {
     this.release(this.watermark, out);
   }
 
-  private insert(rec: T): void {
+  private insert(rec: T, order?: number): void {
     const ts = rec.ts;
-    const seq = this.seq++;
+    const seq = order ?? this.seq++;
     const n = this.run.length;
-    if (n === this.runHead || ts >= this.run[n - 1].ts) {
+    if (n === this.runHead || ts > this.run[n - 1].ts || (ts === this.run[n - 1].ts && seq > this.runSeq[n - 1])) {
       this.run.push(rec);
       this.runSeq.push(seq);
     } else {

@@ -172,9 +172,10 @@ export class Ingestor {
   /**
    * Per-source event time (src/order/sources.ts): one record from `source`, whose batch arrived at
    * wall time `wall`. Late when older than its own source's bound or than what was already
-   * released; accepted records are held until settle() moves the release point.
+   * released; accepted records are held until settle() moves the release point. `order` breaks ties
+   * of equal ts (Orderer.hold); absent, the arrival here does.
    */
-  admitFrom(source: string, wall: number, rec: CanonicalRecord | Rejection, raw: RawLine, out: IngestBatch): Admission {
+  admitFrom(source: string, wall: number, rec: CanonicalRecord | Rejection, raw: RawLine, out: IngestBatch, order?: number): Admission {
     this.linesRead++;
     if (isRejection(rec)) {
       this.reject(rec, out);
@@ -195,9 +196,14 @@ export class Ingestor {
       this.duplicates++;
       return 'duplicate';
     }
-    this.orderer.hold(rec);
+    this.orderer.hold(rec, order);
     this.sources.saw(source, rec.ts);
     return 'accepted';
+  }
+
+  /** A source known before it sends anything (a partition of the cluster's record stream): it holds the release point back until it sends or goes idle. */
+  expectSource(source: string, wall: number): void {
+    this.sources.expect(source, wall);
   }
 
   /** A source's watermark at wall time `wall`: nothing older than `ts` will come from it. */

@@ -32,6 +32,24 @@ describe('SourceClocks', () => {
     expect(c.releasePoint(200_000, 9 * L)).toBe(9 * L); // everyone idle: the highest bound
   });
 
+  it('an expected source holds the release point where it is until it sends, or until it is idle', () => {
+    const c = clocks();
+    c.expect('a', 0);
+    c.touch('b', 0);
+    c.saw('b', 10 * L);
+    expect(c.releasePoint(10_000, -Infinity)).toBe(-Infinity); // a has said nothing yet: nothing goes
+    c.touch('a', 20_000);
+    c.saw('a', 4 * L);
+    expect(c.releasePoint(20_000, -Infinity)).toBe(3 * L);
+    const d = clocks();
+    d.expect('a', 0);
+    d.touch('b', 0);
+    d.saw('b', 10 * L);
+    expect(d.releasePoint(30_001, -Infinity)).toBe(9 * L); // a silent past its idle time
+    d.expect('a', 30_002); // expected again: it was forgotten, so it is a new source
+    expect(d.releasePoint(30_002, 9 * L)).toBe(9 * L); // the point never goes back
+  });
+
   it('tracks at most maxSources', () => {
     const c = clocks();
     for (const s of ['a', 'b', 'c']) c.touch(s, 0);

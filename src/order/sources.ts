@@ -15,6 +15,8 @@ interface Clock {
   newest: Millis;
   /** Wall time of the source's last batch. */
   lastWall: number;
+  /** Expected before it sent anything (expect): while active, it holds the release point where it is. */
+  expected?: true;
 }
 
 export interface SourceClockOptions {
@@ -52,6 +54,14 @@ export class SourceClocks {
     else if (wall > c.lastWall) c.lastWall = wall;
   }
 
+  /**
+   * A source that exists before it has sent anything (a partition of the cluster's record stream):
+   * until its first record or its idle timeout it holds the release point where it is. No-op when known.
+   */
+  expect(source: string, wall: number): void {
+    if (!this.clocks.has(source)) this.clocks.set(source, { newest: Number.NEGATIVE_INFINITY, lastWall: wall, expected: true });
+  }
+
   /** An accepted record's ts (the source was touched first). */
   saw(source: string, ts: Millis): void {
     const c = this.clocks.get(source)!;
@@ -73,7 +83,11 @@ export class SourceClocks {
     let highAll = Number.NEGATIVE_INFINITY;
     const idleBefore = wall - this.o.idleMs;
     for (const c of this.clocks.values()) {
-      if (c.newest === Number.NEGATIVE_INFINITY) continue; // touched, nothing accepted yet: holds nothing
+      if (c.newest === Number.NEGATIVE_INFINITY) {
+        // Touched, nothing accepted yet: holds nothing; expected, it holds everything while active.
+        if (c.expected === true && c.lastWall >= idleBefore) lowActive = Number.NEGATIVE_INFINITY;
+        continue;
+      }
       const b = c.newest - this.o.maxLatenessMs;
       if (c.lastWall >= idleBefore && b < lowActive) lowActive = b;
       if (b > highAll) highAll = b;

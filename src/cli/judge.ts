@@ -1,0 +1,76 @@
+// `distillguard judge --nats URL --pg URL --dir DIR`: cluster mode's engine (src/cluster/judge.ts),
+// until SIGINT/SIGTERM (then it checkpoints and writes the store one last time, exit 0).
+import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { InputError } from '../core/errors.js';
+import { buildEngineConfig, type EngineConfigInput } from '../config/schema.js';
+import { loadConfigFile } from '../config/load.js';
+import { scanSecretPath, withEmailKey } from '../config/secret.js';
+import { ClusterJudge } from '../cluster/judge.js';
+import { connectNats } from '../cluster/streams.js';
+import { openPgStore } from '../store/pg.js';
+import { parseNumber } from './main.js';
+
+interface JudgeCliOptions {
+  nats: string;
+  pg: string;
+  dir: string;
+  config?: string;
+  secretFile?: string;
+  maxLateness?: number;
+  checkpointEvery: number;
+  checkpointKeep: number;
+  flushMs: number;
+  partitionIdle: number;
+}
+
+export function registerJudge(program: Command): void {
+  program
+    .command('judge')
+    .description('cluster mode: run the engine on the record stream serve --cluster publishes, results to PostgreSQL, verdict changes on dg.decisions (until SIGINT/SIGTERM)')
+    .requiredOption('--nats <url>', 'NATS server with JetStream (nats://host:port)')
+    .requiredOption('--pg <url>', 'PostgreSQL store (postgres://…)')
+    .requiredOption('--dir <dir>', 'folder of the judge\'s checkpoints (a restart resumes from the newest)')
+    .option('--config <file>', 'engine configuration (JSON), as for serve')
+    .option('--secret-file <file>', 'the e-mail key file serve uses (serve --db DB keeps it in DB.secret); default: scan\'s')
+    .option('--max-lateness <minutes>', 'as serve --max-lateness', parseNumber('float', 0))
+    .option('--checkpoint-every <s>', 'checkpoint this often (and at a clean stop); 0: only at a clean stop', parseNumber('float', 0), 60)
+    .option('--checkpoint-keep <n>', 'checkpoints kept', parseNumber('int', 1, 100), 2)
+    .option('--flush-ms <ms>', 'how often the store is refreshed', parseNumber('int', 10), 1000)
+    .option('--partition-idle <s>', 'seconds of publish time after which a silent partition stops holding the others back', parseNumber('float', 0.001), 300)
+    .action(async (o: JudgeCliOptions) => {
+      await runJudgeCli(o);
+    });
+}
+
+async function runJudgeCli(o: JudgeCliOptions): Promise<void> {
+  const fileCfg: EngineConfigInput = o.config ? await loadConfigFile(o.config) : {};
+  if (o.maxLateness !== undefined) fileCfg.maxLatenessMs = Math.round(o.maxLateness * 60_000);
+  const cfg = await withEmailKey(buildEngineConfig(fileCfg), o.secretFile ?? scanSecretPath());
+  const dir = resolve(o.dir);
+  await mkdir(dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+    throw new InputError(`cannot create ${dir}: ${(e as Error).message}`);
+  });
+  const nc = await connectNats(o.nats).catch((e: unknown) => {
+    throw new InputError(`judge: ${(e as Error).message}`);
+  });
+  const store = await openPgStore(o.pg).catch(async (e: unknown) => {
+    await nc.close();
+    throw new InputError(`judge: cannot open the PostgreSQL store: ${(e as Error).message}`);
+  });
+  const stop = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
+  const log = (l: string): void => void process.stderr.write(`${l}\n`);
+  try {
+    const judge = await ClusterJudge.open({ nc, store, cfg, dir, checkpointEveryMs: Math.round(o.checkpointEvery * 1000), checkpointKeep: o.checkpointKeep, flushMs: o.flushMs, idleMs: Math.round(o.partitionIdle * 1000), signal: stop.signal, log });
+    const from = judge.restoredSeq === null ? 'from the start of the stream' : `from the checkpoint at stream sequence ${judge.restoredSeq}`;
+    log(`distillguard: judge on ${nc.getServer()}, ${from} (started in ${Math.round(judge.startMs)} ms)`);
+    await judge.run();
+    const c = judge.state.counts;
+    log(`distillguard: judge stopped at stream sequence ${judge.state.streamSeq}: ${c.messages} messages, ${c.accepted} records accepted, ${c.duplicates} duplicates, ${c.late} late; ${judge.gaps} re-reads after messages the client dropped`);
+  } finally {
+    await store.close();
+    await nc.drain().catch(() => undefined);
+  }
+}

@@ -1,0 +1,103 @@
+// `distillguard serve --cluster --nats URL --store postgres://…`: the HTTP service in front of a cluster
+// (src/server/cluster-serve.ts). Accepted records go to the JetStream record stream; `distillguard
+// judge` runs the engine and writes the store this service reads.
+import { jetstream } from '@nats-io/jetstream';
+import { InputError } from '../core/errors.js';
+import type { EngineConfig } from '../config/schema.js';
+import { DecisionFollower } from '../cluster/decision-follower.js';
+import { maxMessageBytes, ensureRecordStreams } from '../cluster/record-stream.js';
+import { connectNats } from '../cluster/streams.js';
+import { build as buildDecode } from '../decode/config.js';
+import { emailKeyOf } from '../config/secret.js';
+import { ClusterIngest } from '../server/cluster-ingest.js';
+import { buildClusterServer } from '../server/cluster-serve.js';
+import type { KeyRing } from '../server/keys.js';
+import { DEFAULT_LIMITS } from '../server/limits.js';
+import { openPgStore, redactUrl } from '../store/pg.js';
+
+export interface ClusterServeOptions {
+  nats?: string;
+  store?: string;
+  partitions: number;
+  port: number;
+  host: string;
+  bodyLimit: number;
+  maxBatchRecords: number;
+  maxDepth: number;
+  logLevel: string;
+  /** serve's options that cluster mode does not run (refused rather than ignored). */
+  otlpGrpcPort?: number;
+  gatewayPort?: number;
+  webhookUrl?: string[];
+  taxii?: string;
+  policy?: string;
+  logKeyFile?: string;
+  logDir?: string;
+  logRetentionDays?: number;
+  decodeWorkers?: number;
+}
+
+/** The flags of single-node serve that serve --cluster does not run yet (docs/cluster.md). */
+const NOT_IN_CLUSTER: [keyof ClusterServeOptions, string][] = [
+  ['otlpGrpcPort', '--otlp-grpc-port'],
+  ['gatewayPort', '--gateway-port'],
+  ['taxii', '--taxii'],
+  ['policy', '--policy'],
+  ['logKeyFile', '--log-key-file'],
+  ['logDir', '--log-dir'],
+  ['logRetentionDays', '--log-retention-days'],
+  ['decodeWorkers', '--decode-workers'],
+];
+
+/** Runs until SIGINT/SIGTERM (exit 0) or a publish JetStream refused (exit 1: the batch's ids are already marked seen). */
+export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig, keys: KeyRing | null): Promise<void> {
+  if (o.nats === undefined) throw new InputError('serve --cluster needs --nats nats://HOST:PORT (the JetStream the judge reads)');
+  if (o.store === undefined) throw new InputError('serve --cluster needs --store postgres://… (the store the judge writes)');
+  const unsupported = NOT_IN_CLUSTER.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
+  if ((o.webhookUrl ?? []).length > 0) unsupported.push('--webhook-url');
+  if (unsupported.length > 0) throw new InputError(`serve --cluster does not run ${unsupported.join(', ')} yet (the judge holds the engine; docs/cluster.md): leave ${unsupported.length > 1 ? 'them' : 'it'} out`);
+  const nc = await connectNats(o.nats).catch((e: unknown) => {
+    throw new InputError(`serve --cluster: ${(e as Error).message}`);
+  });
+  const store = await openPgStore(o.store).catch(async (e: unknown) => {
+    await nc.close();
+    throw new InputError(`serve --cluster: cannot open the PostgreSQL store: ${(e as Error).message}`);
+  });
+  await ensureRecordStreams(nc);
+  const ingest = new ClusterIngest(jetstream(nc), o.partitions, cfg.maxLatenessMs, maxMessageBytes(nc));
+  const decisions = await DecisionFollower.start(nc);
+  const app = buildClusterServer({
+    ingest,
+    store,
+    decisions,
+    decode: { ...buildDecode({ emailKey: emailKeyOf(cfg) }), maxDepth: o.maxDepth },
+    keys,
+    maxLineBytes: cfg.maxLineBytes,
+    maxBatchRecords: o.maxBatchRecords,
+    bodyLimit: Math.round(o.bodyLimit * (1 << 20)),
+    maxDecodedBytes: DEFAULT_LIMITS.maxDecodedBytes,
+    logger: { level: o.logLevel },
+  });
+  let exitCode = 0;
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number): Promise<void> =>
+    (stopping ??= (async () => {
+      exitCode = code;
+      await app.close();
+      await decisions.close();
+      await store.close();
+      await nc.drain().catch(() => undefined);
+    })());
+  const done = new Promise<void>((res) => {
+    const onSignal = (): void => void stop(0).then(res);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    app.addHook('onResponse', async () => {
+      if (ingest.failure !== undefined) void stop(1).then(res);
+    });
+  });
+  const address = await app.listen({ port: o.port, host: o.host });
+  process.stderr.write(`distillguard: listening on ${address} (cluster: records to ${nc.getServer()} over ${o.partitions} partitions; store ${redactUrl(o.store)})\n`);
+  await done;
+  if (exitCode !== 0) process.exitCode = exitCode;
+}

@@ -1,0 +1,147 @@
+// `serve --cluster`: the HTTP service in front of a cluster. It holds no engine: ingest checks batches
+// and publishes them to the record stream (./cluster-ingest.ts); the read routes answer from the
+// PostgreSQL store the judge writes (`distillguard judge`); the decision route answers from the
+// judge's verdict changes on `dg.decisions` (src/cluster/decision-follower.ts).
+//
+// Routes (the single-node service's shapes; docs/cluster.md):
+//   POST /v1/records     ingest   NDJSON (gzip too) → receipt, once JetStream holds the batch
+//   POST /v1/watermark   ingest   {"ts"} on every partition
+//   GET  /v1/accounts, /v1/accounts/:id, /v1/campaigns, /v1/campaigns/:id, /v1/daily, /v1/summary   read
+//   GET  /v1/decision/:account   read   the account's latest verdict from the judge
+//   GET  /healthz        none
+import { gunzipSync } from 'node:zlib';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { parseStrictTimestamp } from '../decode/index.js';
+import { decodeLine } from '../decode/index.js';
+import type { DecodeContext } from '../decode/index.js';
+import { isObject } from '../decode/check.js';
+import { toIso } from '../core/time.js';
+import { LineSplitter, type RawLine } from '../sources/file.js';
+import type { Store } from '../store/store.js';
+import type { DecisionFollower } from '../cluster/decision-follower.js';
+import { ApiError, classifyError, sendError } from './errors.js';
+import { authorize, type KeyRing, type Role } from './keys.js';
+import { recordsUpTo } from './record-count.js';
+import { parseWith } from './routes/read.js';
+import { AccountsQuerySchema, DailyQuerySchema } from './schemas.js';
+import type { BatchItem } from './live.js';
+import type { ClusterIngest } from './cluster-ingest.js';
+
+const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/json'];
+const WATERMARK_FUTURE_MS = 60_000;
+
+export interface ClusterServerOptions {
+  ingest: ClusterIngest;
+  store: Store;
+  decisions: DecisionFollower;
+  decode: DecodeContext;
+  keys: KeyRing | null;
+  maxLineBytes: number;
+  maxBatchRecords: number;
+  bodyLimit: number;
+  maxDecodedBytes: number;
+  logger?: boolean | object;
+}
+
+export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
+  const app = Fastify({ logger: o.logger ?? false, bodyLimit: o.bodyLimit });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((err, req, reply) => {
+    const c = classifyError(err as Error);
+    if (c.code === 'internal') req.log.error({ err }, 'request failed');
+    return sendError(reply, c.code, c.message, c.headers);
+  });
+  app.setNotFoundHandler((req, reply) => sendError(reply, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+  const need = (role: Role) => async (req: FastifyRequest) => void authorize(o.keys, req.headers.authorization, role);
+
+  app.get('/healthz', async (_req, reply) => {
+    if (o.ingest.failure !== undefined) return reply.code(503).send({ ok: false, error: o.ingest.failure });
+    return { ok: true, mode: 'cluster', partitions: o.ingest.partitions, decisions_followed: o.decisions.lastSeq };
+  });
+
+  app.post('/v1/records', { onRequest: need('ingest') }, async (req) => {
+    const items = decodeBody(bodyOf(req, o.maxDecodedBytes), o);
+    try {
+      return await o.ingest.submit(items);
+    } catch (e) {
+      req.log.fatal({ err: e }, 'publishing to the record stream failed');
+      throw new ApiError('unavailable', `the record stream did not take the batch: ${(e as Error).message}; the batch was not accepted`);
+    }
+  });
+
+  app.post('/v1/watermark', { onRequest: need('ingest') }, async (req) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(bodyOf(req, o.maxDecodedBytes).toString('utf8'));
+    } catch {
+      throw new ApiError('bad_request', 'the body must be JSON: {"ts": <RFC 3339 or epoch ms>}');
+    }
+    const ts = isObject(body) ? parseStrictTimestamp(body.ts) : undefined;
+    if (ts === undefined) throw new ApiError('bad_request', 'the body must be {"ts": <RFC 3339 or epoch ms>}');
+    if (ts > Date.now() + WATERMARK_FUTURE_MS) throw new ApiError('bad_request', `watermark ${toIso(ts)} is in the future`);
+    try {
+      return { watermark: toIso((await o.ingest.watermark(ts)).watermark) };
+    } catch (e) {
+      throw new ApiError('unavailable', `the record stream did not take the watermark: ${(e as Error).message}`);
+    }
+  });
+
+  void app.register(async (r) => {
+    r.addHook('onRequest', need('read'));
+    const { store } = o;
+    r.get('/v1/accounts', async (req) => {
+      const q = parseWith(AccountsQuerySchema, req.query, 'query');
+      if (q.refresh !== undefined) throw new ApiError('bad_request', 'serve --cluster reads the store the judge writes: ?refresh is not kept');
+      const { value, refresh } = await store.snapshot(() => store.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }));
+      return { accounts: value, limit: q.limit, offset: q.offset, snapshot: refresh };
+    });
+    r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req) => {
+      const a = await store.account(req.params.id);
+      if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
+      return { ...a, audit: await store.audit({ accountId: req.params.id }) };
+    });
+    r.get('/v1/campaigns', async () => ({ campaigns: await store.campaigns() }));
+    r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req) => {
+      const c = await store.campaign(req.params.id);
+      if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
+      return { ...c, audit: await store.audit({ campaignId: req.params.id }) };
+    });
+    r.get('/v1/daily', async (req) => ({ daily: await store.daily(parseWith(DailyQuerySchema, req.query, 'query').campaign_id) }));
+    r.get('/v1/summary', async () => {
+      const { value, refresh } = await store.snapshot(() => store.summary());
+      return { summary: value, snapshot: refresh, ingest: o.ingest.counts };
+    });
+    r.get<{ Params: { account: string } }>('/v1/decision/:account', async (req) => {
+      const d = o.decisions.get(req.params.account);
+      // No change from the judge: the account was never judged anything but ordinary.
+      return d ?? { account_id: req.params.account, verdict: 'ordinary', score: 0, reasons: [], campaign_id: null, since: null, event_id: null };
+    });
+  });
+  return app;
+}
+
+/** The request body as bytes, gunzipped when sent so (at most `max` bytes once inflated). */
+function bodyOf(req: FastifyRequest, max: number): Buffer {
+  const body = req.body;
+  if (!Buffer.isBuffer(body)) throw new ApiError('unsupported_media_type', `send ${NDJSON_TYPES.join(', ')}`);
+  const enc = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (enc === 'identity') return body;
+  if (enc !== 'gzip') throw new ApiError('unsupported_media_type', `Content-Encoding ${JSON.stringify(enc)}: only gzip is taken`);
+  try {
+    return gunzipSync(body, { maxOutputLength: max });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new ApiError('body_too_large', `over ${max} bytes once gunzipped`);
+    throw new ApiError('bad_encoding', 'the body is not valid gzip');
+  }
+}
+
+/** NDJSON → items: every line decoded (rejections kept with their line), at most maxBatchRecords. */
+function decodeBody(body: Buffer, o: Pick<ClusterServerOptions, 'decode' | 'maxLineBytes' | 'maxBatchRecords'>): BatchItem[] {
+  if (recordsUpTo(body, o.maxBatchRecords + 1, o.maxLineBytes) > o.maxBatchRecords) throw new ApiError('too_many_records', `the batch has more than ${o.maxBatchRecords} records; at most ${o.maxBatchRecords} per request: split it`);
+  const lines: RawLine[] = [];
+  const split = new LineSplitter('http', { maxLineBytes: o.maxLineBytes });
+  split.push(body, lines);
+  split.end(lines);
+  return lines.map((raw) => ({ raw, rec: decodeLine(raw, o.decode) }));
+}
