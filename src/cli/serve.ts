@@ -174,7 +174,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const onHup = (): void => {
     void (async () => {
       try {
-        const v = await gateway.reload(o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy(), 'sighup');
+        const loaded = o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy();
+        const v = await live.whileStill(() => gateway.reload(loaded, 'sighup'));
         app.log.info({ policy: v }, 'policy reloaded');
       } catch (e) {
         app.log.error({ err: (e as Error).message }, 'policy reload refused');
@@ -184,7 +185,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   process.on('SIGHUP', onHup);
   app.log.info({ batches: live.replayedBatches, ms: Math.round(live.replayMs), records: live.counts.accepted }, 'ingest log replayed');
   live.onCheckpoint((w, error) => {
-    if (w !== undefined) app.log.info({ batch: w.seq, bytes: w.bytes, encode_ms: Math.round(w.encodeMs), write_ms: Math.round(w.writeMs), segments_compacted: w.compacted }, 'checkpoint written');
+    if (w !== undefined) app.log.info({ batch: w.seq, bytes: w.bytes, encode_ms: Math.round(w.encodeMs), held_ms: Math.round(w.heldMs), serialize_ms: Math.round(w.serializeMs), write_ms: Math.round(w.writeMs), segments_compacted: w.compacted }, 'checkpoint written');
     else app.log.error({ error }, 'checkpoint failed; the ingest log is not compacted until one succeeds');
   });
 

@@ -38,7 +38,8 @@ import type { OutputCounts } from './output-delta.js';
 import type { RefreshPoint } from './store-writer.js';
 import type { ResultsSnapshot } from './results-view.js';
 import { joinKinds, type StateKinds } from '../core/state-graph.js';
-import { CheckpointError, encodeCheckpoint, loadCheckpoint, readCheckpointHeader, type CheckpointSpec } from '../engine/checkpoint.js';
+import { CheckpointError, loadCheckpoint, readCheckpointHeader, sealCheckpoint, type CheckpointSpec } from '../engine/checkpoint.js';
+import { StateGraphWriter } from '../core/state-graph.js';
 import { ENGINE_KINDS } from '../engine/state-kinds.js';
 import { ACT_KINDS } from '../act/state-kinds.js';
 import { restoreNewest, saveAndPrune, type CheckpointFile, type CheckpointSettings, type CheckpointWritten, type ServeCheckpointMeta } from './checkpoints.js';
@@ -165,6 +166,8 @@ interface Released {
 const REJECTIONS_KEPT = 1000;
 /** The idempotency table in a checkpoint: its receipts (the batches in flight are never in one). */
 const IDEMPOTENCY_KINDS: StateKinds = { classes: [IdempotencyKeys], constants: [], transient: [[IdempotencyKeys, ['pending']]] };
+/** The fields of the checkpoint's root that ingest changes: copied at the cut, whole (the engine's are copied behind it). */
+const INGEST_SIDE = ['ingestor', 'stats', 'recentRejections', 'idempotency', 'ready', 'changes', 'scalars'];
 /** Records an engine slice consumes between reads of the clock. */
 const SLICE_STEP = 16;
 const RECEIPT_REJECTIONS = 20;
@@ -237,7 +240,7 @@ export class LiveService {
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 10;
     this.maxBehindSeconds = opts.maxBehindSeconds ?? 5;
-    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdEngine());
+    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdStill());
     this.engine.onVerdict((c) => this.changes.push(c));
     this.attached = opts.attach?.(this.engine);
   }
@@ -370,7 +373,14 @@ export class LiveService {
     return this.checkpointGate.promise.then(() => this.checkpointWriting);
   }
 
-  /** Encodes the state now (every batch taken is durable: it is the log up to `seq`) and writes it behind. */
+  /**
+   * Takes the checkpoint's cut now (every batch taken is durable: it is the log up to `seq`) and
+   * encodes and writes it behind. What ingest changes (order stage, counters, idempotency keys, records
+   * released and not consumed) is copied at once; the engine and the attached stage stand still (no
+   * slice, decision, policy reload or refresh derivation) while they are copied a slice at a time, so
+   * batches go on being taken and acknowledged meanwhile. Then one synchronous serialization, and the
+   * digest (and encryption) and the write behind, a chunk at a time.
+   */
   private takeCheckpoint(): Promise<void> {
     const gate = this.checkpointGate;
     this.checkpointGate = undefined;
@@ -381,32 +391,81 @@ export class LiveService {
     Object.assign(this.scalars, { firstTs: this.firstTs, lastTs: this.lastTs, decided: this.decided, heldBytes: this.heldBytes, readyCount: this.readyCount, lastDecisionId: this.lastDecisionId });
     const position = this.log.position(this.seq);
     const meta: ServeCheckpointMeta = { position, decisionId: this.lastDecisionId, writtenAt: new Date(this.now()).toISOString() };
+    const spec = this.checkpointSpec();
     const t0 = performance.now();
-    let bytes: Buffer;
+    const release = this.holdEngine();
+    let copied!: () => void;
+    this.copying = new Promise<void>((r) => (copied = r));
+    const still = (): void => {
+      release();
+      this.copying = undefined;
+      copied();
+    };
+    let writer: StateGraphWriter;
     try {
-      bytes = encodeCheckpoint(this.checkpointRoot(), this.checkpointSpec(), meta as unknown as Record<string, unknown>);
+      writer = new StateGraphWriter(this.checkpointRoot(), spec.kinds, spec.wiring);
+      writer.copy(INGEST_SIDE);
     } catch (e) {
+      still();
       gate?.open();
       this.checkpointFailed((e as Error).message);
       return Promise.resolve();
     }
-    const encodeMs = performance.now() - t0;
+    const cutMs = performance.now() - t0;
     gate?.open();
     const settings = this.opts.checkpoints!;
-    const write = async (): Promise<void> => {
+    const run = async (): Promise<void> => {
+      let state: Buffer;
+      let serializeMs: number;
+      let slices = 1;
+      try {
+        for (; !writer.step(performance.now() + this.sliceMs); slices++) await new Promise((r) => setImmediate(r));
+        const s0 = performance.now();
+        state = writer.finish();
+        serializeMs = performance.now() - s0;
+      } finally {
+        still();
+      }
+      const heldMs = performance.now() - t0;
+      const parts = await sealCheckpoint(state, spec, meta as unknown as Record<string, unknown>);
+      const encodeMs = performance.now() - t0;
       const t1 = performance.now();
-      const oldest = await saveAndPrune(this.opts.logDir, position.seq, bytes, settings.keep, async (f) => ((await readCheckpointHeader(f.path)).meta as unknown as ServeCheckpointMeta).position);
+      const oldest = await saveAndPrune(this.opts.logDir, position.seq, parts, settings.keep, async (f) => ((await readCheckpointHeader(f.path)).meta as unknown as ServeCheckpointMeta).position);
       const writeMs = performance.now() - t1;
       const compacted = oldest === undefined ? 0 : await this.log.compactBefore(oldest.segment, oldest.seq);
       this.lastCheckpointSeq = position.seq;
-      this.lastCheckpoint = { seq: position.seq, bytes: bytes.length, encodeMs, writeMs, compacted };
+      this.lastCheckpoint = { seq: position.seq, bytes: parts.reduce((n, b) => n + b.length, 0), encodeMs, writeMs, compacted, cutMs, heldMs, serializeMs, slices };
       this.checkpointError = undefined;
       for (const l of this.checkpointListeners) l(this.lastCheckpoint, undefined);
     };
-    this.checkpointWriting = write()
+    this.checkpointWriting = run()
       .catch((e: unknown) => this.checkpointFailed((e as Error).message))
       .finally(() => (this.checkpointWriting = undefined));
     return this.checkpointWriting;
+  }
+
+  /** True while a checkpoint copies the engine (its cut taken, batches taken meanwhile, the engine standing still). */
+  get checkpointCopying(): boolean {
+    return this.copying !== undefined;
+  }
+
+  /** Set while a checkpoint copies the engine: whatever changes it outside a record (decisions, policy reloads, refresh derivations) waits. */
+  private copying: Promise<void> | undefined;
+
+  /** Holds the engine once no checkpoint is copying it (see holdEngine). */
+  private async holdStill(): Promise<() => void> {
+    while (this.copying !== undefined) await this.copying;
+    return this.holdEngine();
+  }
+
+  /** Runs `fn` with the engine and the attached stage standing still (a policy reload): never in the middle of a checkpoint's copy. */
+  async whileStill<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.holdStill();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
   }
 
   private readonly checkpointListeners: ((written: CheckpointWritten | undefined, error: string | undefined) => void)[] = [];
@@ -670,7 +729,7 @@ export class LiveService {
    */
   async decide(accountId: string, action: DecisionAction, actor: string, note: string): Promise<DecisionRecord | null> {
     if (!this.engine.observer.accounts.has(accountId) || !Number.isFinite(this.engine.now)) return null;
-    const release = this.holdEngine();
+    const release = await this.holdStill();
     let record: DecisionRecord;
     try {
       const at = this.engine.now;
@@ -696,7 +755,7 @@ export class LiveService {
   async regroup(r: { split: string; accounts: readonly string[] } | { merge: string; with: string }, actor: string, note: string): Promise<DecisionRecord> {
     // No traffic yet: no campaign either (404 below).
     const engine = this.engine;
-    const release = this.holdEngine();
+    const release = await this.holdStill();
     let record: DecisionRecord;
     try {
       const at = engine.now;

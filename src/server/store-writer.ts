@@ -132,7 +132,7 @@ export class StoreWriter {
      * with a turn of the event loop between them (HTTP answers meanwhile) while the engine stands
      * still, so they remain one cut of its state; absent, they are derived in one go.
      */
-    private readonly hold?: () => () => void,
+    private readonly hold?: () => Promise<() => void>,
   ) {
     this.delta = new OutputDelta(engine, indicatorKey);
   }
@@ -199,7 +199,7 @@ export class StoreWriter {
 
   private async derive(version: number, summary: (counts: OutputCounts) => Summary, whole: boolean): Promise<void> {
     const t0 = performance.now();
-    const release = this.hold?.();
+    const release = await this.hold?.();
     let d: RowDelta;
     let p: RefreshPoint;
     try {
