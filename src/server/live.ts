@@ -86,8 +86,10 @@ export interface LiveOptions {
   logKey?: Buffer;
   /** Delete ingest log segments last written longer ago than this (ms). */
   logRetentionMs?: number;
-  /** How often the store is refreshed (wall ms). */
+  /** How often the read view is refreshed (wall ms). */
   flushMs?: number;
+  /** Least wall ms between two store writes (behind the read view); default 5000. */
+  storeEveryMs?: number;
   /**
    * Wall seconds of event processing the engine may be behind (accepted records not yet consumed,
    * at its measured rate) before ingest answers 429. Default 5.
@@ -166,6 +168,8 @@ interface Released {
 const REJECTIONS_KEPT = 1000;
 /** The idempotency table in a checkpoint: its receipts (the batches in flight are never in one). */
 const IDEMPOTENCY_KINDS: StateKinds = { classes: [IdempotencyKeys], constants: [], transient: [[IdempotencyKeys, ['pending']]] };
+/** Least wall ms between two store writes: a store written every few seconds costs the thread a fraction of one written every refresh. */
+export const DEFAULT_STORE_EVERY_MS = 5000;
 /** The fields of the checkpoint's root that ingest changes: copied at the cut, whole (the engine's are copied behind it). */
 const INGEST_SIDE = ['ingestor', 'stats', 'recentRejections', 'idempotency', 'ready', 'changes', 'scalars'];
 /** Records an engine slice consumes between reads of the clock. */
@@ -240,7 +244,7 @@ export class LiveService {
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 10;
     this.maxBehindSeconds = opts.maxBehindSeconds ?? 5;
-    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdStill());
+    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdStill(), opts.storeEveryMs ?? DEFAULT_STORE_EVERY_MS);
     this.engine.onVerdict((c) => this.changes.push(c));
     this.attached = opts.attach?.(this.engine);
   }
@@ -900,6 +904,9 @@ export class LiveService {
       judgedThrough: judged === null ? null : toIso(judged),
       engineClock: Number.isFinite(clock) ? toIso(clock) : null,
       consumed: this.stats.consumed,
+      // The verdict changes up to this cut are in the audit log before the snapshot is read: its
+      // account and campaign routes show exactly those (Store.audit's engineThrough).
+      settled: () => this.recordChanges().catch((e: unknown) => void (this.flushError = (e as Error).message)),
       onCommitted: (at) => {
         for (const b of batches) for (const l of this.visibleListeners) l((at - b.judged) / 1000, (at - b.acked) / 1000);
       },

@@ -11,7 +11,8 @@
 // The store is written behind the snapshots, for durability and history: one write at a time, each
 // taking the rows that changed since the last write from the newest snapshot (Store.writeLive: DuckDB
 // appender, one transaction, the refresh's description with its rows), spaced by three times its
-// duration so that converting its rows takes at most a quarter of the main thread. Nothing waits for it but `flush` callers
+// duration so that converting its rows takes at most a quarter of the main thread, and by at least
+// `storeEveryMs` from start to start. Nothing waits for it but `flush` callers
 // (shutdown, tests) and the next write.
 import type { Summary } from '../core/output.js';
 import type { Engine } from '../engine/engine.js';
@@ -50,6 +51,8 @@ export interface RefreshPoint {
   consumed: number;
   /** Called with the wall time (performance.now) the refresh was published (visible to reads). */
   onCommitted?: (publishedAt: number) => void;
+  /** Awaited (the engine going on) before the refresh is published: what it reflects that the store must hold first (its audit entries). */
+  settled?: () => Promise<void>;
 }
 
 export type RefreshListener = (info: RefreshInfo, stats: RefreshStats, derivedAt: number, publishedAt: number) => void;
@@ -133,6 +136,12 @@ export class StoreWriter {
      * still, so they remain one cut of its state; absent, they are derived in one go.
      */
     private readonly hold?: () => Promise<() => void>,
+    /**
+     * Least wall ms between two store writes. The store is not on the path to the read API, so a write
+     * every few seconds loses nothing but makes an account that changes every second one row write,
+     * not one a second (its rows are converted and appended on the main thread).
+     */
+    private readonly storeEveryMs = 0,
   ) {
     this.delta = new OutputDelta(engine, indicatorKey);
   }
@@ -209,6 +218,7 @@ export class StoreWriter {
     } finally {
       release?.();
     }
+    await p.settled?.();
     const derivedAt = performance.now();
     const info: RefreshInfo = {
       refresh: (this.lastRefresh?.refresh ?? 0) + 1,
@@ -275,7 +285,7 @@ export class StoreWriter {
       throw e;
     }
     const ms = performance.now() - t0;
-    this.nextWrite = performance.now() + REFRESH_SPACING * ms;
+    this.nextWrite = performance.now() + Math.max(REFRESH_SPACING * ms, this.storeEveryMs - ms);
     this.storeError = undefined;
     this.lastStored = info;
     this.lastWrite = { ms, refresh: info.refresh, rows };
