@@ -11,7 +11,6 @@ import { buildEngineConfig } from '../config/schema.js';
 import type { AccountOut } from '../core/output.js';
 import { decodeLine } from '../decode/index.js';
 import { openDuckDbStore } from '../store/duckdb.js';
-import type { Store } from '../store/store.js';
 import { LiveService } from './live.js';
 
 let tmp: string;
@@ -39,7 +38,7 @@ async function runLive(dir: string, lines?: string[]): Promise<{ accounts: Accou
       });
       const r = await live.submit(items);
       expect(r.received).toBe(items.length);
-      if ((i / 700) % 4 === 3) audited += await expectAuditAsOfSnapshot(live, store);
+      if ((i / 700) % 4 === 3) audited += await expectAuditAsOfSnapshot(live);
     }
     expect(audited).toBeGreaterThan(0);
   }
@@ -55,17 +54,16 @@ async function runLive(dir: string, lines?: string[]): Promise<{ accounts: Accou
 }
 
 /**
- * One view: the published snapshot's accounts and the audit entries of that snapshot (Store.audit up
- * to its engine clock) agree: an account's newest verdict change is to the verdict its row shows.
+ * One view: the published snapshot's accounts and the audit entries of that snapshot (as the account
+ * route shows them) agree: an account's newest verdict change is to the verdict its row shows.
  */
-async function expectAuditAsOfSnapshot(live: LiveService, store: Store): Promise<number> {
+async function expectAuditAsOfSnapshot(live: LiveService): Promise<number> {
   // Not drained: the engine is consuming and writing verdict changes while the refresh is taken.
   await live.flush();
   const view = live.results;
-  const engineThrough = view.refresh?.engine_clock ?? undefined;
   let checked = 0;
   for (const a of await view.accounts()) {
-    const [newest] = await store.audit({ accountId: a.account_id, kind: 'verdict_change', engineThrough, limit: 1 });
+    const [newest] = await live.auditAsOf(view, { accountId: a.account_id, limit: 1 });
     if (newest === undefined) expect(a.verdict).toBe('benign');
     else expect([a.account_id, newest.body.to]).toStrictEqual([a.account_id, a.verdict]);
     if (newest !== undefined) checked++;

@@ -171,7 +171,7 @@ const IDEMPOTENCY_KINDS: StateKinds = { classes: [IdempotencyKeys], constants: [
 /** Least wall ms between two store writes: a store written every few seconds costs the thread a fraction of one written every refresh. */
 export const DEFAULT_STORE_EVERY_MS = 5000;
 /** The fields of the checkpoint's root that ingest changes: copied at the cut, whole (the engine's are copied behind it). */
-const INGEST_SIDE = ['ingestor', 'stats', 'recentRejections', 'idempotency', 'ready', 'changes', 'scalars'];
+const INGEST_SIDE = ['ingestor', 'stats', 'recentRejections', 'idempotency', 'ready', 'changes', 'unwritten', 'scalars'];
 /** Records an engine slice consumes between reads of the clock. */
 const SLICE_STEP = 16;
 const RECEIPT_REJECTIONS = 20;
@@ -353,6 +353,7 @@ export class LiveService {
       idempotency: this.idempotency,
       ready: this.ready,
       changes: this.changes,
+      unwritten: this.unwritten,
       scalars: this.scalars,
     };
   }
@@ -843,7 +844,10 @@ export class LiveService {
       if (performance.now() > deadline) break;
     }
     this.settleWaiting();
-    if (this.changes.length > 0) void this.recordChanges().catch((e: unknown) => (this.flushError = (e as Error).message));
+    if (this.changes.length > 0) {
+      this.buildEntries();
+      void this.recordChanges().catch((e: unknown) => (this.flushError = (e as Error).message));
+    }
     const more = this.ready.length > 0 && this.ready[0].seq <= this.durableSeq;
     this.measureDrain(start, this.stats.consumed - consumedBefore, more);
     this.pumping = false;
@@ -900,13 +904,11 @@ export class LiveService {
     const judged = Number.isFinite(clock) ? Math.ceil(clock / step) * step - step : null;
     const batches = this.judgedBatches;
     this.judgedBatches = [];
+    this.buildEntries(); // every verdict change up to this cut is shown with it (auditAsOf)
     return {
       judgedThrough: judged === null ? null : toIso(judged),
       engineClock: Number.isFinite(clock) ? toIso(clock) : null,
       consumed: this.stats.consumed,
-      // The verdict changes up to this cut are in the audit log before the snapshot is read: its
-      // account and campaign routes show exactly those (Store.audit's engineThrough).
-      settled: () => this.recordChanges().catch((e: unknown) => void (this.flushError = (e as Error).message)),
       onCommitted: (at) => {
         for (const b of batches) for (const l of this.visibleListeners) l((at - b.judged) / 1000, (at - b.acked) / 1000);
       },
@@ -920,14 +922,21 @@ export class LiveService {
 
   private readonly auditWriter = new Coalesced(() => this.writeChanges());
 
-  private async writeChanges(): Promise<void> {
+  /**
+   * Verdict changes as audit entries, built as soon as the engine made them (after each slice, and at
+   * a refresh's cut), kept here until the audit log holds them: the read routes show them from here
+   * meanwhile (auditAsOf), so a snapshot never waits for the store to show its own changes.
+   */
+  private unwritten: AuditEntry[] = [];
+
+  private buildEntries(): void {
+    if (this.changes.length === 0) return;
     const changes = this.changes.splice(0);
-    if (changes.length === 0) return;
     const recorded = toIso(Date.now());
     const verdicts = this.engine.judge.verdicts;
-    const entries: AuditEntry[] = changes.map((c) => {
+    for (const c of changes) {
       const campaign = this.engine.judge.campaignOf(c.account)?.id ?? null;
-      return {
+      this.unwritten.push({
         id: `verdict:${c.account.id}:${c.to}:${toIso(c.at)}`,
         kind: 'verdict_change',
         at: toIso(c.at),
@@ -936,16 +945,31 @@ export class LiveService {
         account_id: c.account.id,
         campaign_id: campaign,
         body: { from: c.from, to: c.to, score: Math.round(verdicts.score(c.account.idx) * 1e4) / 1e4, reasons: verdicts.reasons(c.account.idx).slice(0, 5).map((r) => r.code) },
-      };
-    });
-    let fresh: AuditEntry[];
-    try {
-      fresh = await this.opts.store.appendAudit(entries);
-    } catch (e) {
-      this.changes.unshift(...changes); // written by the next call (ids are stable: none twice)
-      throw e;
+      });
     }
+  }
+
+  private async writeChanges(): Promise<void> {
+    this.buildEntries();
+    const n = this.unwritten.length;
+    if (n === 0) return;
+    // On failure they stay, for the next call (ids are stable: none twice).
+    const fresh = await this.opts.store.appendAudit(this.unwritten.slice(0, n));
+    this.unwritten = this.unwritten.slice(n);
     if (fresh.length > 0) for (const l of this.auditListeners) l(fresh);
+  }
+
+  /**
+   * An account's or a campaign's audit entries as of a snapshot, newest first: the audit log's (the
+   * engine's up to the snapshot's engine clock, analysts' all) and the verdict changes up to it that
+   * are still on their way to the log.
+   */
+  async auditAsOf(view: ResultsSnapshot, f: { accountId?: string; campaignId?: string; limit: number }): Promise<AuditEntry[]> {
+    const through = view.refresh?.engine_clock ?? undefined;
+    const pending = this.unwritten.filter((e) => (f.accountId === undefined || e.account_id === f.accountId) && (f.campaignId === undefined || e.campaign_id === f.campaignId) && (through === undefined || Date.parse(e.at) <= Date.parse(through)));
+    const stored = await this.opts.store.audit({ accountId: f.accountId, campaignId: f.campaignId, engineThrough: through, limit: f.limit });
+    const known = new Set(stored.map((e) => e.id));
+    return [...pending.filter((e) => !known.has(e.id)).reverse(), ...stored].slice(0, f.limit);
   }
 
   /** The snapshot of the results every read answers from (published every refresh). */

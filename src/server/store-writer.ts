@@ -51,8 +51,7 @@ export interface RefreshPoint {
   consumed: number;
   /** Called with the wall time (performance.now) the refresh was published (visible to reads). */
   onCommitted?: (publishedAt: number) => void;
-  /** Awaited (the engine going on) before the refresh is published: what it reflects that the store must hold first (its audit entries). */
-  settled?: () => Promise<void>;
+
 }
 
 export type RefreshListener = (info: RefreshInfo, stats: RefreshStats, derivedAt: number, publishedAt: number) => void;
@@ -218,7 +217,6 @@ export class StoreWriter {
     } finally {
       release?.();
     }
-    await p.settled?.();
     const derivedAt = performance.now();
     const info: RefreshInfo = {
       refresh: (this.lastRefresh?.refresh ?? 0) + 1,

@@ -28,11 +28,6 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
   throw new ApiError('bad_request', `${what}: ${where}${i.message}`);
 }
 
-/** The event time a snapshot reflects, for its audit entries (none published yet: no limit). */
-function engineThrough(view: { refresh: RefreshInfo | null }): string | undefined {
-  return view.refresh?.engine_clock ?? undefined;
-}
-
 export function registerReadRoutes(app: FastifyInstance): void {
   const { store, live, audit, requireRole } = app.distillguard;
   /**
@@ -78,14 +73,13 @@ export function registerReadRoutes(app: FastifyInstance): void {
       );
     });
 
-    // The account's audit entries come from the store's audit log, as of the snapshot: the engine's
-    // (verdict and action changes) up to its engine clock (every one of those is in the log before
-    // the snapshot is published), the analysts' all.
+    // The account's audit entries as of the snapshot: the engine's (verdict and action changes) up to
+    // its engine clock, those on their way to the audit log included; the analysts' all.
     r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req, reply) =>
       fromSnapshot(reply, async (view) => {
         const a = await view.account(req.params.id);
         if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
-        return { ...a, audit: await store.audit({ accountId: a.account_id, engineThrough: engineThrough(view), limit: 50 }) };
+        return { ...a, audit: await live.auditAsOf(view, { accountId: a.account_id, limit: 50 }) };
       }),
     );
 
@@ -98,7 +92,7 @@ export function registerReadRoutes(app: FastifyInstance): void {
       fromSnapshot(reply, async (view) => {
         const c = await view.campaign(req.params.id);
         if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
-        return { ...c, audit: await store.audit({ campaignId: c.campaign_id, engineThrough: engineThrough(view), limit: 50 }) };
+        return { ...c, audit: await live.auditAsOf(view, { campaignId: c.campaign_id, limit: 50 }) };
       }),
     );
 
