@@ -11,7 +11,7 @@ import { WebhookDispatcher } from '../act/webhooks.js';
 import { buildServer } from '../server/app.js';
 import { loadKeys } from '../server/keys.js';
 import { DEFAULT_LIMITS } from '../server/limits.js';
-import { LiveService } from '../server/live.js';
+import { DEFAULT_STORE_EVERY_MS, LiveService } from '../server/live.js';
 import { routeGrpcLogs, startOtlpGrpc, type OtlpGrpcServer } from '../server/otlp-grpc.js';
 import { openStore } from '../store/open.js';
 import { isPostgresUrl, redactUrl } from '../store/pg.js';
@@ -54,6 +54,7 @@ export interface ServeOptions {
   webhookUrl: string[];
   webhookSecretFile?: string;
   flushMs: number;
+  storeEvery: number;
   logLevel: string;
   /** TAXII 2.1 configuration: serves /taxii2/ beside the API (src/intel). */
   taxii?: string;
@@ -101,7 +102,8 @@ export function registerServe(program: Command): void {
     .option('--checkpoint-keep <n>', 'checkpoints kept; the ingest log is compacted up to the oldest of them', parseNumber('int', 1, 100), DEFAULT_CHECKPOINTS.keep)
     .option('--webhook-url <url>', 'POST signed verdict-change events here (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--webhook-secret-file <file>', 'file holding the webhook signing secret')
-    .option('--flush-ms <ms>', 'how often the store is refreshed', parseNumber('int', 10), 1000)
+    .option('--flush-ms <ms>', 'how often the read view (API, dashboard) is refreshed', parseNumber('int', 10), 1000)
+    .option('--store-every <s>', 'least seconds between two writes of the store behind the read view', parseNumber('float', 0), DEFAULT_STORE_EVERY_MS / 1000)
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
     .option('--taxii <file>', 'also serve TAXII 2.1 at /taxii2/ with this configuration (see docs/intel.md)')
     .option('--otlp-grpc-port <n>', 'also serve OTLP/gRPC (trace and logs Export) on this port, same keys (0 picks a free one)', parseNumber('int', 0, 65535))
@@ -153,6 +155,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     maxBehindSeconds: o.maxBehind,
     highWaterBytes: Math.round(o.highWaterMib * (1 << 20)),
     flushMs: o.flushMs,
+    storeEveryMs: Math.round(o.storeEvery * 1000),
     sourceIdleMs: Math.round(o.sourceIdle * 1000),
     logKey,
     attach: (e) => gateway.attach(e),
@@ -183,7 +186,8 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const onHup = (): void => {
     void (async () => {
       try {
-        const v = await gateway.reload(o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy(), 'sighup');
+        const loaded = o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy();
+        const v = await live.whileStill(() => gateway.reload(loaded, 'sighup'));
         app.log.info({ policy: v }, 'policy reloaded');
       } catch (e) {
         app.log.error({ err: (e as Error).message }, 'policy reload refused');
@@ -193,7 +197,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   process.on('SIGHUP', onHup);
   app.log.info({ batches: live.replayedBatches, ms: Math.round(live.replayMs), records: live.counts.accepted }, 'ingest log replayed');
   live.onCheckpoint((w, error) => {
-    if (w !== undefined) app.log.info({ batch: w.seq, bytes: w.bytes, encode_ms: Math.round(w.encodeMs), write_ms: Math.round(w.writeMs), segments_compacted: w.compacted }, 'checkpoint written');
+    if (w !== undefined) app.log.info({ batch: w.seq, bytes: w.bytes, encode_ms: Math.round(w.encodeMs), held_ms: Math.round(w.heldMs), serialize_ms: Math.round(w.serializeMs), write_ms: Math.round(w.writeMs), segments_compacted: w.compacted }, 'checkpoint written');
     else app.log.error({ error }, 'checkpoint failed; the ingest log is not compacted until one succeeds');
   });
 

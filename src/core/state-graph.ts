@@ -66,71 +66,143 @@ interface Tagged {
  * the fresh root's objects at the same path, never as their contents.
  */
 export function writeStateGraph(root: object, kinds: StateKinds, wiring: readonly object[] = []): Buffer {
-  const classIndex = new Map<object, number>(kinds.classes.map((c, i) => [c.prototype as object, i]));
-  const opaque = new Set<object>([...(kinds.opaque ?? []).map((c) => c.prototype as object)]);
-  const wires = new Set<object>(wiring);
-  const transient = new Map<object, ReadonlySet<string>>((kinds.transient ?? []).map(([c, fields]) => [c.prototype as object, new Set(fields)]));
-  const constIndex = new Map<object, number>(kinds.constants.map((c, i) => [c, i]));
-  const memo = new Map<object, unknown>();
-  const work: [object, Record<string, unknown> | unknown[] | Map<unknown, unknown> | Set<unknown>][] = [];
+  const w = new StateGraphWriter(root, kinds, wiring);
+  w.copy(Object.keys(root));
+  return w.finish();
+}
 
-  const mirror = (v: unknown): unknown => {
+/**
+ * The same written form, taken in parts so that a large state need not hold the thread for the whole
+ * walk: `copy` copies some of the root's fields now, whole (a later change to them is not seen; their
+ * array buffers are copied too); `step` goes on copying the other fields until a deadline. What is
+ * copied by steps must not change until `finish` (the caller holds it still), which turns the copy
+ * into bytes in one synchronous call: v8's serializer cannot be cut.
+ */
+export class StateGraphWriter {
+  private readonly classIndex: Map<object, number>;
+  private readonly opaque: Set<object>;
+  private readonly wires: Set<object>;
+  private readonly transient: Map<object, ReadonlySet<string>>;
+  private readonly constIndex: Map<object, number>;
+  private readonly memo = new Map<object, unknown>();
+  private readonly work: [object, Record<string, unknown> | unknown[] | Map<unknown, unknown> | Set<unknown>][] = [];
+  private readonly top: Tagged = { $c: PLAIN };
+  private readonly pendingKeys: string[];
+  /** True while copying fields that may change after the copy: array buffers are copied, not shared. */
+  private copyBuffers = false;
+
+  constructor(
+    private readonly root: object,
+    kinds: StateKinds,
+    wiring: readonly object[] = [],
+  ) {
+    this.classIndex = new Map<object, number>(kinds.classes.map((c, i) => [c.prototype as object, i]));
+    this.opaque = new Set<object>([...(kinds.opaque ?? []).map((c) => c.prototype as object)]);
+    this.wires = new Set<object>(wiring);
+    this.transient = new Map<object, ReadonlySet<string>>((kinds.transient ?? []).map(([c, fields]) => [c.prototype as object, new Set(fields)]));
+    this.constIndex = new Map<object, number>(kinds.constants.map((c, i) => [c, i]));
+    this.memo.set(root, this.top);
+    this.pendingKeys = Object.keys(root).reverse();
+    for (const k of Object.keys(root)) this.top[k] = undefined; // the written fields in the root's order, whichever is copied first
+
+  }
+
+  /** Copies these fields of the root now, whole (everything they reach that is not copied yet). */
+  copy(keys: readonly string[]): void {
+    this.copyBuffers = true;
+    for (const k of keys) {
+      const i = this.pendingKeys.indexOf(k);
+      if (i < 0) continue;
+      this.pendingKeys.splice(i, 1);
+      this.top[k] = this.field(k);
+      this.drain(Infinity);
+    }
+    this.copyBuffers = false;
+  }
+
+  /** Copies more of the other fields until `deadline` (performance.now()); true once all is copied. */
+  step(deadline: number): boolean {
+    for (;;) {
+      if (!this.drain(deadline)) return false;
+      const k = this.pendingKeys.pop();
+      if (k === undefined) return true;
+      this.top[k] = this.field(k);
+    }
+  }
+
+  /** The bytes of the copy (copies what is left first). */
+  finish(): Buffer {
+    this.step(Infinity);
+    return serialize(this.top);
+  }
+
+  /** A field of the root, as the queue writes an object's fields (its class's transient ones as such). */
+  private field(k: string): unknown {
+    const skip = this.transient.get(Object.getPrototypeOf(this.root) as object);
+    return skip?.has(k) ? { $c: TRANSIENT } : this.mirror((this.root as Record<string, unknown>)[k]);
+  }
+
+  /** Works through the queue; false when the deadline came first (the clock is read every 64 items). */
+  private drain(deadline: number): boolean {
+    const work = this.work;
+    let n = 0;
+    while (work.length > 0) {
+      if ((++n & 63) === 0 && performance.now() > deadline) return false;
+      const [src, dst] = work.pop()!;
+      if (Array.isArray(dst)) {
+        const a = src as unknown[];
+        dst.length = a.length;
+        for (let i = 0; i < a.length; i++) dst[i] = this.mirror(a[i]);
+      } else if (dst instanceof Map) for (const [k, x] of src as Map<unknown, unknown>) dst.set(this.mirror(k), this.mirror(x));
+      else if (dst instanceof Set) for (const x of src as Set<unknown>) dst.add(this.mirror(x));
+      else {
+        const skip = this.transient.get(Object.getPrototypeOf(src) as object);
+        for (const key of Object.keys(src)) (dst as Record<string, unknown>)[key] = skip?.has(key) ? { $c: TRANSIENT } : this.mirror((src as Record<string, unknown>)[key]);
+      }
+    }
+    return true;
+  }
+
+  private mirror(v: unknown): unknown {
     if (typeof v === 'function') return { $c: FN };
     if (typeof v !== 'object' || v === null) return v;
-    const seen = memo.get(v);
+    const seen = this.memo.get(v);
     if (seen !== undefined) return seen;
+    const root = this.root;
     let out: unknown;
-    const k = constIndex.get(v);
+    const k = this.constIndex.get(v);
     if (k !== undefined) out = { $c: CONSTANT, k };
-    else if (wires.has(v) || opaque.has(Object.getPrototypeOf(v) as object)) out = { $c: FN };
+    else if (this.wires.has(v) || this.opaque.has(Object.getPrototypeOf(v) as object)) out = { $c: FN };
     else if (ArrayBuffer.isView(v)) {
       if (v instanceof DataView) throw new StateGraphError(`a DataView at ${pathTo(root, v)} cannot be written`);
       const t = Buffer.isBuffer(v) ? BUFFER : VIEWS.findIndex((c) => Object.getPrototypeOf(v) === c.prototype);
       if (t < 0) throw new StateGraphError(`a ${v.constructor.name} at ${pathTo(root, v)} cannot be written (only plain typed arrays)`);
-      out = { $c: VIEW, t, b: mirror(v.buffer), o: v.byteOffset, n: (v as Uint8Array).length };
-    } else if (v instanceof ArrayBuffer) out = v;
+      out = { $c: VIEW, t, b: this.mirror(v.buffer), o: v.byteOffset, n: (v as Uint8Array).length };
+    } else if (v instanceof ArrayBuffer) out = this.copyBuffers ? v.slice(0) : v;
     else if (Array.isArray(v)) {
       const a: unknown[] = [];
-      work.push([v, a]);
+      this.work.push([v, a]);
       out = a;
     } else if (v instanceof Map) {
       const m = new Map();
-      work.push([v, m]);
+      this.work.push([v, m]);
       out = m;
     } else if (v instanceof Set) {
       const s = new Set();
-      work.push([v, s]);
+      this.work.push([v, s]);
       out = s;
     } else {
       const proto = Object.getPrototypeOf(v) as object | null;
-      const tag = proto === Object.prototype ? PLAIN : proto === null ? NULL_PROTO : classIndex.get(proto);
+      const tag = proto === Object.prototype ? PLAIN : proto === null ? NULL_PROTO : this.classIndex.get(proto);
       if (tag === undefined) throw new StateGraphError(`an instance of ${(v as object).constructor?.name ?? 'an unknown class'} at ${pathTo(root, v)} is not a registered state class`);
       if (Object.isFrozen(v)) throw new StateGraphError(`a frozen object at ${pathTo(root, v)} must be registered as a constant`);
       const o: Tagged = { $c: tag };
-      work.push([v, o]);
+      this.work.push([v, o]);
       out = o;
     }
-    memo.set(v, out);
+    this.memo.set(v, out);
     return out;
-  };
-
-  const top: Tagged = { $c: PLAIN };
-  work.push([root, top]);
-  memo.set(root, top);
-  while (work.length > 0) {
-    const [src, dst] = work.pop()!;
-    if (Array.isArray(dst)) {
-      const a = src as unknown[];
-      dst.length = a.length;
-      for (let i = 0; i < a.length; i++) dst[i] = mirror(a[i]);
-    } else if (dst instanceof Map) for (const [k, x] of src as Map<unknown, unknown>) dst.set(mirror(k), mirror(x));
-    else if (dst instanceof Set) for (const x of src as Set<unknown>) dst.add(mirror(x));
-    else {
-      const skip = transient.get(Object.getPrototypeOf(src) as object);
-      for (const key of Object.keys(src)) (dst as Record<string, unknown>)[key] = skip?.has(key) ? { $c: TRANSIENT } : mirror((src as Record<string, unknown>)[key]);
-    }
   }
-  return serialize(top);
 }
 
 /**

@@ -50,28 +50,66 @@ export interface Header {
 
 /** The checkpoint of `root` as bytes (synchronous: the state is one cut, taken between two events). */
 export function encodeCheckpoint(root: object, spec: CheckpointSpec, meta: Record<string, unknown>): Buffer {
-  let body = writeStateGraph(root, spec.kinds, spec.wiring);
+  const seal = sealParts(writeStateGraph(root, spec.kinds, spec.wiring), spec, meta);
+  let r = seal.next();
+  while (r.done !== true) r = seal.next();
+  return Buffer.concat(r.value);
+}
+
+/** Bytes hashed (and encrypted) between two turns of the event loop: a few ms of work. */
+const SEAL_CHUNK = 1 << 20;
+
+/**
+ * A checkpoint of state bytes written by a StateGraphWriter, sealed (digest, and encryption with a
+ * key) a chunk at a time with a turn of the event loop between chunks: the header line and the body,
+ * for saveCheckpoint.
+ */
+export async function sealCheckpoint(state: Buffer, spec: CheckpointSpec, meta: Record<string, unknown>): Promise<Buffer[]> {
+  const seal = sealParts(state, spec, meta);
+  for (let r = seal.next(); ; r = seal.next()) {
+    if (r.done === true) return r.value;
+    await new Promise((done) => setImmediate(done));
+  }
+}
+
+/** Seals the state (see sealCheckpoint), yielding after each chunk; returns the header line and the body. */
+function* sealParts(state: Buffer, spec: CheckpointSpec, meta: Record<string, unknown>): Generator<void, Buffer[]> {
   const head: Header = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, kinds: digest(kindsFingerprint(spec.kinds)), config: digest(canonicalJson(spec.config)), meta, bytes: 0, sha256: '' };
+  const hash = createHash('sha256');
+  let body: Buffer[];
   if (spec.key !== undefined) {
     const salt = randomBytes(16);
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', derive(spec.key, salt), iv);
     c.setAAD(Buffer.from(CHECKPOINT_FORMAT));
-    body = Buffer.concat([iv, c.update(body), c.final(), c.getAuthTag()]);
+    body = [iv];
+    for (let off = 0; off < state.length; off += SEAL_CHUNK) {
+      body.push(c.update(state.subarray(off, off + SEAL_CHUNK)));
+      yield;
+    }
+    body.push(c.final(), c.getAuthTag());
     head.enc = { alg: 'aes-256-gcm', kdf: 'hkdf-sha256', salt: salt.toString('base64'), key_id: keyId(spec.key) };
+  } else body = [state];
+  for (const part of body) {
+    for (let off = 0; off < part.length; off += SEAL_CHUNK) {
+      hash.update(part.subarray(off, off + SEAL_CHUNK));
+      yield;
+    }
   }
-  head.bytes = body.length;
-  head.sha256 = createHash('sha256').update(body).digest('hex');
-  return Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body]);
+  head.bytes = body.reduce((n, b) => n + b.length, 0);
+  head.sha256 = hash.digest('hex');
+  return [Buffer.from(`${JSON.stringify(head)}\n`), ...body];
 }
 
 /** Writes a checkpoint file atomically (temporary file, fsync, rename, fsync of the folder); mode 0600. */
-export async function saveCheckpoint(path: string, bytes: Buffer): Promise<void> {
+export async function saveCheckpoint(path: string, bytes: Buffer | readonly Buffer[]): Promise<void> {
   const tmp = `${path}.tmp`;
   const fh = await open(tmp, 'w', 0o600);
   try {
-    let off = 0;
-    while (off < bytes.length) off += (await fh.write(bytes, off, bytes.length - off)).bytesWritten;
+    for (const part of Buffer.isBuffer(bytes) ? [bytes] : bytes) {
+      let off = 0;
+      while (off < part.length) off += (await fh.write(part, off, part.length - off)).bytesWritten;
+    }
     await fh.sync();
   } catch (e) {
     await fh.close();

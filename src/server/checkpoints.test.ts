@@ -39,7 +39,7 @@ interface Opened {
 }
 
 /** A service on `dir` (store, log, checkpoints there), with the gateway's policy stage attached as serve has it. */
-async function open(dir: string, checkpoints: boolean): Promise<Opened> {
+async function open(dir: string, checkpoints: boolean, sliceMs?: number): Promise<Opened> {
   await mkdir(dir, { recursive: true });
   const store = await openDuckDbStore(join(dir, 'store.duckdb'));
   const gateway = await Gateway.open(store, policy);
@@ -48,6 +48,7 @@ async function open(dir: string, checkpoints: boolean): Promise<Opened> {
     store,
     logDir: join(dir, 'ingest'),
     flushMs: 60_000,
+    sliceMs,
     segmentBytes: 200 << 10,
     attach: (e) => gateway.attach(e),
     attachedState: gateway.checkpointPart,
@@ -79,13 +80,14 @@ async function open(dir: string, checkpoints: boolean): Promise<Opened> {
   };
 }
 
-async function feed(live: LiveService, from: number, to: number): Promise<void> {
+async function feed(live: LiveService, from: number, to: number, taken?: (batch: number) => void): Promise<void> {
   for (let i = from; i < to; i += PER_BATCH) {
     const items = lines.slice(i, Math.min(i + PER_BATCH, to)).map((text, j) => {
       const raw = { file: 'http', line: j + 1, text, bytes: Buffer.byteLength(text) };
       return { raw, rec: decodeLine(raw, live.decodeContext) };
     });
-    await live.submit(items);
+    const receipt = await live.submit(items);
+    taken?.(receipt.batch);
   }
 }
 
@@ -99,14 +101,23 @@ describe('serve checkpoints', () => {
     expect(flagged.length).toBeGreaterThan(3); // something to restore
 
     const dir = join(tmp, 'ckpt');
-    const a = await open(dir, true);
+    // Short slices: the checkpoint's copy of the engine is cut into many turns of the event loop.
+    const a = await open(dir, true, 0.05);
     await feed(a.live, 0, third);
     await a.live.checkpoint();
     const segmentsBefore = (await readdir(join(dir, 'ingest'))).filter((f) => f.startsWith('seg-')).length;
     await feed(a.live, third, 2 * third);
-    await a.live.checkpoint();
-    // Mid-batch: a checkpoint wanted while batches are in flight waits for them, and they for it.
-    const inflight = feed(a.live, 2 * third, lines.length);
+    // No batch in flight: the cut is taken at once, the engine is copied behind it, a slice at a
+    // time, while batches go on being taken (they are not in this checkpoint).
+    const second = a.live.checkpoint();
+    expect(a.live.checkpointCopying).toBe(true);
+    let next = 0;
+    await feed(a.live, 2 * third, 2 * third + PER_BATCH, (n) => (next = n));
+    await second;
+    expect(a.live.lastCheckpoint!.seq).toBe(next - 1);
+    expect(a.live.lastCheckpoint!.slices).toBeGreaterThan(1);
+    // Mid-batch: a checkpoint wanted while batches are in flight waits for them to be durable (its cut).
+    const inflight = feed(a.live, 2 * third + PER_BATCH, lines.length);
     await a.live.checkpoint();
     await inflight;
     expect(a.live.lastCheckpoint?.compacted).toBeGreaterThan(0);

@@ -40,7 +40,7 @@ export interface CheckpointFile {
   seq: number;
 }
 
-/** A checkpoint written: its size and the time encoding and writing it took. */
+/** A checkpoint written: its size and the time encoding (cut to sealed, wall: the thread serves between slices) and writing it took. */
 export interface CheckpointWritten {
   seq: number;
   bytes: number;
@@ -48,6 +48,12 @@ export interface CheckpointWritten {
   writeMs: number;
   /** Log segments deleted by the compaction that followed. */
   compacted: number;
+  /** Of encodeMs: the cut (what ingest changes, copied at once), the engine held still (cut, copy in slices, serialization), the one synchronous serialization. */
+  cutMs: number;
+  heldMs: number;
+  serializeMs: number;
+  /** Slices the engine's copy was cut into (the thread served batches and reads between them). */
+  slices: number;
 }
 
 /** Checkpoint files in the folder, newest first. */
@@ -90,7 +96,7 @@ export async function restoreNewest<T>(dir: string, attempt: (f: CheckpointFile)
  * Writes one checkpoint and keeps the newest `keep`; returns the position of the oldest kept (what
  * the log may be compacted up to), or undefined while fewer than `keep` exist (a fallback must remain).
  */
-export async function saveAndPrune(dir: string, seq: number, bytes: Buffer, keep: number, positionOf: (f: CheckpointFile) => Promise<LogPosition | undefined>): Promise<LogPosition | undefined> {
+export async function saveAndPrune(dir: string, seq: number, bytes: Buffer | readonly Buffer[], keep: number, positionOf: (f: CheckpointFile) => Promise<LogPosition | undefined>): Promise<LogPosition | undefined> {
   await saveCheckpoint(checkpointPath(dir, seq), bytes);
   const all = await listCheckpoints(dir);
   for (const old of all.slice(keep)) await rm(old.path, { force: true });

@@ -29,6 +29,7 @@ async function runLive(dir: string, lines?: string[]): Promise<{ accounts: Accou
   const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
   const live = await LiveService.open({ cfg, store, logDir: join(dir, 'ingest'), flushMs: 60_000 });
   const replayed = live.replayedBatches;
+  let audited = 0;
   if (lines) {
     for (let i = 0; i < lines.length; i += 700) {
       const items = lines.slice(i, i + 700).map((text, j) => {
@@ -37,7 +38,9 @@ async function runLive(dir: string, lines?: string[]): Promise<{ accounts: Accou
       });
       const r = await live.submit(items);
       expect(r.received).toBe(items.length);
+      if ((i / 700) % 4 === 3) audited += await expectAuditAsOfSnapshot(live);
     }
+    expect(audited).toBeGreaterThan(0);
   }
   await live.drain();
   await live.flush(true);
@@ -48,6 +51,24 @@ async function runLive(dir: string, lines?: string[]): Promise<{ accounts: Accou
   const audit = (await store.audit({ kind: 'verdict_change', limit: 1000 })).length;
   await store.close();
   return { accounts, audit, judgedThrough, replayed };
+}
+
+/**
+ * One view: the published snapshot's accounts and the audit entries of that snapshot (as the account
+ * route shows them) agree: an account's newest verdict change is to the verdict its row shows.
+ */
+async function expectAuditAsOfSnapshot(live: LiveService): Promise<number> {
+  // Not drained: the engine is consuming and writing verdict changes while the refresh is taken.
+  await live.flush();
+  const view = live.results;
+  let checked = 0;
+  for (const a of await view.accounts()) {
+    const [newest] = await live.auditAsOf(view, { accountId: a.account_id, limit: 1 });
+    if (newest === undefined) expect(a.verdict).toBe('benign');
+    else expect([a.account_id, newest.body.to]).toStrictEqual([a.account_id, a.verdict]);
+    if (newest !== undefined) checked++;
+  }
+  return checked;
 }
 
 describe('live service on simulated traffic', () => {

@@ -38,7 +38,8 @@ import type { OutputCounts } from './output-delta.js';
 import type { RefreshPoint } from './store-writer.js';
 import type { ResultsSnapshot } from './results-view.js';
 import { joinKinds, type StateKinds } from '../core/state-graph.js';
-import { CheckpointError, encodeCheckpoint, loadCheckpoint, readCheckpointHeader, type CheckpointSpec } from '../engine/checkpoint.js';
+import { CheckpointError, loadCheckpoint, readCheckpointHeader, sealCheckpoint, type CheckpointSpec } from '../engine/checkpoint.js';
+import { StateGraphWriter } from '../core/state-graph.js';
 import { ENGINE_KINDS } from '../engine/state-kinds.js';
 import { ACT_KINDS } from '../act/state-kinds.js';
 import { restoreNewest, saveAndPrune, type CheckpointFile, type CheckpointSettings, type CheckpointWritten, type ServeCheckpointMeta } from './checkpoints.js';
@@ -85,8 +86,10 @@ export interface LiveOptions {
   logKey?: Buffer;
   /** Delete ingest log segments last written longer ago than this (ms). */
   logRetentionMs?: number;
-  /** How often the store is refreshed (wall ms). */
+  /** How often the read view is refreshed (wall ms). */
   flushMs?: number;
+  /** Least wall ms between two store writes (behind the read view); default 5000. */
+  storeEveryMs?: number;
   /**
    * Wall seconds of event processing the engine may be behind (accepted records not yet consumed,
    * at its measured rate) before ingest answers 429. Default 5.
@@ -165,6 +168,10 @@ interface Released {
 const REJECTIONS_KEPT = 1000;
 /** The idempotency table in a checkpoint: its receipts (the batches in flight are never in one). */
 const IDEMPOTENCY_KINDS: StateKinds = { classes: [IdempotencyKeys], constants: [], transient: [[IdempotencyKeys, ['pending']]] };
+/** Least wall ms between two store writes: a store written every few seconds costs the thread a fraction of one written every refresh. */
+export const DEFAULT_STORE_EVERY_MS = 5000;
+/** The fields of the checkpoint's root that ingest changes: copied at the cut, whole (the engine's are copied behind it). */
+const INGEST_SIDE = ['ingestor', 'stats', 'recentRejections', 'idempotency', 'ready', 'changes', 'unwritten', 'scalars'];
 /** Records an engine slice consumes between reads of the clock. */
 const SLICE_STEP = 16;
 const RECEIPT_REJECTIONS = 20;
@@ -237,7 +244,7 @@ export class LiveService {
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 10;
     this.maxBehindSeconds = opts.maxBehindSeconds ?? 5;
-    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdEngine());
+    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdStill(), opts.storeEveryMs ?? DEFAULT_STORE_EVERY_MS);
     this.engine.onVerdict((c) => this.changes.push(c));
     this.attached = opts.attach?.(this.engine);
   }
@@ -346,6 +353,7 @@ export class LiveService {
       idempotency: this.idempotency,
       ready: this.ready,
       changes: this.changes,
+      unwritten: this.unwritten,
       scalars: this.scalars,
     };
   }
@@ -370,7 +378,14 @@ export class LiveService {
     return this.checkpointGate.promise.then(() => this.checkpointWriting);
   }
 
-  /** Encodes the state now (every batch taken is durable: it is the log up to `seq`) and writes it behind. */
+  /**
+   * Takes the checkpoint's cut now (every batch taken is durable: it is the log up to `seq`) and
+   * encodes and writes it behind. What ingest changes (order stage, counters, idempotency keys, records
+   * released and not consumed) is copied at once; the engine and the attached stage stand still (no
+   * slice, decision, policy reload or refresh derivation) while they are copied a slice at a time, so
+   * batches go on being taken and acknowledged meanwhile. Then one synchronous serialization, and the
+   * digest (and encryption) and the write behind, a chunk at a time.
+   */
   private takeCheckpoint(): Promise<void> {
     const gate = this.checkpointGate;
     this.checkpointGate = undefined;
@@ -381,32 +396,81 @@ export class LiveService {
     Object.assign(this.scalars, { firstTs: this.firstTs, lastTs: this.lastTs, decided: this.decided, heldBytes: this.heldBytes, readyCount: this.readyCount, lastDecisionId: this.lastDecisionId });
     const position = this.log.position(this.seq);
     const meta: ServeCheckpointMeta = { position, decisionId: this.lastDecisionId, writtenAt: new Date(this.now()).toISOString() };
+    const spec = this.checkpointSpec();
     const t0 = performance.now();
-    let bytes: Buffer;
+    const release = this.holdEngine();
+    let copied!: () => void;
+    this.copying = new Promise<void>((r) => (copied = r));
+    const still = (): void => {
+      release();
+      this.copying = undefined;
+      copied();
+    };
+    let writer: StateGraphWriter;
     try {
-      bytes = encodeCheckpoint(this.checkpointRoot(), this.checkpointSpec(), meta as unknown as Record<string, unknown>);
+      writer = new StateGraphWriter(this.checkpointRoot(), spec.kinds, spec.wiring);
+      writer.copy(INGEST_SIDE);
     } catch (e) {
+      still();
       gate?.open();
       this.checkpointFailed((e as Error).message);
       return Promise.resolve();
     }
-    const encodeMs = performance.now() - t0;
+    const cutMs = performance.now() - t0;
     gate?.open();
     const settings = this.opts.checkpoints!;
-    const write = async (): Promise<void> => {
+    const run = async (): Promise<void> => {
+      let state: Buffer;
+      let serializeMs: number;
+      let slices = 1;
+      try {
+        for (; !writer.step(performance.now() + this.sliceMs); slices++) await new Promise((r) => setImmediate(r));
+        const s0 = performance.now();
+        state = writer.finish();
+        serializeMs = performance.now() - s0;
+      } finally {
+        still();
+      }
+      const heldMs = performance.now() - t0;
+      const parts = await sealCheckpoint(state, spec, meta as unknown as Record<string, unknown>);
+      const encodeMs = performance.now() - t0;
       const t1 = performance.now();
-      const oldest = await saveAndPrune(this.opts.logDir, position.seq, bytes, settings.keep, async (f) => ((await readCheckpointHeader(f.path)).meta as unknown as ServeCheckpointMeta).position);
+      const oldest = await saveAndPrune(this.opts.logDir, position.seq, parts, settings.keep, async (f) => ((await readCheckpointHeader(f.path)).meta as unknown as ServeCheckpointMeta).position);
       const writeMs = performance.now() - t1;
       const compacted = oldest === undefined ? 0 : await this.log.compactBefore(oldest.segment, oldest.seq);
       this.lastCheckpointSeq = position.seq;
-      this.lastCheckpoint = { seq: position.seq, bytes: bytes.length, encodeMs, writeMs, compacted };
+      this.lastCheckpoint = { seq: position.seq, bytes: parts.reduce((n, b) => n + b.length, 0), encodeMs, writeMs, compacted, cutMs, heldMs, serializeMs, slices };
       this.checkpointError = undefined;
       for (const l of this.checkpointListeners) l(this.lastCheckpoint, undefined);
     };
-    this.checkpointWriting = write()
+    this.checkpointWriting = run()
       .catch((e: unknown) => this.checkpointFailed((e as Error).message))
       .finally(() => (this.checkpointWriting = undefined));
     return this.checkpointWriting;
+  }
+
+  /** True while a checkpoint copies the engine (its cut taken, batches taken meanwhile, the engine standing still). */
+  get checkpointCopying(): boolean {
+    return this.copying !== undefined;
+  }
+
+  /** Set while a checkpoint copies the engine: whatever changes it outside a record (decisions, policy reloads, refresh derivations) waits. */
+  private copying: Promise<void> | undefined;
+
+  /** Holds the engine once no checkpoint is copying it (see holdEngine). */
+  private async holdStill(): Promise<() => void> {
+    while (this.copying !== undefined) await this.copying;
+    return this.holdEngine();
+  }
+
+  /** Runs `fn` with the engine and the attached stage standing still (a policy reload): never in the middle of a checkpoint's copy. */
+  async whileStill<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.holdStill();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
   }
 
   private readonly checkpointListeners: ((written: CheckpointWritten | undefined, error: string | undefined) => void)[] = [];
@@ -670,7 +734,7 @@ export class LiveService {
    */
   async decide(accountId: string, action: DecisionAction, actor: string, note: string): Promise<DecisionRecord | null> {
     if (!this.engine.observer.accounts.has(accountId) || !Number.isFinite(this.engine.now)) return null;
-    const release = this.holdEngine();
+    const release = await this.holdStill();
     let record: DecisionRecord;
     try {
       const at = this.engine.now;
@@ -696,7 +760,7 @@ export class LiveService {
   async regroup(r: { split: string; accounts: readonly string[] } | { merge: string; with: string }, actor: string, note: string): Promise<DecisionRecord> {
     // No traffic yet: no campaign either (404 below).
     const engine = this.engine;
-    const release = this.holdEngine();
+    const release = await this.holdStill();
     let record: DecisionRecord;
     try {
       const at = engine.now;
@@ -782,7 +846,10 @@ export class LiveService {
       if (performance.now() > deadline) break;
     }
     this.settleWaiting();
-    if (this.changes.length > 0) void this.recordChanges().catch((e: unknown) => (this.flushError = (e as Error).message));
+    if (this.changes.length > 0) {
+      this.buildEntries();
+      void this.recordChanges().catch((e: unknown) => (this.flushError = (e as Error).message));
+    }
     const more = this.ready.length > 0 && this.ready[0].seq <= this.durableSeq;
     this.measureDrain(start, this.stats.consumed - consumedBefore, more);
     this.pumping = false;
@@ -839,6 +906,7 @@ export class LiveService {
     const judged = Number.isFinite(clock) ? Math.ceil(clock / step) * step - step : null;
     const batches = this.judgedBatches;
     this.judgedBatches = [];
+    this.buildEntries(); // every verdict change up to this cut is shown with it (auditAsOf)
     return {
       judgedThrough: judged === null ? null : toIso(judged),
       engineClock: Number.isFinite(clock) ? toIso(clock) : null,
@@ -856,14 +924,21 @@ export class LiveService {
 
   private readonly auditWriter = new Coalesced(() => this.writeChanges());
 
-  private async writeChanges(): Promise<void> {
+  /**
+   * Verdict changes as audit entries, built as soon as the engine made them (after each slice, and at
+   * a refresh's cut), kept here until the audit log holds them: the read routes show them from here
+   * meanwhile (auditAsOf), so a snapshot never waits for the store to show its own changes.
+   */
+  private unwritten: AuditEntry[] = [];
+
+  private buildEntries(): void {
+    if (this.changes.length === 0) return;
     const changes = this.changes.splice(0);
-    if (changes.length === 0) return;
     const recorded = toIso(Date.now());
     const verdicts = this.engine.judge.verdicts;
-    const entries: AuditEntry[] = changes.map((c) => {
+    for (const c of changes) {
       const campaign = this.engine.judge.campaignOf(c.account)?.id ?? null;
-      return {
+      this.unwritten.push({
         id: `verdict:${c.account.id}:${c.to}:${toIso(c.at)}`,
         kind: 'verdict_change',
         at: toIso(c.at),
@@ -872,16 +947,31 @@ export class LiveService {
         account_id: c.account.id,
         campaign_id: campaign,
         body: { from: c.from, to: c.to, score: Math.round(verdicts.score(c.account.idx) * 1e4) / 1e4, reasons: verdicts.reasons(c.account.idx).slice(0, 5).map((r) => r.code) },
-      };
-    });
-    let fresh: AuditEntry[];
-    try {
-      fresh = await this.opts.store.appendAudit(entries);
-    } catch (e) {
-      this.changes.unshift(...changes); // written by the next call (ids are stable: none twice)
-      throw e;
+      });
     }
+  }
+
+  private async writeChanges(): Promise<void> {
+    this.buildEntries();
+    const n = this.unwritten.length;
+    if (n === 0) return;
+    // On failure they stay, for the next call (ids are stable: none twice).
+    const fresh = await this.opts.store.appendAudit(this.unwritten.slice(0, n));
+    this.unwritten = this.unwritten.slice(n);
     if (fresh.length > 0) for (const l of this.auditListeners) l(fresh);
+  }
+
+  /**
+   * An account's or a campaign's audit entries as of a snapshot, newest first: the audit log's (the
+   * engine's up to the snapshot's engine clock, analysts' all) and the verdict changes up to it that
+   * are still on their way to the log.
+   */
+  async auditAsOf(view: ResultsSnapshot, f: { accountId?: string; campaignId?: string; limit: number }): Promise<AuditEntry[]> {
+    const through = view.refresh?.engine_clock ?? undefined;
+    const pending = this.unwritten.filter((e) => (f.accountId === undefined || e.account_id === f.accountId) && (f.campaignId === undefined || e.campaign_id === f.campaignId) && (through === undefined || Date.parse(e.at) <= Date.parse(through)));
+    const stored = await this.opts.store.audit({ accountId: f.accountId, campaignId: f.campaignId, engineThrough: through, limit: f.limit });
+    const known = new Set(stored.map((e) => e.id));
+    return [...pending.filter((e) => !known.has(e.id)).reverse(), ...stored].slice(0, f.limit);
   }
 
   /** The snapshot of the results every read answers from (published every refresh). */

@@ -11,7 +11,8 @@
 // The store is written behind the snapshots, for durability and history: one write at a time, each
 // taking the rows that changed since the last write from the newest snapshot (Store.writeLive: DuckDB
 // appender, one transaction, the refresh's description with its rows), spaced by three times its
-// duration so that converting its rows takes at most a quarter of the main thread. Nothing waits for it but `flush` callers
+// duration so that converting its rows takes at most a quarter of the main thread, and by at least
+// `storeEveryMs` from start to start. Nothing waits for it but `flush` callers
 // (shutdown, tests) and the next write.
 import type { Summary } from '../core/output.js';
 import type { Engine } from '../engine/engine.js';
@@ -50,6 +51,7 @@ export interface RefreshPoint {
   consumed: number;
   /** Called with the wall time (performance.now) the refresh was published (visible to reads). */
   onCommitted?: (publishedAt: number) => void;
+
 }
 
 export type RefreshListener = (info: RefreshInfo, stats: RefreshStats, derivedAt: number, publishedAt: number) => void;
@@ -132,7 +134,13 @@ export class StoreWriter {
      * with a turn of the event loop between them (HTTP answers meanwhile) while the engine stands
      * still, so they remain one cut of its state; absent, they are derived in one go.
      */
-    private readonly hold?: () => () => void,
+    private readonly hold?: () => Promise<() => void>,
+    /**
+     * Least wall ms between two store writes. The store is not on the path to the read API, so a write
+     * every few seconds loses nothing but makes an account that changes every second one row write,
+     * not one a second (its rows are converted and appended on the main thread).
+     */
+    private readonly storeEveryMs = 0,
   ) {
     this.delta = new OutputDelta(engine, indicatorKey);
   }
@@ -199,7 +207,7 @@ export class StoreWriter {
 
   private async derive(version: number, summary: (counts: OutputCounts) => Summary, whole: boolean): Promise<void> {
     const t0 = performance.now();
-    const release = this.hold?.();
+    const release = await this.hold?.();
     let d: RowDelta;
     let p: RefreshPoint;
     try {
@@ -275,7 +283,7 @@ export class StoreWriter {
       throw e;
     }
     const ms = performance.now() - t0;
-    this.nextWrite = performance.now() + REFRESH_SPACING * ms;
+    this.nextWrite = performance.now() + Math.max(REFRESH_SPACING * ms, this.storeEveryMs - ms);
     this.storeError = undefined;
     this.lastStored = info;
     this.lastWrite = { ms, refresh: info.refresh, rows };

@@ -71,12 +71,16 @@ export function accountConditions(f: AccountFilter, index?: MemberIndex): Condit
   ];
 }
 
+/** Audit entries the engine and its policy stage make, at an event time. */
+const ENGINE_KINDS: ReadonlySet<AuditEntry['kind']> = new Set(['verdict_change', 'action_change']);
+
 /** The conditions of `Store.audit`. */
 export function auditConditions(f: AuditFilter): Condition<AuditEntry>[] {
   return [
     ['account_id = $v', f.accountId, (e) => e.account_id === f.accountId],
     ['campaign_id = $v', f.campaignId, (e) => e.campaign_id === f.campaignId],
     ['kind = $v', f.kind, (e) => e.kind === f.kind],
+    [`(kind NOT IN ('verdict_change', 'action_change') OR "at" <= CAST($v AS TIMESTAMPTZ))`, f.engineThrough, (e) => !ENGINE_KINDS.has(e.kind) || Date.parse(e.at) <= Date.parse(f.engineThrough!)],
   ];
 }
 

@@ -163,8 +163,15 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await s.appendAudit([e('b', 'y'), e('c', 'x'), e('c', 'x')])).map((x) => x.id)).toEqual(['c']);
         expect((await s.audit()).map((x) => x.id)).toEqual(['c', 'b', 'a']);
         expect(await s.audit({ accountId: 'x', limit: 1 })).toStrictEqual([e('c', 'x')]);
+        // As of a snapshot's engine clock: the engine's entries up to it (inclusive), analysts' all.
+        const later = { ...e('d', 'x'), at: '2025-03-01T00:20:00.000Z' };
+        const decision = { ...e('f', 'x'), kind: 'decision' as const, actor: 'alice', at: '2025-03-03T00:00:00.000Z' };
+        await s.appendAudit([later, decision]);
+        expect((await s.audit({ accountId: 'x', engineThrough: '2025-03-01T00:15:00.000Z' })).map((x) => x.id)).toEqual(['f', 'c', 'a']);
+        expect((await s.audit({ accountId: 'x', engineThrough: '2025-03-01T00:20:00.000Z' })).map((x) => x.id)).toEqual(['f', 'd', 'c', 'a']);
+        expect((await s.audit({ accountId: 'x', engineThrough: '2025-03-01T00:14:59.999Z' })).map((x) => x.id)).toEqual(['f']);
         await s.writeScan(scan); // scans never touch the audit log
-        expect(await s.audit()).toHaveLength(3);
+        expect(await s.audit()).toHaveLength(5);
         const d = { event_id: 'a', url: 'http://127.0.0.1:9/h', attempt: 1, status: 500, error: null, at: '2025-03-02T10:00:00.000Z', delivered: false };
         await s.appendDelivery(d);
         await s.appendDelivery({ ...d, attempt: 2, status: 200, at: '2025-03-02T10:00:01.000Z', delivered: true });

@@ -73,6 +73,11 @@ export interface AuditFilter {
   accountId?: string;
   campaignId?: string;
   kind?: AuditEntry['kind'];
+  /**
+   * RFC 3339 event time: the entries the engine and its policy stage made (verdict and action
+   * changes) only up to it, those of a snapshot of the results; analysts' entries all.
+   */
+  engineThrough?: string;
   limit?: number;
   offset?: number;
 }

@@ -111,7 +111,7 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, h
         if (e instanceof InputError) throw new ApiError('bad_request', e.message);
         throw e;
       }
-      const version = await gateway.reload(loaded, req.principal?.id ?? 'anonymous');
+      const version = await live.whileStill(() => gateway.reload(loaded, req.principal?.id ?? 'anonymous'));
       return reply.code(200).send({ version });
     });
 
@@ -128,7 +128,7 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, h
         if (e instanceof InputError) throw new ApiError('bad_request', e.message);
         throw e;
       }
-      const v = await gateway.reload(loaded, actor);
+      const v = await live.whileStill(() => gateway.reload(loaded, actor));
       return reply.code(201).send({ version: v, suppressions: loaded.policy.suppressions });
     });
 

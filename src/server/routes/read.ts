@@ -6,7 +6,7 @@ import { toIso } from '../../core/time.js';
 import { ApiError } from '../errors.js';
 import { redactedExcerpt } from '../../decode/reject.js';
 import { ENGINE_ACTIONS } from '../../act/decisions.js';
-import type { RefreshInfo, ResultsReader } from '../../store/store.js';
+import type { RefreshInfo } from '../../store/store.js';
 import {
   AccountsQuerySchema,
   AuditQuerySchema,
@@ -36,7 +36,7 @@ export function registerReadRoutes(app: FastifyInstance): void {
    * the headers Distillguard-Refresh and Distillguard-Event-Time, so that two answers with the same
    * refresh are known to agree.
    */
-  async function fromSnapshot<T extends object>(reply: FastifyReply, read: (view: ResultsReader) => Promise<T>, pinned?: number): Promise<T & { snapshot: RefreshInfo | null }> {
+  async function fromSnapshot<T extends object>(reply: FastifyReply, read: (view: ResultsSnapshot) => Promise<T>, pinned?: number): Promise<T & { snapshot: RefreshInfo | null }> {
     const view = pinned === undefined ? live.results : pinnedView(pinned);
     const value = await read(view);
     const refresh = view.refresh;
@@ -73,12 +73,13 @@ export function registerReadRoutes(app: FastifyInstance): void {
       );
     });
 
-    // The account's audit entries come from the store's audit log (written as verdicts change).
+    // The account's audit entries as of the snapshot: the engine's (verdict and action changes) up to
+    // its engine clock, those on their way to the audit log included; the analysts' all.
     r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req, reply) =>
       fromSnapshot(reply, async (view) => {
         const a = await view.account(req.params.id);
         if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
-        return { ...a, audit: await store.audit({ accountId: a.account_id, limit: 50 }) };
+        return { ...a, audit: await live.auditAsOf(view, { accountId: a.account_id, limit: 50 }) };
       }),
     );
 
@@ -91,7 +92,7 @@ export function registerReadRoutes(app: FastifyInstance): void {
       fromSnapshot(reply, async (view) => {
         const c = await view.campaign(req.params.id);
         if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
-        return { ...c, audit: await store.audit({ campaignId: c.campaign_id, limit: 50 }) };
+        return { ...c, audit: await live.auditAsOf(view, { campaignId: c.campaign_id, limit: 50 }) };
       }),
     );
 
