@@ -17,6 +17,7 @@ import type { Summary } from '../core/output.js';
 import type { CanonicalRecord, Millis } from '../core/records.js';
 import { REJECT_CODES, type RejectCode, type Rejection } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
+import { verdictAuditEntries } from '../cluster/decision-events.js';
 import type { DecodeContext } from '../decode/index.js';
 import { emptyBatch, type Ingestor } from '../order/pipeline.js';
 import { build as buildOrder } from '../order/config.js';
@@ -745,10 +746,7 @@ export class LiveService {
     } finally {
       release();
     }
-    // The engine goes on meanwhile: the answer waits for the decision's audit and its rows in the read view.
-    if (this.changes.length > 0) await this.recordChanges();
-    await this.writer.publish(this.version(), (c) => this.summary(c), true);
-    return record;
+    return this.publishDecision(record);
   }
 
   /**
@@ -782,6 +780,11 @@ export class LiveService {
     } finally {
       release();
     }
+    return this.publishDecision(record);
+  }
+
+  /** After a decision: the answer waits for its audit and its rows in the read view (the engine goes on meanwhile). */
+  private async publishDecision(record: DecisionRecord): Promise<DecisionRecord> {
     if (this.changes.length > 0) await this.recordChanges();
     await this.writer.publish(this.version(), (c) => this.summary(c), true);
     return record;
@@ -933,22 +936,7 @@ export class LiveService {
 
   private buildEntries(): void {
     if (this.changes.length === 0) return;
-    const changes = this.changes.splice(0);
-    const recorded = toIso(Date.now());
-    const verdicts = this.engine.judge.verdicts;
-    for (const c of changes) {
-      const campaign = this.engine.judge.campaignOf(c.account)?.id ?? null;
-      this.unwritten.push({
-        id: `verdict:${c.account.id}:${c.to}:${toIso(c.at)}`,
-        kind: 'verdict_change',
-        at: toIso(c.at),
-        recorded_at: recorded,
-        actor: 'engine',
-        account_id: c.account.id,
-        campaign_id: campaign,
-        body: { from: c.from, to: c.to, score: Math.round(verdicts.score(c.account.idx) * 1e4) / 1e4, reasons: verdicts.reasons(c.account.idx).slice(0, 5).map((r) => r.code) },
-      });
-    }
+    this.unwritten.push(...verdictAuditEntries(this.engine, this.changes.splice(0)));
   }
 
   private async writeChanges(): Promise<void> {
