@@ -7,7 +7,7 @@
 //    one per user and machine, so repeated scans (tests, benches) give the same hashes.
 // A configured `emailKey` (engine config) wins over both; set one to compare hashes across installs.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { EngineConfig } from './schema.js';
@@ -26,12 +26,27 @@ export async function installSecret(path: string): Promise<string> {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e instanceof InputError ? e : new InputError(`cannot read the secret ${path}: ${(e as Error).message}`);
   }
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // Written whole under a private name, then linked into place: link() fails when the name exists, so
+  // a secret is never overwritten, and a process that loses the race to a simultaneous start (two
+  // serve processes beside one store) reads the winner's complete file, never a half-written one.
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    const file = await open(temporary, 'wx', 0o600);
+    try {
+      await file.writeFile(`${randomBytes(32).toString('hex')}\n`);
+      await file.sync(); // on disk before it has its name: a crash leaves no empty secret behind
+    } finally {
+      await file.close();
+    }
+    await link(temporary, path).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError(`cannot create the secret ${path}: ${(e as Error).message}`);
+    throw new InputError(`cannot create the secret ${path}: ${(e as Error).message}`);
+  } finally {
+    await unlink(temporary).catch(() => undefined);
   }
-  return validSecret(path, await readFile(path, 'utf8')); // another process may have won the race: read what is there
+  return validSecret(path, await readFile(path, 'utf8'));
 }
 
 function validSecret(path: string, text: string): string {
