@@ -205,7 +205,9 @@ function openaiBody(s: ExSpec): Record<string, unknown> {
   return b;
 }
 
-const toolCache = new Map<readonly ToolDef[], { a: unknown[]; o: unknown[] }>();
+// A memo of pure derived values, keyed by the tool lists' identity (module constants, never changed):
+// weak, so it holds nothing a caller dropped, and two simulations sharing it see the same values.
+const toolCache = new WeakMap<readonly ToolDef[], { a: unknown[]; o: unknown[] }>();
 
 function schema(params: readonly string[]): Record<string, unknown> {
   const s: Record<string, unknown> = { type: 'object', properties: Object.fromEntries(params.map((p) => [p, { type: 'string' }])) };
