@@ -129,31 +129,47 @@ export class Engine {
    * accounts do not make a valid split (some, not all, of one campaign) or merge (two campaigns).
    */
   private regroup(d: DecisionInput, s: AccountState): boolean {
-    const others = (d.accounts ?? []).map((id) => this.observer.accounts.get(id));
-    if (others.some((o) => o === undefined)) return false;
-    const { linker } = this;
-    const idxs = [...new Set([s.idx, ...others.map((o) => o!.idx)])];
     // The sets as they stand at d.at: the judgements before it run first.
     this.advanceTo(d.at);
     this.clock = d.at;
-    const before = [...new Set(idxs.map((i) => linker.find(i)))];
-    const isSet = (r: number): boolean => linker.setOf(r) !== undefined;
+    const valid = this.regroupable(d, s);
+    if (!valid) return false;
+    const { linker } = this;
+    const { idxs, before } = valid;
     if (d.action === 'split') {
-      // Some, not all, of one campaign.
-      if (before.length !== 1 || !isSet(before[0]) || idxs.length >= linker.membersOf(before[0]).length) return false;
       this.judge.coverage.forget(before[0]);
       linker.split(idxs, d.at);
-    } else {
-      // Two campaigns.
-      if (idxs.length !== 2 || before.length !== 2 || !before.every(isSet)) return false;
-      linker.mergeSets(idxs[0], idxs[1], d.at, this.judge);
-    }
+    } else linker.mergeSets(idxs[0], idxs[1], d.at, this.judge);
     for (const r of before) for (const m of linker.membersOf(linker.find(r))) this.markDirty(this.observer.list[m]);
     for (const i of idxs) this.markDirty(this.observer.list[i]);
     // Judged at once (it has seen exactly the records up to d.at), so the decision's effect on the
     // account and its campaign shows without waiting for the next record — the same in scan and serve.
     this.judgeAt(d.at);
     return true;
+  }
+
+  /**
+   * Whether a split or merge at the engine's clock would be applied (changing nothing): serve asks
+   * before it stores the decision, so a refused one is never stored and a stored one never refused.
+   */
+  canRegroup(d: DecisionInput): boolean {
+    const s = this.observer.accounts.get(d.accountId);
+    return d.at === this.clock && s !== undefined && this.regroupable(d, s) !== undefined;
+  }
+
+  /** The accounts and the linked sets a split (some, not all, of one campaign) or merge (two campaigns) takes; undefined when it is not one. */
+  private regroupable(d: DecisionInput, s: AccountState): { idxs: number[]; before: number[] } | undefined {
+    const others = (d.accounts ?? []).map((id) => this.observer.accounts.get(id));
+    if (others.some((o) => o === undefined)) return undefined;
+    const { linker } = this;
+    const idxs = [...new Set([s.idx, ...others.map((o) => o!.idx)])];
+    const before = [...new Set(idxs.map((i) => linker.find(i)))];
+    const isSet = (r: number): boolean => linker.setOf(r) !== undefined;
+    const valid =
+      d.action === 'split'
+        ? before.length === 1 && isSet(before[0]) && idxs.length < linker.membersOf(before[0]).length
+        : idxs.length === 2 && before.length === 2 && before.every(isSet);
+    return valid ? { idxs, before } : undefined;
   }
 
   private markDirty(s: AccountState): void {

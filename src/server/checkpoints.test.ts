@@ -166,7 +166,17 @@ describe('serve checkpoints', () => {
     await a.live.flush(true);
     const [c] = (await a.store.campaigns()).sort((x, y) => y.accounts.length - x.accounts.length);
     expect(c.accounts.length, 'a campaign to split').toBeGreaterThanOrEqual(4);
+    // A store that fails to record the split: refused, and the engine keeps the campaign whole (it is
+    // applied only once stored, so engine and store never disagree about it).
+    const decisions = a.store.decisions;
+    const record = decisions.record.bind(decisions);
+    decisions.record = () => Promise.reject(new Error('disk full'));
+    await expect(a.live.regroup({ split: c.campaign_id, accounts: c.accounts.slice(0, 2) }, 'carol', '')).rejects.toThrow('disk full');
+    decisions.record = record;
+    const campaignOf = (id: string): string | undefined => a.live.engine.judge.campaignOf(a.live.engine.observer.accounts.get(id)!)?.id;
+    expect(c.accounts.map(campaignOf)).toEqual(c.accounts.map(() => c.campaign_id));
     await a.live.regroup({ split: c.campaign_id, accounts: c.accounts.slice(0, 2) }, 'carol', '');
+    expect(c.accounts.filter((id) => campaignOf(id) === c.campaign_id).length).toBeLessThan(c.accounts.length);
     // The engine's clock moves past the decision before the checkpoint.
     await feed(a.live, half, lines.length);
     await a.live.checkpoint();

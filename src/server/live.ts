@@ -772,9 +772,11 @@ export class LiveService {
         }
         d = { accountId: r.accounts[0], action: 'split', accounts: r.accounts.slice(1), at };
       } else d = { accountId: this.campaignMember(r.merge), action: 'merge', accounts: [this.campaignMember(r.with)], at };
-      if (!engine.decide(d)) throw new ApiError('conflict', 'a split takes some, not all, of one campaign’s linked accounts');
-      this.decided++;
+      if (!engine.canRegroup(d)) throw new ApiError('conflict', d.action === 'split' ? 'a split takes some, not all, of one campaign’s linked accounts' : 'a merge joins two different campaigns');
+      // Stored before it is applied, as decide() does: a failed store write leaves the engine as it was.
       record = await this.opts.store.decisions.record({ account_id: d.accountId, action: d.action, accounts: d.accounts, note, at, actor, position: this.stats.consumed });
+      if (!engine.decide(d)) throw new Error(`engine: the stored ${d.action} ${record.id} was refused although canRegroup allowed it`);
+      this.decided++;
       // In the engine now, so in every later checkpoint: a restore must not apply it again.
       this.lastDecisionId = Math.max(this.lastDecisionId, record.id);
     } finally {
