@@ -11,6 +11,7 @@ import { buildEngineConfig } from '../config/schema.js';
 import type { AccountOut } from '../core/output.js';
 import { decodeLine } from '../decode/index.js';
 import { openDuckDbStore } from '../store/duckdb.js';
+import type { Store } from '../store/store.js';
 import { LiveService } from './live.js';
 
 let tmp: string;
@@ -29,7 +30,11 @@ async function runLive(dir: string, lines?: string[]): Promise<{ accounts: Accou
   const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
   const live = await LiveService.open({ cfg, store, logDir: join(dir, 'ingest'), flushMs: 60_000 });
   const replayed = live.replayedBatches;
+  // The audit log's writes can be held back, so that a snapshot shows verdict changes the store has
+  // not written yet (as under load): the check below must find them from memory.
+  const gate = holdable(store);
   let audited = 0;
+  let fromMemory = 0;
   if (lines) {
     for (let i = 0; i < lines.length; i += 700) {
       const items = lines.slice(i, i + 700).map((text, j) => {
@@ -38,9 +43,14 @@ async function runLive(dir: string, lines?: string[]): Promise<{ accounts: Accou
       });
       const r = await live.submit(items);
       expect(r.received).toBe(items.length);
-      if ((i / 700) % 4 === 3) audited += await expectAuditAsOfSnapshot(live);
+      if ((i / 700) % 4 === 3) {
+        const checked = await expectAuditAsOfSnapshot(live, store, gate);
+        audited += checked.audited;
+        fromMemory += checked.fromMemory;
+      }
     }
     expect(audited).toBeGreaterThan(0);
+    expect(fromMemory, 'no snapshot showed a verdict change the store had not written').toBeGreaterThan(0);
   }
   await live.drain();
   await live.flush(true);
@@ -53,22 +63,44 @@ async function runLive(dir: string, lines?: string[]): Promise<{ accounts: Accou
   return { accounts, audit, judgedThrough, replayed };
 }
 
+/** Holds the store's audit writes while `held` is set; they go on once it is cleared. */
+function holdable(store: Store): { held?: Promise<void>; release?: () => void } {
+  const gate: { held?: Promise<void>; release?: () => void } = {};
+  const append = store.appendAudit.bind(store);
+  store.appendAudit = async (entries) => {
+    await gate.held;
+    return append(entries);
+  };
+  return gate;
+}
+
 /**
  * One view: the published snapshot's accounts and the audit entries of that snapshot (as the account
- * route shows them) agree: an account's newest verdict change is to the verdict its row shows.
+ * route shows them) agree: an account's newest verdict change is to the verdict its row shows, also
+ * while the audit log has not written it yet (writes held back meanwhile).
  */
-async function expectAuditAsOfSnapshot(live: LiveService): Promise<number> {
-  // Not drained: the engine is consuming and writing verdict changes while the refresh is taken.
-  await live.flush();
-  const view = live.results;
-  let checked = 0;
-  for (const a of await view.accounts()) {
-    const [newest] = await live.auditAsOf(view, { accountId: a.account_id, limit: 1 });
-    if (newest === undefined) expect(a.verdict).toBe('benign');
-    else expect([a.account_id, newest.body.to]).toStrictEqual([a.account_id, a.verdict]);
-    if (newest !== undefined) checked++;
+async function expectAuditAsOfSnapshot(live: LiveService, store: Store, gate: ReturnType<typeof holdable>): Promise<{ audited: number; fromMemory: number }> {
+  gate.held = new Promise((r) => (gate.release = r));
+  try {
+    await live.drain(); // the engine judged what was sent; its verdict changes wait for the log
+    await live.flush();
+    const view = live.results;
+    let audited = 0;
+    let fromMemory = 0;
+    for (const a of await view.accounts()) {
+      const [newest] = await live.auditAsOf(view, { accountId: a.account_id, limit: 1 });
+      if (newest === undefined) expect(a.verdict).toBe('benign');
+      else expect([a.account_id, newest.body.to]).toStrictEqual([a.account_id, a.verdict]);
+      if (newest === undefined) continue;
+      audited++;
+      const [stored] = await store.audit({ accountId: a.account_id, limit: 1 });
+      if (stored?.id !== newest.id) fromMemory++;
+    }
+    return { audited, fromMemory };
+  } finally {
+    gate.held = undefined;
+    gate.release!();
   }
-  return checked;
 }
 
 describe('live service on simulated traffic', () => {
