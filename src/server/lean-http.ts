@@ -69,8 +69,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const TARGET = /^\/[\x21-\x7e]*$/;
 /** A field value: visible characters, spaces and tabs, obs-text; no control characters. */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-/** The headers this server reads: each at most once. */
-const READ_HEADERS = new Set(['authorization', 'x-account-id', 'last-event-id', 'content-length', 'transfer-encoding', 'host', 'connection']);
+/** The headers this server reads, each at most once: a bit each, to tell a repeat. */
+const READ_HEADERS = new Map(['authorization', 'x-account-id', 'last-event-id', 'content-length', 'transfer-encoding', 'host', 'connection'].map((h, i) => [h, 1 << i]));
 
 /** A UTF-8 string as the latin1 string of its bytes (what `respond` takes as a body); ASCII is its own. */
 export function bytesOf(text: string): string {
@@ -238,7 +238,7 @@ class Connection implements LeanResponder {
     }
     let host = false;
     let connection = '';
-    const seen = new Set<string>();
+    let seen = 0;
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i];
       const colon = line.indexOf(':');
@@ -247,9 +247,10 @@ class Connection implements LeanResponder {
       if (!TOKEN.test(name)) throw new Refused(400, 'malformed header name');
       const value = line.slice(colon + 1).trim();
       if (!FIELD_VALUE.test(value)) throw new Refused(400, `invalid character in header ${name}`);
-      if (!READ_HEADERS.has(name)) continue;
-      if (seen.has(name)) throw new Refused(400, `header ${name} repeated`);
-      seen.add(name);
+      const bit = READ_HEADERS.get(name);
+      if (bit === undefined) continue;
+      if (seen & bit) throw new Refused(400, `header ${name} repeated`);
+      seen |= bit;
       if (name === 'authorization') req.authorization = value;
       else if (name === 'x-account-id') req.accountId = value;
       else if (name === 'last-event-id') req.lastEventId = value;
@@ -258,7 +259,7 @@ class Connection implements LeanResponder {
       else if (name === 'transfer-encoding' || !/^0+$/.test(value)) throw new Refused(400, 'the gateway listener takes no request body');
     }
     if (minor === '1' && !host) throw new Refused(400, 'an HTTP/1.1 request needs a Host header');
-    const tokens = connection.split(',').map((t) => t.trim());
+    const tokens = connection === '' ? [] : connection.split(',').map((t) => t.trim());
     this.keepAlive = minor === '1' ? !tokens.includes('close') : tokens.includes('keep-alive');
     this.head = method === 'HEAD';
     return req;
