@@ -1,8 +1,9 @@
 // A lean HTTP/1.1 server for the gateway listener's thread (gateway-worker.ts): bodiless GET/HEAD
 // requests on keep-alive connections, answered synchronously with one write each. node's `http`
-// costs that thread ~13 KB of garbage and ~35 µs of JavaScript per request (IncomingMessage,
-// ServerResponse, header objects, per-request timers), so at 5,000 requests/s it scavenged 25 times a
-// second, and every request that arrived during one waited for it (bench/results/i14b-summary.md).
+// costs that thread ~9 KB of garbage and ~35 µs in the handler per request (IncomingMessage,
+// ServerResponse, header objects, per-request timers), so at 5,000 requests/s it scavenged 15-25 times
+// a second, 0.7-0.8 ms each, and every request that arrived during one waited for it
+// (bench/results/i14b-summary.md).
 // Here a request is a latin1 view of its header block, the few headers a route reads, and one string
 // written to the socket.
 //
