@@ -8,7 +8,14 @@
 //
 //   npm run bench:decision -- [--rate 5000] [--seconds 10] [--connections 32] [--json bench/results/decision.json]
 //                             [--listener gateway|main] [--route decision|auth] [--build DIR] [--trace-gc FILE] [--cpu-prof DIR]
-//                             [--generator node|wrk] [--pin]
+//                             [--generator node|wrk] [--pin] [--scenario tiny] [--scale 1] [--ingest-during]
+//
+// --scenario/--scale: the simulated world serve ingests first (default tiny at scale 1: 727 accounts,
+// about 50 with a decision; hydra or farm give a campaign's table acted on). --ingest-during holds
+// the last 30% of it back and posts it while the load runs, so the listener also takes the decision
+// changes of a live engine. Printed beside the latency: the answering thread's own CPU time per
+// request and how long it waited for a CPU (/proc schedstat), figures a busy machine does not distort
+// as it does the wall-clock tail.
 //
 // --listener gateway (default) asks the dedicated gateway listener (`serve --gateway-port`, a worker
 // thread); main asks the same routes on the main API port (the only choice for builds before it:
@@ -52,6 +59,9 @@ const { values: o } = parseArgs({
     'cpu-prof': { type: 'string' },
     generator: { type: 'string', default: 'node' },
     pin: { type: 'boolean', default: false },
+    scenario: { type: 'string', default: 'tiny' },
+    scale: { type: 'string', default: '1' },
+    'ingest-during': { type: 'boolean', default: false },
   },
 });
 if (o.generator !== 'node' && o.generator !== 'wrk') throw new Error(`--generator: node or wrk, got ${o.generator}`);
@@ -67,8 +77,8 @@ const SECONDS = Number(o.seconds);
 const KEY = 'bench-ingest-key-0123456789';
 const READ = 'bench-read-key-0123456789ab';
 
-const cache = resolve('.cache/bench-decision/tiny-s1-seed1');
-if (!existsSync(join(cache, 'input.ndjson'))) await runSimulate({ scenario: 'tiny', scale: 1, seed: 1, out: cache });
+const cache = resolve(`.cache/bench-decision/${o.scenario}-s${o.scale}-seed1`);
+if (!existsSync(join(cache, 'input.ndjson'))) await runSimulate({ scenario: o.scenario!, scale: Number(o.scale), seed: 1, out: cache });
 const work = resolve('.cache/bench-decision/run');
 await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
@@ -89,9 +99,17 @@ const target = new URL(started[1]?.[1] ?? url.href);
 // ---- a world to decide on -------------------------------------------------------------------------
 const lines = (await readFile(join(cache, 'input.ndjson'), 'utf8')).split('\n').filter((l) => l.length > 0);
 const ids = new Set<string>();
-for (let i = 0; i < lines.length; i += 2000) {
-  const chunk = lines.slice(i, i + 2000);
-  for (const l of chunk) ids.add((JSON.parse(l) as { account_id: string }).account_id);
+for (const l of lines) ids.add((JSON.parse(l) as { account_id: string }).account_id);
+// --ingest-during: the last 30% of the input is posted while the load runs (serve ingests, judges and
+// sends decision changes to the listener meanwhile); otherwise all of it before.
+const before = o['ingest-during'] ? Math.floor(lines.length * 0.7) : lines.length;
+/** Posts lines [from, to) in batches of 2,000, each after the last was acknowledged; returns how many were posted. */
+async function ingest(from: number, to: number, stop = (): boolean => false): Promise<number> {
+  let i = from;
+  for (; i < to && !stop(); i += 2000) await post(lines.slice(i, Math.min(to, i + 2000)));
+  return Math.min(i, to) - from;
+}
+async function post(chunk: string[]): Promise<void> {
   for (;;) {
     const res = await fetch(`${url.origin}/v1/records`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/x-ndjson' }, body: `${chunk.join('\n')}\n` });
     if (res.ok) break;
@@ -104,6 +122,7 @@ for (let i = 0; i < lines.length; i += 2000) {
     throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
   }
 }
+await ingest(0, before);
 let decided = 0;
 for (;;) {
   const d = (await (await fetch(`${url.origin}/v1/decisions`, { headers: { authorization: `Bearer ${READ}` } })).json()) as { decisions: unknown[] };
@@ -162,19 +181,25 @@ const threadTicks = (): Map<string, number> => {
   }
   return out;
 };
-const ticks0 = o.pin ? threadTicks() : undefined;
+/** Time on a CPU and time runnable but waiting for one (ms), of one of serve's threads, from /proc (schedstat: ns). */
+const schedstat = (tid: string): { run: number; wait: number } => {
+  const [run, wait] = readFileSync(`/proc/${child.pid}/task/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+  return { run: run / 1e6, wait: wait / 1e6 };
+};
+const ticks0 = threadTicks();
 // Warm-up (JIT, sockets), not measured.
-for (let i = 0; i < (o.pin ? 20_000 : 2000); i++) {
+for (let i = 0; i < (o.pin ? 20_000 : 5000); i++) {
   get(pathOf(accounts[i % accounts.length]), performance.now());
   if (i % 500 === 499) while (inflight > 0) await new Promise((r) => setTimeout(r, 1));
 }
 while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
-/** The gateway listener's thread id (--pin): the thread that answered the warm-up. */
+/** The thread that answered the warm-up (the gateway listener's, or the main thread): its CPU time per request is measured, and --pin pins it. */
+const ticks1 = threadTicks();
+const busiest = [...ticks1].map(([tid, t]) => [tid, t - (ticks0.get(tid) ?? 0)] as const).sort((a, b) => b[1] - a[1]);
+const answering = o.listener === 'main' ? String(child.pid) : busiest[0][0];
 let pinned: string | undefined;
-if (ticks0) {
-  const ticks1 = threadTicks();
-  const busiest = [...ticks1].map(([tid, t]) => [tid, t - (ticks0.get(tid) ?? 0)] as const).sort((a, b) => b[1] - a[1]);
-  pinned = busiest[0][0];
+if (o.pin) {
+  pinned = answering;
   for (const [tid] of ticks1) await runTaskset(['-p', '-c', tid === pinned ? '1' : '0', tid]);
   console.log(`  pinned: thread ${pinned} (${busiest[0][1]} ticks in the warm-up; next ${busiest[1]?.[1] ?? 0}) on CPU 1, serve's other ${ticks1.size - 1} threads and wrk on CPU 0`);
 }
@@ -232,11 +257,14 @@ end
   return { requests: f.requests, seconds: f.us / 1e6, errors: f.errors, latency_ms: { p50: ms(f.p50), p90: ms(f.p90), p99: ms(f.p99), p999: ms(f.p999), max: ms(f.max) } };
 }
 const cpu0 = serverCpuMs();
+const sched0 = schedstat(answering);
 const ownLoop = monitorEventLoopDelay({ resolution: 1 });
 ownLoop.enable();
 const total = RATE * SECONDS;
 const t0 = performance.now();
 let sent = 0;
+let loadOver = false;
+const ingesting = ingest(before, lines.length, () => loadOver);
 const wrkFigures = o.generator === 'wrk' ? await runWrk() : undefined;
 if (!wrkFigures) await new Promise<void>((done) => {
   const tick = (): void => {
@@ -252,6 +280,8 @@ if (!wrkFigures) await new Promise<void>((done) => {
   tick();
 });
 while (inflight > 0) await new Promise((r) => setTimeout(r, 5));
+loadOver = true;
+const ingestedDuring = await ingesting;
 const wall = (performance.now() - t0) / 1000;
 if (wrkFigures) {
   // wrk's own histogram: the latencies are its, the counts too (this process sent nothing).
@@ -260,6 +290,7 @@ if (wrkFigures) {
 }
 ownLoop.disable();
 const cpuMs = serverCpuMs() - cpu0;
+const sched1 = schedstat(answering);
 const loop = await serverLoopDelay();
 child.kill('SIGTERM');
 agent.destroy();
@@ -286,22 +317,37 @@ const result = {
   errors,
   accounts: accounts.length,
   accounts_with_a_decision: decided,
+  scenario: `${o.scenario} scale ${o.scale} seed 1`,
+  /** Input lines serve ingested while the load ran (--ingest-during), of those held back for it. */
+  ingested_during_load: o['ingest-during'] ? { lines: ingestedDuring, of: lines.length - before } : null,
   /** From when each request was handed to the HTTP client. */
   latency_ms: latencyMs,
   /** From when each request was due (open loop): the above plus this generator's lateness (not with wrk). */
   latency_from_due_ms: wrkFigures ? null : { p50: qDue(0.5), p90: qDue(0.9), p99: qDue(0.99), p999: qDue(0.999), max: qDue(1) },
   /** The server's CPU time (all threads) per request answered during the load, microseconds. */
   server_cpu_us_per_request: Math.round((cpuMs * 1000) / Math.max(1, requests)),
+  /**
+   * The answering thread alone (the gateway listener's: the busiest in the warm-up, its CPU ticks
+   * there and the runner-up's; or the main thread): CPU time per request (µs), and how long it was
+   * runnable but waiting for a CPU during the load (ms; the scheduler's share of the tail).
+   */
+  answering_thread: {
+    warmup_ticks: o.listener === 'main' ? null : [busiest[0][1], busiest[1]?.[1] ?? 0],
+    cpu_us_per_request: Math.round(((sched1.run - sched0.run) * 10_000) / Math.max(1, requests)) / 10,
+    runqueue_wait_ms: Math.round(sched1.wait - sched0.wait),
+  },
   /** Longest event-loop stalls during the load (ms): the server's main thread, its gateway listener, this generator. */
   event_loop_delay_max_ms: { server_main: loop.main_ms, server_gateway: loop.gateway_ms, generator: Math.round(ownLoop.max / 1e4) / 100 },
   /** The machine's 1-minute load average at the end: figures from a shared, busy machine are not the service's. */
   load_average: Math.round(loadavg()[0] * 10) / 10,
 };
-console.log(`bench:decision GET ${pathOf('ID')} (${o.generator}${o.pin ? ', listener pinned' : ''}) on the ${o.listener} listener of ${build} at ${RATE}/s for ${SECONDS} s over ${o.connections} keep-alive connections (${accounts.length} accounts, ${decided} with a decision)`);
+console.log(`bench:decision GET ${pathOf('ID')} (${o.generator}${o.pin ? ', listener pinned' : ''}) on the ${o.listener} listener of ${build} at ${RATE}/s for ${SECONDS} s over ${o.connections} keep-alive connections (${o.scenario} scale ${o.scale}: ${accounts.length} accounts, ${decided} with a decision${result.ingested_during_load ? `; ingesting ${ingestedDuring} of the ${result.ingested_during_load.of} lines held back during the load` : ''})`);
 console.log(`  ${result.requests} requests, ${result.achieved_per_second}/s achieved, ${errors} errors; latency ms p50 ${result.latency_ms.p50}, p90 ${result.latency_ms.p90}, p99 ${result.latency_ms.p99}, p99.9 ${result.latency_ms.p999}, max ${result.latency_ms.max}`);
 const d0 = result.latency_from_due_ms;
 if (d0) console.log(`  from when due (with the generator's own lateness): p50 ${d0.p50}, p90 ${d0.p90}, p99 ${d0.p99}, p99.9 ${d0.p999}, max ${d0.max}`);
 const d = result.event_loop_delay_max_ms;
 console.log(`  event-loop delay max ms: server main ${d.server_main ?? '-'}, gateway listener ${d.server_gateway ?? '-'}, generator ${d.generator}; server CPU ${result.server_cpu_us_per_request} us per request; load average ${result.load_average}`);
+const a = result.answering_thread;
+console.log(`  answering thread: CPU ${a.cpu_us_per_request} us per request, runnable but waiting for a CPU ${a.runqueue_wait_ms} ms during the load${a.warmup_ticks ? ` (warm-up ticks ${a.warmup_ticks.join(' vs ')})` : ''}`);
 await mkdir(dirname(o.json!), { recursive: true });
 await writeFile(o.json!, `${JSON.stringify(result, null, 2)}\n`);

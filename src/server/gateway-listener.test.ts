@@ -19,7 +19,7 @@ if (!built) console.warn('gateway-listener.test: dist/src/server/gateway-worker.
 
 const T0 = Date.UTC(2026, 3, 1);
 const PLANS = ['education', 'research', 'startup', 'free', 'reseller', 'paid'];
-const IDS = [...PLANS.map((p) => `a-${p}`), 'never-seen', 'with space/and%'];
+const IDS = [...PLANS.map((p) => `a-${p}`), 'never-seen', 'with space/and%', 'ünï "cødé" ✓'];
 
 let s: TestServer | undefined;
 let listener: GatewayListener | undefined;
@@ -76,7 +76,7 @@ const actions = (lines: string[]): string[] => lines.map((l) => String((JSON.par
 describe.skipIf(!built)('serve --gateway-port: the gateway listener thread', () => {
   it('answers what the policy decided, as the main API does, after a reload and a suppression too', async () => {
     const { srv, gw } = await start();
-    expect(actions(await agreed(srv, gw))).toEqual(['block', 'degrade', 'throttle', 'step_up', 'allow', 'allow', 'allow', 'allow']);
+    expect(actions(await agreed(srv, gw))).toEqual(['block', 'degrade', 'throttle', 'step_up', 'allow', 'allow', 'allow', 'allow', 'allow']);
     expect((await fetch(`${gw.url}/v1/decision/a-research`)).status).toBe(401);
     expect((await fetch(`${gw.url}/v1/decision/a-research`, { headers: bearer('ingest') })).status).toBe(403);
     expect((await fetch(`${gw.url}/v1/gateway/auth`, { headers: bearer('read') })).status).toBe(400);
@@ -85,13 +85,13 @@ describe.skipIf(!built)('serve --gateway-port: the gateway listener thread', () 
     const reloaded = POLICY.replace('revision: 1', 'revision: 2').replace('plan: [research]', 'plan: [research, paid]').replace('plan: [education]', 'plan: [enterprise]');
     expect((await srv.app.inject({ method: 'PUT', url: '/v1/policy', payload: reloaded, headers: { ...bearer('analyst'), 'content-type': 'application/yaml' } })).statusCode).toBe(200);
     const afterReload = await agreed(srv, gw);
-    expect(actions(afterReload)).toEqual(['allow', 'degrade', 'throttle', 'step_up', 'allow', 'degrade', 'allow', 'allow']);
+    expect(actions(afterReload)).toEqual(['allow', 'degrade', 'throttle', 'step_up', 'allow', 'degrade', 'allow', 'allow', 'allow']);
     // An account without a decision is allowed under the policy now in force.
     expect(afterReload[IDS.indexOf('never-seen')]).toContain('"policy":"plans@2"');
 
     const suppression = { account_id: 'a-free', rule: 'free-step-up', until: '2030-01-01T00:00:00Z', note: 'verified by phone' };
     expect((await srv.app.inject({ method: 'POST', url: '/v1/suppressions', payload: suppression, headers: bearer('analyst') })).statusCode).toBe(201);
-    expect(actions(await agreed(srv, gw))).toEqual(['allow', 'degrade', 'throttle', 'allow', 'allow', 'degrade', 'allow', 'allow']);
+    expect(actions(await agreed(srv, gw))).toEqual(['allow', 'degrade', 'throttle', 'allow', 'allow', 'degrade', 'allow', 'allow', 'allow']);
 
     // The stream carries the same changes, in order, from the start (Last-Event-ID 0).
     const ctl = new AbortController();
