@@ -131,8 +131,9 @@ export class DecodePool implements BatchDecoder {
    */
   decodeBody(body: Buffer, file: string, maxLineBytes: number, opts: { json?: boolean } = {}): Promise<Decoded> {
     if (this.failure) return Promise.reject(this.failure);
-    const data = new Uint8Array(body.length);
-    data.set(body);
+    // Its own ArrayBuffer (never the shared pool's), not zero-filled: it is overwritten at once.
+    const data = Buffer.allocUnsafeSlow(body.length);
+    body.copy(data);
     const seq = this.seq++;
     const req: DecodeRequest = { seq, body: { data, file, maxLineBytes }, json: opts.json };
     return new Promise((resolve, reject) => {
