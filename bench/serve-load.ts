@@ -379,7 +379,7 @@ async function processMemory(s: Server): Promise<{ heap: number; external: numbe
 }
 
 /** Means of the first and last third of the memory samples: which part of the RSS grew. */
-function memoryThirds(xs: { heap: number; external: number }[]): Record<string, number | null> {
+function memoryThirds(xs: { t: number; heap: number; external: number }[]): Record<string, number | null> {
   if (xs.length < 3) return { heap_used_mib_first_third: null, heap_used_mib_last_third: null, external_mib_first_third: null, external_mib_last_third: null };
   const third = Math.floor(xs.length / 3);
   const mean = (ys: typeof xs, k: 'heap' | 'external'): number => m1(ys.reduce((a, y) => a + y[k], 0) / ys.length);
@@ -472,8 +472,8 @@ for (const share of PACES) {
   const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push({ t: performance.now() - t0, rss: r.rss }), () => undefined), 2000);
   // What the RSS is made of (builds whose /metrics has node's default metrics): the V8 heap in use,
   // and memory outside it held by JS objects (Buffers); the rest is native (DuckDB, code, stacks).
-  const memSamples: { heap: number; external: number }[] = [];
-  const memSampler = setInterval(() => void processMemory(s).then((m) => m && memSamples.push(m), () => undefined), 10_000);
+  const memSamples: { t: number; heap: number; external: number }[] = [];
+  const memSampler = setInterval(() => void processMemory(s).then((m) => m && memSamples.push({ t: performance.now() - t0, ...m }), () => undefined), 10_000);
   // The prober: a sample of acknowledged batches, at most one every PROBE_EVERY_MS, each watched on
   // its own until the account of its last exchange shows that exchange's time as last_seen. (One
   // prober asking once per batch in turn lagged behind the traffic and measured its own queue.) A
@@ -549,8 +549,11 @@ for (const share of PACES) {
     ...memoryThirds(memSamples),
     peak_rss_mib: m1(hwm / 2 ** 20),
     server_histograms: hist,
+    // The series behind the thirds (seconds, MiB): where a step comes from (a checkpoint every 300 s holds a copy of the state while it is written).
+    rss_series: rssSamples.filter((_, i) => i % 5 === 0).map((x) => [Math.round(x.t / 1000), m1(x.rss / 2 ** 20)]),
+    heap_series: memSamples.map((x) => [Math.round(x.t / 1000), m1(x.heap), m1(x.external)]),
   };
-  process.stderr.write(`${JSON.stringify(row)}\n`);
+  process.stderr.write(`${JSON.stringify({ ...row, rss_series: undefined, heap_series: undefined })}\n`);
   paced.push(row);
 }
 result.paced = paced;
