@@ -45,7 +45,8 @@
 // ack_to_judged, judged_to_visible, ack_to_visible, store_refresh); restart.listening_s, replay_s and
 // publish_s (from the server's listening line, builds that say it), equal_to_scan_s; per pace share:
 // achieved_lines_per_s, refused_429, ack_to_visible_ms_p50/p99/max (client side), rss_mib_first_third
-// / last_third, peak_rss_mib, server_histograms.
+// / last_third, heap_used_mib_* and external_mib_* (first / last third, from the server's /metrics),
+// peak_rss_mib, server_histograms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -369,6 +370,27 @@ function consistencyReader(s: Server): { stop(): Promise<{ pairs: number; samePa
   };
 }
 
+/** The server's V8 heap in use and external memory now (MiB), from its /metrics; null when it does not say. */
+async function processMemory(s: Server): Promise<{ heap: number; external: number } | null> {
+  const text = (await s.get('/metrics')).body;
+  const heap = /^distillguard_process_nodejs_heap_size_used_bytes (\S+)/m.exec(text);
+  const external = /^distillguard_process_nodejs_external_memory_bytes (\S+)/m.exec(text);
+  return heap && external ? { heap: Number(heap[1]) / 2 ** 20, external: Number(external[1]) / 2 ** 20 } : null;
+}
+
+/** Means of the first and last third of the memory samples: which part of the RSS grew. */
+function memoryThirds(xs: { t: number; heap: number; external: number }[]): Record<string, number | null> {
+  if (xs.length < 3) return { heap_used_mib_first_third: null, heap_used_mib_last_third: null, external_mib_first_third: null, external_mib_last_third: null };
+  const third = Math.floor(xs.length / 3);
+  const mean = (ys: typeof xs, k: 'heap' | 'external'): number => m1(ys.reduce((a, y) => a + y[k], 0) / ys.length);
+  return {
+    heap_used_mib_first_third: mean(xs.slice(0, third), 'heap'),
+    heap_used_mib_last_third: mean(xs.slice(-third), 'heap'),
+    external_mib_first_third: mean(xs.slice(0, third), 'external'),
+    external_mib_last_third: mean(xs.slice(-third), 'external'),
+  };
+}
+
 // ---- 2. fast, 3. restart --------------------------------------------------------------------------
 const result: Record<string, unknown> = {
   bin: BIN,
@@ -448,6 +470,10 @@ for (const share of PACES) {
   const cpu0 = await s.cpu();
   const t0 = performance.now();
   const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push({ t: performance.now() - t0, rss: r.rss }), () => undefined), 2000);
+  // What the RSS is made of (builds whose /metrics has node's default metrics): the V8 heap in use,
+  // and memory outside it held by JS objects (Buffers); the rest is native (DuckDB, code, stacks).
+  const memSamples: { t: number; heap: number; external: number }[] = [];
+  const memSampler = setInterval(() => void processMemory(s).then((m) => m && memSamples.push({ t: performance.now() - t0, ...m }), () => undefined), 10_000);
   // The prober: a sample of acknowledged batches, at most one every PROBE_EVERY_MS, each watched on
   // its own until the account of its last exchange shows that exchange's time as last_seen. (One
   // prober asking once per batch in turn lagged behind the traffic and measured its own queue.) A
@@ -497,6 +523,7 @@ for (const share of PACES) {
   await post(s, '/v1/watermark', JSON.stringify({ ts: new Date(Math.min(newest + 3_600_000, Date.now())).toISOString() }), stats);
   await Promise.all(probes);
   clearInterval(sampler);
+  clearInterval(memSampler);
   const hist = await serverHistograms(s);
   const { hwm } = await s.rss();
   await s.stop();
@@ -519,10 +546,14 @@ for (const share of PACES) {
     ack_to_visible_ms_max: visibleMs.length === 0 ? null : m1(Math.max(...visibleMs)),
     rss_mib_first_third: m1(mean(rssSamples.slice(0, third))),
     rss_mib_last_third: m1(mean(rssSamples.slice(-third))),
+    ...memoryThirds(memSamples),
     peak_rss_mib: m1(hwm / 2 ** 20),
     server_histograms: hist,
+    // The series behind the thirds (seconds, MiB): where a step comes from (a checkpoint every 300 s holds a copy of the state while it is written).
+    rss_series: rssSamples.filter((_, i) => i % 5 === 0).map((x) => [Math.round(x.t / 1000), m1(x.rss / 2 ** 20)]),
+    heap_series: memSamples.map((x) => [Math.round(x.t / 1000), m1(x.heap), m1(x.external)]),
   };
-  process.stderr.write(`${JSON.stringify(row)}\n`);
+  process.stderr.write(`${JSON.stringify({ ...row, rss_series: undefined, heap_series: undefined })}\n`);
   paced.push(row);
 }
 result.paced = paced;

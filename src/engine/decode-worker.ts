@@ -4,8 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngineConfig } from '../config/schema.js';
 import { intelScanHooks } from '../intel/scan-hooks.js';
-import { transferList } from '../sources/line-bytes.js';
-import type { DecodeRequest, DecodeResponse } from './decode-pool.js';
+import { emptyLineBytes, LineBytesSplitter, transferList, type LineBytes } from '../sources/line-bytes.js';
+import type { BodyToSplit, DecodeRequest, DecodeResponse } from './decode-pool.js';
 import { LineDecoder, RecordJsonWriter } from './line-decoder.js';
 
 const { cfg, intel, maxDepth } = workerData as { cfg: EngineConfig; intel: boolean; maxDepth?: number };
@@ -14,7 +14,7 @@ const decoder = new LineDecoder(cfg, intel ? (await intelScanHooks(cfg)).shareEm
 const jsonWriter = new RecordJsonWriter();
 
 parentPort!.on('message', (req: DecodeRequest) => {
-  const lines = req.lines;
+  const lines = req.lines ?? splitBody(req.body!);
   const batch = decoder.decode(lines, req.json === true ? jsonWriter : undefined);
   // The lines go back too (their buffers, transferred): the engine's thread rejects late lines from them.
   const res: DecodeResponse = { seq: req.seq, batch, lines };
@@ -25,3 +25,11 @@ parentPort!.on('message', (req: DecodeRequest) => {
   }
   parentPort!.postMessage(res, transfer);
 });
+
+/** A body's lines, as the engine's thread would have split them (sources/line-bytes.ts). */
+function splitBody(b: BodyToSplit): LineBytes {
+  const split = new LineBytesSplitter(b.file, { maxLineBytes: b.maxLineBytes });
+  split.push(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength), []);
+  split.end([]);
+  return split.take() ?? emptyLineBytes(b.file);
+}

@@ -92,6 +92,15 @@ describe.skipIf(!built)('NDJSON ingest decoded on the workers', () => {
     const fromMain = serializeEntry({ ...entry, recs: accepted.map((i) => main[i].rec as CanonicalRecord) });
     const fromPool = serializeEntry({ ...entry, recs: accepted.map((i) => pooled[i].rec as CanonicalRecord) }, accepted.map((i) => pooled[i].json!));
     expect(Buffer.concat(fromPool).equals(Buffer.concat(fromMain))).toBe(true);
+    // The worker split a copy: the caller's body is still whole.
+    expect(body.length).toBeGreaterThan(0);
+    expect(body.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+  });
+
+  it('gives no items for a body of blank lines only, and a line without its final newline', async () => {
+    expect(await decodeOnPool(Buffer.from('\n  \r\n\t\n'), pool, maxLineBytes)).toEqual([]);
+    const one = await decodeOnPool(Buffer.from('\n{"type":"account"'), pool, maxLineBytes);
+    expect(one.map((x) => [x.raw.line, x.raw.text, 'reason' in x.rec ? x.rec.reason : 'record'])).toEqual([[2, '{"type":"account"', 'invalid_json']]);
   });
 
   it('splits into parts of at most PART_BYTES by bytes, each a whole line the reader takes', () => {

@@ -1,30 +1,18 @@
 // NDJSON batches decoded on the decode workers (src/engine/decode-pool.ts), as `scan` decodes: the
-// event loop that runs HTTP and the engine only splits the body into lines as bytes; a worker makes
-// the text, decodes, sketches each exchange (the engine then folds numbers only) and writes each
+// event loop that runs HTTP and the engine hands the body over whole; a worker splits it into lines
+// (the rules of sources/file.ts), makes the text, decodes, sketches each exchange (the engine then folds numbers only) and writes each
 // record's JSON for the ingest log, since the records come back without their text
 // (record-codec.ts). The items are those the main-thread path makes from the same body: same lines,
 // numbers, records and rejections (src/server/pooled-decode.test.ts).
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { DecodePool } from '../engine/decode-pool.js';
 import { recordJsonAt } from '../engine/line-decoder.js';
-import { LineBytesSplitter, type LineBytes } from '../sources/line-bytes.js';
+import type { LineBytes } from '../sources/line-bytes.js';
 import type { RawLine } from '../sources/file.js';
 import type { BatchItem } from './live.js';
 
-/** Bodies are split in slices of this many bytes, yielding between (a large batch never holds /healthz long). */
-const SPLIT_SLICE = 256 << 10;
-
 export async function decodeOnPool(body: Buffer, pool: DecodePool, maxLineBytes: number): Promise<BatchItem[]> {
-  const split = new LineBytesSplitter('http', { maxLineBytes });
-  const none: RawLine[] = []; // LineBytesSplitter keeps its lines itself
-  for (let off = 0; off < body.length; off += SPLIT_SLICE) {
-    if (off > 0) await yieldToLoop();
-    split.push(body.subarray(off, Math.min(body.length, off + SPLIT_SLICE)), none);
-  }
-  split.end(none);
-  const lines = split.take();
-  if (lines === undefined) return [];
-  const d = await pool.decode(lines, { json: true });
+  const d = await pool.decodeBody(body, 'http', maxLineBytes, { json: true });
+  if (d.lines.count === 0) return [];
   const json = d.json;
   if (json === undefined) throw new Error('decode worker: the records came back without their JSON');
   const view = Buffer.from(d.lines.data.buffer, d.lines.data.byteOffset, d.lines.data.byteLength);

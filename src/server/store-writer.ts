@@ -10,9 +10,10 @@
 //
 // The store is written behind the snapshots, for durability and history: one write at a time, each
 // taking the rows that changed since the last write from the newest snapshot (Store.writeLive: DuckDB
-// appender, one transaction, the refresh's description with its rows), spaced by three times its
-// duration so that converting its rows takes at most a quarter of the main thread, and by at least
-// `storeEveryMs` from start to start. Nothing waits for it but `flush` callers
+// appender, one transaction, the refresh's description with its rows), spaced by nineteen times its
+// duration so that converting and appending its rows takes at most a twentieth of the main thread
+// (the store is not on the path to any read, and a restart rebuilds it from the log), and by at
+// least `storeEveryMs` from start to start. Nothing waits for it but `flush` callers
 // (shutdown, tests) and the next write.
 import type { Summary } from '../core/output.js';
 import type { Engine } from '../engine/engine.js';
@@ -64,8 +65,15 @@ interface Dirty {
   campaigns: Set<string>;
   days: Set<string>;
 }
-/** A refresh, and a store write, is followed by at least this many times its own duration without one. */
+/** A refresh is followed by at least this many times its own duration without one (it is on the path to the read API). */
 const REFRESH_SPACING = 3;
+/**
+ * A store write is followed by at least this many times its own duration without one: at most a
+ * twentieth of the main thread. A write converts every account row that changed since the last one,
+ * so under heavy traffic it grows with the accounts; at the refreshes' spacing it could take a quarter
+ * of the thread the engine needs.
+ */
+const STORE_SPACING = 19;
 
 const clean = (): Dirty => ({ whole: false, accounts: new Set(), campaigns: new Set(), days: new Set() });
 /**
@@ -283,7 +291,7 @@ export class StoreWriter {
       throw e;
     }
     const ms = performance.now() - t0;
-    this.nextWrite = performance.now() + Math.max(REFRESH_SPACING * ms, this.storeEveryMs - ms);
+    this.nextWrite = performance.now() + Math.max(STORE_SPACING * ms, this.storeEveryMs - ms);
     this.storeError = undefined;
     this.lastStored = info;
     this.lastWrite = { ms, refresh: info.refresh, rows };

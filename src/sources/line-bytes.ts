@@ -89,6 +89,11 @@ export class LineBytesSplitter extends LineSplitter {
   }
 }
 
+/** A batch of no lines (a body with none). */
+export function emptyLineBytes(file: string): LineBytes {
+  return { file, count: 0, data: new Uint8Array(0), ends: new Int32Array(0), lineNos: new Int32Array(0), large: [], largeAt: [] };
+}
+
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);
