@@ -9,7 +9,7 @@
 // change once, and serve's decision endpoint follows them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -421,7 +421,13 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       const lastSeq = (await jsm.streams.info(RECORD_STREAM)).state.last_seq;
       expect(lastSeq).toBeGreaterThanOrEqual(entry.body.stream_seq);
       // Its checkpoint at the stream's last message: it has applied everything, the decision included.
-      await until('the replaying judge to read the whole stream', async () => (existsSync(join(dir, 'judge-replay', `ckpt-${lastSeq}.ckpt`)) ? true : undefined));
+      await until('the replaying judge to read the whole stream', async () => {
+        if (replay.child.exitCode !== null) throw new Error(`the replaying judge exited: ${replay.stderr()}`);
+        const seqs = (await readdir(join(dir, 'judge-replay')).catch(() => [])).map((f) => Number(/^ckpt-(\d+)\.ckpt$/.exec(f)?.[1]));
+        return seqs.includes(lastSeq) ? true : undefined;
+      }).catch((e: Error) => {
+        throw new Error(`${e.message}; last sequence ${lastSeq}; ${readdirSync(join(dir, 'judge-replay')).join(' ')}; ${replay.stderr()}`);
+      });
       expect(replay.stderr()).toMatch(/from the start of the stream/);
       replay.child.kill('SIGTERM');
       expect((await replay.exited)[0], replay.stderr()).toBe(0);
