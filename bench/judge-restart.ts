@@ -23,6 +23,7 @@ import { emailKeyOf } from '../src/config/secret.js';
 import { decodeLine } from '../src/decode/index.js';
 import { build as buildDecode } from '../src/decode/config.js';
 import { ClusterJudge } from '../src/cluster/judge.js';
+import { loadDefaultPolicy } from '../src/act/policy-load.js';
 import { DECISION_STREAM, ensureRecordStreams, maxMessageBytes, RECORD_STREAM } from '../src/cluster/record-stream.js';
 import { connectNats } from '../src/cluster/streams.js';
 import { ClusterIngest } from '../src/server/cluster-ingest.js';
@@ -41,6 +42,7 @@ const { values: o } = parseArgs({
 if (o.input === undefined || o.nats === undefined || o.pg === undefined) throw new Error('--input, --nats and --pg are required');
 const dir = resolve(o.dir);
 const cfg = buildEngineConfig({ emailKey: 'bench-email-key-0123456789' });
+const policy = await loadDefaultPolicy();
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const nc = await connectNats(o.nats);
 const store = await openPgStore(o.pg);
@@ -72,7 +74,7 @@ async function judgeOnce(): Promise<{ wallMs: number; cpuMs: number; restored: n
   const stop = new AbortController();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const judge = await ClusterJudge.open({ nc, store, cfg, dir, checkpointEveryMs: 0, signal: stop.signal });
+  const judge = await ClusterJudge.open({ nc, store, cfg, policy, dir, checkpointEveryMs: 0, signal: stop.signal });
   let caught = 0;
   let cpu = { user: 0, system: 0 };
   const poll = setInterval(() => {

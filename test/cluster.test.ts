@@ -9,14 +9,17 @@
 // change once, and serve's decision endpoint follows them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { readDecisionEvent, type DecisionEvent } from '../src/cluster/decision-events.js';
-import { DECISION_STREAM, ensureRecordStreams } from '../src/cluster/record-stream.js';
+import { readDecisionEvent, type DecisionEvent, type VerdictEvent } from '../src/cluster/decision-events.js';
+import { allowFor, decisionOf, type Decision } from '../src/server/decision-answer.js';
+import type { ActionLine } from '../src/act/action-out.js';
+import { writeFile } from 'node:fs/promises';
+import { DECISION_STREAM, ensureRecordStreams, RECORD_STREAM } from '../src/cluster/record-stream.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingPackages } from '../src/cluster/local.js';
 import { ensureStreams, ensureWorkConsumer, H_PART, H_RUN, runSubject, WORK_STREAM, workerDurable, workSubject } from '../src/cluster/streams.js';
@@ -218,8 +221,22 @@ interface Judge {
   exited: Promise<[number | null, NodeJS.Signals | null]>;
 }
 
-function startJudge(): Judge {
-  const args = ['judge', '--nats', nats, '--pg', pg_, '--dir', join(dir, 'judge'), '--secret-file', join(dir, 'secret'), '--checkpoint-every', '0.2', '--flush-ms', '50'];
+/** A policy whose actions a gateway refuses or slows (the default mostly degrades, which nginx lets through). */
+const STRICT_POLICY = `version: 1
+name: strict-test
+revision: 3
+rules:
+  - id: distillation-block
+    when: { verdict: [distillation] }
+    action: block
+  - id: suspicious-throttle
+    when: { verdict: [suspicious] }
+    action: throttle
+    params: { requests_per_minute: 1, concurrency: 1 }
+`;
+
+function startJudge(policy?: string, ckptDir = 'judge'): Judge {
+  const args = ['judge', '--nats', nats, '--pg', pg_, '--dir', join(dir, ckptDir), '--secret-file', join(dir, 'secret'), '--checkpoint-every', '0.2', '--flush-ms', '50', ...(policy ? ['--policy', policy] : [])];
   const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
@@ -258,7 +275,12 @@ async function subscribe(nc: NatsConnection, into: DecisionEvent[]): Promise<() 
 describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', () => {
   it('records posted to serve --cluster and judged by a judge killed (SIGKILL) mid-stream and restarted: every record once, the results of scan, each verdict change once on dg.decisions', async () => {
     await copyFile(join(dir, 'secret'), join(dir, 'serve.duckdb.secret')); // serve hashes e-mails under the key beside its --db: scan's
-    const srv = await startServe(bin, ['--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'serve.duckdb'), '--no-auth', '--port', '0', '--partitions', '3', '--log-level', 'warn']);
+    const srv = await startServe(bin, ['--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'serve.duckdb'), '--no-auth', '--port', '0', '--partitions', '3', '--log-level', 'warn', '--gateway-port', '0']);
+    const listener = /gateway listener on (http:\/\/\S+)/.exec(srv.stderr())![1];
+    const policy = join(dir, 'strict.yaml');
+    await writeFile(policy, STRICT_POLICY);
+    // scan of the same input under the same policy: the actions a single node decides.
+    const strictScan = runBin(bin, ['scan', input, '--out', join(dir, 'scan-strict'), '--policy', policy]);
     const nc = await connect({ servers: nats });
     const events: DecisionEvent[] = [];
     const unsubscribe = await subscribe(nc, events);
@@ -285,7 +307,7 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       expect(((await badWm.json()) as { error: { code: string } }).error.code).toBe('bad_request');
       const half = Math.floor(lines.length / 2);
       const first = await post(0, half);
-      const judge1 = startJudge();
+      const judge1 = startJudge(policy);
       // A checkpoint covering part of the stream, then more records, then the kill.
       await until('a judge checkpoint', async () => ((await readdir(join(dir, 'judge')).catch(() => [])).some((f) => /^ckpt-\d+\.ckpt$/.test(f)) ? true : undefined));
       const second = await post(half, half + 400);
@@ -300,7 +322,7 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       expect(first.accepted + second.accepted + rest.accepted).toBe(scanSummary.accepted);
       expect(first.duplicates + second.duplicates + rest.duplicates).toBe(scanSummary.duplicates);
 
-      const judge2 = startJudge();
+      const judge2 = startJudge(policy);
       const resumed = await until('the restarted judge', async () => /from the checkpoint at stream sequence (\d+)/.exec(judge2.stderr())?.[1] ?? (/from the start/.test(judge2.stderr()) ? 'start' : undefined));
       expect(resumed, judge2.stderr()).not.toBe('start');
       type Summary = { summary: Record<string, number> | null; snapshot: { engine_clock: string | null } | null };
@@ -322,16 +344,103 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       // dg.decisions: each change once (the replay past the checkpoint republished under the same ids), and the last one per account is its verdict.
       const flagged = accounts.filter((a) => a.verdict === 'distillation');
       expect(flagged.length).toBeGreaterThan(0);
-      await until('the subscriber to see every flagged account', async () => (flagged.every((a) => events.some((e) => e.account_id === a.account_id && e.body.to === 'distillation')) ? true : undefined), 30_000);
+      const verdicts = (): VerdictEvent[] => events.filter((e): e is VerdictEvent => e.kind === 'verdict_change');
+      await until('the subscriber to see every flagged account', async () => (flagged.every((a) => verdicts().some((e) => e.account_id === a.account_id && e.body.to === 'distillation')) ? true : undefined), 30_000);
       expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
-      const last = new Map(events.map((e) => [e.account_id, e.body.to]));
+      const last = new Map(verdicts().map((e) => [e.account_id, e.body.to]));
       for (const a of accounts) if (last.has(a.account_id)) expect(last.get(a.account_id), a.account_id).toBe(a.verdict);
-      const d = await until('serve to follow the change', async () => {
-        const v = await get<{ verdict: string }>(srv, `/v1/decision/${encodeURIComponent(flagged[0].account_id)}`);
-        return v.verdict === 'distillation' ? v : undefined;
+
+      // Actions: the judge ran the policy stage; each account's decision, as serve --cluster answers it
+      // (main port and gateway listener), is the one scan's actions.ndjson ends with under that policy.
+      const scanned = await strictScan;
+      expect(scanned.code, scanned.stderr).toBe(0);
+      const enforced = ((await ndjson(join(dir, 'scan-strict', 'actions.ndjson'))) as unknown as ActionLine[]).filter((l) => l.mode === 'enforce');
+      const expected = new Map<string, Decision>();
+      for (const l of enforced) expected.set(l.account_id, l.action === 'allow' ? allowFor(l.account_id, l.policy).decision : decisionOf(l));
+      const kinds = new Set([...expected.values()].map((x) => x.action));
+      expect([...kinds].sort()).toEqual(expect.arrayContaining(['block', 'throttle']));
+      // Each enforced change once on dg.decisions (the replay past the checkpoint republished under the same ids).
+      const published = (): ActionLine[] => events.flatMap((e) => (e.kind === 'action_change' ? [e.body] : []));
+      await until('the judge to publish every action change', async () => (published().length >= enforced.length ? true : undefined), 30_000);
+      expect(published()).toEqual(enforced);
+      expect(events.filter((e) => e.kind === 'policy_change').map((e) => `${String(e.body.name)}@${String(e.body.revision)}`)).toEqual(['strict-test@3']);
+      const decisionOfServe = async (base: string, id: string): Promise<Decision> => (await (await fetch(`${base}/v1/decision/${encodeURIComponent(id)}`)).json()) as Decision;
+      await until('serve to follow the action changes', async () => ((await get<{ decisions: unknown[] }>(srv, '/v1/decisions')).decisions.length === [...expected.values()].filter((x) => x.action !== 'allow').length ? true : undefined), 30_000);
+      const auth = async (base: string, id: string): Promise<Response> => fetch(`${base}/v1/gateway/auth`, { headers: { 'x-account-id': id } });
+      const statuses = new Map<string, number>();
+      for (const a of accounts) {
+        const want = expected.get(a.account_id) ?? allowFor(a.account_id, 'strict-test@3').decision;
+        for (const base of [srv.url, listener]) expect(await decisionOfServe(base, a.account_id), a.account_id).toEqual(want);
+        const r = await auth(srv.url, a.account_id);
+        expect(r.headers.get('x-dg-action'), a.account_id).toBe(want.action);
+        statuses.set(want.action, r.status);
+        if (want.action === 'block') expect(r.status).toBe(403);
+        else expect(r.status, a.account_id).toBe(204);
+        if (want.action === 'throttle') {
+          // One request a minute: the second at once is refused, by the listener's own bucket too.
+          expect((await auth(srv.url, a.account_id)).status).toBe(429);
+          expect((await auth(listener, a.account_id)).status).toBe(204);
+          expect((await auth(listener, a.account_id)).status).toBe(429);
+        }
+      }
+      expect(statuses.get('block')).toBe(403);
+      expect(statuses.get('allow')).toBe(204);
+      expect((await auth(srv.url, 'nobody')).status).toBe(204);
+      expect(await decisionOfServe(srv.url, 'nobody')).toEqual(allowFor('nobody', 'strict-test@3').decision);
+
+      // An analyst dismisses a blocked account through serve --cluster: the judge (restarted from its
+      // checkpoint) applies it, audits it, and the gateway's answer follows. A judge replaying the whole
+      // stream from the start applies it again at the same place, and the store still holds it once.
+      const victim = flagged[0].account_id;
+      expect((await auth(srv.url, victim)).status).toBe(403);
+      const badDecision = await fetch(`${srv.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account_id: victim, decision: 'maybe' }) });
+      expect(badDecision.status).toBe(400);
+      const noCampaign = await fetch(`${srv.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ campaign_id: 'cmp_nope', decision: 'merge', with_campaign_id: 'cmp_other' }) });
+      expect(noCampaign.status).toBe(404);
+      const judge3 = startJudge(policy);
+      const posted = await fetch(`${srv.url}/v1/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account_id: victim, decision: 'false_positive', note: 'a research lab under contract' }) });
+      type Entry = { id: string; kind: string; body: { applied: { action: string } | null; stream_seq: number } };
+      const answer = (await posted.json()) as Entry & { status?: string };
+      // 201 with the judge's audit entry once it applied the decision; 202 `queued` when it has not within 5 s (a judge still starting).
+      expect([201, 202], JSON.stringify(answer)).toContain(posted.status);
+      if (posted.status === 202) expect(answer.status).toBe('queued');
+      const entry =
+        posted.status === 201
+          ? answer
+          : await until('the judge to audit the decision', async () => (await get<{ audit: Entry[] }>(srv, `/v1/audit?kind=decision&account_id=${encodeURIComponent(victim)}`)).audit.find((e) => e.id === answer.id), 60_000);
+      expect(entry).toMatchObject({ kind: 'decision', account_id: victim, body: { decision: 'false_positive', applied: { action: 'dismiss' } } });
+      const released = await until('the gateway to release the dismissed account', async () => {
+        const r = await auth(srv.url, victim);
+        return r.headers.get('x-dg-action') !== 'block' ? r : undefined;
+      }, 30_000);
+      expect(released.status).toBe(204);
+      judge3.child.kill('SIGKILL');
+      await judge3.exited;
+      const replay = startJudge(policy, 'judge-replay');
+      const jsm = await jetstreamManager(nc);
+      const lastSeq = (await jsm.streams.info(RECORD_STREAM)).state.last_seq;
+      expect(lastSeq).toBeGreaterThanOrEqual(entry.body.stream_seq);
+      // Its checkpoint at the stream's last message: it has applied everything, the decision included.
+      await until('the replaying judge to read the whole stream', async () => {
+        if (replay.child.exitCode !== null) throw new Error(`the replaying judge exited: ${replay.stderr()}`);
+        const seqs = (await readdir(join(dir, 'judge-replay')).catch(() => [])).map((f) => Number(/^ckpt-(\d+)\.ckpt$/.exec(f)?.[1]));
+        return seqs.includes(lastSeq) ? true : undefined;
+      }).catch((e: Error) => {
+        throw new Error(`${e.message}; last sequence ${lastSeq}; ${readdirSync(join(dir, 'judge-replay')).join(' ')}; ${replay.stderr()}`);
       });
-      expect(d).toMatchObject({ account_id: flagged[0].account_id, verdict: 'distillation' });
-      expect(await get<{ verdict: string }>(srv, '/v1/decision/nobody')).toMatchObject({ verdict: 'ordinary', since: null });
+      expect(replay.stderr()).toMatch(/from the start of the stream/);
+      replay.child.kill('SIGTERM');
+      expect((await replay.exited)[0], replay.stderr()).toBe(0);
+      expect(replay.stderr()).toMatch(new RegExp(`judge stopped at stream sequence ${lastSeq}:`));
+      const audited = (await get<{ audit: { id: string }[] }>(srv, `/v1/audit?kind=decision&account_id=${encodeURIComponent(victim)}`)).audit;
+      expect(audited.map((e) => e.id)).toEqual([entry.id]);
+      const store = await openPgStore(pg_);
+      try {
+        expect((await store.decisions.list(victim)).map((d) => d.action)).toEqual(['dismiss']);
+      } finally {
+        await store.close();
+      }
+      expect((await auth(srv.url, victim)).headers.get('x-dg-action')).toBe(released.headers.get('x-dg-action'));
     } finally {
       await unsubscribe();
       await nc.close();
@@ -341,13 +450,21 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
   }, 240_000);
 
   it('serve --cluster refuses to start without --nats, or with a flag of single-node serve it does not run, saying why', async () => {
-    const [noNats, gateway] = await Promise.all([
+    const [noNats, otlp, policy, badPolicy] = await Promise.all([
       runBin(bin, ['serve', '--cluster', '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth']),
-      runBin(bin, ['serve', '--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth', '--gateway-port', '0']),
+      runBin(bin, ['serve', '--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth', '--otlp-grpc-port', '0']),
+      runBin(bin, ['serve', '--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth', '--policy', 'p.yaml']),
+      writeFile(join(dir, 'bad-policy.yaml'), 'version: 1\nname: bad\nrevision: 1\nrules:\n  - id: t\n    action: throttle\n    params: { requests_per_minute: 0, concurrency: 1 }\n').then(() => runBin(bin, ['judge', '--nats', nats, '--pg', pg_, '--dir', join(dir, 'judge-bad'), '--policy', join(dir, 'bad-policy.yaml')])),
     ]);
     expect(noNats.code).toBe(2);
     expect(noNats.stderr).toMatch(/serve --cluster needs --nats/);
-    expect(gateway.code).toBe(2);
-    expect(gateway.stderr).toMatch(/serve --cluster does not run --gateway-port yet/);
+    expect(otlp.code).toBe(2);
+    expect(otlp.stderr).toMatch(/serve --cluster does not run --otlp-grpc-port yet/);
+    expect(policy.code).toBe(2);
+    expect(policy.stderr).toMatch(/the judge runs the policy stage/);
+    // The judge validates its policy as serve and scan do: one line naming file, line and field, exit 2.
+    expect(badPolicy.code).toBe(2);
+    expect(badPolicy.stderr.trim().split('\n')).toHaveLength(1);
+    expect(badPolicy.stderr).toMatch(/bad-policy\.yaml:7:\d+: rules\[0\]\.params\.requests_per_minute/);
   }, 60_000);
 });

@@ -8,6 +8,9 @@ import { buildEngineConfig, type EngineConfigInput } from '../config/schema.js';
 import { loadConfigFile } from '../config/load.js';
 import { scanSecretPath, withEmailKey } from '../config/secret.js';
 import { ClusterJudge } from '../cluster/judge.js';
+import { loadDefaultPolicy, loadPolicyFile } from '../act/policy-load.js';
+import { WebhookDispatcher } from '../act/webhooks.js';
+import { webhookSecret } from './webhook-flags.js';
 import { connectNats } from '../cluster/streams.js';
 import { openPgStore } from '../store/pg.js';
 import { parseNumber } from './main.js';
@@ -23,12 +26,15 @@ interface JudgeCliOptions {
   checkpointKeep: number;
   flushMs: number;
   partitionIdle: number;
+  policy?: string;
+  webhookUrl: string[];
+  webhookSecretFile?: string;
 }
 
 export function registerJudge(program: Command): void {
   program
     .command('judge')
-    .description('cluster mode: run the engine on the record stream serve --cluster publishes, results to PostgreSQL, verdict changes on dg.decisions (until SIGINT/SIGTERM)')
+    .description('cluster mode: run the engine and the policy stage on the record stream serve --cluster publishes, results to PostgreSQL, verdict and action changes on dg.decisions (until SIGINT/SIGTERM)')
     .requiredOption('--nats <url>', 'NATS server with JetStream (nats://host:port)')
     .requiredOption('--pg <url>', 'PostgreSQL store (postgres://…)')
     .requiredOption('--dir <dir>', 'folder of the judge\'s checkpoints (a restart resumes from the newest)')
@@ -38,6 +44,9 @@ export function registerJudge(program: Command): void {
     .option('--checkpoint-every <s>', 'checkpoint this often (and at a clean stop); 0: only at a clean stop', parseNumber('float', 0), 60)
     .option('--checkpoint-keep <n>', 'checkpoints kept', parseNumber('int', 1, 100), 2)
     .option('--flush-ms <ms>', 'how often the store is refreshed', parseNumber('int', 10), 1000)
+    .option('--policy <file>', 'gateway policy (YAML or JSON; default: the shipped policies/default.yaml), as serve --policy; a changed file takes effect at the next start')
+    .option('--webhook-url <url>', 'POST signed verdict- and action-change events here (repeatable), as serve does', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--webhook-secret-file <file>', 'file holding the webhook signing secret')
     .option('--partition-idle <s>', 'seconds of publish time after which a silent partition stops holding the others back', parseNumber('float', 0.001), 300)
     .action(async (o: JudgeCliOptions) => {
       await runJudgeCli(o);
@@ -48,6 +57,9 @@ async function runJudgeCli(o: JudgeCliOptions): Promise<void> {
   const fileCfg: EngineConfigInput = o.config ? await loadConfigFile(o.config) : {};
   if (o.maxLateness !== undefined) fileCfg.maxLatenessMs = Math.round(o.maxLateness * 60_000);
   const cfg = await withEmailKey(buildEngineConfig(fileCfg), o.secretFile ?? scanSecretPath());
+  // Validated before anything starts: a bad file is one line and exit status 2, as for serve and scan.
+  const policy = o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy();
+  const secret = await webhookSecret(o.webhookUrl, o.webhookSecretFile);
   const dir = resolve(o.dir);
   await mkdir(dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
     throw new InputError(`cannot create ${dir}: ${(e as Error).message}`);
@@ -59,17 +71,21 @@ async function runJudgeCli(o: JudgeCliOptions): Promise<void> {
     await nc.close();
     throw new InputError(`judge: cannot open the PostgreSQL store: ${(e as Error).message}`);
   });
+  const warn = { warn: (obj: object, msg: string): void => void process.stderr.write(`distillguard: judge: ${msg} ${JSON.stringify(obj)}\n`) };
+  const hooks = secret === undefined ? undefined : new WebhookDispatcher({ store, urls: o.webhookUrl, secret, log: warn });
   const stop = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
   const log = (l: string): void => void process.stderr.write(`${l}\n`);
   try {
-    const judge = await ClusterJudge.open({ nc, store, cfg, dir, checkpointEveryMs: Math.round(o.checkpointEvery * 1000), checkpointKeep: o.checkpointKeep, flushMs: o.flushMs, idleMs: Math.round(o.partitionIdle * 1000), signal: stop.signal, log });
+    const judge = await ClusterJudge.open({ nc, store, cfg, policy, onAudit: hooks && ((fresh) => hooks.enqueue(fresh)), dir, checkpointEveryMs: Math.round(o.checkpointEvery * 1000), checkpointKeep: o.checkpointKeep, flushMs: o.flushMs, idleMs: Math.round(o.partitionIdle * 1000), signal: stop.signal, log });
     const from = judge.restoredSeq === null ? 'from the start of the stream' : `from the checkpoint at stream sequence ${judge.restoredSeq}`;
-    log(`distillguard: judge on ${nc.getServer()}, ${from} (started in ${Math.round(judge.startMs)} ms)`);
+    const v = judge.gateway.current.version;
+    log(`distillguard: judge on ${nc.getServer()}, ${from}, policy ${v.name}@${v.revision} (started in ${Math.round(judge.startMs)} ms)`);
     await judge.run();
     const c = judge.state.counts;
     log(`distillguard: judge stopped at stream sequence ${judge.state.streamSeq}: ${c.messages} messages, ${c.accepted} records accepted, ${c.duplicates} duplicates, ${c.late} late; ${judge.gaps} re-reads after messages the client dropped`);
   } finally {
+    await hooks?.close();
     await store.close();
     await nc.drain().catch(() => undefined);
   }

@@ -6,13 +6,16 @@ import { InputError } from '../core/errors.js';
 import type { EngineConfig } from '../config/schema.js';
 import { DecisionFollower } from '../cluster/decision-follower.js';
 import { maxMessageBytes, ensureRecordStreams } from '../cluster/record-stream.js';
-import { connectNats } from '../cluster/streams.js';
+import { connectNats, publishOnce } from '../cluster/streams.js';
+import { ANALYST_SUBJECT } from '../cluster/analyst-decisions.js';
 import { build as buildDecode } from '../decode/config.js';
 import { emailKeyOf } from '../config/secret.js';
 import { ClusterIngest } from '../server/cluster-ingest.js';
 import { buildClusterServer } from '../server/cluster-serve.js';
 import type { KeyRing } from '../server/keys.js';
 import { DEFAULT_LIMITS } from '../server/limits.js';
+import { GatewayListener } from '../server/gateway-listener.js';
+import type { ServiceHealth } from '../server/decision-source.js';
 import { openPgStore, redactUrl } from '../store/pg.js';
 
 export interface ClusterServeOptions {
@@ -40,9 +43,7 @@ export interface ClusterServeOptions {
 /** The flags of single-node serve that serve --cluster does not run yet (docs/cluster.md). */
 const NOT_IN_CLUSTER: [keyof ClusterServeOptions, string][] = [
   ['otlpGrpcPort', '--otlp-grpc-port'],
-  ['gatewayPort', '--gateway-port'],
   ['taxii', '--taxii'],
-  ['policy', '--policy'],
   ['logKeyFile', '--log-key-file'],
   ['logDir', '--log-dir'],
   ['logRetentionDays', '--log-retention-days'],
@@ -53,8 +54,9 @@ const NOT_IN_CLUSTER: [keyof ClusterServeOptions, string][] = [
 export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig, keys: KeyRing | null): Promise<void> {
   if (o.nats === undefined) throw new InputError('serve --cluster needs --nats nats://HOST:PORT (the JetStream the judge reads)');
   if (o.store === undefined) throw new InputError('serve --cluster needs --store postgres://… (the store the judge writes)');
+  if (o.policy !== undefined) throw new InputError('serve --cluster takes no --policy: the judge runs the policy stage (distillguard judge --policy FILE)');
   const unsupported = NOT_IN_CLUSTER.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
-  if ((o.webhookUrl ?? []).length > 0) unsupported.push('--webhook-url');
+  if ((o.webhookUrl ?? []).length > 0) throw new InputError('serve --cluster sends no webhooks: the judge does (distillguard judge --webhook-url URL --webhook-secret-file F)');
   if (unsupported.length > 0) throw new InputError(`serve --cluster does not run ${unsupported.join(', ')} yet (the judge holds the engine; docs/cluster.md): leave ${unsupported.length > 1 ? 'them' : 'it'} out`);
   const nc = await connectNats(o.nats).catch((e: unknown) => {
     throw new InputError(`serve --cluster: ${(e as Error).message}`);
@@ -76,13 +78,20 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
     maxBatchRecords: o.maxBatchRecords,
     bodyLimit: Math.round(o.bodyLimit * (1 << 20)),
     maxDecodedBytes: DEFAULT_LIMITS.maxDecodedBytes,
+    publishDecision: (m) => publishOnce(jetstream(nc), ANALYST_SUBJECT, JSON.stringify(m), { msgID: m.id }),
     logger: { level: o.logLevel },
   });
+  // The gateway listener's /healthz: serve --cluster holds no backlog of its own; a refused publish is fatal.
+  const fatal: ((e: Error) => void)[] = [];
+  const health: ServiceHealth = { backlog: 0, overloaded: false, get failure() { return ingest.failure; }, onFatal: (l) => void fatal.push(l) };
+  let listener: GatewayListener | undefined;
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
   const stop = (code: number): Promise<void> =>
     (stopping ??= (async () => {
       exitCode = code;
+      if (ingest.failure !== undefined) for (const l of fatal) l(new Error(ingest.failure));
+      await listener?.close();
       await app.close();
       await decisions.close();
       await store.close();
@@ -97,6 +106,15 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
     });
   });
   const address = await app.listen({ port: o.port, host: o.host });
+  if (o.gatewayPort !== undefined) {
+    try {
+      listener = await GatewayListener.start({ gateway: decisions, live: health, keys, host: o.host, port: o.gatewayPort, headersTimeoutMs: DEFAULT_LIMITS.headersTimeoutMs, keepAliveTimeoutMs: DEFAULT_LIMITS.keepAliveTimeoutMs, onError: (message) => app.log.error({ err: message }, 'gateway listener request failed') });
+    } catch (e) {
+      await stop(2);
+      throw new InputError(`--gateway-port ${o.gatewayPort}: cannot listen on ${o.host}: ${(e as Error).message}`);
+    }
+    process.stderr.write(`distillguard: gateway listener on ${listener.url}\n`);
+  }
   process.stderr.write(`distillguard: listening on ${address} (cluster: records to ${nc.getServer()} over ${o.partitions} partitions; store ${redactUrl(o.store)})\n`);
   await done;
   if (exitCode !== 0) process.exitCode = exitCode;

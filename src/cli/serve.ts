@@ -8,6 +8,7 @@ import { withEmailKey } from '../config/secret.js';
 import { loadConfigFile } from '../config/load.js';
 import { InputError } from '../core/errors.js';
 import { WebhookDispatcher } from '../act/webhooks.js';
+import { webhookSecret } from './webhook-flags.js';
 import { buildServer } from '../server/app.js';
 import { loadKeys } from '../server/keys.js';
 import { DEFAULT_LIMITS } from '../server/limits.js';
@@ -127,12 +128,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const fileCfg: EngineConfigInput = o.config ? await loadConfigFile(o.config) : {};
   if (o.maxLateness !== undefined) fileCfg.maxLatenessMs = Math.round(o.maxLateness * 60_000);
   const cfg0 = buildEngineConfig(fileCfg);
-  let secret: string | undefined;
-  if (o.webhookUrl.length > 0) {
-    if (!o.webhookSecretFile) throw new InputError('--webhook-url needs --webhook-secret-file');
-    secret = await readSecret(o.webhookSecretFile);
-    for (const u of o.webhookUrl) if (!/^https?:\/\//.test(u) || !URL.canParse(u)) throw new InputError(`--webhook-url: not an http(s) URL: ${u}`);
-  }
+  const secret = await webhookSecret(o.webhookUrl, o.webhookSecretFile);
   const db = resolve(o.db);
   try {
     await mkdir(dirname(db), { recursive: true });
@@ -277,15 +273,4 @@ export async function readLogKey(path: string): Promise<Buffer> {
   const key = /^[0-9a-fA-F]{64}$/.test(s) ? Buffer.from(s, 'hex') : Buffer.from(s, 'base64');
   if (key.length !== 32) throw new InputError(`the ingest log key in ${path} must be 32 bytes: 64 hex digits or 44 base64 characters (e.g. openssl rand -hex 32)`);
   return key;
-}
-
-async function readSecret(path: string): Promise<string> {
-  let s: string;
-  try {
-    s = (await readFile(path, 'utf8')).trim();
-  } catch (e) {
-    throw new InputError(`cannot read webhook secret ${path}: ${(e as Error).message}`);
-  }
-  if (s.length < 16) throw new InputError(`webhook secret in ${path} must be at least 16 characters`);
-  return s;
 }

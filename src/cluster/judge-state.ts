@@ -19,11 +19,15 @@ import { build as buildDecode } from '../decode/config.js';
 import type { DecodeContext } from '../decode/index.js';
 import { Engine } from '../engine/engine.js';
 import { ENGINE_KINDS } from '../engine/state-kinds.js';
+import { ACT_KINDS } from '../act/state-kinds.js';
+import { joinKinds, type StateKinds } from '../core/state-graph.js';
 import type { VerdictChange } from '../judge/judge.js';
 import type { CheckpointSpec } from '../engine/checkpoint.js';
 import { build as buildOrder } from '../order/config.js';
 import { emptyBatch, type Ingestor } from '../order/pipeline.js';
 import type { StreamItem } from './record-stream.js';
+import { engineInputOf, type AnalystMessage } from './analyst-decisions.js';
+import type { DecisionInput } from '../judge/decisions.js';
 
 export interface JudgeCounts {
   /** Stream messages applied (records and watermarks). */
@@ -39,13 +43,27 @@ export interface JudgeCounts {
   late: number;
   /** Records consumed by the engine. */
   consumed: number;
+  /** Analyst decisions the engine applied. */
+  decisions: number;
   firstTs: Millis | null;
   lastTs: Millis | null;
+}
+
+/** What the judge made of an analyst decision (the runner stores and audits it). */
+export interface AnalystOutcome {
+  message: AnalystMessage;
+  seq: number;
+  applied: DecisionInput | null;
+  refused: string | null;
 }
 
 export interface JudgeStateOptions {
   /** Publish-time ms after which a silent partition stops holding the others back (default 5 minutes). */
   idleMs?: number;
+  /** A stage after the engine (the gateway's policy stage, src/server/gateway.ts): attached on construction, fed every record the engine consumes. */
+  attach?: (engine: Engine) => (r: CanonicalRecord) => void;
+  /** The attached stage's state for a checkpoint, its classes, and what to do once it is restored. */
+  attachedState?: { kinds: StateKinds; state: () => object; restored: () => void };
 }
 
 export class JudgeState {
@@ -54,19 +72,21 @@ export class JudgeState {
   private readonly ingestor: Ingestor;
   /** The last stream sequence applied (0: none). */
   streamSeq = 0;
-  readonly counts: JudgeCounts = { messages: 0, received: 0, accepted: 0, acceptedExchanges: 0, acceptedAccountRecords: 0, duplicates: 0, late: 0, consumed: 0, firstTs: null, lastTs: null };
+  readonly counts: JudgeCounts = { messages: 0, received: 0, accepted: 0, acceptedExchanges: 0, acceptedAccountRecords: 0, duplicates: 0, late: 0, consumed: 0, decisions: 0, firstTs: null, lastTs: null };
   /** Told each verdict change (the runner publishes them). */
   onVerdict: ((c: VerdictChange) => void) | undefined;
   /** Scalars a checkpoint carries besides the objects (restored into streamSeq). */
   private readonly scalars = { streamSeq: 0, expected: 0 };
+  private readonly attached: ((r: CanonicalRecord) => void) | undefined;
 
   constructor(
     readonly cfg: EngineConfig,
-    o: JudgeStateOptions = {},
+    private readonly o: JudgeStateOptions = {},
   ) {
     this.engine = new Engine(cfg);
     // Registered here, before any restore: a checkpoint's listener slots must match the fresh state's.
     this.engine.onVerdict((c) => this.onVerdict?.(c));
+    this.attached = o.attach?.(this.engine);
     this.decodeContext = buildDecode({ emailKey: emailKeyOf(cfg) });
     this.ingestor = buildOrder(cfg, this.decodeContext, { sourceIdleMs: o.idleMs ?? 5 * 60_000 });
   }
@@ -105,6 +125,22 @@ export class JudgeState {
     return true;
   }
 
+  /**
+   * Applies an analyst decision message at stream sequence `seq`, at the engine's clock (as
+   * single-node serve applies one at the records consumed so far). Null for a message already applied;
+   * else what became of it: the engine input applied, or why none was.
+   */
+  applyDecision(seq: number, m: AnalystMessage): AnalystOutcome | null {
+    if (seq <= this.streamSeq) return null;
+    this.streamSeq = seq;
+    this.counts.messages++;
+    const r = engineInputOf(this.engine, m.input);
+    if ('refused' in r) return { message: m, seq, applied: null, refused: r.refused };
+    if (!this.engine.decide(r.input)) return { message: m, seq, applied: null, refused: 'a split takes some, not all, of one campaign’s linked accounts' };
+    this.counts.decisions++;
+    return { message: m, seq, applied: r.input, refused: null };
+  }
+
   /** Records the order stage holds until every partition has moved past them. */
   get buffered(): number {
     return this.ingestor.counts().buffered;
@@ -117,6 +153,7 @@ export class JudgeState {
 
   private consume(r: CanonicalRecord): void {
     this.engine.push(r);
+    this.attached?.(r);
     const c = this.counts;
     c.consumed++;
     c.firstTs ??= r.ts;
@@ -125,17 +162,19 @@ export class JudgeState {
 
   /** What a checkpoint of this state is made of and checked against. */
   checkpointSpec(): CheckpointSpec {
-    return { kinds: ENGINE_KINDS, config: this.cfg, wiring: [this.cfg, this.decodeContext] };
+    const kinds = this.o.attachedState === undefined ? ENGINE_KINDS : joinKinds(ENGINE_KINDS, ACT_KINDS, this.o.attachedState.kinds);
+    return { kinds, config: this.cfg, wiring: [this.cfg, this.decodeContext] };
   }
 
   /** The state as one graph (restored in place into a fresh JudgeState of the same configuration). */
   checkpointRoot(): Record<string, unknown> {
     this.scalars.streamSeq = this.streamSeq;
-    return { ingestor: this.ingestor, engine: this.engine, counts: this.counts, scalars: this.scalars };
+    return { ingestor: this.ingestor, engine: this.engine, attached: this.o.attachedState?.state(), counts: this.counts, scalars: this.scalars };
   }
 
-  /** After a restore: the scalars back into their fields. */
+  /** After a restore: the scalars back into their fields, and the attached stage told. */
   restored(): void {
     this.streamSeq = this.scalars.streamSeq;
+    this.o.attachedState?.restored();
   }
 }

@@ -26,15 +26,22 @@ import { restoreNewest, saveAndPrune } from '../server/checkpoints.js';
 import type { OutputCounts } from '../server/output-delta.js';
 import { StoreWriter } from '../server/store-writer.js';
 import type { AuditEntry, Store } from '../store/store.js';
-import { verdictAuditEntries } from './decision-events.js';
+import { policyAuditEntry, verdictAuditEntries, type PolicyEvent } from './decision-events.js';
 import { DECISION_SUBJECT, ensureRecordStreams, JUDGE_DURABLE, partitionOfSubject, readStreamItem, RECORD_STREAM } from './record-stream.js';
-import { JudgeState } from './judge-state.js';
+import { JudgeState, type AnalystOutcome } from './judge-state.js';
+import { ANALYST_SUBJECT, readAnalystMessage } from './analyst-decisions.js';
 import { publishOnce } from './streams.js';
+import { actionAuditEntry, Gateway } from '../server/gateway.js';
+import type { LoadedPolicy } from '../act/policy-load.js';
 
 export interface JudgeOptions {
   nc: NatsConnection;
   store: Store;
   cfg: EngineConfig;
+  /** The policy deciding actions (`--policy`, else the shipped default); taking effect at start when it changed since the last. */
+  policy: LoadedPolicy;
+  /** Told the audit entries newly written (verdict and action changes): webhooks. */
+  onAudit?: (fresh: AuditEntry[]) => void;
   /** Folder of the judge's checkpoints. */
   dir: string;
   /** Wall ms between checkpoints (taken only when messages were applied since the last); 0: only at a clean stop. */
@@ -61,6 +68,10 @@ export class ClusterJudge {
   private readonly js: JetStreamClient;
   private readonly writer: StoreWriter;
   private changes: VerdictChange[] = [];
+  /** Analyst decisions applied (or refused) since the last publish, to record. */
+  private readonly decided: AnalystOutcome[] = [];
+  /** Enforced action changes and policy versions, in the order the policy stage made them, for dg.decisions. */
+  private readonly actions: (AuditEntry | PolicyEvent)[] = [];
   private lastCheckpointSeq = 0;
   checkpoints = 0;
   /** Times a message was missing from what the client delivered and the consumer was re-created at it. */
@@ -73,6 +84,8 @@ export class ClusterJudge {
     readonly state: JudgeState,
     private readonly jsm: JetStreamManager,
     readonly restoredSeq: number | null,
+    /** The policy stage on the engine, with its audit of action changes and policy versions (single-node serve's). */
+    readonly gateway: Gateway,
   ) {
     this.js = jetstream(o.nc);
     this.writer = new StoreWriter(o.store, state.engine, emailKeyOf(o.cfg), () => ({
@@ -81,6 +94,9 @@ export class ClusterJudge {
       consumed: state.counts.consumed,
     }));
     state.onVerdict = (c) => this.changes.push(c);
+    // Subscribed without a replay of the restored recent changes: those were published before the checkpoint.
+    gateway.subscribe(undefined, (_seq, line) => this.actions.push(actionAuditEntry(line)));
+    gateway.onPolicy(() => this.actions.push(policyAuditEntry(gateway.current.version, this.eventTime())));
     this.lastCheckpointSeq = restoredSeq ?? 0;
   }
 
@@ -88,18 +104,24 @@ export class ClusterJudge {
   static async open(o: JudgeOptions): Promise<ClusterJudge> {
     const t0 = performance.now();
     const jsm = await ensureRecordStreams(o.nc);
+    // The policy history (reloads at their positions) comes from the store's audit, as in single-node serve.
+    const gateway = await Gateway.open(o.store, o.policy);
+    const fresh = (): JudgeState => new JudgeState(o.cfg, { idleMs: o.idleMs, attach: (e) => gateway.attach(e), attachedState: gateway.checkpointPart });
     const restored = await restoreNewest(o.dir, async (f) => {
       const head = await readCheckpointHeader(f.path);
       const meta = head.meta as unknown as CheckpointMeta;
       if (meta.streamSeq !== f.seq) throw new CheckpointError(`${f.path}: its meta does not name stream sequence ${f.seq}`);
-      const s = new JudgeState(o.cfg, { idleMs: o.idleMs });
+      const s = fresh();
       await loadCheckpoint(f.path, s.checkpointRoot(), s.checkpointSpec());
       s.restored();
       return s;
     });
     for (const note of restored.skipped) o.log?.(`distillguard: judge: checkpoint skipped: ${note}`);
-    const judge = new ClusterJudge(o, restored.result ?? new JudgeState(o.cfg, { idleMs: o.idleMs }), jsm, restored.from?.seq ?? null);
+    // A failed restore attempt attached the gateway to its own engine: attach it to the state kept.
+    const judge = new ClusterJudge(o, restored.result ?? fresh(), jsm, restored.from?.seq ?? null, gateway);
     await judge.writer.writeFull((c) => judge.summary(c));
+    // Action changes pending in the checkpoint go to the audit; a policy file changed since the last start takes effect now.
+    await gateway.start((entries) => o.onAudit?.(entries));
     judge.startMs = performance.now() - t0;
     return judge;
   }
@@ -126,13 +148,24 @@ export class ClusterJudge {
           batch.stop();
           break;
         }
-        let item;
-        try {
-          item = readStreamItem(m.data, m.headers);
-        } catch (e) {
-          throw new Error(`record stream message ${m.seq} (${m.subject}) is unreadable: ${(e as Error).message}`);
+        if (m.subject === ANALYST_SUBJECT) {
+          let d;
+          try {
+            d = readAnalystMessage(m.data);
+          } catch (e) {
+            throw new Error(`record stream message ${m.seq} (${m.subject}) is unreadable: ${(e as Error).message}`);
+          }
+          const outcome = state.applyDecision(m.seq, d);
+          if (outcome) this.decided.push(outcome);
+        } else {
+          let item;
+          try {
+            item = readStreamItem(m.data, m.headers);
+          } catch (e) {
+            throw new Error(`record stream message ${m.seq} (${m.subject}) is unreadable: ${(e as Error).message}`);
+          }
+          state.apply(m.seq, partitionOfSubject(m.subject), m.time.getTime(), item);
         }
-        state.apply(m.seq, partitionOfSubject(m.subject), m.time.getTime(), item);
         next = m.seq + 1;
       }
       o.signal?.removeEventListener('abort', stop);
@@ -142,7 +175,7 @@ export class ClusterJudge {
         consumer = await this.consumerFrom(next);
         continue;
       }
-      if (this.changes.length > 0) await this.publishChanges();
+      if (this.changes.length > 0 || this.actions.length > 0 || this.decided.length > 0) await this.publishChanges();
       const now = Date.now();
       if (now >= nextFlush) {
         await this.writer.flush(this.version(), (c) => this.summary(c));
@@ -156,6 +189,7 @@ export class ClusterJudge {
     await this.publishChanges();
     await this.checkpoint();
     await this.writer.flush(this.version(), (c) => this.summary(c), true);
+    await this.gateway.close();
   }
 
   /**
@@ -190,13 +224,58 @@ export class ClusterJudge {
     return this.js.consumers.get(RECORD_STREAM, JUDGE_DURABLE);
   }
 
-  /** Verdict changes to gateways (dg.decisions, id = the audit entry's) and then to the audit log. */
+  /**
+   * Verdict changes, then enforced action changes and policy versions, to gateways (dg.decisions, id =
+   * the audit entry's); verdict changes then to the audit log (the gateway writes its own entries).
+   */
   private async publishChanges(): Promise<void> {
+    await this.recordDecisions();
     const changes = this.changes.splice(0);
-    if (changes.length === 0) return;
+    const actions = this.actions.splice(0);
+    if (changes.length === 0 && actions.length === 0) return;
     const entries: AuditEntry[] = verdictAuditEntries(this.state.engine, changes);
-    for (const e of entries) await publishOnce(this.js, DECISION_SUBJECT, JSON.stringify(e), { msgID: e.id });
-    await this.o.store.appendAudit(entries);
+    for (const e of [...entries, ...actions]) await publishOnce(this.js, DECISION_SUBJECT, JSON.stringify(e), { msgID: e.id });
+    if (entries.length === 0) return;
+    const fresh = await this.o.store.appendAudit(entries);
+    if (fresh.length > 0) this.o.onAudit?.(fresh);
+  }
+
+  /**
+   * Analyst decisions the judge read, into the audit (id = the decision's: written once however often
+   * a replay applies it) and, when the engine applied it, into the decision store, only the first time
+   * its audit entry is written (a replay after a restart re-applies it to the engine, not to the store).
+   */
+  private async recordDecisions(): Promise<void> {
+    const { store } = this.o;
+    for (const o of this.decided.splice(0)) {
+      const { message: m, applied } = o;
+      const entry: AuditEntry = {
+        id: m.id,
+        kind: 'decision',
+        at: m.decided_at,
+        recorded_at: toIso(Date.now()),
+        actor: m.actor,
+        account_id: m.input.account_id ?? applied?.accountId ?? null,
+        campaign_id: m.input.campaign_id ?? null,
+        body: {
+          decision: m.input.decision,
+          ...(m.input.note === undefined ? {} : { note: m.input.note }),
+          ...(m.input.accounts === undefined ? {} : { accounts: m.input.accounts }),
+          ...(m.input.with_campaign_id === undefined ? {} : { with_campaign_id: m.input.with_campaign_id }),
+          stream_seq: o.seq,
+          applied: applied === null ? null : { action: applied.action, at: toIso(applied.at) },
+          ...(o.refused === null ? {} : { refused: o.refused }),
+        },
+      };
+      const fresh = await store.appendAudit([entry]);
+      if (fresh.length > 0 && applied !== null) await store.decisions.record({ account_id: applied.accountId, action: applied.action, accounts: applied.accounts, note: m.input.note ?? '', at: applied.at, actor: m.actor, decidedAt: Date.parse(m.decided_at) });
+    }
+  }
+
+  /** The engine's clock as RFC 3339 (the wall clock before the first record). */
+  private eventTime(): string {
+    const now = this.state.engine.now;
+    return toIso(Number.isFinite(now) ? now : Date.now());
   }
 
   /** A checkpoint now (between two messages), kept with the newest `keep`; none when nothing was applied since the last. */

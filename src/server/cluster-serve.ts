@@ -1,13 +1,16 @@
 // `serve --cluster`: the HTTP service in front of a cluster. It holds no engine: ingest checks batches
 // and publishes them to the record stream (./cluster-ingest.ts); the read routes answer from the
-// PostgreSQL store the judge writes (`distillguard judge`); the decision route answers from the
-// judge's verdict changes on `dg.decisions` (src/cluster/decision-follower.ts).
+// PostgreSQL store the judge writes (`distillguard judge`); the gateway routes answer from the
+// judge's action changes on `dg.decisions` (src/cluster/decision-follower.ts), as single-node serve's
+// answer from its policy stage.
 //
 // Routes (the single-node service's shapes; docs/cluster.md):
 //   POST /v1/records     ingest   NDJSON (gzip too) → receipt, once JetStream holds the batch
 //   POST /v1/watermark   ingest   {"ts"} on every partition
+//   POST /v1/decisions   analyst  an analyst decision, to the judge through the record stream (src/cluster/analyst-decisions.ts)
+//   GET  /v1/audit       read     verdict and action changes, policy versions, analyst decisions
 //   GET  /v1/accounts, /v1/accounts/:id, /v1/campaigns, /v1/campaigns/:id, /v1/daily, /v1/summary   read
-//   GET  /v1/decision/:account   read   the account's latest verdict from the judge
+//   GET  /v1/decision/:id, /v1/gateway/auth, /v1/decisions, /v1/decisions/stream   read   the gateway's (routes/gateway-answers.ts)
 //   GET  /healthz        none
 import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -23,8 +26,11 @@ import { ApiError, classifyError, sendError } from './errors.js';
 import { authorize, type KeyRing, type Role } from './keys.js';
 import { recordsUpTo } from './record-count.js';
 import { parseWith } from './routes/read.js';
-import { AccountsQuerySchema, DailyQuerySchema } from './schemas.js';
+import { AccountsQuerySchema, AuditQuerySchema, DailyQuerySchema } from './schemas.js';
+import { DecisionInputSchema, type DecisionInput as ApiDecision } from '../act/audit.js';
+import { analystMessage, type AnalystMessage } from '../cluster/analyst-decisions.js';
 import type { BatchItem } from './live.js';
+import { registerGatewayAnswers } from './routes/gateway-answers.js';
 import type { ClusterIngest } from './cluster-ingest.js';
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/json'];
@@ -40,6 +46,10 @@ export interface ClusterServerOptions {
   maxBatchRecords: number;
   bodyLimit: number;
   maxDecodedBytes: number;
+  /** Publishes an analyst decision on the record stream (resolves once JetStream holds it). */
+  publishDecision: (m: AnalystMessage) => Promise<void>;
+  /** How long POST /v1/decisions waits for the judge to apply the decision before answering 202 (default 5 s). */
+  decisionWaitMs?: number;
   logger?: boolean | object;
 }
 
@@ -53,7 +63,9 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
     return sendError(reply, c.code, c.message, c.headers);
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
-  const need = (role: Role) => async (req: FastifyRequest) => void authorize(o.keys, req.headers.authorization, role);
+  const need = (role: Role) => async (req: FastifyRequest) => {
+    req.principal = authorize(o.keys, req.headers.authorization, role);
+  };
 
   app.get('/healthz', async (_req, reply) => {
     if (o.ingest.failure !== undefined) return reply.code(503).send({ ok: false, error: o.ingest.failure });
@@ -87,8 +99,41 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
     }
   });
 
+  // Analyst decisions (single-node serve's body): published to the record stream, applied by the judge
+  // in stream order. The answer waits for the judge's audit entry (201), else says it is queued (202).
+  void app.register(async (r) => {
+    r.addHook('onRequest', need('analyst'));
+    r.post('/v1/decisions', async (req, reply) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(bodyOf(req, o.maxDecodedBytes).toString('utf8'));
+      } catch (e) {
+        if (e instanceof ApiError) throw e;
+        throw new ApiError('bad_request', 'the body must be JSON');
+      }
+      const d = parseWith(DecisionInputSchema, body, 'body');
+      await checkCampaigns(o.store, d);
+      const m = analystMessage(req.principal?.id ?? 'anonymous', d);
+      try {
+        await o.publishDecision(m);
+      } catch (e) {
+        throw new ApiError('unavailable', `the record stream did not take the decision: ${(e as Error).message}; it was not recorded`);
+      }
+      const filter = d.account_id !== undefined ? { accountId: d.account_id } : { campaignId: d.campaign_id };
+      for (const deadline = Date.now() + (o.decisionWaitMs ?? 5000); Date.now() < deadline; await new Promise((res) => setTimeout(res, 50))) {
+        const entry = (await o.store.audit({ ...filter, kind: 'decision', limit: 100 })).find((e) => e.id === m.id);
+        if (entry) return reply.code(201).send(entry);
+      }
+      return reply.code(202).send({ id: m.id, status: 'queued', actor: m.actor, decided_at: m.decided_at, input: d });
+    });
+  });
+
   void app.register(async (r) => {
     r.addHook('onRequest', need('read'));
+    r.get('/v1/audit', async (req) => {
+      const q = parseWith(AuditQuerySchema, req.query, 'query');
+      return { audit: await o.store.audit({ accountId: q.account_id, campaignId: q.campaign_id, kind: q.kind, limit: q.limit, offset: q.offset }), limit: q.limit, offset: q.offset };
+    });
     const { store } = o;
     r.get('/v1/accounts', async (req) => {
       const q = parseWith(AccountsQuerySchema, req.query, 'query');
@@ -112,13 +157,21 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
       const { value, refresh } = await store.snapshot(() => store.summary());
       return { summary: value, snapshot: refresh, ingest: o.ingest.counts };
     });
-    r.get<{ Params: { account: string } }>('/v1/decision/:account', async (req) => {
-      const d = o.decisions.get(req.params.account);
-      // No change from the judge: the account was never judged anything but ordinary.
-      return d ?? { account_id: req.params.account, verdict: 'ordinary', score: 0, reasons: [], campaign_id: null, since: null, event_id: null };
-    });
+    // The gateway's answers, from the judge's action changes: single-node serve's routes and shapes.
+    registerGatewayAnswers(r, o.decisions, () => o.decisions.version ?? null);
   });
   return app;
+}
+
+/** A split or merge names campaigns the store knows, and a split accounts in its campaign: 404 / 409 as single-node serve answers (the judge checks again at its clock). */
+async function checkCampaigns(store: Store, d: ApiDecision): Promise<void> {
+  if (d.decision !== 'split' && d.decision !== 'merge') return;
+  for (const id of [d.campaign_id!, ...(d.with_campaign_id === undefined ? [] : [d.with_campaign_id])]) if (!(await store.campaign(id))) throw new ApiError('not_found', `no campaign ${JSON.stringify(id)}`);
+  for (const id of d.accounts ?? []) {
+    const a = await store.account(id);
+    if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(id)}`);
+    if (a.campaign_id !== d.campaign_id) throw new ApiError('conflict', `account ${JSON.stringify(id)} is not in campaign ${JSON.stringify(d.campaign_id)}`);
+  }
 }
 
 /** The request body as bytes, gunzipped when sent so (at most `max` bytes once inflated). */

@@ -10,14 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Gauge, type Registry } from 'prom-client';
 import type { ActionLine } from '../act/action-out.js';
-import { CHANGES_KEPT, type Gateway } from './gateway.js';
+import { CHANGES_KEPT } from './gateway.js';
+import type { DecisionSource, ServiceHealth } from './decision-source.js';
 import { HEALTH, type GatewayInit, type GatewayMessage, type WorkerReport } from './gateway-protocol.js';
 import type { KeyRing } from './keys.js';
-import type { LiveService } from './live.js';
 
 export interface GatewayListenerOptions {
-  gateway: Gateway;
-  live: LiveService;
+  /** Single-node serve's gateway, or serve --cluster's follower of dg.decisions. */
+  gateway: DecisionSource;
+  live: ServiceHealth;
   keys: KeyRing | null;
   host: string;
   /** 0 picks a free port. */
@@ -147,7 +148,7 @@ export class GatewayListener {
 }
 
 /** Calls `l` once when the live service fails (it does not say so twice). Returns the unsubscribe. */
-function onFailure(live: LiveService, l: (message: string) => void): () => void {
+function onFailure(live: ServiceHealth, l: (message: string) => void): () => void {
   let on = true;
   live.onFatal((e) => {
     if (on) l(e.message);

@@ -16,7 +16,8 @@ import { PolicyStage, type ActionChange } from '../act/policy-stage.js';
 import type { Policy } from '../act/policy-schema.js';
 import { Coalesced } from './coalesced.js';
 import { allowFor, cachedDecision, decisionOf, type Cached, type Decision } from './decision-answer.js';
-import type { StateKinds } from '../core/state-graph.js';
+import { joinKinds, type StateKinds } from '../core/state-graph.js';
+import { DecisionFeed, DECISION_FEED_KINDS } from './decision-feed.js';
 
 export type { Decision } from './decision-answer.js';
 
@@ -30,20 +31,17 @@ export interface PolicyVersion {
   actor: string;
 }
 
-/** Enforced changes kept for a stream resumed with Last-Event-ID. */
-export const CHANGES_KEPT = 10_000;
+export { CHANGES_KEPT } from './decision-feed.js';
 
 export class Gateway {
   private stage!: PolicyStage;
   private engine!: Engine;
   private readonly decisions = new Map<string, Cached>();
   private readonly pending: AuditEntry[] = [];
-  /** Recent enforced changes for the stream, with a sequence number for Last-Event-ID. */
-  private readonly recent: { seq: number; line: ActionLine }[] = [];
+  /** Recent enforced changes for the stream, with a sequence number for Last-Event-ID, and their subscribers. */
+  private readonly feed = new DecisionFeed();
   private seq = 0;
   private consumed = 0;
-  private readonly subscribers = new Set<(seq: number, line: ActionLine) => void>();
-  private readonly policyListeners = new Set<(label: string) => void>();
   private timer: NodeJS.Timeout | undefined;
   private version: PolicyVersion;
   private listenerAudit: ((fresh: AuditEntry[]) => void) | undefined;
@@ -152,18 +150,12 @@ export class Gateway {
 
   /** Subscribes to enforced decision changes; replays those after `lastSeq` first. Returns the unsubscribe. */
   subscribe(lastSeq: number | undefined, send: (seq: number, line: ActionLine) => void): () => void {
-    if (lastSeq !== undefined) for (const r of this.recent) if (r.seq > lastSeq) send(r.seq, r.line);
-    this.subscribers.add(send);
-    return () => this.subscribers.delete(send);
+    return this.feed.subscribe(lastSeq, send);
   }
 
-  /**
-   * Calls `l` with the policy's `name@revision` whenever another policy takes effect, before the
-   * decision changes it makes are sent to subscribers. Returns the unsubscribe.
-   */
+  /** Calls `l` with the policy's `name@revision` whenever another policy takes effect, before the changes it makes. Returns the unsubscribe. */
   onPolicy(l: (label: string) => void): () => void {
-    this.policyListeners.add(l);
-    return () => this.policyListeners.delete(l);
+    return this.feed.onPolicy(l);
   }
 
   /** `name@revision` of the policy in force (what an account without a decision is allowed under). */
@@ -180,29 +172,17 @@ export class Gateway {
     this.applied++;
     this.policy = p;
     this.version = v;
-    for (const l of this.policyListeners) l(policyLabel(p.policy));
+    this.feed.policy(policyLabel(p.policy));
     this.stage.replace(p.policy, Number.isFinite(this.engine.now) ? this.engine.now : 0);
   }
 
   private changed(c: ActionChange): void {
     const line = actionLine(c, this.policy.policy);
-    this.pending.push({
-      id: `action:${c.accountId}:${c.mode}:${line.at}:${c.action}:${c.rule ?? '-'}`,
-      kind: 'action_change',
-      at: line.at,
-      recorded_at: toIso(Date.now()),
-      actor: 'policy',
-      account_id: c.accountId,
-      campaign_id: c.campaignId,
-      body: line as unknown as Record<string, unknown>,
-    });
+    this.pending.push(actionAuditEntry(line));
     if (c.mode !== 'enforce') return;
     if (c.action === 'allow') this.decisions.delete(c.accountId);
     else this.decisions.set(c.accountId, cachedDecision(decisionOf(line)));
-    const seq = ++this.seq;
-    this.recent.push({ seq, line });
-    if (this.recent.length > CHANGES_KEPT) this.recent.splice(0, this.recent.length - CHANGES_KEPT);
-    for (const s of this.subscribers) s(seq, line);
+    this.feed.change(++this.seq, line);
   }
 
   /**
@@ -228,11 +208,28 @@ export class Gateway {
 }
 
 /** The gateway in a checkpoint: its decisions, recent changes and policy in force; the store, listeners and recorded history are wiring. */
-const GATEWAY_KINDS: StateKinds = {
-  classes: [Gateway],
-  constants: [],
-  transient: [[Gateway, ['store', 'replays', 'startup', 'recorded', 'subscribers', 'policyListeners', 'timer', 'listenerAudit', 'auditWriter']]],
-};
+const GATEWAY_KINDS: StateKinds = joinKinds(
+  {
+    classes: [Gateway],
+    constants: [],
+    transient: [[Gateway, ['store', 'replays', 'startup', 'recorded', 'timer', 'listenerAudit', 'auditWriter']]],
+  },
+  DECISION_FEED_KINDS,
+);
+
+/** The audit entry of an action change; its id is stable, so a change made again after a restart is written (and published) once. */
+export function actionAuditEntry(line: ActionLine, recordedAt = Date.now()): AuditEntry {
+  return {
+    id: `action:${line.account_id}:${line.mode}:${line.at}:${line.action}:${line.rule ?? '-'}`,
+    kind: 'action_change',
+    at: line.at,
+    recorded_at: toIso(recordedAt),
+    actor: 'policy',
+    account_id: line.account_id,
+    campaign_id: line.campaign_id,
+    body: line as unknown as Record<string, unknown>,
+  };
+}
 
 function versionOf(p: LoadedPolicy, position: number, actor: string, at: string): PolicyVersion {
   return { name: p.policy.name, revision: p.policy.revision, sha256: sha(p.text), position, at, actor };

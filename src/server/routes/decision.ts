@@ -2,7 +2,7 @@
 // decision changes (server-sent events), an account's action history, and the policy (read; replace
 // without a restart, exempt an account or organization from a rule, backtest on the service's
 // history: analyst).
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
 import { toIso } from '../../core/time.js';
@@ -10,7 +10,7 @@ import { parsePolicy, withSuppression, type LoadedPolicy } from '../../act/polic
 import type { BacktestRun } from '../../act/backtest.js';
 import { ApiError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
-import { ACCOUNT_HEADER, authAnswer, STREAM_HEAD, streamEvent, streamHello } from '../decision-answer.js';
+import { registerGatewayAnswers } from './gateway-answers.js';
 import { backtestHistory } from '../history.js';
 import { parseWith } from './read.js';
 
@@ -53,31 +53,7 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, h
   void app.register(async (r) => {
     r.addHook('onRequest', requireRole('read'));
 
-    r.get<{ Params: { id: string } }>('/v1/decision/:id', (req, reply) => {
-      const c = gateway.decision(req.params.id);
-      return reply.header('content-type', 'application/json; charset=utf-8').send(c.json);
-    });
-
-    // nginx auth_request (statuses and headers: decision-answer.ts).
-    r.get<{ Querystring: { account_id?: string } }>('/v1/gateway/auth', (req, reply) => {
-      const h = req.headers[ACCOUNT_HEADER];
-      const id = (typeof h === 'string' && h !== '' ? h : undefined) ?? req.query.account_id;
-      if (!id) throw new ApiError('bad_request', `name the account in the ${ACCOUNT_HEADER} header or ?account_id=`);
-      const c = gateway.decision(id);
-      const { status, extra } = authAnswer(c);
-      reply.headers(c.headers);
-      if (extra) reply.headers(extra);
-      return reply.code(status).send();
-    });
-
-    r.get('/v1/decisions', () => ({ decisions: gateway.snapshot(), policy: gateway.current.version }));
-
-    r.get<{ Querystring: { last_event_id?: string } }>('/v1/decisions/stream', (req, reply) => {
-      const h = req.headers['last-event-id'] ?? req.query.last_event_id;
-      const last = h === undefined ? undefined : Number(h);
-      if (last !== undefined && !Number.isSafeInteger(last)) throw new ApiError('bad_request', 'Last-Event-ID: expected an integer');
-      stream(reply, gateway, last);
-    });
+    registerGatewayAnswers(r, gateway, () => gateway.current.version);
 
     r.get('/v1/policy', () => {
       const { text, version, policy } = gateway.current;
@@ -164,19 +140,5 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, h
       if (run.error !== undefined) throw new ApiError('internal', `backtest failed: ${run.error}`);
       return reply.code(200).send({ backtest: run });
     });
-  });
-}
-
-function stream(reply: FastifyReply, gateway: Gateway, last: number | undefined): void {
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, STREAM_HEAD);
-  res.write(streamHello(`${gateway.current.version.name}@${gateway.current.version.revision}`));
-  const unsubscribe = gateway.subscribe(last, (seq, line) => res.write(streamEvent(seq, line)));
-  const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-  ping.unref();
-  res.on('close', () => {
-    clearInterval(ping);
-    unsubscribe();
   });
 }
