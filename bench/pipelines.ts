@@ -37,7 +37,7 @@ for (const c of [...p.candidateGroups()].sort((a, b) => b.members.length - a.mem
     : 'not evaluated';
   const day = (t: number | undefined): string => (t === undefined ? '-' : new Date(t).toISOString().slice(5, 16));
   const f = c.firstAt;
-  const at = ` opened ${day(c.createdAt)}${c.linkedAt === undefined ? '' : ` linked ${day(c.linkedAt)}`} (first judged ${day(f.judged)}, tradecraft ${day(f.tradecraft)}, queue ${day(f.queue)}, config ${day(f.config)}, timing ${day(f.timing)})`;
+  const at = ` opened ${day(c.createdAt)}${c.linkedAt === undefined ? '' : ` linked ${day(c.linkedAt)}`} (first judged ${day(f.judged)}, tradecraft ${day(f.tradecraft)}, enough openers ${day(f.openers)}, queue ${day(f.queue)}, config ${day(f.config)}, timing ${day(f.timing)})`;
   console.log(`${String(c.members.length).padStart(5)} ${ev}${at}  ${[...who].map(([k, v]) => `${k}:${v}`).join(' ')}`);
 }
 

@@ -8,9 +8,9 @@
 // Here, per account, the exchanges that carried no tradecraft phrase but a *pending* one (shared and
 // rare already, used more than once per account on average, not yet systematic enough), and the
 // account's most counted pending phrases (space-saving top-k). At judgement time the pending
-// exchanges are re-read against what the background knows now: the share of the top phrases' counts
-// whose phrase has since become tradecraft credits that share of the pending exchanges. A library's
-// snippet pasted now and then never becomes tradecraft, so its users are never credited.
+// exchanges are re-read against what the background knows now: those that carried a top phrase that
+// has since become tradecraft count. A library's snippet pasted now and then never becomes
+// tradecraft, so its users are never credited.
 // Bounded: K phrase/count pairs and one counter per account (4 + 8K bytes).
 import { U32Column } from '../core/columns.js';
 
@@ -43,21 +43,21 @@ export class RetroTradecraft {
   }
 
   /**
-   * Pending exchanges that count as carrying tradecraft now: the pending exchanges times the share of
-   * the top phrases' counts whose phrase `isTradecraft` says qualifies at this judgement.
+   * Pending exchanges that count as carrying tradecraft now: the counts of the top phrases that
+   * `isTradecraft` says qualify at this judgement (each counted once per exchange that carried it), at
+   * most the pending exchanges. Not a share of all pending exchanges: an account whose pending
+   * exchanges mostly carry other shared phrases (common-ish language) is credited only with those
+   * that carried the qualified ones.
    */
   credited(idx: number, isTradecraft: (h: number) => boolean): number {
     const n = this.pending.get(idx);
     if (n === 0) return 0;
-    let all = 0;
     let now = 0;
     for (let k = 0; k < RETRO_TOP; k++) {
       const c = this.count[k].get(idx);
-      if (c === 0) continue;
-      all += c;
-      if (isTradecraft(this.phrase[k].get(idx))) now += c;
+      if (c > 0 && isTradecraft(this.phrase[k].get(idx))) now += c;
     }
-    return all === 0 ? 0 : (n * now) / all;
+    return Math.min(n, now);
   }
 
   /** The account's pending phrases, most counted first (for the candidate groups it may join). */

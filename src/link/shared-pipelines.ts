@@ -91,7 +91,7 @@ class Candidate {
   linkedOn: PipelineEvidence | undefined = undefined;
   /** When it first linked, and when each kind of evidence first agreed (diagnostics: bench/pipelines.ts). */
   linkedAt: Millis | undefined = undefined;
-  readonly firstAt: { judged?: Millis; tradecraft?: Millis; queue?: Millis; config?: Millis; timing?: Millis } = {};
+  readonly firstAt: { judged?: Millis; tradecraft?: Millis; openers?: Millis; queue?: Millis; config?: Millis; timing?: Millis } = {};
   /** Linked groups found to be the same pipeline (their members carry each other's phrases). */
   readonly partners = new Set<Candidate>();
   nextEval = 0;
@@ -337,6 +337,7 @@ export class SharedPipelines implements PipelineView {
       const at = c.firstAt;
       at.judged ??= now;
       if (e.tradecraft) at.tradecraft ??= now;
+      if (e.spread.exchanges >= p.queueMinExchanges) at.openers ??= now;
       if (e.queue) at.queue ??= now;
       if (e.config) at.config ??= now;
       if (e.timing) at.timing ??= now;
