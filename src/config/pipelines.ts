@@ -31,7 +31,7 @@ export const PipelineSchema = z.object({
   phraseMinUses: z.number().positive().default(4),
   /**
    * Tradecraft counted backwards (src/link/retro-tradecraft.ts): exchanges that carried a phrase before it qualified count once it has.
-   * Off: at scale 1 it brings hidden-250's first flag from 99.7 h to 66.0 h, but in hidden-1000 MOOC students and a library's users
+   * Off: at scale 1 it brings hidden-250's first flag from 99.7 h to 64.7 h, but in hidden-1000 MOOC students and a library's users
    * credited through phrases their snippets share with the operator's joined its groups and were flagged with them (bench/results/i13f-summary.md).
    */
   retro: z.boolean().default(false),
