@@ -29,6 +29,14 @@ export const PipelineSchema = z.object({
   phraseOwnedShare: share.default(0.3),
   /** ...and those who use it do so on this many prompts each, on average (inserted systematically). 4, not 8: a pipeline's phrase is learned in its first days (hidden-1000 first flagged at 100 h instead of 189 h, bench/results/i13c-summary.md), and a library's snippet pasted now and then still averages fewer. */
   phraseMinUses: z.number().positive().default(4),
+  /**
+   * Tradecraft counted backwards (src/link/retro-tradecraft.ts): exchanges that carried a phrase before it qualified count once it has.
+   * Off: at scale 1 it brings hidden-250's first flag from 99.7 h to 64.7 h, but in hidden-1000 MOOC students and a library's users
+   * credited through phrases their snippets share with the operator's joined its groups and were flagged with them (bench/results/i13f-summary.md).
+   */
+  retro: z.boolean().default(false),
+  /** ...a phrase is pending (its exchanges remembered) from this many prompts per using account on average: more than once, so not one-off text. */
+  retroUses: z.number().positive().default(2.5),
   /** One phrase in 2^bits is read (chosen by hash, the same everywhere): a pipeline's text recurs in every prompt, so a sample of its phrases still shows it, at a fraction of the cost. */
   phraseSampleBits: z.number().int().min(0).max(8).default(3),
   /** Exchanges an account needs before it may join a candidate group. */

@@ -196,6 +196,17 @@ export class PhraseFrequency {
   }
 
   /**
+   * 2: tradecraft now; 1: pending (shared and rare as tradecraft is, used at least `pendingUses` times
+   * per using account on average, not yet systematic enough); 0: neither. One read of the sketches.
+   */
+  grade(phrase: number, pendingUses: number): 0 | 1 | 2 {
+    const a = this.accounts.estimate(phrase);
+    if (a < this.rule.minAccounts || a > this.rule.maxAccountShare * Math.max(this.population, 1)) return 0;
+    const perAccount = this.uses.estimate(phrase) / a;
+    return perAccount >= this.rule.minUsesPerAccount ? 2 : perAccount >= pendingUses ? 1 : 0;
+  }
+
+  /**
    * Tradecraft of one group of `inside` accounts that use it: shared and systematic as above, most of
    * its users in the group (`ownedShare`: one author's text, not a phrase many authors happen to
    * write), and rare among the accounts outside the group (`maxShare`). Judged outside the group so

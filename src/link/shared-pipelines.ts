@@ -25,6 +25,7 @@ import { ClientConfigs, configHash } from './client-config.js';
 import { GroupTiming, HOUR_MS, HourlyActivity, regionKept, type TimingStats } from './co-silence.js';
 import { ItemSpread, type SpreadStats } from './item-spread.js';
 import { numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
+import { RetroTradecraft } from './retro-tradecraft.js';
 import type { StateKinds } from '../core/state-graph.js';
 import type { PipelineJoinEvidence } from './link-log.js';
 
@@ -88,8 +89,9 @@ class Candidate {
   evidence: PipelineEvidence | undefined = undefined;
   /** The latest evidence on which it linked: its members' links stand, so the evidence for them does too. */
   linkedOn: PipelineEvidence | undefined = undefined;
-  /** When it first linked (diagnostics). */
+  /** When it first linked, and when each kind of evidence first agreed (diagnostics: bench/pipelines.ts). */
   linkedAt: Millis | undefined = undefined;
+  readonly firstAt: { judged?: Millis; tradecraft?: Millis; openers?: Millis; queue?: Millis; config?: Millis; timing?: Millis } = {};
   /** Linked groups found to be the same pipeline (their members carry each other's phrases). */
   readonly partners = new Set<Candidate>();
   nextEval = 0;
@@ -128,6 +130,10 @@ export class SharedPipelines implements PipelineView {
   private readonly topPhrase = Array.from({ length: TOP }, () => new U32Column());
   private readonly topCount = Array.from({ length: TOP }, () => new U32Column());
   private readonly marked = new U32Column();
+  /** Exchanges whose phrases qualified only later (counted at judgement). */
+  private readonly retro = new RetroTradecraft();
+  private readonly retroPhrases: number[] = [];
+  private readonly isTradecraft = (h: number): boolean => this.phrases.tradecraft(h);
   private readonly candidateOf = new I32Column(-1);
   /** 1: linked through its candidate group's evidence. */
   private readonly linked = new U8Column();
@@ -162,10 +168,28 @@ export class SharedPipelines implements PipelineView {
     if (!this.p.tradecraft) return;
     if (this.p.timing) this.observeHour(idx, ex);
     let marked = false;
-    for (let i = 0; i < n; i++) {
-      if (!f.tradecraft(hs[i])) continue;
-      marked = true;
-      this.countPhrase(idx, hs[i]);
+    if (this.p.retro) {
+      const uses = this.p.retroUses;
+      const pending = this.retroPhrases;
+      pending.length = 0;
+      for (let i = 0; i < n; i++) {
+        const g = f.grade(hs[i], uses);
+        if (g === 2) {
+          marked = true;
+          this.countPhrase(idx, hs[i]);
+        } else if (g === 1) pending.push(hs[i]);
+      }
+      // An exchange that carried tradecraft counts already; one that carried only pending phrases may count later.
+      if (!marked && pending.length > 0) {
+        this.retro.exchange(idx);
+        for (const h of pending) this.retro.phraseSeen(idx, h);
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        if (!f.tradecraft(hs[i])) continue;
+        marked = true;
+        this.countPhrase(idx, hs[i]);
+      }
     }
     if (marked) this.marked.set(idx, this.marked.get(idx) + 1);
     const c = this.candidateOf.get(idx);
@@ -263,7 +287,7 @@ export class SharedPipelines implements PipelineView {
 
   private carries(idx: number, phrase: number): boolean {
     for (let k = 0; k < TOP; k++) if (this.topCount[k].get(idx) > 0 && this.topPhrase[k].get(idx) === phrase) return true;
-    return false;
+    return this.p.retro && this.retro.holds(idx, phrase);
   }
 
   /**
@@ -275,7 +299,13 @@ export class SharedPipelines implements PipelineView {
     const p = this.p;
     for (const s of dirty) {
       const idx = s.idx;
-      if (s.exchanges < p.minExchanges || this.marked.get(idx) < p.markedShare * s.exchanges) continue;
+      if (s.exchanges < p.minExchanges) continue;
+      const enough = p.markedShare * s.exchanges;
+      const own = this.marked.get(idx) >= enough;
+      // Short of the share as its exchanges arrived, it may reach it with those re-read now; then it
+      // gathers on the phrases that made it qualify (its pending ones), not on the others it carries.
+      if (!own && !(p.retro && this.marked.get(idx) + this.retro.credited(idx, this.isTradecraft) >= enough)) continue;
+      const retroOnly = !own;
       const was = this.candidateOf.get(idx);
       const from = was >= 0 ? this.candidates[was] : undefined;
       // A member stays once its group is judged; a member of a group still too small to be judged
@@ -285,7 +315,7 @@ export class SharedPipelines implements PipelineView {
       // pipeline's own phrase, where the group already stands (no new groups: they would fragment).
       const judged = from !== undefined && from.members.length >= p.minMembers;
       if (judged && !rejected(from)) continue;
-      const c = judged ? this.tradecraftGroupOf(idx) : this.candidateFor(idx, now);
+      const c = judged ? this.tradecraftGroupOf(idx, retroOnly, from) : this.candidateFor(idx, now, retroOnly);
       if (!c || c === from) continue;
       if (from) {
         from.members.splice(from.members.indexOf(idx), 1);
@@ -304,6 +334,13 @@ export class SharedPipelines implements PipelineView {
       c.changed = false;
       c.nextEval = now + p.reevaluateMs;
       const e = (c.evidence = this.evaluate(c, accounts));
+      const at = c.firstAt;
+      at.judged ??= now;
+      if (e.tradecraft) at.tradecraft ??= now;
+      if (e.spread.exchanges >= p.queueMinExchanges) at.openers ??= now;
+      if (e.queue) at.queue ??= now;
+      if (e.config) at.config ??= now;
+      if (e.timing) at.timing ??= now;
       if (!e.linked) continue;
       c.linkedOn = e;
       c.linkedAt ??= now;
@@ -311,28 +348,44 @@ export class SharedPipelines implements PipelineView {
     }
   }
 
-  /** The largest group among the account's top phrases whose phrase was judged tradecraft at its latest evaluation. */
-  private tradecraftGroupOf(idx: number): Candidate | undefined {
-    let best: Candidate | undefined;
-    for (let k = 0; k < TOP; k++) {
-      if (this.topCount[k].get(idx) === 0) continue;
-      const c = this.byPhrase.get(this.topPhrase[k].get(idx));
-      if (c?.evidence?.tradecraft === true && (!best || c.members.length > best.members.length)) best = c;
-    }
-    return best;
+  /** The account's phrases that may name its group: its pending ones (when `retroOnly`, only those), else its top tradecraft phrases. */
+  private phrasesOf(idx: number, retroOnly: boolean): number[] {
+    const out = this.retroPhrases;
+    out.length = 0;
+    if (retroOnly) return this.retro.phrases(idx, out);
+    for (let k = 0; k < TOP; k++) if (this.topCount[k].get(idx) > 0) out.push(this.topPhrase[k].get(idx));
+    return out;
   }
 
-  /** The largest candidate group among the account's tradecraft phrases, or a new one for its most used. */
-  private candidateFor(idx: number, now: Millis): Candidate | undefined {
+  /** The largest group among the account's phrases whose phrase was judged tradecraft at its latest evaluation. */
+  private tradecraftGroupOf(idx: number, retroOnly: boolean, from: Candidate): Candidate | undefined {
     let best: Candidate | undefined;
-    for (let k = 0; k < TOP; k++) {
-      if (this.topCount[k].get(idx) === 0) continue;
-      const c = this.byPhrase.get(this.topPhrase[k].get(idx));
+    let larger: Candidate | undefined;
+    for (const h of this.phrasesOf(idx, retroOnly)) {
+      const c = this.byPhrase.get(h);
+      if (c?.evidence?.tradecraft === true && (!best || c.members.length > best.members.length)) best = c;
+      if (c && c.members.length > (larger ?? from).members.length) larger = c;
+    }
+    // Qualified on phrases that became tradecraft late, a pipeline's accounts are spread over the
+    // groups of its many phrases, none yet owning its phrase: they gather in the largest one.
+    return best ?? (retroOnly ? larger : undefined);
+  }
+
+  /** The largest candidate group among the account's tradecraft phrases, or a new one for its most used (`retroOnly`: its most counted pending one that qualified since). */
+  private candidateFor(idx: number, now: Millis, retroOnly: boolean): Candidate | undefined {
+    let best: Candidate | undefined;
+    const phrases = this.phrasesOf(idx, retroOnly);
+    for (const h of phrases) {
+      const c = this.byPhrase.get(h);
       if (c && (!best || c.members.length > best.members.length) && this.phrases.tradecraft(c.phrase)) best = c;
     }
     if (best) return best;
-    const key = this.keyOf(idx);
-    return key !== 0 && this.phrases.tradecraft(key) ? this.open(key, now) : undefined;
+    if (!retroOnly) {
+      const key = this.keyOf(idx);
+      return key !== 0 && this.phrases.tradecraft(key) ? this.open(key, now) : undefined;
+    }
+    for (const h of phrases) if (!this.byPhrase.has(h) && this.phrases.tradecraft(h)) return this.open(h, now);
+    return undefined;
   }
 
   /** The account's most used tradecraft phrase (0: none). */
@@ -487,8 +540,8 @@ export class SharedPipelines implements PipelineView {
   }
 
   /** The candidate groups with their members and latest evidence (diagnostics: bench/pipelines.ts). */
-  *candidateGroups(): IterableIterator<{ phrase: number; members: readonly number[]; evidence: PipelineEvidence | undefined; linkedAt: Millis | undefined; createdAt: Millis }> {
-    for (const c of this.candidates) if (c.phrase !== 0) yield { phrase: c.phrase, members: c.members, evidence: c.evidence, linkedAt: c.linkedAt, createdAt: c.createdAt };
+  *candidateGroups(): IterableIterator<{ phrase: number; members: readonly number[]; evidence: PipelineEvidence | undefined; linkedAt: Millis | undefined; createdAt: Millis; firstAt: Candidate['firstAt'] }> {
+    for (const c of this.candidates) if (c.phrase !== 0) yield { phrase: c.phrase, members: c.members, evidence: c.evidence, linkedAt: c.linkedAt, createdAt: c.createdAt, firstAt: c.firstAt };
   }
 
   get bytes(): number {
@@ -527,4 +580,4 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-export const SHARED_PIPELINES_KINDS: StateKinds = { classes: [SharedPipelines, Candidate, GroupTiming, HourlyActivity], constants: [] };
+export const SHARED_PIPELINES_KINDS: StateKinds = { classes: [SharedPipelines, Candidate, GroupTiming, HourlyActivity, RetroTradecraft], constants: [] };
