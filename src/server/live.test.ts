@@ -44,7 +44,7 @@ async function runLive(dir: string, lines?: string[]): Promise<{ accounts: Accou
       const r = await live.submit(items);
       expect(r.received).toBe(items.length);
       if ((i / 700) % 4 === 3) {
-        const checked = await expectAuditAsOfSnapshot(live, store, gate);
+        const checked = await expectAuditAsOfSnapshot(live, store, gate, (i / 700) % 8 === 7);
         audited += checked.audited;
         fromMemory += checked.fromMemory;
       }
@@ -63,13 +63,21 @@ async function runLive(dir: string, lines?: string[]): Promise<{ accounts: Accou
   return { accounts, audit, judgedThrough, replayed };
 }
 
-/** Holds the store's audit writes while `held` is set; they go on once it is cleared. */
-function holdable(store: Store): { held?: Promise<void>; release?: () => void } {
-  const gate: { held?: Promise<void>; release?: () => void } = {};
+type Gate = { held?: Promise<void>; release?: () => void; afterCommit?: boolean };
+
+/**
+ * Holds the store's audit writes while `held` is set; they go on once it is cleared. With
+ * `afterCommit`, a write commits first and is held before it returns: its entries are in the store
+ * and still on their way for the service (the window between a commit and its continuation).
+ */
+function holdable(store: Store): Gate {
+  const gate: Gate = {};
   const append = store.appendAudit.bind(store);
   store.appendAudit = async (entries) => {
-    await gate.held;
-    return append(entries);
+    if (!gate.afterCommit) await gate.held;
+    const fresh = await append(entries);
+    if (gate.afterCommit) await gate.held;
+    return fresh;
   };
   return gate;
 }
@@ -79,7 +87,8 @@ function holdable(store: Store): { held?: Promise<void>; release?: () => void } 
  * route shows them) agree: an account's newest verdict change is to the verdict its row shows, also
  * while the audit log has not written it yet (writes held back meanwhile).
  */
-async function expectAuditAsOfSnapshot(live: LiveService, store: Store, gate: ReturnType<typeof holdable>): Promise<{ audited: number; fromMemory: number }> {
+async function expectAuditAsOfSnapshot(live: LiveService, store: Store, gate: Gate, afterCommit: boolean): Promise<{ audited: number; fromMemory: number }> {
+  gate.afterCommit = afterCommit;
   gate.held = new Promise((r) => (gate.release = r));
   try {
     await live.drain(); // the engine judged what was sent; its verdict changes wait for the log

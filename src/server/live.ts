@@ -18,6 +18,7 @@ import type { CanonicalRecord, Millis } from '../core/records.js';
 import { REJECT_CODES, type RejectCode, type Rejection } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
 import { verdictAuditEntries } from '../cluster/decision-events.js';
+import { newestAudit } from './audit-as-of.js';
 import type { DecodeContext } from '../decode/index.js';
 import { emptyBatch, type Ingestor } from '../order/pipeline.js';
 import { build as buildOrder } from '../order/config.js';
@@ -959,9 +960,7 @@ export class LiveService {
   async auditAsOf(view: ResultsSnapshot, f: { accountId?: string; campaignId?: string; limit: number }): Promise<AuditEntry[]> {
     const through = view.refresh?.engine_clock ?? undefined;
     const pending = this.unwritten.filter((e) => (f.accountId === undefined || e.account_id === f.accountId) && (f.campaignId === undefined || e.campaign_id === f.campaignId) && (through === undefined || Date.parse(e.at) <= Date.parse(through)));
-    const stored = await this.opts.store.audit({ accountId: f.accountId, campaignId: f.campaignId, engineThrough: through, limit: f.limit });
-    const known = new Set(stored.map((e) => e.id));
-    return [...pending.filter((e) => !known.has(e.id)).reverse(), ...stored].slice(0, f.limit);
+    return newestAudit(pending, (limit) => this.opts.store.audit({ accountId: f.accountId, campaignId: f.campaignId, engineThrough: through, limit }), f.limit);
   }
 
   /** The snapshot of the results every read answers from (published every refresh). */
