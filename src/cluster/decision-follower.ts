@@ -8,7 +8,7 @@
 // Sequence numbers of the decision stream are JetStream's own: the same for every serve --cluster
 // following the stream, and across their restarts. Delivery is at least once past JetStream's duplicate
 // window (a judge restarted from an older checkpoint publishes its changes again under the same ids):
-// an id seen before is dropped, so a copy changes nothing and is not streamed twice.
+// a copy (decision-copies.ts) is dropped, so it changes nothing and is not streamed twice.
 import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { ActionLine } from '../act/action-out.js';
@@ -16,12 +16,13 @@ import { allowFor, cachedDecision, decisionOf, type Cached, type Decision } from
 import type { DecisionSource } from '../server/decision-source.js';
 import type { PolicyVersion } from '../server/gateway.js';
 import { DecisionFeed } from '../server/decision-feed.js';
+import { DecisionCopies } from './decision-copies.js';
 import { readDecisionEvent, type DecisionEvent } from './decision-events.js';
 import { DECISION_STREAM, ensureRecordStreams } from './record-stream.js';
 
 export class DecisionFollower implements DecisionSource {
   private readonly decisions = new Map<string, Cached>();
-  private readonly seen = new Set<string>();
+  private readonly copies = new DecisionCopies();
   private readonly feed = new DecisionFeed();
   /** The policy in force as the judge last said; undefined before its first policy_change. */
   version: PolicyVersion | undefined;
@@ -56,8 +57,7 @@ export class DecisionFollower implements DecisionSource {
 
   /** One event of the stream at sequence `seq`: verdict changes are the read API's, not the gateway's. */
   private apply(seq: number, e: DecisionEvent): void {
-    if (e.kind === 'verdict_change' || this.seen.has(e.id)) return;
-    this.seen.add(e.id);
+    if (e.kind === 'verdict_change' || !this.copies.take(e)) return;
     if (e.kind === 'policy_change') {
       this.version = e.body;
       this.feed.policy(this.label);

@@ -30,6 +30,7 @@ import { policyAuditEntry, verdictAuditEntries, type PolicyEvent } from './decis
 import { DECISION_SUBJECT, ensureRecordStreams, JUDGE_DURABLE, partitionOfSubject, readStreamItem, RECORD_STREAM } from './record-stream.js';
 import { JudgeState, type AnalystOutcome } from './judge-state.js';
 import { ANALYST_SUBJECT, readAnalystMessage } from './analyst-decisions.js';
+import { recordAnalystOutcome } from './analyst-record.js';
 import { publishOnce } from './streams.js';
 import { actionAuditEntry, Gateway } from '../server/gateway.js';
 import type { LoadedPolicy } from '../act/policy-load.js';
@@ -241,34 +242,14 @@ export class ClusterJudge {
   }
 
   /**
-   * Analyst decisions the judge read, into the audit (id = the decision's: written once however often
-   * a replay applies it) and, when the engine applied it, into the decision store, only the first time
-   * its audit entry is written (a replay after a restart re-applies it to the engine, not to the store).
+   * Analyst decisions the judge read, into the decision store (when the engine applied them) and the
+   * audit, each once however often a replay applies them (analyst-record.ts). One at a time, taken off
+   * the queue once written: a failed write leaves it and those after it for the next call.
    */
   private async recordDecisions(): Promise<void> {
-    const { store } = this.o;
-    for (const o of this.decided.splice(0)) {
-      const { message: m, applied } = o;
-      const entry: AuditEntry = {
-        id: m.id,
-        kind: 'decision',
-        at: m.decided_at,
-        recorded_at: toIso(Date.now()),
-        actor: m.actor,
-        account_id: m.input.account_id ?? applied?.accountId ?? null,
-        campaign_id: m.input.campaign_id ?? null,
-        body: {
-          decision: m.input.decision,
-          ...(m.input.note === undefined ? {} : { note: m.input.note }),
-          ...(m.input.accounts === undefined ? {} : { accounts: m.input.accounts }),
-          ...(m.input.with_campaign_id === undefined ? {} : { with_campaign_id: m.input.with_campaign_id }),
-          stream_seq: o.seq,
-          applied: applied === null ? null : { action: applied.action, at: toIso(applied.at) },
-          ...(o.refused === null ? {} : { refused: o.refused }),
-        },
-      };
-      const fresh = await store.appendAudit([entry]);
-      if (fresh.length > 0 && applied !== null) await store.decisions.record({ account_id: applied.accountId, action: applied.action, accounts: applied.accounts, note: m.input.note ?? '', at: applied.at, actor: m.actor, decidedAt: Date.parse(m.decided_at) });
+    while (this.decided.length > 0) {
+      await recordAnalystOutcome(this.o.store, this.decided[0]);
+      this.decided.shift();
     }
   }
 

@@ -16,7 +16,7 @@ export interface DecisionRecord {
   /** RFC 3339. */
   decided_at: string;
   actor: string;
-  /** Live only: records the engine had consumed when the decision was applied (replay point). */
+  /** serve: records the engine had consumed when the decision was applied (replay point); cluster: the analyst message's stream sequence. */
   position: number | null;
   /** split: the other accounts taken out with `account_id`; merge: an account of the other campaign (absent for the rest). */
   accounts?: string[];
