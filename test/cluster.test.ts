@@ -33,6 +33,7 @@ import { runSimulate } from '../src/sim/index.js';
 import { openPgStore } from '../src/store/pg.js';
 import { buildBin, runBin, startServe, type ServeProcess } from './helpers/bin.js';
 import pg from 'pg';
+import { ENCODINGS, exportSpans, genAiSpans, otlpExporter, simulatedExchanges } from '../bench/otlp-spans.js';
 
 const missing = missingPackages();
 if (missing.length > 0) console.warn(`cluster mode tests skipped: Debian packages ${missing.join(', ')} not installed (.ci/run installs them)`);
@@ -449,17 +450,64 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
     }
   }, 240_000);
 
+  it('serve --cluster takes OTLP/HTTP (protobuf, JSON), OTLP/gRPC and LiteLLM documents into the record stream, each exchange once, and refuses bad ones in their own terms', async () => {
+    const srv = await startServe(bin, ['--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'formats.duckdb'), '--no-auth', '--port', '0', '--partitions', '2', '--log-level', 'warn', '--otlp-grpc-port', '0']);
+    const nc = await connect({ servers: nats });
+    try {
+      const grpcPort = Number(/OTLP\/gRPC on \S+:(\d+)/.exec(srv.stderr())?.[1]);
+      expect(grpcPort, srv.stderr()).toBeGreaterThan(0);
+      const jsm = await jetstreamManager(nc);
+      const messagesBefore = (await jsm.streams.info(RECORD_STREAM)).state.messages;
+      type Ingest = { received: number; accepted: number; duplicates: number; rejected: number };
+      const counts = async (): Promise<Ingest> => (await get<{ ingest: Ingest }>(srv, '/v1/summary')).ingest;
+      // The SDK's own exporters, one encoding after the other, the same 30 spans: the first takes them, the others are copies.
+      const spans = await genAiSpans(await simulatedExchanges(join(dir, 'otlp-sim'), 30, 13));
+      for (const enc of ENCODINGS) {
+        const exporter = otlpExporter(enc, { http: srv.url, grpcPort }, 'unused');
+        await exportSpans(exporter, spans, 10);
+        await exporter.shutdown();
+      }
+      // (Those older than the newest less the max lateness are late by then, as in single-node serve.)
+      const taken = await counts();
+      expect(taken).toMatchObject({ received: 90, accepted: 30 });
+      expect(taken.duplicates + taken.rejected).toBe(60);
+      // LiteLLM: a JSON array of StandardLoggingPayloads; one that is not one is rejected with its reason.
+      const t = Date.parse('2026-04-02T10:00:00Z') / 1000;
+      const payload = (i: number): Record<string, unknown> => ({ id: `litellm-${i}`, call_type: 'acompletion', startTime: t + i, endTime: t + i + 2, model: 'gpt-4o', messages: [{ role: 'user', content: `question ${i}` }], status: 'success', metadata: { user_api_key_user_id: `acct_litellm_${i % 2}` } });
+      const lite = await fetch(`${srv.url}/v1/litellm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([payload(1), payload(2), { hello: 'world' }]) });
+      const liteBody = (await lite.json()) as Ingest & { rejections: { line: number; reason: string }[] };
+      expect(lite.status, JSON.stringify(liteBody)).toBe(200);
+      expect(liteBody).toMatchObject({ received: 3, accepted: 2, rejected: 1, rejections: [{ line: 3, reason: 'unknown_type' }] });
+      // What was accepted is in the stream: at least one message more per batch that carried records.
+      expect((await jsm.streams.info(RECORD_STREAM)).state.messages).toBeGreaterThan(messagesBefore);
+      // Bad input, in each protocol's terms: a protobuf body that is not protobuf gets a protobuf Status.
+      const badProto = await fetch(`${srv.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array([0xff, 0xff, 0xff]) });
+      expect(badProto.status).toBe(400);
+      expect(badProto.headers.get('content-type')).toMatch(/application\/x-protobuf/);
+      const badJson = await fetch(`${srv.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"resourceLogs": 7}' });
+      expect(badJson.status).toBe(400);
+      expect(((await badJson.json()) as { error: { message: string } }).error.message).toMatch(/not an OTLP logs export/);
+      const badType = await fetch(`${srv.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+      expect(badType.status).toBe(415);
+      expect(await counts()).toMatchObject({ received: 93, accepted: 32 });
+    } finally {
+      await nc.close();
+      srv.child.kill('SIGTERM');
+      expect((await srv.exited).code).toBe(0);
+    }
+  }, 120_000);
+
   it('serve --cluster refuses to start without --nats, or with a flag of single-node serve it does not run, saying why', async () => {
     const [noNats, otlp, policy, badPolicy] = await Promise.all([
       runBin(bin, ['serve', '--cluster', '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth']),
-      runBin(bin, ['serve', '--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth', '--otlp-grpc-port', '0']),
+      runBin(bin, ['serve', '--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth', '--log-dir', join(dir, 'logs')]),
       runBin(bin, ['serve', '--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'x.duckdb'), '--no-auth', '--policy', 'p.yaml']),
       writeFile(join(dir, 'bad-policy.yaml'), 'version: 1\nname: bad\nrevision: 1\nrules:\n  - id: t\n    action: throttle\n    params: { requests_per_minute: 0, concurrency: 1 }\n').then(() => runBin(bin, ['judge', '--nats', nats, '--pg', pg_, '--dir', join(dir, 'judge-bad'), '--policy', join(dir, 'bad-policy.yaml')])),
     ]);
     expect(noNats.code).toBe(2);
     expect(noNats.stderr).toMatch(/serve --cluster needs --nats/);
     expect(otlp.code).toBe(2);
-    expect(otlp.stderr).toMatch(/serve --cluster does not run --otlp-grpc-port yet/);
+    expect(otlp.stderr).toMatch(/serve --cluster does not run --log-dir yet/);
     expect(policy.code).toBe(2);
     expect(policy.stderr).toMatch(/the judge runs the policy stage/);
     // The judge validates its policy as serve and scan do: one line naming file, line and field, exit 2.

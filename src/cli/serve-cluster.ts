@@ -11,7 +11,8 @@ import { ANALYST_SUBJECT } from '../cluster/analyst-decisions.js';
 import { build as buildDecode } from '../decode/config.js';
 import { emailKeyOf } from '../config/secret.js';
 import { ClusterIngest } from '../server/cluster-ingest.js';
-import { buildClusterServer } from '../server/cluster-serve.js';
+import { buildClusterServer, clusterSink, type ClusterServerOptions } from '../server/cluster-serve.js';
+import { routeGrpcLogs, startOtlpGrpc, type OtlpGrpcServer } from '../server/otlp-grpc.js';
 import type { KeyRing } from '../server/keys.js';
 import { DEFAULT_LIMITS } from '../server/limits.js';
 import { GatewayListener } from '../server/gateway-listener.js';
@@ -42,7 +43,6 @@ export interface ClusterServeOptions {
 
 /** The flags of single-node serve that serve --cluster does not run yet (docs/cluster.md). */
 const NOT_IN_CLUSTER: [keyof ClusterServeOptions, string][] = [
-  ['otlpGrpcPort', '--otlp-grpc-port'],
   ['taxii', '--taxii'],
   ['logKeyFile', '--log-key-file'],
   ['logDir', '--log-dir'],
@@ -68,7 +68,7 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
   await ensureRecordStreams(nc);
   const ingest = new ClusterIngest(jetstream(nc), o.partitions, cfg.maxLatenessMs, maxMessageBytes(nc));
   const decisions = await DecisionFollower.start(nc);
-  const app = buildClusterServer({
+  const serverOptions: ClusterServerOptions = {
     ingest,
     store,
     decisions,
@@ -80,11 +80,15 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
     maxDecodedBytes: DEFAULT_LIMITS.maxDecodedBytes,
     publishDecision: (m) => publishOnce(jetstream(nc), ANALYST_SUBJECT, JSON.stringify(m), { msgID: m.id }),
     logger: { level: o.logLevel },
-  });
+  };
+  const app = buildClusterServer(serverOptions);
   // The gateway listener's /healthz: serve --cluster holds no backlog of its own; a refused publish is fatal.
   const fatal: ((e: Error) => void)[] = [];
   const health: ServiceHealth = { backlog: 0, overloaded: false, get failure() { return ingest.failure; }, onFatal: (l) => void fatal.push(l) };
   let listener: GatewayListener | undefined;
+  let grpc: OtlpGrpcServer | undefined;
+  /** A publish JetStream refused ends serve (exit 1), after the request that met it (HTTP or gRPC). */
+  let stopIfStreamFailed = (): void => undefined;
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
   const stop = (code: number): Promise<void> =>
@@ -92,6 +96,7 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
       exitCode = code;
       if (ingest.failure !== undefined) for (const l of fatal) l(new Error(ingest.failure));
       await listener?.close();
+      await grpc?.close();
       await app.close();
       await decisions.close();
       await store.close();
@@ -101,9 +106,10 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
     const onSignal = (): void => void stop(0).then(res);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    app.addHook('onResponse', async () => {
+    stopIfStreamFailed = (): void => {
       if (ingest.failure !== undefined) void stop(1).then(res);
-    });
+    };
+    app.addHook('onResponse', async () => stopIfStreamFailed());
   });
   const address = await app.listen({ port: o.port, host: o.host });
   if (o.gatewayPort !== undefined) {
@@ -114,6 +120,17 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
       throw new InputError(`--gateway-port ${o.gatewayPort}: cannot listen on ${o.host}: ${(e as Error).message}`);
     }
     process.stderr.write(`distillguard: gateway listener on ${listener.url}\n`);
+  }
+  if (o.otlpGrpcPort !== undefined) {
+    routeGrpcLogs(app.log);
+    const sink = clusterSink(serverOptions);
+    try {
+      grpc = await startOtlpGrpc({ ...sink, submit: (...a) => sink.submit(...a).finally(() => stopIfStreamFailed()) }, app.log, { host: o.host, port: o.otlpGrpcPort, keys, maxMessageBytes: serverOptions.bodyLimit });
+    } catch (e) {
+      await stop(2);
+      throw new InputError(`--otlp-grpc-port ${o.otlpGrpcPort}: cannot listen on ${o.host}: ${(e as Error).message}`);
+    }
+    process.stderr.write(`distillguard: OTLP/gRPC on ${o.host}:${grpc.port}\n`);
   }
   process.stderr.write(`distillguard: listening on ${address} (cluster: records to ${nc.getServer()} over ${o.partitions} partitions; store ${redactUrl(o.store)})\n`);
   await done;

@@ -14,6 +14,7 @@ import { loadKeys } from '../server/keys.js';
 import { DEFAULT_LIMITS } from '../server/limits.js';
 import { DEFAULT_STORE_EVERY_MS, LiveService } from '../server/live.js';
 import { routeGrpcLogs, startOtlpGrpc, type OtlpGrpcServer } from '../server/otlp-grpc.js';
+import { liveOtlpSink } from '../server/otlp-export.js';
 import { openStore } from '../store/open.js';
 import { isPostgresUrl, redactUrl } from '../store/pg.js';
 import { parseNumber } from './main.js';
@@ -228,7 +229,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   if (o.otlpGrpcPort !== undefined) {
     routeGrpcLogs(app.log);
     try {
-      grpc = await startOtlpGrpc(app, { host: o.host, port: o.otlpGrpcPort, keys });
+      grpc = await startOtlpGrpc(liveOtlpSink(app.distillguard), app.log, { host: o.host, port: o.otlpGrpcPort, keys });
     } catch (e) {
       await stop(2);
       throw new InputError(`--otlp-grpc-port ${o.otlpGrpcPort}: cannot listen on ${o.host}: ${(e as Error).message}`);

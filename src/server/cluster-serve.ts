@@ -6,6 +6,8 @@
 //
 // Routes (the single-node service's shapes; docs/cluster.md):
 //   POST /v1/records     ingest   NDJSON (gzip too) → receipt, once JetStream holds the batch
+//   POST /v1/traces, /v1/logs   ingest   OTLP/HTTP, protobuf or JSON (routes/otlp.ts; OTLP/gRPC: serve --otlp-grpc-port)
+//   POST /v1/litellm     ingest   LiteLLM payloads: a JSON array, one object, or NDJSON
 //   POST /v1/watermark   ingest   {"ts"} on every partition
 //   POST /v1/decisions   analyst  an analyst decision, to the judge through the record stream (src/cluster/analyst-decisions.ts)
 //   GET  /v1/audit       read     verdict and action changes, policy versions, analyst decisions
@@ -13,7 +15,7 @@
 //   GET  /v1/decision/:id, /v1/gateway/auth, /v1/decisions, /v1/decisions/stream   read   the gateway's (routes/gateway-answers.ts)
 //   GET  /healthz        none
 import { gunzipSync } from 'node:zlib';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { parseStrictTimestamp } from '../decode/index.js';
 import { decodeLine } from '../decode/index.js';
 import type { DecodeContext } from '../decode/index.js';
@@ -32,8 +34,14 @@ import { analystMessage, type AnalystMessage } from '../cluster/analyst-decision
 import type { BatchItem } from './live.js';
 import { registerGatewayAnswers } from './routes/gateway-answers.js';
 import type { ClusterIngest } from './cluster-ingest.js';
+import type { BatchReceipt } from './live.js';
+import type { OtlpSink } from './otlp-export.js';
+import { registerOtlpRoutes } from './routes/otlp.js';
+import { liteLLMDocumentItems } from './litellm-items.js';
+import { MAX_DEPTH } from '../decode/depth.js';
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/json'];
+const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
 const WATERMARK_FUTURE_MS = 60_000;
 
 export interface ClusterServerOptions {
@@ -56,7 +64,7 @@ export interface ClusterServerOptions {
 export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
   const app = Fastify({ logger: o.logger ?? false, bodyLimit: o.bodyLimit });
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser([...NDJSON_TYPES, ...PROTOBUF_TYPES], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err, req, reply) => {
     const c = classifyError(err as Error);
     if (c.code === 'internal') req.log.error({ err }, 'request failed');
@@ -72,14 +80,18 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
     return { ok: true, mode: 'cluster', partitions: o.ingest.partitions, decisions_followed: o.decisions.lastSeq };
   });
 
-  app.post('/v1/records', { onRequest: need('ingest') }, async (req) => {
-    const items = decodeBody(bodyOf(req, o.maxDecodedBytes), o);
-    try {
-      return await o.ingest.submit(items);
-    } catch (e) {
-      req.log.fatal({ err: e }, 'publishing to the record stream failed');
-      throw new ApiError('unavailable', `the record stream did not take the batch: ${(e as Error).message}; the batch was not accepted`);
-    }
+  app.post('/v1/records', { onRequest: need('ingest') }, async (req) => publishBatch(o.ingest, decodeBody(bodyOf(req, o.maxDecodedBytes), o), req.log));
+
+  // The other formats serve takes, into the same stream: OTLP/HTTP and LiteLLM payload documents.
+  void app.register(async (r) => {
+    r.addHook('onRequest', need('ingest'));
+    registerOtlpRoutes(r, clusterSink(o));
+    r.post('/v1/litellm', async (req) => {
+      const bytes = bodyOf(req, o.maxDecodedBytes);
+      const bounds = { maxDepth: o.decode.maxDepth ?? MAX_DEPTH, maxBatchRecords: o.maxBatchRecords, maxLineBytes: o.maxLineBytes };
+      const items = (await liteLLMDocumentItems(bytes, bounds, tooMany(o.maxBatchRecords))) ?? decodeBody(bytes, o);
+      return publishBatch(o.ingest, items, req.log);
+    });
   });
 
   app.post('/v1/watermark', { onRequest: need('ingest') }, async (req) => {
@@ -163,6 +175,38 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
   return app;
 }
 
+/** Publishes a batch to the record stream; its receipt once JetStream holds every message (503 when it refused one). */
+async function publishBatch(ingest: ClusterIngest, items: BatchItem[], log: FastifyBaseLogger): Promise<BatchReceipt> {
+  try {
+    return await ingest.submit(items);
+  } catch (e) {
+    log.fatal({ err: e }, 'publishing to the record stream failed');
+    throw new ApiError('unavailable', `the record stream did not take the batch: ${(e as Error).message}; the batch was not accepted`);
+  }
+}
+
+/** OTLP's way into the record stream (OTLP/HTTP here, OTLP/gRPC on its own port: serve-cluster.ts). */
+export function clusterSink(o: Pick<ClusterServerOptions, 'ingest' | 'decode' | 'maxLineBytes' | 'maxBatchRecords' | 'bodyLimit' | 'maxDecodedBytes'>): OtlpSink {
+  return {
+    maxLineBytes: o.maxLineBytes,
+    maxDecodedBytes: o.maxDecodedBytes,
+    maxDepth: o.decode.maxDepth ?? MAX_DEPTH,
+    maxBatchRecords: o.maxBatchRecords,
+    bodyLimit: o.bodyLimit,
+    admit: () => {
+      if (o.ingest.failure !== undefined) throw new ApiError('unavailable', `the record stream failed earlier (${o.ingest.failure})`);
+    },
+    submit: (items, _route, log) => publishBatch(o.ingest, items, log),
+    refused: () => undefined,
+  };
+}
+
+const tooMany =
+  (max: number) =>
+  (n: string): never => {
+    throw new ApiError('too_many_records', `the batch has ${n} records; at most ${max} per request: split it`);
+  };
+
 /** A split or merge names campaigns the store knows, and a split accounts in its campaign: 404 / 409 as single-node serve answers (the judge checks again at its clock). */
 async function checkCampaigns(store: Store, d: ApiDecision): Promise<void> {
   if (d.decision !== 'split' && d.decision !== 'merge') return;
@@ -191,7 +235,7 @@ function bodyOf(req: FastifyRequest, max: number): Buffer {
 
 /** NDJSON → items: every line decoded (rejections kept with their line), at most maxBatchRecords. */
 function decodeBody(body: Buffer, o: Pick<ClusterServerOptions, 'decode' | 'maxLineBytes' | 'maxBatchRecords'>): BatchItem[] {
-  if (recordsUpTo(body, o.maxBatchRecords + 1, o.maxLineBytes) > o.maxBatchRecords) throw new ApiError('too_many_records', `the batch has more than ${o.maxBatchRecords} records; at most ${o.maxBatchRecords} per request: split it`);
+  if (recordsUpTo(body, o.maxBatchRecords + 1, o.maxLineBytes) > o.maxBatchRecords) tooMany(o.maxBatchRecords)(`more than ${o.maxBatchRecords}`);
   const lines: RawLine[] = [];
   const split = new LineSplitter('http', { maxLineBytes: o.maxLineBytes });
   split.push(body, lines);

@@ -9,8 +9,42 @@ import { decodeOtlpTraces, type OtlpDecoded } from '../decode/otlp.js';
 import type { OtlpSignal } from '../decode/otlp-proto.js';
 import type { ServerContext } from './app.js';
 import { ApiError, type ErrorCode } from './errors.js';
-import type { BatchReceipt } from './live.js';
-import { submitBatch } from './submit.js';
+import type { BatchItem, BatchReceipt } from './live.js';
+import { refuseWhenBehind, submitBatch } from './submit.js';
+
+/**
+ * Where an Export's records go, and the bounds they are read under: single-node serve's live service
+ * (`liveOtlpSink`) or serve --cluster's record stream. Both answer once the batch is durable.
+ */
+export interface OtlpSink {
+  maxLineBytes: number;
+  /** Largest body once decompressed (OTLP/HTTP). */
+  maxDecodedBytes: number;
+  maxDepth: number;
+  maxBatchRecords: number;
+  /** Largest gRPC message by default. */
+  bodyLimit: number;
+  /** Throws ApiError (`overloaded`, with Retry-After) when the sink takes no batch now. */
+  admit(): void;
+  /** Takes the batch; resolves with its receipt once durable. Throws ApiError. */
+  submit(items: BatchItem[], route: string, log: FastifyBaseLogger, t0: number): Promise<BatchReceipt>;
+  /** Counts a request refused before its records were read (e.g. too many spans). */
+  refused(code: ErrorCode): void;
+}
+
+/** Single-node serve's sink: the live service, its backpressure and its metrics. */
+export function liveOtlpSink(ctx: ServerContext): OtlpSink {
+  return {
+    maxLineBytes: ctx.live.engine.cfg.maxLineBytes,
+    maxDecodedBytes: ctx.maxDecodedBytes,
+    maxDepth: ctx.limits.maxDepth,
+    maxBatchRecords: ctx.limits.maxBatchRecords,
+    bodyLimit: ctx.bodyLimit,
+    admit: () => refuseWhenBehind(ctx),
+    submit: (items, route, log, t0) => submitBatch(ctx, log, route, items, t0),
+    refused: (code) => ctx.metrics.refused.inc({ code }),
+  };
+}
 
 export interface OtlpExportOutcome {
   receipt: BatchReceipt;
@@ -25,15 +59,15 @@ export interface OtlpExportOutcome {
 const WHAT: Record<OtlpSignal, string> = { traces: 'span', logs: 'log record' };
 
 /** Decodes and takes one Export request (the OTLP/JSON-shaped object). Throws ApiError. */
-export async function exportOtlp(ctx: ServerContext, log: FastifyBaseLogger, signal: OtlpSignal, route: string, request: unknown, t0: number): Promise<OtlpExportOutcome> {
+export async function exportOtlp(sink: OtlpSink, log: FastifyBaseLogger, signal: OtlpSignal, route: string, request: unknown, t0: number): Promise<OtlpExportOutcome> {
   let decoded: OtlpDecoded;
   try {
-    decoded = signal === 'traces' ? decodeOtlpTraces(request, 'otlp', ctx.live.engine.cfg.maxLineBytes) : decodeOtlpLogs(request);
+    decoded = signal === 'traces' ? decodeOtlpTraces(request, 'otlp', sink.maxLineBytes) : decodeOtlpLogs(request);
   } catch (e) {
     if (e instanceof DecodeFailure) throw new ApiError('bad_request', `not an OTLP ${signal} export: ${e.detail}`);
     throw e;
   }
-  const r = await submitBatch(ctx, log, route, decoded.items, t0);
+  const r = await sink.submit(decoded.items, route, log, t0);
   const first = r.rejections[0];
   return {
     receipt: r,

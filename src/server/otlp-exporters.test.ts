@@ -15,6 +15,7 @@ import type { JsonObject } from '../decode/check.js';
 import { decodeExchange } from '../decode/native.js';
 import { loadOtlpProto } from '../decode/otlp-proto.js';
 import { startOtlpGrpc, type OtlpGrpcServer } from './otlp-grpc.js';
+import { liveOtlpSink } from './otlp-export.js';
 
 type Json = Record<string, unknown>;
 
@@ -27,7 +28,7 @@ interface Running {
 async function startServe(o: TestServerOptions = {}): Promise<Running> {
   const s = await startTestServer(o);
   const http = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  const g = await startOtlpGrpc(s.app, { host: '127.0.0.1', port: 0, keys: keyRing() });
+  const g = await startOtlpGrpc(liveOtlpSink(s.app.distillguard), s.app.log, { host: '127.0.0.1', port: 0, keys: keyRing() });
   return { s, grpc: g, http };
 }
 

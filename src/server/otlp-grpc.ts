@@ -9,12 +9,11 @@
 // (over the size limit; grpc-js itself), UNAVAILABLE (overloaded or the log cannot be written:
 // exporters retry it), UNIMPLEMENTED (any other method; grpc-js itself).
 import * as grpc from '@grpc/grpc-js';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import { loadOtlpProto, ProtobufError, type OtlpService } from '../decode/otlp-proto.js';
 import { ApiError, classifyError } from './errors.js';
 import { authorize, type KeyRing } from './keys.js';
-import { exportOtlp, GRPC_STATUS } from './otlp-export.js';
-import { refuseWhenBehind } from './submit.js';
+import { exportOtlp, GRPC_STATUS, type OtlpSink } from './otlp-export.js';
 
 export interface OtlpGrpcOptions {
   host: string;
@@ -42,10 +41,10 @@ export function routeGrpcLogs(log: FastifyBaseLogger): void {
   grpc.setLogger({ error: (...a: unknown[]) => log.warn({ component: 'grpc' }, a.map(String).join(' ')) });
 }
 
-export async function startOtlpGrpc(app: FastifyInstance, o: OtlpGrpcOptions): Promise<OtlpGrpcServer> {
-  const ctx = app.distillguard;
+/** The collector's two Export services on their own port, into `sink` (serve's live service, or serve --cluster's stream). */
+export async function startOtlpGrpc(sink: OtlpSink, log: FastifyBaseLogger, o: OtlpGrpcOptions): Promise<OtlpGrpcServer> {
   const proto = loadOtlpProto();
-  const max = o.maxMessageBytes ?? ctx.bodyLimit;
+  const max = o.maxMessageBytes ?? sink.bodyLimit;
   const server = new grpc.Server({ 'grpc.max_receive_message_length': max });
 
   const exportHandler =
@@ -55,7 +54,7 @@ export async function startOtlpGrpc(app: FastifyInstance, o: OtlpGrpcOptions): P
       const route = `grpc-${svc.signal}`;
       const run = async (): Promise<Buffer> => {
         authorize(o.keys, call.metadata.get('authorization')[0], 'ingest');
-        refuseWhenBehind(ctx);
+        sink.admit();
         let request: unknown;
         try {
           request = svc.decodeRequest(call.request);
@@ -63,7 +62,7 @@ export async function startOtlpGrpc(app: FastifyInstance, o: OtlpGrpcOptions): P
           if (e instanceof ProtobufError) throw new ApiError('bad_request', e.message);
           throw e;
         }
-        const out = await exportOtlp(ctx, app.log, svc.signal, route, request, t0);
+        const out = await exportOtlp(sink, log, svc.signal, route, request, t0);
         const md = new grpc.Metadata();
         md.set('distillguard-receipt', out.receiptHeader);
         call.sendMetadata(md);
@@ -73,7 +72,7 @@ export async function startOtlpGrpc(app: FastifyInstance, o: OtlpGrpcOptions): P
         (res) => callback(null, res),
         (err: Error) => {
           const c = classifyError(err);
-          if (c.code === 'internal') app.log.error({ err, route }, 'gRPC export failed');
+          if (c.code === 'internal') log.error({ err, route }, 'gRPC export failed');
           callback({ code: GRPC_STATUS[c.code], details: `${c.code}: ${c.message}` });
         },
       );

@@ -18,6 +18,7 @@ import { KEYS, keyRing, startTestServer, type TestServer } from '../../test/help
 import type { JsonObject } from '../decode/check.js';
 import { decodeExchange } from '../decode/native.js';
 import { startOtlpGrpc, type OtlpGrpcServer } from './otlp-grpc.js';
+import { liveOtlpSink } from './otlp-export.js';
 
 type Json = Record<string, unknown>;
 const FIRST_ID = 500;
@@ -68,7 +69,7 @@ beforeAll(async () => {
   exchanges = await simulatedExchanges(join(tmp, 'sim'), 12, 12);
   s = await startTestServer({ dir: join(tmp, 'serve') });
   http = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  grpc = await startOtlpGrpc(s.app, { host: '127.0.0.1', port: 0, keys: keyRing() });
+  grpc = await startOtlpGrpc(liveOtlpSink(s.app.distillguard), s.app.log, { host: '127.0.0.1', port: 0, keys: keyRing() });
 }, 60_000);
 afterAll(async () => {
   await grpc.close();

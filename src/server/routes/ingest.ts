@@ -4,12 +4,10 @@ import { isUtf8 } from 'node:buffer';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isObject, jsonType } from '../../decode/check.js';
-import { decodeLine, parseStrictTimestamp, rejectLine } from '../../decode/index.js';
+import { isObject } from '../../decode/check.js';
+import { decodeLine, parseStrictTimestamp } from '../../decode/index.js';
 import { toIso } from '../../core/time.js';
-import { decodeLiteLLM, isLiteLLM } from '../../decode/litellm.js';
 import { LineSplitter, type RawLine } from '../../sources/file.js';
-import { cutRaw } from '../../core/rejections.js';
 import { nestedDeeper } from '../../decode/depth.js';
 import { ApiError } from '../errors.js';
 import { IngestGate } from '../limits.js';
@@ -17,7 +15,8 @@ import { IdempotencyKeys } from '../idempotency.js';
 import { type BatchItem, type BatchReceipt, DEFAULT_SOURCE } from '../live.js';
 import { refuseWhenBehind as refuseBehind, submitBatch } from '../submit.js';
 import { registerOtlpRoutes } from './otlp.js';
-import { scanDocument } from '../json-items.js';
+import { liveOtlpSink } from '../otlp-export.js';
+import { liteLLMDocumentItems } from '../litellm-items.js';
 import { decodeOnPool } from '../pooled-decode.js';
 import { RecordCounter, recordsUpTo } from '../record-count.js';
 
@@ -73,42 +72,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     metrics.refused.inc({ code: 'too_many_records' });
     throw new ApiError('too_many_records', `the batch has ${n} records; at most ${limits.maxBatchRecords} per request: split it`);
   };
-  /**
-   * A LiteLLM JSON document (an array of payloads, or one), item by item, or undefined when the body
-   * is not one JSON document. Found by a sliced scan (json-items.ts), not a JSON.parse of the whole
-   * body; an item over the size limit as sent is rejected unparsed, as an over-long NDJSON line is.
-   */
-  const liteLLMDocumentItems = async (bytes: Buffer): Promise<BatchItem[] | undefined> => {
-    if (!isUtf8(bytes)) return undefined;
-    // The array wraps each payload one level deeper.
-    const scan = await scanDocument(bytes, limits.maxDepth + 1);
-    if (scan.kind === 'too_deep') throw new ApiError('bad_request', `the body nests objects and arrays deeper than ${limits.maxDepth} levels`);
-    if (scan.kind === 'other') return undefined;
-    if (scan.spans.length > limits.maxBatchRecords) tooMany(String(scan.spans.length));
-    const items: BatchItem[] = new Array<BatchItem>(scan.spans.length);
-    for (let i = 0; i < scan.spans.length; i++) {
-      if (i > 0 && i % DECODE_SLICE === 0) await yieldToLoop();
-      const [start, end] = scan.spans[i];
-      if (end - start > maxLineBytes) {
-        // Only its head becomes text (an excerpt: a character cut at its end is replaced).
-        const head: RawLine = { file: 'http', line: i + 1, text: cutRaw(bytes.toString('utf8', start, Math.min(end, start + 2048))), bytes: end - start, tooLarge: true };
-        items[i] = { raw: head, rec: rejectLine(head, 'source', 'too_large', `payload is ${end - start} bytes, over the size limit`) };
-        continue;
-      }
-      let v: unknown;
-      try {
-        v = JSON.parse(bytes.toString('utf8', start, end));
-      } catch {
-        return undefined; // not JSON after all
-      }
-      const itemText = JSON.stringify(v) ?? 'null';
-      const raw: RawLine = { file: 'http', line: i + 1, text: itemText, bytes: Buffer.byteLength(itemText) };
-      if (!isObject(v)) items[i] = { raw, rec: rejectLine(raw, 'decode', 'wrong_type', `expected a LiteLLM payload object, got ${jsonType(v)}`) };
-      else if (!isLiteLLM(v)) items[i] = { raw, rec: rejectLine(raw, 'decode', 'unknown_type', 'not a LiteLLM StandardLoggingPayload or SpendLogs row (needs call_type, id or request_id, startTime)') };
-      else items[i] = { raw, rec: decodeLiteLLM(v, raw) };
-    }
-    return items;
-  };
+  const liteLLMItems = (bytes: Buffer): Promise<BatchItem[] | undefined> => liteLLMDocumentItems(bytes, { maxDepth: limits.maxDepth, maxBatchRecords: limits.maxBatchRecords, maxLineBytes }, tooMany);
   /** A JSON document body: valid UTF-8, nested at most maxDepth deep (checked before anything walks it). */
   const jsonDocument = (bytes: Buffer): unknown => parseJsonDocument(bytes, limits.maxDepth);
   void app.register(async (ingest) => {
@@ -157,7 +121,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       return submit(req, 'records', await ndjsonItems(body));
     });
 
-    registerOtlpRoutes(ingest);
+    registerOtlpRoutes(ingest, liveOtlpSink(app.distillguard));
 
     // A source's watermark: `{"ts": <RFC 3339 or epoch ms>}`, nothing older will come. Lets the last
     // records be judged while traffic pauses (docs/serve.md, "The last tick").
@@ -177,7 +141,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     ingest.post('/v1/litellm', async (req) => {
       requireType(req, NDJSON_TYPES, 'JSON or NDJSON');
       const bytes = await decodedBody(req, maxDecodedBytes);
-      const items = (await liteLLMDocumentItems(bytes)) ?? (await ndjsonItems(bytes)); // else NDJSON, or invalid UTF-8: judged line by line
+      const items = (await liteLLMItems(bytes)) ?? (await ndjsonItems(bytes)); // else NDJSON, or invalid UTF-8: judged line by line
       return submit(req, 'litellm', items);
     });
   });

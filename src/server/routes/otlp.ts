@@ -7,14 +7,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loadOtlpProto, ProtobufError, type OtlpService } from '../../decode/otlp-proto.js';
 import { ApiError, classifyError, ERROR_STATUS, sendError } from '../errors.js';
-import { exportOtlp, GRPC_STATUS, jsonExportResponse } from '../otlp-export.js';
+import { exportOtlp, GRPC_STATUS, jsonExportResponse, type OtlpSink } from '../otlp-export.js';
 import { decodedBody, parseJsonDocument, spanCount } from './ingest.js';
 
 const PROTOBUF = /^application\/(x-)?protobuf\s*(;|$)/i;
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
-export function registerOtlpRoutes(ingest: FastifyInstance): void {
-  const ctx = ingest.distillguard;
+/** The two routes on `ingest` (a plugin whose bodies arrive as bytes, its role checked), into `sink`. */
+export function registerOtlpRoutes(ingest: FastifyInstance, sink: OtlpSink): void {
   const proto = loadOtlpProto();
   const isProtobuf = (req: FastifyRequest): boolean => PROTOBUF.test(String(req.headers['content-type'] ?? ''));
 
@@ -33,7 +33,7 @@ export function registerOtlpRoutes(ingest: FastifyInstance): void {
       if (!protobuf && !JSON_TYPE.test(type)) {
         throw new ApiError('unsupported_media_type', `OTLP/HTTP ${type || 'without a content type'} is not supported: send application/x-protobuf or application/json`);
       }
-      const bytes = await decodedBody(req, ctx.maxDecodedBytes);
+      const bytes = await decodedBody(req, sink.maxDecodedBytes);
       let request: unknown;
       if (protobuf) {
         try {
@@ -42,12 +42,12 @@ export function registerOtlpRoutes(ingest: FastifyInstance): void {
           if (e instanceof ProtobufError) throw new ApiError('bad_request', e.message);
           throw e;
         }
-      } else request = parseJsonDocument(bytes, ctx.limits.maxDepth);
-      if (svc.signal === 'traces' && spanCount(request) > ctx.limits.maxBatchRecords) {
-        ctx.metrics.refused.inc({ code: 'too_many_records' });
-        throw new ApiError('too_many_records', `the batch has ${spanCount(request)} spans; at most ${ctx.limits.maxBatchRecords} per request: split it`);
+      } else request = parseJsonDocument(bytes, sink.maxDepth);
+      if (svc.signal === 'traces' && spanCount(request) > sink.maxBatchRecords) {
+        sink.refused('too_many_records');
+        throw new ApiError('too_many_records', `the batch has ${spanCount(request)} spans; at most ${sink.maxBatchRecords} per request: split it`);
       }
-      const out = await exportOtlp(ctx, req.log, svc.signal, svc.signal, request, req.ingestStart ?? performance.now());
+      const out = await exportOtlp(sink, req.log, svc.signal, svc.signal, request, req.ingestStart ?? performance.now());
       reply.header('distillguard-receipt', out.receiptHeader);
       if (protobuf) return reply.type('application/x-protobuf').send(svc.encodeResponse(out.partial));
       return jsonExportResponse(svc.signal, out.partial);
