@@ -4,7 +4,8 @@
 // blocked, and says so once the main thread has been stalled too long.
 // The worker runs the compiled script (dist/, built by `npm ci` / `npm run build`): node cannot start a
 // .ts worker under the TypeScript test runner.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { bearer, keyRing, ndjson, startTestServer, type TestServer } from '../..
 import { parsePolicy } from '../act/policy-load.js';
 import { GatewayListener } from './gateway-listener.js';
 import { PLANS_POLICY as POLICY } from '../../test/helpers/plans-policy.js';
+
+const execFileAsync = promisify(execFile);
 
 const script = new URL('../../dist/src/server/gateway-worker.js', import.meta.url);
 const built = existsSync(fileURLToPath(script));
@@ -109,14 +112,18 @@ describe.skipIf(!built)('serve --gateway-port: the gateway listener thread', () 
 
   it('answers /healthz while the main thread is blocked, and says stalled once it has been blocked too long', async () => {
     const { gw } = await start(1000);
-    // A probe from another process while this thread waits for it: the main loop cannot run meanwhile.
-    const probe = (): { status: number; body: { status: string } } =>
-      JSON.parse(execFileSync(process.execPath, ['-e', `fetch(${JSON.stringify(`${gw.url}/healthz`)}).then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })))`], { encoding: 'utf8' })) as { status: number; body: { status: string } };
-    expect(probe()).toEqual({ status: 200, body: { status: 'ok', backlog: 0, overloaded: false } });
+    type Health = { status: number; body: { status: string } };
+    // A probe from another process. Sync, this thread waits for it and its loop cannot run meanwhile
+    // (as while a runaway parse holds it); async, the loop runs while the probe's process starts (which
+    // can take over a second on a loaded machine: a sync probe alone would then stall the thread).
+    const args = ['-e', `fetch(${JSON.stringify(`${gw.url}/healthz`)}).then(async (r) => console.log(JSON.stringify({ status: r.status, body: await r.json() })))`];
+    const probeBlocking = (): Health => JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as Health;
+    const probe = async (): Promise<Health> => JSON.parse((await execFileAsync(process.execPath, args, { encoding: 'utf8' })).stdout) as Health;
+    expect(await probe()).toEqual({ status: 200, body: { status: 'ok', backlog: 0, overloaded: false } });
     const until = Date.now() + 1500;
     while (Date.now() < until); // the main thread stalls (as a runaway parse would)
-    expect(probe()).toMatchObject({ status: 503, body: { status: 'stalled' } });
+    expect(probeBlocking()).toMatchObject({ status: 503, body: { status: 'stalled' } });
     await new Promise((r) => setTimeout(r, 250));
-    expect(probe().status).toBe(200);
+    expect((await probe()).status).toBe(200);
   });
 });
