@@ -111,7 +111,7 @@ describe.skipIf(!built)('serve --gateway-port: the gateway listener thread', () 
   });
 
   it('answers /healthz while the main thread is blocked, and says stalled once it has been blocked too long', async () => {
-    const { gw } = await start(1000);
+    const { gw } = await start(2000);
     type Health = { status: number; body: { status: string } };
     // A probe from another process. Sync, this thread waits for it and its loop cannot run meanwhile
     // (as while a runaway parse holds it); async, the loop runs while the probe's process starts (which
@@ -120,7 +120,7 @@ describe.skipIf(!built)('serve --gateway-port: the gateway listener thread', () 
     const probeBlocking = (): Health => JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as Health;
     const probe = async (): Promise<Health> => JSON.parse((await execFileAsync(process.execPath, args, { encoding: 'utf8' })).stdout) as Health;
     expect(await probe()).toEqual({ status: 200, body: { status: 'ok', backlog: 0, overloaded: false } });
-    const until = Date.now() + 1500;
+    const until = Date.now() + 3000;
     while (Date.now() < until); // the main thread stalls (as a runaway parse would)
     expect(probeBlocking()).toMatchObject({ status: 503, body: { status: 'stalled' } });
     await new Promise((r) => setTimeout(r, 250));
