@@ -49,7 +49,7 @@
 // peak_rss_mib, server_histograms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/sim/index.js';
@@ -183,10 +183,37 @@ if (o['scan-dir'] === undefined) {
   if (code !== 0) throw new Error(`scan exited ${code}`);
 }
 const scanWallS = (performance.now() - scanStart) / 1000;
-async function procCpu(pid: number): Promise<number> {
+async function procCpu(pid: number, file = `/proc/${pid}/stat`): Promise<number> {
   // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): user and system clock ticks (1/100 s).
-  const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  const f = (await readFile(file, 'utf8')).split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/**
+ * CPU seconds of each of a process's threads so far, by thread id (/proc/PID/task). Node names every
+ * thread `node`, so the main thread is told by its id (the pid) and a decode worker by its CPU: the
+ * busiest other thread (the rest are V8's GC helpers, libuv's pool and DuckDB's).
+ */
+async function threadCpu(pid: number): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const t of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    const c = await procCpu(pid, `/proc/${pid}/task/${t}/stat`).catch(() => undefined);
+    if (c !== undefined) out.set(Number(t), c);
+  }
+  return out;
+}
+
+/** Each thread's CPU between two threadCpu readings: the main thread, the busiest other, and the rest (seconds). */
+function threadShares(pid: number, before: Map<number, number>, after: Map<number, number>): { main: number; busiestOther: number; rest: number } {
+  let main = 0;
+  const others: number[] = [];
+  for (const [tid, c] of after) {
+    const d = c - (before.get(tid) ?? 0);
+    if (tid === pid) main = d;
+    else others.push(d);
+  }
+  others.sort((a, b) => b - a);
+  return { main, busiestOther: others[0] ?? 0, rest: others.slice(1).reduce((a, b) => a + b, 0) };
 }
 const scanSummary = JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as Record<string, number>;
 const scanAccounts = (await readFile(join(scanOut, 'accounts.ndjson'), 'utf8')).split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Account);
@@ -411,10 +438,12 @@ if (!o['skip-fast']) {
   const rssSamples: number[] = [];
   const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push(r.rss), () => undefined), 2000);
   const cpu0 = await s.cpu();
+  const threads0 = await threadCpu(s.child.pid!);
   const t0 = performance.now();
   for (const b of batches) await post(s, '/v1/records', b.body, stats);
   const ackedS = (performance.now() - t0) / 1000;
   const ackedCpuS = (await s.cpu()) - cpu0;
+  const threads = threadShares(s.child.pid!, threads0, await threadCpu(s.child.pid!));
   await post(s, '/v1/watermark', watermarkBody, stats);
   const wmS = (performance.now() - t0) / 1000;
   const eq = await untilEqual(s);
@@ -443,6 +472,14 @@ if (!o['skip-fast']) {
     serve_to_scan_ratio: Math.round((totalLines / visibleS / scanRate) * 100) / 100,
     acked_cpu_s: m1(ackedCpuS),
     acked_cpu_us_per_line: Math.round((ackedCpuS * 1e6) / totalLines),
+    // Where the CPU went while acknowledging, per thread: µs a line, and the share of the wall time each was busy (idle = 1 - busy).
+    threads: {
+      main_us_per_line: Math.round((threads.main * 1e6) / totalLines),
+      main_busy_share: Math.round((threads.main / ackedS) * 100) / 100,
+      decode_worker_us_per_line: Math.round((threads.busiestOther * 1e6) / totalLines),
+      decode_worker_busy_share: Math.round((threads.busiestOther / ackedS) * 100) / 100,
+      other_threads_us_per_line: Math.round((threads.rest * 1e6) / totalLines),
+    },
     visible_cpu_s: m1(visibleCpuS),
     not_equal: eq.seconds === null ? eq.last : undefined,
     consistency,

@@ -28,8 +28,9 @@ parentPort!.on('message', (req: DecodeRequest) => {
 
 /** A body's lines, as the engine's thread would have split them (sources/line-bytes.ts). */
 function splitBody(b: BodyToSplit): LineBytes {
-  const split = new LineBytesSplitter(b.file, { maxLineBytes: b.maxLineBytes });
+  // Sized to the body: its lines are at most its bytes, so the buffer never grows and is taken once.
+  const split = new LineBytesSplitter(b.file, { maxLineBytes: b.maxLineBytes }, b.data.byteLength);
   split.push(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength), []);
   split.end([]);
-  return split.take() ?? emptyLineBytes(b.file);
+  return split.take(true) ?? emptyLineBytes(b.file);
 }

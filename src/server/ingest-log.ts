@@ -306,7 +306,9 @@ export class IngestLog {
     let unsynced = false;
     const flush = async (): Promise<void> => {
       if (chunkBytes === 0) return;
-      await writeAll(this.handle(), chunk.length === 1 ? chunk[0] : Buffer.concat(chunk, chunkBytes));
+      // The parts as they are (one writev), not concatenated: a batch of 5,000 lines was a 5.6 MB copy
+      // and allocation more on the main thread, and its external memory forced scavenges there.
+      await writeAll(this.handle(), chunk);
       this.segSize += chunkBytes;
       this.bytesWritten += chunkBytes;
       unsynced = true;
@@ -498,11 +500,15 @@ function lineAad(segNo: number, n: number): Buffer {
   return Buffer.from(`${segNo}:${n}`);
 }
 
-async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
-  let off = 0;
-  while (off < buf.length) {
-    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
-    off += bytesWritten;
+/** Writes every buffer, in order, continuing after a short write (writev may write less than asked). */
+async function writeAll(fh: FileHandle, bufs: Buffer | Buffer[]): Promise<void> {
+  let rest = Array.isArray(bufs) ? bufs : [bufs];
+  while (rest.length > 0) {
+    let { bytesWritten } = await fh.writev(rest);
+    let i = 0;
+    while (i < rest.length && bytesWritten >= rest[i].length) bytesWritten -= rest[i++].length;
+    rest = rest.slice(i);
+    if (rest.length > 0 && bytesWritten > 0) rest[0] = rest[0].subarray(bytesWritten);
   }
 }
 

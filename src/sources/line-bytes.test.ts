@@ -85,4 +85,17 @@ describe('readLineBytes', () => {
     expect(unpack([first]).map((l) => l.text)).toEqual(['{"a":1}', long]);
     expect(unpack([second])).toEqual([{ file: 't', line: 3, text: '{"b":2}', bytes: 7 }]);
   });
+
+  it('gives the same lines from a splitter sized to the body and taken once (a decode worker’s), or sized too small', () => {
+    const lines = (capacity: number | undefined, last: boolean): RawLine[] => {
+      const s = new LineBytesSplitter('t', { maxLineBytes: 200 }, capacity);
+      s.push(text, []);
+      s.end([]);
+      return unpack([s.take(last)!]);
+    };
+    const expected = lines(undefined, false);
+    expect(expected.length).toBe(6);
+    expect(lines(text.length, true)).toEqual(expected);
+    expect(lines(1, true)).toEqual(expected); // grows as before
+  });
 });

@@ -30,13 +30,22 @@ const FIRST_LINES = 2048;
 
 /** A LineSplitter that keeps lines as bytes; `take` hands over the lines so far as one batch. */
 export class LineBytesSplitter extends LineSplitter {
-  private data = Buffer.allocUnsafeSlow(FIRST_DATA);
+  private data: Buffer;
   private used = 0;
   private ends = new Int32Array(FIRST_LINES);
   private lineNos = new Int32Array(FIRST_LINES);
   private count = 0;
   private bigLines: RawLine[] = [];
   private bigAt: number[] = [];
+
+  /**
+   * `capacity`: bytes of lines expected. A whole body split at once (serve's decode worker) passes its
+   * length: its lines then fit without growing the buffer (each doubling copied what it held).
+   */
+  constructor(file: string, opts?: SourceOptions, capacity = FIRST_DATA) {
+    super(file, opts);
+    this.data = Buffer.allocUnsafeSlow(Math.max(1, capacity));
+  }
 
   protected override line(buf: Buffer, start: number, end: number, lineNo: number): void {
     const n = end - start;
@@ -65,8 +74,11 @@ export class LineBytesSplitter extends LineSplitter {
     this.lineNos[this.count++] = lineNo;
   }
 
-  /** The lines since the last take, or undefined when there are none. */
-  take(): LineBytes | undefined {
+  /**
+   * The lines since the last take, or undefined when there are none. `last`: nothing more will be
+   * pushed, so no buffers are made for a next batch (a body's splitter takes once).
+   */
+  take(last = false): LineBytes | undefined {
     if (this.count === 0) return undefined;
     const b: LineBytes = {
       file: this.file,
@@ -77,6 +89,7 @@ export class LineBytesSplitter extends LineSplitter {
       large: this.bigLines,
       largeAt: this.bigAt,
     };
+    if (last) return b;
     // The batch owns its buffers (they are transferred): the next batch starts on new ones.
     this.data = Buffer.allocUnsafeSlow(Math.max(FIRST_DATA, this.used));
     this.used = 0;
