@@ -14,12 +14,11 @@ set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 src=$(cd "$1" && pwd); name=$2; shift 2
 out=${DG_ATTRIBUTION_DIR:=/tmp/dg-attribution}; export DG_ATTRIBUTION_DIR; mkdir -p "$out"; rm -f "$out/$name".*
-# The instrumented copy: the build's tree by symlink, its gateway worker patched.
-copy=$out/build-$name; rm -rf "$copy"; mkdir -p "$copy/dist/src"
-for d in bin policies web proto node_modules package.json; do ln -s "$src/$d" "$copy/$d"; done
-for d in "$src"/dist/*; do [ "$(basename "$d")" = src ] || ln -s "$d" "$copy/dist/"; done
-for d in "$src"/dist/src/*; do [ "$(basename "$d")" = server ] || ln -s "$d" "$copy/dist/src/"; done
-cp -r "$src/dist/src/server" "$copy/dist/src/server"
+# The instrumented copy: the build's bin/ and dist/ copied (node resolves modules by their real path,
+# so a symlinked dist/ would load the original worker), the rest by symlink; its gateway worker patched.
+copy=$out/build-$name; rm -rf "$copy"; mkdir -p "$copy"
+cp -r "$src/bin" "$src/dist" "$copy/"
+for d in policies web proto node_modules package.json; do ln -s "$src/$d" "$copy/$d"; done
 python3 "$here/bench/attribution/instrument.py" "$copy/dist/src/server/gateway-worker.js"
 cd "$here"
 DG_TRACE_OUT=$out/$name.trace node dist/bench/decision.js --generator wrk --build "$copy" --json "$out/$name.json" --request-log "$out/$name.req" "$@" > "$out/$name.log" 2>&1 &
