@@ -62,9 +62,11 @@ const { values: o } = parseArgs({
     scenario: { type: 'string', default: 'tiny' },
     scale: { type: 'string', default: '1' },
     'ingest-during': { type: 'boolean', default: false },
+    'request-log': { type: 'string' },
   },
 });
 if (o.generator !== 'node' && o.generator !== 'wrk') throw new Error(`--generator: node or wrk, got ${o.generator}`);
+if (o['request-log'] && (o.generator !== 'wrk' || o.route !== 'decision')) throw new Error('--request-log needs --generator wrk and --route decision');
 if (o.generator === 'wrk' && !existsSync('/usr/bin/wrk')) throw new Error('--generator wrk needs Debian\'s wrk: apt-get install wrk');
 if (o.pin && (o.generator !== 'wrk' || o.listener !== 'gateway' || availableParallelism() < 2 || !existsSync('/usr/bin/taskset'))) {
   throw new Error('--pin needs --generator wrk, the gateway listener, two CPUs and taskset (util-linux)');
@@ -230,10 +232,31 @@ async function runWrk(): Promise<WrkFigures> {
   // wrk's timers (whole ms, fired up to 1 ms late), so that the rate is reached; the achieved rate is
   // reported. The delay is in whole ms: fractions are carried over to keep the mean gap.
   const gap = Math.max(0, (1000 * conns) / RATE - 1);
+  // --request-log: each request's send time (CLOCK_MONOTONIC, µs, the clock of process.hrtime and
+  // perf -k mono) and latency, matched by the account id its answer starts with (the ids in flight,
+  // at most one per connection, are distinct: consecutive paths name distinct accounts).
+  const log = o['request-log'] ? resolve(o['request-log']) : undefined;
+  const logging = log
+    ? `local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long s; long ns; } dg_ts; int clock_gettime(int, dg_ts*); ]]
+local ts = ffi.new("dg_ts")
+local function now() ffi.C.clock_gettime(1, ts); return tonumber(ts.s) * 1000000 + math.floor(tonumber(ts.ns) / 1000) end
+local sent, n, out = {}, 0, io.open(${JSON.stringify(log)}, "a")
+response = function(status, headers, body)
+  local id = body:match('^{"account_id":"([^"]*)"')
+  local t = id and sent[id]
+  if t then out:write(t, " ", now() - t, "\\n"); sent[id] = nil end
+  n = n + 1
+  if n % 1000 == 0 then out:flush() end
+end
+`
+    : '';
+  if (log) await writeFile(log, '');
   const script = `local paths = {${paths.map((x) => JSON.stringify(x)).join(',')}}
+local ids = {${paths.map((x) => JSON.stringify(decodeURIComponent(x.slice(x.lastIndexOf('/') + 1)))).join(',')}}
 local i, carry, gap = 0, 0, ${gap}
 wrk.headers["Authorization"] = "Bearer ${READ}"
-request = function() i = i + 1; return wrk.format("GET", paths[(i % #paths) + 1]) end
+${logging}request = function() i = i + 1; local k = (i % #paths) + 1; ${log ? 'sent[ids[k]] = now(); ' : ''}return wrk.format("GET", paths[k]) end
 delay = function() carry = carry + gap; local d = math.floor(carry); carry = carry - d; return d end
 done = function(s, l, r)
   local e = s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout${o.route === 'decision' ? ' + s.errors.status' : ''}

@@ -104,6 +104,29 @@ describe('LeanServer: the gateway listener HTTP/1.1 server', () => {
     expect(seen).toEqual([]);
   });
 
+  it('reads header names in any case and values trimmed as String.prototype.trim does, colons and obs-text kept', async () => {
+    const { port, seen } = await start();
+    const text = `GET /c HTTP/1.1\r\nHOST: h:8080\r\nx-ACCOUNT-id: \t a:b\xe9 \t\r\nAuthorization:Bearer k\xa0\r\nX-Other: \r\nConnection:  Keep-Alive \r\n\r\n`;
+    const { got, closed } = await exchange(port, text, (g) => g.endsWith('}'));
+    expect(closed).toBe(false);
+    expect(got).toMatch(/^HTTP\/1\.1 200 /);
+    expect(seen[0]).toMatchObject({ path: '/c', accountId: 'a:b\xe9', authorization: 'Bearer k' });
+  });
+
+  it.each([
+    ['a DEL in a header it does not read', GET('/x', 'X-Other: a\x7fb\r\n'), 'invalid character in header x-other'],
+    ['a header without a name', GET('/x', ': a\r\n'), 'malformed header line'],
+    ['a repeat of a header in another case', GET('/x', 'Authorization: a\r\nAUTHORIZATION: a\r\n'), 'header authorization repeated'],
+    ['a non-zero length in upper case', GET('/x', 'CONTENT-LENGTH: 01\r\n'), 'no request body'],
+  ])('refuses %s (400, closed)', async (_, text, message) => {
+    const { port, seen } = await start();
+    const { got, closed } = await exchange(port, text);
+    expect(closed).toBe(true);
+    expect(got).toMatch(/^HTTP\/1\.1 400 /);
+    expect(got).toContain(message);
+    expect(seen).toEqual([]);
+  });
+
   it('accepts Content-Length: 0 and headers split across packets', async () => {
     const { port, seen } = await start();
     const { got } = await exchange(port, ['GET /split HTTP/1.1\r\nHo', 'st: x\r\nContent-Length: 0\r', '\n\r\n'], (g) => g.endsWith('}'), 20);

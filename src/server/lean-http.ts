@@ -70,8 +70,27 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const TARGET = /^\/[\x21-\x7e]*$/;
 /** A field value: visible characters, spaces and tabs, obs-text; no control characters. */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-/** The headers this server reads, each at most once: a bit each, to tell a repeat. */
-const READ_HEADERS = new Map(['authorization', 'x-account-id', 'last-event-id', 'content-length', 'transfer-encoding', 'host', 'connection'].map((h, i) => [h, 1 << i]));
+/** The headers this server reads, each at most once (a bit each, by index, to tell a repeat). */
+const READ_NAMES = ['authorization', 'x-account-id', 'last-event-id', 'content-length', 'transfer-encoding', 'host', 'connection'];
+const [AUTHORIZATION, ACCOUNT_ID, LAST_EVENT_ID, , TRANSFER_ENCODING, HOST, CONNECTION] = READ_NAMES.keys();
+/** 1 at the latin1 codes of a token's characters (RFC 9110). */
+const TOKEN_CHAR = new Uint8Array(256).map((_, c) => (TOKEN.test(String.fromCharCode(c)) ? 1 : 0));
+/** 1 at the latin1 codes String.prototype.trim removes. */
+const TRIMMED = new Uint8Array(256).map((_, c) => (String.fromCharCode(c).trim() === '' ? 1 : 0));
+
+/** The index in READ_NAMES of the header named by block[start, end) (any case), or -1. */
+function readHeader(block: string, start: number, end: number): number {
+  next: for (let h = 0; h < READ_NAMES.length; h++) {
+    const name = READ_NAMES[h];
+    if (name.length !== end - start) continue;
+    for (let i = 0; i < name.length; i++) {
+      const c = block.charCodeAt(start + i);
+      if ((c >= 0x41 && c <= 0x5a ? c + 0x20 : c) !== name.charCodeAt(i)) continue next;
+    }
+    return h;
+  }
+  return -1;
+}
 
 /** A UTF-8 string as the latin1 string of its bytes (what `respond` takes as a body); ASCII is its own. */
 export function bytesOf(text: string): string {
@@ -225,9 +244,11 @@ class Connection implements LeanResponder {
     }
   }
 
+  // The header lines are read in place, by character code: no line, name or value is copied but the
+  // values of the few headers read (the parse was ~850 bytes of garbage per request, a quarter of all).
   private parse(block: string): LeanRequest {
-    const lines = block.split('\r\n');
-    const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/1\.([01])$/.exec(lines[0]);
+    let eol = block.indexOf('\r\n');
+    const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/1\.([01])$/.exec(eol < 0 ? block : block.slice(0, eol));
     if (!m) throw new Refused(400, 'malformed request line');
     const [, method, target, minor] = m;
     if (!TARGET.test(target)) throw new Refused(400, 'the request target must be a path (origin-form)');
@@ -240,24 +261,34 @@ class Connection implements LeanResponder {
     let host = false;
     let connection = '';
     let seen = 0;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i];
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw new Refused(400, 'malformed header line');
-      const name = line.slice(0, colon).toLowerCase();
-      if (!TOKEN.test(name)) throw new Refused(400, 'malformed header name');
-      const value = line.slice(colon + 1).trim();
-      if (!FIELD_VALUE.test(value)) throw new Refused(400, `invalid character in header ${name}`);
-      const bit = READ_HEADERS.get(name);
-      if (bit === undefined) continue;
-      if (seen & bit) throw new Refused(400, `header ${name} repeated`);
+    while (eol >= 0) {
+      const start = eol + 2;
+      eol = block.indexOf('\r\n', start);
+      const end = eol < 0 ? block.length : eol;
+      const colon = block.indexOf(':', start);
+      if (colon <= start || colon >= end) throw new Refused(400, 'malformed header line');
+      for (let i = start; i < colon; i++) if (TOKEN_CHAR[block.charCodeAt(i)] !== 1) throw new Refused(400, 'malformed header name');
+      // As String.prototype.trim, then every character a field value may hold.
+      let from = colon + 1;
+      let to = end;
+      while (from < to && TRIMMED[block.charCodeAt(from)] === 1) from++;
+      while (to > from && TRIMMED[block.charCodeAt(to - 1)] === 1) to--;
+      for (let i = from; i < to; i++) {
+        const c = block.charCodeAt(i);
+        if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) throw new Refused(400, `invalid character in header ${block.slice(start, colon).toLowerCase()}`);
+      }
+      const h = readHeader(block, start, colon);
+      if (h < 0) continue;
+      const bit = 1 << h;
+      if (seen & bit) throw new Refused(400, `header ${READ_NAMES[h]} repeated`);
       seen |= bit;
-      if (name === 'authorization') req.authorization = value;
-      else if (name === 'x-account-id') req.accountId = value;
-      else if (name === 'last-event-id') req.lastEventId = value;
-      else if (name === 'host') host = true;
-      else if (name === 'connection') connection = value.toLowerCase();
-      else if (name === 'transfer-encoding' || !/^0+$/.test(value)) throw new Refused(400, 'the gateway listener takes no request body');
+      const value = block.slice(from, to);
+      if (h === AUTHORIZATION) req.authorization = value;
+      else if (h === ACCOUNT_ID) req.accountId = value;
+      else if (h === LAST_EVENT_ID) req.lastEventId = value;
+      else if (h === HOST) host = true;
+      else if (h === CONNECTION) connection = value.toLowerCase();
+      else if (h === TRANSFER_ENCODING || !/^0+$/.test(value)) throw new Refused(400, 'the gateway listener takes no request body');
     }
     if (minor === '1' && !host) throw new Refused(400, 'an HTTP/1.1 request needs a Host header');
     const tokens = connection === '' ? [] : connection.split(',').map((t) => t.trim());
