@@ -33,7 +33,7 @@ function exchange(prompt: string, maxTokens: number, sdk: string): Exchange {
  * now and then (one prompt in six). Returns which accounts were linked, by group. Every phrase is read
  * (phraseSampleBits 0): a hand-made phrase has too few words for a sample.
  */
-function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean; phraseElsewhere?: number; ownQuestions?: number; classConfig?: boolean } = {}): { op: number; cls: number; bg: number; opSets: number } {
+function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean; phraseElsewhere?: number; ownQuestions?: number; classConfig?: boolean; riders?: number } = {}): { op: number; cls: number; bg: number; opSets: number } {
   const p = PipelineSchema.parse({ queueMinExchanges: 20, phraseSampleBits: 0, ...over });
   const sp = new SharedPipelines(p);
   const accounts: Acct[] = [];
@@ -51,7 +51,10 @@ function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean
     for (let a = BG[0]; a < BG[1]; a++) {
       const library = a < BG[0] + 200 && round % 3 === 0 ? ' Please answer concisely and cite every source you use.' : '';
       const borrowed = a >= BG[1] - (opts.phraseElsewhere ?? 0) && round % 6 === 0 ? ' Spell out each intermediate deduction in numbered points.' : '';
-      send(a, `${words(`u${letters(a)}r${letters(round)}`, 14)}${library}${borrowed}`, 1024, 'sdk-default');
+      // Riders: their own shared phrase on every other prompt, and the operator's once (round 5, when it is tradecraft already).
+      const riding = a < BG[0] + (opts.riders ?? 0);
+      const rider = `${riding && round % 2 === 0 ? ' Walk me through it like a patient tutor would.' : ''}${riding && round === 5 ? ' Spell out each intermediate deduction in numbered points.' : ''}`;
+      send(a, `${words(`u${letters(a)}r${letters(round)}`, 14)}${library}${borrowed}${rider}`, 1024, 'sdk-default');
     }
     for (let a = OP[0]; a < OP[1]; a++) {
       // Payload i goes to two accounts: a and the next one.
@@ -115,6 +118,16 @@ describe('linking clean accounts through the pipeline they share', () => {
     expect(world({ phraseMaxAccountShare: 0.25, phraseOwnedShare: 0.2 }, { phraseElsewhere: 60 }).op).toBe(20);
     // A large operation is not common by its own use: 20 accounts of 340 pass at an outside share of 1%.
     expect(world({ phraseMaxAccountShare: 0.01 }).op).toBe(20);
+  });
+
+  it("a work queue links the group's members that insert its phrase themselves, not one that carried it once (retro: own use >= ownShare)", () => {
+    // 10 riders carry their own phrase on every other prompt and the operator's once: they join the operator's
+    // group (the largest of their phrases), which the queue links whole (configuration off). A rider's own
+    // use of the group's phrase: 1 of its 10 to 30 exchanges (10% falling to 3.3%) while the queue is judged.
+    const riders = world({ config: false, retro: true }, { riders: 10 });
+    expect(riders.op).toBe(20);
+    expect(riders.bg).toBe(0);
+    expect(world({ config: false, retro: true, ownShare: 0.03 }, { riders: 10 }).bg).toBe(10);
   });
 
   it("judges a group's payload set on the prompts that carry its text: a class asking its own questions besides the course's is a class", () => {
