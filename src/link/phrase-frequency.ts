@@ -200,15 +200,10 @@ export class PhraseFrequency {
    * per using account on average, not yet systematic enough); 0: neither. One read of the sketches.
    */
   grade(phrase: number, pendingUses: number): 0 | 1 | 2 {
-    const perAccount = this.usesPerAccount(phrase);
-    return perAccount >= this.rule.minUsesPerAccount ? 2 : perAccount >= pendingUses ? 1 : 0;
-  }
-
-  /** Mean prompts per using account of a phrase shared and rare as tradecraft is (0: not). */
-  usesPerAccount(phrase: number): number {
     const a = this.accounts.estimate(phrase);
     if (a < this.rule.minAccounts || a > this.rule.maxAccountShare * Math.max(this.population, 1)) return 0;
-    return this.uses.estimate(phrase) / a;
+    const perAccount = this.uses.estimate(phrase) / a;
+    return perAccount >= this.rule.minUsesPerAccount ? 2 : perAccount >= pendingUses ? 1 : 0;
   }
 
   /**

@@ -86,10 +86,10 @@ function exchange(prompt: string): Exchange {
 /**
  * 300 background accounts with their own words; 20 operator accounts whose phrase is in their first
  * three prompts and, much later, in two more (so it qualifies as tradecraft only at the fourth use per
- * account); 20 other accounts who paste a snippet now and then (once in their 12 prompts).
+ * account); 20 other accounts who paste a snippet in three of their prompts (never systematic).
  * Returns how many operator and snippet accounts joined a candidate group.
  */
-function careful(over: Partial<PipelineParams>, opRounds = (round: number): boolean => round < 3 || round >= 10): { op: number; snippet: number } {
+function careful(over: Partial<PipelineParams>): { op: number; snippet: number } {
   const p = PipelineSchema.parse({ phraseSampleBits: 0, retroUses: 1, ...over });
   expect(PipelineSchema.parse({}).retro).toBe(false); // measured, not adopted (bench/results/i13f-summary.md)
   const sp = new SharedPipelines(p);
@@ -103,8 +103,8 @@ function careful(over: Partial<PipelineParams>, opRounds = (round: number): bool
   const SNIPPET = 'Answer concisely and cite every source you use.';
   for (let round = 0; round < 12; round++) {
     for (let a = 40; a < 340; a++) send(a, words(`u${letters(a)}r${letters(round)}`, 14));
-    for (let a = 0; a < 20; a++) send(a, `${words(`op${letters(a)}r${letters(round)}`, 14)} ${opRounds(round) ? OP : ''}`);
-    for (let a = 20; a < 40; a++) send(a, `${words(`sn${letters(a)}r${letters(round)}`, 14)} ${round === 6 ? SNIPPET : ''}`);
+    for (let a = 0; a < 20; a++) send(a, `${words(`op${letters(a)}r${letters(round)}`, 14)} ${round < 3 || round >= 10 ? OP : ''}`);
+    for (let a = 20; a < 40; a++) send(a, `${words(`sn${letters(a)}r${letters(round)}`, 14)} ${round % 4 === 0 ? SNIPPET : ''}`);
     sp.run(round * 3_600_000, accounts as unknown as AccountState[], accounts as unknown as AccountState[], () => true);
   }
   const joined = (from: number, to: number): number => {
@@ -120,17 +120,6 @@ describe('an operator whose phrase qualifies late', () => {
     // At arrival 2 of 12 exchanges (17%) carried tradecraft: under the 20% share. Re-read, 5 of 12.
     expect(careful({ retro: false })).toEqual({ op: 0, snippet: 0 });
     expect(careful({ retro: true })).toEqual({ op: 20, snippet: 0 });
-  });
-
-  it('joins on its own systematic use before the population mean qualifies the phrase: at ownShare, not above it', () => {
-    // The phrase in 3 of each account's 12 prompts, never more: the population mean (3) stays under the
-    // systematic bar (4), but each account inserts it in a quarter or more of what it sends.
-    const threeOf12 = (round: number): boolean => round % 4 === 1;
-    expect(careful({ retro: false }, threeOf12)).toEqual({ op: 0, snippet: 0 });
-    // Judged from its 10th exchange, when 3 of 10 carried it (30%). The first four accounts' first use
-    // came before five accounts shared the phrase (not pending yet, not remembered): 2 of 10, never enough.
-    expect(careful({ retro: true, ownShare: 0.3 }, threeOf12)).toEqual({ op: 16, snippet: 0 });
-    expect(careful({ retro: true, ownShare: 0.31 }, threeOf12)).toEqual({ op: 0, snippet: 0 });
   });
 
   it('credits only phrases pending when they arrived (used more than retroUses times per account)', () => {

@@ -7,16 +7,15 @@
 //
 // Here, per account, the exchanges that carried no tradecraft phrase but a *pending* one (shared and
 // rare already, used more than once per account on average, not yet systematic enough), and the
-// account's own counts of its most used shared phrases, pending or tradecraft (space-saving top-k,
-// with the count each phrase inherited, so that a count is also a lower bound of the account's own
-// uses: how systematically *it* inserts the phrase, whatever the population's mean says yet). At
-// judgement time the pending exchanges are re-read against what the background knows now: those
-// that carried a phrase that counts now are credited. A library's snippet pasted now and then never
-// becomes tradecraft, so its users are never credited.
+// account's most counted pending phrases (space-saving top-k, with the count each phrase inherited,
+// so that a count minus it is a lower bound of the account's own uses). At judgement time the pending
+// exchanges are re-read against what the background knows now: those that carried a top phrase that
+// has since become tradecraft count. A library's snippet pasted now and then never becomes
+// tradecraft, so its users are never credited.
 // Bounded: K phrase/count/error triples and one counter per account (4 + 12K = 100 bytes).
 import { U32Column } from '../core/columns.js';
 
-/** Shared phrases counted per account. */
+/** Pending phrases remembered per account. */
 export const RETRO_TOP = 8;
 
 export class RetroTradecraft {

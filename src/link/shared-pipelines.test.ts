@@ -51,9 +51,8 @@ function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean
     for (let a = BG[0]; a < BG[1]; a++) {
       const library = a < BG[0] + 200 && round % 3 === 0 ? ' Please answer concisely and cite every source you use.' : '';
       const borrowed = a >= BG[1] - (opts.phraseElsewhere ?? 0) && round % 6 === 0 ? ' Spell out each intermediate deduction in numbered points.' : '';
-      // Riders: their own shared phrase on every other prompt, and the operator's once (round 5, when it is tradecraft already).
-      const riding = a < BG[0] + (opts.riders ?? 0);
-      const rider = `${riding && round % 2 === 0 ? ' Walk me through it like a patient tutor would.' : ''}${riding && round === 5 ? ' Spell out each intermediate deduction in numbered points.' : ''}`;
+      // Riders: the operator's phrase in their first three prompts only, before it qualifies (credited backwards).
+      const rider = a < BG[0] + (opts.riders ?? 0) && round < 3 ? ' Spell out each intermediate deduction in numbered points.' : '';
       send(a, `${words(`u${letters(a)}r${letters(round)}`, 14)}${library}${borrowed}${rider}`, 1024, 'sdk-default');
     }
     for (let a = OP[0]; a < OP[1]; a++) {
@@ -120,14 +119,16 @@ describe('linking clean accounts through the pipeline they share', () => {
     expect(world({ phraseMaxAccountShare: 0.01 }).op).toBe(20);
   });
 
-  it("a work queue links the group's members that insert its phrase themselves, not one that carried it once (retro: own use >= ownShare)", () => {
-    // 10 riders carry their own phrase on every other prompt and the operator's once: they join the operator's
-    // group (the largest of their phrases), which the queue links whole (configuration off). A rider's own
-    // use of the group's phrase: 1 of its 10 to 30 exchanges (10% falling to 3.3%) while the queue is judged.
-    const riders = world({ config: false, retro: true }, { riders: 10 });
+  it("a work queue links a member credited only backwards when it carries the group's phrase itself (retro: own use >= ownShare)", () => {
+    // 10 riders carried the operator's phrase in their first three prompts, while it was pending (uses
+    // from round 1 are remembered: 2 of 10 exchanges at round 9, the marked share): they join the
+    // operator's group, which the queue links whole (configuration off). Own use of its phrase: 2 of
+    // their 10 to 30 exchanges (20% falling to 6.7%).
+    const riders = world({ config: false, retro: true, retroUses: 1, ownShare: 0.25 }, { riders: 10 });
     expect(riders.op).toBe(20);
     expect(riders.bg).toBe(0);
-    expect(world({ config: false, retro: true, ownShare: 0.03 }, { riders: 10 }).bg).toBe(10);
+    expect(world({ config: false, retro: true, retroUses: 1, ownShare: 0.05 }, { riders: 10 }).bg).toBe(10);
+    expect(world({ config: false, retro: false }, { riders: 10 }).bg).toBe(0); // never credited: never joins
   });
 
   it("judges a group's payload set on the prompts that carry its text: a class asking its own questions besides the course's is a class", () => {

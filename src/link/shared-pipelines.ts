@@ -133,6 +133,7 @@ export class SharedPipelines implements PipelineView {
   /** Exchanges whose phrases qualified only later (counted at judgement). */
   private readonly retro = new RetroTradecraft();
   private readonly retroPhrases: number[] = [];
+  private readonly isTradecraft = (h: number): boolean => this.phrases.tradecraft(h);
   private readonly candidateOf = new I32Column(-1);
   /** 1: linked through its candidate group's evidence. */
   private readonly linked = new U8Column();
@@ -169,29 +170,20 @@ export class SharedPipelines implements PipelineView {
     let marked = false;
     if (this.p.retro) {
       const uses = this.p.retroUses;
-      const systematic = this.p.phraseMinUses;
-      // The exchange's two most systematic phrases (by the population's mean uses per account), pending
-      // or tradecraft, go into the account's own counts (RetroTradecraft: how often it inserts each
-      // itself). Two, not all: ordinary shared language would churn its few slots.
-      let best = 0;
-      let second = 0;
-      let bestMean = 0;
-      let secondMean = 0;
+      const pending = this.retroPhrases;
+      pending.length = 0;
       for (let i = 0; i < n; i++) {
-        const m = f.usesPerAccount(hs[i]);
-        if (m < uses) continue;
-        if (m >= systematic) {
+        const g = f.grade(hs[i], uses);
+        if (g === 2) {
           marked = true;
           this.countPhrase(idx, hs[i]);
-        }
-        if (m > bestMean) {
-          [second, secondMean, best, bestMean] = [best, bestMean, hs[i], m];
-        } else if (m > secondMean && hs[i] !== best) [second, secondMean] = [hs[i], m];
+        } else if (g === 1) pending.push(hs[i]);
       }
       // An exchange that carried tradecraft counts already; one that carried only pending phrases may count later.
-      if (!marked && bestMean > 0) this.retro.exchange(idx);
-      if (bestMean > 0) this.retro.phraseSeen(idx, best);
-      if (secondMean > 0) this.retro.phraseSeen(idx, second);
+      if (!marked && pending.length > 0) {
+        this.retro.exchange(idx);
+        for (const h of pending) this.retro.phraseSeen(idx, h);
+      }
     } else {
       for (let i = 0; i < n; i++) {
         if (!f.tradecraft(hs[i])) continue;
@@ -286,13 +278,26 @@ export class SharedPipelines implements PipelineView {
     this.topCount[least].set(idx, this.topCount[least].get(idx) + 1);
   }
 
-  /** Candidate accounts, in any group, whose top phrases hold `phrase` (with retro: not in a group rejected, whose members were not found to share a pipeline's text). */
+  /**
+   * A member is one of the pipeline's accounts on its own evidence: its exchanges carried tradecraft in
+   * the marked share as they arrived, or (credited only backwards) it carried the group's phrase in at
+   * least `ownShare` of its exchanges itself. A queue links a group whole, and a library user or a
+   * student credited through a 4-gram its snippet shares with the operator's text carries it now and then.
+   */
+  private ownsEvidence(idx: number, phrase: number, exchanges: number): boolean {
+    if (this.marked.get(idx) >= this.p.markedShare * exchanges) return true;
+    return this.retro.uses(idx, phrase) >= this.p.ownShare * exchanges;
+  }
+
+  /** Exchanges of the account that carried the phrase before it qualified, at least (retro only; diagnostics: bench/pipelines.ts). */
+  ownUses(idx: number, phrase: number): number {
+    return this.p.retro ? this.retro.uses(idx, phrase) : 0;
+  }
+
+  /** Candidate accounts, in any group, whose top phrases hold `phrase`. */
   private carriers(phrase: number): number {
     let n = 0;
-    for (const c of this.candidates) {
-      if (this.p.retro && rejected(c)) continue;
-      for (const m of c.members) if (this.carries(m, phrase)) n++;
-    }
+    for (const c of this.candidates) for (const m of c.members) if (this.carries(m, phrase)) n++;
     return n;
   }
 
@@ -315,7 +320,7 @@ export class SharedPipelines implements PipelineView {
       const own = this.marked.get(idx) >= enough;
       // Short of the share as its exchanges arrived, it may reach it with those re-read now; then it
       // gathers on the phrases that made it qualify (its pending ones), not on the others it carries.
-      if (!own && !(p.retro && this.marked.get(idx) + this.retro.credited(idx, this.countsFor(idx, s.exchanges)) >= enough)) continue;
+      if (!own && !(p.retro && this.marked.get(idx) + this.retro.credited(idx, this.isTradecraft) >= enough)) continue;
       const retroOnly = !own;
       const was = this.candidateOf.get(idx);
       const from = was >= 0 ? this.candidates[was] : undefined;
@@ -326,7 +331,7 @@ export class SharedPipelines implements PipelineView {
       // pipeline's own phrase, where the group already stands (no new groups: they would fragment).
       const judged = from !== undefined && from.members.length >= p.minMembers;
       if (judged && !rejected(from)) continue;
-      const c = judged ? this.tradecraftGroupOf(idx, retroOnly, from) : this.candidateFor(idx, now, s.exchanges);
+      const c = judged ? this.tradecraftGroupOf(idx, retroOnly, from) : this.candidateFor(idx, now, retroOnly);
       if (!c || c === from) continue;
       if (from) {
         from.members.splice(from.members.indexOf(idx), 1);
@@ -359,40 +364,11 @@ export class SharedPipelines implements PipelineView {
     }
   }
 
-  /**
-   * Whether a phrase counts as the account's tradecraft: it qualifies in the background now, or (retro)
-   * it is pending there (shared, rare, used more than once per using account) and this account inserts
-   * it systematically itself: at least `ownShare` of its exchanges carried it. A pipeline puts its
-   * text into a stable share of everything an account sends from its first day, long before the
-   * population's mean uses per account (diluted by the accounts that just started) reach the bar; a
-   * person pastes a snippet now and then.
-   */
-  private countsFor(idx: number, exchanges: number): (h: number) => boolean {
-    const f = this.phrases;
-    if (!this.p.retro) return (h) => f.tradecraft(h);
-    const uses = this.p.retroUses;
-    const enough = this.p.ownShare * exchanges;
-    return (h) => {
-      const g = f.grade(h, uses);
-      return g === 2 || (g === 1 && this.ownUses(idx, h) >= enough);
-    };
-  }
-
-  /** The account carried the phrase in at least `ownShare` of its exchanges. */
-  private systematic(idx: number, h: number, exchanges: number): boolean {
-    return this.ownUses(idx, h) >= this.p.ownShare * exchanges;
-  }
-
-  /** Exchanges of the account that carried the phrase, at least (counted with retro only; 0 without). */
-  ownUses(idx: number, h: number): number {
-    return this.p.retro ? this.retro.uses(idx, h) : 0;
-  }
-
-  /** The account's phrases that may name its group: with retro, those it counts itself (most counted first), else its top tradecraft phrases. */
-  private phrasesOf(idx: number): number[] {
+  /** The account's phrases that may name its group: its pending ones (when `retroOnly`, only those), else its top tradecraft phrases. */
+  private phrasesOf(idx: number, retroOnly: boolean): number[] {
     const out = this.retroPhrases;
     out.length = 0;
-    if (this.p.retro) return this.retro.phrases(idx, out);
+    if (retroOnly) return this.retro.phrases(idx, out);
     for (let k = 0; k < TOP; k++) if (this.topCount[k].get(idx) > 0) out.push(this.topPhrase[k].get(idx));
     return out;
   }
@@ -401,7 +377,7 @@ export class SharedPipelines implements PipelineView {
   private tradecraftGroupOf(idx: number, retroOnly: boolean, from: Candidate): Candidate | undefined {
     let best: Candidate | undefined;
     let larger: Candidate | undefined;
-    for (const h of this.phrasesOf(idx)) {
+    for (const h of this.phrasesOf(idx, retroOnly)) {
       const c = this.byPhrase.get(h);
       if (c?.evidence?.tradecraft === true && (!best || c.members.length > best.members.length)) best = c;
       if (c && c.members.length > (larger ?? from).members.length) larger = c;
@@ -411,21 +387,20 @@ export class SharedPipelines implements PipelineView {
     return best ?? (retroOnly ? larger : undefined);
   }
 
-  /** The largest candidate group among the phrases that count for the account, or a new one for its most used (with retro: its most counted one that counts). */
-  private candidateFor(idx: number, now: Millis, exchanges: number): Candidate | undefined {
+  /** The largest candidate group among the account's tradecraft phrases, or a new one for its most used (`retroOnly`: its most counted pending one that qualified since). */
+  private candidateFor(idx: number, now: Millis, retroOnly: boolean): Candidate | undefined {
     let best: Candidate | undefined;
-    const counts = this.countsFor(idx, exchanges);
-    const phrases = this.phrasesOf(idx);
+    const phrases = this.phrasesOf(idx, retroOnly);
     for (const h of phrases) {
       const c = this.byPhrase.get(h);
-      if (c && (!best || c.members.length > best.members.length) && counts(c.phrase)) best = c;
+      if (c && (!best || c.members.length > best.members.length) && this.phrases.tradecraft(c.phrase)) best = c;
     }
     if (best) return best;
-    if (!this.p.retro) {
+    if (!retroOnly) {
       const key = this.keyOf(idx);
-      return key !== 0 && counts(key) ? this.open(key, now) : undefined;
+      return key !== 0 && this.phrases.tradecraft(key) ? this.open(key, now) : undefined;
     }
-    for (const h of phrases) if (!this.byPhrase.has(h) && counts(h)) return this.open(h, now);
+    for (const h of phrases) if (!this.byPhrase.has(h) && this.phrases.tradecraft(h)) return this.open(h, now);
     return undefined;
   }
 
@@ -474,7 +449,7 @@ export class SharedPipelines implements PipelineView {
     // phrases); outside: everyone else who ever wrote it.
     const inside = Math.max(members.length, this.carriers(c.phrase));
     const tradecraft = this.phrases.tradecraftOf(c.phrase, inside, p.phraseMaxAccountShare, p.phraseOwnedShare);
-
+    
     const st = c.spread.stats();
     const kind = c.spread.spread();
     const queue = p.queue && kind === 'queue';
@@ -509,10 +484,7 @@ export class SharedPipelines implements PipelineView {
     const why: PipelineLinkWhy = { evidence: c.linkedOn! };
     for (const m of c.members) {
       if (c.config !== 0 && this.configs.dominant(m, accounts[m].exchanges, p.configDominance) !== c.config) continue;
-      // A queue or a silence links the group whole: a member is one of the pipeline's accounts only when it
-      // inserts the group's phrase systematically itself (a library user or a student whose snippet shares
-      // words with the operator's text carries it now and then).
-      if (p.retro && !this.systematic(m, c.phrase, accounts[m].exchanges)) continue;
+      if (p.retro && !this.ownsEvidence(m, c.phrase, accounts[m].exchanges)) continue;
       if (c.anchor < 0) {
         c.anchor = m;
         this.linked.set(m, 1);
