@@ -27,6 +27,7 @@ const groupOf = (i: number): string => {
   return t === undefined ? '?' : t.group === 'hidden' && t.category ? t.category : t.group;
 };
 const p = engine.linker.pipelines;
+const median = (xs: number[]): number => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[xs.length >> 1]);
 console.log(`pipeline sketches ${(p.bytes / 2 ** 20).toFixed(1)} MiB`);
 for (const c of [...p.candidateGroups()].sort((a, b) => b.members.length - a.members.length)) {
   const who = new Map<string, number>();
@@ -38,7 +39,15 @@ for (const c of [...p.candidateGroups()].sort((a, b) => b.members.length - a.mem
   const day = (t: number | undefined): string => (t === undefined ? '-' : new Date(t).toISOString().slice(5, 16));
   const f = c.firstAt;
   const at = ` opened ${day(c.createdAt)}${c.linkedAt === undefined ? '' : ` linked ${day(c.linkedAt)}`} (first judged ${day(f.judged)}, tradecraft ${day(f.tradecraft)}, enough openers ${day(f.openers)}, queue ${day(f.queue)}, config ${day(f.config)}, timing ${day(f.timing)})`;
-  console.log(`${String(c.members.length).padStart(5)} ${ev}${at}  ${[...who].map(([k, v]) => `${k}:${v}`).join(' ')}`);
+  // Members' own use of the group's phrase (share of their exchanges that carried it, a lower bound): median per simulated group, and how many reach ownShare.
+  const own = new Map<string, number[]>();
+  for (const m of c.members) {
+    const g = groupOf(m);
+    if (!own.has(g)) own.set(g, []);
+    own.get(g)!.push(p.ownUses(m, c.phrase) / Math.max(1, accounts[m].exchanges));
+  }
+  const ownText = [...own].map(([k, xs]) => `${k}:${median(xs).toFixed(3)}/${xs.filter((x) => x >= cfg.scoring.pipelines.ownShare).length}`).join(' ');
+  console.log(`${String(c.members.length).padStart(5)} ${ev}${at}  ${[...who].map(([k, v]) => `${k}:${v}`).join(' ')}  own use median/systematic ${ownText}`);
 }
 
 // Why accounts of each simulated group did or did not join a candidate group: the gates of
@@ -59,7 +68,6 @@ for (const s of accounts) {
   if (p.linkedBy(s.idx)) row.linked++;
   if (st.topPhraseAccounts > 0) row.top.push(st.topPhraseAccounts);
 }
-const median = (xs: number[]): number => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[xs.length >> 1]);
 console.log(`\ngroup            accounts  >=${pp.minExchanges}ex  marked>=${pp.markedShare}  in candidate  linked  median top-phrase accounts`);
 for (const [g, r] of [...gates].sort((a, b) => b[1].n - a[1].n)) {
   console.log(`${g.padEnd(16)} ${String(r.n).padStart(8)}  ${String(r.enough).padStart(6)}  ${String(r.marked).padStart(11)}  ${String(r.joined).padStart(12)}  ${String(r.linked).padStart(6)}  ${median(r.top)}`);

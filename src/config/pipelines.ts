@@ -37,6 +37,8 @@ export const PipelineSchema = z.object({
   retro: z.boolean().default(false),
   /** ...a phrase is pending (its exchanges remembered) from this many prompts per using account on average: more than once, so not one-off text. */
   retroUses: z.number().positive().default(2.5),
+  /** With retro, a member of a linked group credited only backwards (short of the marked share as its exchanges arrived) is linked only when at least this share of its exchanges carried the group's phrase itself (a queue links a group whole). */
+  ownShare: share.default(0.1),
   /** One phrase in 2^bits is read (chosen by hash, the same everywhere): a pipeline's text recurs in every prompt, so a sample of its phrases still shows it, at a fraction of the cost. */
   phraseSampleBits: z.number().int().min(0).max(8).default(3),
   /** Exchanges an account needs before it may join a candidate group. */

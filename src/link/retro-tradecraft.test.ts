@@ -27,6 +27,20 @@ describe('tradecraft counted backwards, per account', () => {
     expect(r.holds(3, 404)).toBe(false);
   });
 
+  it("counts an account's uses of a pending phrase exactly while its table has room, and at least (minus what it inherited) once it is full", () => {
+    const r = new RetroTradecraft();
+    for (let e = 0; e < 5; e++) r.phraseSeen(1, 7);
+    r.phraseSeen(1, 8);
+    expect(r.uses(1, 7)).toBe(5); // room left: exact
+    expect(r.uses(1, 9)).toBe(0); // not held
+    for (let h = 100; h < 106; h++) r.phraseSeen(1, h); // the table is full (8 phrases), least count 1
+    expect(r.uses(1, 7)).toBe(5); // held from the start: still exact
+    r.phraseSeen(1, 200); // replaces a phrase of count 1 and inherits it: counted 2, at least 1 (not 2)
+    expect(r.uses(1, 200)).toBe(1);
+    r.phraseSeen(1, 200);
+    expect(r.uses(1, 200)).toBe(2);
+  });
+
   it('keeps the most counted phrases in fixed memory (space-saving), most counted first', () => {
     const r = new RetroTradecraft();
     for (let e = 0; e < 40; e++) r.phraseSeen(0, 7);

@@ -7,11 +7,12 @@
 //
 // Here, per account, the exchanges that carried no tradecraft phrase but a *pending* one (shared and
 // rare already, used more than once per account on average, not yet systematic enough), and the
-// account's most counted pending phrases (space-saving top-k). At judgement time the pending
+// account's most counted pending phrases (space-saving top-k, with the count each phrase inherited,
+// so that a count minus it is a lower bound of the account's own uses). At judgement time the pending
 // exchanges are re-read against what the background knows now: those that carried a top phrase that
 // has since become tradecraft count. A library's snippet pasted now and then never becomes
 // tradecraft, so its users are never credited.
-// Bounded: K phrase/count pairs and one counter per account (4 + 8K bytes).
+// Bounded: K phrase/count/error triples and one counter per account (4 + 12K = 100 bytes).
 import { U32Column } from '../core/columns.js';
 
 /** Pending phrases remembered per account. */
@@ -20,6 +21,8 @@ export const RETRO_TOP = 8;
 export class RetroTradecraft {
   private readonly phrase = Array.from({ length: RETRO_TOP }, () => new U32Column());
   private readonly count = Array.from({ length: RETRO_TOP }, () => new U32Column());
+  /** The count each phrase inherited when it took its slot: its count over-states its uses by at most this. */
+  private readonly error = Array.from({ length: RETRO_TOP }, () => new U32Column());
   /** Exchanges that carried a pending phrase and no tradecraft one. */
   private readonly pending = new U32Column();
 
@@ -38,8 +41,10 @@ export class RetroTradecraft {
       }
       if (this.count[k].get(idx) < this.count[least].get(idx)) least = k;
     }
+    const inherited = this.count[least].get(idx);
     this.phrase[least].set(idx, h);
-    this.count[least].set(idx, this.count[least].get(idx) + 1);
+    this.error[least].set(idx, inherited);
+    this.count[least].set(idx, inherited + 1);
   }
 
   /**
@@ -55,7 +60,7 @@ export class RetroTradecraft {
     let now = 0;
     for (let k = 0; k < RETRO_TOP; k++) {
       const c = this.count[k].get(idx);
-      if (c > 0 && isTradecraft(this.phrase[k].get(idx))) now += c;
+      if (c > 0 && isTradecraft(this.phrase[k].get(idx))) now += c - this.error[k].get(idx);
     }
     return Math.min(n, now);
   }
@@ -67,6 +72,15 @@ export class RetroTradecraft {
     out.sort((a, b) => this.count[b].get(idx) - this.count[a].get(idx));
     for (let i = 0; i < out.length; i++) out[i] = this.phrase[out[i]].get(idx);
     return out;
+  }
+
+  /** Exchanges of the account that carried pending phrase `h`, at least (0: not held): its count minus the count it inherited. */
+  uses(idx: number, h: number): number {
+    for (let k = 0; k < RETRO_TOP; k++) {
+      const c = this.count[k].get(idx);
+      if (c > 0 && this.phrase[k].get(idx) === h) return c - this.error[k].get(idx);
+    }
+    return 0;
   }
 
   /** The account holds `h` among its pending phrases. */

@@ -33,7 +33,7 @@ function exchange(prompt: string, maxTokens: number, sdk: string): Exchange {
  * now and then (one prompt in six). Returns which accounts were linked, by group. Every phrase is read
  * (phraseSampleBits 0): a hand-made phrase has too few words for a sample.
  */
-function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean; phraseElsewhere?: number; ownQuestions?: number; classConfig?: boolean } = {}): { op: number; cls: number; bg: number; opSets: number } {
+function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean; phraseElsewhere?: number; ownQuestions?: number; classConfig?: boolean; riders?: number } = {}): { op: number; cls: number; bg: number; opSets: number } {
   const p = PipelineSchema.parse({ queueMinExchanges: 20, phraseSampleBits: 0, ...over });
   const sp = new SharedPipelines(p);
   const accounts: Acct[] = [];
@@ -51,7 +51,9 @@ function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean
     for (let a = BG[0]; a < BG[1]; a++) {
       const library = a < BG[0] + 200 && round % 3 === 0 ? ' Please answer concisely and cite every source you use.' : '';
       const borrowed = a >= BG[1] - (opts.phraseElsewhere ?? 0) && round % 6 === 0 ? ' Spell out each intermediate deduction in numbered points.' : '';
-      send(a, `${words(`u${letters(a)}r${letters(round)}`, 14)}${library}${borrowed}`, 1024, 'sdk-default');
+      // Riders: the operator's phrase in their first three prompts only, before it qualifies (credited backwards).
+      const rider = a < BG[0] + (opts.riders ?? 0) && round < 3 ? ' Spell out each intermediate deduction in numbered points.' : '';
+      send(a, `${words(`u${letters(a)}r${letters(round)}`, 14)}${library}${borrowed}${rider}`, 1024, 'sdk-default');
     }
     for (let a = OP[0]; a < OP[1]; a++) {
       // Payload i goes to two accounts: a and the next one.
@@ -115,6 +117,18 @@ describe('linking clean accounts through the pipeline they share', () => {
     expect(world({ phraseMaxAccountShare: 0.25, phraseOwnedShare: 0.2 }, { phraseElsewhere: 60 }).op).toBe(20);
     // A large operation is not common by its own use: 20 accounts of 340 pass at an outside share of 1%.
     expect(world({ phraseMaxAccountShare: 0.01 }).op).toBe(20);
+  });
+
+  it("a work queue links a member credited only backwards when it carries the group's phrase itself (retro: own use >= ownShare)", () => {
+    // 10 riders carried the operator's phrase in their first three prompts, while it was pending (uses
+    // from round 1 are remembered: 2 of 10 exchanges at round 9, the marked share): they join the
+    // operator's group, which the queue links whole (configuration off). Own use of its phrase: 2 of
+    // their 10 to 30 exchanges (20% falling to 6.7%).
+    const riders = world({ config: false, retro: true, retroUses: 1, ownShare: 0.25 }, { riders: 10 });
+    expect(riders.op).toBe(20);
+    expect(riders.bg).toBe(0);
+    expect(world({ config: false, retro: true, retroUses: 1, ownShare: 0.05 }, { riders: 10 }).bg).toBe(10);
+    expect(world({ config: false, retro: false }, { riders: 10 }).bg).toBe(0); // never credited: never joins
   });
 
   it("judges a group's payload set on the prompts that carry its text: a class asking its own questions besides the course's is a class", () => {

@@ -278,6 +278,22 @@ export class SharedPipelines implements PipelineView {
     this.topCount[least].set(idx, this.topCount[least].get(idx) + 1);
   }
 
+  /**
+   * A member is one of the pipeline's accounts on its own evidence: its exchanges carried tradecraft in
+   * the marked share as they arrived, or (credited only backwards) it carried the group's phrase in at
+   * least `ownShare` of its exchanges itself. A queue links a group whole, and a library user or a
+   * student credited through a 4-gram its snippet shares with the operator's text carries it now and then.
+   */
+  private ownsEvidence(idx: number, phrase: number, exchanges: number): boolean {
+    if (this.marked.get(idx) >= this.p.markedShare * exchanges) return true;
+    return this.retro.uses(idx, phrase) >= this.p.ownShare * exchanges;
+  }
+
+  /** Exchanges of the account that carried the phrase before it qualified, at least (retro only; diagnostics: bench/pipelines.ts). */
+  ownUses(idx: number, phrase: number): number {
+    return this.p.retro ? this.retro.uses(idx, phrase) : 0;
+  }
+
   /** Candidate accounts, in any group, whose top phrases hold `phrase`. */
   private carriers(phrase: number): number {
     let n = 0;
@@ -468,6 +484,7 @@ export class SharedPipelines implements PipelineView {
     const why: PipelineLinkWhy = { evidence: c.linkedOn! };
     for (const m of c.members) {
       if (c.config !== 0 && this.configs.dominant(m, accounts[m].exchanges, p.configDominance) !== c.config) continue;
+      if (p.retro && !this.ownsEvidence(m, c.phrase, accounts[m].exchanges)) continue;
       if (c.anchor < 0) {
         c.anchor = m;
         this.linked.set(m, 1);
