@@ -60,6 +60,8 @@ export const PipelineSchema = z.object({
   distributionSplits: count.default(200),
   /** Signed hash buckets of the features (a power of two): 4 bytes each per tracked account. */
   distributionDim: z.number().int().min(8).max(1024).refine((x) => (x & (x - 1)) === 0, 'a power of two').default(64),
+  /** An account's profile is the mean of its first this many openers (the same for members and background: equal noise). */
+  distributionExchanges: count.default(8),
   /** Accounts in the background sample (one in 2^bits, chosen by index, up to this many). */
   distributionSample: count.default(512),
   distributionSampleBits: z.number().int().min(0).max(10).default(3),

@@ -11,7 +11,7 @@ const rule = { alpha: 0.01, splits: 200, minMembers: 5, minBackground: 64 };
  * people's word 4-grams are. `seed` makes each account its own.
  */
 function profile(seed: number, exchanges: number, base: number, vocab: number): Float32Array {
-  const p = new QueryProfiles(DIM);
+  const p = new QueryProfiles(DIM, exchanges);
   const f = new Float32Array(DIM);
   let s = seed >>> 0;
   for (let e = 0; e < exchanges; e++) {
@@ -97,7 +97,7 @@ describe('DistributionTest', () => {
 
 describe('BackgroundSample', () => {
   it('keeps a fixed sample of accounts chosen by their index, up to its capacity', () => {
-    const b = new BackgroundSample(DIM, 10, 2);
+    const b = new BackgroundSample(DIM, 1, 10, 2);
     const f = new Float32Array(DIM);
     hashedFeatures([1, 2, 3], f);
     let held = 0;

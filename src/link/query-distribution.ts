@@ -5,8 +5,10 @@
 //
 // - Features: an exchange's item phrases (its sampled word 4-grams minus tradecraft and common
 //   language: what it asks, not how it asks) hashed into `dim` signed buckets (feature hashing), the
-//   vector scaled to unit length. An account's profile is the mean of its exchanges' vectors: its
-//   expectation does not depend on how many exchanges it sent (a mean of unit vectors is not renormalized).
+//   vector scaled to unit length. An account's profile is the mean of its first `k` exchanges' vectors:
+//   every profile, a member's or a background account's, averages the same number of exchanges, so a
+//   split of the background strays by chance as much as a group of members would (a profile of fewer
+//   exchanges is noisier, and a threshold drawn from less noisy ones would call it unlike).
 // - Statistic: the unbiased squared MMD with the linear kernel between the group's member profiles and
 //   a background sample's (the squared distance between the two mean embeddings, each sample's own
 //   diagonal removed). The unit is the account: one person's exchanges are not independent draws.
@@ -34,27 +36,33 @@ export function hashedFeatures(phrases: ArrayLike<number>, out: Float32Array): b
   return true;
 }
 
-/** Per account, the sum of its exchanges' feature vectors and their count. */
+/** Per account, the sum of its first `k` exchanges' feature vectors and their count. */
 export class QueryProfiles {
   private readonly sums = new Map<number, Float32Array>();
   private readonly counts = new Map<number, number>();
 
-  constructor(readonly dim: number) {
+  constructor(
+    readonly dim: number,
+    readonly k: number,
+  ) {
     if (dim < 2 || (dim & (dim - 1)) !== 0) throw new Error(`query profiles: dim ${dim} is not a power of two`);
+    if (k < 1) throw new Error(`query profiles: k ${k} < 1`);
   }
 
   add(idx: number, features: Float32Array): void {
+    const n = this.counts.get(idx) ?? 0;
+    if (n >= this.k) return;
     let s = this.sums.get(idx);
     if (!s) this.sums.set(idx, (s = new Float32Array(this.dim)));
     for (let i = 0; i < s.length; i++) s[i] += features[i];
-    this.counts.set(idx, (this.counts.get(idx) ?? 0) + 1);
+    this.counts.set(idx, n + 1);
   }
 
-  /** The account's profile (the mean of its vectors), or undefined before its first. */
+  /** The account's profile (the mean of its first k vectors), or undefined before it has k. */
   mean(idx: number): Float32Array | undefined {
     const s = this.sums.get(idx);
-    if (!s) return undefined;
-    const n = this.counts.get(idx)!;
+    const n = this.counts.get(idx) ?? 0;
+    if (!s || n < this.k) return undefined;
     const out = new Float32Array(this.dim);
     for (let i = 0; i < out.length; i++) out[i] = s[i] / n;
     return out;
@@ -194,10 +202,11 @@ export class BackgroundSample {
 
   constructor(
     dim: number,
+    k: number,
     readonly capacity: number,
     sampleBits: number,
   ) {
-    this.profiles = new QueryProfiles(dim);
+    this.profiles = new QueryProfiles(dim, k);
     this.mask = (1 << sampleBits) - 1;
   }
 
@@ -210,7 +219,11 @@ export class BackgroundSample {
   /** The profiles of the sampled accounts that `exclude` does not name (accounts under suspicion are not background). */
   sample(exclude: (idx: number) => boolean, out: Float32Array[] = []): Float32Array[] {
     out.length = 0;
-    for (const idx of this.profiles.accounts()) if (!exclude(idx)) out.push(this.profiles.mean(idx)!);
+    for (const idx of this.profiles.accounts()) {
+      if (exclude(idx)) continue;
+      const v = this.profiles.mean(idx);
+      if (v) out.push(v);
+    }
     return out;
   }
 }

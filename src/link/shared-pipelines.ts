@@ -170,8 +170,8 @@ export class SharedPipelines implements PipelineView {
     this.families = p.families ? new PhraseFamilies({ capacity: p.familyCapacity, minCoCarriers: p.minMembers, coShare: p.familyCoShare }) : undefined;
     this.dist = p.distribution
       ? {
-          members: new QueryProfiles(p.distributionDim),
-          background: new BackgroundSample(p.distributionDim, p.distributionSample, p.distributionSampleBits),
+          members: new QueryProfiles(p.distributionDim, p.distributionExchanges),
+          background: new BackgroundSample(p.distributionDim, p.distributionExchanges, p.distributionSample, p.distributionSampleBits),
           test: new DistributionTest({ alpha: p.distributionAlpha, splits: p.distributionSplits, minMembers: p.minMembers, minBackground: 64 }),
           features: new Float32Array(p.distributionDim),
         }
@@ -528,8 +528,9 @@ export class SharedPipelines implements PipelineView {
     const kinds = (tradecraft ? 1 : 0) + (queue ? 1 : 0) + (config ? 1 : 0) + (timing ? 1 : 0) + (distribution ? 1 : 0);
     // A class (many accounts, the same items) is a course, whatever else it shares.
     const linked = tradecraft && !declared && kind !== 'class' && kinds >= p.minKinds;
-    // Linked on the configuration, only its members are; a queue or a silence is the whole group's (every member was silent).
-    c.config = queue || (timing && !config) ? 0 : agreement.config;
+    // Linked on the configuration, only its members are; a queue, a silence or a query distribution is the whole group's
+    // (every member was silent; the distribution is of every member's queries).
+    c.config = queue || ((timing || distribution) && !config) ? 0 : agreement.config;
     return {
       members: members.length,
       tradecraft,
