@@ -34,11 +34,11 @@ for (const c of [...p.candidateGroups()].sort((a, b) => b.members.length - a.mem
   for (const m of c.members) who.set(groupOf(m), (who.get(groupOf(m)) ?? 0) + 1);
   const e = c.evidence;
   const ev = e
-    ? `trade=${e.tradecraft ? 1 : 0}(${e.phraseAccounts}) ${e.spread.kind} api=${e.spread.accountsPerItem.toFixed(2)} rep=${e.spread.repeat.toFixed(2)} fresh=${e.spread.fresh.toFixed(2)} ex=${e.spread.exchanges} cfg=${e.config ? 1 : 0}(${e.configShare.toFixed(2)},${e.configConcentration.toFixed(2)}) time=${e.timing ? 1 : 0}(${e.silence.silences} silences, strongest ${e.silence.strongest.toFixed(1)} of ${e.silence.needed.toFixed(1)}) decl=${e.declared ? 1 : 0} LINKED=${e.linked ? 1 : 0}`
+    ? `trade=${e.tradecraft ? 1 : 0}(${e.phraseAccounts}) ${e.spread.kind} api=${e.spread.accountsPerItem.toFixed(2)} rep=${e.spread.repeat.toFixed(2)} fresh=${e.spread.fresh.toFixed(2)} ex=${e.spread.exchanges} cfg=${e.config ? 1 : 0}(${e.configShare.toFixed(2)},${e.configConcentration.toFixed(2)}) time=${e.timing ? 1 : 0}(${e.silence.silences} silences, strongest ${e.silence.strongest.toFixed(1)} of ${e.silence.needed.toFixed(1)}) mmd=${e.distribution ? 1 : 0}(${e.mmd ? `${e.mmd.mmd.toExponential(2)} of ${e.mmd.threshold.toExponential(2)}, ${e.mmd.members} vs ${e.mmd.background}` : '-'}) decl=${e.declared ? 1 : 0} LINKED=${e.linked ? 1 : 0}`
     : 'not evaluated';
   const day = (t: number | undefined): string => (t === undefined ? '-' : new Date(t).toISOString().slice(5, 16));
   const f = c.firstAt;
-  const at = ` opened ${day(c.createdAt)}${c.linkedAt === undefined ? '' : ` linked ${day(c.linkedAt)}`} (first judged ${day(f.judged)}, tradecraft ${day(f.tradecraft)}, enough openers ${day(f.openers)}, queue ${day(f.queue)}, config ${day(f.config)}, timing ${day(f.timing)})`;
+  const at = ` opened ${day(c.createdAt)}${c.linkedAt === undefined ? '' : ` linked ${day(c.linkedAt)}`} (first judged ${day(f.judged)}, tradecraft ${day(f.tradecraft)}, enough openers ${day(f.openers)}, queue ${day(f.queue)}, config ${day(f.config)}, timing ${day(f.timing)}, distribution ${day(f.distribution)})`;
   // Members' own use of the group's phrase (share of their exchanges that carried it, a lower bound): median per simulated group, and how many reach ownShare.
   const own = new Map<string, number[]>();
   for (const m of c.members) {

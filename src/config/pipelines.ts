@@ -39,6 +39,34 @@ export const PipelineSchema = z.object({
   retroUses: z.number().positive().default(2.5),
   /** With retro, a member of a linked group credited only backwards (short of the marked share as its exchanges arrived) is linked only when at least this share of its exchanges carried the group's phrase itself (a queue links a group whole). */
   ownShare: share.default(0.1),
+  /**
+   * Phrase families (src/link/phrase-families.ts): phrases that accounts carry together are one kit, so an account whose
+   * pending phrases (`retroUses`) belong to a family of at least `familyMinPhrases` counts them as tradecraft, and its candidate
+   * group is its family's (one operator's accounts gather instead of scattering over the groups of its many phrases).
+   */
+  families: z.boolean().default(false),
+  /** Two phrases are one family when at least `minMembers` accounts, and this share of the accounts carrying either (Jaccard), carry both. */
+  familyCoShare: share.default(0.15),
+  /** A family is a kit from this many phrases (one phrase alone is what a library's user or a class may share). */
+  familyMinPhrases: count.default(3),
+  /** Phrases the family table holds (fixed memory: 16 bytes each). */
+  familyCapacity: count.default(8192),
+  /**
+   * A query distribution unlike the background (src/link/query-distribution.ts): a two-sample MMD of the group's members' item
+   * phrases against a fixed sample of the population, its threshold from benign-against-benign splits of that sample at
+   * `distributionAlpha`. Counts as a kind of evidence when on.
+   */
+  distribution: z.boolean().default(false),
+  distributionAlpha: z.number().positive().max(0.5).default(0.01),
+  /** Splits drawn per calibration (at least 1 / alpha). */
+  distributionSplits: count.default(200),
+  /** Signed hash buckets of the features (a power of two): 4 bytes each per tracked account. */
+  distributionDim: z.number().int().min(8).max(1024).refine((x) => (x & (x - 1)) === 0, 'a power of two').default(64),
+  /** An account's profile is the mean of its first this many openers (the same for members and background: equal noise). */
+  distributionExchanges: count.default(8),
+  /** Accounts in the background sample (one in 2^bits, chosen by index, up to this many). */
+  distributionSample: count.default(512),
+  distributionSampleBits: z.number().int().min(0).max(10).default(3),
   /** One phrase in 2^bits is read (chosen by hash, the same everywhere): a pipeline's text recurs in every prompt, so a sample of its phrases still shows it, at a fraction of the cost. */
   phraseSampleBits: z.number().int().min(0).max(8).default(3),
   /** Exchanges an account needs before it may join a candidate group. */

@@ -194,3 +194,52 @@ describe('SharedPipelines: shared pipeline timing', () => {
     expect(timingWorld({ stop: false, outage: true })).toBe(0);
   });
 });
+
+/**
+ * The query distribution as the second kind: an operator's 20 accounts carry one phrase on every
+ * prompt with no work queue (every item new) and no shared configuration; each of their payloads
+ * quotes one of 60 problems of its payload set (`ownTopic`), or one of the 2,000 sentences the 200
+ * background accounts quote (the background's own distribution). Ten days, four exchanges a day each.
+ */
+function distributionWorld(o: { ownTopic: boolean; distribution?: boolean }): number {
+  const p = PipelineSchema.parse({ queueMinExchanges: 20, phraseSampleBits: 0, distribution: o.distribution ?? true, distributionSampleBits: 0 });
+  const sp = new SharedPipelines(p);
+  const accounts: Acct[] = [];
+  const uf = new UnionFind();
+  const send = (idx: number, prompt: string, maxTokens: number): void => {
+    const s = (accounts[idx] ??= { idx, exchanges: 0 });
+    s.exchanges++;
+    sp.observe(s as unknown as AccountState, exchange(prompt, maxTokens, 'sdk-default'));
+  };
+  let seed = 7;
+  const pick = (n: number): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+  let item = 0;
+  for (let round = 0; round < 40; round++) {
+    for (let a = 20; a < 220; a++) send(a, `${words(`bg${letters(pick(2000))}`, 6)}. ${words(`u${letters(a)}r${letters(round)}`, 10)}`, 1024);
+    for (let a = 0; a < 20; a++) {
+      const quote = o.ownTopic ? words(`pay${letters(pick(60))}`, 6) : words(`bg${letters(pick(2000))}`, 6);
+      send(a, `Spell out each intermediate deduction in numbered points. ${quote}. ${words(`item${letters(item++)}`, 10)}`, 4000 + a);
+    }
+    sp.run(round * 6 * 3_600_000, accounts as unknown as AccountState[], accounts as unknown as AccountState[], (a, b) => {
+      uf.union(a, b);
+      return true;
+    });
+  }
+  let n = 0;
+  for (let a = 0; a < 20; a++) if (uf.membersOf(uf.find(a)).length > 1) n++;
+  return n;
+}
+
+describe('SharedPipelines: a query distribution unlike the background', () => {
+  it('tradecraft and payloads drawn from a set of their own (no queue, no shared configuration) link the operator', () => {
+    expect(distributionWorld({ ownTopic: true })).toBe(20);
+  });
+
+  it('payloads drawn as the background draws its queries: tradecraft alone, no link', () => {
+    expect(distributionWorld({ ownTopic: false })).toBe(0);
+  });
+
+  it('with the test switched off (its default), the payload set links no one', () => {
+    expect(distributionWorld({ ownTopic: true, distribution: false })).toBe(0);
+  });
+});

@@ -26,6 +26,8 @@ import { GroupTiming, HOUR_MS, HourlyActivity, regionKept, type TimingStats } fr
 import { ItemSpread, type SpreadStats } from './item-spread.js';
 import { numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
 import { RetroTradecraft } from './retro-tradecraft.js';
+import { familyTradecraft, PhraseFamilies } from './phrase-families.js';
+import { BackgroundSample, DistributionTest, hashedFeatures, QueryProfiles, type DistributionResult } from './query-distribution.js';
 import type { StateKinds } from '../core/state-graph.js';
 import type { PipelineJoinEvidence } from './link-log.js';
 
@@ -54,6 +56,9 @@ export interface PipelineEvidence {
   /** Shared pipeline timing: the group fell silent on its own (its members' regions active meanwhile). */
   timing: boolean;
   silence: TimingStats;
+  /** The members' queries are unlike the background's (a calibrated MMD test), and its figures (undefined: not tested). */
+  distribution: boolean;
+  mmd?: DistributionResult;
   /** A declared organization (not a hidden operator). */
   declared: boolean;
   /** Enough kinds agree: members are linked. */
@@ -91,7 +96,7 @@ class Candidate {
   linkedOn: PipelineEvidence | undefined = undefined;
   /** When it first linked, and when each kind of evidence first agreed (diagnostics: bench/pipelines.ts). */
   linkedAt: Millis | undefined = undefined;
-  readonly firstAt: { judged?: Millis; tradecraft?: Millis; openers?: Millis; queue?: Millis; config?: Millis; timing?: Millis } = {};
+  readonly firstAt: { judged?: Millis; tradecraft?: Millis; openers?: Millis; queue?: Millis; config?: Millis; timing?: Millis; distribution?: Millis } = {};
   /** Linked groups found to be the same pipeline (their members carry each other's phrases). */
   readonly partners = new Set<Candidate>();
   nextEval = 0;
@@ -134,6 +139,14 @@ export class SharedPipelines implements PipelineView {
   private readonly retro = new RetroTradecraft();
   private readonly retroPhrases: number[] = [];
   private readonly isTradecraft = (h: number): boolean => this.phrases.tradecraft(h);
+  /** Phrases carried together (off: undefined); a pending phrase of a kit counts as tradecraft. */
+  private readonly families: PhraseFamilies | undefined;
+  private readonly inKit = (h: number): boolean => this.families !== undefined && this.families.phrases(h) >= this.p.familyMinPhrases;
+  private readonly isKitOrTradecraft = (h: number): boolean => this.phrases.tradecraft(h) || this.inKit(h);
+  private readonly anyPhrase = (): boolean => true;
+  /** Query distribution (off: undefined): the members' profiles, the background sample, the calibrated test. */
+  private readonly dist: { members: QueryProfiles; background: BackgroundSample; test: DistributionTest; features: Float32Array } | undefined;
+  private readonly notBackground = (idx: number): boolean => this.candidateOf.get(idx) >= 0;
   private readonly candidateOf = new I32Column(-1);
   /** 1: linked through its candidate group's evidence. */
   private readonly linked = new U8Column();
@@ -154,6 +167,15 @@ export class SharedPipelines implements PipelineView {
     // Marking (which phrases an account carries, which group it joins) admits phrases up to phraseMarkShare of
     // the population; a group is judged on its phrase's rarity outside it (evaluate).
     this.phrases = new PhraseFrequency({ minAccounts: p.phraseMinAccounts, maxAccountShare: p.phraseMarkShare, minUsesPerAccount: p.phraseMinUses });
+    this.families = p.families ? new PhraseFamilies({ capacity: p.familyCapacity, minCoCarriers: p.minMembers, coShare: p.familyCoShare }) : undefined;
+    this.dist = p.distribution
+      ? {
+          members: new QueryProfiles(p.distributionDim, p.distributionExchanges),
+          background: new BackgroundSample(p.distributionDim, p.distributionExchanges, p.distributionSample, p.distributionSampleBits),
+          test: new DistributionTest({ alpha: p.distributionAlpha, splits: p.distributionSplits, minMembers: p.minMembers, minBackground: 64 }),
+          features: new Float32Array(p.distributionDim),
+        }
+      : undefined;
   }
 
   /** One exchange of account `s` (already observed: `s.exchanges` counts it). */
@@ -168,13 +190,13 @@ export class SharedPipelines implements PipelineView {
     if (!this.p.tradecraft) return;
     if (this.p.timing) this.observeHour(idx, ex);
     let marked = false;
-    if (this.p.retro) {
+    if (this.p.retro || this.families) {
       const uses = this.p.retroUses;
       const pending = this.retroPhrases;
       pending.length = 0;
       for (let i = 0; i < n; i++) {
         const g = f.grade(hs[i], uses);
-        if (g === 2) {
+        if (g === 2 || (g === 1 && this.inKit(hs[i]))) {
           marked = true;
           this.countPhrase(idx, hs[i]);
         } else if (g === 1) pending.push(hs[i]);
@@ -193,6 +215,8 @@ export class SharedPipelines implements PipelineView {
     }
     if (marked) this.marked.set(idx, this.marked.get(idx) + 1);
     const c = this.candidateOf.get(idx);
+    // The background sample's queries: all its openers (a sampled account in a candidate group is left out when tested).
+    if (this.dist && ex.turns === 1 && this.dist.background.holds(idx) && hashedFeatures(this.itemsOf(hs, n), this.dist.features)) this.dist.background.profiles.add(idx, this.dist.features);
     // A conversation's item is in its opener: later turns are the pipeline's follow-ups. And a
     // pipeline's items are in the prompts its text is in: a member's other traffic (its cover, a
     // student's own questions beside the course's problems) says nothing of the group's payload set.
@@ -200,12 +224,19 @@ export class SharedPipelines implements PipelineView {
     const spread = this.candidates[c].spread;
     // Judged on the group's first openers: the sketch's size is fixed, and so is its load.
     if (spread.stats().exchanges >= this.p.queueMaxExchanges) return;
-    // The candidate's items: the prompt's phrases minus tradecraft and common language.
+    const items = this.itemsOf(hs, n);
+    if (this.dist && hashedFeatures(items, this.dist.features)) this.dist.members.add(idx, this.dist.features);
+    spread.observe(idx, items, ex.sketch?.numbers ?? numberPrint(ex.prompt));
+  }
+
+  /** A prompt's items: its phrases minus tradecraft and common language (what it asks, not how). */
+  private itemsOf(hs: ArrayLike<number>, n: number): number[] {
+    const f = this.phrases;
     const items = this.itemPhrases;
     items.length = 0;
     const common = this.p.phraseMaxAccountShare;
-    for (let i = 0; i < n; i++) if (!f.tradecraft(hs[i]) && !f.common(hs[i], common)) items.push(hs[i]);
-    spread.observe(idx, items, ex.sketch?.numbers ?? numberPrint(ex.prompt));
+    for (let i = 0; i < n; i++) if (!f.tradecraft(hs[i]) && !this.inKit(hs[i]) && !f.common(hs[i], common)) items.push(hs[i]);
+    return items;
   }
 
   /** An exchange's time: its region's hourly activity (an account counts once an hour), and its candidate group's. */
@@ -303,7 +334,7 @@ export class SharedPipelines implements PipelineView {
 
   private carries(idx: number, phrase: number): boolean {
     for (let k = 0; k < TOP; k++) if (this.topCount[k].get(idx) > 0 && this.topPhrase[k].get(idx) === phrase) return true;
-    return this.p.retro && this.retro.holds(idx, phrase);
+    return (this.p.retro || this.families !== undefined) && this.retro.holds(idx, phrase);
   }
 
   /**
@@ -313,14 +344,19 @@ export class SharedPipelines implements PipelineView {
   run(now: Millis, dirty: readonly AccountState[], accounts: readonly AccountState[], link: PipelineLink): void {
     if (!this.p.tradecraft) return;
     const p = this.p;
+    if (this.families) this.gatherFamilies();
     for (const s of dirty) {
       const idx = s.idx;
       if (s.exchanges < p.minExchanges) continue;
       const enough = p.markedShare * s.exchanges;
-      const own = this.marked.get(idx) >= enough;
-      // Short of the share as its exchanges arrived, it may reach it with those re-read now; then it
-      // gathers on the phrases that made it qualify (its pending ones), not on the others it carries.
-      if (!own && !(p.retro && this.marked.get(idx) + this.retro.credited(idx, this.isTradecraft) >= enough)) continue;
+      const marked = this.marked.get(idx);
+      // An account whose exchanges systematically carry shared, rare phrases tells which of them it carries together.
+      if (this.families && marked + this.retro.credited(idx, this.anyPhrase) >= enough) this.families.record(idx, this.carried(idx));
+      const own = marked >= enough;
+      // Short of the share as its exchanges arrived, it may reach it with those re-read now (their phrases
+      // qualified since, or belong to a kit); then it gathers on the phrases that made it qualify (its
+      // pending ones), not on the others it carries.
+      if (!own && !(p.retro && marked + this.retro.credited(idx, this.isTradecraft) >= enough) && !(this.families && marked + this.retro.credited(idx, this.isKitOrTradecraft) >= enough)) continue;
       const retroOnly = !own;
       const was = this.candidateOf.get(idx);
       const from = was >= 0 ? this.candidates[was] : undefined;
@@ -357,6 +393,7 @@ export class SharedPipelines implements PipelineView {
       if (e.queue) at.queue ??= now;
       if (e.config) at.config ??= now;
       if (e.timing) at.timing ??= now;
+      if (e.distribution) at.distribution ??= now;
       if (!e.linked) continue;
       c.linkedOn = e;
       c.linkedAt ??= now;
@@ -378,7 +415,7 @@ export class SharedPipelines implements PipelineView {
     let best: Candidate | undefined;
     let larger: Candidate | undefined;
     for (const h of this.phrasesOf(idx, retroOnly)) {
-      const c = this.byPhrase.get(h);
+      const c = this.groupOf(h);
       if (c?.evidence?.tradecraft === true && (!best || c.members.length > best.members.length)) best = c;
       if (c && c.members.length > (larger ?? from).members.length) larger = c;
     }
@@ -392,15 +429,15 @@ export class SharedPipelines implements PipelineView {
     let best: Candidate | undefined;
     const phrases = this.phrasesOf(idx, retroOnly);
     for (const h of phrases) {
-      const c = this.byPhrase.get(h);
-      if (c && (!best || c.members.length > best.members.length) && this.phrases.tradecraft(c.phrase)) best = c;
+      const c = this.groupOf(h);
+      if (c && (!best || c.members.length > best.members.length) && (this.phrases.tradecraft(c.phrase) || this.inKit(c.phrase))) best = c;
     }
     if (best) return best;
     if (!retroOnly) {
       const key = this.keyOf(idx);
       return key !== 0 && this.phrases.tradecraft(key) ? this.open(key, now) : undefined;
     }
-    for (const h of phrases) if (!this.byPhrase.has(h) && this.phrases.tradecraft(h)) return this.open(h, now);
+    for (const h of phrases) if (!this.groupOf(h) && (this.phrases.tradecraft(h) || this.inKit(h))) return this.open(h, now);
     return undefined;
   }
 
@@ -427,13 +464,57 @@ export class SharedPipelines implements PipelineView {
         if (!victim || x.members.length < victim.members.length) victim = x;
       }
       if (!victim || victim.members.length >= this.p.minMembers) return undefined;
-      this.byPhrase.delete(victim.phrase);
+      for (const [k, x] of this.byPhrase) if (x === victim) this.byPhrase.delete(k);
       for (const m of victim.members) this.candidateOf.set(m, -1);
       c = new Candidate(victim.slot, phrase, spread(), now, this.timing());
       this.candidates[victim.slot] = c;
     }
-    this.byPhrase.set(phrase, c);
+    this.byPhrase.set(this.keyOfPhrase(phrase), c);
     return c;
+  }
+
+  /** Groups are keyed by phrase, or by the phrase's family when families are on. */
+  private keyOfPhrase(h: number): number {
+    return this.families ? this.families.root(h) : h;
+  }
+
+  private groupOf(h: number): Candidate | undefined {
+    return this.byPhrase.get(this.keyOfPhrase(h));
+  }
+
+  /** The phrases an account carries: its top tradecraft ones and its pending ones. */
+  private carried(idx: number): number[] {
+    const out = this.phrasesOf(idx, true).slice();
+    for (let k = 0; k < TOP; k++) if (this.topCount[k].get(idx) > 0 && !out.includes(this.topPhrase[k].get(idx))) out.push(this.topPhrase[k].get(idx));
+    return out;
+  }
+
+  /**
+   * Families joined since the last judgement: groups of phrases now of one family become one group (the
+   * one that linked, else the larger), so one kit's accounts gather. A group that linked keeps its
+   * members (their links stand); two linked groups of one family are joined as partners when linking.
+   */
+  private gatherFamilies(): void {
+    for (const c of this.candidates) {
+      if (c.phrase === 0) continue;
+      const key = this.keyOfPhrase(c.phrase);
+      const other = this.byPhrase.get(key);
+      if (other === c) continue;
+      if (other === undefined || other.phrase === 0) {
+        this.byPhrase.set(key, c);
+        continue;
+      }
+      if (c.linkedOn !== undefined && other.linkedOn !== undefined) continue;
+      const keep = other.linkedOn !== undefined || (c.linkedOn === undefined && other.members.length >= c.members.length) ? other : c;
+      const gone = keep === c ? other : c;
+      for (const m of gone.members) {
+        this.candidateOf.set(m, keep.slot);
+        keep.members.push(m);
+      }
+      gone.members.length = 0;
+      keep.changed = true;
+      this.byPhrase.set(key, keep);
+    }
   }
 
   private timing(): GroupTiming {
@@ -448,8 +529,8 @@ export class SharedPipelines implements PipelineView {
     // groups carry it among their top phrases (one operator's accounts sit in the groups of its other
     // phrases); outside: everyone else who ever wrote it.
     const inside = Math.max(members.length, this.carriers(c.phrase));
-    const tradecraft = this.phrases.tradecraftOf(c.phrase, inside, p.phraseMaxAccountShare, p.phraseOwnedShare);
-    
+    const tradecraft = this.phrases.tradecraftOf(c.phrase, inside, p.phraseMaxAccountShare, p.phraseOwnedShare) || this.ownsKit(c.phrase, inside);
+
     const st = c.spread.stats();
     const kind = c.spread.spread();
     const queue = p.queue && kind === 'queue';
@@ -458,11 +539,14 @@ export class SharedPipelines implements PipelineView {
     const declared = declaredOrganization(members, accounts, p.declaredShare);
     const silence = c.timing.stats();
     const timing = p.timing && c.timing.shared();
-    const kinds = (tradecraft ? 1 : 0) + (queue ? 1 : 0) + (config ? 1 : 0) + (timing ? 1 : 0);
+    const mmd = this.distributionOf(members);
+    const distribution = mmd?.unlike === true;
+    const kinds = (tradecraft ? 1 : 0) + (queue ? 1 : 0) + (config ? 1 : 0) + (timing ? 1 : 0) + (distribution ? 1 : 0);
     // A class (many accounts, the same items) is a course, whatever else it shares.
     const linked = tradecraft && !declared && kind !== 'class' && kinds >= p.minKinds;
-    // Linked on the configuration, only its members are; a queue or a silence is the whole group's (every member was silent).
-    c.config = queue || (timing && !config) ? 0 : agreement.config;
+    // Linked on the configuration, only its members are; a queue, a silence or a query distribution is the whole group's
+    // (every member was silent; the distribution is of every member's queries).
+    c.config = queue || ((timing || distribution) && !config) ? 0 : agreement.config;
     return {
       members: members.length,
       tradecraft,
@@ -474,9 +558,34 @@ export class SharedPipelines implements PipelineView {
       configConcentration: agreement.concentration,
       timing,
       silence,
+      distribution,
+      mmd,
       declared,
       linked,
     };
+  }
+
+  /** The members' query distribution against the background sample (undefined: off, or too few profiles). */
+  private distributionOf(members: readonly number[]): DistributionResult | undefined {
+    const d = this.dist;
+    if (!d) return undefined;
+    const group: Float32Array[] = [];
+    for (const m of members) {
+      const v = d.members.mean(m);
+      if (v) group.push(v);
+    }
+    return d.test.test(group, d.background.sample(this.notBackground));
+  }
+
+  /** With families: the group owns its phrase's kit (src/link/phrase-families.ts), the kit being what is used systematically. */
+  private ownsKit(phrase: number, inside: number): boolean {
+    if (!this.families) return false;
+    const p = this.p;
+    const st = this.phrases.stats(phrase);
+    return familyTradecraft(
+      { accounts: st.accounts, uses: st.uses, population: st.population, inside, phrases: this.families.phrases(phrase) },
+      { minPhrases: p.familyMinPhrases, minAccounts: p.phraseMinAccounts, ownedShare: p.phraseOwnedShare, maxShare: p.phraseMaxAccountShare, minUses: p.retroUses },
+    );
   }
 
   private linkMembers(c: Candidate, accounts: readonly AccountState[], link: PipelineLink): void {
@@ -562,7 +671,7 @@ export class SharedPipelines implements PipelineView {
   }
 
   get bytes(): number {
-    let b = this.phrases.bytes + this.configs.bytes;
+    let b = this.phrases.bytes + this.configs.bytes + (this.families?.bytes ?? 0) + (this.dist ? this.dist.members.bytes + this.dist.background.profiles.bytes : 0);
     for (const c of this.candidates) b += c.spread.bytes;
     return b;
   }
@@ -597,4 +706,4 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-export const SHARED_PIPELINES_KINDS: StateKinds = { classes: [SharedPipelines, Candidate, GroupTiming, HourlyActivity, RetroTradecraft], constants: [] };
+export const SHARED_PIPELINES_KINDS: StateKinds = { classes: [SharedPipelines, Candidate, GroupTiming, HourlyActivity, RetroTradecraft, PhraseFamilies, QueryProfiles, BackgroundSample, DistributionTest], constants: [] };
