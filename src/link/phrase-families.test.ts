@@ -22,10 +22,10 @@ describe('PhraseFamilies', () => {
     const f = new PhraseFamilies(rule);
     carry(f, 0, 30, [1]);
     carry(f, 1000, 30, [2]);
-    // 14 carry both: 14 of 30 + 30 + 14 - 14 = 60 + 14 is 0.19 < 0.2.
+    // 14 carry both, of the 74 carrying either: 0.19 < 0.2.
     carry(f, 2000, 14, [1, 2]);
     expect(f.root(1)).not.toBe(f.root(2));
-    // 15: 15 of 75 = 0.2.
+    // 15 of the 75 carrying either: 0.2.
     carry(f, 3000, 1, [1, 2]);
     expect(f.root(1)).toBe(f.root(2));
   });

@@ -25,6 +25,21 @@ function exchange(prompt: string, maxTokens: number, sdk: string): Exchange {
   };
 }
 
+/** One judgement of the world: `sp.run` at `at`, its links joined in `uf` (as the linker joins them). */
+function judgeAndLink(sp: SharedPipelines, accounts: Acct[], uf: UnionFind, at: number): void {
+  sp.run(at, accounts as unknown as AccountState[], accounts as unknown as AccountState[], (a, b) => {
+    uf.union(a, b);
+    return true;
+  });
+}
+
+/** Accounts `from` to `to` (exclusive) that ended linked to another. */
+function linkedIn(uf: UnionFind, from: number, to: number): number {
+  let n = 0;
+  for (let a = from; a < to; a++) if (uf.membersOf(uf.find(a)).length > 1) n++;
+  return n;
+}
+
 /**
  * A world: 300 background accounts with their own words (200 of them also paste a popular library's
  * snippet), an operator's 20 accounts (its instruction phrase on every payload, each payload dealt to
@@ -67,16 +82,9 @@ function world(over: Partial<PipelineParams> = {}, opts: { operatorOrg?: boolean
       // A student's own questions, beside the course's problems: each new, without the course's phrase.
       for (let q = 0; q < (opts.ownQuestions ?? 0); q++) send(a, words(`own${letters(a)}r${letters(round)}q${letters(q)}`, 16), 1024, sdk);
     }
-    sp.run(round * 3_600_000, accounts as unknown as AccountState[], accounts as unknown as AccountState[], (a, b) => {
-      uf.union(a, b);
-      return true;
-    });
+    judgeAndLink(sp, accounts, uf, round * 3_600_000);
   }
-  const linked = (from: number, to: number): number => {
-    let n = 0;
-    for (let a = from; a < to; a++) if (uf.membersOf(uf.find(a)).length > 1) n++;
-    return n;
-  };
+  const linked = (from: number, to: number): number => linkedIn(uf, from, to);
   const roots = new Set<number>();
   for (let a = OP[0]; a < OP[1]; a++) if (uf.membersOf(uf.find(a)).length > 1) roots.add(uf.find(a));
   return { op: linked(OP[0], OP[1]), cls: linked(CLS[0], CLS[1]), bg: linked(BG[0], BG[1]), opSets: roots.size };
@@ -167,14 +175,9 @@ function timingWorld(o: { stop: boolean; outage?: boolean; timing?: boolean }): 
     if (!(quiet && (o.stop || o.outage))) {
       for (let a = 0; a < 20; a++) send(a, h * H + 60_000 + a * 150_000, `Spell out each intermediate deduction in numbered points. ${words(`item${letters(item++)}`, 16)}`, 4000 + a);
     }
-    sp.run(h * H + 3_599_000, accounts as unknown as AccountState[], accounts as unknown as AccountState[], (a, b) => {
-      uf.union(a, b);
-      return true;
-    });
+    judgeAndLink(sp, accounts, uf, h * H + 3_599_000);
   }
-  let n = 0;
-  for (let a = 0; a < 20; a++) if (uf.membersOf(uf.find(a)).length > 1) n++;
-  return n;
+  return linkedIn(uf, 0, 20);
 }
 
 describe('SharedPipelines: shared pipeline timing', () => {
@@ -220,14 +223,9 @@ function distributionWorld(o: { ownTopic: boolean; distribution?: boolean }): nu
       const quote = o.ownTopic ? words(`pay${letters(pick(60))}`, 6) : words(`bg${letters(pick(2000))}`, 6);
       send(a, `Spell out each intermediate deduction in numbered points. ${quote}. ${words(`item${letters(item++)}`, 10)}`, 4000 + a);
     }
-    sp.run(round * 6 * 3_600_000, accounts as unknown as AccountState[], accounts as unknown as AccountState[], (a, b) => {
-      uf.union(a, b);
-      return true;
-    });
+    judgeAndLink(sp, accounts, uf, round * 6 * 3_600_000);
   }
-  let n = 0;
-  for (let a = 0; a < 20; a++) if (uf.membersOf(uf.find(a)).length > 1) n++;
-  return n;
+  return linkedIn(uf, 0, 20);
 }
 
 describe('SharedPipelines: a query distribution unlike the background', () => {
