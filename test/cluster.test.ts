@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -489,7 +490,18 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       expect(((await badJson.json()) as { error: { message: string } }).error.message).toMatch(/not an OTLP logs export/);
       const badType = await fetch(`${srv.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
       expect(badType.status).toBe(415);
-      expect(await counts()).toMatchObject({ received: 93, accepted: 32 });
+      // gzip, through single-node serve's bounded decoder: taken as sent plain; not gzip is a 400; a body
+      // inflating past the decoded-bytes limit (64 MiB) is a 413 before the rest of it is inflated.
+      const ndjsonGzip = { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' };
+      const gz = await fetch(`${srv.url}/v1/records`, { method: 'POST', headers: ndjsonGzip, body: gzipSync('{"type":"exchange"\n[1,2]\n') });
+      expect(await gz.json()).toMatchObject({ received: 2, accepted: 0, rejected: 2, rejections: [{ line: 1, reason: 'invalid_json' }, { line: 2 }] });
+      const notGzip = await fetch(`${srv.url}/v1/records`, { method: 'POST', headers: ndjsonGzip, body: 'not gzip' });
+      expect(notGzip.status).toBe(400);
+      expect(((await notGzip.json()) as { error: { code: string } }).error.code).toBe('bad_encoding');
+      const bomb = await fetch(`${srv.url}/v1/records`, { method: 'POST', headers: ndjsonGzip, body: gzipSync(Buffer.alloc(65 << 20, 0x20)) });
+      expect(bomb.status).toBe(413);
+      expect(((await bomb.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'body_too_large', message: expect.stringMatching(/decompressed/) });
+      expect(await counts()).toMatchObject({ received: 95, accepted: 32 });
     } finally {
       await nc.close();
       srv.child.kill('SIGTERM');

@@ -14,7 +14,6 @@
 //   GET  /v1/accounts, /v1/accounts/:id, /v1/campaigns, /v1/campaigns/:id, /v1/daily, /v1/summary   read
 //   GET  /v1/decision/:id, /v1/gateway/auth, /v1/decisions, /v1/decisions/stream   read   the gateway's (routes/gateway-answers.ts)
 //   GET  /healthz        none
-import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { parseStrictTimestamp } from '../decode/index.js';
 import { decodeLine } from '../decode/index.js';
@@ -37,6 +36,8 @@ import type { ClusterIngest } from './cluster-ingest.js';
 import type { BatchReceipt } from './live.js';
 import type { OtlpSink } from './otlp-export.js';
 import { registerOtlpRoutes } from './routes/otlp.js';
+import { decodedBody } from './routes/ingest.js';
+import { tooManyRecords } from './limits.js';
 import { liteLLMDocumentItems } from './litellm-items.js';
 import { MAX_DEPTH } from '../decode/depth.js';
 
@@ -80,14 +81,14 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
     return { ok: true, mode: 'cluster', partitions: o.ingest.partitions, decisions_followed: o.decisions.lastSeq };
   });
 
-  app.post('/v1/records', { onRequest: need('ingest') }, async (req) => publishBatch(o.ingest, decodeBody(bodyOf(req, o.maxDecodedBytes), o), req.log));
+  app.post('/v1/records', { onRequest: need('ingest') }, async (req) => publishBatch(o.ingest, decodeBody(await bodyOf(req, o.maxDecodedBytes), o), req.log));
 
   // The other formats serve takes, into the same stream: OTLP/HTTP and LiteLLM payload documents.
   void app.register(async (r) => {
     r.addHook('onRequest', need('ingest'));
     registerOtlpRoutes(r, clusterSink(o));
     r.post('/v1/litellm', async (req) => {
-      const bytes = bodyOf(req, o.maxDecodedBytes);
+      const bytes = await bodyOf(req, o.maxDecodedBytes);
       const bounds = { maxDepth: o.decode.maxDepth ?? MAX_DEPTH, maxBatchRecords: o.maxBatchRecords, maxLineBytes: o.maxLineBytes };
       const items = (await liteLLMDocumentItems(bytes, bounds, tooMany(o.maxBatchRecords))) ?? decodeBody(bytes, o);
       return publishBatch(o.ingest, items, req.log);
@@ -97,7 +98,7 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
   app.post('/v1/watermark', { onRequest: need('ingest') }, async (req) => {
     let body: unknown;
     try {
-      body = JSON.parse(bodyOf(req, o.maxDecodedBytes).toString('utf8'));
+      body = JSON.parse((await bodyOf(req, o.maxDecodedBytes)).toString('utf8'));
     } catch {
       throw new ApiError('bad_request', 'the body must be JSON: {"ts": <RFC 3339 or epoch ms>}');
     }
@@ -118,7 +119,7 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
     r.post('/v1/decisions', async (req, reply) => {
       let body: unknown;
       try {
-        body = JSON.parse(bodyOf(req, o.maxDecodedBytes).toString('utf8'));
+        body = JSON.parse((await bodyOf(req, o.maxDecodedBytes)).toString('utf8'));
       } catch (e) {
         if (e instanceof ApiError) throw e;
         throw new ApiError('bad_request', 'the body must be JSON');
@@ -204,7 +205,7 @@ export function clusterSink(o: Pick<ClusterServerOptions, 'ingest' | 'decode' | 
 const tooMany =
   (max: number) =>
   (n: string): never => {
-    throw new ApiError('too_many_records', `the batch has ${n} records; at most ${max} per request: split it`);
+    throw tooManyRecords(n, max);
   };
 
 /** A split or merge names campaigns the store knows, and a split accounts in its campaign: 404 / 409 as single-node serve answers (the judge checks again at its clock). */
@@ -218,19 +219,10 @@ async function checkCampaigns(store: Store, d: ApiDecision): Promise<void> {
   }
 }
 
-/** The request body as bytes, gunzipped when sent so (at most `max` bytes once inflated). */
-function bodyOf(req: FastifyRequest, max: number): Buffer {
-  const body = req.body;
-  if (!Buffer.isBuffer(body)) throw new ApiError('unsupported_media_type', `send ${NDJSON_TYPES.join(', ')}`);
-  const enc = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (enc === 'identity') return body;
-  if (enc !== 'gzip') throw new ApiError('unsupported_media_type', `Content-Encoding ${JSON.stringify(enc)}: only gzip is taken`);
-  try {
-    return gunzipSync(body, { maxOutputLength: max });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new ApiError('body_too_large', `over ${max} bytes once gunzipped`);
-    throw new ApiError('bad_encoding', 'the body is not valid gzip');
-  }
+/** The request body as bytes, gunzipped when sent so (single-node serve's bounded decoder), 415 for a type no parser took. */
+function bodyOf(req: FastifyRequest, max: number): Promise<Buffer> {
+  if (!Buffer.isBuffer(req.body)) throw new ApiError('unsupported_media_type', `send ${NDJSON_TYPES.join(', ')}`);
+  return decodedBody(req, max);
 }
 
 /** NDJSON → items: every line decoded (rejections kept with their line), at most maxBatchRecords. */

@@ -28,6 +28,11 @@ export interface ServeLimits {
   maxConcurrentIngest: number;
 }
 
+/** The 413 for a batch over `maxBatchRecords` (`n`: how many it has, or "more than N"), the same from every route and mode. */
+export function tooManyRecords(n: string, max: number): ApiError {
+  return new ApiError('too_many_records', `the batch has ${n} records; at most ${max} per request: split it`);
+}
+
 export const DEFAULT_LIMITS: ServeLimits = {
   bodyLimit: 16 << 20,
   maxDecodedBytes: 64 << 20,

@@ -10,7 +10,7 @@ import { toIso } from '../../core/time.js';
 import { LineSplitter, type RawLine } from '../../sources/file.js';
 import { nestedDeeper } from '../../decode/depth.js';
 import { ApiError } from '../errors.js';
-import { IngestGate } from '../limits.js';
+import { IngestGate, tooManyRecords } from '../limits.js';
 import { IdempotencyKeys } from '../idempotency.js';
 import { type BatchItem, type BatchReceipt, DEFAULT_SOURCE } from '../live.js';
 import { refuseWhenBehind as refuseBehind, submitBatch } from '../submit.js';
@@ -70,7 +70,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
   };
   const tooMany = (n: string): never => {
     metrics.refused.inc({ code: 'too_many_records' });
-    throw new ApiError('too_many_records', `the batch has ${n} records; at most ${limits.maxBatchRecords} per request: split it`);
+    throw tooManyRecords(n, limits.maxBatchRecords);
   };
   const liteLLMItems = (bytes: Buffer): Promise<BatchItem[] | undefined> => liteLLMDocumentItems(bytes, { maxDepth: limits.maxDepth, maxBatchRecords: limits.maxBatchRecords, maxLineBytes }, tooMany);
   /** A JSON document body: valid UTF-8, nested at most maxDepth deep (checked before anything walks it). */
