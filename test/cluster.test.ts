@@ -32,6 +32,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { runSimulate } from '../src/sim/index.js';
 import { openPgStore } from '../src/store/pg.js';
 import { buildBin, runBin, startServe, type ServeProcess } from './helpers/bin.js';
+import { STRICT_POLICY } from './helpers/strict-policy.js';
 import pg from 'pg';
 import { ENCODINGS, exportSpans, genAiSpans, otlpExporter, simulatedExchanges } from '../bench/otlp-spans.js';
 
@@ -221,20 +222,6 @@ interface Judge {
   stderr: () => string;
   exited: Promise<[number | null, NodeJS.Signals | null]>;
 }
-
-/** A policy whose actions a gateway refuses or slows (the default mostly degrades, which nginx lets through). */
-const STRICT_POLICY = `version: 1
-name: strict-test
-revision: 3
-rules:
-  - id: distillation-block
-    when: { verdict: [distillation] }
-    action: block
-  - id: suspicious-throttle
-    when: { verdict: [suspicious] }
-    action: throttle
-    params: { requests_per_minute: 1, concurrency: 1 }
-`;
 
 function startJudge(policy?: string, ckptDir = 'judge'): Judge {
   const args = ['judge', '--nats', nats, '--pg', pg_, '--dir', join(dir, ckptDir), '--secret-file', join(dir, 'secret'), '--checkpoint-every', '0.2', '--flush-ms', '50', ...(policy ? ['--policy', policy] : [])];
