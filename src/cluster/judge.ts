@@ -30,9 +30,10 @@ import type { JudgeState, AnalystOutcome } from './judge-state.js';
 import { restoreJudgeState, saveJudgeCheckpoint } from './judge-restore.js';
 import { ANALYST_SUBJECT, readAnalystMessage } from './analyst-decisions.js';
 import { recordAnalystOutcome } from './analyst-record.js';
+import { POLICY_SUBJECT, readPolicyMessage, type PolicyMessage } from './policy-messages.js';
 import { publishOnce } from './streams.js';
 import { actionAuditEntry, Gateway } from '../server/gateway.js';
-import type { LoadedPolicy } from '../act/policy-load.js';
+import { parsePolicy, type LoadedPolicy } from '../act/policy-load.js';
 
 export interface JudgeOptions {
   nc: NatsConnection;
@@ -143,6 +144,14 @@ export class ClusterJudge {
           }
           const outcome = state.applyDecision(m.seq, d);
           if (outcome) this.decided.push(outcome);
+        } else if (m.subject === POLICY_SUBJECT) {
+          let p;
+          try {
+            p = readPolicyMessage(m.data);
+          } catch (e) {
+            throw new Error(`record stream message ${m.seq} (${m.subject}) is unreadable: ${(e as Error).message}`);
+          }
+          if (state.takeControl(m.seq)) await this.applyPolicy(m.seq, p);
         } else {
           let item;
           try {
@@ -236,6 +245,22 @@ export class ClusterJudge {
       await recordAnalystOutcome(this.o.store, this.decided[0]);
       this.decided.shift();
     }
+  }
+
+  /**
+   * A policy change read from the stream: the policy stage reloads here, at the records consumed so far
+   * (audited as a policy_change by the gateway, published on dg.decisions). Serve validated the text
+   * with the same parser; one this judge cannot read (another version's) is logged and skipped.
+   */
+  private async applyPolicy(seq: number, m: PolicyMessage): Promise<void> {
+    let loaded: LoadedPolicy;
+    try {
+      loaded = parsePolicy(m.text, `the policy change at stream sequence ${seq}`);
+    } catch (e) {
+      this.o.log?.(`distillguard: judge: ${(e as Error).message}; the policy in force stays`);
+      return;
+    }
+    await this.gateway.reload(loaded, m.actor);
   }
 
   /** The engine's clock as RFC 3339 (the wall clock before the first record). */
