@@ -25,7 +25,8 @@ import { JudgeState } from './judge-state.js';
 import { restoreJudgeState, saveJudgeCheckpoint } from './judge-restore.js';
 import { Gateway } from '../server/gateway.js';
 import { openDuckDbStore } from '../store/duckdb.js';
-import { loadDefaultPolicy, parsePolicy } from '../act/policy-load.js';
+import { loadDefaultPolicy, parsePolicy, withSuppression } from '../act/policy-load.js';
+import type { ActionLine } from '../act/action-out.js';
 import type { Store } from '../store/store.js';
 import { STRICT_POLICY } from '../../test/helpers/strict-policy.js';
 
@@ -267,6 +268,44 @@ describe('the judge start with the gateway attached (judge-restore.ts)', () => {
       expect(g2.current.policy).toEqual(STRICT.policy);
       expect(g2.snapshot()).toEqual(held.decisions);
       expect(JSON.stringify(r.state.counts)).toBe(held.counts);
+      await g2.close();
+    });
+  }, 60_000);
+
+  it('policy versions read from the record stream are applied by the stream on a replay, not also from the audit: a judge restored from before them makes the changes of the uninterrupted run', async () => {
+    const policy = await loadDefaultPolicy();
+    await withStore(async (store, dir) => {
+      const g = await Gateway.open(store, policy);
+      const s = (await restoreJudgeState({ cfg, dir, gateway: g })).state;
+      await g.start(() => undefined, 60_000);
+      const at = Math.floor(messages.length * 0.6);
+      feed(s, 0, at - 5);
+      const saved = await saveJudgeCheckpoint(dir, s, 2);
+      const after: ActionLine[] = [];
+      g.subscribe(undefined, (_seq, line) => after.push(line));
+      feed(s, at - 5, at);
+      // Two changes read from the stream one after the other (one position): a stricter policy, then a
+      // suppression of an account it blocks.
+      await g.reload(STRICT, 'alice', 1_000_001);
+      const blocked = g.snapshot().find((d) => d.action === 'block');
+      expect(blocked, 'the stricter policy blocks someone').toBeDefined();
+      const suppressed = withSuppression(STRICT, { account_id: blocked!.account_id, rule: 'distillation-block', until: '2030-01-01T00:00:00Z', by: 'alice', note: 'a lab under contract' });
+      await g.reload(suppressed, 'alice', 1_000_002);
+      feed(s, at, messages.length);
+      await g.close();
+
+      // Restarted from the checkpoint before them: the stream brings both again at the same place.
+      const g2 = await Gateway.open(store, policy);
+      const r = await restoreJudgeState({ cfg, dir, gateway: g2 });
+      expect(r.from?.seq).toBe(saved.seq);
+      const again: ActionLine[] = [];
+      g2.subscribe(undefined, (_seq, line) => again.push(line));
+      feed(r.state, at - 5, at);
+      await g2.reload(STRICT, 'alice', 1_000_001);
+      await g2.reload(suppressed, 'alice', 1_000_002);
+      feed(r.state, at, messages.length);
+      expect(again).toEqual(after);
+      expect(g2.snapshot()).toEqual(g.snapshot());
       await g2.close();
     });
   }, 60_000);

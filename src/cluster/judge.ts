@@ -260,7 +260,7 @@ export class ClusterJudge {
       this.o.log?.(`distillguard: judge: ${(e as Error).message}; the policy in force stays`);
       return;
     }
-    await this.gateway.reload(loaded, m.actor);
+    await this.gateway.reload(loaded, m.actor, seq);
   }
 
   /** The engine's clock as RFC 3339 (the wall clock before the first record). */

@@ -91,10 +91,13 @@ export class Gateway {
 
   /**
    * Reads the policy history from the audit log. The replay starts with the first recorded policy
-   * (else `policy`) and applies each later reload at its position.
+   * (else `policy`) and applies each later reload at its position. Versions read from the cluster's
+   * record stream (`stream_seq`) are left to the stream: a judge replaying it applies each at its
+   * place, and applying it from the audit too would apply it twice (and, with two versions at one
+   * position, undo the second in between).
    */
   static async open(store: Store, policy: LoadedPolicy): Promise<Gateway> {
-    const entries = (await store.audit({ kind: 'policy_change', limit: 100_000 })).reverse();
+    const entries = (await store.audit({ kind: 'policy_change', limit: 100_000 })).reverse().filter((e) => e.body.stream_seq === undefined);
     const recorded = entries.map((e): Recorded => {
       const loaded = parsePolicy(String(e.body.text), `audit ${e.id}`);
       // The version's own fields only (the entry's body holds the text too): the same shape as a live
@@ -151,8 +154,12 @@ export class Gateway {
     return { policy: this.policy.policy, text: this.policy.text, version: this.version };
   }
 
-  /** A new policy from now on (engine clock), audited with its version; re-evaluates every account at once. */
-  async reload(p: LoadedPolicy, actor: string): Promise<PolicyVersion> {
+  /**
+   * A new policy from now on (engine clock), audited with its version; re-evaluates every account at once.
+   * `streamSeq`: the change was read from the cluster's record stream at that sequence (src/cluster/judge.ts).
+   * Such a version is applied again by the stream itself on a replay, never by the audit's (open).
+   */
+  async reload(p: LoadedPolicy, actor: string, streamSeq?: number): Promise<PolicyVersion> {
     const v = versionOf(p, this.consumed, actor, toIso(Date.now()));
     const entry: AuditEntry = {
       id: `policy:${v.sha256.slice(0, 16)}:${v.position}`,
@@ -162,9 +169,9 @@ export class Gateway {
       actor,
       account_id: null,
       campaign_id: null,
-      body: { ...v, text: p.text },
+      body: { ...v, text: p.text, ...(streamSeq === undefined ? {} : { stream_seq: streamSeq }) },
     };
-    this.apply(p, v);
+    this.apply(p, v, streamSeq === undefined);
     await this.store.appendAudit([entry]);
     await this.flush();
     return v;
@@ -195,8 +202,9 @@ export class Gateway {
     return [...this.decisions.values()].map((c) => c.decision);
   }
 
-  private apply(p: LoadedPolicy, v: PolicyVersion): void {
-    this.applied++;
+  /** `recorded`: a version of the audit's replay (counted in `applied`), not one the record stream carries. */
+  private apply(p: LoadedPolicy, v: PolicyVersion, recorded = true): void {
+    if (recorded) this.applied++;
     this.policy = p;
     this.version = v;
     this.feed.policy(policyLabel(p.policy));
