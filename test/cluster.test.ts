@@ -525,6 +525,9 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       await judge.exited;
       judge = startJudge(policy, 'judge-policy');
       await until('the restarted judge to resume', async () => (/from the checkpoint|from the start/.test(judge.stderr()) ? true : undefined));
+      // From its checkpoint, none skipped: one taken after policy reloads reads back.
+      expect(judge.stderr()).toMatch(/from the checkpoint at stream sequence \d+/);
+      expect(judge.stderr()).not.toMatch(/checkpoint skipped/);
       await new Promise((r) => setTimeout(r, 3000));
       expect(await history()).toEqual(before);
       expect((await get<InForce>(srv, '/v1/policy')).suppressions).toHaveLength(1);
