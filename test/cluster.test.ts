@@ -33,6 +33,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { runSimulate } from '../src/sim/index.js';
 import { openPgStore } from '../src/store/pg.js';
 import { buildBin, runBin, startServe, type ServeProcess } from './helpers/bin.js';
+import { STRICT_POLICY } from './helpers/strict-policy.js';
 import pg from 'pg';
 import { ENCODINGS, exportSpans, genAiSpans, otlpExporter, simulatedExchanges } from '../bench/otlp-spans.js';
 
@@ -222,20 +223,6 @@ interface Judge {
   stderr: () => string;
   exited: Promise<[number | null, NodeJS.Signals | null]>;
 }
-
-/** A policy whose actions a gateway refuses or slows (the default mostly degrades, which nginx lets through). */
-const STRICT_POLICY = `version: 1
-name: strict-test
-revision: 3
-rules:
-  - id: distillation-block
-    when: { verdict: [distillation] }
-    action: block
-  - id: suspicious-throttle
-    when: { verdict: [suspicious] }
-    action: throttle
-    params: { requests_per_minute: 1, concurrency: 1 }
-`;
 
 function startJudge(policy?: string, ckptDir = 'judge'): Judge {
   const args = ['judge', '--nats', nats, '--pg', pg_, '--dir', join(dir, ckptDir), '--secret-file', join(dir, 'secret'), '--checkpoint-every', '0.2', '--flush-ms', '50', ...(policy ? ['--policy', policy] : [])];
@@ -508,6 +495,61 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       expect((await srv.exited).code).toBe(0);
     }
   }, 120_000);
+
+  it('the policy changed through serve --cluster: validated there, applied by the judge at its place in the stream, audited, followed by the gateway routes, and not applied again by a restarted judge', async () => {
+    const policy = join(dir, 'strict.yaml');
+    await writeFile(policy, STRICT_POLICY);
+    const srv = await startServe(bin, ['--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'policy.duckdb'), '--no-auth', '--port', '0', '--partitions', '2', '--log-level', 'warn']);
+    let judge = startJudge(policy, 'judge-policy');
+    type Version = { name: string; revision: string; actor: string; position: number };
+    type InForce = { version: Version; rules: { id: string }[]; suppressions?: { account_id?: string; rule: string }[] };
+    const send = (method: string, path: string, body: string, type = 'application/yaml'): Promise<Response> => fetch(`${srv.url}${path}`, { method, headers: { 'content-type': type }, body });
+    try {
+      const first = await until('the judge to record its policy', async () => {
+        const r = await fetch(`${srv.url}/v1/policy`);
+        return r.status === 200 ? ((await r.json()) as InForce) : undefined;
+      });
+      expect(first.version.name).toBe('strict-test');
+      // Refused by serve with the line and field, and never published.
+      const bad = await send('PUT', '/v1/policy', STRICT_POLICY.replace('requests_per_minute: 1', 'requests_per_minute: 0'));
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/request body:\d+:\d+: rules\[1\]\.params\.requests_per_minute/);
+      const put = await send('PUT', '/v1/policy', STRICT_POLICY.replace('revision: 3', 'revision: 4'));
+      expect([200, 202]).toContain(put.status);
+      const now = await until('the judge to apply revision 4', async () => {
+        const p = await get<InForce>(srv, '/v1/policy');
+        return p.version.revision === '4' ? p : undefined;
+      });
+      expect(now.version.actor).toBe('anonymous');
+      await until('the gateway routes to answer under revision 4', async () => ((await get<{ policy: string }>(srv, '/v1/decision/nobody')).policy === 'strict-test@4' ? true : undefined));
+      const sup = await send('POST', '/v1/suppressions', JSON.stringify({ account_id: 'acct_lab', rule: 'distillation-block', until: '2027-01-01T00:00:00Z', note: 'a lab under contract' }), 'application/json');
+      expect([201, 202]).toContain(sup.status);
+      const suppressed = await until('the judge to apply the suppression', async () => {
+        const p = await get<InForce>(srv, '/v1/policy');
+        return p.suppressions?.some((x) => x.account_id === 'acct_lab') ? p : undefined;
+      });
+      expect(suppressed.suppressions).toMatchObject([{ account_id: 'acct_lab', rule: 'distillation-block', by: 'anonymous' }]);
+      const history = async (): Promise<string[]> => (await get<{ versions: { id: string }[] }>(srv, '/v1/policy/history')).versions.map((v) => v.id);
+      const before = await history();
+      expect(before.length).toBeGreaterThanOrEqual(3);
+      // A judge killed and restarted (from its checkpoint) does not apply the changes again.
+      judge.child.kill('SIGKILL');
+      await judge.exited;
+      judge = startJudge(policy, 'judge-policy');
+      await until('the restarted judge to resume', async () => (/from the checkpoint|from the start/.test(judge.stderr()) ? true : undefined));
+      // From its checkpoint, none skipped: one taken after policy reloads reads back.
+      expect(judge.stderr()).toMatch(/from the checkpoint at stream sequence \d+/);
+      expect(judge.stderr()).not.toMatch(/checkpoint skipped/);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await history()).toEqual(before);
+      expect((await get<InForce>(srv, '/v1/policy')).suppressions).toHaveLength(1);
+    } finally {
+      judge.child.kill('SIGTERM');
+      await judge.exited;
+      srv.child.kill('SIGTERM');
+      expect((await srv.exited).code).toBe(0);
+    }
+  }, 180_000);
 
   it('serve --cluster refuses to start without --nats, or with a flag of single-node serve it does not run, saying why', async () => {
     const [noNats, otlp, policy, badPolicy] = await Promise.all([

@@ -8,6 +8,7 @@ import { DecisionFollower } from '../cluster/decision-follower.js';
 import { maxMessageBytes, ensureRecordStreams } from '../cluster/record-stream.js';
 import { connectNats, publishOnce } from '../cluster/streams.js';
 import { ANALYST_SUBJECT } from '../cluster/analyst-decisions.js';
+import { POLICY_SUBJECT } from '../cluster/policy-messages.js';
 import { build as buildDecode } from '../decode/config.js';
 import { emailKeyOf } from '../config/secret.js';
 import { ClusterIngest } from '../server/cluster-ingest.js';
@@ -79,6 +80,7 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
     bodyLimit: Math.round(o.bodyLimit * (1 << 20)),
     maxDecodedBytes: DEFAULT_LIMITS.maxDecodedBytes,
     publishDecision: (m) => publishOnce(jetstream(nc), ANALYST_SUBJECT, JSON.stringify(m), { msgID: m.id }),
+    publishPolicy: (m) => publishOnce(jetstream(nc), POLICY_SUBJECT, JSON.stringify(m), { msgID: m.id }),
     logger: { level: o.logLevel },
   };
   const app = buildClusterServer(serverOptions);

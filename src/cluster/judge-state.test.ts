@@ -2,8 +2,11 @@
 // their watermarks give a scan's results; a silent partition stops holding the others back after its
 // idle time (in publish time) and what it sends after that is late; a message at or below the applied
 // sequence changes nothing; a checkpoint restored mid-stream ends where the uninterrupted run ends.
+// The judge's start with the gateway's policy stage (./judge-restore.ts) on real checkpoint files: one
+// that fails after the gateway's part was read leaves nothing to the older one or to the fresh start,
+// and one taken after a policy reload is restored.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEngineConfig } from '../config/schema.js';
@@ -19,6 +22,13 @@ import { runSimulate } from '../sim/index.js';
 import { readLines } from '../sources/file.js';
 import { byPartition, type StreamItem } from './record-stream.js';
 import { JudgeState } from './judge-state.js';
+import { restoreJudgeState, saveJudgeCheckpoint } from './judge-restore.js';
+import { Gateway } from '../server/gateway.js';
+import { openDuckDbStore } from '../store/duckdb.js';
+import { loadDefaultPolicy, parsePolicy, withSuppression } from '../act/policy-load.js';
+import type { ActionLine } from '../act/action-out.js';
+import type { Store } from '../store/store.js';
+import { STRICT_POLICY } from '../../test/helpers/strict-policy.js';
 
 const cfg = buildEngineConfig({ emailKey: 'judge-state-test-key-0123456789' });
 const MIN = 60_000;
@@ -158,5 +168,145 @@ describe('the judge state', () => {
         await rm(dir, { recursive: true, force: true });
       }
     })();
+  }, 60_000);
+});
+
+/** A policy whose rules lack the default's optional fields (description, mark, when.analyst). */
+const STRICT = parsePolicy(STRICT_POLICY, 'test');
+
+describe('the judge start with the gateway attached (judge-restore.ts)', () => {
+  const feed = (s: JudgeState, from: number, to: number): void => {
+    for (const m of messages.slice(from, to)) s.apply(m.seq, m.partition, m.published, m.item);
+  };
+  /** Runs `body` with a DuckDB store (the gateway's audit) and a checkpoint folder. */
+  const withStore = async (body: (store: Store, dir: string) => Promise<void>): Promise<void> => {
+    const tmp = await mkdtemp(join(tmpdir(), 'dg-judge-restore-'));
+    const store = await openDuckDbStore(join(tmp, 'store.duckdb'));
+    try {
+      await mkdir(join(tmp, 'ckpt'));
+      await body(store, join(tmp, 'ckpt'));
+    } finally {
+      await store.close();
+      await rm(tmp, { recursive: true, force: true });
+    }
+  };
+  /** The records the gateway has counted: the position a reload now is audited at (it writes the audit: call last). */
+  const gatewayConsumed = async (g: Gateway): Promise<number> => (await g.reload(STRICT, 'probe')).position;
+
+  it('a checkpoint that fails after the gateway part was read is skipped for the older one, and with none usable the judge starts clean: its gateway counts from 0, as one that never had a checkpoint', async () => {
+    const policy = await loadDefaultPolicy();
+    await withStore(async (store, dir) => {
+      // The uninterrupted run: what a clean start must reach.
+      const ref = await Gateway.open(store, policy);
+      const whole = (await restoreJudgeState({ cfg, dir, gateway: ref })).state;
+      feed(whole, 0, messages.length);
+      const wanted = { decisions: ref.snapshot(), consumed: whole.counts.consumed };
+      expect(wanted.decisions.length, 'the policy acted on some accounts').toBeGreaterThan(0);
+
+      const g = await Gateway.open(store, policy);
+      const first = await restoreJudgeState({ cfg, dir, gateway: g });
+      expect(first.from).toBeUndefined();
+      const s = first.state;
+      const cut = Math.floor(messages.length * 0.5);
+      feed(s, 0, cut);
+      const older = await saveJudgeCheckpoint(dir, s, 2);
+      const atOlder = { counts: JSON.stringify(s.counts), decisions: g.snapshot() };
+      feed(s, cut, Math.floor(messages.length * 0.8));
+      expect(s.counts.consumed).toBeGreaterThan(0);
+      // The newest as another build would write it: the engine (read after the gateway) lacks a field.
+      const engine = s.engine as unknown as Record<string, unknown>;
+      delete engine[Object.keys(engine).find((k) => typeof engine[k] !== 'function')!];
+      const newest = await saveJudgeCheckpoint(dir, s, 2);
+
+      const g2 = await Gateway.open(store, policy);
+      const second = await restoreJudgeState({ cfg, dir, gateway: g2 });
+      expect(second.skipped.join('\n')).toMatch(new RegExp(`ckpt-0*${newest.seq}\\.ckpt: .*this build has the field and the state does not`));
+      expect(second.from?.seq).toBe(older.seq);
+      expect(JSON.stringify(second.state.counts)).toBe(atOlder.counts);
+      expect(g2.snapshot()).toEqual(atOlder.decisions);
+      feed(second.state, cut, messages.length);
+      expect(g2.snapshot()).toEqual(wanted.decisions);
+
+      // Only the failing one left: a fresh start, the gateway as if no attempt had filled it.
+      await rm(join(dir, (await readdir(dir)).find((f) => f.includes(String(older.seq).padStart(10, '0')))!));
+      const g3 = await Gateway.open(store, policy);
+      const third = await restoreJudgeState({ cfg, dir, gateway: g3 });
+      expect(third.from).toBeUndefined();
+      expect(third.skipped).toHaveLength(1);
+      expect(third.state.streamSeq).toBe(0);
+      expect(g3.snapshot()).toEqual([]);
+      feed(third.state, 0, messages.length);
+      expect(g3.snapshot()).toEqual(wanted.decisions);
+      expect(await gatewayConsumed(g2)).toBe(wanted.consumed);
+      expect(await gatewayConsumed(g3)).toBe(wanted.consumed);
+      for (const x of [ref, g, g2, g3]) await x.close();
+    });
+  }, 60_000);
+
+  it('a checkpoint taken after a policy reload (to a policy without the first one\'s optional fields) is restored, with the version and decisions it held', async () => {
+    const policy = await loadDefaultPolicy();
+    await withStore(async (store, dir) => {
+      const g = await Gateway.open(store, policy);
+      const s = (await restoreJudgeState({ cfg, dir, gateway: g })).state;
+      await g.start(() => undefined, 60_000); // the startup policy recorded at position 0
+      const cut = Math.floor(messages.length * 0.5);
+      feed(s, 0, cut);
+      const reloaded = await g.reload(STRICT, 'alice');
+      feed(s, cut, Math.floor(messages.length * 0.8));
+      const saved = await saveJudgeCheckpoint(dir, s, 2);
+      const held = { version: g.current.version, decisions: g.snapshot(), counts: JSON.stringify(s.counts) };
+      expect(held.version).toEqual(reloaded);
+      await g.close();
+
+      // A restart: the audit now holds two versions, the second at its position.
+      const g2 = await Gateway.open(store, policy);
+      expect(g2.current.version).toMatchObject({ name: 'default', position: 0 }); // the first recorded, in force from the start
+      const r = await restoreJudgeState({ cfg, dir, gateway: g2 });
+      expect(r.skipped).toEqual([]);
+      expect(r.from?.seq).toBe(saved.seq);
+      expect(g2.current.version).toEqual(held.version);
+      expect(g2.current.policy).toEqual(STRICT.policy);
+      expect(g2.snapshot()).toEqual(held.decisions);
+      expect(JSON.stringify(r.state.counts)).toBe(held.counts);
+      await g2.close();
+    });
+  }, 60_000);
+
+  it('policy versions read from the record stream are applied by the stream on a replay, not also from the audit: a judge restored from before them makes the changes of the uninterrupted run', async () => {
+    const policy = await loadDefaultPolicy();
+    await withStore(async (store, dir) => {
+      const g = await Gateway.open(store, policy);
+      const s = (await restoreJudgeState({ cfg, dir, gateway: g })).state;
+      await g.start(() => undefined, 60_000);
+      const at = Math.floor(messages.length * 0.6);
+      feed(s, 0, at - 5);
+      const saved = await saveJudgeCheckpoint(dir, s, 2);
+      const after: ActionLine[] = [];
+      g.subscribe(undefined, (_seq, line) => after.push(line));
+      feed(s, at - 5, at);
+      // Two changes read from the stream one after the other (one position): a stricter policy, then a
+      // suppression of an account it blocks.
+      await g.reload(STRICT, 'alice', 1_000_001);
+      const blocked = g.snapshot().find((d) => d.action === 'block');
+      expect(blocked, 'the stricter policy blocks someone').toBeDefined();
+      const suppressed = withSuppression(STRICT, { account_id: blocked!.account_id, rule: 'distillation-block', until: '2030-01-01T00:00:00Z', by: 'alice', note: 'a lab under contract' });
+      await g.reload(suppressed, 'alice', 1_000_002);
+      feed(s, at, messages.length);
+      await g.close();
+
+      // Restarted from the checkpoint before them: the stream brings both again at the same place.
+      const g2 = await Gateway.open(store, policy);
+      const r = await restoreJudgeState({ cfg, dir, gateway: g2 });
+      expect(r.from?.seq).toBe(saved.seq);
+      const again: ActionLine[] = [];
+      g2.subscribe(undefined, (_seq, line) => again.push(line));
+      feed(r.state, at - 5, at);
+      await g2.reload(STRICT, 'alice', 1_000_001);
+      await g2.reload(suppressed, 'alice', 1_000_002);
+      feed(r.state, at, messages.length);
+      expect(again).toEqual(after);
+      expect(g2.snapshot()).toEqual(g.snapshot());
+      await g2.close();
+    });
   }, 60_000);
 });

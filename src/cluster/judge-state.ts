@@ -141,6 +141,14 @@ export class JudgeState {
     return { message: m, seq, applied: r.input, refused: null };
   }
 
+  /** Takes a message that carries no record (a policy change) at stream sequence `seq`; false when already applied. */
+  takeControl(seq: number): boolean {
+    if (seq <= this.streamSeq) return false;
+    this.streamSeq = seq;
+    this.counts.messages++;
+    return true;
+  }
+
   /** Records the order stage holds until every partition has moved past them. */
   get buffered(): number {
     return this.ingestor.counts().buffered;

@@ -20,20 +20,20 @@ import { emailKeyOf } from '../config/secret.js';
 import type { Summary } from '../core/output.js';
 import { REJECT_CODES, type RejectCode } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
-import { CheckpointError, encodeCheckpoint, loadCheckpoint, readCheckpointHeader } from '../engine/checkpoint.js';
 import type { VerdictChange } from '../judge/judge.js';
-import { restoreNewest, saveAndPrune } from '../server/checkpoints.js';
 import type { OutputCounts } from '../server/output-delta.js';
 import { StoreWriter } from '../server/store-writer.js';
 import type { AuditEntry, Store } from '../store/store.js';
 import { policyAuditEntry, verdictAuditEntries, type PolicyEvent } from './decision-events.js';
 import { DECISION_SUBJECT, ensureRecordStreams, JUDGE_DURABLE, partitionOfSubject, readStreamItem, RECORD_STREAM } from './record-stream.js';
-import { JudgeState, type AnalystOutcome } from './judge-state.js';
+import type { JudgeState, AnalystOutcome } from './judge-state.js';
+import { restoreJudgeState, saveJudgeCheckpoint } from './judge-restore.js';
 import { ANALYST_SUBJECT, readAnalystMessage } from './analyst-decisions.js';
 import { recordAnalystOutcome } from './analyst-record.js';
+import { POLICY_SUBJECT, readPolicyMessage, type PolicyMessage } from './policy-messages.js';
 import { publishOnce } from './streams.js';
 import { actionAuditEntry, Gateway } from '../server/gateway.js';
-import type { LoadedPolicy } from '../act/policy-load.js';
+import { parsePolicy, type LoadedPolicy } from '../act/policy-load.js';
 
 export interface JudgeOptions {
   nc: NatsConnection;
@@ -59,11 +59,6 @@ export interface JudgeOptions {
 
 /** Messages a fetch asks for (a round between the periodic work); each is at most the server's max_payload (1 MiB by default). */
 const FETCH_MESSAGES = 64;
-
-interface CheckpointMeta {
-  streamSeq: number;
-  writtenAt: string;
-}
 
 export class ClusterJudge {
   private readonly js: JetStreamClient;
@@ -107,19 +102,10 @@ export class ClusterJudge {
     const jsm = await ensureRecordStreams(o.nc);
     // The policy history (reloads at their positions) comes from the store's audit, as in single-node serve.
     const gateway = await Gateway.open(o.store, o.policy);
-    const fresh = (): JudgeState => new JudgeState(o.cfg, { idleMs: o.idleMs, attach: (e) => gateway.attach(e), attachedState: gateway.checkpointPart });
-    const restored = await restoreNewest(o.dir, async (f) => {
-      const head = await readCheckpointHeader(f.path);
-      const meta = head.meta as unknown as CheckpointMeta;
-      if (meta.streamSeq !== f.seq) throw new CheckpointError(`${f.path}: its meta does not name stream sequence ${f.seq}`);
-      const s = fresh();
-      await loadCheckpoint(f.path, s.checkpointRoot(), s.checkpointSpec());
-      s.restored();
-      return s;
-    });
+    // Each attempt, and the fresh start after failed ones, attaches (and so starts over) the gateway.
+    const restored = await restoreJudgeState({ cfg: o.cfg, dir: o.dir, gateway, idleMs: o.idleMs });
     for (const note of restored.skipped) o.log?.(`distillguard: judge: checkpoint skipped: ${note}`);
-    // A failed restore attempt attached the gateway to its own engine: attach it to the state kept.
-    const judge = new ClusterJudge(o, restored.result ?? fresh(), jsm, restored.from?.seq ?? null, gateway);
+    const judge = new ClusterJudge(o, restored.state, jsm, restored.from?.seq ?? null, gateway);
     await judge.writer.writeFull((c) => judge.summary(c));
     // Action changes pending in the checkpoint go to the audit; a policy file changed since the last start takes effect now.
     await gateway.start((entries) => o.onAudit?.(entries));
@@ -158,6 +144,14 @@ export class ClusterJudge {
           }
           const outcome = state.applyDecision(m.seq, d);
           if (outcome) this.decided.push(outcome);
+        } else if (m.subject === POLICY_SUBJECT) {
+          let p;
+          try {
+            p = readPolicyMessage(m.data);
+          } catch (e) {
+            throw new Error(`record stream message ${m.seq} (${m.subject}) is unreadable: ${(e as Error).message}`);
+          }
+          if (state.takeControl(m.seq)) await this.applyPolicy(m.seq, p);
         } else {
           let item;
           try {
@@ -253,6 +247,22 @@ export class ClusterJudge {
     }
   }
 
+  /**
+   * A policy change read from the stream: the policy stage reloads here, at the records consumed so far
+   * (audited as a policy_change by the gateway, published on dg.decisions). Serve validated the text
+   * with the same parser; one this judge cannot read (another version's) is logged and skipped.
+   */
+  private async applyPolicy(seq: number, m: PolicyMessage): Promise<void> {
+    let loaded: LoadedPolicy;
+    try {
+      loaded = parsePolicy(m.text, `the policy change at stream sequence ${seq}`);
+    } catch (e) {
+      this.o.log?.(`distillguard: judge: ${(e as Error).message}; the policy in force stays`);
+      return;
+    }
+    await this.gateway.reload(loaded, m.actor, seq);
+  }
+
   /** The engine's clock as RFC 3339 (the wall clock before the first record). */
   private eventTime(): string {
     const now = this.state.engine.now;
@@ -264,14 +274,10 @@ export class ClusterJudge {
     const seq = this.state.streamSeq;
     if (seq === 0 || seq === this.lastCheckpointSeq) return;
     await this.publishChanges();
-    const meta: CheckpointMeta = { streamSeq: seq, writtenAt: new Date().toISOString() };
-    const t0 = performance.now();
-    const bytes = encodeCheckpoint(this.state.checkpointRoot(), this.state.checkpointSpec(), meta as unknown as Record<string, unknown>);
-    const encodeMs = performance.now() - t0;
-    await saveAndPrune(this.o.dir, seq, bytes, this.o.checkpointKeep ?? 2, () => Promise.resolve(undefined));
-    this.lastCheckpointSeq = seq;
+    const w = await saveJudgeCheckpoint(this.o.dir, this.state, this.o.checkpointKeep ?? 2);
+    this.lastCheckpointSeq = w.seq;
     this.checkpoints++;
-    this.o.log?.(`distillguard: judge: checkpoint at stream sequence ${seq} (${bytes.length} bytes, encoded in ${Math.round(encodeMs)} ms)`);
+    this.o.log?.(`distillguard: judge: checkpoint at stream sequence ${w.seq} (${w.bytes} bytes, encoded in ${Math.round(w.encodeMs)} ms)`);
   }
 
   /** Moves whenever the results may have changed. */

@@ -83,4 +83,17 @@ describe('state graph', () => {
     expect(() => readStateGraph(new Holder(() => undefined), writeStateGraph(h, KINDS), KINDS)).toThrow(StateGraphError);
     expect(() => readStateGraph(new Holder(() => undefined), Buffer.from('not a state'), KINDS)).toThrow(/unreadable state/);
   });
+
+  it('a plain data object takes the written keys: one only the fresh object has is dropped (a policy without an optional field the fresh one had); one holding a function is still refused', () => {
+    const rule = (extra: Record<string, unknown>): Node => Object.assign(new Node(0), { rule: { id: 'r', when: { verdict: ['x'] }, ...extra } });
+    const written = sample();
+    written.byName.set('r', rule({}));
+    const fresh = new Holder(() => undefined);
+    fresh.byName.set('r', rule({ description: 'only the fresh one has it', when: { verdict: ['y'], analyst: ['confirmed'] } }));
+    readStateGraph(fresh, writeStateGraph(written, KINDS), KINDS);
+    expect((fresh.byName.get('r') as unknown as { rule: unknown }).rule).toEqual({ id: 'r', when: { verdict: ['x'] } });
+    const wired = new Holder(() => undefined);
+    wired.byName.set('r', rule({ hook: () => 1 }));
+    expect(() => readStateGraph(wired, writeStateGraph(written, KINDS), KINDS)).toThrow(/get\(r\)\.rule\.hook: this build has the field and the state does not/);
+  });
 });

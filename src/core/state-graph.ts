@@ -289,8 +289,16 @@ export function readStateGraph(root: object, bytes: Buffer, kinds: StateKinds): 
       const fields = m as Record<string, unknown>;
       const t = target as Record<string, unknown>;
       if (typeof fresh === 'object' && fresh !== null) {
+        // A class's fields are the build's: one the state lacks means another build wrote it. A plain
+        // object below the root is data whose keys vary with it (a policy's optional fields): the
+        // written keys are the object's, and a key only the fresh one has is dropped, unless it holds
+        // wiring (a function), which the state would then lack.
+        const plain = fields.$c === PLAIN || fields.$c === NULL_PROTO;
         for (const key of Object.keys(fresh)) {
-          if (!(key in fields)) throw new StateGraphError(`${path}.${key}: this build has the field and the state does not (written by another version)`);
+          if (key in fields) continue;
+          const v = (fresh as Record<string, unknown>)[key];
+          if (plain && target !== root && !isWiring(v)) delete t[key];
+          else throw new StateGraphError(`${path}.${key}: this build has the field and the state does not (written by another version)`);
         }
       }
       const old = fresh as Record<string, unknown> | undefined;
@@ -300,6 +308,19 @@ export function readStateGraph(root: object, bytes: Buffer, kinds: StateKinds): 
       }
     }
   }
+}
+
+/** A function, or an object other than plain data (plain objects, arrays, Maps, Sets, buffers) that may hold one. */
+function isWiring(v: unknown, seen = new Set<object>()): boolean {
+  if (typeof v === 'function') return true;
+  if (typeof v !== 'object' || v === null || seen.has(v)) return false;
+  seen.add(v);
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return false;
+  const items = Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : v instanceof Set ? [...v] : undefined;
+  if (items !== undefined) return items.some((x) => isWiring(x, seen));
+  const proto = Object.getPrototypeOf(v) as object | null;
+  if (proto !== Object.prototype && proto !== null) return true;
+  return Object.values(v).some((x) => isWiring(x, seen));
 }
 
 function isTagged(v: unknown): v is Tagged {

@@ -1,7 +1,8 @@
 // serve's checkpoints in process: a service checkpointed between batches, restarted from its newest
 // checkpoint (or an older one when the newest is missing or damaged), ends in the state of a service
 // that replayed everything; the log is compacted behind the checkpoints, and a compacted log without a
-// usable checkpoint refuses to start rather than lose batches.
+// usable checkpoint refuses to start rather than lose batches. A checkpoint taken after a policy reload
+// is restored like any other.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulate } from '../sim/index.js';
 import { buildEngineConfig } from '../config/schema.js';
 import { decodeLine } from '../decode/index.js';
-import { loadDefaultPolicy, type LoadedPolicy } from '../act/policy-load.js';
+import { loadDefaultPolicy, parsePolicy, type LoadedPolicy } from '../act/policy-load.js';
 import { openDuckDbStore } from '../store/duckdb.js';
 import { Gateway } from './gateway.js';
 import { LiveService } from './live.js';
@@ -156,6 +157,25 @@ describe('serve checkpoints', () => {
       await store.close();
     }
   }, 240_000);
+
+  it('a checkpoint taken after a policy reload (to a policy without the first one\'s optional fields) is restored, not skipped for a replay of the whole log', async () => {
+    const dir = join(tmp, 'reload');
+    const half = Math.floor(lines.length / 2 / PER_BATCH) * PER_BATCH;
+    const a = await open(dir, true);
+    await feed(a.live, 0, half);
+    const strict = parsePolicy('version: 1\nname: strict\nrevision: 2\nrules:\n  - id: block\n    when: { verdict: [distillation] }\n    action: block\n', 'test');
+    const v = await a.live.whileStill(() => a.gateway.reload(strict, 'alice'));
+    await feed(a.live, half, lines.length);
+    await a.live.checkpoint();
+    const before = await a.close();
+    const b = await open(dir, true);
+    expect(b.live.checkpointNotes).toEqual([]);
+    expect(b.live.restoredFrom).toBeDefined();
+    expect(b.gateway.current.version).toEqual(v);
+    const after = await b.close();
+    expect(after.state).toBe(before.state);
+    expect(after.audit).toBe(before.audit);
+  }, 120_000);
 
   it('a split or merge made before a checkpoint is in it: a restart does not apply it again', async () => {
     const dir = join(tmp, 'regroup');

@@ -13,6 +13,7 @@
 //   GET  /v1/audit       read     verdict and action changes, policy versions, analyst decisions
 //   GET  /v1/accounts, /v1/accounts/:id, /v1/campaigns, /v1/campaigns/:id, /v1/daily, /v1/summary   read
 //   GET  /v1/decision/:id, /v1/gateway/auth, /v1/decisions, /v1/decisions/stream   read   the gateway's (routes/gateway-answers.ts)
+//   GET  /v1/policy, /v1/policy/history, /v1/accounts/:id/actions   read;  PUT /v1/policy, POST /v1/suppressions   analyst (routes/cluster-policy.ts)
 //   GET  /healthz        none
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { parseStrictTimestamp } from '../decode/index.js';
@@ -32,6 +33,8 @@ import { DecisionInputSchema, type DecisionInput as ApiDecision } from '../act/a
 import { analystMessage, type AnalystMessage } from '../cluster/analyst-decisions.js';
 import type { BatchItem } from './live.js';
 import { registerGatewayAnswers } from './routes/gateway-answers.js';
+import { registerClusterPolicyRoutes } from './routes/cluster-policy.js';
+import type { PolicyMessage } from '../cluster/policy-messages.js';
 import type { ClusterIngest } from './cluster-ingest.js';
 import type { BatchReceipt } from './live.js';
 import type { OtlpSink } from './otlp-export.js';
@@ -57,7 +60,9 @@ export interface ClusterServerOptions {
   maxDecodedBytes: number;
   /** Publishes an analyst decision on the record stream (resolves once JetStream holds it). */
   publishDecision: (m: AnalystMessage) => Promise<void>;
-  /** How long POST /v1/decisions waits for the judge to apply the decision before answering 202 (default 5 s). */
+  /** Publishes a policy change on the record stream (resolves once JetStream holds it). */
+  publishPolicy: (m: PolicyMessage) => Promise<void>;
+  /** How long POST /v1/decisions and the policy changes wait for the judge before answering 202 (default 5 s). */
   decisionWaitMs?: number;
   logger?: boolean | object;
 }
@@ -173,6 +178,7 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
     // The gateway's answers, from the judge's action changes: single-node serve's routes and shapes.
     registerGatewayAnswers(r, o.decisions, () => o.decisions.version ?? null);
   });
+  registerClusterPolicyRoutes(app, { store: o.store, publish: o.publishPolicy, need, waitMs: o.decisionWaitMs ?? 5000 });
   return app;
 }
 

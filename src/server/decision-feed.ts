@@ -29,6 +29,11 @@ export class DecisionFeed {
     return () => this.policyListeners.delete(l);
   }
 
+  /** Forgets the recent changes (a gateway starting over); subscribers and listeners stay. */
+  clear(): void {
+    this.recent.length = 0;
+  }
+
   /** Another policy takes effect (told before the changes it makes). */
   policy(label: string): void {
     for (const l of this.policyListeners) l(label);

@@ -43,22 +43,40 @@ export class Gateway {
   private seq = 0;
   private consumed = 0;
   private timer: NodeJS.Timeout | undefined;
-  private version: PolicyVersion;
+  private version!: PolicyVersion;
   private listenerAudit: ((fresh: AuditEntry[]) => void) | undefined;
   /** Recorded policy versions applied so far (the first recorded policy, then each reload): where a checkpoint's replay resumes. */
   private applied = 0;
+  private policy!: LoadedPolicy;
+  /** Reloads to apply during the replay, in position order. */
+  private readonly replays: Recorded[] = [];
 
   private constructor(
     private readonly store: Store,
-    private policy: LoadedPolicy,
-    /** Reloads to apply during the replay, in position order. */
-    private readonly replays: { position: number; policy: LoadedPolicy; version: PolicyVersion }[],
     private readonly startup: LoadedPolicy,
     /** Every recorded policy version, oldest first (the first is in force from the start). */
-    private readonly recorded: readonly { position: number; policy: LoadedPolicy; version: PolicyVersion }[],
+    private readonly recorded: readonly Recorded[],
   ) {
-    this.version = replays[0]?.version ?? versionOf(policy, 0, 'startup', 'startup');
-    this.applied = recorded.length > 0 ? 1 : 0;
+    this.begin();
+  }
+
+  /**
+   * The state before the first record: the first recorded policy in force (else the startup one), the
+   * later versions to replay, no decision, nothing consumed. Set again by each `attach`: the gateway's
+   * state belongs to the engine it is attached to, and a restore attempt that failed after filling it
+   * in place (src/core/state-graph.ts) must leave nothing to the next attempt or to a fresh start.
+   */
+  private begin(): void {
+    const first = this.recorded[0];
+    this.policy = first?.policy ?? this.startup;
+    this.version = first?.version ?? versionOf(this.startup, 0, 'startup', 'startup');
+    this.replays.splice(0, this.replays.length, ...this.recorded.slice(1));
+    this.applied = first ? 1 : 0;
+    this.consumed = 0;
+    this.seq = 0;
+    this.decisions.clear();
+    this.pending.length = 0;
+    this.feed.clear();
   }
 
   /** For a checkpoint (src/server/live.ts): the gateway's state, its classes, and what follows a restore. */
@@ -73,20 +91,32 @@ export class Gateway {
 
   /**
    * Reads the policy history from the audit log. The replay starts with the first recorded policy
-   * (else `policy`) and applies each later reload at its position.
+   * (else `policy`) and applies each later reload at its position. Versions read from the cluster's
+   * record stream (`stream_seq`) are left to the stream: a judge replaying it applies each at its
+   * place, and applying it from the audit too would apply it twice (and, with two versions at one
+   * position, undo the second in between).
    */
   static async open(store: Store, policy: LoadedPolicy): Promise<Gateway> {
-    const entries = (await store.audit({ kind: 'policy_change', limit: 100_000 })).reverse();
-    const replays = entries.map((e) => {
+    const entries = (await store.audit({ kind: 'policy_change', limit: 100_000 })).reverse().filter((e) => e.body.stream_seq === undefined);
+    const recorded = entries.map((e): Recorded => {
       const loaded = parsePolicy(String(e.body.text), `audit ${e.id}`);
-      return { position: Number(e.body.position), policy: loaded, version: e.body as unknown as PolicyVersion };
+      // The version's own fields only (the entry's body holds the text too): the same shape as a live
+      // reload's, which a checkpoint holds and a restore pairs with this one.
+      const b = e.body;
+      const version: PolicyVersion = { name: String(b.name), revision: String(b.revision), sha256: String(b.sha256), position: Number(b.position), at: String(b.at), actor: String(b.actor) };
+      return { position: version.position, policy: loaded, version };
     });
-    replays.sort((a, b) => a.position - b.position);
-    return new Gateway(store, replays[0]?.policy ?? policy, replays.slice(1), policy, replays);
+    recorded.sort((a, b) => a.position - b.position);
+    return new Gateway(store, policy, recorded);
   }
 
-  /** For LiveService's `attach`: the stage on the engine, fed every consumed record. */
+  /**
+   * For LiveService's `attach`: the stage on the engine, fed every consumed record. Attached to another
+   * engine (a service built again: a restore attempt, or the fresh start after failed ones), the
+   * gateway starts over with it.
+   */
   attach(engine: Engine): (r: CanonicalRecord) => void {
+    this.begin();
     this.engine = engine;
     this.stage = new PolicyStage(engine, this.policy.policy);
     this.stage.onAction((c) => this.changed(c));
@@ -124,8 +154,12 @@ export class Gateway {
     return { policy: this.policy.policy, text: this.policy.text, version: this.version };
   }
 
-  /** A new policy from now on (engine clock), audited with its version; re-evaluates every account at once. */
-  async reload(p: LoadedPolicy, actor: string): Promise<PolicyVersion> {
+  /**
+   * A new policy from now on (engine clock), audited with its version; re-evaluates every account at once.
+   * `streamSeq`: the change was read from the cluster's record stream at that sequence (src/cluster/judge.ts).
+   * Such a version is applied again by the stream itself on a replay, never by the audit's (open).
+   */
+  async reload(p: LoadedPolicy, actor: string, streamSeq?: number): Promise<PolicyVersion> {
     const v = versionOf(p, this.consumed, actor, toIso(Date.now()));
     const entry: AuditEntry = {
       id: `policy:${v.sha256.slice(0, 16)}:${v.position}`,
@@ -135,9 +169,9 @@ export class Gateway {
       actor,
       account_id: null,
       campaign_id: null,
-      body: { ...v, text: p.text },
+      body: { ...v, text: p.text, ...(streamSeq === undefined ? {} : { stream_seq: streamSeq }) },
     };
-    this.apply(p, v);
+    this.apply(p, v, streamSeq === undefined);
     await this.store.appendAudit([entry]);
     await this.flush();
     return v;
@@ -168,8 +202,9 @@ export class Gateway {
     return [...this.decisions.values()].map((c) => c.decision);
   }
 
-  private apply(p: LoadedPolicy, v: PolicyVersion): void {
-    this.applied++;
+  /** `recorded`: a version of the audit's replay (counted in `applied`), not one the record stream carries. */
+  private apply(p: LoadedPolicy, v: PolicyVersion, recorded = true): void {
+    if (recorded) this.applied++;
     this.policy = p;
     this.version = v;
     this.feed.policy(policyLabel(p.policy));
@@ -205,6 +240,13 @@ export class Gateway {
     }
     if (fresh.length > 0) this.listenerAudit?.(fresh);
   });
+}
+
+/** A recorded policy version: where it took effect, the policy, its version. */
+interface Recorded {
+  position: number;
+  policy: LoadedPolicy;
+  version: PolicyVersion;
 }
 
 /** The gateway in a checkpoint: its decisions, recent changes and policy in force; the store, listeners and recorded history are wiring. */

@@ -21,7 +21,7 @@ export interface HistorySource {
   sourceIdleMs?: number;
 }
 
-const SuppressionInput = z
+export const SuppressionInput = z
   .object({
     account_id: z.string().min(1).optional(),
     org_id: z.string().min(1).optional(),
