@@ -100,8 +100,6 @@ export interface LiveOptions {
   maxBehindSeconds?: number;
   /** Longest engine slice before yielding to the event loop (wall ms). */
   sliceMs?: number;
-  /** Longest engine slice while an ingest batch is between its request and its answer (wall ms); default 2. */
-  ingestSliceMs?: number;
   segmentBytes?: number;
   /** Wall ms after which a silent source stops holding the release point back (per-source event time). */
   sourceIdleMs?: number;
@@ -239,9 +237,6 @@ export class LiveService {
   readonly maxBehindSeconds: number;
   private readonly flushMs: number;
   private readonly sliceMs: number;
-  private readonly ingestSliceMs: number;
-  /** Ingest batches between their request and their answer (ingestBegins). */
-  private ingesting = 0;
 
   private constructor(private readonly opts: LiveOptions) {
     this.engine = new Engine(opts.cfg);
@@ -253,7 +248,6 @@ export class LiveService {
     this.highWaterBytes = opts.highWaterBytes ?? 256 << 20;
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 10;
-    this.ingestSliceMs = Math.min(this.sliceMs, opts.ingestSliceMs ?? 2);
     this.maxBehindSeconds = opts.maxBehindSeconds ?? 5;
     this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdStill(), opts.storeEveryMs ?? DEFAULT_STORE_EVERY_MS);
     this.engine.onVerdict((c) => this.changes.push(c));
@@ -813,10 +807,13 @@ export class LiveService {
   /** Stops engine slices until the returned function is called (once). */
   private holdEngine(): () => void {
     this.holds++;
-    return once(() => {
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       this.holds--;
       this.pump();
-    });
+    };
   }
 
   get decisions(): DecisionStore {
@@ -842,15 +839,6 @@ export class LiveService {
     return this.engineSliceCount;
   }
 
-  /**
-   * An ingest request has begun (its headers are read): engine slices are at most `ingestSliceMs` until
-   * the returned function is called (once; later calls do nothing), when it is answered or aborted.
-   */
-  ingestBegins(): () => void {
-    this.ingesting++;
-    return once(() => this.ingesting--);
-  }
-
   private pump(): void {
     if (this.pumping || this.closed) return;
     this.pumping = true;
@@ -864,11 +852,7 @@ export class LiveService {
       return;
     }
     const start = performance.now();
-    // While a batch is on its way to its receipt, each of its steps on this thread (its body's chunks,
-    // its records back from the worker, the log's write and fsync completions, its answer) waits for
-    // the slice in progress: a short one then, so the client's next batch is not held behind the
-    // engine's work on the last (the engine still takes every turn the thread has free).
-    const deadline = start + (this.ingesting > 0 ? this.ingestSliceMs : this.sliceMs);
+    const deadline = start + this.sliceMs;
     const consumedBefore = this.stats.consumed;
     while (this.ready.length > 0) {
       const head = this.ready[0];
@@ -1108,16 +1092,6 @@ export class LiveService {
     }
     await this.log.close();
   }
-}
-
-/** `f` on the first call only; later calls do nothing. */
-function once(f: () => void): () => void {
-  let pending = true;
-  return () => {
-    if (!pending) return;
-    pending = false;
-    f();
-  };
 }
 
 /** Bytes a record holds while it waits (its text and ~200 bytes of fields): the backlog's byte measure. */

@@ -85,19 +85,16 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     ingest.addHook('onRequest', requireRole('ingest'));
     // Checked before the body is read (cheap refusal) and again in submitBatch.
     const refuseWhenBehind = (): void => refuseBehind(app.distillguard);
-    ingest.addHook('onRequest', async (req, reply) => {
+    ingest.addHook('onRequest', async (req) => {
       refuseWhenBehind();
       gate.enter(); // bounds the bodies held and decoded at once
       req.ingestGate = true;
       req.ingestStart = performance.now();
       req.ingestTimeline = new IngestTimeline(() => live.engineMs, req.ingestStart);
-      req.ingestEnds = live.ingestBegins();
-      reply.raw.once('close', req.ingestEnds); // also when the connection goes before an answer or an abort hook
     });
     ingest.addHook('onResponse', async (req, reply) => {
       if (req.ingestGate === true) gate.leave();
       req.ingestGate = false;
-      req.ingestEnds?.();
       // Batches taken (their stages marked through `durable`); refusals and errors are not a timeline.
       const tl = req.ingestTimeline;
       if (tl !== undefined && reply.statusCode === 200 && tl.stages.length > 0) {
@@ -108,7 +105,6 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     ingest.addHook('onRequestAbort', async (req) => {
       if (req.ingestGate === true) gate.leave();
       req.ingestGate = false;
-      req.ingestEnds?.();
     });
     ingest.addHook('onError', async (_req, _reply, err) => {
       if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') metrics.refused.inc({ code: 'body_too_large' });
@@ -171,8 +167,6 @@ declare module 'fastify' {
     ingestStart?: number;
     /** Where this ingest request's time goes, stage by stage (metrics: distillguard_ingest_stage_seconds). */
     ingestTimeline?: IngestTimeline;
-    /** Ends this request's claim on short engine slices (LiveService.ingestBegins); once. */
-    ingestEnds?: () => void;
     /** This request holds a place at the ingest gate (released once, on response or abort). */
     ingestGate?: boolean;
   }
