@@ -364,6 +364,23 @@ async function serverHistograms(s: Server): Promise<Record<string, number | null
   return out;
 }
 
+/**
+ * Where an ingest request's wall time went, per stage (builds whose /metrics say it:
+ * distillguard_ingest_stage_seconds): mean ms per request, and the mean ms of engine slices on the
+ * main thread within each stage. null for an older build.
+ */
+async function ingestStages(s: Server): Promise<Record<string, { ms: number; engine_ms: number | null }> | null> {
+  const text = (await s.get('/metrics')).body;
+  const out: Record<string, { ms: number; engine_ms: number | null }> = {};
+  for (const m of text.matchAll(/^distillguard_ingest_stage_seconds_sum\{stage="([^"]+)"\} (\S+)/gm)) {
+    const count = Number(new RegExp(`^distillguard_ingest_stage_seconds_count\\{stage="${m[1]}"\\} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+    if (count === 0) continue;
+    const engine = new RegExp(`^distillguard_ingest_stage_engine_seconds_total\\{stage="${m[1]}"\\} (\\S+)`, 'm').exec(text);
+    out[m[1]] = { ms: m1((Number(m[2]) * 1000) / count), engine_ms: engine ? m1((Number(engine[1]) * 1000) / count) : null };
+  }
+  return Object.keys(out).length === 0 ? null : out;
+}
+
 /** Reads summary and flagged accounts back to back until stopped; counts pairs that disagree. */
 function consistencyReader(s: Server): { stop(): Promise<{ pairs: number; samePairs: number; disagreements: number; example: string | null }> } {
   let running = true;
@@ -439,11 +456,14 @@ if (!o['skip-fast']) {
   const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push(r.rss), () => undefined), 2000);
   const cpu0 = await s.cpu();
   const threads0 = await threadCpu(s.child.pid!);
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   for (const b of batches) await post(s, '/v1/records', b.body, stats);
   const ackedS = (performance.now() - t0) / 1000;
+  const client = process.cpuUsage(client0);
   const ackedCpuS = (await s.cpu()) - cpu0;
   const threads = threadShares(s.child.pid!, threads0, await threadCpu(s.child.pid!));
+  const stages = await ingestStages(s);
   await post(s, '/v1/watermark', watermarkBody, stats);
   const wmS = (performance.now() - t0) / 1000;
   const eq = await untilEqual(s);
@@ -480,6 +500,13 @@ if (!o['skip-fast']) {
       decode_worker_busy_share: Math.round((threads.busiestOther / ackedS) * 100) / 100,
       other_threads_us_per_line: Math.round((threads.rest * 1e6) / totalLines),
     },
+    // This process (the client posting, and the reader unless --no-reader) shares the machine: its CPU per line.
+    client_cpu_us_per_line: Math.round((client.user + client.system) / totalLines),
+    // Per batch, mean wall ms of each stage on the server (read, count, decode, order, durable, answer; decode_worker
+    // and decode_unpack are parts of decode) and the engine slices' ms within it; per_batch_ms: the client's own
+    // time per batch (post to receipt), of which the stages are the server's part.
+    per_batch_ms: m1((ackedS * 1000) / batches.length),
+    ingest_stages: stages,
     visible_cpu_s: m1(visibleCpuS),
     not_equal: eq.seconds === null ? eq.last : undefined,
     consistency,

@@ -44,6 +44,8 @@ export interface DecodeResponse {
   batch: EncodedBatch;
   lines: LineBytes;
   json?: RecordJson;
+  /** When the worker began and finished the batch (epoch ms, comparable between threads). */
+  times?: { startedAt: number; doneAt: number };
 }
 
 /** A batch's records, one per line in line order, and the lines (their buffers came back with them). */
@@ -52,6 +54,18 @@ export interface Decoded {
   lines: LineBytes;
   /** Each record's JSON as decoded, when asked for. */
   json?: RecordJson;
+  /**
+   * Where the batch's wall time went (ms): waiting for the worker (`queue`), on it (`worker`), its
+   * answer waiting for this thread's turn (`pickup`), its records rebuilt here (`unpack`).
+   */
+  times?: DecodeTimes;
+}
+
+export interface DecodeTimes {
+  queue: number;
+  worker: number;
+  pickup: number;
+  unpack: number;
 }
 
 /** Most batches (of ~1 MiB of lines) read ahead per worker: bounds memory, keeps workers busy. */
@@ -84,7 +98,7 @@ export interface BatchDecoder {
 export class DecodePool implements BatchDecoder {
   private readonly workers: Worker[] = [];
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: (r: Decoded) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: Decoded) => void; reject: (e: Error) => void; postedAt?: number }>();
   private failure: Error | undefined;
 
   /**
@@ -99,7 +113,11 @@ export class DecodePool implements BatchDecoder {
       w.on('message', (m: DecodeResponse) => {
         const p = this.pending.get(m.seq);
         this.pending.delete(m.seq);
-        p?.resolve({ recs: decodeBatch(m.batch), lines: m.lines, json: m.json });
+        const t = performance.timeOrigin + performance.now();
+        const recs = decodeBatch(m.batch);
+        const w = m.times;
+        const times = w === undefined || p?.postedAt === undefined ? undefined : { queue: w.startedAt - p.postedAt, worker: w.doneAt - w.startedAt, pickup: t - w.doneAt, unpack: performance.timeOrigin + performance.now() - t };
+        p?.resolve({ recs, lines: m.lines, json: m.json, times });
       });
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
@@ -137,7 +155,7 @@ export class DecodePool implements BatchDecoder {
     const seq = this.seq++;
     const req: DecodeRequest = { seq, body: { data, file, maxLineBytes }, json: opts.json };
     return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
+      this.pending.set(seq, { resolve, reject, postedAt: performance.timeOrigin + performance.now() });
       this.workers[seq % this.workers.length].postMessage(req, [data.buffer]);
     });
   }

@@ -14,6 +14,7 @@ const decoder = new LineDecoder(cfg, intel ? (await intelScanHooks(cfg)).shareEm
 const jsonWriter = new RecordJsonWriter();
 
 parentPort!.on('message', (req: DecodeRequest) => {
+  const startedAt = performance.timeOrigin + performance.now();
   const lines = req.lines ?? splitBody(req.body!);
   const batch = decoder.decode(lines, req.json === true ? jsonWriter : undefined);
   // The lines go back too (their buffers, transferred): the engine's thread rejects late lines from them.
@@ -23,6 +24,7 @@ parentPort!.on('message', (req: DecodeRequest) => {
     res.json = jsonWriter.finish();
     transfer.push(res.json.data.buffer, res.json.ends.buffer);
   }
+  res.times = { startedAt, doneAt: performance.timeOrigin + performance.now() };
   parentPort!.postMessage(res, transfer);
 });
 

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearer, ndjson, startTestServer, type TestServer } from '../../test/helpers/serve.js';
+import { INGEST_STAGES } from './ingest-timeline.js';
 
 const T0 = Date.UTC(2026, 3, 1);
 
@@ -132,6 +133,12 @@ describe('serve: operations, decisions', () => {
     expect(m).toMatch(/distillguard_records_received_total\{route="records"\} 2/);
     expect(m).toMatch(/distillguard_records_rejected_total\{reason="missing_field"\} 1/);
     expect(m).toMatch(/distillguard_ingest_request_seconds_count\{route="records"\} 1/);
+    // Where the batch's time went: every stage once, with the engine's slices within it; they add up
+    // to at least the request's time until durable (the answer comes after).
+    for (const stage of INGEST_STAGES) expect(m).toMatch(new RegExp(`distillguard_ingest_stage_seconds_count\\{stage="${stage}"\\} 1\\n`));
+    for (const stage of INGEST_STAGES) expect(m).toMatch(new RegExp(`distillguard_ingest_stage_engine_seconds_total\\{stage="${stage}"\\} `));
+    const sum = (label: string): number => Number(new RegExp(`^distillguard_ingest_(?:stage|request)_seconds_sum\\{${label}\\} (\\S+)`, 'm').exec(m)![1]);
+    expect(INGEST_STAGES.reduce((a, st) => a + sum(`stage="${st}"`), 0)).toBeGreaterThanOrEqual(sum('route="records"') * 0.999);
     for (const g of ['event_time_lag_seconds', 'accounts_tracked', 'accounts_flagged', 'campaigns', 'ingest_to_verdict_seconds_bucket']) expect(m).toContain(`distillguard_${g}`);
     const doc = (await s.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');

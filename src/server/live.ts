@@ -28,6 +28,7 @@ import type { VerdictChange } from '../judge/judge.js';
 import type { RawLine } from '../sources/file.js';
 import type { AuditEntry, Store } from '../store/store.js';
 import { IngestLog, segmentPath, type LogEntry } from './ingest-log.js';
+import type { IngestTimeline } from './ingest-timeline.js';
 import { stat } from 'node:fs/promises';
 import type { DecisionRecord, DecisionStore } from '../store/decision-store.js';
 import type { DecisionAction, DecisionInput } from '../judge/decisions.js';
@@ -117,6 +118,8 @@ export interface SubmitOptions {
   source?: string;
   /** Idempotency-Key, already scoped to the sender, and a digest of the body as sent. */
   idem?: { key: string; hash: string };
+  /** Marks the batch's `order` and `durable` stages (src/server/ingest-timeline.ts). */
+  timeline?: IngestTimeline;
 }
 
 /** The source of batches that name none (scan-like single stream). */
@@ -559,10 +562,10 @@ export class LiveService {
   async submit(items: BatchItem[], t0 = performance.now(), o: SubmitOptions = {}): Promise<BatchReceipt> {
     if (this.closed) throw new Error('the live service is closed');
     const idem = o.idem;
-    if (idem === undefined) return this.take(items, t0, o.source ?? DEFAULT_SOURCE);
+    if (idem === undefined) return this.take(items, t0, o.source ?? DEFAULT_SOURCE, undefined, o.timeline);
     const earlier = this.idempotency.lookup(idem.key, idem.hash, this.now());
     if (earlier !== null) return { ...(await earlier), replayed: true };
-    const result = this.take(items, t0, o.source ?? DEFAULT_SOURCE, idem);
+    const result = this.take(items, t0, o.source ?? DEFAULT_SOURCE, idem, o.timeline);
     this.idempotency.track(idem.key, idem.hash, result);
     return result;
   }
@@ -572,7 +575,7 @@ export class LiveService {
     return this.ingestor.sources.admits(source);
   }
 
-  private async take(items: BatchItem[], t0: number, source: string, idem?: { key: string; hash: string }): Promise<BatchReceipt> {
+  private async take(items: BatchItem[], t0: number, source: string, idem?: { key: string; hash: string }, tl?: IngestTimeline): Promise<BatchReceipt> {
     if (this.checkpointGate !== undefined) {
       await this.checkpointGate.promise;
       if (this.closed) throw new Error('the live service is closed');
@@ -614,7 +617,9 @@ export class LiveService {
     if (source !== DEFAULT_SOURCE) entry.src = source;
     if (idem !== undefined) Object.assign(entry, { idem: idem.key, hash: idem.hash, receipt });
     // All or none have their JSON (one decode path a batch); a mix is a fault the log refuses loudly.
+    tl?.mark('order');
     await this.appendDurably(entry, recs.length, recJson.length > 0 ? recJson : undefined);
+    tl?.mark('durable');
     if (idem !== undefined) this.idempotency.remember(idem.key, { hash: idem.hash, receipt, at });
     if (recs.length > 0) this.waiting.push({ tick: this.tickCovering(maxTs), t0, acked: performance.now() });
     this.pump();
@@ -821,6 +826,19 @@ export class LiveService {
     return Math.ceil(ts / step) * step;
   }
 
+  private engineSliceMs = 0;
+  private engineSliceCount = 0;
+
+  /** Wall ms the main thread has spent in engine slices since start (what other work on it waited behind). */
+  get engineMs(): number {
+    return this.engineSliceMs;
+  }
+
+  /** Engine slices run since start. */
+  get engineSlices(): number {
+    return this.engineSliceCount;
+  }
+
   private pump(): void {
     if (this.pumping || this.closed) return;
     this.pumping = true;
@@ -858,6 +876,8 @@ export class LiveService {
     }
     const more = this.ready.length > 0 && this.ready[0].seq <= this.durableSeq;
     this.measureDrain(start, this.stats.consumed - consumedBefore, more);
+    this.engineSliceMs += performance.now() - start;
+    this.engineSliceCount++;
     this.pumping = false;
     if (more) this.pump();
   }

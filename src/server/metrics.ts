@@ -1,6 +1,7 @@
 // Prometheus metrics of the live service (one registry per server, nothing global).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveService } from './live.js';
+import type { IngestTimeline } from './ingest-timeline.js';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -10,7 +11,12 @@ export interface ServerMetrics {
   ingestSeconds: Histogram<'route'>;
   verdictSeconds: Histogram;
   refused: Counter<'code'>;
+  /** One ingest request's stages (src/server/ingest-timeline.ts), once it is answered. */
+  observeTimeline(tl: IngestTimeline): void;
 }
+
+/** Buckets of an ingest request's time and of its stages (seconds). */
+const REQUEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export function buildMetrics(live: LiveService): ServerMetrics {
   const registry = new Registry();
@@ -23,7 +29,7 @@ export function buildMetrics(live: LiveService): ServerMetrics {
     name: 'distillguard_ingest_request_seconds',
     help: 'Ingest request latency until the batch is durable and acknowledged',
     labelNames: ['route'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    buckets: REQUEST_BUCKETS,
     registers: [registry],
   });
   const verdictSeconds = new Histogram({
@@ -83,5 +89,20 @@ export function buildMetrics(live: LiveService): ServerMetrics {
   gauge('distillguard_accounts_flagged', 'Accounts with the verdict distillation', () => live.counts.flagged);
   gauge('distillguard_campaigns', 'Campaigns (linked account groups) the engine holds', () => live.counts.campaigns);
   gauge('distillguard_store_flush_seconds', 'Duration of the last refresh (derive and publish)', () => live.storeWriter.lastFlush.ms / 1000);
-  return { registry, received, rejected, duplicates, ingestSeconds, verdictSeconds, refused };
+  const stageSeconds = new Histogram({
+    name: 'distillguard_ingest_stage_seconds',
+    help: 'Wall time of each stage of an ingest batch: read, count, decode (its parts: decode_queue, decode_worker, decode_pickup, decode_unpack), order, durable, answer',
+    labelNames: ['stage'],
+    buckets: REQUEST_BUCKETS,
+    registers: [registry],
+  });
+  const stageEngine = new Counter({ name: 'distillguard_ingest_stage_engine_seconds_total', help: 'Main-thread seconds in engine slices during each stage of ingest batches (what a stage waited behind, or overlapped)', labelNames: ['stage'], registers: [registry] });
+  const observeTimeline = (tl: IngestTimeline): void => {
+    for (const s of tl.stages) {
+      stageSeconds.observe({ stage: s.stage }, s.ms / 1000);
+      stageEngine.inc({ stage: s.stage }, s.engineMs / 1000);
+    }
+    for (const p of tl.parts) stageSeconds.observe({ stage: p.part }, p.ms / 1000);
+  };
+  return { registry, received, rejected, duplicates, ingestSeconds, verdictSeconds, refused, observeTimeline };
 }

@@ -9,9 +9,21 @@ import { recordJsonAt } from '../engine/line-decoder.js';
 import type { LineBytes } from '../sources/line-bytes.js';
 import type { RawLine } from '../sources/file.js';
 import type { BatchItem } from './live.js';
+import type { IngestTimeline } from './ingest-timeline.js';
 
-export async function decodeOnPool(body: Buffer, pool: DecodePool, maxLineBytes: number): Promise<BatchItem[]> {
+export async function decodeOnPool(body: Buffer, pool: DecodePool, maxLineBytes: number, tl?: IngestTimeline): Promise<BatchItem[]> {
+  tl?.mark('count');
   const d = await pool.decodeBody(body, 'http', maxLineBytes, { json: true });
+  if (tl !== undefined) {
+    tl.mark('decode');
+    const t = d.times;
+    if (t !== undefined) {
+      tl.part('decode_queue', t.queue);
+      tl.part('decode_worker', t.worker);
+      tl.part('decode_pickup', t.pickup);
+      tl.part('decode_unpack', t.unpack);
+    }
+  }
   if (d.lines.count === 0) return [];
   const json = d.json;
   if (json === undefined) throw new Error('decode worker: the records came back without their JSON');

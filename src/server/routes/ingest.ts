@@ -19,6 +19,7 @@ import { liveOtlpSink } from '../otlp-export.js';
 import { liteLLMDocumentItems } from '../litellm-items.js';
 import { decodeOnPool } from '../pooled-decode.js';
 import { RecordCounter, recordsUpTo } from '../record-count.js';
+import { IngestTimeline } from '../ingest-timeline.js';
 
 const WATERMARK_FUTURE_MS = 60_000;
 /** Bodies are split into lines in slices of this many bytes, and decoded in slices of this many lines, yielding between. */
@@ -42,18 +43,19 @@ export function registerIngestRoutes(app: FastifyInstance): void {
    * allocating). Splitting and decoding yield to the event loop between slices, so a large batch never
    * holds /healthz, decisions on the main port or other requests for long.
    */
-  const ndjsonItems = async (body: Buffer): Promise<BatchItem[]> => {
+  const ndjsonItems = async (body: Buffer, tl?: IngestTimeline): Promise<BatchItem[]> => {
     const n = recordsUpTo(body, limits.maxBatchRecords + 1, maxLineBytes);
     if (n > limits.maxBatchRecords) tooMany(`more than ${limits.maxBatchRecords}`);
     if (decoder !== undefined && !decoderFailed) {
       try {
-        return await decodeOnPool(body, decoder, maxLineBytes);
+        return await decodeOnPool(body, decoder, maxLineBytes, tl);
       } catch (e) {
         // A dead worker must not stop ingest: decode here from now on (the same items, slower).
         decoderFailed = true;
         app.log.error({ err: e }, 'decode workers failed; ingest decodes on the main thread from now on');
       }
     }
+    tl?.mark('count');
     const lines: RawLine[] = [];
     const split = new LineSplitter('http', { maxLineBytes });
     for (let off = 0; off < body.length; off += SPLIT_SLICE) {
@@ -66,6 +68,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       if (i > 0 && i % DECODE_SLICE === 0) await yieldToLoop();
       items[i] = { raw: lines[i], rec: decodeLine(lines[i], decodeCtx) };
     }
+    tl?.mark('decode');
     return items;
   };
   const tooMany = (n: string): never => {
@@ -87,10 +90,17 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       gate.enter(); // bounds the bodies held and decoded at once
       req.ingestGate = true;
       req.ingestStart = performance.now();
+      req.ingestTimeline = new IngestTimeline(() => live.engineMs, req.ingestStart);
     });
-    ingest.addHook('onResponse', async (req) => {
+    ingest.addHook('onResponse', async (req, reply) => {
       if (req.ingestGate === true) gate.leave();
       req.ingestGate = false;
+      // Batches taken (their stages marked through `durable`); refusals and errors are not a timeline.
+      const tl = req.ingestTimeline;
+      if (tl !== undefined && reply.statusCode === 200 && tl.stages.length > 0) {
+        tl.mark('answer');
+        metrics.observeTimeline(tl);
+      }
     });
     ingest.addHook('onRequestAbort', async (req) => {
       if (req.ingestGate === true) gate.leave();
@@ -108,17 +118,18 @@ export function registerIngestRoutes(app: FastifyInstance): void {
         typeof header === 'string'
           ? { key: `${req.principal?.id ?? ''}\u0000${IdempotencyKeys.check(header)}`, hash: IdempotencyKeys.digest(req.body as Buffer) }
           : undefined;
-      return submitBatch(app.distillguard, req.log, route, items, req.ingestStart ?? performance.now(), { source, idem });
+      return submitBatch(app.distillguard, req.log, route, items, req.ingestStart ?? performance.now(), { source, idem, timeline: req.ingestTimeline });
     };
 
     ingest.post('/v1/records', async (req) => {
+      req.ingestTimeline?.mark('read');
       requireType(req, NDJSON_TYPES, 'NDJSON');
       // A gzipped body is counted as it is inflated: one over the record bound is refused there.
       const counter = new RecordCounter(maxLineBytes, limits.maxBatchRecords + 1);
       const body = await decodedBody(req, maxDecodedBytes, (piece) => {
         if (counter.push(piece).full) tooMany(`more than ${limits.maxBatchRecords}`);
       });
-      return submit(req, 'records', await ndjsonItems(body));
+      return submit(req, 'records', await ndjsonItems(body, req.ingestTimeline));
     });
 
     registerOtlpRoutes(ingest, liveOtlpSink(app.distillguard));
@@ -139,9 +150,13 @@ export function registerIngestRoutes(app: FastifyInstance): void {
 
     // LiteLLM payloads: a JSON array (the generic API logger's batches), one object, or NDJSON.
     ingest.post('/v1/litellm', async (req) => {
+      const tl = req.ingestTimeline;
+      tl?.mark('read');
       requireType(req, NDJSON_TYPES, 'JSON or NDJSON');
       const bytes = await decodedBody(req, maxDecodedBytes);
-      const items = (await liteLLMItems(bytes)) ?? (await ndjsonItems(bytes)); // else NDJSON, or invalid UTF-8: judged line by line
+      let items = await liteLLMItems(bytes);
+      if (items !== undefined) tl?.mark('decode');
+      else items = await ndjsonItems(bytes, tl); // else NDJSON, or invalid UTF-8: judged line by line
       return submit(req, 'litellm', items);
     });
   });
@@ -150,6 +165,8 @@ export function registerIngestRoutes(app: FastifyInstance): void {
 declare module 'fastify' {
   interface FastifyRequest {
     ingestStart?: number;
+    /** Where this ingest request's time goes, stage by stage (metrics: distillguard_ingest_stage_seconds). */
+    ingestTimeline?: IngestTimeline;
     /** This request holds a place at the ingest gate (released once, on response or abort). */
     ingestGate?: boolean;
   }
