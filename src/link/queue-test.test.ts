@@ -6,7 +6,7 @@ import { corpusSkipReason, loadPromptCorpus } from '../sketches/prompt-corpus.js
 import { Rng } from '../sim/rng.js';
 import { itemKeys } from './item-spread.js';
 import { numberPrint, phraseHashes } from './phrase-frequency.js';
-import { groupShape, OpenerItems, QueueTest, type MemberOpeners, type QueueTestRule } from './queue-test.js';
+import { binomialTail, groupShape, memberCrossings, OpenerItems, QueueTest, type MemberOpeners, type QueueTestRule } from './queue-test.js';
 
 const BANDS = 4;
 const RULE: QueueTestRule = { alpha: 0.01, looks: 8, draws: 1000, minOpeners: 16, minMembers: 5, minBackground: 64, classMin: 3, classFreshMax: 0.5, maxRepeat: 0.3 };
@@ -223,5 +223,21 @@ describe.skipIf(skip !== undefined)('QueueTest on real prompts', () => {
     const students: MemberOpeners[] = [];
     for (let s = 0; s < 15; s++) add(students, 0, Array.from({ length: 5 }, (_, k) => reword(r, math[100 + ((s + k) % 8)])));
     expect(t.test(students, 2, none)!.spread).toBe('class');
+  });
+});
+
+describe("a member's own crossings (a member dealt from the queue)", () => {
+  it('counts per member the openers whose item another member sent; binomial tail against the chance of a crossing', () => {
+    const r = new Rng('members');
+    // Members 0 and 1 share items 1 and 2; member 2 asks its own; member 3 repeats its own item 9 (no crossing).
+    const x = memberCrossings([member(r, [1, 2, 3]), member(r, [1, 2]), member(r, [4, 5]), member(r, [9, 9])], BANDS);
+    expect(x).toEqual([2, 2, 0, 0]);
+    expect(binomialTail(5, 0, 0.1)).toBe(1);
+    expect(binomialTail(5, 6, 0.1)).toBe(0);
+    expect(binomialTail(5, 1, 0.1)).toBeCloseTo(1 - 0.9 ** 5, 12);
+    expect(binomialTail(5, 2, 0.1)).toBeCloseTo(1 - 0.9 ** 5 - 5 * 0.1 * 0.9 ** 4, 12);
+    // At a chance of 0.05 per opener, 3 of 5 crossing is beyond 0.01; 1 of 5 is not.
+    expect(binomialTail(5, 3, 0.05)).toBeLessThan(0.01);
+    expect(binomialTail(5, 1, 0.05)).toBeGreaterThan(0.2);
   });
 });

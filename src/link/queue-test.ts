@@ -151,6 +151,44 @@ export function groupShape(members: readonly MemberOpeners[], bands: number): Gr
   return { members: members.length, openers: e, cross, accountsPerItem: e ? sum / e : 0, repeat: e ? repeats / e : 0, fresh: e ? fresh / e : 0 };
 }
 
+/** Per member, its openers whose item another member also sent. */
+export function memberCrossings(members: readonly MemberOpeners[], bands: number): number[] {
+  const accounts = new Map<number, number>();
+  const last = new Map<number, number>();
+  members.forEach(({ keys, n }, j) => {
+    for (let i = 0; i < n * bands; i++) {
+      if (last.get(keys[i]) === j) continue;
+      accounts.set(keys[i], (accounts.get(keys[i]) ?? 0) + 1);
+      last.set(keys[i], j);
+    }
+  });
+  return members.map(({ keys, n }) => {
+    let x = 0;
+    for (let i = 0; i < n; i++) {
+      for (let b = 0; b < bands; b++) {
+        if (accounts.get(keys[i * bands + b])! >= 2) {
+          x++;
+          break;
+        }
+      }
+    }
+    return x;
+  });
+}
+
+/** P(X >= x) for X binomial with n trials of chance p. */
+export function binomialTail(n: number, x: number, p: number): number {
+  if (x <= 0) return 1;
+  if (x > n) return 0;
+  let term = Math.pow(1 - p, n);
+  let below = 0;
+  for (let k = 0; k < x; k++) {
+    below += term;
+    term *= ((n - k) / (k + 1)) * (p / (1 - p));
+  }
+  return Math.max(0, 1 - below);
+}
+
 export interface QueueTestRule {
   /** Chance, over all its looks, that a group of unrelated accounts is called a queue. */
   alpha: number;

@@ -28,7 +28,7 @@ import { numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.j
 import { RetroTradecraft } from './retro-tradecraft.js';
 import { familyTradecraft, PhraseFamilies } from './phrase-families.js';
 import { BackgroundSample, DistributionTest, hashedFeatures, QueryProfiles, sampledAccount, type DistributionResult } from './query-distribution.js';
-import { OpenerItems, QueueTest, type MemberOpeners, type QueueTestResult } from './queue-test.js';
+import { binomialTail, memberCrossings, OpenerItems, QueueTest, type MemberOpeners, type QueueTestResult } from './queue-test.js';
 import type { StateKinds } from '../core/state-graph.js';
 import type { PipelineJoinEvidence } from './link-log.js';
 
@@ -663,9 +663,10 @@ export class SharedPipelines implements PipelineView {
   private linkMembers(c: Candidate, accounts: readonly AccountState[], link: PipelineLink): void {
     const p = this.p;
     const why: PipelineLinkWhy = { evidence: c.linkedOn! };
+    const dealt = p.retro && c.linkedOn!.queue ? this.dealtFromQueue(c) : undefined;
     for (const m of c.members) {
       if (c.config !== 0 && this.configs.dominant(m, accounts[m].exchanges, p.configDominance) !== c.config) continue;
-      if (p.retro && !this.ownsEvidence(m, c.phrase, accounts[m].exchanges)) continue;
+      if (p.retro && !this.ownsEvidence(m, c.phrase, accounts[m].exchanges) && dealt?.has(m) !== true) continue;
       if (c.anchor < 0) {
         c.anchor = m;
         this.linked.set(m, 1);
@@ -683,6 +684,31 @@ export class SharedPipelines implements PipelineView {
       c.partners.add(o);
       o.partners.add(c);
     }
+  }
+
+  /**
+   * With the queue test, the members of a group it called a queue whose own openers cross other
+   * members' beyond chance: x of its e kept openers share an item with another member, and
+   * P(Binomial(e, p0) >= x) <= queueTestAlpha, p0 the share of openers crossing in the test's
+   * background groups (their mean over openers). A member's own evidence of being dealt from the queue.
+   */
+  private dealtFromQueue(c: Candidate): Set<number> | undefined {
+    const q = this.qt;
+    const r = c.queueResult;
+    if (!q || !r || r.openers === 0) return undefined;
+    const ids: number[] = [];
+    const openers: MemberOpeners[] = [];
+    for (const m of c.members) {
+      const n = q.members.count(m);
+      if (n === 0) continue;
+      ids.push(m);
+      openers.push({ keys: q.members.keysOf(m)!, n });
+    }
+    const x = memberCrossings(openers, q.members.bands);
+    const p0 = Math.min(1, Math.max(r.nullMean, 1) / r.openers);
+    const out = new Set<number>();
+    for (let j = 0; j < ids.length; j++) if (binomialTail(openers[j].n, x[j], p0) <= this.p.queueTestAlpha) out.add(ids[j]);
+    return out;
   }
 
   /** The evidence of the candidate group that linked the account, if one did. */
