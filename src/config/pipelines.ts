@@ -88,6 +88,29 @@ export const PipelineSchema = z.object({
   /** A spread of ≥ classMin accounts per item is a class only when fewer than this share of openers bring an item no other account sent before (a queue covers new items; a class repeats its problems). */
   classFreshMax: share.default(0.5),
   queueMaxRepeat: share.default(0.3),
+  /**
+   * Work queue judged on the openers a group has (src/link/queue-test.ts): its openers' items cross its accounts more than
+   * random groups of background accounts of the same shape show, at `queueTestAlpha` over all its looks, with few repeats and
+   * not a class. Replaces the fixed `queueMinExchanges` when on.
+   */
+  queueTest: z.boolean().default(false),
+  queueTestAlpha: z.number().positive().max(0.5).default(0.01),
+  /** Looks per group at most: at minOpeners, twice as many, four times, ... each at alpha / looks. */
+  queueTestLooks: count.default(8),
+  /** Background groups drawn per look (at least looks / alpha). */
+  queueTestDraws: count.default(1000),
+  /** Openers of the group's members from which it is first tested. */
+  queueTestMinOpeners: count.default(16),
+  /** Openers kept per account (members and background), a uniform sample of all it sent: `bands` item keys of 4 bytes each. */
+  queueTestOpeners: count.default(8),
+  /**
+   * Its items leave out the phrases accounts write this many times each on average (0: none left out): how they ask (a snippet
+   * pasted again and again, a course's or a template's text), not what they ask; an account rarely asks one item twice.
+   */
+  queueTestItemUses: z.number().min(0).default(2),
+  /** Accounts in its background sample (one in 2^bits, chosen by index, up to this many). */
+  queueTestSample: count.default(512),
+  queueTestSampleBits: z.number().int().min(0).max(10).default(3),
   /** Client configuration: share of members whose dominant configuration is the group's... */
   configShare: share.default(0.5),
   /** ...and share of all accounts using that configuration that are in the group (rare outside it). */

@@ -45,6 +45,34 @@ export interface SpreadStats {
   fresh: number;
 }
 
+/**
+ * An opener's item keys into `out`, one per LSH band: the band's key of its item phrases' MinHash mixed
+ * with its numbers' fingerprint (one item is the same words with the same numbers). Two rewordings of
+ * one item share a key on some band with high probability, two different items rarely. `hashes` and
+ * `bandKeys` are scratch (2048 and `lsh.bands` long). False when it has no item phrases.
+ */
+export function itemKeys(
+  hasher: MinHasher,
+  lsh: LshParams,
+  phrases: readonly number[],
+  numbers: number,
+  hashes: Uint32Array,
+  bandKeysOut: Float64Array,
+  out: Uint32Array,
+): boolean {
+  const n = Math.min(phrases.length, hashes.length);
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) hashes[i] = phrases[i];
+  const sig = hasher.signature(hashes, n);
+  if (isEmptySignature(sig)) return false;
+  bandKeys(sig, lsh, bandKeysOut);
+  for (let b = 0; b < lsh.bands; b++) {
+    const k = bandKeysOut[b];
+    out[b] = fmix32(((k % 4294967296) ^ Math.imul(Math.floor(k / 4294967296), 0x9e3779b1) ^ b ^ numbers) >>> 0);
+  }
+  return true;
+}
+
 export class ItemSpread {
   private exchanges = 0;
   private accountsSum = 0;
@@ -83,20 +111,13 @@ export class ItemSpread {
    * numbers, so the payloads a template generator makes are told apart, a class's one problem is not.
    */
   observe(account: number, phrases: readonly number[], numbers = 0): void {
-    const n = Math.min(phrases.length, this.hashes.length);
-    if (n === 0) return;
-    for (let i = 0; i < n; i++) this.hashes[i] = phrases[i];
-    const sig = this.hasher.signature(this.hashes, n);
-    if (isEmptySignature(sig)) return;
-    bandKeys(sig, this.lsh, this.keys);
+    if (!itemKeys(this.hasher, this.lsh, phrases, numbers, this.hashes, this.keys, this.items)) return;
     // A rewording keeps some bands of the item and breaks others: the item is recognised on its best band.
     let repeat = false;
     let most = 0;
     let sampled = false;
     for (let b = 0; b < this.lsh.bands; b++) {
-      const k = this.keys[b];
-      const item = fmix32(((k % 4294967296) ^ Math.imul(Math.floor(k / 4294967296), 0x9e3779b1) ^ b ^ numbers) >>> 0);
-      this.items[b] = item;
+      const item = this.items[b];
       if ((item & this.sampleMask) !== 0) continue;
       sampled = true;
       if (this.pairSeen.testAndSet(pairKey(account, item))) repeat = true;

@@ -94,6 +94,21 @@ describe('tradecraft phrases', () => {
     expect(seen(3)).toBe(false);
   });
 
+  it('reused (how accounts ask, not an item): shared by >= minAccounts and written >= minUses times per writer', () => {
+    // A snippet in 2 prompts of each of 20 accounts: reused at 2, not at 3. An item's words, each asked once by 20 accounts: not reused.
+    const f = new PhraseFrequency();
+    background(f, 380, 5);
+    for (let a = 1000; a < 1020; a++) for (let p = 0; p < 12; p++) f.observe(a, p < 2 ? `my question ${a}-${p}. Lay out each inference before answering.` : `my own words ${a} q${p} here now`, p === 0);
+    expect([f.reused(OP_PHRASE, 2), f.reused(OP_PHRASE, 3)]).toEqual([true, false]);
+    const [ITEM] = phraseHashes('how many marbles remain');
+    for (let a = 2000; a < 2020; a++) f.observe(a, 'A jar holds marbles: how many marbles remain after the draw?', true);
+    expect(f.stats(ITEM).accounts).toBe(20);
+    expect(f.reused(ITEM, 2)).toBe(false);
+    // Written often by 4 accounts only: not shared enough to say (minAccounts 5).
+    for (let a = 3000; a < 3004; a++) for (let p = 0; p < 6; p++) f.observe(a, `q${a}x${p}: state every premise first`, p === 0);
+    expect(f.reused(phraseHashes('state every premise first')[0], 2)).toBe(false);
+  });
+
   it('the same systematic phrase on too many of the active accounts is common language, not tradecraft', () => {
     const f = new PhraseFrequency();
     background(f, 60, 5);

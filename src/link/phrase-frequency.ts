@@ -195,6 +195,12 @@ export class PhraseFrequency {
     return this.uses.estimate(phrase) / a >= this.rule.minUsesPerAccount;
   }
 
+  /** Shared (by at least minAccounts) and written `minUses` times or more per account that writes it: how accounts ask (their style, a snippet, a template), not an item they ask. */
+  reused(phrase: number, minUses: number): boolean {
+    const a = this.accounts.estimate(phrase);
+    return a >= this.rule.minAccounts && this.uses.estimate(phrase) >= minUses * a;
+  }
+
   /**
    * 2: tradecraft now; 1: pending (shared and rare as tradecraft is, used at least `pendingUses` times
    * per using account on average, not yet systematic enough); 0: neither. One read of the sketches.

@@ -192,6 +192,11 @@ export class DistributionTest {
   }
 }
 
+/** The account is one of the background's (its index hashes into one in mask + 1): the same ones in every run, whatever they send. */
+export function sampledAccount(idx: number, mask: number): boolean {
+  return (fmix32((idx ^ 0x27d4eb2f) >>> 0) & mask) === 0;
+}
+
 /**
  * The background sample: the accounts whose index hashes into one in 2^`sampleBits` (the same ones in
  * every run, whatever they send), up to `capacity`, with their profiles over all their openers.
@@ -212,7 +217,7 @@ export class BackgroundSample {
 
   /** The account is (or may become) part of the sample. */
   holds(idx: number): boolean {
-    if ((fmix32((idx ^ 0x27d4eb2f) >>> 0) & this.mask) !== 0) return false;
+    if (!sampledAccount(idx, this.mask)) return false;
     return this.profiles.has(idx) || this.profiles.size < this.capacity;
   }
 

@@ -127,6 +127,18 @@ describe('linking clean accounts through the pipeline they share', () => {
     expect(world({ phraseMaxAccountShare: 0.01 }).op).toBe(20);
   });
 
+  it('with the calibrated queue test on (queueTest), the work queue speaks on the openers the group has, not at a fixed count', () => {
+    // The sketch's bar is out of reach (20,000 openers): tradecraft alone (configuration off) links no one.
+    // The test reads a sample of 8 of each member's openers against groups of the other accounts (every one sampled).
+    const q = { config: false, queueMinExchanges: 20_000, queueTestSampleBits: 0 };
+    expect(world(q).op).toBe(0);
+    const r = world({ ...q, queueTest: true });
+    expect(r.op).toBe(20);
+    expect(r.cls).toBe(0); // the class asks its problems again and again: their phrases are reused, not items; no queue
+    expect(r.bg).toBe(0);
+    expect(world({ ...q, queueTest: true, queue: false }).op).toBe(0); // the queue kind switched off: the test says nothing
+  });
+
   it("a work queue links a member credited only backwards when it carries the group's phrase itself (retro: own use >= ownShare)", () => {
     // 10 riders carried the operator's phrase in their first three prompts, while it was pending (uses
     // from round 1 are remembered: 2 of 10 exchanges at round 9, the marked share): they join the

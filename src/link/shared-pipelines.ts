@@ -23,11 +23,12 @@ import { lshParams } from '../sketches/lsh.js';
 import { MinHasher } from '../sketches/minhash.js';
 import { ClientConfigs, configHash } from './client-config.js';
 import { GroupTiming, HOUR_MS, HourlyActivity, regionKept, type TimingStats } from './co-silence.js';
-import { ItemSpread, type SpreadStats } from './item-spread.js';
+import { ItemSpread, itemKeys, type SpreadStats } from './item-spread.js';
 import { numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.js';
 import { RetroTradecraft } from './retro-tradecraft.js';
 import { familyTradecraft, PhraseFamilies } from './phrase-families.js';
-import { BackgroundSample, DistributionTest, hashedFeatures, QueryProfiles, type DistributionResult } from './query-distribution.js';
+import { BackgroundSample, DistributionTest, hashedFeatures, QueryProfiles, sampledAccount, type DistributionResult } from './query-distribution.js';
+import { binomialTail, memberCrossings, OpenerItems, QueueTest, type MemberOpeners, type QueueTestResult } from './queue-test.js';
 import type { StateKinds } from '../core/state-graph.js';
 import type { PipelineJoinEvidence } from './link-log.js';
 
@@ -46,9 +47,11 @@ export interface PipelineEvidence {
   /** The group's phrase is tradecraft now: accounts using it, share of the population. */
   tradecraft: boolean;
   phraseAccounts: number;
-  /** One work queue, and its figures. */
+  /** One work queue, and its figures (the calibrated test's when `queueTest` is on). */
   queue: boolean;
   spread: SpreadStats & { kind: string };
+  /** The calibrated work-queue test's latest look (undefined: off, or not tested yet). */
+  queueTest?: QueueTestResult;
   /** One client configuration, concentrated in the group. */
   config: boolean;
   configShare: number;
@@ -102,6 +105,9 @@ class Candidate {
   nextEval = 0;
   changed = true;
   anchor = -1;
+  /** The work-queue test's latest look (-1: none yet) and its result. */
+  queueLook = -1;
+  queueResult: QueueTestResult | undefined = undefined;
   /** Members whose configuration the evidence links (all members when the queue, or timing without the configuration, agrees). */
   config = 0;
   /** The regions its members send from (index, members) and the membership size they were counted at. */
@@ -147,6 +153,8 @@ export class SharedPipelines implements PipelineView {
   /** Query distribution (off: undefined): the members' profiles, the background sample, the calibrated test. */
   private readonly dist: { members: QueryProfiles; background: BackgroundSample; test: DistributionTest; features: Float32Array } | undefined;
   private readonly notBackground = (idx: number): boolean => this.candidateOf.get(idx) >= 0;
+  /** The calibrated work-queue test (off: undefined): members' and the background sample's openers, scratch for their item keys. */
+  private readonly qt: { test: QueueTest; members: OpenerItems; mask: number; hashes: Uint32Array; bandKeys: Float64Array; keys: Uint32Array } | undefined;
   private readonly candidateOf = new I32Column(-1);
   /** 1: linked through its candidate group's evidence. */
   private readonly linked = new U8Column();
@@ -174,6 +182,21 @@ export class SharedPipelines implements PipelineView {
           background: new BackgroundSample(p.distributionDim, p.distributionExchanges, p.distributionSample, p.distributionSampleBits),
           test: new DistributionTest({ alpha: p.distributionAlpha, splits: p.distributionSplits, minMembers: p.minMembers, minBackground: 64 }),
           features: new Float32Array(p.distributionDim),
+        }
+      : undefined;
+    const bands = this.lsh.bands;
+    this.qt = p.queueTest
+      ? {
+          test: new QueueTest(
+            { alpha: p.queueTestAlpha, looks: p.queueTestLooks, draws: p.queueTestDraws, minOpeners: p.queueTestMinOpeners, minMembers: p.minMembers, minBackground: 64, classMin: p.classMin, classFreshMax: p.classFreshMax, maxRepeat: p.queueMaxRepeat },
+            new OpenerItems(p.queueTestOpeners, bands),
+            p.queueTestSample,
+          ),
+          members: new OpenerItems(p.queueTestOpeners, bands),
+          mask: (1 << p.queueTestSampleBits) - 1,
+          hashes: new Uint32Array(2048),
+          bandKeys: new Float64Array(bands),
+          keys: new Uint32Array(bands),
         }
       : undefined;
   }
@@ -217,11 +240,14 @@ export class SharedPipelines implements PipelineView {
     const c = this.candidateOf.get(idx);
     // The background sample's queries: all its openers (a sampled account in a candidate group is left out when tested).
     if (this.dist && ex.turns === 1 && this.dist.background.holds(idx) && hashedFeatures(this.itemsOf(hs, n), this.dist.features)) this.dist.background.profiles.add(idx, this.dist.features);
+    if (this.qt && ex.turns === 1 && sampledAccount(idx, this.qt.mask) && this.qt.test.holds(idx) && this.openerKeys(hs, n, ex)) this.qt.test.background.add(idx, this.qt.keys);
     // A conversation's item is in its opener: later turns are the pipeline's follow-ups. And a
     // pipeline's items are in the prompts its text is in: a member's other traffic (its cover, a
     // student's own questions beside the course's problems) says nothing of the group's payload set.
     if (c < 0 || ex.turns > 1 || !marked) return;
     const spread = this.candidates[c].spread;
+    // The calibrated queue test reads a sample of each member's openers that carry its text.
+    if (this.qt && this.openerKeys(hs, n, ex)) this.qt.members.add(idx, this.qt.keys);
     // Judged on the group's first openers: the sketch's size is fixed, and so is its load.
     if (spread.stats().exchanges >= this.p.queueMaxExchanges) return;
     const items = this.itemsOf(hs, n);
@@ -229,13 +255,27 @@ export class SharedPipelines implements PipelineView {
     spread.observe(idx, items, ex.sketch?.numbers ?? numberPrint(ex.prompt));
   }
 
-  /** A prompt's items: its phrases minus tradecraft and common language (what it asks, not how). */
-  private itemsOf(hs: ArrayLike<number>, n: number): number[] {
+  /** The queue test's item keys of an opener (into qt.keys); false when it has no item phrases. */
+  private openerKeys(hs: ArrayLike<number>, n: number, ex: Exchange): boolean {
+    const q = this.qt!;
+    return itemKeys(this.hasher, this.lsh, this.itemsOf(hs, n, this.p.queueTestItemUses), ex.sketch?.numbers ?? numberPrint(ex.prompt), q.hashes, q.bandKeys, q.keys);
+  }
+
+  /**
+   * A prompt's items: its phrases minus tradecraft and common language (what it asks, not how); with
+   * `reusedUses` (> 0), minus the phrases accounts write that many times each (a snippet, a course's
+   * or a template's text: an account rarely asks one item twice).
+   */
+  private itemsOf(hs: ArrayLike<number>, n: number, reusedUses = 0): number[] {
     const f = this.phrases;
     const items = this.itemPhrases;
     items.length = 0;
     const common = this.p.phraseMaxAccountShare;
-    for (let i = 0; i < n; i++) if (!f.tradecraft(hs[i]) && !this.inKit(hs[i]) && !f.common(hs[i], common)) items.push(hs[i]);
+    for (let i = 0; i < n; i++) {
+      if (f.tradecraft(hs[i]) || this.inKit(hs[i]) || f.common(hs[i], common)) continue;
+      if (reusedUses > 0 && f.reused(hs[i], reusedUses)) continue;
+      items.push(hs[i]);
+    }
     return items;
   }
 
@@ -389,7 +429,7 @@ export class SharedPipelines implements PipelineView {
       const at = c.firstAt;
       at.judged ??= now;
       if (e.tradecraft) at.tradecraft ??= now;
-      if (e.spread.exchanges >= p.queueMinExchanges) at.openers ??= now;
+      if (this.qt ? e.queueTest !== undefined : e.spread.exchanges >= p.queueMinExchanges) at.openers ??= now;
       if (e.queue) at.queue ??= now;
       if (e.config) at.config ??= now;
       if (e.timing) at.timing ??= now;
@@ -533,7 +573,10 @@ export class SharedPipelines implements PipelineView {
 
     const st = c.spread.stats();
     const kind = c.spread.spread();
-    const queue = p.queue && kind === 'queue';
+    // With the calibrated test on, it alone says queue; either reading of a class vetoes.
+    const qt = this.queueTestOf(c);
+    const queue = p.queue && (this.qt ? qt?.spread === 'queue' : kind === 'queue');
+    const isClass = kind === 'class' || qt?.spread === 'class';
     const agreement = this.configs.agreement(members, (m) => accounts[m].exchanges, p.configDominance);
     const config = p.config && agreement.share >= p.configShare && agreement.concentration >= p.configConcentration;
     const declared = declaredOrganization(members, accounts, p.declaredShare);
@@ -543,7 +586,7 @@ export class SharedPipelines implements PipelineView {
     const distribution = mmd?.unlike === true;
     const kinds = (tradecraft ? 1 : 0) + (queue ? 1 : 0) + (config ? 1 : 0) + (timing ? 1 : 0) + (distribution ? 1 : 0);
     // A class (many accounts, the same items) is a course, whatever else it shares.
-    const linked = tradecraft && !declared && kind !== 'class' && kinds >= p.minKinds;
+    const linked = tradecraft && !declared && !isClass && kinds >= p.minKinds;
     // Linked on the configuration, only its members are; a queue, a silence or a query distribution is the whole group's
     // (every member was silent; the distribution is of every member's queries).
     c.config = queue || ((timing || distribution) && !config) ? 0 : agreement.config;
@@ -552,7 +595,10 @@ export class SharedPipelines implements PipelineView {
       tradecraft,
       phraseAccounts: this.phrases.stats(c.phrase).accounts,
       queue,
-      spread: { ...st, kind },
+      spread: this.qt
+        ? { exchanges: qt?.openers ?? 0, accountsPerItem: qt?.accountsPerItem ?? 0, repeat: qt?.repeat ?? 0, fresh: qt?.fresh ?? 0, kind: qt?.spread ?? 'unknown' }
+        : { ...st, kind },
+      ...(this.qt ? { queueTest: qt } : {}),
       config,
       configShare: agreement.share,
       configConcentration: agreement.concentration,
@@ -563,6 +609,32 @@ export class SharedPipelines implements PipelineView {
       declared,
       linked,
     };
+  }
+
+  /**
+   * The group's work-queue test (undefined: off, or not tested yet): tested again when its members'
+   * openers reach the next look (minOpeners x 2^j); between looks, the latest look's result stands.
+   */
+  private queueTestOf(c: Candidate): QueueTestResult | undefined {
+    const q = this.qt;
+    if (!q) return undefined;
+    const openers: MemberOpeners[] = [];
+    let total = 0;
+    for (const m of c.members) {
+      const n = q.members.count(m);
+      if (n === 0) continue;
+      openers.push({ keys: q.members.keysOf(m)!, n });
+      total += q.members.seen(m);
+    }
+    const look = q.test.lookAt(total);
+    if (look > c.queueLook) {
+      const r = q.test.test(openers, look, this.notBackground);
+      if (r) {
+        c.queueLook = look;
+        c.queueResult = r;
+      }
+    }
+    return c.queueResult;
   }
 
   /** The members' query distribution against the background sample (undefined: off, or too few profiles). */
@@ -591,9 +663,10 @@ export class SharedPipelines implements PipelineView {
   private linkMembers(c: Candidate, accounts: readonly AccountState[], link: PipelineLink): void {
     const p = this.p;
     const why: PipelineLinkWhy = { evidence: c.linkedOn! };
+    const dealt = p.retro && c.linkedOn!.queue ? this.dealtFromQueue(c) : undefined;
     for (const m of c.members) {
       if (c.config !== 0 && this.configs.dominant(m, accounts[m].exchanges, p.configDominance) !== c.config) continue;
-      if (p.retro && !this.ownsEvidence(m, c.phrase, accounts[m].exchanges)) continue;
+      if (p.retro && !this.ownsEvidence(m, c.phrase, accounts[m].exchanges) && dealt?.has(m) !== true) continue;
       if (c.anchor < 0) {
         c.anchor = m;
         this.linked.set(m, 1);
@@ -611,6 +684,31 @@ export class SharedPipelines implements PipelineView {
       c.partners.add(o);
       o.partners.add(c);
     }
+  }
+
+  /**
+   * With the queue test, the members of a group it called a queue whose own openers cross other
+   * members' beyond chance: x of its e kept openers share an item with another member, and
+   * P(Binomial(e, p0) >= x) <= queueTestAlpha, p0 the share of openers crossing in the test's
+   * background groups (their mean over openers). A member's own evidence of being dealt from the queue.
+   */
+  private dealtFromQueue(c: Candidate): Set<number> | undefined {
+    const q = this.qt;
+    const r = c.queueResult;
+    if (!q || !r || r.openers === 0) return undefined;
+    const ids: number[] = [];
+    const openers: MemberOpeners[] = [];
+    for (const m of c.members) {
+      const n = q.members.count(m);
+      if (n === 0) continue;
+      ids.push(m);
+      openers.push({ keys: q.members.keysOf(m)!, n });
+    }
+    const x = memberCrossings(openers, q.members.bands);
+    const p0 = Math.min(1, Math.max(r.nullMean, 1) / r.openers);
+    const out = new Set<number>();
+    for (let j = 0; j < ids.length; j++) if (binomialTail(openers[j].n, x[j], p0) <= this.p.queueTestAlpha) out.add(ids[j]);
+    return out;
   }
 
   /** The evidence of the candidate group that linked the account, if one did. */
@@ -672,6 +770,7 @@ export class SharedPipelines implements PipelineView {
 
   get bytes(): number {
     let b = this.phrases.bytes + this.configs.bytes + (this.families?.bytes ?? 0) + (this.dist ? this.dist.members.bytes + this.dist.background.profiles.bytes : 0);
+    if (this.qt) b += this.qt.members.bytes + this.qt.test.background.bytes;
     for (const c of this.candidates) b += c.spread.bytes;
     return b;
   }
@@ -706,4 +805,9 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-export const SHARED_PIPELINES_KINDS: StateKinds = { classes: [SharedPipelines, Candidate, GroupTiming, HourlyActivity, RetroTradecraft, PhraseFamilies, QueryProfiles, BackgroundSample, DistributionTest], constants: [] };
+export const SHARED_PIPELINES_KINDS: StateKinds = {
+  classes: [SharedPipelines, Candidate, GroupTiming, HourlyActivity, RetroTradecraft, PhraseFamilies, QueryProfiles, BackgroundSample, DistributionTest, QueueTest, OpenerItems],
+  constants: [],
+  // The queue test's index of its background's openers is a cache, rebuilt on first use.
+  transient: [[QueueTest, ['index', 'indexedAt']]],
+};

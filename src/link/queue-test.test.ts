@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest';
+import { fmix32 } from '../sketches/hash.js';
+import { lshParams } from '../sketches/lsh.js';
+import { MinHasher } from '../sketches/minhash.js';
+import { corpusSkipReason, loadPromptCorpus } from '../sketches/prompt-corpus.js';
+import { Rng } from '../sim/rng.js';
+import { itemKeys } from './item-spread.js';
+import { numberPrint, phraseHashes } from './phrase-frequency.js';
+import { binomialTail, groupShape, memberCrossings, OpenerItems, QueueTest, type MemberOpeners, type QueueTestRule } from './queue-test.js';
+
+const BANDS = 4;
+const RULE: QueueTestRule = { alpha: 0.01, looks: 8, draws: 1000, minOpeners: 16, minMembers: 5, minBackground: 64, classMin: 3, classFreshMax: 0.5, maxRepeat: 0.3 };
+const none = (): boolean => false;
+
+/** Item `item`'s keys as one sender words it: `kept` of its bands as everyone words it, the others the sender's own. */
+function opener(r: Rng, item: number, kept = BANDS): Uint32Array {
+  const out = new Uint32Array(BANDS);
+  for (let b = 0; b < BANDS; b++) out[b] = b < kept ? fmix32((item * 16 + b + 1) >>> 0) : r.u32();
+  return out;
+}
+
+function member(r: Rng, items: readonly number[], kept = BANDS): MemberOpeners {
+  const keys = new Uint32Array(8 * BANDS);
+  items.forEach((it, i) => keys.set(opener(r, it, kept), i * BANDS));
+  return { keys, n: items.length };
+}
+
+/**
+ * A population's accounts: each asks `n` questions, one in five one of 40 popular questions (everyone
+ * asks those now and then), the others its own. Unrelated accounts' openers cross by chance this way.
+ */
+function organic(r: Rng, account: number, n = 8): number[] {
+  return Array.from({ length: n }, (_, k) => (r.chance(0.2) ? r.below(40) : 1_000_000 + account * 100 + k));
+}
+
+/** A background sample of `accounts` organic accounts (ids from 10,000). */
+function background(r: Rng, accounts: number): OpenerItems {
+  const bg = new OpenerItems(8, BANDS);
+  for (let a = 0; a < accounts; a++) for (const it of organic(r, 10_000 + a)) bg.add(10_000 + a, opener(r, it));
+  return bg;
+}
+
+describe('groupShape: how a group of accounts spreads over items (exact)', () => {
+  it('a queue: 20 items each to two of 10 accounts; a class: 10 accounts, the same 4 items; unrelated people: no item shared', () => {
+    const r = new Rng('shape');
+    // Item i to accounts i mod 10 and the next one.
+    const q: number[][] = Array.from({ length: 10 }, () => []);
+    for (let i = 0; i < 20; i++) {
+      q[i % 10].push(i);
+      q[(i + 1) % 10].push(i);
+    }
+    const queue = groupShape(q.map((items) => member(r, items, 2)), BANDS);
+    expect(queue.openers).toBe(40);
+    expect(queue.cross).toBe(40);
+    expect(queue.repeat).toBe(0);
+    expect(queue.fresh).toBe(0.5);
+    expect(queue.accountsPerItem).toBe(1.5);
+    const cls = groupShape(Array.from({ length: 10 }, () => member(r, [1, 2, 3, 4], 2)), BANDS);
+    expect(cls.cross).toBe(40);
+    expect(cls.accountsPerItem).toBe(5.5);
+    expect(cls.fresh).toBe(0.1);
+    const unrelated = groupShape(Array.from({ length: 10 }, (_, a) => member(r, [a * 10, a * 10 + 1, a * 10 + 2, a * 10 + 3])), BANDS);
+    expect(unrelated).toMatchObject({ cross: 0, accountsPerItem: 1, fresh: 1, repeat: 0 });
+    // An account asking its own item again: a repeat, not a crossing.
+    const again = groupShape([member(r, [7, 7, 8]), member(r, [9])], BANDS);
+    expect(again).toMatchObject({ openers: 4, cross: 0, repeat: 0.25 });
+  });
+});
+
+describe('QueueTest: items crossing accounts beyond what the population shows, at a stated rate', () => {
+  it('benign groups drawn like the background are rarely called crossing (at most alpha over the looks); a fixed bar would call many', () => {
+    const r = new Rng('benign');
+    const t = new QueueTest(RULE, background(r, 400), 512);
+    let called = 0;
+    let overFixedBar = 0;
+    for (let g = 0; g < 200; g++) {
+      const members = Array.from({ length: 10 }, (_, m) => member(r, organic(r, g * 100 + m, 4)));
+      const res = t.test(members, 1, none)!;
+      if (res.crossing) called++;
+      // Popular questions make unrelated accounts' openers cross now and then: a bar of "two openers cross" is passed often.
+      if (res.cross >= 2) overFixedBar++;
+    }
+    // The level of one look is alpha / looks = 0.00125: 0.25 of 200 expected.
+    expect(called).toBeLessThanOrEqual(2);
+    expect(overFixedBar).toBeGreaterThan(40);
+  });
+
+  it("a work queue's group (each item to two accounts, the background's popular questions mixed in) is crossing, and a queue", () => {
+    const r = new Rng('queue');
+    const t = new QueueTest(RULE, background(r, 400), 512);
+    const items: number[][] = Array.from({ length: 10 }, () => []);
+    let next = 5_000_000;
+    for (let k = 0; k < 20; k++) {
+      const a = r.below(10);
+      const b = (a + 1 + r.below(9)) % 10;
+      items[a].push(next);
+      items[b].push(next++);
+    }
+    // A fifth of each account's openers are popular questions as the background asks them (cover).
+    for (const list of items) if (r.chance(0.5)) list.push(r.below(40));
+    const res = t.test(items.map((l) => member(r, l.slice(0, 8), 2)), 1, none)!;
+    expect(res.p).toBeLessThanOrEqual(res.level);
+    expect(res.crossing).toBe(true);
+    expect(res.spread).toBe('queue');
+    expect(res.cross).toBeGreaterThan(res.nullMax);
+  });
+
+  it('a class (10 students, the same 4 problems) is a class, not a queue, though its items cross', () => {
+    const r = new Rng('class');
+    const t = new QueueTest(RULE, background(r, 400), 512);
+    const res = t.test(Array.from({ length: 10 }, () => member(r, [90_001, 90_002, 90_003, 90_004], 2)), 1, none)!;
+    expect(res.crossing).toBe(true);
+    expect(res.spread).toBe('class');
+  });
+
+  it('accounts that cross but mostly repeat their own items are not a queue', () => {
+    const r = new Rng('repeat');
+    const t = new QueueTest(RULE, background(r, 400), 512);
+    // Each of 10 accounts asks its own item three times, and the next account's once.
+    const res = t.test(Array.from({ length: 10 }, (_, a) => member(r, [70_000 + a, 70_000 + a, 70_000 + a, 70_000 + ((a + 1) % 10)])), 1, none)!;
+    expect(res.crossing).toBe(true);
+    expect(res.repeat).toBeGreaterThan(RULE.maxRepeat);
+    expect(res.spread).not.toBe('queue');
+  });
+
+  it('looks at 16, 32, 64, ... openers (at most `looks`); too few members or background accounts: no answer; too few draws refused', () => {
+    const r = new Rng('looks');
+    const t = new QueueTest(RULE, background(r, 400), 512);
+    expect([t.lookAt(15), t.lookAt(16), t.lookAt(31), t.lookAt(32), t.lookAt(64), t.lookAt(1e6)]).toEqual([-1, 0, 0, 1, 2, 7]);
+    expect(t.test(Array.from({ length: 4 }, (_, a) => member(r, [a, a + 1, a + 2, a + 3])), 0, none)).toBeUndefined();
+    const small = new QueueTest(RULE, background(r, 40), 512);
+    expect(small.test(Array.from({ length: 10 }, (_, a) => member(r, [a, a + 1])), 0, none)).toBeUndefined();
+    // Accounts under suspicion are not background: excluding all leaves none.
+    expect(t.test(Array.from({ length: 10 }, (_, a) => member(r, [a, a + 1])), 0, () => true)).toBeUndefined();
+    expect(() => new QueueTest({ ...RULE, draws: 500 }, new OpenerItems(8, BANDS), 512)).toThrow(/draws/);
+  });
+
+  it('keeps k openers per account, a uniform sample of all it sent, and room for `capacity` background accounts', () => {
+    const r = new Rng('store');
+    const bg = new OpenerItems(8, BANDS);
+    for (let i = 0; i < 8; i++) bg.add(1, opener(r, i));
+    expect([bg.count(1), bg.seen(1)]).toEqual([8, 8]);
+    expect(bg.keysOf(1)!.subarray(7 * BANDS, 8 * BANDS)).toEqual(opener(r, 7));
+    // 300 accounts sending 100 openers each (opener i asks item i): the kept ones fall evenly over the ten tenths of what they sent.
+    const store = new OpenerItems(8, BANDS);
+    const tenths = new Array<number>(10).fill(0);
+    for (let a = 0; a < 300; a++) {
+      for (let i = 0; i < 100; i++) store.add(a, opener(r, i));
+      const keys = store.keysOf(a)!;
+      for (let j = 0; j < store.count(a); j++) for (let i = 0; i < 100; i++) if (keys[j * BANDS] === opener(r, i)[0]) tenths[Math.floor(i / 10)]++;
+    }
+    expect(tenths.reduce((x, y) => x + y, 0)).toBe(2400);
+    for (const t of tenths) expect(t).toBeGreaterThan(180);
+    for (const t of tenths) expect(t).toBeLessThan(300);
+    expect(store.added).toBe(30_000);
+    const t = new QueueTest(RULE, bg, 2);
+    bg.add(2, opener(r, 1));
+    expect([t.holds(1), t.holds(2), t.holds(3)]).toEqual([true, true, false]);
+  });
+});
+
+const skip = corpusSkipReason();
+if (skip) console.warn(skip);
+
+describe.skipIf(skip !== undefined)('QueueTest on real prompts', () => {
+  const hasher = new MinHasher({ seed: 'shared-pipelines-items', numPerm: 16 });
+  const lsh = lshParams(0.5, 16);
+  const hashes = new Uint32Array(2048);
+  const band = new Float64Array(lsh.bands);
+  /** A prompt's item keys as the engine reads them (one 4-gram in 8); undefined when it has no sampled phrase. */
+  const keysOf = (text: string): Uint32Array | undefined => {
+    const out = new Uint32Array(lsh.bands);
+    return itemKeys(hasher, lsh, phraseHashes(text, [], undefined, 3), numberPrint(text), hashes, band, out) ? out : undefined;
+  };
+  const add = (store: OpenerItems | MemberOpeners[], idx: number, texts: readonly string[]): void => {
+    const m: MemberOpeners = { keys: new Uint32Array(8 * lsh.bands), n: 0 };
+    for (const t of texts) {
+      const k = keysOf(t);
+      if (!k || m.n >= 8) continue;
+      if (store instanceof OpenerItems) store.add(idx, k);
+      else m.keys.set(k, m.n * lsh.bands);
+      m.n++;
+    }
+    if (!(store instanceof OpenerItems)) store.push(m);
+  };
+  /** A light rewording: one word dropped. */
+  const reword = (r: Rng, text: string): string => {
+    const w = text.split(' ');
+    w.splice(r.below(w.length), 1);
+    return w.join(' ');
+  };
+  const organic = loadPromptCorpus('organic-sharegpt')!.map((p) => p.text);
+  const math = loadPromptCorpus('distill-math')!.map((p) => p.text);
+
+  it('background: accounts asking real ShareGPT prompts; benign groups of the same kind rarely crossing; a queue dealing GSM8K-style problems, reworded, to two accounts each, crossing', () => {
+    const r = new Rng('real');
+    // Prompts drawn with replacement from 2,861: two accounts asking the same real prompt is the chance crossing the null must know.
+    const ask = (): string => organic[r.below(organic.length)];
+    const bg = new OpenerItems(8, lsh.bands);
+    for (let a = 0; a < 500; a++) add(bg, a, Array.from({ length: 8 }, ask));
+    const t = new QueueTest(RULE, bg, 512);
+    let called = 0;
+    for (let g = 0; g < 60; g++) {
+      const members: MemberOpeners[] = [];
+      for (let m = 0; m < 12; m++) add(members, 0, Array.from({ length: 1 + r.below(6) }, ask));
+      if (t.test(members, 2, none)?.crossing) called++;
+    }
+    expect(called).toBeLessThanOrEqual(1);
+    // 12 accounts, 30 problems each reworded to two of them, the rest of their openers real chat prompts.
+    const lists: string[][] = Array.from({ length: 12 }, () => []);
+    for (let i = 0; i < 30; i++) {
+      const a = r.below(12);
+      lists[a].push(reword(r, math[i]));
+      lists[(a + 1 + r.below(11)) % 12].push(reword(r, math[i]));
+    }
+    for (const l of lists) l.push(ask());
+    const members: MemberOpeners[] = [];
+    for (const l of lists) add(members, 0, l);
+    const res = t.test(members, 2, none)!;
+    expect(res.crossing).toBe(true);
+    expect(res.spread).toBe('queue');
+    // A course: 15 students, each 5 of the same 8 problems in their own words (one word dropped): a class.
+    const students: MemberOpeners[] = [];
+    for (let s = 0; s < 15; s++) add(students, 0, Array.from({ length: 5 }, (_, k) => reword(r, math[100 + ((s + k) % 8)])));
+    expect(t.test(students, 2, none)!.spread).toBe('class');
+  });
+});
+
+describe("a member's own crossings (a member dealt from the queue)", () => {
+  it('counts per member the openers whose item another member sent; binomial tail against the chance of a crossing', () => {
+    const r = new Rng('members');
+    // Members 0 and 1 share items 1 and 2; member 2 asks its own; member 3 repeats its own item 9 (no crossing).
+    const x = memberCrossings([member(r, [1, 2, 3]), member(r, [1, 2]), member(r, [4, 5]), member(r, [9, 9])], BANDS);
+    expect(x).toEqual([2, 2, 0, 0]);
+    expect(binomialTail(5, 0, 0.1)).toBe(1);
+    expect(binomialTail(5, 6, 0.1)).toBe(0);
+    expect(binomialTail(5, 1, 0.1)).toBeCloseTo(1 - 0.9 ** 5, 12);
+    expect(binomialTail(5, 2, 0.1)).toBeCloseTo(1 - 0.9 ** 5 - 5 * 0.1 * 0.9 ** 4, 12);
+    // At a chance of 0.05 per opener, 3 of 5 crossing is beyond 0.01; 1 of 5 is not.
+    expect(binomialTail(5, 3, 0.05)).toBeLessThan(0.01);
+    expect(binomialTail(5, 1, 0.05)).toBeGreaterThan(0.2);
+  });
+});

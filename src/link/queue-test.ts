@@ -1,0 +1,392 @@
+// One work queue, judged on the openers a group has: a test calibrated on the population, at a stated
+// false-positive rate, instead of a fixed number of openers (item-spread.ts judges a group from 400).
+//
+// One pipeline feeding one training set deals its payload set to its accounts: an item goes to few of
+// them, so across the group's accounts items recur, while an account rarely repeats itself. How often
+// unrelated accounts' openers recur across accounts by chance is a property of the population (popular
+// questions, copied prompts, the same homework): it is read from the population itself.
+// - Data: per account, the item keys (item-spread.ts `itemKeys`: one per LSH band) of `k` of its
+//   openers, a uniform sample of all it sent: a candidate group's members' openers that carry its text
+//   (as the spread reads them), and the openers of a fixed background sample of accounts
+//   (query-distribution.ts `sampledAccount`).
+// - Statistic: `cross`, the group's openers whose item another member also sent (a key in common).
+// - Null: the same statistic over random groups of background accounts of the same shape (one
+//   background account per member, with at least as many openers kept as the member, as many of them):
+//   unrelated accounts, as many, asking as much. The p-value is (1 + draws at or above the
+//   group's) / (draws + 1).
+// - Looks: a group is tested when its members' openers first reach minOpeners x 2^j (j = 0, 1, ..., looks - 1),
+//   each look at alpha / looks (Bonferroni): the chance that a group of unrelated accounts is ever
+//   called a queue, over all its looks, is at most alpha.
+// - Shape, as item-spread.ts reads it: a queue's accounts rarely repeat their own items (repeat share
+//   at most maxRepeat), and a class is not a queue (many accounts per item, few openers bringing an
+//   item no member sent before).
+// Bounded: k x bands keys (4 bytes each) per candidate member and per sampled account (the sample is
+// capped); a test costs draws x the group's openers, and runs at most `looks` times per group.
+import { fmix32 } from '../sketches/hash.js';
+import type { Spread } from './item-spread.js';
+
+/**
+ * Per account, the item keys (`bands` each) of `k` of its openers, a uniform sample of all it sent
+ * (reservoir sampling, the slot drawn by a hash of the account and its count: the same in every run).
+ * A sample over its whole time, not its first days: a payload set's copies may be days apart.
+ */
+export class OpenerItems {
+  private readonly keys = new Map<number, Uint32Array>();
+  private readonly seenOf = new Map<number, number>();
+  /** Openers added, over all accounts (a change of the sample shows in it). */
+  added = 0;
+
+  constructor(
+    readonly k: number,
+    readonly bands: number,
+  ) {
+    if (k < 1 || bands < 1) throw new Error(`opener items: k ${k}, bands ${bands}`);
+  }
+
+  /** One opener's keys (`bands` of them): kept in a free slot, else in place of a random one with chance k / openers. */
+  add(idx: number, keys: Uint32Array): void {
+    const n = (this.seenOf.get(idx) ?? 0) + 1;
+    this.seenOf.set(idx, n);
+    this.added++;
+    let slot = n - 1;
+    if (n > this.k) {
+      slot = fmix32((Math.imul(idx, 0x9e3779b1) ^ n) >>> 0) % n;
+      if (slot >= this.k) return;
+    }
+    let a = this.keys.get(idx);
+    if (!a) this.keys.set(idx, (a = new Uint32Array(this.k * this.bands)));
+    a.set(keys.subarray(0, this.bands), slot * this.bands);
+  }
+
+  /** Openers kept for the account (at most k). */
+  count(idx: number): number {
+    return Math.min(this.k, this.seenOf.get(idx) ?? 0);
+  }
+
+  /** Openers the account sent (added). */
+  seen(idx: number): number {
+    return this.seenOf.get(idx) ?? 0;
+  }
+
+  keysOf(idx: number): Uint32Array | undefined {
+    return this.keys.get(idx);
+  }
+
+  has(idx: number): boolean {
+    return this.keys.has(idx);
+  }
+
+  accounts(): IterableIterator<number> {
+    return this.keys.keys();
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  get bytes(): number {
+    return this.keys.size * (this.k * this.bands * 4 + 64);
+  }
+}
+
+/** A group's openers as the test reads them: per member, its keys and how many openers they hold. */
+export interface MemberOpeners {
+  keys: Uint32Array;
+  n: number;
+}
+
+export interface GroupShape {
+  members: number;
+  openers: number;
+  /** Openers whose item another member also sent. */
+  cross: number;
+  /** Mean over openers of the accounts that had sent its item so far, itself included (members in turn, as item-spread.ts reads exchanges). */
+  accountsPerItem: number;
+  /** Share of openers whose item the same account had sent before. */
+  repeat: number;
+  /** Share of openers whose item no other member had sent before (members in turn). */
+  fresh: number;
+}
+
+/** The shape of a group's openers (exact: a map over their keys). */
+export function groupShape(members: readonly MemberOpeners[], bands: number): GroupShape {
+  const accounts = new Map<number, number>();
+  const last = new Map<number, number>();
+  let openers = 0;
+  let sum = 0;
+  let repeats = 0;
+  let fresh = 0;
+  for (let j = 0; j < members.length; j++) {
+    const { keys, n } = members[j];
+    for (let i = 0; i < n; i++) {
+      let repeat = false;
+      let most = 0;
+      for (let b = 0; b < bands; b++) {
+        const key = keys[i * bands + b];
+        if (last.get(key) === j) repeat = true;
+        else {
+          accounts.set(key, (accounts.get(key) ?? 0) + 1);
+          last.set(key, j);
+        }
+        most = Math.max(most, accounts.get(key)!);
+      }
+      openers++;
+      sum += most;
+      if (repeat) repeats++;
+      if (most <= 1) fresh++;
+    }
+  }
+  let cross = 0;
+  for (const { keys, n } of members) {
+    for (let i = 0; i < n; i++) {
+      for (let b = 0; b < bands; b++) {
+        if (accounts.get(keys[i * bands + b])! >= 2) {
+          cross++;
+          break;
+        }
+      }
+    }
+  }
+  const e = openers;
+  return { members: members.length, openers: e, cross, accountsPerItem: e ? sum / e : 0, repeat: e ? repeats / e : 0, fresh: e ? fresh / e : 0 };
+}
+
+/** Per member, its openers whose item another member also sent. */
+export function memberCrossings(members: readonly MemberOpeners[], bands: number): number[] {
+  const accounts = new Map<number, number>();
+  const last = new Map<number, number>();
+  members.forEach(({ keys, n }, j) => {
+    for (let i = 0; i < n * bands; i++) {
+      if (last.get(keys[i]) === j) continue;
+      accounts.set(keys[i], (accounts.get(keys[i]) ?? 0) + 1);
+      last.set(keys[i], j);
+    }
+  });
+  return members.map(({ keys, n }) => {
+    let x = 0;
+    for (let i = 0; i < n; i++) {
+      for (let b = 0; b < bands; b++) {
+        if (accounts.get(keys[i * bands + b])! >= 2) {
+          x++;
+          break;
+        }
+      }
+    }
+    return x;
+  });
+}
+
+/** P(X >= x) for X binomial with n trials of chance p. */
+export function binomialTail(n: number, x: number, p: number): number {
+  if (x <= 0) return 1;
+  if (x > n) return 0;
+  let term = Math.pow(1 - p, n);
+  let below = 0;
+  for (let k = 0; k < x; k++) {
+    below += term;
+    term *= ((n - k) / (k + 1)) * (p / (1 - p));
+  }
+  return Math.max(0, 1 - below);
+}
+
+export interface QueueTestRule {
+  /** Chance, over all its looks, that a group of unrelated accounts is called a queue. */
+  alpha: number;
+  /** Looks per group at most (each at alpha / looks). */
+  looks: number;
+  /** Random background groups drawn per look (at least looks / alpha, so that a p-value can reach alpha / looks). */
+  draws: number;
+  /** Openers its members sent from which the group is tested; the next look at twice as many, and so on. */
+  minOpeners: number;
+  /** Members with openers, and background accounts, before the test speaks. */
+  minMembers: number;
+  minBackground: number;
+  /** The shape (as item-spread.ts): a class from this many accounts per item... */
+  classMin: number;
+  /** ...when fewer than this share of openers bring an item no member sent before... */
+  classFreshMax: number;
+  /** ...and a queue's accounts repeat at most this share of their items. */
+  maxRepeat: number;
+}
+
+export interface QueueTestResult extends GroupShape {
+  /** The look (0-based) this result is of, and the level it was tested at (alpha / looks). */
+  look: number;
+  level: number;
+  /** Background draws, their largest cross count and their mean, and the p-value of the group's. */
+  draws: number;
+  nullMax: number;
+  nullMean: number;
+  p: number;
+  /** Background accounts the draws were taken from. */
+  background: number;
+  /** Items cross the group's accounts beyond chance. */
+  crossing: boolean;
+  /** 'queue': crossing, few repeats, not a class; 'class'; 'unrelated': neither. */
+  spread: Spread;
+}
+
+/**
+ * The background's openers, indexed for the draws: the sampled accounts (not excluded) by opener count,
+ * most first, and for every opener the openers of other accounts that share a key with it.
+ */
+class BackgroundIndex {
+  /** Per background account (by position): its account index, its opener count, its first opener's id. */
+  readonly idx: number[] = [];
+  readonly count: number[] = [];
+  readonly first: number[] = [];
+  /** Per opener id: its account's position, its place among the account's openers, and its partners (CSR). */
+  readonly owner: number[] = [];
+  readonly place: number[] = [];
+  readonly start: number[] = [0];
+  readonly partners: number[] = [];
+
+  constructor(store: OpenerItems, exclude: (idx: number) => boolean) {
+    const bands = store.bands;
+    const listed: [number, number][] = [];
+    for (const idx of store.accounts()) if (!exclude(idx)) listed.push([idx, store.count(idx)]);
+    // Most openers first (ties by index, so the same sample gives the same order).
+    listed.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const byKey = new Map<number, number[]>();
+    for (let p = 0; p < listed.length; p++) {
+      const [idx, n] = listed[p];
+      const keys = store.keysOf(idx)!;
+      this.idx.push(idx);
+      this.count.push(n);
+      this.first.push(this.owner.length);
+      for (let i = 0; i < n; i++) {
+        const id = this.owner.length;
+        this.owner.push(p);
+        this.place.push(i);
+        for (let b = 0; b < bands; b++) {
+          const key = keys[i * bands + b];
+          let l = byKey.get(key);
+          if (!l) byKey.set(key, (l = []));
+          if (l[l.length - 1] !== id) l.push(id);
+        }
+      }
+    }
+    const lists: number[][] = this.owner.map(() => []);
+    for (const l of byKey.values()) {
+      if (l.length < 2) continue;
+      for (const x of l) for (const y of l) if (this.owner[x] !== this.owner[y]) lists[x].push(y);
+    }
+    for (const l of lists) {
+      for (const y of l) this.partners.push(y);
+      this.start.push(this.partners.length);
+    }
+  }
+
+  get accounts(): number {
+    return this.idx.length;
+  }
+
+  /** Background accounts with at least `d` openers (they are the first ones: sorted by count). */
+  atLeast(d: number): number {
+    let lo = 0;
+    let hi = this.count.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.count[mid] >= d) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** The calibrated test of one work queue; its background sample's openers are `background`. */
+export class QueueTest {
+  private index: BackgroundIndex | undefined;
+  private indexedAt = -1;
+
+  constructor(
+    readonly rule: QueueTestRule,
+    readonly background: OpenerItems,
+    /** Background accounts kept at most. */
+    readonly capacity: number,
+  ) {
+    if (rule.draws * rule.alpha < rule.looks) throw new Error(`queue test: ${rule.draws} draws cannot place a p-value at ${rule.alpha} / ${rule.looks}`);
+  }
+
+  /** A sampled account is (or may become) part of the background: room is left, or it is in already. */
+  holds(idx: number): boolean {
+    return this.background.has(idx) || this.background.size < this.capacity;
+  }
+
+  /** The look a group whose members sent `openers` openers is due for (-1: too few for the first). */
+  lookAt(openers: number): number {
+    if (openers < this.rule.minOpeners) return -1;
+    return Math.min(this.rule.looks - 1, Math.floor(Math.log2(openers / this.rule.minOpeners)));
+  }
+
+  /**
+   * Tests a group's openers (members in order, each its kept openers) at look `look` against the
+   * background sample without the accounts `exclude` names (accounts under suspicion are not background).
+   * Undefined: too few members or background accounts to draw groups of its shape.
+   */
+  test(members: readonly MemberOpeners[], look: number, exclude: (idx: number) => boolean): QueueTestResult | undefined {
+    const r = this.rule;
+    const bg = this.indexed(exclude);
+    if (bg.accounts < r.minBackground) return undefined;
+    const used = members.filter((m) => m.n > 0).slice(0, bg.accounts >> 1);
+    if (used.length < r.minMembers) return undefined;
+    const demands = used.map((m) => m.n).sort((a, b) => b - a);
+    // Each member needs its own background account with at least as many openers.
+    for (let j = 0; j < demands.length; j++) if (bg.atLeast(demands[j]) <= j) return undefined;
+    const shape = groupShape(used, this.background.bands);
+    const level = r.alpha / r.looks;
+    let seed = fmix32((shape.openers * 0x9e3779b1 + look) >>> 0);
+    const demand = new Int32Array(bg.accounts);
+    const picked: number[] = [];
+    let atOrAbove = 0;
+    let nullMax = 0;
+    let nullSum = 0;
+    for (let s = 0; s < r.draws; s++) {
+      picked.length = 0;
+      for (const d of demands) {
+        const of = bg.atLeast(d);
+        let p: number;
+        do {
+          seed = fmix32((seed + 0x6d2b79f5) >>> 0);
+          p = seed % of;
+        } while (demand[p] !== 0);
+        demand[p] = d;
+        picked.push(p);
+      }
+      let cross = 0;
+      for (const p of picked) {
+        for (let i = 0; i < demand[p]; i++) {
+          const id = bg.first[p] + i;
+          for (let x = bg.start[id]; x < bg.start[id + 1]; x++) {
+            const y = bg.partners[x];
+            if (bg.place[y] < demand[bg.owner[y]]) {
+              cross++;
+              break;
+            }
+          }
+        }
+      }
+      for (const p of picked) demand[p] = 0;
+      if (cross >= shape.cross) atOrAbove++;
+      nullMax = Math.max(nullMax, cross);
+      nullSum += cross;
+    }
+    const pValue = (1 + atOrAbove) / (r.draws + 1);
+    const crossing = pValue <= level;
+    const isClass = shape.accountsPerItem >= r.classMin && shape.fresh < r.classFreshMax;
+    const spread: Spread = isClass ? 'class' : crossing && shape.repeat <= r.maxRepeat ? 'queue' : 'unrelated';
+    return { ...shape, look, level, draws: r.draws, nullMax, nullMean: nullSum / r.draws, p: pValue, background: bg.accounts, crossing, spread };
+  }
+
+  /** The background index, rebuilt when the sample's openers or the accounts excluded from it changed. */
+  private indexed(exclude: (idx: number) => boolean): BackgroundIndex {
+    let excluded = 0;
+    for (const idx of this.background.accounts()) if (exclude(idx)) excluded = (excluded + fmix32((idx + 1) >>> 0)) >>> 0;
+    const stamp = this.background.added * 4294967296 + excluded;
+    if (!this.index || stamp !== this.indexedAt) {
+      this.index = new BackgroundIndex(this.background, exclude);
+      this.indexedAt = stamp;
+    }
+    return this.index;
+  }
+}
