@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSpans, genAiSpans, otlpExporter, simulatedExchanges } from '../bench/otlp-spans.js';
-import { runBin, serveFixture, startServe } from './helpers/bin.js';
+import { runBin, serveFixture, startServe, type ServeProcess } from './helpers/bin.js';
 
 const KEYS = { ingest: 'otlp-test-ingest-key-00001', read: 'otlp-test-read-key-0000001' };
 
@@ -21,25 +21,34 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const args = (grpcPort: number): string[] => ['--db', join(dir, 'store.duckdb'), '--port', '0', '--otlp-grpc-port', String(grpcPort), '--keys', join(dir, 'keys.json'), '--log-level', 'warn'];
+// Each test its own store: one that fails or times out must not leave the next a locked file.
+const args = (grpcPort: number, db = 'store.duckdb'): string[] => ['--db', join(dir, db), '--port', '0', '--otlp-grpc-port', String(grpcPort), '--keys', join(dir, 'keys.json'), '--log-level', 'warn'];
 
 describe('serve --otlp-grpc-port', () => {
   it('takes spans over gRPC and HTTP protobuf, stops cleanly, and replays them on restart', async () => {
     const spans = await genAiSpans(exchanges);
-    const srv = await startServe(bin, args(0));
-    const port = Number(/OTLP\/gRPC on 127\.0\.0\.1:(\d+)/.exec(srv.stderr())?.[1]);
-    expect(port).toBeGreaterThan(0);
-    // gzip'd, as collectors usually send.
-    await exportSpans(otlpExporter('grpc', { http: srv.url, grpcPort: port }, KEYS.ingest, true), spans.slice(0, 5), 5);
-    await exportSpans(otlpExporter('http/protobuf', { http: srv.url, grpcPort: port }, KEYS.ingest, true), spans.slice(5), 5);
-    srv.child.kill('SIGTERM');
-    expect(await srv.exited).toEqual({ code: 0, signal: null });
+    const started: ServeProcess[] = [];
+    try {
+      const srv = await startServe(bin, args(0));
+      started.push(srv);
+      const port = Number(/OTLP\/gRPC on 127\.0\.0\.1:(\d+)/.exec(srv.stderr())?.[1]);
+      expect(port).toBeGreaterThan(0);
+      // gzip'd, as collectors usually send.
+      await exportSpans(otlpExporter('grpc', { http: srv.url, grpcPort: port }, KEYS.ingest, true), spans.slice(0, 5), 5);
+      await exportSpans(otlpExporter('http/protobuf', { http: srv.url, grpcPort: port }, KEYS.ingest, true), spans.slice(5), 5);
+      srv.child.kill('SIGTERM');
+      expect(await srv.exited).toEqual({ code: 0, signal: null });
 
-    const again = await startServe(bin, args(0));
-    const summary = (await (await fetch(`${again.url}/v1/summary`, { headers: { authorization: `Bearer ${KEYS.read}` } })).json()) as { summary: { accepted_exchanges: number; rejected: number } };
-    expect(summary.summary).toMatchObject({ accepted_exchanges: 10, rejected: 0 });
-    again.child.kill('SIGTERM');
-    expect((await again.exited).code).toBe(0);
+      const again = await startServe(bin, args(0));
+      started.push(again);
+      const summary = (await (await fetch(`${again.url}/v1/summary`, { headers: { authorization: `Bearer ${KEYS.read}` } })).json()) as { summary: { accepted_exchanges: number; rejected: number } };
+      expect(summary.summary).toMatchObject({ accepted_exchanges: 10, rejected: 0 });
+      again.child.kill('SIGTERM');
+      expect((await again.exited).code).toBe(0);
+    } finally {
+      // A failed check must not leave a server running (and holding its store) behind the test.
+      for (const s of started) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    }
   }, 90_000);
 
   it('refuses a gRPC port that is taken: one line, exit 2', async () => {
@@ -47,7 +56,7 @@ describe('serve --otlp-grpc-port', () => {
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
     const port = (taken.address() as { port: number }).port;
     try {
-      const r = await runBin(bin, ['serve', ...args(port)]);
+      const r = await runBin(bin, ['serve', ...args(port, 'port-taken.duckdb')]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^distillguard: --otlp-grpc-port ${port}: cannot listen on 127\\.0\\.0\\.1: .+\\n$`));
     } finally {
