@@ -14,7 +14,7 @@ import { loadDefaultPolicy, parsePolicy, type LoadedPolicy } from '../act/policy
 import { openDuckDbStore } from '../store/duckdb.js';
 import { Gateway } from './gateway.js';
 import { LiveService } from './live.js';
-import { listCheckpoints } from './checkpoints.js';
+import { listCheckpoints, saveAndPrune } from './checkpoints.js';
 
 const PER_BATCH = 400;
 let tmp: string;
@@ -93,6 +93,18 @@ async function feed(live: LiveService, from: number, to: number, taken?: (batch:
 }
 
 describe('serve checkpoints', () => {
+  it('a write removes the partial file a killed write left (ckpt-….ckpt.tmp), and keeps the newest `keep`', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'dg-ckpt-tmp-'));
+    try {
+      await writeFile(join(d, 'ckpt-0000000007.ckpt.tmp'), 'half a checkpoint');
+      await writeFile(join(d, 'notes.tmp'), 'not ours');
+      for (const seq of [3, 9, 12]) await saveAndPrune(d, seq, Buffer.from(`state ${seq}`), 2, () => Promise.resolve(undefined));
+      expect((await readdir(d)).sort()).toEqual(['ckpt-0000000009.ckpt', 'ckpt-0000000012.ckpt', 'notes.tmp']);
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+
   it('restarts from the newest checkpoint (or the one before a damaged one) into the state of a full replay, and compacts the log', async () => {
     const third = Math.floor(lines.length / 3 / PER_BATCH) * PER_BATCH;
     const ref = await open(join(tmp, 'ref'), false);

@@ -17,6 +17,8 @@ import type { LogPosition } from './ingest-log.js';
 import { saveCheckpoint } from '../engine/checkpoint.js';
 
 const NAME = /^ckpt-(\d{10})\.ckpt$/;
+/** A checkpoint being written (saveCheckpoint writes beside, then renames); one left by a killed writer is stale. */
+const PARTIAL = /^ckpt-\d{10}\.ckpt\.tmp$/;
 
 export interface CheckpointSettings {
   /** Wall ms between checkpoints (taken only when batches arrived since the last). */
@@ -100,6 +102,8 @@ export async function saveAndPrune(dir: string, seq: number, bytes: Buffer | rea
   await saveCheckpoint(checkpointPath(dir, seq), bytes);
   const all = await listCheckpoints(dir);
   for (const old of all.slice(keep)) await rm(old.path, { force: true });
+  // One writer per folder and this write is renamed: any partial file left is a killed write's.
+  for (const f of await readdir(dir)) if (PARTIAL.test(f)) await rm(join(dir, f), { force: true });
   const kept = all.slice(0, keep);
   if (kept.length < keep) return undefined;
   return positionOf(kept[kept.length - 1]);
