@@ -827,16 +827,10 @@ export class LiveService {
   }
 
   private engineSliceMs = 0;
-  private engineSliceCount = 0;
 
   /** Wall ms the main thread has spent in engine slices since start (what other work on it waited behind). */
   get engineMs(): number {
     return this.engineSliceMs;
-  }
-
-  /** Engine slices run since start. */
-  get engineSlices(): number {
-    return this.engineSliceCount;
   }
 
   private pump(): void {
@@ -877,7 +871,6 @@ export class LiveService {
     const more = this.ready.length > 0 && this.ready[0].seq <= this.durableSeq;
     this.measureDrain(start, this.stats.consumed - consumedBefore, more);
     this.engineSliceMs += performance.now() - start;
-    this.engineSliceCount++;
     this.pumping = false;
     if (more) this.pump();
   }
