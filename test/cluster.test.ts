@@ -488,6 +488,20 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       const bomb = await fetch(`${srv.url}/v1/records`, { method: 'POST', headers: ndjsonGzip, body: gzipSync(Buffer.alloc(65 << 20, 0x20)) });
       expect(bomb.status).toBe(413);
       expect(((await bomb.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'body_too_large', message: expect.stringMatching(/decompressed/) });
+      // The JSON routes keep the body's own fault (was: every fault of the body a 400 "must be JSON"),
+      // then name what is wrong with the document, as single-node serve does.
+      const jsonGzip = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
+      const errorOf = async (r: Response): Promise<{ status: number; code: string; message: string }> => ({ status: r.status, ...((await r.json()) as { error: { code: string; message: string } }).error });
+      const wmBomb = await fetch(`${srv.url}/v1/watermark`, { method: 'POST', headers: jsonGzip, body: gzipSync(Buffer.alloc(65 << 20, 0x20)) });
+      expect(await errorOf(wmBomb)).toMatchObject({ status: 413, code: 'body_too_large' });
+      const wmNotGzip = await fetch(`${srv.url}/v1/watermark`, { method: 'POST', headers: jsonGzip, body: 'not gzip' });
+      expect(await errorOf(wmNotGzip)).toMatchObject({ status: 400, code: 'bad_encoding' });
+      const wmDeep = await fetch(`${srv.url}/v1/watermark`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `${'['.repeat(200)}${']'.repeat(200)}` });
+      expect(await errorOf(wmDeep)).toMatchObject({ status: 400, code: 'bad_request', message: expect.stringMatching(/nests/) });
+      const wmLatin1 = await fetch(`${srv.url}/v1/watermark`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0xe9, 0x7d]) });
+      expect(await errorOf(wmLatin1)).toMatchObject({ status: 400, message: expect.stringMatching(/UTF-8/) });
+      const wmGz = await fetch(`${srv.url}/v1/watermark`, { method: 'POST', headers: jsonGzip, body: gzipSync('{"ts":"yesterday"}') });
+      expect(await errorOf(wmGz)).toMatchObject({ status: 400, message: expect.stringMatching(/RFC 3339/) });
       expect(await counts()).toMatchObject({ received: 95, accepted: 32 });
     } finally {
       await nc.close();

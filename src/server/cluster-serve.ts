@@ -39,7 +39,7 @@ import type { ClusterIngest } from './cluster-ingest.js';
 import type { BatchReceipt } from './live.js';
 import type { OtlpSink } from './otlp-export.js';
 import { registerOtlpRoutes } from './routes/otlp.js';
-import { decodedBody } from './routes/ingest.js';
+import { decodedBody, parseJsonDocument } from './routes/ingest.js';
 import { tooManyRecords } from './limits.js';
 import { liteLLMDocumentItems } from './litellm-items.js';
 import { MAX_DEPTH } from '../decode/depth.js';
@@ -101,14 +101,9 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
   });
 
   app.post('/v1/watermark', { onRequest: need('ingest') }, async (req) => {
-    let body: unknown;
-    try {
-      body = JSON.parse((await bodyOf(req, o.maxDecodedBytes)).toString('utf8'));
-    } catch {
-      throw new ApiError('bad_request', 'the body must be JSON: {"ts": <RFC 3339 or epoch ms>}');
-    }
+    const body = await jsonBodyOf(req, o);
     const ts = isObject(body) ? parseStrictTimestamp(body.ts) : undefined;
-    if (ts === undefined) throw new ApiError('bad_request', 'the body must be {"ts": <RFC 3339 or epoch ms>}');
+    if (ts === undefined) throw new ApiError('bad_request', 'expected {"ts": <RFC 3339 timestamp or epoch milliseconds>}');
     if (ts > Date.now() + WATERMARK_FUTURE_MS) throw new ApiError('bad_request', `watermark ${toIso(ts)} is in the future`);
     try {
       return { watermark: toIso((await o.ingest.watermark(ts)).watermark) };
@@ -122,14 +117,7 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
   void app.register(async (r) => {
     r.addHook('onRequest', need('analyst'));
     r.post('/v1/decisions', async (req, reply) => {
-      let body: unknown;
-      try {
-        body = JSON.parse((await bodyOf(req, o.maxDecodedBytes)).toString('utf8'));
-      } catch (e) {
-        if (e instanceof ApiError) throw e;
-        throw new ApiError('bad_request', 'the body must be JSON');
-      }
-      const d = parseWith(DecisionInputSchema, body, 'body');
+      const d = parseWith(DecisionInputSchema, await jsonBodyOf(req, o), 'body');
       await checkCampaigns(o.store, d);
       const m = analystMessage(req.principal?.id ?? 'anonymous', d);
       try {
@@ -229,6 +217,14 @@ async function checkCampaigns(store: Store, d: ApiDecision): Promise<void> {
 function bodyOf(req: FastifyRequest, max: number): Promise<Buffer> {
   if (!Buffer.isBuffer(req.body)) throw new ApiError('unsupported_media_type', `send ${NDJSON_TYPES.join(', ')}`);
   return decodedBody(req, max);
+}
+
+/**
+ * A JSON document body, read as single-node serve reads it: a body-size or gzip fault keeps its own
+ * answer (413, 400 bad_encoding), then UTF-8, nesting depth and JSON are checked with messages naming the fault.
+ */
+async function jsonBodyOf(req: FastifyRequest, o: Pick<ClusterServerOptions, 'decode' | 'maxDecodedBytes'>): Promise<unknown> {
+  return parseJsonDocument(await bodyOf(req, o.maxDecodedBytes), o.decode.maxDepth ?? MAX_DEPTH);
 }
 
 /** NDJSON → items: every line decoded (rejections kept with their line), at most maxBatchRecords. */

@@ -16,6 +16,8 @@ import { ApiError } from '../errors.js';
 import type { Role } from '../keys.js';
 import { SuppressionInput } from './decision.js';
 import { parseWith } from './read.js';
+import { parseJsonDocument } from './ingest.js';
+import { MAX_DEPTH } from '../../decode/depth.js';
 
 export interface ClusterPolicyOptions {
   store: Store;
@@ -109,10 +111,7 @@ export function registerClusterPolicyRoutes(app: FastifyInstance, o: ClusterPoli
   });
 }
 
+/** As single-node serve reads a JSON body: UTF-8, nesting depth and JSON checked, each with its own message. */
 function parseJson(b: Buffer): unknown {
-  try {
-    return JSON.parse(b.toString('utf8'));
-  } catch {
-    throw new ApiError('bad_request', 'the body must be JSON');
-  }
+  return parseJsonDocument(b, MAX_DEPTH);
 }
