@@ -430,6 +430,49 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
         await store.close();
       }
       expect((await auth(srv.url, victim)).headers.get('x-dg-action')).toBe(released.headers.get('x-dg-action'));
+
+      // The dashboard on serve --cluster, from the PostgreSQL store the judge wrote: its page, the
+      // review queue with the analyst's decision, a campaign's graph and facts, and the policy page's
+      // backtest refused in words; a second serve with keys signs a browser in with a session cookie.
+      const page = await fetch(`${srv.url}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+      const review = (await get<{ review: { account_id: string; decision: { action: string } | null }[] }>(srv, '/v1/review')).review;
+      expect(review.find((a) => a.account_id === victim)?.decision?.action).toBe('dismiss');
+      expect(review.filter((a) => a.decision === null).length).toBeGreaterThan(0);
+      const campaign = (await get<{ campaigns: { campaign_id: string }[] }>(srv, '/v1/campaigns')).campaigns[0].campaign_id;
+      const graph = await get<{ nodes: { id: string }[]; edges: unknown[] }>(srv, `/v1/campaigns/${campaign}/graph`);
+      expect(graph.nodes.map((n) => n.id).sort()).toEqual(accounts.filter((a) => (a as { campaign_id?: string }).campaign_id === campaign).map((a) => a.account_id).sort());
+      expect(graph.edges.length).toBeGreaterThan(0);
+      expect(await get(srv, `/v1/campaigns/${campaign}/facts`)).toMatchObject({ campaign_id: campaign });
+      const noBacktest = await fetch(`${srv.url}/v1/policy/backtest`);
+      expect(noBacktest.status).toBe(404);
+      expect(((await noBacktest.json()) as { error: { message: string } }).error.message).toMatch(/runs no backtest/);
+      const keyFile = join(dir, 'cluster-keys.json');
+      const KEY = { analyst: 'analyst-key-0123456789abcdef', ingest: 'ingest-key-0123456789abcdef' };
+      await writeFile(keyFile, JSON.stringify({ keys: [{ id: 'ana', key: KEY.analyst, roles: ['read', 'analyst'] }, { id: 'gw', key: KEY.ingest, roles: ['ingest'] }] }));
+      const keyed = await startServe(bin, ['--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'serve-keyed.duckdb'), '--keys', keyFile, '--port', '0', '--partitions', '3', '--log-level', 'warn']);
+      try {
+        expect((await fetch(`${keyed.url}/v1/review`)).status).toBe(401);
+        const bad = await fetch(`${keyed.url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'not-a-key-at-all' }) });
+        expect(bad.status).toBe(401);
+        const signin = await fetch(`${keyed.url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: KEY.analyst }) });
+        expect(signin.status, await signin.clone().text()).toBe(200);
+        const cookie = /^(dg_session=[^;]+)/.exec(signin.headers.get('set-cookie') ?? '')![1];
+        expect(signin.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+        const withCookie = await fetch(`${keyed.url}/v1/review`, { headers: { cookie } });
+        expect(withCookie.status).toBe(200);
+        expect(((await withCookie.json()) as { review: unknown[] }).review.length).toBe(review.length);
+        // A session never ingests, and writes only JSON.
+        const ingestBySession = await fetch(`${keyed.url}/v1/records`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-ndjson' }, body: `${lines[0]}\n` });
+        expect(ingestBySession.status).toBe(403);
+        const formWrite = await fetch(`${keyed.url}/v1/decisions`, { method: 'POST', headers: { cookie, 'content-type': 'text/plain' }, body: '{}' });
+        expect(formWrite.status).toBe(403);
+      } finally {
+        keyed.child.kill('SIGTERM');
+        expect((await keyed.exited).code).toBe(0);
+      }
     } finally {
       await unsubscribe();
       await nc.close();

@@ -15,6 +15,7 @@
 //   GET  /v1/decision/:id, /v1/gateway/auth, /v1/decisions, /v1/decisions/stream   read   the gateway's (routes/gateway-answers.ts)
 //   GET  /v1/policy, /v1/policy/history, /v1/accounts/:id/actions   read;  PUT /v1/policy, POST /v1/suppressions   analyst (routes/cluster-policy.ts)
 //   GET  /healthz        none
+//   GET  /, the dashboard's routes (dashboard.ts), POST/DELETE /v1/session   read / analyst, as single-node serve
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { parseStrictTimestamp } from '../decode/index.js';
 import { decodeLine } from '../decode/index.js';
@@ -25,7 +26,10 @@ import { LineSplitter, type RawLine } from '../sources/file.js';
 import type { Store } from '../store/store.js';
 import type { DecisionFollower } from '../cluster/decision-follower.js';
 import { ApiError, classifyError, sendError } from './errors.js';
-import { authorize, type KeyRing, type Role } from './keys.js';
+import type { KeyRing } from './keys.js';
+import { roleGate, securityHeaders } from './auth.js';
+import { registerSessionRoutes, Sessions } from './sessions.js';
+import { registerDashboard } from './dashboard.js';
 import { recordsUpTo } from './record-count.js';
 import { parseWith } from './routes/read.js';
 import { AccountsQuerySchema, AuditQuerySchema, DailyQuerySchema } from './schemas.js';
@@ -39,7 +43,8 @@ import type { ClusterIngest } from './cluster-ingest.js';
 import type { BatchReceipt } from './live.js';
 import type { OtlpSink } from './otlp-export.js';
 import { registerOtlpRoutes } from './routes/otlp.js';
-import { decodedBody, parseJsonDocument } from './routes/ingest.js';
+import { decodedBody } from './routes/ingest.js';
+import { parseJsonDocument } from './json-body.js';
 import { tooManyRecords } from './limits.js';
 import { liteLLMDocumentItems } from './litellm-items.js';
 import { MAX_DEPTH } from '../decode/depth.js';
@@ -64,6 +69,8 @@ export interface ClusterServerOptions {
   publishPolicy: (m: PolicyMessage) => Promise<void>;
   /** How long POST /v1/decisions and the policy changes wait for the judge before answering 202 (default 5 s). */
   decisionWaitMs?: number;
+  /** Dashboard sessions (src/server/sessions.ts); a fresh store unless given. */
+  sessions?: Sessions;
   logger?: boolean | object;
 }
 
@@ -77,9 +84,15 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
     return sendError(reply, c.code, c.message, c.headers);
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, 'not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
-  const need = (role: Role) => async (req: FastifyRequest) => {
-    req.principal = authorize(o.keys, req.headers.authorization, role);
-  };
+  app.addHook('onSend', async (_req, reply, payload) => {
+    securityHeaders(reply);
+    return payload;
+  });
+  // A bearer key, or the dashboard's session cookie (read and analyst only), as single-node serve.
+  const sessions = o.sessions ?? new Sessions();
+  const need = roleGate(o.keys, sessions);
+  registerSessionRoutes(app, sessions, o.keys, need);
+  registerDashboard(app, { results: () => o.store, decisions: o.store.decisions, intel: () => o.store.intel, requireRole: need });
 
   app.get('/healthz', async (_req, reply) => {
     if (o.ingest.failure !== undefined) return reply.code(503).send({ ok: false, error: o.ingest.failure });

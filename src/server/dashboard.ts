@@ -4,13 +4,16 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
 import { latestDecisions, type DecisionRecord } from '../act/decisions.js';
 import { briefFacts, loadBrief } from '../report/brief-data.js';
 import { ApiError } from './errors.js';
 import { readIntel } from './intel-view.js';
 import type { ResultsReader } from '../store/store.js';
+import type { DecisionStore } from '../store/decision-store.js';
+import type { IntelStore } from '../store/intel-store.js';
+import type { Role } from './keys.js';
 import { parseWith } from './routes/read.js';
 
 /** web/dist beside the package: from src/server (tsx, vitest) or dist/src/server (built). */
@@ -26,11 +29,20 @@ const BriefQuery = z.object({ format: z.enum(['html', 'pdf', 'md']).default('htm
 const DecisionsQuery = z.object({ account_id: z.string().min(1).optional() }).strict();
 const REVIEW_LIMIT = 500;
 
-export function registerDashboard(app: FastifyInstance, root: string | null = webRoot()): void {
-  const { requireRole, live } = app.distillguard;
-  const { store } = app.distillguard;
-  /** Results come from the live service's current snapshot, as the read API's do (src/server/results-view.ts). */
-  const results = (): ResultsReader => live.results;
+/**
+ * Where the dashboard's routes read. Single-node serve: the live service's current snapshot (as its
+ * read API does, src/server/results-view.ts) and its decision store; serve --cluster: the PostgreSQL
+ * store the judge writes.
+ */
+export interface DashboardSources {
+  results(): ResultsReader;
+  decisions: Pick<DecisionStore, 'list'>;
+  intel(): IntelStore;
+  requireRole(role: Role): onRequestHookHandler;
+}
+
+export function registerDashboard(app: FastifyInstance, sources: DashboardSources, root: string | null = webRoot()): void {
+  const { requireRole, results } = sources;
   if (root) {
     // The page itself holds nothing secret: the data behind it needs a key (read, analyst to decide).
     void app.register(fastifyStatic, { root, prefix: '/', index: 'index.html', wildcard: false, maxAge: '1h' });
@@ -74,7 +86,7 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
     // Suspicious accounts, and every account with a decision (a dismissed one is benign now, but its
     // decision stays on the queue to be found); undecided first, then by score.
     r.get('/v1/review', async () => {
-      const latest = latestDecisions(await live.decisions.list());
+      const latest = latestDecisions(await sources.decisions.list());
       const view = results();
       const suspicious = await view.accounts({ verdict: 'suspicious', limit: REVIEW_LIMIT });
       const seen = new Set(suspicious.map((a) => a.account_id));
@@ -91,7 +103,7 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
 
     r.get('/v1/review/decisions', async (req) => {
       const q = parseWith(DecisionsQuery, req.query, 'query');
-      return { decisions: await live.decisions.list(q.account_id) };
+      return { decisions: await sources.decisions.list(q.account_id) };
     });
 
     r.get<{ Params: { id: string } }>('/v1/campaigns/:id/brief', async (req, reply) => {
@@ -107,7 +119,7 @@ export function registerDashboard(app: FastifyInstance, root: string | null = we
       return reply.type('application/pdf').send(await (await import('../report/pdf.js')).htmlToPdf(html));
     });
 
-    r.get('/v1/intel', async () => readIntel(app.distillguard.intel ?? store.intel));
+    r.get('/v1/intel', async () => readIntel(sources.intel()));
   });
 }
 

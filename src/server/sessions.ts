@@ -5,11 +5,13 @@
 // scoped to the dashboard's roles (read, analyst: never ingest). Tokens and sessions live in memory:
 // a restart signs everyone out.
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from './errors.js';
 import type { KeyRing, Principal, Role } from './keys.js';
 import { parseWith } from './routes/read.js';
+import { parseJsonDocument } from './json-body.js';
+import { MAX_DEPTH } from '../decode/depth.js';
 
 export const SESSION_COOKIE = 'dg_session';
 const TOKEN_TTL_MS = 10 * 60_000;
@@ -96,9 +98,11 @@ function setCookie(reply: FastifyReply, req: FastifyRequest, value: string, maxA
 const SessionInput = z.union([z.object({ token: z.string().min(1).max(200) }).strict(), z.object({ key: z.string().min(1).max(1000) }).strict()]);
 
 /** POST /v1/session (sign in: token or key → cookie), DELETE /v1/session, POST /v1/session/tokens (mint a link). */
-export function registerSessionRoutes(app: FastifyInstance, sessions: Sessions, keys: KeyRing | null): void {
+export function registerSessionRoutes(app: FastifyInstance, sessions: Sessions, keys: KeyRing | null, requireRole: (role: Role) => onRequestHookHandler): void {
   app.post('/v1/session', async (req, reply) => {
-    const input = parseWith(SessionInput, req.body, 'body');
+    // serve --cluster takes every body as bytes (its JSON routes read them as single-node serve does).
+    const body = Buffer.isBuffer(req.body) ? parseJsonDocument(req.body, MAX_DEPTH) : req.body;
+    const input = parseWith(SessionInput, body, 'body');
     let s;
     if ('token' in input) s = sessions.open({ token: input.token });
     else {
@@ -116,7 +120,7 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: Sessions, 
     return { signed_out: true };
   });
   void app.register(async (r) => {
-    r.addHook('onRequest', app.distillguard.requireRole('read'));
+    r.addHook('onRequest', requireRole('read'));
     r.post('/v1/session/tokens', async (req) => {
       if (req.viaSession === true) throw new ApiError('forbidden', 'sign-in links are minted with an API key, not from a session');
       const token = sessions.mintToken(req.principal!);

@@ -39,6 +39,9 @@ export async function buildBin(dir: string): Promise<string> {
   await copyFile(join(ROOT, 'policies', 'default.yaml'), join(dir, 'policies', 'default.yaml'));
   await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   await symlink(join(ROOT, 'proto'), join(dir, 'proto'), 'dir'); // the OTLP .proto files, read at start-up
+  // The dashboard's built page (npm run build makes it; a test that opens it fails saying it is not built).
+  await mkdir(join(dir, 'web'), { recursive: true });
+  await symlink(join(ROOT, 'web', 'dist'), join(dir, 'web', 'dist'), 'dir');
   return join(dir, 'bin', 'distillguard.js');
 }
 

@@ -43,7 +43,9 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   const text = await res.text();
   const data = text ? (JSON.parse(text) as unknown) : null;
   if (!res.ok) {
-    const msg = data && typeof data === 'object' && 'message' in data ? String((data as { message: unknown }).message) : res.statusText;
+    // The API's errors are {error: {code, message}}: show the server's reason, not the status text.
+    const err = data && typeof data === 'object' && 'error' in data ? (data as { error: unknown }).error : data;
+    const msg = err && typeof err === 'object' && 'message' in err ? String((err as { message: unknown }).message) : res.statusText;
     throw new ApiError(res.status, msg);
   }
   return data as T;

@@ -6,7 +6,7 @@
 // answer waits for that audit entry (200/201), else says the change is queued (202).
 // Not here: the backtest (it replays serve's ingest log; a cluster's history is the judge's stream).
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { InputError } from '../../core/errors.js';
 import { parsePolicy, withSuppression, type LoadedPolicy } from '../../act/policy-load.js';
 import type { PolicyMessage } from '../../cluster/policy-messages.js';
@@ -16,14 +16,14 @@ import { ApiError } from '../errors.js';
 import type { Role } from '../keys.js';
 import { SuppressionInput } from './decision.js';
 import { parseWith } from './read.js';
-import { parseJsonDocument } from './ingest.js';
+import { parseJsonDocument } from '../json-body.js';
 import { MAX_DEPTH } from '../../decode/depth.js';
 
 export interface ClusterPolicyOptions {
   store: Store;
   /** Publishes a policy change on the record stream (resolves once JetStream holds it). */
   publish: (m: PolicyMessage) => Promise<void>;
-  need: (role: Role) => (req: FastifyRequest) => Promise<void>;
+  need: (role: Role) => onRequestHookHandler;
   /** How long a change waits for the judge's audit entry before answering 202 (ms). */
   waitMs: number;
 }

@@ -1,6 +1,5 @@
 // Ingest routes (role `ingest`): native NDJSON (LiteLLM lines auto-detected), OTLP/HTTP JSON traces,
 // LiteLLM payload lists. Each request is one batch: answered once durable, with counts by outcome.
-import { isUtf8 } from 'node:buffer';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -8,7 +7,7 @@ import { isObject } from '../../decode/check.js';
 import { decodeLine, parseStrictTimestamp } from '../../decode/index.js';
 import { toIso } from '../../core/time.js';
 import { LineSplitter, type RawLine } from '../../sources/file.js';
-import { nestedDeeper } from '../../decode/depth.js';
+import { parseJsonDocument } from '../json-body.js';
 import { ApiError } from '../errors.js';
 import { IngestGate, tooManyRecords } from '../limits.js';
 import { IdempotencyKeys } from '../idempotency.js';
@@ -195,12 +194,6 @@ function requireType(req: FastifyRequest, types: readonly string[], what: string
   throw new ApiError('unsupported_media_type', `${req.routeOptions.url ?? 'this route'} takes ${what} (${types.join(', ')}; UTF-8), not ${header === '' ? 'a body without a Content-Type' : JSON.stringify(header)}`);
 }
 
-/** The body as text; 400 when it is not valid UTF-8 (replacing bytes would change what was sent). */
-function utf8Text(bytes: Buffer): string {
-  if (!isUtf8(bytes)) throw new ApiError('bad_request', 'the body is not valid UTF-8');
-  return bytes.toString('utf8');
-}
-
 /** Spans in an OTLP export, counted before decoding (a batch over the record limit is refused whole). */
 export function spanCount(body: unknown): number {
   if (!isObject(body) || !Array.isArray(body.resourceSpans)) return 0;
@@ -210,21 +203,6 @@ export function spanCount(body: unknown): number {
     for (const ss of rs.scopeSpans) if (isObject(ss) && Array.isArray(ss.spans)) n += ss.spans.length;
   }
   return n;
-}
-
-/** A JSON document body: valid UTF-8, nested at most `maxDepth` deep (checked before anything walks it). */
-export function parseJsonDocument(bytes: Buffer, maxDepth: number): unknown {
-  const text = utf8Text(bytes);
-  if (nestedDeeper(text, maxDepth)) throw new ApiError('bad_request', `the body nests objects and arrays deeper than ${maxDepth} levels`);
-  return parseJson(text);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ApiError('bad_request', `the body is not JSON: ${(e as Error).message}`);
-  }
 }
 
 /**

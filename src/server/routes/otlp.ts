@@ -8,7 +8,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { loadOtlpProto, ProtobufError, type OtlpService } from '../../decode/otlp-proto.js';
 import { ApiError, classifyError, ERROR_STATUS, sendError } from '../errors.js';
 import { exportOtlp, GRPC_STATUS, jsonExportResponse, type OtlpSink } from '../otlp-export.js';
-import { decodedBody, parseJsonDocument, spanCount } from './ingest.js';
+import { decodedBody, spanCount } from './ingest.js';
+import { parseJsonDocument } from '../json-body.js';
 
 const PROTOBUF = /^application\/(x-)?protobuf\s*(;|$)/i;
 const JSON_TYPE = /^application\/json\s*(;|$)/i;

@@ -13,7 +13,9 @@ export async function policyPage(app: HTMLElement): Promise<void> {
     app.innerHTML = html`<h1>Policy</h1><p class="muted">This service runs no policy: nothing acts on its verdicts (see docs/act.md).</p>`.text;
     return;
   }
-  const [versions, last, now] = await Promise.all([api.policyHistory(), api.backtest(), api.gatewayDecisions()]);
+  // serve --cluster keeps no history to replay (404 saying so): the page says why instead of a form.
+  const noBacktest = (e: unknown): Promise<ApiError> => (e instanceof ApiError && e.status === 404 ? Promise.resolve(e) : Promise.reject(e));
+  const [versions, last, now] = await Promise.all([api.policyHistory(), api.backtest().catch(noBacktest), api.gatewayDecisions()]);
   const byAction = new Map<string, number>();
   for (const d of now) byAction.set(d.action, (byAction.get(d.action) ?? 0) + 1);
   const v = p.version;
@@ -39,12 +41,16 @@ export async function policyPage(app: HTMLElement): Promise<void> {
     (x) => html`<tr><td class="time">${when(x.at)}</td><td><code>${x.name}@${x.revision}</code> <span class="muted">${x.sha256.slice(0, 12)}</span></td><td>${x.actor}</td><td class="num">${int(x.position)}</td></tr>`,
   )}</tbody></table></section>
 </div>
-<section><h2>Backtest on this service's history</h2>
+${
+    last instanceof ApiError
+      ? html`<section><h2>Backtest</h2><p class="muted" id="no-backtest">${last.message}</p></section>`
+      : html`<section><h2>Backtest on this service's history</h2>
 <p class="muted">Replays every record the service has taken, with the analysts' decisions where they were made, under a policy — the one in force, or an edited one beside it. Groups are account plans and campaigns are those the engine found (this history has no ground truth; <code>distillguard backtest --truth</code> reports hard-negative groups of a simulation).</p>
 <form class="backtest"><textarea class="policy" name="policy" spellcheck="false" aria-label="policy to backtest">${p.text}</textarea>
 <p><label><input type="checkbox" name="compare" checked> compare with the policy in force</label> <button>Run backtest</button> <span class="outcome" role="status"></span></p></form>
-<div id="backtest">${backtestView(last)}</div></section>`.text;
-  wireBacktest(app, p.text);
+<div id="backtest">${backtestView(last)}</div></section>`
+  }`.text;
+  if (!(last instanceof ApiError)) wireBacktest(app, p.text);
 }
 
 function wireBacktest(app: HTMLElement, inForce: string): void {
