@@ -22,7 +22,7 @@ import { REJECT_CODES, type RejectCode } from '../core/rejections.js';
 import { toIso } from '../core/time.js';
 import type { VerdictChange } from '../judge/judge.js';
 import type { OutputCounts } from '../server/output-delta.js';
-import { StoreWriter } from '../server/store-writer.js';
+import { StoreWriter, type StorePacing } from '../server/store-writer.js';
 import type { AuditEntry, Store } from '../store/store.js';
 import { policyAuditEntry, verdictAuditEntries, type PolicyEvent } from './decision-events.js';
 import { DECISION_SUBJECT, ensureRecordStreams, JUDGE_DURABLE, partitionOfSubject, readStreamItem, RECORD_STREAM } from './record-stream.js';
@@ -59,6 +59,13 @@ export interface JudgeOptions {
 
 /** Messages a fetch asks for (a round between the periodic work); each is at most the server's max_payload (1 MiB by default). */
 const FETCH_MESSAGES = 64;
+/**
+ * The judge's store is serve --cluster's read path (single-node serve reads its in-memory snapshot
+ * and keeps the store behind): spaced like a refresh, and never more than 2 s after the last write.
+ */
+const JUDGE_STORE_PACING: StorePacing = { storeSpacing: 3, maxStoreWaitMs: 2000 };
+/** A store write at least this long is logged (wall ms). */
+const SLOW_STORE_WRITE_MS = 2000;
 
 export class ClusterJudge {
   private readonly js: JetStreamClient;
@@ -88,7 +95,11 @@ export class ClusterJudge {
       judgedThrough: this.judgedThrough(),
       engineClock: Number.isFinite(state.engine.now) ? toIso(state.engine.now) : null,
       consumed: state.counts.consumed,
-    }));
+    }), undefined, JUDGE_STORE_PACING);
+    // serve --cluster reads this store: a slow write delays what it shows, so the judge says so.
+    this.writer.onStoreWrite((info, w) => {
+      if (w.ms >= SLOW_STORE_WRITE_MS) o.log?.(`distillguard: judge: store write of refresh ${info.refresh} took ${Math.round(w.ms)} ms (${Object.entries(w.rows).map(([t, n]) => `${t} ${n}`).join(', ')})`);
+    });
     state.onVerdict = (c) => this.changes.push(c);
     // Subscribed without a replay of the restored recent changes: those were published before the checkpoint.
     gateway.subscribe(undefined, (_seq, line) => this.actions.push(actionAuditEntry(line)));

@@ -249,7 +249,7 @@ export class LiveService {
     this.flushMs = opts.flushMs ?? 1000;
     this.sliceMs = opts.sliceMs ?? 10;
     this.maxBehindSeconds = opts.maxBehindSeconds ?? 5;
-    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdStill(), opts.storeEveryMs ?? DEFAULT_STORE_EVERY_MS);
+    this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdStill(), { storeEveryMs: opts.storeEveryMs ?? DEFAULT_STORE_EVERY_MS });
     this.engine.onVerdict((c) => this.changes.push(c));
     this.attached = opts.attach?.(this.engine);
   }

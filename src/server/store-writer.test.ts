@@ -50,4 +50,51 @@ describe('StoreWriter', () => {
     expect(writer.flushes).toBe(3);
     await writer.persisted();
   });
+
+  // A store whose writes are slow (a loaded PostgreSQL behind serve --cluster): each write of the real
+  // store takes SLOW_MS more, so the default spacing keeps the next one ~19 x SLOW_MS away.
+  const SLOW_MS = 500;
+  const slowStore = (): Store =>
+    new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === 'writeLive') return async (...a: Parameters<Store['writeLive']>) => (await new Promise((r) => setTimeout(r, SLOW_MS)), target.writeLive(...a));
+        const v = Reflect.get(target, key, receiver) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  const writerOn = (s: Store, pacing?: ConstructorParameters<typeof StoreWriter>[5]): StoreWriter => {
+    const cfg = buildEngineConfig({ emailKey: 'test-email-key-0123456789' });
+    return new StoreWriter(s, new Engine(cfg), emailKeyOf(cfg), () => ({ judgedThrough: null, engineClock: null, consumed: 0 }), undefined, pacing);
+  };
+  const summary = (): Summary => ({}) as Summary;
+  /** Resolves with the wall ms until the store holds refresh `n`. */
+  const storedWithin = (w: StoreWriter, n: number): Promise<number> => {
+    const t0 = performance.now();
+    return new Promise((done) => w.onStoreWrite((info) => info.refresh >= n && done(performance.now() - t0)));
+  };
+
+  it('a forced flush (a clean stop) writes the last refresh at once, not after the spacing a slow write earned', async () => {
+    const w = writerOn(slowStore());
+    await w.writeFull(summary);
+    await w.publish(1, summary);
+    await w.persisted(); // one slow write: the next is due only ~19 x SLOW_MS later
+    expect(w.lastWrite.ms).toBeGreaterThanOrEqual(SLOW_MS - 5);
+    await w.publish(2, summary); // its write now waits out that spacing
+    const t0 = performance.now();
+    await w.flush(3, summary, true);
+    // Was the whole spacing (~9.5 s) before this write could start; now the write itself and no wait.
+    expect(performance.now() - t0).toBeLessThan(19 * SLOW_MS * 0.5);
+    expect(w.lastWrite.refresh).toBe(w.lastRefresh!.refresh);
+  });
+
+  it('where the store is the read path (the cluster judge), a write waits at most maxStoreWaitMs after a slow one', async () => {
+    const w = writerOn(slowStore(), { storeSpacing: 3, maxStoreWaitMs: 200 });
+    await w.writeFull(summary);
+    await w.publish(1, summary);
+    await w.persisted();
+    const stored = storedWithin(w, w.lastRefresh!.refresh + 1);
+    await w.publish(2, summary);
+    // Spacing alone: 3 x SLOW_MS after the last write, then the write; capped: 200 ms, then the write.
+    expect(await stored).toBeLessThan(3 * SLOW_MS + SLOW_MS);
+  });
 });

@@ -45,6 +45,24 @@ export interface StoreWriteStats {
   rows: Record<Tables, number>;
 }
 
+/** How store writes are spaced (the defaults suit a store no read waits for: single-node serve's). */
+export interface StorePacing {
+  /**
+   * Least wall ms between two store writes. Where the store is not on the path to the read API, a
+   * write every few seconds loses nothing but makes an account that changes every second one row
+   * write, not one a second (its rows are converted and appended on the main thread).
+   */
+  storeEveryMs?: number;
+  /** A write is followed by this many times its own wall time without one (default 19: a twentieth of the thread). */
+  storeSpacing?: number;
+  /**
+   * Longest wall ms a write waits after the last one, whatever its spacing: for a store that is the
+   * read path (serve --cluster reads the judge's). A write's wall time includes the engine work
+   * interleaved with its awaits, so under a burst the spacing alone grew to minutes.
+   */
+  maxStoreWaitMs?: number;
+}
+
 /** What the caller knows at the moment the rows are derived (the engine's clock, records consumed). */
 export interface RefreshPoint {
   judgedThrough: string | null;
@@ -128,6 +146,11 @@ export class StoreWriter {
   private writtenVersion = -1;
   private dirty = clean();
   private nextWrite = 0;
+  /** Ends the wait of a store write that is spacing itself out (a caller needs the store now). */
+  private wake: (() => void) | undefined;
+  private readonly storeEveryMs: number;
+  private readonly storeSpacing: number;
+  private readonly maxStoreWaitMs: number;
   private readonly storeWrites = new Coalesced(() => this.writeStore());
   private readonly listeners: RefreshListener[] = [];
   private readonly writeListeners: StoreWriteListener[] = [];
@@ -143,14 +166,12 @@ export class StoreWriter {
      * still, so they remain one cut of its state; absent, they are derived in one go.
      */
     private readonly hold?: () => Promise<() => void>,
-    /**
-     * Least wall ms between two store writes. The store is not on the path to the read API, so a write
-     * every few seconds loses nothing but makes an account that changes every second one row write,
-     * not one a second (its rows are converted and appended on the main thread).
-     */
-    private readonly storeEveryMs = 0,
+    pacing: StorePacing = {},
   ) {
     this.delta = new OutputDelta(engine, indicatorKey);
+    this.storeEveryMs = pacing.storeEveryMs ?? 0;
+    this.storeSpacing = pacing.storeSpacing ?? STORE_SPACING;
+    this.maxStoreWaitMs = pacing.maxStoreWaitMs ?? Infinity;
   }
 
   /** Called once each refresh is published. */
@@ -202,6 +223,8 @@ export class StoreWriter {
   async persisted(): Promise<void> {
     while (this.lastRefresh !== null && (this.lastStored?.refresh ?? 0) < this.lastRefresh.refresh) {
       this.nextWrite = 0;
+      // A write already waiting out its spacing goes now (a clean stop waited up to 19x a write's time).
+      this.wake?.();
       await this.storeWrites.run();
     }
   }
@@ -279,8 +302,19 @@ export class StoreWriter {
 
   /** One store write: every row that changed since the last one, as the newest snapshot has it. */
   private async writeStore(): Promise<void> {
-    const wait = this.nextWrite - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // Nothing newer than the store holds: no write, and no wait (a caller would wait out the spacing for nothing).
+    if ((this.view.refresh?.refresh ?? 0) <= (this.lastStored?.refresh ?? 0)) return;
+    const wait = Math.min(this.nextWrite - performance.now(), this.maxStoreWaitMs);
+    if (wait > 0) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, wait);
+        this.wake = () => {
+          clearTimeout(t);
+          r();
+        };
+      });
+      this.wake = undefined;
+    }
     const view = this.view;
     const info = view.refresh;
     if (info === null || (this.lastStored?.refresh ?? 0) >= info.refresh) return;
@@ -304,7 +338,7 @@ export class StoreWriter {
       throw e;
     }
     const ms = performance.now() - t0;
-    this.nextWrite = performance.now() + Math.max(STORE_SPACING * ms, this.storeEveryMs - ms);
+    this.nextWrite = performance.now() + Math.max(this.storeSpacing * ms, this.storeEveryMs - ms);
     this.storeError = undefined;
     this.lastStored = info;
     this.lastWrite = { ms, refresh: info.refresh, rows };
