@@ -431,6 +431,19 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       }
       expect((await auth(srv.url, victim)).headers.get('x-dg-action')).toBe(released.headers.get('x-dg-action'));
 
+      // Every read route says which refresh of the store it read (one read transaction), in the body and
+      // the headers single-node serve sends; ?refresh= paging is refused in words.
+      for (const path of ['/v1/campaigns', '/v1/daily', '/v1/summary', `/v1/accounts/${encodeURIComponent(victim)}`, '/v1/accounts?limit=5']) {
+        const r = await fetch(`${srv.url}${path}`);
+        const body = (await r.json()) as { snapshot: { refresh: number; judged_through: string } };
+        expect(body.snapshot.refresh, path).toBeGreaterThan(0);
+        expect(r.headers.get('distillguard-refresh'), path).toBe(String(body.snapshot.refresh));
+        expect(r.headers.get('distillguard-event-time'), path).toBe(body.snapshot.judged_through);
+      }
+      const paged = await fetch(`${srv.url}/v1/campaigns?refresh=1`);
+      expect(paged.status).toBe(400);
+      expect(((await paged.json()) as { error: { message: string } }).error.message).toMatch(/\?refresh is not kept/);
+
       // The dashboard on serve --cluster, from the PostgreSQL store the judge wrote: its page, the
       // review queue with the analyst's decision, a campaign's graph and facts, and the policy page's
       // backtest refused in words; a second serve with keys signs a browser in with a session cookie.

@@ -16,14 +16,14 @@
 //   GET  /v1/policy, /v1/policy/history, /v1/accounts/:id/actions   read;  PUT /v1/policy, POST /v1/suppressions   analyst (routes/cluster-policy.ts)
 //   GET  /healthz        none
 //   GET  /, the dashboard's routes (dashboard.ts), POST/DELETE /v1/session   read / analyst, as single-node serve
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { parseStrictTimestamp } from '../decode/index.js';
 import { decodeLine } from '../decode/index.js';
 import type { DecodeContext } from '../decode/index.js';
 import { isObject } from '../decode/check.js';
 import { toIso } from '../core/time.js';
 import { LineSplitter, type RawLine } from '../sources/file.js';
-import type { Store } from '../store/store.js';
+import type { RefreshInfo, Store } from '../store/store.js';
 import type { DecisionFollower } from '../cluster/decision-follower.js';
 import { ApiError, classifyError, sendError } from './errors.js';
 import type { KeyRing } from './keys.js';
@@ -32,7 +32,7 @@ import { registerSessionRoutes, Sessions } from './sessions.js';
 import { registerDashboard } from './dashboard.js';
 import { recordsUpTo } from './record-count.js';
 import { parseWith } from './routes/read.js';
-import { AccountsQuerySchema, AuditQuerySchema, DailyQuerySchema } from './schemas.js';
+import { AccountsQuerySchema, AuditQuerySchema, DailyQuerySchema, RefreshQuerySchema } from './schemas.js';
 import { DecisionInputSchema, type DecisionInput as ApiDecision } from '../act/audit.js';
 import { analystMessage, type AnalystMessage } from '../cluster/analyst-decisions.js';
 import type { BatchItem } from './live.js';
@@ -154,28 +154,50 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
       return { audit: await o.store.audit({ accountId: q.account_id, campaignId: q.campaign_id, kind: q.kind, limit: q.limit, offset: q.offset }), limit: q.limit, offset: q.offset };
     });
     const { store } = o;
-    r.get('/v1/accounts', async (req) => {
+    /**
+     * Runs a route's reads in one read transaction of the store the judge writes and says which
+     * refresh they reflect, as single-node serve's routes do: in the body (`snapshot`) and in the
+     * `distillguard-refresh` and `distillguard-event-time` headers.
+     */
+    const fromStore = async <T extends object>(reply: FastifyReply, read: () => Promise<T>): Promise<T & { snapshot: RefreshInfo | null }> => {
+      const { value, refresh } = await store.snapshot(read);
+      if (refresh !== null) {
+        void reply.header('distillguard-refresh', String(refresh.refresh));
+        if (refresh.judged_through !== null) void reply.header('distillguard-event-time', refresh.judged_through);
+      }
+      return { ...value, snapshot: refresh };
+    };
+    const noRefresh = (refresh: number | undefined): void => {
+      if (refresh !== undefined) throw new ApiError('bad_request', 'serve --cluster reads the store the judge writes: ?refresh is not kept');
+    };
+    r.get('/v1/accounts', async (req, reply) => {
       const q = parseWith(AccountsQuerySchema, req.query, 'query');
-      if (q.refresh !== undefined) throw new ApiError('bad_request', 'serve --cluster reads the store the judge writes: ?refresh is not kept');
-      const { value, refresh } = await store.snapshot(() => store.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }));
-      return { accounts: value, limit: q.limit, offset: q.offset, snapshot: refresh };
+      noRefresh(q.refresh);
+      return fromStore(reply, async () => ({ accounts: await store.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }), limit: q.limit, offset: q.offset }));
     });
-    r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req) => {
-      const a = await store.account(req.params.id);
-      if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
-      return { ...a, audit: await store.audit({ accountId: req.params.id }) };
+    r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req, reply) =>
+      fromStore(reply, async () => {
+        const a = await store.account(req.params.id);
+        if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
+        return { ...a, audit: await store.audit({ accountId: req.params.id }) };
+      }),
+    );
+    r.get('/v1/campaigns', async (req, reply) => {
+      noRefresh(parseWith(RefreshQuerySchema, req.query, 'query').refresh);
+      return fromStore(reply, async () => ({ campaigns: await store.campaigns() }));
     });
-    r.get('/v1/campaigns', async () => ({ campaigns: await store.campaigns() }));
-    r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req) => {
-      const c = await store.campaign(req.params.id);
-      if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
-      return { ...c, audit: await store.audit({ campaignId: req.params.id }) };
+    r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req, reply) =>
+      fromStore(reply, async () => {
+        const c = await store.campaign(req.params.id);
+        if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
+        return { ...c, audit: await store.audit({ campaignId: req.params.id }) };
+      }),
+    );
+    r.get('/v1/daily', async (req, reply) => {
+      const q = parseWith(DailyQuerySchema, req.query, 'query');
+      return fromStore(reply, async () => ({ daily: await store.daily(q.campaign_id) }));
     });
-    r.get('/v1/daily', async (req) => ({ daily: await store.daily(parseWith(DailyQuerySchema, req.query, 'query').campaign_id) }));
-    r.get('/v1/summary', async () => {
-      const { value, refresh } = await store.snapshot(() => store.summary());
-      return { summary: value, snapshot: refresh, ingest: o.ingest.counts };
-    });
+    r.get('/v1/summary', async (_req, reply) => ({ ...(await fromStore(reply, async () => ({ summary: await store.summary() }))), ingest: o.ingest.counts }));
     // The gateway's answers, from the judge's action changes: single-node serve's routes and shapes.
     registerGatewayAnswers(r, o.decisions, () => o.decisions.version ?? null);
   });
