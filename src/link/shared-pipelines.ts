@@ -763,6 +763,19 @@ export class SharedPipelines implements PipelineView {
     return { marked: this.marked.get(idx), topPhraseAccounts: key === 0 ? 0 : this.phrases.stats(key).accounts, candidate: this.candidateOf.get(idx) };
   }
 
+  /**
+   * A phrase as the linking reads it (diagnostics: bench/pipelines.ts): accounts and uses (sketches), the
+   * population, and its grade (2: tradecraft, 1: pending at `retroUses`, 0: neither).
+   */
+  phraseStatus(h: number): { accounts: number; uses: number; population: number; grade: 0 | 1 | 2 } {
+    return { ...this.phrases.stats(h), grade: this.phrases.grade(h, this.p.retroUses) };
+  }
+
+  /** The account's pending phrases, remembered for tradecraft counted backwards (diagnostics). */
+  pendingOf(idx: number): number {
+    return this.retro.phrases(idx, []).length;
+  }
+
   /** The candidate groups with their members and latest evidence (diagnostics: bench/pipelines.ts). */
   *candidateGroups(): IterableIterator<{ phrase: number; members: readonly number[]; evidence: PipelineEvidence | undefined; linkedAt: Millis | undefined; createdAt: Millis; firstAt: Candidate['firstAt'] }> {
     for (const c of this.candidates) if (c.phrase !== 0) yield { phrase: c.phrase, members: c.members, evidence: c.evidence, linkedAt: c.linkedAt, createdAt: c.createdAt, firstAt: c.firstAt };
