@@ -103,6 +103,11 @@ export const PipelineSchema = z.object({
   queueTestLookHours: z.number().min(0).default(24),
   /** Background groups drawn per look (at least looks / alpha); draws stop once the level is out of reach. */
   queueTestDraws: count.default(3200),
+  /**
+   * Members tested while its background sample has this many accounts per member with as many openers (0: up to half the
+   * sample): each random group is drawn from a pool several times its size, so the null varies as chance does.
+   */
+  queueTestPool: z.number().min(0).default(0),
   /** Openers of the group's members from which it is first tested. */
   queueTestMinOpeners: count.default(16),
   /** Openers kept per account (members and background), a uniform sample of all it sent: `bands` item keys of 4 bytes each. */

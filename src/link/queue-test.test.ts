@@ -9,7 +9,7 @@ import { numberPrint, phraseHashes } from './phrase-frequency.js';
 import { binomialTail, groupShape, memberCrossings, NO_LOOK, OpenerItems, QueueTest, type LookState, type MemberOpeners, type QueueTestRule } from './queue-test.js';
 
 const BANDS = 4;
-const RULE: QueueTestRule = { alpha: 0.01, looks: 8, lookMs: 0, draws: 1000, minOpeners: 16, minMembers: 5, minBackground: 64, classMin: 3, classFreshMax: 0.5, maxRepeat: 0.3 };
+const RULE: QueueTestRule = { alpha: 0.01, looks: 8, lookMs: 0, draws: 1000, poolRatio: 0, minOpeners: 16, minMembers: 5, minBackground: 64, classMin: 3, classFreshMax: 0.5, maxRepeat: 0.3 };
 const none = (): boolean => false;
 const DAY = 86_400_000;
 
@@ -207,6 +207,29 @@ describe('QueueTest: items crossing accounts beyond what the population shows, a
       if (life({ ...looks, lookMs: DAY }, own) >= 0) ever++;
     }
     expect(ever).toBeLessThanOrEqual(3);
+  });
+
+  it('poolRatio: a large group is tested on as many of its members as leave the background several accounts per member, so the null varies', () => {
+    const r = new Rng('pool');
+    const bg = background(r, 400);
+    const q: number[][] = Array.from({ length: 150 }, () => []);
+    for (let i = 0; i < 600; i++) {
+      q[i % 150].push(7_000_000 + i);
+      q[(i + 1) % 150].push(7_000_000 + i);
+    }
+    for (const l of q) if (r.chance(0.3)) l.push(r.below(40));
+    const group = q.map((l) => member(r, l.slice(0, 8), 2));
+    // Half the background (200 accounts) allows all 150; a pool of 4 per member allows 100 (400 accounts with 8 openers).
+    const all = new QueueTest(RULE, bg, 512).test(group, 0, none)!;
+    const pooledRes = new QueueTest({ ...RULE, poolRatio: 4 }, bg, 512).test(group, 0, none)!;
+    expect(all.members).toBe(150);
+    expect(pooledRes.members).toBe(100);
+    expect(pooledRes.crossing).toBe(true);
+    expect(pooledRes.spread).toBe('queue');
+    // Members with fewer openers need fewer: a pool of 4 per member among 400 accounts.
+    const few = Array.from({ length: 150 }, (_, m) => member(r, organic(r, 900 + m, 2)));
+    expect(new QueueTest({ ...RULE, poolRatio: 4 }, bg, 512).test(few, 0, none)?.members).toBe(100);
+    expect(new QueueTest({ ...RULE, poolRatio: 8 }, bg, 512).test(few, 0, none)?.members).toBe(50);
   });
 
   it('keeps k openers per account, a uniform sample of all it sent, and room for `capacity` background accounts', () => {

@@ -206,6 +206,13 @@ export interface QueueTestRule {
   draws: number;
   /** Openers its members sent from which the group is tested; the next look at twice as many, or lookMs later. */
   minOpeners: number;
+  /**
+   * The group's members tested (in its order) while the background has at least this many accounts per
+   * member with as many openers (0: half the background): a draw is then a sample of the background, not
+   * nearly all of it (a large group would otherwise draw the same accounts every time, the background's
+   * own clusters among them, and its null would not vary).
+   */
+  poolRatio: number;
   /** Members with openers, and background accounts, before the test speaks. */
   minMembers: number;
   minBackground: number;
@@ -313,6 +320,20 @@ class BackgroundIndex {
   }
 }
 
+/** The longest prefix of the members (with openers) whose every j-th largest demand has ratio x j background accounts with as many openers. */
+function pooled(members: readonly MemberOpeners[], bg: BackgroundIndex, ratio: number): MemberOpeners[] {
+  const out: MemberOpeners[] = [];
+  const demands: number[] = [];
+  for (const m of members) {
+    if (m.n === 0) continue;
+    const next = [...demands, m.n].sort((a, b) => b - a);
+    if (next.some((d, j) => bg.atLeast(d) < ratio * (j + 1))) break;
+    demands.push(m.n);
+    out.push(m);
+  }
+  return out;
+}
+
 /** The calibrated test of one work queue; its background sample's openers are `background`. */
 export class QueueTest {
   private index: BackgroundIndex | undefined;
@@ -353,7 +374,7 @@ export class QueueTest {
     const r = this.rule;
     const bg = this.indexed(exclude);
     if (bg.accounts < r.minBackground) return undefined;
-    const used = members.filter((m) => m.n > 0).slice(0, bg.accounts >> 1);
+    const used = r.poolRatio > 0 ? pooled(members, bg, r.poolRatio) : members.filter((m) => m.n > 0).slice(0, bg.accounts >> 1);
     if (used.length < r.minMembers) return undefined;
     const demands = used.map((m) => m.n).sort((a, b) => b - a);
     // Each member needs its own background account with at least as many openers.

@@ -188,7 +188,7 @@ export class SharedPipelines implements PipelineView {
     this.qt = p.queueTest
       ? {
           test: new QueueTest(
-            { alpha: p.queueTestAlpha, looks: p.queueTestLooks, lookMs: p.queueTestLookHours * 3_600_000, draws: p.queueTestDraws, minOpeners: p.queueTestMinOpeners, minMembers: p.minMembers, minBackground: 64, classMin: p.classMin, classFreshMax: p.classFreshMax, maxRepeat: p.queueMaxRepeat },
+            { alpha: p.queueTestAlpha, looks: p.queueTestLooks, lookMs: p.queueTestLookHours * 3_600_000, draws: p.queueTestDraws, poolRatio: p.queueTestPool, minOpeners: p.queueTestMinOpeners, minMembers: p.minMembers, minBackground: 64, classMin: p.classMin, classFreshMax: p.classFreshMax, maxRepeat: p.queueMaxRepeat },
             new OpenerItems(p.queueTestOpeners, bands),
             p.queueTestSample,
           ),
