@@ -2,23 +2,61 @@
 // every candidate group with its members by simulated group, its evidence, and whether it linked.
 // Diagnostics for tuning on the simulator's hard negatives without looking at the operator's phrases.
 //
-//   node dist/bench/pipelines.js --input DIR/input.ndjson --truth DIR/truth.json [--config FILE]
+//   node dist/bench/pipelines.js --input DIR/input.ndjson --truth DIR/truth.json [--config FILE] [--at HOURS,...]
+//
+// --at: at those event hours after the window's start, each hidden operator's state (truth groups
+// hidden_*): its accounts active so far and how many are marked, hold pending phrases, sit in a candidate
+// group, are linked; the phrases most of its accounts wrote so far as the linking reads them (accounts,
+// uses per account, share of the population, grade); and the candidate groups holding its accounts.
 import { parseArgs } from 'node:util';
 import { buildEngineConfig, type EngineConfigInput } from '../src/config/schema.js';
 import { loadConfigFile } from '../src/config/load.js';
 import { scanSecretPath, withEmailKey } from '../src/config/secret.js';
 import { Engine } from '../src/engine/engine.js';
 import { readTruth } from '../src/eval/truth.js';
+import { phraseHashes } from '../src/link/phrase-frequency.js';
 import { Ingestor, ingestStream } from '../src/order/pipeline.js';
 
-const { values } = parseArgs({ options: { input: { type: 'string' }, truth: { type: 'string' }, config: { type: 'string' } } });
+const { values } = parseArgs({ options: { input: { type: 'string' }, truth: { type: 'string' }, config: { type: 'string' }, at: { type: 'string' } } });
 if (!values.input || !values.truth) throw new Error('usage: pipelines --input input.ndjson --truth truth.json [--config FILE]');
 const truth = await readTruth(values.truth);
 const fileCfg: EngineConfigInput = values.config ? await loadConfigFile(values.config) : {};
 const cfg = await withEmailKey(buildEngineConfig(fileCfg), scanSecretPath());
 const engine = new Engine(cfg);
 const ingestor = new Ingestor({ maxLatenessMs: cfg.maxLatenessMs, maxLineBytes: cfg.maxLineBytes, emailKey: Buffer.from(cfg.emailKey) });
-for await (const batch of ingestStream([values.input], ingestor, { maxLineBytes: cfg.maxLineBytes })) for (const r of batch.records) engine.push(r);
+const start = Date.parse(String(truth.start));
+const snapshots = (values.at ?? '')
+  .split(',')
+  .filter((x) => x !== '')
+  .map((h) => start + Number(h) * 3_600_000);
+// Per hidden operator (its truth category): per phrase the accounts of it that wrote it, and its uses.
+const opOf = new Map<string, string>();
+for (const id of Object.keys(truth.accounts)) {
+  const t = truth.accounts[id];
+  if (t.group === 'hidden' && t.category) opOf.set(id, t.category);
+}
+const written = new Map<string, Map<number, { accounts: Set<string>; uses: number }>>();
+const activeOps = new Map<string, Set<string>>();
+const scratch = new Uint32Array(4096);
+const sampleBits = cfg.scoring.pipelines.phraseSampleBits;
+for await (const batch of ingestStream([values.input], ingestor, { maxLineBytes: cfg.maxLineBytes })) {
+  for (const r of batch.records) {
+    while (snapshots.length > 0 && r.ts >= snapshots[0]) snapshot(snapshots.shift()!);
+    engine.push(r);
+    const op = snapshots.length > 0 && r.kind === 'exchange' ? opOf.get(r.accountId) : undefined;
+    if (op === undefined || r.kind !== 'exchange') continue;
+    if (!activeOps.has(op)) activeOps.set(op, new Set());
+    activeOps.get(op)!.add(r.accountId);
+    let m = written.get(op);
+    if (!m) written.set(op, (m = new Map()));
+    for (const h of new Set(phraseHashes(r.prompt, [], scratch, sampleBits))) {
+      let w = m.get(h);
+      if (!w) m.set(h, (w = { accounts: new Set(), uses: 0 }));
+      w.accounts.add(r.accountId);
+      w.uses++;
+    }
+  }
+}
 engine.finish();
 const accounts = engine.observer.list;
 // The simulated group; an operation's own category where it has one (hidden_plain, hidden_careful).
@@ -26,6 +64,52 @@ const groupOf = (i: number): string => {
   const t = truth.accounts[accounts[i].id];
   return t === undefined ? '?' : t.group === 'hidden' && t.category ? t.category : t.group;
 };
+function snapshot(t: number): void {
+  const pl = engine.linker.pipelines;
+  const list = engine.observer.list;
+  const idxOf = new Map(list.map((a) => [a.id, a.idx]));
+  const pp = cfg.scoring.pipelines;
+  console.log(`\n== at ${((t - start) / 3_600_000).toFixed(0)} h (${new Date(t).toISOString().slice(5, 16)})`);
+  for (const [op, ids] of activeOps) {
+    const idxs = [...ids].map((id) => idxOf.get(id)!).filter((i) => i !== undefined);
+    let marked = 0;
+    let share = 0;
+    let pending = 0;
+    let joined = 0;
+    let linked = 0;
+    const exchanges: number[] = [];
+    for (const i of idxs) {
+      const st = pl.accountStatus(i);
+      exchanges.push(list[i].exchanges);
+      if (st.marked > 0) marked++;
+      if (list[i].exchanges >= pp.minExchanges && st.marked >= pp.markedShare * list[i].exchanges) share++;
+      if (pl.pendingOf(i) > 0) pending++;
+      if (st.candidate >= 0) joined++;
+      if (pl.linkedBy(i)) linked++;
+    }
+    const med = (xs: number[]): number => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[xs.length >> 1]);
+    console.log(`${op}: active ${idxs.length}, exchanges median ${med(exchanges)}; marked ${marked}, marked>=${pp.markedShare} with >=${pp.minExchanges}ex ${share}, pending ${pending}, in candidate ${joined}, linked ${linked}`);
+    // The phrases most of its accounts wrote, as the linking reads them.
+    const top = [...(written.get(op) ?? new Map<number, { accounts: Set<string>; uses: number }>())].sort((a, b) => b[1].accounts.size - a[1].accounts.size).slice(0, 8);
+    for (const [h, w] of top) {
+      const ps = pl.phraseStatus(h);
+      console.log(
+        `  phrase ${h.toString(16).padStart(8, '0')}: ${w.accounts.size} of its accounts, ${(w.uses / w.accounts.size).toFixed(2)} uses each; linking reads ${ps.accounts} accounts, ${(ps.uses / Math.max(1, ps.accounts)).toFixed(2)} uses each (tradecraft from ${pp.phraseMinUses}), ${((100 * ps.accounts) / Math.max(1, ps.population)).toFixed(2)}% of ${ps.population}, grade ${ps.grade}`,
+      );
+    }
+    const idxSet = new Set(idxs);
+    for (const c of pl.candidateGroups()) {
+      const inside = c.members.filter((m) => idxSet.has(m)).length;
+      if (inside === 0) continue;
+      const e = c.evidence;
+      const qt = e?.queueTest;
+      console.log(
+        `  group ${c.members.length} (${inside} of its): opened ${new Date(c.createdAt).toISOString().slice(5, 16)}, ${e ? `trade=${e.tradecraft ? 1 : 0}(${e.phraseAccounts}) queue=${e.queue ? 1 : 0}${qt ? ` qt(${qt.cross}/${qt.openers} openers, ${qt.members} members, p ${qt.p.toExponential(1)}, look ${qt.look})` : ` ex=${e.spread.exchanges}`} cfg=${e.config ? 1 : 0} time=${e.timing ? 1 : 0} mmd=${e.distribution ? 1 : 0}${e.mmd ? `(${e.mmd.members} vs ${e.mmd.background})` : ''} linked=${e.linked ? 1 : 0}` : 'not judged'}`,
+      );
+    }
+  }
+}
+
 const p = engine.linker.pipelines;
 const median = (xs: number[]): number => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[xs.length >> 1]);
 console.log(`pipeline sketches ${(p.bytes / 2 ** 20).toFixed(1)} MiB`);

@@ -95,10 +95,19 @@ export const PipelineSchema = z.object({
    */
   queueTest: z.boolean().default(false),
   queueTestAlpha: z.number().positive().max(0.5).default(0.01),
-  /** Looks per group at most: at minOpeners, twice as many, four times, ... each at alpha / looks. */
-  queueTestLooks: count.default(8),
-  /** Background groups drawn per look (at least looks / alpha). */
-  queueTestDraws: count.default(1000),
+  /**
+   * Looks per group at most, each at alpha / looks: at minOpeners, then when its openers double or, with new openers,
+   * queueTestLookHours of event time after the latest look (a pipeline's copies of an item may be days apart).
+   */
+  queueTestLooks: count.default(32),
+  queueTestLookHours: z.number().min(0).default(24),
+  /** Background groups drawn per look (at least looks / alpha); draws stop once the level is out of reach. */
+  queueTestDraws: count.default(3200),
+  /**
+   * Members tested while its background sample has this many accounts per member with as many openers (0: up to half the
+   * sample): each random group is drawn from a pool several times its size, so the null varies as chance does.
+   */
+  queueTestPool: z.number().min(0).default(0),
   /** Openers of the group's members from which it is first tested. */
   queueTestMinOpeners: count.default(16),
   /** Openers kept per account (members and background), a uniform sample of all it sent: `bands` item keys of 4 bytes each. */

@@ -6,11 +6,12 @@ import { corpusSkipReason, loadPromptCorpus } from '../sketches/prompt-corpus.js
 import { Rng } from '../sim/rng.js';
 import { itemKeys } from './item-spread.js';
 import { numberPrint, phraseHashes } from './phrase-frequency.js';
-import { binomialTail, groupShape, memberCrossings, OpenerItems, QueueTest, type MemberOpeners, type QueueTestRule } from './queue-test.js';
+import { binomialTail, groupShape, memberCrossings, NO_LOOK, OpenerItems, QueueTest, type LookState, type MemberOpeners, type QueueTestRule } from './queue-test.js';
 
 const BANDS = 4;
-const RULE: QueueTestRule = { alpha: 0.01, looks: 8, draws: 1000, minOpeners: 16, minMembers: 5, minBackground: 64, classMin: 3, classFreshMax: 0.5, maxRepeat: 0.3 };
+const RULE: QueueTestRule = { alpha: 0.01, looks: 8, lookMs: 0, draws: 1000, poolRatio: 0, minOpeners: 16, minMembers: 5, minBackground: 64, classMin: 3, classFreshMax: 0.5, maxRepeat: 0.3 };
 const none = (): boolean => false;
+const DAY = 86_400_000;
 
 /** Item `item`'s keys as one sender words it: `kept` of its bands as everyone words it, the others the sender's own. */
 function opener(r: Rng, item: number, kept = BANDS): Uint32Array {
@@ -123,16 +124,112 @@ describe('QueueTest: items crossing accounts beyond what the population shows, a
     expect(res.spread).not.toBe('queue');
   });
 
-  it('looks at 16, 32, 64, ... openers (at most `looks`); too few members or background accounts: no answer; too few draws refused', () => {
+  it('looks at 16 openers, then when they double or, with new openers, lookMs later; none after crossing or `looks` looks; too few members or background accounts: no answer; too few draws refused', () => {
     const r = new Rng('looks');
     const t = new QueueTest(RULE, background(r, 400), 512);
-    expect([t.lookAt(15), t.lookAt(16), t.lookAt(31), t.lookAt(32), t.lookAt(64), t.lookAt(1e6)]).toEqual([-1, 0, 0, 1, 2, 7]);
+    expect([t.due(NO_LOOK, 15, 0), t.due(NO_LOOK, 16, 0)]).toEqual([false, true]);
+    const one: LookState = { looks: 1, openers: 16, at: 0, crossing: false };
+    // Openers only (lookMs 0): the next look at twice as many, however long after.
+    expect([t.due(one, 31, 1e12), t.due(one, 32, 0)]).toEqual([false, true]);
+    const daily = new QueueTest({ ...RULE, lookMs: DAY }, background(r, 400), 512);
+    expect([daily.due(one, 17, DAY - 1), daily.due(one, 17, DAY), daily.due(one, 16, 5 * DAY), daily.due(one, 32, 1)]).toEqual([false, true, false, true]);
+    expect(daily.due({ ...one, crossing: true }, 1000, 9 * DAY)).toBe(false);
+    expect(daily.due({ ...one, looks: RULE.looks }, 1000, 9 * DAY)).toBe(false);
     expect(t.test(Array.from({ length: 4 }, (_, a) => member(r, [a, a + 1, a + 2, a + 3])), 0, none)).toBeUndefined();
     const small = new QueueTest(RULE, background(r, 40), 512);
     expect(small.test(Array.from({ length: 10 }, (_, a) => member(r, [a, a + 1])), 0, none)).toBeUndefined();
     // Accounts under suspicion are not background: excluding all leaves none.
     expect(t.test(Array.from({ length: 10 }, (_, a) => member(r, [a, a + 1])), 0, () => true)).toBeUndefined();
     expect(() => new QueueTest({ ...RULE, draws: 500 }, new OpenerItems(8, BANDS), 512)).toThrow(/draws/);
+  });
+
+  it('draws stop once the level is out of reach (a benign group: a few draws, not crossing); a crossing group is judged on every draw', () => {
+    const r = new Rng('early');
+    const t = new QueueTest(RULE, background(r, 400), 512);
+    const benign = t.test(Array.from({ length: 10 }, (_, m) => member(r, organic(r, 500 + m, 4))), 0, none)!;
+    expect(benign.crossing).toBe(false);
+    expect(benign.draws).toBeLessThan(RULE.draws);
+    expect(benign.p).toBeGreaterThan(benign.level);
+    const q: number[][] = Array.from({ length: 10 }, () => []);
+    for (let i = 0; i < 40; i++) {
+      q[i % 10].push(6_000_000 + i);
+      q[(i + 1) % 10].push(6_000_000 + i);
+    }
+    const queue = t.test(q.map((l) => member(r, l.slice(0, 8), 2)), 0, none)!;
+    expect(queue.crossing).toBe(true);
+    expect(queue.draws).toBe(RULE.draws);
+  });
+
+  it("over a group's life: a queue whose copies are days apart is missed by looks spent on its first openers, found by looks spread in event time; benign groups looked at daily are rarely ever called crossing", () => {
+    const r = new Rng('life');
+    const bg = background(r, 400);
+    const MEMBERS = 60;
+    const PER_DAY = 10;
+    const DAYS = 12;
+    /** A group's life: each day every member sends PER_DAY openers (item(member, day, k)); looks at six times a day as due. The first day a look found it crossing (-1: never). */
+    const life = (rule: QueueTestRule, item: (m: number, day: number, k: number) => number): number => {
+      const t = new QueueTest(rule, bg, 512);
+      const store = new OpenerItems(8, BANDS);
+      let last = NO_LOOK;
+      for (let day = 0; day < DAYS; day++) {
+        for (let slot = 0; slot < 6; slot++) {
+          for (let m = 0; m < MEMBERS; m++) for (let k = (slot * PER_DAY) / 6; k < ((slot + 1) * PER_DAY) / 6; k++) store.add(m, opener(r, item(m, day, Math.floor(k)), 2));
+          const now = day * DAY + ((slot + 1) * DAY) / 6;
+          let total = 0;
+          const members: MemberOpeners[] = [];
+          for (let m = 0; m < MEMBERS; m++) {
+            total += store.seen(m);
+            members.push({ keys: store.keysOf(m)!, n: store.count(m) });
+          }
+          if (!t.due(last, total, now)) continue;
+          const res = t.test(members, last.looks, none)!;
+          last = { looks: last.looks + 1, openers: total, at: now, crossing: res.crossing };
+          if (res.crossing) return day;
+        }
+      }
+      return -1;
+    };
+    // One pipeline: on day d member m sends the payloads dealt to it that day, and the second copies of
+    // those dealt to member m + 1 four days before (a pass over the set days apart).
+    const dealt = (m: number, day: number, k: number): number => 8_000_000 + (day * MEMBERS + m) * PER_DAY + k;
+    // One in five openers is cover: popular questions as the background asks them.
+    const queue = (m: number, day: number, k: number): number => (r.chance(0.2) ? r.below(40) : k % 2 === 0 || day < 4 ? dealt(m, day, k) : dealt((m + 1) % MEMBERS, day - 4, k - 1));
+    const looks = { ...RULE, looks: 32, draws: 3200 };
+    // Openers only: 600 a day; the 8 looks (16 ... 2,048 openers) are spent by day 4, before any second copy.
+    expect(life({ ...looks, looks: 8, draws: 1000 }, queue)).toBe(-1);
+    const found = life({ ...looks, lookMs: DAY }, queue);
+    expect(found).toBeGreaterThanOrEqual(4);
+    expect(found).toBeLessThanOrEqual(6);
+    // Unrelated accounts asking as the background asks: over a life of up to 32 looks, at most alpha of them ever called crossing (1 of 100 expected).
+    let ever = 0;
+    for (let g = 0; g < 100; g++) {
+      const own = (m: number, day: number, k: number): number => (r.chance(0.2) ? r.below(40) : 20_000_000 + ((g * MEMBERS + m) * DAYS + day) * PER_DAY + k);
+      if (life({ ...looks, lookMs: DAY }, own) >= 0) ever++;
+    }
+    expect(ever).toBeLessThanOrEqual(3);
+  });
+
+  it('poolRatio: a large group is tested on as many of its members as leave the background several accounts per member, so the null varies', () => {
+    const r = new Rng('pool');
+    const bg = background(r, 400);
+    const q: number[][] = Array.from({ length: 150 }, () => []);
+    for (let i = 0; i < 600; i++) {
+      q[i % 150].push(7_000_000 + i);
+      q[(i + 1) % 150].push(7_000_000 + i);
+    }
+    for (const l of q) if (r.chance(0.3)) l.push(r.below(40));
+    const group = q.map((l) => member(r, l.slice(0, 8), 2));
+    // Half the background (200 accounts) allows all 150; a pool of 4 per member allows 100 (400 accounts with 8 openers).
+    const all = new QueueTest(RULE, bg, 512).test(group, 0, none)!;
+    const pooledRes = new QueueTest({ ...RULE, poolRatio: 4 }, bg, 512).test(group, 0, none)!;
+    expect(all.members).toBe(150);
+    expect(pooledRes.members).toBe(100);
+    expect(pooledRes.crossing).toBe(true);
+    expect(pooledRes.spread).toBe('queue');
+    // Members with fewer openers need fewer: a pool of 4 per member among 400 accounts.
+    const few = Array.from({ length: 150 }, (_, m) => member(r, organic(r, 900 + m, 2)));
+    expect(new QueueTest({ ...RULE, poolRatio: 4 }, bg, 512).test(few, 0, none)?.members).toBe(100);
+    expect(new QueueTest({ ...RULE, poolRatio: 8 }, bg, 512).test(few, 0, none)?.members).toBe(50);
   });
 
   it('keeps k openers per account, a uniform sample of all it sent, and room for `capacity` background accounts', () => {

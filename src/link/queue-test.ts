@@ -14,9 +14,15 @@
 //   background account per member, with at least as many openers kept as the member, as many of them):
 //   unrelated accounts, as many, asking as much. The p-value is (1 + draws at or above the
 //   group's) / (draws + 1).
-// - Looks: a group is tested when its members' openers first reach minOpeners x 2^j (j = 0, 1, ..., looks - 1),
-//   each look at alpha / looks (Bonferroni): the chance that a group of unrelated accounts is ever
-//   called a queue, over all its looks, is at most alpha.
+// - Looks: a group is first tested when its members' openers reach minOpeners, then again when they
+//   have doubled since its last look or, with new openers, `lookMs` of event time after it (a pipeline's
+//   copies of one item may be days apart: a group's openers double within its first day, its crossings
+//   show later). At most `looks` looks, each at alpha / looks (Bonferroni): the chance that a group of
+//   unrelated accounts is ever called crossing, over all its life, is at most alpha. A look that finds
+//   the group crossing is its last (the null is rejected; another look would spend alpha for nothing);
+//   after `looks` looks the last verdict stands.
+// - Draws stop as soon as the p-value can no longer reach the level (the decision is the one all draws
+//   would give): a group that is not crossing costs a few draws, so looks can be many.
 // - Shape, as item-spread.ts reads it: a queue's accounts rarely repeat their own items (repeat share
 //   at most maxRepeat), and a class is not a queue (many accounts per item, few openers bringing an
 //   item no member sent before).
@@ -194,10 +200,19 @@ export interface QueueTestRule {
   alpha: number;
   /** Looks per group at most (each at alpha / looks). */
   looks: number;
+  /** Event time (ms) after a look when the next is due, if the group sent new openers (0: only when its openers double). */
+  lookMs: number;
   /** Random background groups drawn per look (at least looks / alpha, so that a p-value can reach alpha / looks). */
   draws: number;
-  /** Openers its members sent from which the group is tested; the next look at twice as many, and so on. */
+  /** Openers its members sent from which the group is tested; the next look at twice as many, or lookMs later. */
   minOpeners: number;
+  /**
+   * The group's members tested (in its order) while the background has at least this many accounts per
+   * member with as many openers (0: half the background): a draw is then a sample of the background, not
+   * nearly all of it (a large group would otherwise draw the same accounts every time, the background's
+   * own clusters among them, and its null would not vary).
+   */
+  poolRatio: number;
   /** Members with openers, and background accounts, before the test speaks. */
   minMembers: number;
   minBackground: number;
@@ -213,7 +228,7 @@ export interface QueueTestResult extends GroupShape {
   /** The look (0-based) this result is of, and the level it was tested at (alpha / looks). */
   look: number;
   level: number;
-  /** Background draws, their largest cross count and their mean, and the p-value of the group's. */
+  /** Background draws made (fewer than the rule's when the level was out of reach), their largest cross count and their mean, and the p-value of the group's over them. */
   draws: number;
   nullMax: number;
   nullMean: number;
@@ -225,6 +240,17 @@ export interface QueueTestResult extends GroupShape {
   /** 'queue': crossing, few repeats, not a class; 'class'; 'unrelated': neither. */
   spread: Spread;
 }
+
+/** A group's looks so far: how many, and the openers and event time of the latest. */
+export interface LookState {
+  looks: number;
+  openers: number;
+  at: number;
+  /** The latest look found the group crossing. */
+  crossing: boolean;
+}
+
+export const NO_LOOK: LookState = { looks: 0, openers: 0, at: 0, crossing: false };
 
 /**
  * The background's openers, indexed for the draws: the sampled accounts (not excluded) by opener count,
@@ -294,6 +320,20 @@ class BackgroundIndex {
   }
 }
 
+/** The longest prefix of the members (with openers) whose every j-th largest demand has ratio x j background accounts with as many openers. */
+function pooled(members: readonly MemberOpeners[], bg: BackgroundIndex, ratio: number): MemberOpeners[] {
+  const out: MemberOpeners[] = [];
+  const demands: number[] = [];
+  for (const m of members) {
+    if (m.n === 0) continue;
+    const next = [...demands, m.n].sort((a, b) => b - a);
+    if (next.some((d, j) => bg.atLeast(d) < ratio * (j + 1))) break;
+    demands.push(m.n);
+    out.push(m);
+  }
+  return out;
+}
+
 /** The calibrated test of one work queue; its background sample's openers are `background`. */
 export class QueueTest {
   private index: BackgroundIndex | undefined;
@@ -313,10 +353,16 @@ export class QueueTest {
     return this.background.has(idx) || this.background.size < this.capacity;
   }
 
-  /** The look a group whose members sent `openers` openers is due for (-1: too few for the first). */
-  lookAt(openers: number): number {
-    if (openers < this.rule.minOpeners) return -1;
-    return Math.min(this.rule.looks - 1, Math.floor(Math.log2(openers / this.rule.minOpeners)));
+  /**
+   * A group whose members sent `openers` openers is due for a look at event time `now`: looks left, not
+   * found crossing yet, and the first (minOpeners), or its openers doubled since the last look, or new
+   * openers `lookMs` after it.
+   */
+  due(last: LookState, openers: number, now: number): boolean {
+    const r = this.rule;
+    if (last.looks >= r.looks || last.crossing || openers < r.minOpeners) return false;
+    if (last.looks === 0 || openers >= 2 * last.openers) return true;
+    return r.lookMs > 0 && openers > last.openers && now - last.at >= r.lookMs;
   }
 
   /**
@@ -328,7 +374,7 @@ export class QueueTest {
     const r = this.rule;
     const bg = this.indexed(exclude);
     if (bg.accounts < r.minBackground) return undefined;
-    const used = members.filter((m) => m.n > 0).slice(0, bg.accounts >> 1);
+    const used = r.poolRatio > 0 ? pooled(members, bg, r.poolRatio) : members.filter((m) => m.n > 0).slice(0, bg.accounts >> 1);
     if (used.length < r.minMembers) return undefined;
     const demands = used.map((m) => m.n).sort((a, b) => b - a);
     // Each member needs its own background account with at least as many openers.
@@ -341,6 +387,7 @@ export class QueueTest {
     let atOrAbove = 0;
     let nullMax = 0;
     let nullSum = 0;
+    let made = 0;
     for (let s = 0; s < r.draws; s++) {
       picked.length = 0;
       for (const d of demands) {
@@ -370,12 +417,15 @@ export class QueueTest {
       if (cross >= shape.cross) atOrAbove++;
       nullMax = Math.max(nullMax, cross);
       nullSum += cross;
+      made++;
+      // The p-value over all draws is at least (1 + atOrAbove) / (draws + 1): out of reach, stop.
+      if ((1 + atOrAbove) / (r.draws + 1) > level) break;
     }
-    const pValue = (1 + atOrAbove) / (r.draws + 1);
-    const crossing = pValue <= level;
+    const pValue = (1 + atOrAbove) / (made + 1);
+    const crossing = made === r.draws && pValue <= level;
     const isClass = shape.accountsPerItem >= r.classMin && shape.fresh < r.classFreshMax;
     const spread: Spread = isClass ? 'class' : crossing && shape.repeat <= r.maxRepeat ? 'queue' : 'unrelated';
-    return { ...shape, look, level, draws: r.draws, nullMax, nullMean: nullSum / r.draws, p: pValue, background: bg.accounts, crossing, spread };
+    return { ...shape, look, level, draws: made, nullMax, nullMean: nullSum / made, p: pValue, background: bg.accounts, crossing, spread };
   }
 
   /** The background index, rebuilt when the sample's openers or the accounts excluded from it changed. */

@@ -28,7 +28,7 @@ import { numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.j
 import { RetroTradecraft } from './retro-tradecraft.js';
 import { familyTradecraft, PhraseFamilies } from './phrase-families.js';
 import { BackgroundSample, DistributionTest, hashedFeatures, QueryProfiles, sampledAccount, type DistributionResult } from './query-distribution.js';
-import { binomialTail, memberCrossings, OpenerItems, QueueTest, type MemberOpeners, type QueueTestResult } from './queue-test.js';
+import { binomialTail, memberCrossings, NO_LOOK, OpenerItems, QueueTest, type LookState, type MemberOpeners, type QueueTestResult } from './queue-test.js';
 import type { StateKinds } from '../core/state-graph.js';
 import type { PipelineJoinEvidence } from './link-log.js';
 
@@ -105,8 +105,8 @@ class Candidate {
   nextEval = 0;
   changed = true;
   anchor = -1;
-  /** The work-queue test's latest look (-1: none yet) and its result. */
-  queueLook = -1;
+  /** The work-queue test's looks so far and its latest result. */
+  queueLook: LookState = NO_LOOK;
   queueResult: QueueTestResult | undefined = undefined;
   /** Members whose configuration the evidence links (all members when the queue, or timing without the configuration, agrees). */
   config = 0;
@@ -188,7 +188,7 @@ export class SharedPipelines implements PipelineView {
     this.qt = p.queueTest
       ? {
           test: new QueueTest(
-            { alpha: p.queueTestAlpha, looks: p.queueTestLooks, draws: p.queueTestDraws, minOpeners: p.queueTestMinOpeners, minMembers: p.minMembers, minBackground: 64, classMin: p.classMin, classFreshMax: p.classFreshMax, maxRepeat: p.queueMaxRepeat },
+            { alpha: p.queueTestAlpha, looks: p.queueTestLooks, lookMs: p.queueTestLookHours * 3_600_000, draws: p.queueTestDraws, poolRatio: p.queueTestPool, minOpeners: p.queueTestMinOpeners, minMembers: p.minMembers, minBackground: 64, classMin: p.classMin, classFreshMax: p.classFreshMax, maxRepeat: p.queueMaxRepeat },
             new OpenerItems(p.queueTestOpeners, bands),
             p.queueTestSample,
           ),
@@ -425,7 +425,7 @@ export class SharedPipelines implements PipelineView {
       if (now < c.nextEval && c.evidence?.linked !== true) continue;
       c.changed = false;
       c.nextEval = now + p.reevaluateMs;
-      const e = (c.evidence = this.evaluate(c, accounts));
+      const e = (c.evidence = this.evaluate(c, accounts, now));
       const at = c.firstAt;
       at.judged ??= now;
       if (e.tradecraft) at.tradecraft ??= now;
@@ -562,7 +562,7 @@ export class SharedPipelines implements PipelineView {
     return new GroupTiming({ maxHours: p.silenceMaxHours, alpha: p.silenceAlpha, minSilences: p.silenceMinCount });
   }
 
-  private evaluate(c: Candidate, accounts: readonly AccountState[]): PipelineEvidence {
+  private evaluate(c: Candidate, accounts: readonly AccountState[], now: Millis): PipelineEvidence {
     const p = this.p;
     const members = c.members;
     // Inside: the group's members (they joined carrying it), or more when candidate accounts of other
@@ -574,7 +574,7 @@ export class SharedPipelines implements PipelineView {
     const st = c.spread.stats();
     const kind = c.spread.spread();
     // With the calibrated test on, it alone says queue; either reading of a class vetoes.
-    const qt = this.queueTestOf(c);
+    const qt = this.queueTestOf(c, now);
     const queue = p.queue && (this.qt ? qt?.spread === 'queue' : kind === 'queue');
     const isClass = kind === 'class' || qt?.spread === 'class';
     const agreement = this.configs.agreement(members, (m) => accounts[m].exchanges, p.configDominance);
@@ -612,10 +612,11 @@ export class SharedPipelines implements PipelineView {
   }
 
   /**
-   * The group's work-queue test (undefined: off, or not tested yet): tested again when its members'
-   * openers reach the next look (minOpeners x 2^j); between looks, the latest look's result stands.
+   * The group's work-queue test (undefined: off, or not tested yet): tested again when a look is due
+   * (QueueTest.due: its members' openers doubled, or new ones a day of event time later); between looks,
+   * and after a look found it crossing or the looks ran out, the latest look's result stands.
    */
-  private queueTestOf(c: Candidate): QueueTestResult | undefined {
+  private queueTestOf(c: Candidate, now: Millis): QueueTestResult | undefined {
     const q = this.qt;
     if (!q) return undefined;
     const openers: MemberOpeners[] = [];
@@ -626,11 +627,10 @@ export class SharedPipelines implements PipelineView {
       openers.push({ keys: q.members.keysOf(m)!, n });
       total += q.members.seen(m);
     }
-    const look = q.test.lookAt(total);
-    if (look > c.queueLook) {
-      const r = q.test.test(openers, look, this.notBackground);
+    if (q.test.due(c.queueLook, total, now)) {
+      const r = q.test.test(openers, c.queueLook.looks, this.notBackground);
       if (r) {
-        c.queueLook = look;
+        c.queueLook = { looks: c.queueLook.looks + 1, openers: total, at: now, crossing: r.crossing };
         c.queueResult = r;
       }
     }
@@ -761,6 +761,19 @@ export class SharedPipelines implements PipelineView {
   accountStatus(idx: number): { marked: number; topPhraseAccounts: number; candidate: number } {
     const key = this.keyOf(idx);
     return { marked: this.marked.get(idx), topPhraseAccounts: key === 0 ? 0 : this.phrases.stats(key).accounts, candidate: this.candidateOf.get(idx) };
+  }
+
+  /**
+   * A phrase as the linking reads it (diagnostics: bench/pipelines.ts): accounts and uses (sketches), the
+   * population, and its grade (2: tradecraft, 1: pending at `retroUses`, 0: neither).
+   */
+  phraseStatus(h: number): { accounts: number; uses: number; population: number; grade: 0 | 1 | 2 } {
+    return { ...this.phrases.stats(h), grade: this.phrases.grade(h, this.p.retroUses) };
+  }
+
+  /** The account's pending phrases, remembered for tradecraft counted backwards (diagnostics). */
+  pendingOf(idx: number): number {
+    return this.retro.phrases(idx, []).length;
   }
 
   /** The candidate groups with their members and latest evidence (diagnostics: bench/pipelines.ts). */
