@@ -203,8 +203,11 @@ async function threadCpu(pid: number): Promise<Map<number, number>> {
   return out;
 }
 
-/** Each thread's CPU between two threadCpu readings: the main thread, the busiest other, and the rest (seconds). */
-function threadShares(pid: number, before: Map<number, number>, after: Map<number, number>): { main: number; busiestOther: number; rest: number } {
+/**
+ * Each thread's CPU between two threadCpu readings: the main thread, the busiest other, the second
+ * busiest (serve's second decode worker, from builds with two on two cores), and the rest (seconds).
+ */
+function threadShares(pid: number, before: Map<number, number>, after: Map<number, number>): { main: number; busiestOther: number; secondOther: number; rest: number } {
   let main = 0;
   const others: number[] = [];
   for (const [tid, c] of after) {
@@ -213,7 +216,7 @@ function threadShares(pid: number, before: Map<number, number>, after: Map<numbe
     else others.push(d);
   }
   others.sort((a, b) => b - a);
-  return { main, busiestOther: others[0] ?? 0, rest: others.slice(1).reduce((a, b) => a + b, 0) };
+  return { main, busiestOther: others[0] ?? 0, secondOther: others[1] ?? 0, rest: others.slice(2).reduce((a, b) => a + b, 0) };
 }
 const scanSummary = JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as Record<string, number>;
 const scanAccounts = (await readFile(join(scanOut, 'accounts.ndjson'), 'utf8')).split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Account);
@@ -498,6 +501,8 @@ if (!o['skip-fast']) {
       main_busy_share: Math.round((threads.main / ackedS) * 100) / 100,
       decode_worker_us_per_line: Math.round((threads.busiestOther * 1e6) / totalLines),
       decode_worker_busy_share: Math.round((threads.busiestOther / ackedS) * 100) / 100,
+      second_busiest_us_per_line: Math.round((threads.secondOther * 1e6) / totalLines),
+      second_busiest_busy_share: Math.round((threads.secondOther / ackedS) * 100) / 100,
       other_threads_us_per_line: Math.round((threads.rest * 1e6) / totalLines),
     },
     // This process (the client posting, and the reader unless --no-reader) shares the machine: its CPU per line.
