@@ -32,7 +32,8 @@ export interface DecodeRequest {
  * the body nor copies each line into a batch (it was ~7 µs a line of serve's busiest thread).
  */
 export interface BodyToSplit {
-  data: Uint8Array<ArrayBuffer>;
+  /** Transferred; or a view of a SharedArrayBuffer (the body where it was read: nothing copied, read only). */
+  data: Uint8Array;
   /** The lines' file name (RawLine.file). */
   file: string;
   maxLineBytes: number;
@@ -199,8 +200,8 @@ export class DecodePool implements BatchDecoder {
    * worker is cut after newlines into one piece per worker (at most), decoded at once: each piece's
    * lines are numbered on from the lines before it, so the pieces, in order, hold exactly the body's
    * lines, records and rejections (one client's batch then waits for half the decode on two cores).
-   * Each piece is copied once into a buffer of its own, which is transferred: the caller's buffer
-   * stays usable.
+   * Each piece is copied once into a buffer of its own, which is transferred, unless the body is in
+   * a SharedArrayBuffer (read by the workers where it is): the caller's buffer stays usable.
    */
   async decodeBody(body: Buffer, file: string, maxLineBytes: number, opts: { json?: boolean } = {}): Promise<Decoded[]> {
     if (this.failure) throw this.failure;
@@ -209,14 +210,17 @@ export class DecodePool implements BatchDecoder {
   }
 
   private decodePiece(piece: Buffer, split: Omit<BodyToSplit, 'data'>, json: boolean | undefined): Promise<Decoded> {
-    // Its own ArrayBuffer (never the shared pool's), not zero-filled: it is overwritten at once.
-    const data = Buffer.allocUnsafeSlow(piece.length);
-    piece.copy(data);
+    // A body in shared memory (src/server/shared-body.ts) is read where it is: the worker gets a view.
+    // Otherwise the piece gets its own ArrayBuffer (never the shared pool's), not zero-filled: it is
+    // overwritten at once, and transferred.
+    const shared = piece.buffer instanceof SharedArrayBuffer;
+    const data = shared ? piece : Buffer.allocUnsafeSlow(piece.length);
+    if (!shared) piece.copy(data);
     const seq = this.seq++;
     const req: DecodeRequest = { seq, body: { data, ...split }, json };
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject, postedAt: performance.timeOrigin + performance.now() });
-      this.workers[seq % this.workers.length].postMessage(req, [data.buffer]);
+      this.workers[seq % this.workers.length].postMessage(req, shared ? [] : [data.buffer as ArrayBuffer]);
     });
   }
 

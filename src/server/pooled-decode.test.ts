@@ -17,6 +17,7 @@ import { runSimulate } from '../sim/index.js';
 import { LineSplitter, type RawLine } from '../sources/file.js';
 import { serializeEntry } from './ingest-log.js';
 import { decodeOnPool } from './pooled-decode.js';
+import { sharedConcat } from './shared-body.js';
 import type { CanonicalRecord } from '../core/records.js';
 
 const script = new URL('../../dist/src/engine/decode-worker.js', import.meta.url);
@@ -117,6 +118,15 @@ describe.skipIf(!built)('NDJSON ingest decoded on the workers', () => {
     // A small body, or one worker: one piece.
     expect((await pool2.decodeBody(Buffer.from('{"a":1}\n{"b":2}\n'), 'http', maxLineBytes)).length).toBe(1);
     expect((await pool.decodeBody(body, 'http', maxLineBytes)).length).toBe(1);
+  });
+
+  it('reads a body in shared memory where it is, and gives the same items as from an ordinary Buffer', async () => {
+    const shared = sharedConcat([body], body.length);
+    const flat = (items: Awaited<ReturnType<typeof decodeOnPool>>): unknown[] => items.map((x) => [x.raw.line, x.raw.bytes, x.raw.text, x.rec, x.json?.toString('hex')]);
+    const fromShared = await decodeOnPool(shared, pool2, maxLineBytes);
+    expect(flat(fromShared)).toEqual(flat(await decodeOnPool(body, pool2, maxLineBytes)));
+    expect(fromShared.length).toBe(onMainThread().length);
+    expect(shared.equals(body)).toBe(true); // read, not changed
   });
 
   it('gives no items for a body of blank lines only, and a line without its final newline', async () => {
