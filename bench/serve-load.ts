@@ -3,7 +3,7 @@
 //
 //   npm run bench:serve -- [--scenario default] [--scale 2] [--seed 3] [--batch 5000]
 //                          [--bin bin/distillguard.js] [--pace 0.5,0.9] [--pace-seconds 0]
-//                          [--json bench/results/serve-load.json]
+//                          [--json bench/results/serve-load.json] [--no-restart] [--no-reader]
 //
 // Everything is black-box over HTTP against the real process (`node <bin> serve`, keys on, default
 // options), so the same script measures an older build: `--bin /path/to/old/bin/distillguard.js`.
@@ -17,8 +17,9 @@
 //    GET /v1/summary's counts equal scan's; and, all along, a reader fetching /v1/summary and the
 //    flagged accounts back to back: a disagreement is a pair that reflects the same refresh (or, for a
 //    build without refresh ids, any pair) whose flagged counts differ.
-// 3. restart: the server is stopped (SIGTERM) and started again on the same store and ingest log;
-//    seconds until it listens (replay + store rebuilt) and until the read API equals scan.
+// 3. restart (not with --no-restart): the server is stopped (SIGTERM; fast.stop_s) and started again
+//    on the same store and ingest log; seconds until it listens (replay + store rebuilt) and until
+//    the read API equals scan.
 // 4. paced: a fresh server, traffic posted at each --pace share of scan's rate for --pace-seconds
 //    (0: the whole input once; otherwise the input loops, later in event time, until the time is up:
 //    see loopBatch). acknowledged→visible, client side: every 250 ms an acknowledged batch is
@@ -69,6 +70,8 @@ const { values: o } = parseArgs({
     'skip-fast': { type: 'boolean', default: false },
     /** Fast phase without the summary/accounts reader: the server's CPU per line is then ingest and judgement alone (the reader's listings cost the server CPU too, more the faster it answers). */
     'no-reader': { type: 'boolean', default: false },
+    /** Fast phase without the restart that follows it (alternated throughput runs: the restart takes as long again). */
+    'no-restart': { type: 'boolean', default: false },
     /** A scan output folder of the same input (summary.json, accounts.ndjson) to compare against instead of scanning again. */
     'scan-dir': { type: 'string' },
     json: { type: 'string', default: 'bench/results/serve-load.json' },
@@ -203,8 +206,11 @@ async function threadCpu(pid: number): Promise<Map<number, number>> {
   return out;
 }
 
-/** Each thread's CPU between two threadCpu readings: the main thread, the busiest other, and the rest (seconds). */
-function threadShares(pid: number, before: Map<number, number>, after: Map<number, number>): { main: number; busiestOther: number; rest: number } {
+/**
+ * Each thread's CPU between two threadCpu readings: the main thread, the busiest other, the second
+ * busiest (serve's second decode worker, from builds with two on two cores), and the rest (seconds).
+ */
+function threadShares(pid: number, before: Map<number, number>, after: Map<number, number>): { main: number; busiestOther: number; secondOther: number; rest: number } {
   let main = 0;
   const others: number[] = [];
   for (const [tid, c] of after) {
@@ -213,7 +219,7 @@ function threadShares(pid: number, before: Map<number, number>, after: Map<numbe
     else others.push(d);
   }
   others.sort((a, b) => b - a);
-  return { main, busiestOther: others[0] ?? 0, rest: others.slice(1).reduce((a, b) => a + b, 0) };
+  return { main, busiestOther: others[0] ?? 0, secondOther: others[1] ?? 0, rest: others.slice(2).reduce((a, b) => a + b, 0) };
 }
 const scanSummary = JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as Record<string, number>;
 const scanAccounts = (await readFile(join(scanOut, 'accounts.ndjson'), 'utf8')).split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Account);
@@ -473,14 +479,27 @@ if (!o['skip-fast']) {
   clearInterval(sampler);
   const hist = await serverHistograms(s);
   const { hwm } = await s.rss();
+  const stop0 = performance.now();
   await s.stop();
-  process.stderr.write('restart…\n');
-  const r0 = performance.now();
-  const again = await startServer(dir);
-  const listeningS = (performance.now() - r0) / 1000;
-  const eq2 = await untilEqual(again);
-  const restartEqualS = (performance.now() - r0) / 1000;
-  await again.stop();
+  const stopS = (performance.now() - stop0) / 1000;
+  process.stderr.write(`stopped in ${m1(stopS)} s\n`);
+  let restart: Record<string, unknown> | null = null;
+  if (!o['no-restart']) {
+    process.stderr.write('restart…\n');
+    const r0 = performance.now();
+    const again = await startServer(dir);
+    const listeningS = (performance.now() - r0) / 1000;
+    const eq2 = await untilEqual(again);
+    const restartEqualS = (performance.now() - r0) / 1000;
+    await again.stop();
+    restart = {
+      listening_s: m1(listeningS),
+      replay_s: again.replayMs === null ? null : m1(again.replayMs / 1000),
+      publish_s: again.publishMs === null ? null : m1(again.publishMs / 1000),
+      equal_to_scan_s: eq2.seconds === null ? null : m1(restartEqualS),
+      not_equal: eq2.seconds === null ? eq2.last : undefined,
+    };
+  }
   result.fast = {
     acked_s: m1(ackedS),
     acked_lines_per_s: Math.round(totalLines / ackedS),
@@ -498,6 +517,8 @@ if (!o['skip-fast']) {
       main_busy_share: Math.round((threads.main / ackedS) * 100) / 100,
       decode_worker_us_per_line: Math.round((threads.busiestOther * 1e6) / totalLines),
       decode_worker_busy_share: Math.round((threads.busiestOther / ackedS) * 100) / 100,
+      second_busiest_us_per_line: Math.round((threads.secondOther * 1e6) / totalLines),
+      second_busiest_busy_share: Math.round((threads.secondOther / ackedS) * 100) / 100,
       other_threads_us_per_line: Math.round((threads.rest * 1e6) / totalLines),
     },
     // This process (the client posting, and the reader unless --no-reader) shares the machine: its CPU per line.
@@ -512,14 +533,9 @@ if (!o['skip-fast']) {
     consistency,
     peak_rss_mib: m1(hwm / 2 ** 20),
     server_histograms: hist,
+    stop_s: m1(stopS),
   };
-  result.restart = {
-    listening_s: m1(listeningS),
-    replay_s: again.replayMs === null ? null : m1(again.replayMs / 1000),
-    publish_s: again.publishMs === null ? null : m1(again.publishMs / 1000),
-    equal_to_scan_s: eq2.seconds === null ? null : m1(restartEqualS),
-    not_equal: eq2.seconds === null ? eq2.last : undefined,
-  };
+  result.restart = restart;
   process.stderr.write(`${JSON.stringify({ fast: result.fast, restart: result.restart })}\n`);
 }
 

@@ -24,7 +24,7 @@ import { Gateway } from '../server/gateway.js';
 import { DEFAULT_CHECKPOINTS } from '../server/checkpoints.js';
 import { registerDecisionRoutes } from '../server/routes/decision.js';
 import { GatewayListener } from '../server/gateway-listener.js';
-import { DecodePool, defaultWorkers } from '../engine/decode-pool.js';
+import { DecodePool, serveDecodeWorkers } from '../engine/decode-pool.js';
 import { runClusterServe } from './serve-cluster.js';
 
 export interface ServeOptions {
@@ -95,7 +95,7 @@ export function registerServe(program: Command): void {
     .option('--max-depth <n>', 'deepest nesting of objects and arrays in a record or JSON body', parseNumber('int', 8, 10_000), DEFAULT_LIMITS.maxDepth)
     .option('--body-timeout <s>', 'seconds a request body may take to arrive (then 408)', parseNumber('float', 0.05), DEFAULT_LIMITS.bodyTimeoutMs / 1000)
     .option('--headers-timeout <s>', 'seconds a connection may take to send its request headers', parseNumber('float', 0.05), DEFAULT_LIMITS.headersTimeoutMs / 1000)
-    .option('--decode-workers <n>', 'decode and sketch NDJSON batches on this many worker threads, as scan does (0: on the main thread; default: one per spare core, up to 4)', parseNumber('int', 0, 64))
+    .option('--decode-workers <n>', 'decode and sketch NDJSON batches on this many worker threads, as scan does, a large batch cut into one piece per worker (0: on the main thread; default: one per spare core, at least 2 on 2 cores or more, up to 4)', parseNumber('int', 0, 64))
     .option('--max-concurrent-ingest <n>', 'ingest requests read and decoded at once (more: 429)', parseNumber('int', 1), DEFAULT_LIMITS.maxConcurrentIngest)
     .option('--source-idle <s>', 'seconds after which a silent source stops holding the engine back (per-source event time)', parseNumber('float', 0.001), 300)
     .option('--log-key-file <file>', 'encrypt the ingest log at rest (AES-256-GCM) with the 32-byte key in this file (64 hex digits or 44 base64 characters)')
@@ -168,7 +168,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     maxConcurrentIngest: o.maxConcurrentIngest,
   };
   // serve's decode has no community e-mail hashes (decode/config.ts build), so neither have its workers.
-  const workers = o.decodeWorkers ?? defaultWorkers();
+  const workers = o.decodeWorkers ?? serveDecodeWorkers();
   const decoder = workers > 0 ? new DecodePool(cfg, workers, undefined, { intel: false, maxDepth: o.maxDepth }) : undefined;
   const app = buildServer({ live, store, keys, logger: { level: o.logLevel }, bodyLimit: Math.round(o.bodyLimit * (1 << 20)), limits, decoder });
   const taxii = o.taxii ? await mountTaxii(app, o.taxii, resolve(o.taxiiDb ?? `${db}.taxii.duckdb`)) : undefined;

@@ -13,7 +13,8 @@ import { buildEngineConfig } from '../config/schema.js';
 import { emailKeyOf } from '../config/secret.js';
 import type { CanonicalRecord } from '../core/records.js';
 import { Ingestor, ingestStream, type IngestBatch } from '../order/pipeline.js';
-import { DecodePool, ingestStreamParallel } from './decode-pool.js';
+import { LineSplitter, type RawLine } from '../sources/file.js';
+import { cutAtLines, DecodePool, ingestStreamParallel, serveDecodeWorkers } from './decode-pool.js';
 import { Engine } from './engine.js';
 import { collectResults } from './results.js';
 
@@ -74,5 +75,60 @@ describe.skipIf(!built)('decode workers', () => {
 
   it('refuses a bad worker count', () => {
     expect(() => new DecodePool(cfg, 0, script)).toThrow(/positive integer/);
+  });
+});
+
+// serve cuts a large body into pieces decoded on several workers at once (DecodePool.decodeBody):
+// split piece by piece, numbered on from the lines before each, the pieces must give the whole body's
+// lines, whatever the cut points (src/server/pooled-decode.test.ts checks the records on real workers).
+describe('a body cut at newlines into pieces', () => {
+  const split = (body: Buffer, maxLineBytes: number, linesBefore = 0): RawLine[] => {
+    const out: RawLine[] = [];
+    const s = new LineSplitter('http', { maxLineBytes }, linesBefore);
+    s.push(body, out);
+    s.end(out);
+    return out;
+  };
+  const plainLines = (ls: RawLine[]): unknown[] => ls.map((l) => [l.line, l.bytes, l.text, l.tooLarge ?? false, l.badUtf8 ?? false]);
+  // BOM, CRLF, blank and whitespace lines, a too-large line, invalid UTF-8, non-ASCII, no final newline.
+  const bodies = [
+    Buffer.concat([Buffer.from('\ufeff{"a":1}\r\n\n  \r\n{"b":"Größe 東京"}\n'), Buffer.from([0x7b, 0xff, 0x7d, 0x0a]), Buffer.from(`{"c":"${'x'.repeat(1500)}"}\n\t\n{"d":2}\r\n{"e":3}`)]),
+    Buffer.from(Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? '' : `{"i":${i}}`)).join('\n') + '\n'),
+    Buffer.from('\n\n\n{"only":1}\n'),
+  ];
+
+  it('gives the same lines, numbers, BOM, CRLF, blank, too-large and bad-UTF-8 handling for any number of pieces', () => {
+    for (const body of bodies) {
+      const whole = plainLines(split(body, 1024)); // the least maxLineBytes the configuration takes
+      for (let n = 1; n <= 6; n++) {
+        const pieces = cutAtLines(body, n);
+        expect(pieces.length).toBeGreaterThanOrEqual(1);
+        expect(pieces.length).toBeLessThanOrEqual(Math.max(1, n));
+        expect(pieces[0].start).toBe(0);
+        expect(pieces.at(-1)!.end).toBe(body.length);
+        for (let k = 1; k < pieces.length; k++) {
+          expect(pieces[k].start).toBe(pieces[k - 1].end);
+          expect(body[pieces[k].start - 1]).toBe(0x0a); // every piece but the last ends just after a newline
+        }
+        const got = pieces.flatMap((p) => split(body.subarray(p.start, p.end), 1024, p.linesBefore));
+        expect(plainLines(got)).toEqual(whole);
+      }
+    }
+  });
+
+  it('cuts a body of many lines into n pieces of about equal size, and never inside its last line', () => {
+    const body = Buffer.from(Array.from({ length: 1000 }, (_, i) => `{"i":${i}}`).join('\n') + '\n');
+    const pieces = cutAtLines(body, 2);
+    expect(pieces.length).toBe(2);
+    expect(Math.abs(pieces[0].end - body.length / 2)).toBeLessThan(20);
+    expect(pieces[1].linesBefore).toBe(body.subarray(0, pieces[0].end).toString().split('\n').length - 1);
+    expect(cutAtLines(Buffer.from('{"one":"line, no newline"}'), 4)).toEqual([{ start: 0, end: 26, linesBefore: 0 }]);
+    expect(cutAtLines(Buffer.from('{"one":1}\n'), 2)).toEqual([{ start: 0, end: 10, linesBefore: 0 }]);
+    expect(cutAtLines(body, 0)).toEqual([{ start: 0, end: body.length, linesBefore: 0 }]);
+  });
+
+  it('gives serve two workers from two cores on, one on one core', () => {
+    expect([1, 2, 3, 4, 8, 16].map((c) => serveDecodeWorkers(c, script))).toEqual([1, 2, 2, 3, 4, 4]);
+    expect(serveDecodeWorkers(2, undefined)).toBe(0); // no compiled worker script: decode on the main thread
   });
 });

@@ -32,10 +32,13 @@ export interface DecodeRequest {
  * the body nor copies each line into a batch (it was ~7 µs a line of serve's busiest thread).
  */
 export interface BodyToSplit {
-  data: Uint8Array<ArrayBuffer>;
+  /** Transferred; or a view of a SharedArrayBuffer (the body where it was read: nothing copied, read only). */
+  data: Uint8Array;
   /** The lines' file name (RawLine.file). */
   file: string;
   maxLineBytes: number;
+  /** A piece of a body after its first: the physical lines of the body before it (numbering goes on). */
+  linesBefore?: number;
 }
 
 /** What a worker sends back: the batch's records in the compact form of record-codec.ts, and its lines. */
@@ -68,6 +71,12 @@ export interface DecodeTimes {
   unpack: number;
 }
 
+/**
+ * Smallest piece a body is cut into for decoding on several workers at once: below it the second
+ * message and the pieces' separate buffers cost more than the parallel decode gains (a 5,000-line
+ * batch of the default scenario is ~5.7 MB).
+ */
+export const SPLIT_MIN_BYTES = 256 << 10;
 /** Most batches (of ~1 MiB of lines) read ahead per worker: bounds memory, keeps workers busy. */
 const AHEAD_PER_WORKER = 4;
 const MAX_DEFAULT_WORKERS = 4;
@@ -84,6 +93,44 @@ export function workerScript(): URL | undefined {
 /** One worker per core beyond the engine's own, up to 4; 0 where workers cannot run. */
 export function defaultWorkers(): number {
   return workerScript() ? Math.min(MAX_DEFAULT_WORKERS, Math.max(1, availableParallelism() - 1)) : 0;
+}
+
+/**
+ * serve's decode workers: as scan's, but at least two where there are two cores. One client's batch
+ * waits for its whole decode (its answer names every rejected line) while the engine's thread is
+ * often idle, so on two cores the batch is cut in two and decoded on both (decodeBody). One core has
+ * nothing to run a second piece on: one worker. 0 where workers cannot run.
+ */
+export function serveDecodeWorkers(cores = availableParallelism(), script: URL | undefined = workerScript()): number {
+  if (!script) return 0;
+  return cores >= 2 ? Math.min(MAX_DEFAULT_WORKERS, Math.max(2, cores - 1)) : 1;
+}
+
+/**
+ * Where to cut a body into at most `n` pieces of about equal size, each ending just after a newline
+ * (the last at the body's end), with the physical lines before each: pieces split on their own
+ * (LineSplitter's `linesBefore`) then give the body's lines. Fewer pieces when a cut would fall in
+ * the last line; one when n <= 1.
+ */
+export function cutAtLines(body: Buffer, n: number): { start: number; end: number; linesBefore: number }[] {
+  const out: { start: number; end: number; linesBefore: number }[] = [];
+  let start = 0;
+  let lines = 0;
+  for (let k = 1; k < n; k++) {
+    const nl = body.indexOf(0x0a, Math.max(start, Math.floor((body.length * k) / n)));
+    if (nl < 0 || nl === body.length - 1) break;
+    out.push({ start, end: nl + 1, linesBefore: lines });
+    lines += newlines(body, start, nl + 1);
+    start = nl + 1;
+  }
+  out.push({ start, end: body.length, linesBefore: lines });
+  return out;
+}
+
+function newlines(b: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = b.indexOf(0x0a, start); i >= 0 && i < end; i = b.indexOf(0x0a, i + 1)) n++;
+  return n;
 }
 
 /** What turns batches of lines into records, in the order asked: worker threads here, worker processes in cluster mode (src/cluster). */
@@ -103,11 +150,16 @@ export class DecodePool implements BatchDecoder {
 
   /**
    * `intel`: hash e-mails for community sharing too when the configuration has intel keys (scan's
-   * decode; serve's has none). `maxDepth`: deepest nesting accepted (serve's limit).
+   * decode; serve's has none). `maxDepth`: deepest nesting accepted (serve's limit). `splitMinBytes`:
+   * smallest piece decodeBody cuts a body into (SPLIT_MIN_BYTES; tests cut small bodies).
    */
-  constructor(cfg: EngineConfig, n: number, script: URL | undefined = workerScript(), opts: { intel?: boolean; maxDepth?: number } = {}) {
+  /** Bytes per piece below which a body is not cut (decodeBody). */
+  private readonly splitMinBytes: number;
+
+  constructor(cfg: EngineConfig, n: number, script: URL | undefined = workerScript(), opts: { intel?: boolean; maxDepth?: number; splitMinBytes?: number } = {}) {
     if (!script) throw new Error('decode workers: the compiled worker script is missing (run npm run build)');
     if (!(Number.isInteger(n) && n >= 1)) throw new Error(`decode workers: expected a positive integer, got ${n}`);
+    this.splitMinBytes = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
     for (let i = 0; i < n; i++) {
       const w = new Worker(script, { workerData: { cfg, intel: opts.intel ?? true, maxDepth: opts.maxDepth } });
       w.on('message', (m: DecodeResponse) => {
@@ -143,20 +195,32 @@ export class DecodePool implements BatchDecoder {
   }
 
   /**
-   * Splits an NDJSON body into lines on a worker (the same lines LineBytesSplitter makes here) and
-   * decodes them; the lines come back with the records. The body is copied once into a buffer of its
-   * own, which is transferred: the caller's buffer stays usable.
+   * Splits an NDJSON body into lines on the workers (the same lines LineBytesSplitter makes here) and
+   * decodes them; the lines come back with the records. A body of at least splitMinBytes per
+   * worker is cut after newlines into one piece per worker (at most), decoded at once: each piece's
+   * lines are numbered on from the lines before it, so the pieces, in order, hold exactly the body's
+   * lines, records and rejections (one client's batch then waits for half the decode on two cores).
+   * Each piece is copied once into a buffer of its own, which is transferred, unless the body is in
+   * a SharedArrayBuffer (read by the workers where it is): the caller's buffer stays usable.
    */
-  decodeBody(body: Buffer, file: string, maxLineBytes: number, opts: { json?: boolean } = {}): Promise<Decoded> {
-    if (this.failure) return Promise.reject(this.failure);
-    // Its own ArrayBuffer (never the shared pool's), not zero-filled: it is overwritten at once.
-    const data = Buffer.allocUnsafeSlow(body.length);
-    body.copy(data);
+  async decodeBody(body: Buffer, file: string, maxLineBytes: number, opts: { json?: boolean } = {}): Promise<Decoded[]> {
+    if (this.failure) throw this.failure;
+    const pieces = cutAtLines(body, Math.min(this.workers.length, Math.floor(body.length / this.splitMinBytes)));
+    return Promise.all(pieces.map((p) => this.decodePiece(body.subarray(p.start, p.end), { file, maxLineBytes, linesBefore: p.linesBefore }, opts.json)));
+  }
+
+  private decodePiece(piece: Buffer, split: Omit<BodyToSplit, 'data'>, json: boolean | undefined): Promise<Decoded> {
+    // A body in shared memory (src/server/shared-body.ts) is read where it is: the worker gets a view.
+    // Otherwise the piece gets its own ArrayBuffer (never the shared pool's), not zero-filled: it is
+    // overwritten at once, and transferred.
+    const shared = piece.buffer instanceof SharedArrayBuffer;
+    const data = shared ? piece : Buffer.allocUnsafeSlow(piece.length);
+    if (!shared) piece.copy(data);
     const seq = this.seq++;
-    const req: DecodeRequest = { seq, body: { data, file, maxLineBytes }, json: opts.json };
+    const req: DecodeRequest = { seq, body: { data, ...split }, json };
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject, postedAt: performance.timeOrigin + performance.now() });
-      this.workers[seq % this.workers.length].postMessage(req, [data.buffer]);
+      this.workers[seq % this.workers.length].postMessage(req, shared ? [] : [data.buffer as ArrayBuffer]);
     });
   }
 

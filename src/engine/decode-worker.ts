@@ -28,10 +28,10 @@ parentPort!.on('message', (req: DecodeRequest) => {
   parentPort!.postMessage(res, transfer);
 });
 
-/** A body's lines, as the engine's thread would have split them (sources/line-bytes.ts). */
+/** A body's (or a piece's) lines, as the engine's thread would have split them (sources/line-bytes.ts). */
 function splitBody(b: BodyToSplit): LineBytes {
   // Sized to the body: its lines are at most its bytes, so the buffer never grows and is taken once.
-  const split = new LineBytesSplitter(b.file, { maxLineBytes: b.maxLineBytes }, b.data.byteLength);
+  const split = new LineBytesSplitter(b.file, { maxLineBytes: b.maxLineBytes }, b.data.byteLength, b.linesBefore ?? 0);
   split.push(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength), []);
   split.end([]);
   return split.take(true) ?? emptyLineBytes(b.file);

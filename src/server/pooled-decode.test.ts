@@ -17,6 +17,7 @@ import { runSimulate } from '../sim/index.js';
 import { LineSplitter, type RawLine } from '../sources/file.js';
 import { serializeEntry } from './ingest-log.js';
 import { decodeOnPool } from './pooled-decode.js';
+import { sharedConcat } from './shared-body.js';
 import type { CanonicalRecord } from '../core/records.js';
 
 const script = new URL('../../dist/src/engine/decode-worker.js', import.meta.url);
@@ -28,10 +29,13 @@ describe.skipIf(!built)('NDJSON ingest decoded on the workers', () => {
   const maxLineBytes = 4096;
   const maxDepth = 8;
   let pool: DecodePool;
+  /** Two workers, bodies cut into pieces of 4 KiB or more: the test's body decodes in two pieces, at once. */
+  let pool2: DecodePool;
   let body: Buffer;
   let tmp: string;
   beforeAll(async () => {
     pool = new DecodePool(cfg, 1, script, { intel: false, maxDepth });
+    pool2 = new DecodePool(cfg, 2, script, { intel: false, maxDepth, splitMinBytes: 4096 });
     tmp = await mkdtemp(join(tmpdir(), 'dg-pooled-'));
     const sim = await runSimulate({ scenario: 'tiny', scale: 0.3, seed: 9, out: tmp, days: 1 });
     const lines = (await readFile(sim.path, 'utf8')).split('\n').filter((l) => l !== '').slice(0, 400);
@@ -42,6 +46,7 @@ describe.skipIf(!built)('NDJSON ingest decoded on the workers', () => {
   });
   afterAll(async () => {
     await pool.close();
+    await pool2.close();
     await rm(tmp, { recursive: true, force: true });
   });
 
@@ -55,9 +60,12 @@ describe.skipIf(!built)('NDJSON ingest decoded on the workers', () => {
     return lines.map((raw) => ({ raw, rec: decodeLine(raw, ctx) }));
   }
 
-  it('gives the same lines, rejections and records, and the records JSON the log writes', async () => {
+  it.each([
+    ['one worker', () => pool],
+    ['two workers, the body cut in two', () => pool2],
+  ])('gives the same lines, rejections and records, and the records JSON the log writes (%s)', async (_, which) => {
     const main = onMainThread();
-    const pooled = await decodeOnPool(body, pool, maxLineBytes);
+    const pooled = await decodeOnPool(body, which(), maxLineBytes);
     expect(pooled.length).toBe(main.length);
     const presketch = new Presketcher(cfg.template, cfg.scoring.pipelines.phraseSampleBits);
     let rejections = 0;
@@ -95,6 +103,30 @@ describe.skipIf(!built)('NDJSON ingest decoded on the workers', () => {
     // The worker split a copy: the caller's body is still whole.
     expect(body.length).toBeGreaterThan(0);
     expect(body.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(true);
+  });
+
+  it('cuts the body into one piece per worker, the second numbered on from the first', async () => {
+    const parts = await pool2.decodeBody(body, 'http', maxLineBytes, { json: true });
+    expect(parts.length).toBe(2);
+    const [a, b] = parts;
+    expect(a.lines.count).toBeGreaterThan(0);
+    expect(b.lines.count).toBeGreaterThan(0);
+    // The second piece's first line number goes on from the first piece's lines (the BOM line is 1).
+    expect(a.lines.lineNos[0]).toBe(1);
+    expect(b.lines.lineNos[0]).toBeGreaterThan(a.lines.lineNos[a.lines.count - 1]);
+    expect(a.lines.count + b.lines.count).toBe(onMainThread().length);
+    // A small body, or one worker: one piece.
+    expect((await pool2.decodeBody(Buffer.from('{"a":1}\n{"b":2}\n'), 'http', maxLineBytes)).length).toBe(1);
+    expect((await pool.decodeBody(body, 'http', maxLineBytes)).length).toBe(1);
+  });
+
+  it('reads a body in shared memory where it is, and gives the same items as from an ordinary Buffer', async () => {
+    const shared = sharedConcat([body], body.length);
+    const flat = (items: Awaited<ReturnType<typeof decodeOnPool>>): unknown[] => items.map((x) => [x.raw.line, x.raw.bytes, x.raw.text, x.rec, x.json?.toString('hex')]);
+    const fromShared = await decodeOnPool(shared, pool2, maxLineBytes);
+    expect(flat(fromShared)).toEqual(flat(await decodeOnPool(body, pool2, maxLineBytes)));
+    expect(fromShared.length).toBe(onMainThread().length);
+    expect(shared.equals(body)).toBe(true); // read, not changed
   });
 
   it('gives no items for a body of blank lines only, and a line without its final newline', async () => {

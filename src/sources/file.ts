@@ -75,14 +75,22 @@ export class LineSplitter {
   private skipLastByte = -1;
   private readonly maxLineBytes: number;
 
+  /**
+   * `linesBefore`: physical lines of the same input before the first byte pushed here (a piece of a
+   * body cut after a newline, split on its own): numbering goes on from there, and a byte order mark
+   * is dropped only from the input's first line, so the pieces' lines are those of the whole.
+   */
   constructor(
     readonly file: string,
     opts: SourceOptions = DEFAULT_SOURCE_OPTIONS,
+    linesBefore = 0,
   ) {
     if (!(Number.isInteger(opts.maxLineBytes) && opts.maxLineBytes > 0)) {
       throw new InputError(`max line size must be a positive integer, got ${String(opts.maxLineBytes)}`);
     }
+    if (!(Number.isInteger(linesBefore) && linesBefore >= 0)) throw new InputError(`lines before must be a non-negative integer, got ${linesBefore}`);
     this.maxLineBytes = opts.maxLineBytes;
+    this.lineNo = linesBefore;
   }
 
   /** Physical lines completed so far, blank ones included. */

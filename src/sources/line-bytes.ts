@@ -41,9 +41,10 @@ export class LineBytesSplitter extends LineSplitter {
   /**
    * `capacity`: bytes of lines expected. A whole body split at once (serve's decode worker) passes its
    * length: its lines then fit without growing the buffer (each doubling copied what it held).
+   * `linesBefore`: as LineSplitter's (a piece of a body split on its own).
    */
-  constructor(file: string, opts?: SourceOptions, capacity = FIRST_DATA) {
-    super(file, opts);
+  constructor(file: string, opts?: SourceOptions, capacity = FIRST_DATA, linesBefore = 0) {
+    super(file, opts, linesBefore);
     this.data = Buffer.allocUnsafeSlow(Math.max(1, capacity));
   }
 

@@ -19,6 +19,7 @@ import { liteLLMDocumentItems } from '../litellm-items.js';
 import { decodeOnPool } from '../pooled-decode.js';
 import { RecordCounter, recordsUpTo } from '../record-count.js';
 import { IngestTimeline } from '../ingest-timeline.js';
+import { sharedBodyParser } from '../shared-body.js';
 
 const WATERMARK_FUTURE_MS = 60_000;
 /** Bodies are split into lines in slices of this many bytes, and decoded in slices of this many lines, yielding between. */
@@ -30,6 +31,8 @@ const GUNZIP_CHUNK = 256 << 10;
 /** Media types each ingest route takes (parameters other than charset=utf-8 are ignored). */
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/json'];
 const JSON_TYPES = ['application/json'];
+/** Routes whose NDJSON bodies go to the decode workers (read into shared memory). */
+const POOLED_ROUTES = new Set(['/v1/records', '/v1/litellm']);
 
 export function registerIngestRoutes(app: FastifyInstance): void {
   const { live, metrics, requireRole, maxDecodedBytes, bodyLimit, limits, decoder } = app.distillguard;
@@ -80,7 +83,9 @@ export function registerIngestRoutes(app: FastifyInstance): void {
   void app.register(async (ingest) => {
     // Bodies arrive as bytes (NDJSON, gzip); each route decodes its own format.
     ingest.removeAllContentTypeParsers();
-    ingest.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+    // NDJSON for the decode workers is read into shared memory, which they read without a copy here.
+    const shared = sharedBodyParser(bodyLimit, (req) => decoder !== undefined && POOLED_ROUTES.has(req.routeOptions.url ?? ''));
+    ingest.addContentTypeParser('*', { bodyLimit }, shared);
     ingest.addHook('onRequest', requireRole('ingest'));
     // Checked before the body is read (cheap refusal) and again in submitBatch.
     const refuseWhenBehind = (): void => refuseBehind(app.distillguard);
