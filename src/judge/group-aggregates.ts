@@ -50,8 +50,7 @@ export function memberFlags(s: AccountState, harvest: number, p: Pick<ScoringPar
 /**
  * Distinct reasoning items over the members: the union of their sketches, kept as a sketch of its own
  * once asked for. Adding an item to a member and to the union keeps union = merge of the members
- * (registers are maxima); a leave cannot be undone in a max, so it drops the union unless the member
- * held none of its maxima (see memberLeft).
+ * (registers are maxima); a leave cannot be undone in a max, so it drops the union (see memberLeft).
  */
 export function distinctItems(sc: GroupScore, members: () => readonly AccountState[]): number {
   if (sc.items === undefined) {
@@ -69,17 +68,11 @@ export function memberJoined(sc: GroupScore | undefined, s: AccountState, flags:
   sc.items?.merge(s.reasoningItems);
 }
 
-/**
- * A member with these flags left: its contribution comes out. A max cannot be undone, so the item union
- * is rebuilt when next asked for — unless the member held none of its registers' maxima (then the rest
- * hold every one and the union is theirs already). In a group of hundreds that is most leaves, and a
- * rebuild visits every member (at scale 10 distinctItems' cost per exchange was ~5x scale 1's in the
- * first five days: bench/results/i18e-summary.md).
- */
+/** A member with these flags left: its contribution comes out; the item union is rebuilt when next asked for. */
 export function memberLeft(sc: GroupScore | undefined, s: AccountState, flags: number): void {
   if (sc === undefined) return;
   if (sc.agg !== undefined) addMember(sc.agg, s, flags, -1);
-  if (sc.items !== undefined && !sc.items.dominates(s.reasoningItems)) sc.items = undefined;
+  sc.items = undefined;
 }
 
 /** Adds (sign 1) or removes (sign -1) one member's whole contribution, with its flags `f`. */

@@ -40,23 +40,6 @@ export class Hll {
     for (let i = 0; i < M; i++) if (b[b0 + i] > a[a0 + i]) a[a0 + i] = b[b0 + i];
   }
 
-  /**
-   * Every register of `other` is 0 or below this one's: when this is a union that holds `other`
-   * (register-wise max over several sketches), taking `other` out of it changes no register — another
-   * sketch of the union holds each maximum. False is no answer either way (a tie may be shared).
-   */
-  dominates(other: Hll): boolean {
-    const a = this.bytes;
-    const b = other.bytes;
-    const a0 = this.at;
-    const b0 = other.at;
-    for (let i = 0; i < M; i++) {
-      const r = b[b0 + i];
-      if (r !== 0 && r >= a[a0 + i]) return false;
-    }
-    return true;
-  }
-
   clear(): void {
     this.bytes.fill(0, this.at, this.at + M);
   }
