@@ -12,8 +12,7 @@ import type { AccountEvent } from '../core/records.js';
 import type { AccountState } from '../observe/account-state.js';
 import { Observed } from '../../test/helpers/observe.js';
 import { account, T0 } from '../../test/helpers/records.js';
-import { readStateGraph, writeStateGraph } from '../core/state-graph.js';
-import { GroupIndex, GROUPS_KINDS, MemberSet, type Group } from './groups.js';
+import { GroupIndex, MemberSet, type Group } from './groups.js';
 
 describe('MemberSet', () => {
   it('answers as a Set of the same insertions and deletions would, in the same order', () => {
@@ -53,60 +52,6 @@ describe('MemberSet', () => {
       expect(mine.size).toBe(set.size);
     }
     expect([...mine]).toEqual([...set]);
-  });
-
-  it('finds a leaving member of a long list by its place: same answers and order as a Set, through compactions and rejoins', () => {
-    // A campaign-sized group: thousands of members, leaves from anywhere in the list (old members
-    // first, as accounts rotate keys), rejoins at the end, membership asked in between.
-    const rand = mulberry32(5);
-    const mine = new MemberSet();
-    const set = new Set<number>();
-    for (let i = 0; i < 3000; i++) {
-      mine.join(i);
-      set.add(i);
-    }
-    let compared = 0;
-    for (let step = 0; step < 20000; step++) {
-      const r = rand();
-      const idx = r < 0.5 ? Math.floor(rand() * 1000) : Math.floor(rand() * 4000);
-      if (rand() < 0.45) {
-        if (!set.has(idx)) {
-          mine.join(idx);
-          set.add(idx);
-        }
-      } else expect(mine.delete(idx)).toBe(set.delete(idx));
-      if (step % 1000 === 0) {
-        expect([...mine]).toEqual([...set]);
-        for (let probe = -1; probe < 4000; probe += 13) expect(mine.has(probe)).toBe(set.has(probe));
-        compared++;
-      }
-      expect(mine.size).toBe(set.size);
-    }
-    expect(compared).toBe(20);
-    expect(set.size).toBeGreaterThan(32); // still a long list at the end
-    expect([...mine]).toEqual([...set]);
-  });
-
-  it('does not write the places of a long list into a checkpoint; restored, it answers as before', () => {
-    const mine = new MemberSet();
-    for (let i = 0; i < 100; i++) mine.join(i * 3);
-    for (let i = 0; i < 100; i += 4) mine.delete(i * 3); // builds the places
-    const root = { members: mine };
-    const bytes = writeStateGraph(root, GROUPS_KINDS);
-    const again = { members: new MemberSet() };
-    readStateGraph(again, bytes, GROUPS_KINDS);
-    const restored = again.members;
-    expect((restored as unknown as { places: unknown }).places).toBeUndefined();
-    expect((mine as unknown as { places: unknown }).places).toBeInstanceOf(Map);
-    expect([...restored]).toEqual([...mine]);
-    for (const m of [restored, mine]) {
-      expect(m.delete(3 * 5)).toBe(true);
-      expect(m.delete(3 * 4)).toBe(false);
-      m.join(1000);
-      expect(m.has(1000)).toBe(true);
-      expect(m.has(3 * 5)).toBe(false);
-    }
-    expect([...restored]).toEqual([...mine]);
   });
 });
 

@@ -17,18 +17,13 @@ const GONE = -1;
  * then a list in insertion order where a member that left leaves a gap (GONE) until the list is
  * compacted. A Set costs ~28 bytes per member and a sign-up cohort or carrier network holds thousands;
  * the list costs ~10. Membership tests (has) on a long list use an index built on first use: the judge
- * asks only of suspicious groups. A leave from a long list finds the member's place in a second index
- * (member → place, built at the first such leave, rebuilt at compaction) instead of scanning the list:
- * a campaign's group of thousands sees a leave on most ticks. That index answers has() too, so a list
- * keeps one of the two. Not to be changed while iterated.
+ * asks only of suspicious groups. Not to be changed while iterated.
  */
 export class MemberSet implements Iterable<number> {
   /** Without a list: the only member (GONE: none). With one: how many members it holds. */
   private n = GONE;
   private list: number[] | undefined = undefined;
   private index: Set<number> | undefined = undefined;
-  /** Each member's place in the list (long lists that saw a leave; not checkpointed: built again on use). */
-  private places: Map<number, number> | undefined = undefined;
 
   get size(): number {
     return this.list !== undefined ? this.n : this.n >= 0 ? 1 : 0;
@@ -38,7 +33,6 @@ export class MemberSet implements Iterable<number> {
     if (idx < 0) return false;
     const list = this.list;
     if (list === undefined) return idx === this.n;
-    if (this.places !== undefined) return this.places.has(idx);
     if (this.index !== undefined) return this.index.has(idx);
     if (list.length <= SCAN_MEMBERS) return list.includes(idx);
     const index = (this.index = new Set<number>());
@@ -63,7 +57,6 @@ export class MemberSet implements Iterable<number> {
       }
       return;
     }
-    this.places?.set(idx, list.length);
     list.push(idx);
     this.n++;
     this.index?.add(idx);
@@ -77,26 +70,13 @@ export class MemberSet implements Iterable<number> {
       this.n = GONE;
       return true;
     }
-    let at: number;
-    if (list.length <= SCAN_MEMBERS) at = list.lastIndexOf(idx);
-    else {
-      let places = this.places;
-      if (places === undefined) {
-        this.places = places = placesOf(list);
-        this.index = undefined; // places answers has()
-      }
-      at = places.get(idx) ?? -1;
-      places.delete(idx);
-    }
+    const at = list.lastIndexOf(idx);
     if (at < 0) return false;
     list[at] = GONE;
     this.n--;
     this.index?.delete(idx);
     // Gaps outnumbering members: close them (order kept).
-    if (list.length - this.n > Math.max(8, this.n)) {
-      const kept = (this.list = list.filter((m) => m >= 0));
-      if (this.places !== undefined) this.places = kept.length <= SCAN_MEMBERS ? undefined : placesOf(kept);
-    }
+    if (list.length - this.n > Math.max(8, this.n)) this.list = list.filter((m) => m >= 0);
     return true;
   }
 
@@ -111,13 +91,6 @@ export class MemberSet implements Iterable<number> {
       if (m >= 0) yield m;
     }
   }
-}
-
-/** Each member's place in a list (gaps left out). */
-function placesOf(list: readonly number[]): Map<number, number> {
-  const places = new Map<number, number>();
-  for (let i = 0; i < list.length; i++) if (list[i] >= 0) places.set(list[i], i);
-  return places;
 }
 
 // Group.bits: two yes/no facts, then the dimension's index in DIMS.
@@ -402,6 +375,5 @@ export const GROUPS_KINDS: StateKinds = {
   classes: [MemberSet, Group, GroupIndex],
   constants: [NONE, NO_SLOTS],
   // The template keys closed over the judge's view: made again on first use.
-  // A member set's places: made again at its next leave (has() builds its index meanwhile).
-  transient: [[GroupIndex, ['templatesFor', 'templates']], [MemberSet, ['places']], [Group, ['places']]],
+  transient: [[GroupIndex, ['templatesFor', 'templates']]],
 };
