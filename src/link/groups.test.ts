@@ -1,4 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runSimulate } from '../sim/index.js';
+import { replayChecking } from '../../test/helpers/replay.js';
+import type { Engine } from '../engine/engine.js';
 import { buildEngineConfig } from '../config/schema.js';
 import { mulberry32 } from '../core/prng.js';
 import { HOUR } from '../core/time.js';
@@ -160,4 +166,41 @@ describe('GroupIndex', () => {
     hot.update(newcomer, judged);
     expect(g.members.has(newcomer.idx)).toBe(true); // one use of a suspicious, shared one
   });
+});
+
+describe('GroupIndex through a simulated world', () => {
+  it("keeps each account's groups the map's groups of its keys, and each group's members the accounts that hold it, as keys change", async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'dg-groups-'));
+    try {
+      const input = (await runSimulate({ scenario: 'tiny', scale: 1, seed: 3, out: join(tmp, 'sim'), days: 2 })).path;
+      let before = new Map<number, readonly Group[]>();
+      let movedKeeping = 0;
+      let checks = 0;
+      const check = (e: Engine): void => {
+        const index = e.linker.groups;
+        const now = new Map<number, readonly Group[]>();
+        const holders = new Map<Group, number[]>();
+        for (let idx = 0; idx < e.observer.list.length; idx++) {
+          const refs = index.refs(idx);
+          now.set(idx, refs);
+          for (const g of refs) {
+            expect(index.get(g.key), g.key).toBe(g);
+            if (!holders.has(g)) holders.set(g, []);
+            holders.get(g)!.push(idx);
+          }
+          const was = before.get(idx);
+          // Moved between groups while keeping some: the kept keys' groups came from its own list.
+          if (was !== undefined && was !== refs && refs.some((g) => was.includes(g)) && refs.some((g) => !was.includes(g))) movedKeeping++;
+        }
+        for (const g of index.groups.values()) expect([...g.members].sort((a, b) => a - b), g.key).toEqual(holders.get(g) ?? []);
+        before = now;
+        checks++;
+      };
+      await replayChecking(input, 1000, check);
+      expect(checks).toBeGreaterThan(10);
+      expect(movedKeeping).toBeGreaterThan(100);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

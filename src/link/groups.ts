@@ -178,7 +178,8 @@ export class GroupIndex {
    */
   private readonly identityOf: number[] = [];
   private readonly scratch: string[] = [];
-  private readonly scratchRefs: Group[] = [];
+  /** The account's new groups in update (undefined: not found yet). */
+  private readonly scratchRefs: (Group | undefined)[] = [];
   private readonly left: Group[] = [];
   private readonly joined: Group[] = [];
   private readonly moves: MembershipMoves = { left: this.left, joined: this.joined };
@@ -274,9 +275,16 @@ export class GroupIndex {
       this.keepIdentity(idx, identity);
       return this.moves;
     }
+    // First the groups of the keys it keeps, at their places in next: found among its groups, not in the
+    // map of every group (which grows with the accounts: a cache miss or two per lookup at scale).
+    const refs = this.scratchRefs;
+    refs.length = 0;
+    for (let i = 0; i < next.length; i++) refs.push(undefined);
     for (let i = 0; i < prevRefs.length; i++) {
       const g = prevRefs[i];
-      if (!next.includes(g.key)) {
+      const at = next.indexOf(g.key);
+      if (at >= 0) refs[at] = g;
+      else {
         this.left.push(g);
         g.members.delete(idx);
         g.membershipChanged = true;
@@ -285,10 +293,10 @@ export class GroupIndex {
         else this.touch(g);
       }
     }
-    const refs = this.scratchRefs;
-    refs.length = 0;
-    for (const k of next) {
-      let g = this.groups.get(k);
+    for (let i = 0; i < next.length; i++) {
+      const k = next[i];
+      // A kept key's group is the map's: the account is still its member, so it was not dropped.
+      let g = refs[i] ?? this.groups.get(k);
       if (!g) {
         g = new Group(k, dimensionOf(k), this.freeSlots.pop() ?? this.nextSlot++);
         this.groups.set(k, g);
@@ -301,9 +309,9 @@ export class GroupIndex {
         this.joined.push(g);
       }
       this.touch(g);
-      refs.push(g);
+      refs[i] = g;
     }
-    this.refsOf[idx] = refs.length === 0 ? NONE : refs.slice();
+    this.refsOf[idx] = refs.length === 0 ? NONE : (refs.slice() as Group[]);
     this.keepIdentity(idx, identity);
     return this.moves;
   }

@@ -1,4 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runSimulate } from '../sim/index.js';
+import type { Engine } from '../engine/engine.js';
+import { replayChecking } from '../../test/helpers/replay.js';
 import { buildEngineConfig } from '../config/schema.js';
 import { T0 } from '../../test/helpers/records.js';
 import { build } from './config.js';
@@ -86,4 +92,31 @@ describe('Linker: merging established campaigns', () => {
     link(3, 14);
     expect(linker.uf.find(3)).toBe(linker.uf.find(14));
   });
+});
+
+describe('Linker.linkSuspicious through a simulated world', () => {
+  // linkSuspicious tests each judged account through the judge's list of its suspicious groups: that
+  // list must be a pass over the account's groups at the judge's suspicionMin, at every judgement.
+  it("reads the judge's suspicious groups of an account, which equal a pass over its groups", async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'dg-linker-'));
+    try {
+      const input = (await runSimulate({ scenario: 'tiny', scale: 1, seed: 3, out: join(tmp, 'sim'), days: 2 })).path;
+      let compared = 0;
+      let suspicious = 0;
+      const check = (e: Engine): void => {
+        const { judge, linker } = e;
+        for (let idx = 0; idx < e.observer.list.length; idx++) {
+          const pass = linker.refs(idx).filter((g) => judge.suspicion(g) >= judge.suspicionMin);
+          expect(judge.suspiciousRefs(idx)).toEqual(pass);
+          compared++;
+          suspicious += pass.length;
+        }
+      };
+      await replayChecking(input, 1, check, 'judgements');
+      expect(compared).toBeGreaterThan(10_000);
+      expect(suspicious).toBeGreaterThan(1000);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

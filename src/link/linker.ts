@@ -213,10 +213,9 @@ export class Linker implements LinkView {
     const times = this.times;
     const t = times ? performance.now() : 0;
     const touched = new Set<number>();
-    const { suspicionMin } = fb;
-    for (const s of judged) {
-      for (const g of this.groups.refs(s.idx)) if (fb.suspicion(g) >= suspicionMin) this.tryLink(s.idx, g, now, touched, fb);
-    }
+    // The judge's list of the account's suspicious groups (kept until its groups or a group's side of
+    // suspicionMin change; its verdict reads it again): not a suspicion read per group of every account.
+    for (const s of judged) for (const g of fb.suspiciousRefs(s.idx)) this.tryLink(s.idx, g, now, touched, fb);
     for (const g of crossed) for (const idx of g.members) this.tryLink(idx, g, now, touched, fb);
     for (const s of judged) touched.add(this.uf.find(s.idx));
     times?.add('link.pairs', t);
