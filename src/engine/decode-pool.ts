@@ -148,14 +148,14 @@ export class DecodePool implements BatchDecoder {
   private readonly pending = new Map<number, { resolve: (r: Decoded) => void; reject: (e: Error) => void; postedAt?: number }>();
   private failure: Error | undefined;
 
+  /** Bytes per piece below which a body is not cut (decodeBody). */
+  private readonly splitMinBytes: number;
+
   /**
    * `intel`: hash e-mails for community sharing too when the configuration has intel keys (scan's
    * decode; serve's has none). `maxDepth`: deepest nesting accepted (serve's limit). `splitMinBytes`:
    * smallest piece decodeBody cuts a body into (SPLIT_MIN_BYTES; tests cut small bodies).
    */
-  /** Bytes per piece below which a body is not cut (decodeBody). */
-  private readonly splitMinBytes: number;
-
   constructor(cfg: EngineConfig, n: number, script: URL | undefined = workerScript(), opts: { intel?: boolean; maxDepth?: number; splitMinBytes?: number } = {}) {
     if (!script) throw new Error('decode workers: the compiled worker script is missing (run npm run build)');
     if (!(Number.isInteger(n) && n >= 1)) throw new Error(`decode workers: expected a positive integer, got ${n}`);

@@ -23,7 +23,7 @@ import type { DecodeContext } from '../decode/index.js';
 import { isObject } from '../decode/check.js';
 import { toIso } from '../core/time.js';
 import { LineSplitter, type RawLine } from '../sources/file.js';
-import type { RefreshInfo, Store } from '../store/store.js';
+import type { AuditFilter, RefreshInfo, Store } from '../store/store.js';
 import type { DecisionFollower } from '../cluster/decision-follower.js';
 import { ApiError, classifyError, sendError } from './errors.js';
 import type { KeyRing } from './keys.js';
@@ -31,7 +31,7 @@ import { roleGate, securityHeaders } from './auth.js';
 import { registerSessionRoutes, Sessions } from './sessions.js';
 import { registerDashboard } from './dashboard.js';
 import { recordsUpTo } from './record-count.js';
-import { parseWith } from './routes/read.js';
+import { parseWith, withRefresh } from './routes/read.js';
 import { AccountsQuerySchema, AuditQuerySchema, DailyQuerySchema, RefreshQuerySchema } from './schemas.js';
 import { DecisionInputSchema, type DecisionInput as ApiDecision } from '../act/audit.js';
 import { analystMessage, type AnalystMessage } from '../cluster/analyst-decisions.js';
@@ -69,8 +69,6 @@ export interface ClusterServerOptions {
   publishPolicy: (m: PolicyMessage) => Promise<void>;
   /** How long POST /v1/decisions and the policy changes wait for the judge before answering 202 (default 5 s). */
   decisionWaitMs?: number;
-  /** Dashboard sessions (src/server/sessions.ts); a fresh store unless given. */
-  sessions?: Sessions;
   logger?: boolean | object;
 }
 
@@ -89,7 +87,7 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
     return payload;
   });
   // A bearer key, or the dashboard's session cookie (read and analyst only), as single-node serve.
-  const sessions = o.sessions ?? new Sessions();
+  const sessions = new Sessions();
   const need = roleGate(o.keys, sessions);
   registerSessionRoutes(app, sessions, o.keys, need);
   registerDashboard(app, { results: () => o.store, decisions: o.store.decisions, intel: () => o.store.intel, requireRole: need });
@@ -161,12 +159,15 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
      */
     const fromStore = async <T extends object>(reply: FastifyReply, read: () => Promise<T>): Promise<T & { snapshot: RefreshInfo | null }> => {
       const { value, refresh } = await store.snapshot(read);
-      if (refresh !== null) {
-        void reply.header('distillguard-refresh', String(refresh.refresh));
-        if (refresh.judged_through !== null) void reply.header('distillguard-event-time', refresh.judged_through);
-      }
-      return { ...value, snapshot: refresh };
+      return withRefresh(reply, value, refresh);
     };
+    /** One account or campaign with its audit entries, read in one transaction; 404 when the store has none. */
+    const oneWithAudit = <T extends object>(reply: FastifyReply, what: string, id: string, find: () => Promise<T | null>, filter: AuditFilter) =>
+      fromStore(reply, async () => {
+        const row = await find();
+        if (!row) throw new ApiError('not_found', `no ${what} ${JSON.stringify(id)}`);
+        return { ...row, audit: await store.audit(filter) };
+      });
     const noRefresh = (refresh: number | undefined): void => {
       if (refresh !== undefined) throw new ApiError('bad_request', 'serve --cluster reads the store the judge writes: ?refresh is not kept');
     };
@@ -175,24 +176,12 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
       noRefresh(q.refresh);
       return fromStore(reply, async () => ({ accounts: await store.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }), limit: q.limit, offset: q.offset }));
     });
-    r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req, reply) =>
-      fromStore(reply, async () => {
-        const a = await store.account(req.params.id);
-        if (!a) throw new ApiError('not_found', `no account ${JSON.stringify(req.params.id)}`);
-        return { ...a, audit: await store.audit({ accountId: req.params.id }) };
-      }),
-    );
+    r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req, reply) => oneWithAudit(reply, 'account', req.params.id, () => store.account(req.params.id), { accountId: req.params.id }));
     r.get('/v1/campaigns', async (req, reply) => {
       noRefresh(parseWith(RefreshQuerySchema, req.query, 'query').refresh);
       return fromStore(reply, async () => ({ campaigns: await store.campaigns() }));
     });
-    r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req, reply) =>
-      fromStore(reply, async () => {
-        const c = await store.campaign(req.params.id);
-        if (!c) throw new ApiError('not_found', `no campaign ${JSON.stringify(req.params.id)}`);
-        return { ...c, audit: await store.audit({ campaignId: req.params.id }) };
-      }),
-    );
+    r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req, reply) => oneWithAudit(reply, 'campaign', req.params.id, () => store.campaign(req.params.id), { campaignId: req.params.id }));
     r.get('/v1/daily', async (req, reply) => {
       const q = parseWith(DailyQuerySchema, req.query, 'query');
       return fromStore(reply, async () => ({ daily: await store.daily(q.campaign_id) }));

@@ -148,9 +148,7 @@ export class StoreWriter {
   private nextWrite = 0;
   /** Ends the wait of a store write that is spacing itself out (a caller needs the store now). */
   private wake: (() => void) | undefined;
-  private readonly storeEveryMs: number;
-  private readonly storeSpacing: number;
-  private readonly maxStoreWaitMs: number;
+  private readonly pacing: Required<StorePacing>;
   private readonly storeWrites = new Coalesced(() => this.writeStore());
   private readonly listeners: RefreshListener[] = [];
   private readonly writeListeners: StoreWriteListener[] = [];
@@ -169,9 +167,7 @@ export class StoreWriter {
     pacing: StorePacing = {},
   ) {
     this.delta = new OutputDelta(engine, indicatorKey);
-    this.storeEveryMs = pacing.storeEveryMs ?? 0;
-    this.storeSpacing = pacing.storeSpacing ?? STORE_SPACING;
-    this.maxStoreWaitMs = pacing.maxStoreWaitMs ?? Infinity;
+    this.pacing = { storeEveryMs: pacing.storeEveryMs ?? 0, storeSpacing: pacing.storeSpacing ?? STORE_SPACING, maxStoreWaitMs: pacing.maxStoreWaitMs ?? Infinity };
   }
 
   /** Called once each refresh is published. */
@@ -304,7 +300,7 @@ export class StoreWriter {
   private async writeStore(): Promise<void> {
     // Nothing newer than the store holds: no write, and no wait (a caller would wait out the spacing for nothing).
     if ((this.view.refresh?.refresh ?? 0) <= (this.lastStored?.refresh ?? 0)) return;
-    const wait = Math.min(this.nextWrite - performance.now(), this.maxStoreWaitMs);
+    const wait = Math.min(this.nextWrite - performance.now(), this.pacing.maxStoreWaitMs);
     if (wait > 0) {
       await new Promise<void>((r) => {
         const t = setTimeout(r, wait);
@@ -338,7 +334,7 @@ export class StoreWriter {
       throw e;
     }
     const ms = performance.now() - t0;
-    this.nextWrite = performance.now() + Math.max(this.storeSpacing * ms, this.storeEveryMs - ms);
+    this.nextWrite = performance.now() + Math.max(this.pacing.storeSpacing * ms, this.pacing.storeEveryMs - ms);
     this.storeError = undefined;
     this.lastStored = info;
     this.lastWrite = { ms, refresh: info.refresh, rows };

@@ -92,7 +92,7 @@ export function registerClusterPolicyRoutes(app: FastifyInstance, o: ClusterPoli
     });
     // Built on the version the judge last recorded (a change still queued is not seen).
     r.post('/v1/suppressions', async (req, reply) => {
-      const body: unknown = Buffer.isBuffer(req.body) ? parseJson(req.body) : req.body;
+      const body: unknown = Buffer.isBuffer(req.body) ? parseJsonDocument(req.body, MAX_DEPTH) : req.body;
       const s = parseWith(SuppressionInput, body, 'body');
       const actor = req.principal?.id ?? 'anonymous';
       const e = await inForce();
@@ -109,9 +109,4 @@ export function registerClusterPolicyRoutes(app: FastifyInstance, o: ClusterPoli
       return version === null ? reply.code(202).send({ id, status: 'queued', suppressions: loaded.policy.suppressions }) : reply.code(201).send({ version, suppressions: loaded.policy.suppressions });
     });
   });
-}
-
-/** As single-node serve reads a JSON body: UTF-8, nesting depth and JSON checked, each with its own message. */
-function parseJson(b: Buffer): unknown {
-  return parseJsonDocument(b, MAX_DEPTH);
 }

@@ -28,6 +28,18 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: 
   throw new ApiError('bad_request', `${what}: ${where}${i.message}`);
 }
 
+/**
+ * An answer and the refresh it reflects: in the body (`snapshot`) and in the Distillguard-Refresh and
+ * Distillguard-Event-Time headers (serve's snapshot, or serve --cluster's store transaction).
+ */
+export function withRefresh<T extends object>(reply: FastifyReply, value: T, refresh: RefreshInfo | null): T & { snapshot: RefreshInfo | null } {
+  if (refresh !== null) {
+    void reply.header('distillguard-refresh', String(refresh.refresh));
+    if (refresh.judged_through !== null) void reply.header('distillguard-event-time', refresh.judged_through);
+  }
+  return { ...value, snapshot: refresh };
+}
+
 export function registerReadRoutes(app: FastifyInstance): void {
   const { store, live, audit, requireRole } = app.distillguard;
   /**
@@ -38,13 +50,7 @@ export function registerReadRoutes(app: FastifyInstance): void {
    */
   async function fromSnapshot<T extends object>(reply: FastifyReply, read: (view: ResultsSnapshot) => Promise<T>, pinned?: number): Promise<T & { snapshot: RefreshInfo | null }> {
     const view = pinned === undefined ? live.results : pinnedView(pinned);
-    const value = await read(view);
-    const refresh = view.refresh;
-    if (refresh !== null) {
-      void reply.header('distillguard-refresh', String(refresh.refresh));
-      if (refresh.judged_through !== null) void reply.header('distillguard-event-time', refresh.judged_through);
-    }
-    return { ...value, snapshot: refresh };
+    return withRefresh(reply, await read(view), view.refresh);
   }
 
   /** A listing's later pages ask for the refresh its first page named (`?refresh=N`); 410 once it is no longer kept. */
