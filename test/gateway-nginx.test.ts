@@ -5,7 +5,7 @@
 // parameter), while organic accounts pass untouched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -164,10 +164,13 @@ describe.skipIf(!haveNginx)('nginx auth_request in front of a model server, deci
   }, 240_000);
 
   afterAll(async () => {
+    const nginxGone = nginx === undefined || nginx.exitCode !== null ? Promise.resolve() : new Promise((r) => nginx.once('exit', r));
     nginx?.kill('SIGTERM');
+    await nginxGone; // nginx removes its pid file on the way out: the directory goes after it
     await listener?.close();
     await new Promise((r) => upstream?.close(r));
     await s?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   const label = (id: string): string | undefined => truth.accounts[id]?.label;

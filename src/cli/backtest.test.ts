@@ -1,6 +1,6 @@
 // scan --policy and backtest end to end on a small simulated world, through the CLI.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { buildEngineConfig } from '../config/schema.js';
 import { openDuckDbStore } from '../store/duckdb.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'dg-backtest-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const sim = join(tmp, 'sim');
 const input = join(sim, 'input.ndjson');
 const LENIENT = `version: 1
