@@ -566,7 +566,7 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
     }
   }, 120_000);
 
-  it('the policy changed through serve --cluster: validated there, applied by the judge at its place in the stream, audited, followed by the gateway routes, and not applied again by a restarted judge', async () => {
+  it('the policy changed through serve --cluster: validated there, applied by the judge at its place in the stream, audited, followed by the gateway routes, not applied again by a restarted judge; SIGHUP re-reads the judge\'s --policy file, a bad one refused in a line', async () => {
     const policy = join(dir, 'strict.yaml');
     await writeFile(policy, STRICT_POLICY);
     const srv = await startServe(bin, ['--cluster', '--nats', nats, '--store', pg_, '--db', join(dir, 'policy.duckdb'), '--no-auth', '--port', '0', '--partitions', '2', '--log-level', 'warn']);
@@ -613,6 +613,21 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       await new Promise((r) => setTimeout(r, 3000));
       expect(await history()).toEqual(before);
       expect((await get<InForce>(srv, '/v1/policy')).suppressions).toHaveLength(1);
+      // SIGHUP re-reads --policy and publishes it on the stream: applied and audited as "sighup".
+      await writeFile(policy, STRICT_POLICY.replace('revision: 3', 'revision: 5'));
+      judge.child.kill('SIGHUP');
+      const hup = await until('the judge to apply the re-read file', async () => {
+        const p = await get<InForce>(srv, '/v1/policy');
+        return p.version.revision === '5' ? p : undefined;
+      });
+      expect(hup.version.actor).toBe('sighup');
+      expect(judge.stderr()).toMatch(/SIGHUP: policy strict-test@5 published on the record stream/);
+      // A bad file: one line on stderr, the policy in force stays, the judge keeps running.
+      await writeFile(policy, STRICT_POLICY.replace('requests_per_minute: 1', 'requests_per_minute: 0'));
+      judge.child.kill('SIGHUP');
+      await until('the refusal on stderr', async () => (/SIGHUP: policy reload refused: .*requests_per_minute/.test(judge.stderr()) ? true : undefined), 20_000);
+      expect(judge.child.exitCode).toBeNull();
+      expect((await get<InForce>(srv, '/v1/policy')).version.revision).toBe('5');
     } finally {
       judge.child.kill('SIGTERM');
       await judge.exited;

@@ -11,7 +11,9 @@ import { ClusterJudge } from '../cluster/judge.js';
 import { loadDefaultPolicy, loadPolicyFile } from '../act/policy-load.js';
 import { WebhookDispatcher } from '../act/webhooks.js';
 import { webhookSecret } from './webhook-flags.js';
-import { connectNats } from '../cluster/streams.js';
+import { jetstream } from '@nats-io/jetstream';
+import { connectNats, publishOnce } from '../cluster/streams.js';
+import { POLICY_SUBJECT, policyMessage } from '../cluster/policy-messages.js';
 import { openPgStore } from '../store/pg.js';
 import { parseNumber } from './main.js';
 
@@ -44,7 +46,7 @@ export function registerJudge(program: Command): void {
     .option('--checkpoint-every <s>', 'checkpoint this often (and at a clean stop); 0: only at a clean stop', parseNumber('float', 0), 60)
     .option('--checkpoint-keep <n>', 'checkpoints kept', parseNumber('int', 1, 100), 2)
     .option('--flush-ms <ms>', 'how often the store is refreshed', parseNumber('int', 10), 1000)
-    .option('--policy <file>', 'gateway policy (YAML or JSON; default: the shipped policies/default.yaml), as serve --policy; a changed file takes effect at the next start')
+    .option('--policy <file>', 'gateway policy (YAML or JSON; default: the shipped policies/default.yaml), as serve --policy; SIGHUP re-reads it (and a changed file takes effect at the next start)')
     .option('--webhook-url <url>', 'POST signed verdict- and action-change events here (repeatable), as serve does', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--webhook-secret-file <file>', 'file holding the webhook signing secret')
     .option('--partition-idle <s>', 'seconds of publish time after which a silent partition stops holding the others back', parseNumber('float', 0.001), 300)
@@ -76,6 +78,22 @@ async function runJudgeCli(o: JudgeCliOptions): Promise<void> {
   const stop = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => stop.abort());
   const log = (l: string): void => void process.stderr.write(`${l}\n`);
+  // SIGHUP re-reads the policy file and publishes it on the record stream, as PUT /v1/policy on serve
+  // --cluster does: the judge reloads at that place in the stream (so a replay reloads there too) and
+  // audits it with actor "sighup". A bad file is logged and the policy in force stays.
+  const onHup = (): void => {
+    void (async () => {
+      try {
+        const loaded = o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy();
+        const m = policyMessage('sighup', loaded.text);
+        await publishOnce(jetstream(nc), POLICY_SUBJECT, JSON.stringify(m), { msgID: m.id });
+        log(`distillguard: judge: SIGHUP: policy ${loaded.policy.name}@${loaded.policy.revision} published on the record stream (${m.id})`);
+      } catch (e) {
+        log(`distillguard: judge: SIGHUP: policy reload refused: ${(e as Error).message}; the policy in force stays`);
+      }
+    })();
+  };
+  process.on('SIGHUP', onHup);
   try {
     const judge = await ClusterJudge.open({ nc, store, cfg, policy, onAudit: hooks && ((fresh) => hooks.enqueue(fresh)), dir, checkpointEveryMs: Math.round(o.checkpointEvery * 1000), checkpointKeep: o.checkpointKeep, flushMs: o.flushMs, idleMs: Math.round(o.partitionIdle * 1000), signal: stop.signal, log });
     const from = judge.restoredSeq === null ? 'from the start of the stream' : `from the checkpoint at stream sequence ${judge.restoredSeq}`;
@@ -85,6 +103,7 @@ async function runJudgeCli(o: JudgeCliOptions): Promise<void> {
     const c = judge.state.counts;
     log(`distillguard: judge stopped at stream sequence ${judge.state.streamSeq}: ${c.messages} messages, ${c.accepted} records accepted, ${c.duplicates} duplicates, ${c.late} late; ${judge.gaps} re-reads after messages the client dropped`);
   } finally {
+    process.off('SIGHUP', onHup);
     await hooks?.close();
     await store.close();
     await nc.drain().catch(() => undefined);
