@@ -377,6 +377,18 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       expect((await auth(srv.url, 'nobody')).status).toBe(204);
       expect(await decisionOfServe(srv.url, 'nobody')).toEqual(allowFor('nobody', 'strict-test@3').decision);
 
+      // backtest --nats replays the record stream the judge read: the report of a backtest of the same
+      // lines from the file (scan's path), under the same policy.
+      const [fromStream, fromFile] = await Promise.all([
+        runBin(bin, ['backtest', '--nats', nats, '--secret-file', join(dir, 'secret'), '--policy', policy, '--json', '--out', join(dir, 'bt-stream')]),
+        runBin(bin, ['backtest', input, '--policy', policy, '--json', '--out', join(dir, 'bt-file')]),
+      ]);
+      expect(fromStream.code, fromStream.stderr).toBe(0);
+      expect(fromFile.code, fromFile.stderr).toBe(0);
+      const reportOf = (out: string): { reports: { accounts_by_strictest: Record<string, number> }[] } => JSON.parse(out) as never;
+      expect(reportOf(fromStream.stdout).reports).toEqual(reportOf(fromFile.stdout).reports);
+      expect(reportOf(fromStream.stdout).reports[0].accounts_by_strictest.block).toBeGreaterThan(0);
+
       // An analyst dismisses a blocked account through serve --cluster: the judge (restarted from its
       // checkpoint) applies it, audits it, and the gateway's answer follows. A judge replaying the whole
       // stream from the start applies it again at the same place, and the store still holds it once.
@@ -430,6 +442,12 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
         await store.close();
       }
       expect((await auth(srv.url, victim)).headers.get('x-dg-action')).toBe(released.headers.get('x-dg-action'));
+      // A backtest of the stream now replays the dismissal where it was made (the engine took it).
+      const afterDismissal = await runBin(bin, ['backtest', '--nats', nats, '--secret-file', join(dir, 'secret'), '--policy', policy, '--out', join(dir, 'bt-stream-2')]);
+      const afterDismissalJson = await runBin(bin, ['backtest', '--nats', nats, '--secret-file', join(dir, 'secret'), '--policy', policy, '--json', '--out', join(dir, 'bt-stream-3')]);
+      expect(afterDismissalJson.code, afterDismissalJson.stderr).toBe(0);
+      expect(afterDismissal.code, afterDismissal.stderr).toBe(0);
+      expect(afterDismissal.stderr).toMatch(/replayed [\d,]+ stream messages \(through sequence \d+\), [\d,]+ records, 1 analyst decisions \(0 refused\)/);
 
       // Every read route says which refresh of the store it read (one read transaction), in the body and
       // the headers single-node serve sends; ?refresh= paging is refused in words.
@@ -459,9 +477,19 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       expect(graph.nodes.map((n) => n.id).sort()).toEqual(accounts.filter((a) => (a as { campaign_id?: string }).campaign_id === campaign).map((a) => a.account_id).sort());
       expect(graph.edges.length).toBeGreaterThan(0);
       expect(await get(srv, `/v1/campaigns/${campaign}/facts`)).toMatchObject({ campaign_id: campaign });
-      const noBacktest = await fetch(`${srv.url}/v1/policy/backtest`);
-      expect(noBacktest.status).toBe(404);
-      expect(((await noBacktest.json()) as { error: { message: string } }).error.message).toMatch(/runs no backtest/);
+      // The policy page's backtest on serve --cluster replays the record stream: the CLI's report.
+      expect(await get(srv, '/v1/policy/backtest')).toEqual({ backtest: null });
+      const badBacktest = await fetch(`${srv.url}/v1/policy/backtest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ policy: STRICT_POLICY.replace('action: block', 'action: banish') }) });
+      expect(badBacktest.status).toBe(400);
+      expect(((await badBacktest.json()) as { error: { message: string } }).error.message).toMatch(/policy:7:\d+: rules\[0\]\.action/);
+      const ran = await fetch(`${srv.url}/v1/policy/backtest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ policy: STRICT_POLICY }) });
+      type Run = { backtest: { policies: string[]; records: number; finished_at: string | null; outcome: { reports: unknown[] } } };
+      const run = (await ran.json()) as Run;
+      expect(ran.status, JSON.stringify(run)).toBe(200);
+      expect(run.backtest.policies).toEqual(['strict-test@3']);
+      expect(run.backtest.records).toBe(scanSummary.accepted);
+      expect(run.backtest.outcome.reports).toEqual(reportOf(afterDismissalJson.stdout).reports);
+      expect((await get<Run>(srv, '/v1/policy/backtest')).backtest.finished_at).not.toBeNull();
       const keyFile = join(dir, 'cluster-keys.json');
       const KEY = { analyst: 'analyst-key-0123456789abcdef', ingest: 'ingest-key-0123456789abcdef' };
       await writeFile(keyFile, JSON.stringify({ keys: [{ id: 'ana', key: KEY.analyst, roles: ['read', 'analyst'] }, { id: 'gw', key: KEY.ingest, roles: ['ingest'] }] }));

@@ -47,6 +47,21 @@ describe('scan --policy and backtest', () => {
     expect(b.stderr).toMatch(/^distillguard: cannot read policy .*missing\.yaml/);
   });
 
+  it('one history at a time, each source with its own flags, a bad NATS URL named: exit 2 and one line', async () => {
+    const cases: [string[], RegExp][] = [
+      [['backtest', input, '--nats', 'nats://127.0.0.1:1'], /give one history: input files, --db or --nats/],
+      [['backtest'], /give input files to replay, --db PATH for a serve database, or --nats URL for a cluster/],
+      [['backtest', input, '--secret-file', join(tmp, 'secret')], /--secret-file goes with --nats/],
+      [['backtest', '--nats', 'http://127.0.0.1:4222'], /--nats takes a nats:\/\/ URL/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+    }
+  });
+
   it('scan writes actions.ndjson under the default policy: one line per change, in event time, with its rule and reasons', async () => {
     const out = join(tmp, 'scan');
     expect((await runCli(['scan', input, '--out', out])).code).toBe(0);

@@ -1,5 +1,5 @@
-// `distillguard backtest --policy FILE [--compare FILE] INPUT... [--truth truth.json]`: replays history
-// through the engine once, with one act stage per policy, and reports what each policy would have done
+// `distillguard backtest --policy FILE [--compare FILE] INPUT...|--db PATH|--nats URL [--truth truth.json]`:
+// replays history (input files, a serve database's ingest log, or a cluster's record stream) through the engine once, with one act stage per policy, and reports what each policy would have done
 // (by action, per hard-negative group with ground truth, served leakage, time to first action) and
 // the account-by-account difference between the two.
 import type { Command } from 'commander';
@@ -18,8 +18,12 @@ import { loadConfigFile } from '../config/load.js';
 import { withEmailKey } from '../config/secret.js';
 import { InputError } from '../core/errors.js';
 import { openDuckDbStore } from '../store/duckdb.js';
-import { backtestHistory } from '../server/history.js';
+import { attachPolicies, backtestHistory } from '../server/history.js';
+import { DEFAULT_PARTITION_IDLE_S, replayStream } from '../cluster/stream-history.js';
+import { connectNats } from '../cluster/streams.js';
+import { scanSecretPath } from '../config/secret.js';
 import { readLogKey } from './serve.js';
+import { parseNumber } from './main.js';
 
 export type { BacktestOutcome };
 
@@ -29,6 +33,12 @@ export interface BacktestOptions {
   db?: string;
   logDir?: string;
   logKeyFile?: string;
+  /** A cluster's NATS server: replay its record stream (what the judge read) instead of `inputs`. */
+  nats?: string;
+  /** With `nats`: the e-mail key file the judge uses (its --secret-file); default: scan's. */
+  secretFile?: string;
+  /** With `nats`: the judge's --partition-idle (s). */
+  partitionIdle?: number;
   /** Engine configuration (JSON) the service runs with. */
   config?: string;
   policy?: string;
@@ -42,10 +52,13 @@ export function registerBacktest(program: Command): void {
   program
     .command('backtest')
     .description('replay history through the engine under a policy (and a second one to compare): what each would have done')
-    .argument('[input...]', 'input files (NDJSON, .gz); or --db')
+    .argument('[input...]', 'input files (NDJSON, .gz); or --db, or --nats')
     .option('--db <path>', "a serve database: replay the service's history (its ingest log and analyst decisions) instead of input files")
     .option('--log-dir <dir>', 'with --db: the ingest log folder (default: DB.ingest)')
     .option('--log-key-file <file>', 'with --db: the key of an ingest log encrypted at rest')
+    .option('--nats <url>', "a cluster's NATS server: replay its record stream (what distillguard judge read, with its analyst decisions) instead of input files")
+    .option('--secret-file <file>', "with --nats: the e-mail key file the judge runs with (its --secret-file); default: scan's")
+    .option('--partition-idle <s>', "with --nats: the judge's --partition-idle", parseNumber('float', 0.001), DEFAULT_PARTITION_IDLE_S)
     .option('--config <file>', 'engine configuration (JSON), as for scan and serve')
     .option('--policy <file>', 'policy to evaluate (default: the shipped policy)')
     .option('--compare <file>', 'a second policy, evaluated on the same replay; the difference is listed account by account')
@@ -59,15 +72,17 @@ export function registerBacktest(program: Command): void {
 }
 
 export async function runBacktest(o: BacktestOptions): Promise<BacktestOutcome> {
-  if (o.db !== undefined && o.inputs.length > 0) throw new InputError('backtest: give input files or --db, not both');
-  if (o.db === undefined && o.inputs.length === 0) throw new InputError('backtest: give input files to replay, or --db PATH for a serve database');
+  const sources = [o.inputs.length > 0, o.db !== undefined, o.nats !== undefined].filter(Boolean).length;
+  if (sources > 1) throw new InputError('backtest: give one history: input files, --db or --nats');
+  if (sources === 0) throw new InputError('backtest: give input files to replay, --db PATH for a serve database, or --nats URL for a cluster');
   if (o.db === undefined && (o.logDir !== undefined || o.logKeyFile !== undefined)) throw new InputError('backtest: --log-dir and --log-key-file go with --db');
+  if (o.nats === undefined && o.secretFile !== undefined) throw new InputError('backtest: --secret-file goes with --nats');
   const primary = o.policy ? await loadPolicyFile(o.policy) : await loadDefaultPolicy();
   const second = o.compare ? await loadPolicyFile(o.compare) : undefined;
   const truth: Truth | undefined = o.truth ? await readTruth(o.truth) : undefined;
   const out = resolve(o.out);
   const policies = second ? [primary, second] : [primary];
-  const outcome = o.db !== undefined ? await fromDatabase(o, o.db, policies, truth) : await fromInputs(o, out, policies, truth);
+  const outcome = o.db !== undefined ? await fromDatabase(o, o.db, policies, truth) : o.nats !== undefined ? await fromStream(o, o.nats, policies, truth) : await fromInputs(o, out, policies, truth);
   await mkdir(out, { recursive: true });
   if (outcome.diff) await writeFile(join(out, 'diff.ndjson'), outcome.diff.map((d) => JSON.stringify(d)).join('\n') + (outcome.diff.length ? '\n' : ''));
   await writeFile(join(out, 'report.json'), `${JSON.stringify({ reports: outcome.reports, diff_accounts: outcome.diff?.length }, null, 2)}\n`);
@@ -121,6 +136,25 @@ async function fromDatabase(o: BacktestOptions, path: string, policies: LoadedPo
   const r = await backtestHistory({ cfg, logDir, logKey, decisions }, policies, truth);
   if (!o.quiet) process.stderr.write(`distillguard: replayed ${r.batches.toLocaleString('en')} batches, ${r.records.toLocaleString('en')} records from ${logDir}\n`);
   return { reports: r.reports, ...(r.diff ? { diff: r.diff } : {}) };
+}
+
+/** Replays a cluster's record stream (read, never consumed for the judge) with its analyst decisions. */
+async function fromStream(o: BacktestOptions, url: string, policies: LoadedPolicy[], truth: Truth | undefined): Promise<BacktestOutcome> {
+  const fileCfg: EngineConfigInput = o.config ? await loadConfigFile(o.config) : {};
+  const cfg = await withEmailKey(buildEngineConfig(fileCfg), o.secretFile ?? scanSecretPath());
+  const nc = await connectNats(url).catch((e: unknown) => {
+    throw new InputError(`backtest: ${(e as Error).message}`);
+  });
+  try {
+    const { runs, attach } = attachPolicies(policies);
+    const r = await replayStream({ nc, cfg, attach, idleMs: Math.round((o.partitionIdle ?? DEFAULT_PARTITION_IDLE_S) * 1000) }).catch((e: unknown) => {
+      throw new InputError(`backtest --nats ${url}: ${(e as Error).message}`);
+    });
+    if (!o.quiet) process.stderr.write(`distillguard: replayed ${r.messages.toLocaleString('en')} stream messages (through sequence ${r.lastSeq}), ${r.records.toLocaleString('en')} records, ${r.decisions} analyst decisions (${r.refusedDecisions} refused) from ${url}\n`);
+    return backtestOutcome(runs, truth);
+  } finally {
+    await nc.close();
+  }
 }
 
 const pct = (x: number | undefined): string => (x === undefined ? '—' : `${(100 * x).toFixed(2)}%`);

@@ -14,6 +14,7 @@ import { webhookSecret } from './webhook-flags.js';
 import { jetstream } from '@nats-io/jetstream';
 import { connectNats, publishOnce } from '../cluster/streams.js';
 import { POLICY_SUBJECT, policyMessage } from '../cluster/policy-messages.js';
+import { DEFAULT_PARTITION_IDLE_S } from '../cluster/stream-history.js';
 import { openPgStore } from '../store/pg.js';
 import { parseNumber } from './main.js';
 
@@ -49,7 +50,7 @@ export function registerJudge(program: Command): void {
     .option('--policy <file>', 'gateway policy (YAML or JSON; default: the shipped policies/default.yaml), as serve --policy; SIGHUP re-reads it (and a changed file takes effect at the next start)')
     .option('--webhook-url <url>', 'POST signed verdict- and action-change events here (repeatable), as serve does', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--webhook-secret-file <file>', 'file holding the webhook signing secret')
-    .option('--partition-idle <s>', 'seconds of publish time after which a silent partition stops holding the others back', parseNumber('float', 0.001), 300)
+    .option('--partition-idle <s>', 'seconds of publish time after which a silent partition stops holding the others back', parseNumber('float', 0.001), DEFAULT_PARTITION_IDLE_S)
     .action(async (o: JudgeCliOptions) => {
       await runJudgeCli(o);
     });

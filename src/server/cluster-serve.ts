@@ -38,6 +38,7 @@ import { analystMessage, type AnalystMessage } from '../cluster/analyst-decision
 import type { BatchItem } from './live.js';
 import { registerGatewayAnswers } from './routes/gateway-answers.js';
 import { registerClusterPolicyRoutes } from './routes/cluster-policy.js';
+import type { BacktestSource } from './routes/backtest.js';
 import type { PolicyMessage } from '../cluster/policy-messages.js';
 import type { ClusterIngest } from './cluster-ingest.js';
 import type { BatchReceipt } from './live.js';
@@ -67,6 +68,8 @@ export interface ClusterServerOptions {
   publishDecision: (m: AnalystMessage) => Promise<void>;
   /** Publishes a policy change on the record stream (resolves once JetStream holds it). */
   publishPolicy: (m: PolicyMessage) => Promise<void>;
+  /** Replays the record stream under policies (the policy page's backtest). */
+  backtest: BacktestSource['replay'];
   /** How long POST /v1/decisions and the policy changes wait for the judge before answering 202 (default 5 s). */
   decisionWaitMs?: number;
   logger?: boolean | object;
@@ -190,7 +193,7 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
     // The gateway's answers, from the judge's action changes: single-node serve's routes and shapes.
     registerGatewayAnswers(r, o.decisions, () => o.decisions.version ?? null);
   });
-  registerClusterPolicyRoutes(app, { store: o.store, publish: o.publishPolicy, need, waitMs: o.decisionWaitMs ?? 5000 });
+  registerClusterPolicyRoutes(app, { store: o.store, publish: o.publishPolicy, need, waitMs: o.decisionWaitMs ?? 5000, backtest: o.backtest });
   return app;
 }
 

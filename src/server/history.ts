@@ -83,25 +83,29 @@ export async function replayHistory(o: HistoryOptions): Promise<HistoryOutcome> 
   return { engine, batches, records: consumed };
 }
 
+/** One act stage per policy on one engine, and the hook feeding each every consumed record. */
+export function attachPolicies(policies: readonly LoadedPolicy[]): { runs: PolicyRun[]; attach: (engine: Engine) => (r: CanonicalRecord) => void } {
+  const runs: PolicyRun[] = [];
+  const attach = (engine: Engine): ((r: CanonicalRecord) => void) => {
+    for (const p of policies) {
+      const stage = new PolicyStage(engine, p.policy);
+      const lines: ActionLine[] = [];
+      stage.onAction((c) => lines.push(actionLine(c, p.policy)));
+      runs.push({ label: policyLabel(p.policy), engine, stage, lines });
+    }
+    return (r) => {
+      for (const run of runs) run.stage.push(r);
+    };
+  };
+  return { runs, attach };
+}
+
 /**
  * Backtests policies on a service's history: one replay, one act stage per policy (policies do not
  * feed back into detection, so every policy sees the same verdicts).
  */
 export async function backtestHistory(o: Omit<HistoryOptions, 'attach'>, policies: readonly LoadedPolicy[], truth?: Truth): Promise<BacktestOutcome & { batches: number; records: number }> {
-  const runs: PolicyRun[] = [];
-  const { batches, records } = await replayHistory({
-    ...o,
-    attach: (engine) => {
-      for (const p of policies) {
-        const stage = new PolicyStage(engine, p.policy);
-        const lines: ActionLine[] = [];
-        stage.onAction((c) => lines.push(actionLine(c, p.policy)));
-        runs.push({ label: policyLabel(p.policy), engine, stage, lines });
-      }
-      return (r) => {
-        for (const run of runs) run.stage.push(r);
-      };
-    },
-  });
+  const { runs, attach } = attachPolicies(policies);
+  const { batches, records } = await replayHistory({ ...o, attach });
   return { ...backtestOutcome(runs, truth), batches, records };
 }

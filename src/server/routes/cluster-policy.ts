@@ -4,7 +4,7 @@
 // A change is validated here and published on the record stream (src/cluster/policy-messages.ts);
 // the judge reloads its policy stage at that place in the stream and audits the new version. The
 // answer waits for that audit entry (200/201), else says the change is queued (202).
-// Not here: the backtest (it replays serve's ingest log; a cluster's history is the judge's stream).
+// The backtest replays the record stream the judge read (src/cluster/stream-history.ts).
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { InputError } from '../../core/errors.js';
@@ -17,6 +17,7 @@ import type { Role } from '../keys.js';
 import { SuppressionInput } from './decision.js';
 import { parseWith } from './read.js';
 import { parseJsonDocument } from '../json-body.js';
+import { backtestRoutes, type BacktestSource } from './backtest.js';
 import { MAX_DEPTH } from '../../decode/depth.js';
 
 export interface ClusterPolicyOptions {
@@ -26,6 +27,8 @@ export interface ClusterPolicyOptions {
   need: (role: Role) => onRequestHookHandler;
   /** How long a change waits for the judge's audit entry before answering 202 (ms). */
   waitMs: number;
+  /** Replays the record stream under policies (POST /v1/policy/backtest). */
+  backtest: BacktestSource['replay'];
 }
 
 const YAML_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml', 'text/plain'];
@@ -36,6 +39,16 @@ export function registerClusterPolicyRoutes(app: FastifyInstance, o: ClusterPoli
   const inForce = async (): Promise<AuditEntry | null> => (await store.audit({ kind: 'policy_change', limit: 1 }))[0] ?? null;
   const loadedOf = (e: AuditEntry): LoadedPolicy => parsePolicy(String(e.body.text), `audit ${e.id}`);
   const versionOf = (e: AuditEntry): Record<string, unknown> => ({ ...e.body, text: undefined });
+  // The backtest replays the record stream (the history the judge read), with its analyst decisions.
+  const backtest = backtestRoutes({
+    current: async () => {
+      const e = await inForce();
+      if (e === null) throw new ApiError('unavailable', 'the judge has not recorded a policy yet');
+      return { ...loadedOf(e), source: 'the policy in force' };
+    },
+    replay: o.backtest,
+    body: (raw) => (Buffer.isBuffer(raw) ? parseJsonDocument(raw, MAX_DEPTH) : raw),
+  });
 
   void app.register(async (r) => {
     r.addHook('onRequest', o.need('read'));
@@ -53,9 +66,7 @@ export function registerClusterPolicyRoutes(app: FastifyInstance, o: ClusterPoli
       const entries = await store.audit({ accountId: req.params.id, kind: 'action_change', limit: 500 });
       return { history: entries.map((e) => e.body) };
     });
-    r.get('/v1/policy/backtest', () => {
-      throw new ApiError('not_found', 'serve --cluster runs no backtest: it replays single-node serve\'s ingest log (docs/cluster.md)');
-    });
+    backtest.get(r);
   });
 
   /** Publishes the change; its version once the judge audited it, else null after waitMs. */
@@ -108,5 +119,6 @@ export function registerClusterPolicyRoutes(app: FastifyInstance, o: ClusterPoli
       const { version, id } = await change(loaded, actor);
       return version === null ? reply.code(202).send({ id, status: 'queued', suppressions: loaded.policy.suppressions }) : reply.code(201).send({ version, suppressions: loaded.policy.suppressions });
     });
+    backtest.post(r);
   });
 }

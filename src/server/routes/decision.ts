@@ -5,13 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.js';
-import { toIso } from '../../core/time.js';
 import { parsePolicy, withSuppression, type LoadedPolicy } from '../../act/policy-load.js';
-import type { BacktestRun } from '../../act/backtest.js';
 import { ApiError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 import { registerGatewayAnswers } from './gateway-answers.js';
 import { backtestHistory } from '../history.js';
+import { backtestRoutes } from './backtest.js';
 import { parseWith } from './read.js';
 
 /** Where the service's history is, for backtests (serve's ingest log). */
@@ -32,23 +31,15 @@ export const SuppressionInput = z
   .strict()
   .refine((s) => (s.account_id === undefined) !== (s.org_id === undefined), { message: 'name exactly one of account_id, org_id' });
 
-const BacktestInput = z
-  .object({
-    /** Policy text to evaluate (YAML or JSON); default the policy in force. */
-    policy: z.string().min(1).max(1 << 20).optional(),
-    /** A second policy text to compare with; `"current"` for the policy in force. */
-    compare: z.string().min(1).max(1 << 20).optional(),
-  })
-  .strict();
-
-/** Accounts listed in a backtest answer's difference (the total is always given). */
-const DIFF_SHOWN = 500;
-
-
 export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, history?: HistorySource): void {
   const { requireRole, store, live } = app.distillguard;
-  /** The last backtest (one runs at a time: each replays the whole history). */
-  let backtest: BacktestRun | null = null;
+  // Replays serve's ingest log, with the analyst decisions where they were made.
+  const backtest = backtestRoutes({
+    current: () => ({ ...gateway.current, source: 'the policy in force' }),
+    replay: history
+      ? async (policies) => backtestHistory({ cfg: live.engine.cfg, decisions: await live.decisions.list(), ...history }, policies)
+      : 'this service has no ingest log to replay',
+  });
 
   void app.register(async (r) => {
     r.addHook('onRequest', requireRole('read'));
@@ -72,7 +63,7 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, h
       return { current: gateway.decision(req.params.id).decision, history: entries.map((e) => e.body) };
     });
 
-    r.get('/v1/policy/backtest', () => ({ backtest }));
+    backtest.get(r);
   });
 
   void app.register(async (r) => {
@@ -108,37 +99,6 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: Gateway, h
       return reply.code(201).send({ version: v, suppressions: loaded.policy.suppressions });
     });
 
-    // Replays the service's history under a policy (and a second to compare): what each would have
-    // done. The replay yields to the event loop between slices; one runs at a time.
-    r.post('/v1/policy/backtest', async (req, reply) => {
-      const b = parseWith(BacktestInput, req.body, 'body');
-      if (!history) throw new ApiError('unavailable', 'this service has no ingest log to replay');
-      if (backtest && backtest.finished_at === null) throw new ApiError('conflict', `a backtest started at ${backtest.started_at} is still running`);
-      const current: LoadedPolicy = { ...gateway.current, source: 'the policy in force' };
-      const parse = (text: string | undefined, what: string): LoadedPolicy => {
-        if (text === undefined || text === 'current') return current;
-        try {
-          return parsePolicy(text, what);
-        } catch (e) {
-          if (e instanceof InputError) throw new ApiError('bad_request', e.message);
-          throw e;
-        }
-      };
-      const policies = [parse(b.policy, 'policy')];
-      if (b.compare !== undefined) policies.push(parse(b.compare, 'compare'));
-      const run: BacktestRun = { started_at: toIso(Date.now()), finished_at: null, actor: req.principal?.id ?? 'anonymous', policies: policies.map((p) => `${p.policy.name}@${p.policy.revision}`) };
-      backtest = run;
-      try {
-        const decisions = await live.decisions.list();
-        const r = await backtestHistory({ cfg: live.engine.cfg, decisions, ...history }, policies);
-        run.records = r.records;
-        run.outcome = { reports: r.reports, ...(r.diff ? { diff_accounts: r.diff.length, diff: r.diff.slice(0, DIFF_SHOWN) } : {}) };
-      } catch (e) {
-        run.error = (e as Error).message;
-      }
-      run.finished_at = toIso(Date.now());
-      if (run.error !== undefined) throw new ApiError('internal', `backtest failed: ${run.error}`);
-      return reply.code(200).send({ backtest: run });
-    });
+    backtest.post(r);
   });
 }
