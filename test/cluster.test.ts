@@ -450,7 +450,7 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       expect(afterDismissal.stderr).toMatch(/replayed [\d,]+ stream messages \(through sequence \d+\), [\d,]+ records, 1 analyst decisions \(0 refused\)/);
 
       // Every read route says which refresh of the store it read (one read transaction), in the body and
-      // the headers single-node serve sends; ?refresh= paging is refused in words.
+      // the headers single-node serve sends.
       for (const path of ['/v1/campaigns', '/v1/daily', '/v1/summary', `/v1/accounts/${encodeURIComponent(victim)}`, '/v1/accounts?limit=5']) {
         const r = await fetch(`${srv.url}${path}`);
         const body = (await r.json()) as { snapshot: { refresh: number; judged_through: string } };
@@ -458,9 +458,21 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
         expect(r.headers.get('distillguard-refresh'), path).toBe(String(body.snapshot.refresh));
         expect(r.headers.get('distillguard-event-time'), path).toBe(body.snapshot.judged_through);
       }
-      const paged = await fetch(`${srv.url}/v1/campaigns?refresh=1`);
-      expect(paged.status).toBe(400);
-      expect(((await paged.json()) as { error: { message: string } }).error.message).toMatch(/\?refresh is not kept/);
+      // A listing paged with ?refresh=N reads every page from the refresh the first named (a kept
+      // transaction); one never written is 404, one no longer kept 410.
+      type Page = { accounts: { account_id: string }[]; snapshot: { refresh: number } };
+      const n = (await get<Page>(srv, '/v1/accounts?limit=5')).snapshot.refresh;
+      const next = await get<Page>(srv, `/v1/accounts?limit=5&offset=5&refresh=${n}`);
+      expect(next.snapshot.refresh).toBe(n);
+      expect(next.accounts.map((a) => a.account_id)).toEqual((await get<Page>(srv, '/v1/accounts?limit=10')).accounts.slice(5).map((a) => a.account_id));
+      expect((await get<{ snapshot: { refresh: number } }>(srv, `/v1/campaigns?refresh=${n}`)).snapshot.refresh).toBe(n);
+      const unwritten = await fetch(`${srv.url}/v1/campaigns?refresh=${n + 1000}`);
+      expect(unwritten.status).toBe(404);
+      if (n > 1) {
+        const old = await fetch(`${srv.url}/v1/accounts?refresh=1`);
+        expect(old.status).toBe(410);
+        expect(((await old.json()) as { error: { message: string } }).error.message).toMatch(/refresh 1 is no longer kept/);
+      }
 
       // The dashboard on serve --cluster, from the PostgreSQL store the judge wrote: its page, the
       // review queue with the analyst's decision, a campaign's graph and facts, and the policy page's

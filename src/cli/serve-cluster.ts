@@ -65,7 +65,7 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
   const nc = await connectNats(o.nats).catch((e: unknown) => {
     throw new InputError(`serve --cluster: ${(e as Error).message}`);
   });
-  const store = await openPgStore(o.store).catch(async (e: unknown) => {
+  const store = await openPgStore(o.store, { pinSnapshots: true }).catch(async (e: unknown) => {
     await nc.close();
     throw new InputError(`serve --cluster: cannot open the PostgreSQL store: ${(e as Error).message}`);
   });

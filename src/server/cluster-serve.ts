@@ -38,6 +38,7 @@ import { analystMessage, type AnalystMessage } from '../cluster/analyst-decision
 import type { BatchItem } from './live.js';
 import { registerGatewayAnswers } from './routes/gateway-answers.js';
 import { registerClusterPolicyRoutes } from './routes/cluster-policy.js';
+import { PINNED_MS, PINNED_SNAPSHOTS } from '../store/pg-pinned.js';
 import type { BacktestSource } from './routes/backtest.js';
 import type { PolicyMessage } from '../cluster/policy-messages.js';
 import type { ClusterIngest } from './cluster-ingest.js';
@@ -160,9 +161,17 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
      * refresh they reflect, as single-node serve's routes do: in the body (`snapshot`) and in the
      * `distillguard-refresh` and `distillguard-event-time` headers.
      */
-    const fromStore = async <T extends object>(reply: FastifyReply, read: () => Promise<T>): Promise<T & { snapshot: RefreshInfo | null }> => {
-      const { value, refresh } = await store.snapshot(read);
+    const fromStore = async <T extends object>(reply: FastifyReply, read: () => Promise<T>, at?: number): Promise<T & { snapshot: RefreshInfo | null }> => {
+      const { value, refresh } = at === undefined ? await store.snapshot(read) : await pagedRead(at, read);
       return withRefresh(reply, value, refresh);
+    };
+    /** A listing's later pages ask for the refresh its first page named (`?refresh=N`): its kept transaction (src/store/pg-pinned.ts). */
+    const pagedRead = async <T>(n: number, read: () => Promise<T>): Promise<{ value: T; refresh: RefreshInfo }> => {
+      if (store.snapshotAt === undefined) throw new ApiError('bad_request', 'this store keeps no snapshots: ?refresh is not answered');
+      const r = await store.snapshotAt(n, read);
+      if (r === 'unpublished') throw new ApiError('not_found', `refresh ${n} has not been written to the store yet`);
+      if (r === 'gone') throw new ApiError('gone', `refresh ${n} is no longer kept (refreshes are kept ${PINNED_MS / 1000} s after first read, at most ${PINNED_SNAPSHOTS}): start the listing again without ?refresh`);
+      return r;
     };
     /** One account or campaign with its audit entries, read in one transaction; 404 when the store has none. */
     const oneWithAudit = <T extends object>(reply: FastifyReply, what: string, id: string, find: () => Promise<T | null>, filter: AuditFilter) =>
@@ -171,19 +180,12 @@ export function buildClusterServer(o: ClusterServerOptions): FastifyInstance {
         if (!row) throw new ApiError('not_found', `no ${what} ${JSON.stringify(id)}`);
         return { ...row, audit: await store.audit(filter) };
       });
-    const noRefresh = (refresh: number | undefined): void => {
-      if (refresh !== undefined) throw new ApiError('bad_request', 'serve --cluster reads the store the judge writes: ?refresh is not kept');
-    };
     r.get('/v1/accounts', async (req, reply) => {
       const q = parseWith(AccountsQuerySchema, req.query, 'query');
-      noRefresh(q.refresh);
-      return fromStore(reply, async () => ({ accounts: await store.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }), limit: q.limit, offset: q.offset }));
+      return fromStore(reply, async () => ({ accounts: await store.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }), limit: q.limit, offset: q.offset }), q.refresh);
     });
     r.get<{ Params: { id: string } }>('/v1/accounts/:id', async (req, reply) => oneWithAudit(reply, 'account', req.params.id, () => store.account(req.params.id), { accountId: req.params.id }));
-    r.get('/v1/campaigns', async (req, reply) => {
-      noRefresh(parseWith(RefreshQuerySchema, req.query, 'query').refresh);
-      return fromStore(reply, async () => ({ campaigns: await store.campaigns() }));
-    });
+    r.get('/v1/campaigns', async (req, reply) => fromStore(reply, async () => ({ campaigns: await store.campaigns() }), parseWith(RefreshQuerySchema, req.query, 'query').refresh));
     r.get<{ Params: { id: string } }>('/v1/campaigns/:id', async (req, reply) => oneWithAudit(reply, 'campaign', req.params.id, () => store.campaign(req.params.id), { campaignId: req.params.id }));
     r.get('/v1/daily', async (req, reply) => {
       const q = parseWith(DailyQuerySchema, req.query, 'query');

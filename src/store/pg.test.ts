@@ -12,6 +12,7 @@ import { decisionStoreContract } from './decision-store.contract.js';
 import { intelStoreContract } from './intel-store.contract.js';
 import { openPgStore } from './pg.js';
 import { SCHEMA_VERSION } from './schema.js';
+import type { RefreshInfo } from './store.js';
 import { expectStored, storeContract } from './store.contract.js';
 
 const absent = postgresBin() === null;
@@ -91,6 +92,45 @@ describe.skipIf(absent)('PostgreSQL store', () => {
       expect(await s.accounts()).toHaveLength(second.accounts.length);
     } finally {
       await s.close();
+    }
+  });
+
+  it('keeps the snapshots it read for paging (?refresh=N): a later refresh does not show through, an unwritten one is unpublished, an expired or evicted one gone', async () => {
+    const at = await freshSchema();
+    const refresh = (n: number): RefreshInfo => ({ refresh: n, judged_through: null, engine_clock: null, consumed: n * 100, derived_at: new Date(0).toISOString() });
+    const writer = await openPgStore(at);
+    const reader = await openPgStore(at, { pinSnapshots: { keep: 2, ms: 1500 } });
+    const ids = async (): Promise<string[]> => (await reader.accounts({ limit: 1000 })).map((a) => a.account_id);
+    try {
+      const first = sampleScan({ accounts: 200, campaigns: 2, days: 7, seed: 4 });
+      const second = sampleScan({ accounts: 400, campaigns: 3, days: 7, seed: 5 });
+      await writer.writeScan({ ...first, refresh: refresh(1) });
+      const page1 = await reader.snapshot(ids);
+      expect(page1.refresh?.refresh).toBe(1);
+      await writer.writeScan({ ...second, refresh: refresh(2) });
+      // Refresh 1 is still read from the transaction the first page ran in; the store now holds refresh 2.
+      const again = await reader.snapshotAt!(1, ids);
+      expect(again).toEqual({ value: page1.value, refresh: refresh(1) });
+      expect((await reader.snapshot(ids)).value).toHaveLength(second.accounts.length);
+      expect(await reader.snapshotAt!(2, async () => (await ids()).length)).toEqual({ value: second.accounts.length, refresh: refresh(2) });
+      expect(await reader.snapshotAt!(3, ids)).toBe('unpublished');
+      // Two kept: refresh 3 read evicts refresh 1.
+      await writer.writeScan({ ...first, refresh: refresh(3) });
+      await reader.snapshot(ids);
+      expect(await reader.snapshotAt!(1, ids)).toBe('gone');
+      expect(await reader.snapshotAt!(2, async () => (await ids()).length)).toEqual({ value: second.accounts.length, refresh: refresh(2) });
+      // Expired after its time; the current refresh is still answered (and kept again).
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await reader.snapshotAt!(2, ids)).toBe('gone');
+      expect((await reader.snapshotAt!(3, async () => (await ids()).length)) as object).toEqual({ value: first.accounts.length, refresh: refresh(3) });
+      // Kept transactions are idle in transaction on the server, and gone after close.
+      const open = async (): Promise<number> => admin(async (c) => Number((await c.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'idle in transaction'`)).rows[0].n));
+      expect(await open()).toBe(1);
+      await reader.close();
+      expect(await open()).toBe(0);
+    } finally {
+      await reader.close();
+      await writer.close();
     }
   });
 

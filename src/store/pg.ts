@@ -12,6 +12,7 @@ import { readLink } from './links.js';
 import { PgDecisions } from './pg-decisions.js';
 import { PgIntel } from './pg-intel.js';
 import { Serial } from './serial.js';
+import { PinnedSnapshots, PINNED_SNAPSHOTS } from './pg-pinned.js';
 import {
   accountConditions,
   ACCOUNT_COLUMNS,
@@ -68,10 +69,13 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Opens (creating the schema in an empty database schema) the store at a postgres:// URL. */
-export async function openPgStore(url: string): Promise<Store> {
+/**
+ * Opens (creating the schema in an empty database schema) the store at a postgres:// URL. With
+ * `pinSnapshots` its snapshots are kept a short while for `snapshotAt` (a reader's paging).
+ */
+export async function openPgStore(url: string, o: { pinSnapshots?: boolean | { keep: number; ms: number } } = {}): Promise<Store> {
   if (!isPostgresUrl(url)) throw new StoreError('open_failed', `not a postgres:// URL: ${redactUrl(url)}`);
-  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, max: 4 + (o.pinSnapshots === undefined || o.pinSnapshots === false ? 0 : o.pinSnapshots === true ? PINNED_SNAPSHOTS : o.pinSnapshots.keep), connectionTimeoutMillis: 10_000 });
   // An idle pooled connection that dies (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   let writer: pg.PoolClient;
@@ -83,7 +87,8 @@ export async function openPgStore(url: string): Promise<Store> {
   }
   try {
     await prepareSchema(writer, redactUrl(url));
-    return new PgStore(pool, writer);
+    const pins = o.pinSnapshots === true ? new PinnedSnapshots() : o.pinSnapshots ? new PinnedSnapshots(o.pinSnapshots.keep, o.pinSnapshots.ms) : undefined;
+    return new PgStore(pool, writer, pins);
   } catch (e) {
     writer.release();
     await pool.end();
@@ -164,6 +169,8 @@ class PgStore implements Store, PgAccess {
   constructor(
     private readonly pool: pg.Pool,
     private readonly writer: pg.PoolClient,
+    /** Snapshots kept for paging (serve --cluster's reader); none for a writer. */
+    private readonly pinned?: PinnedSnapshots,
   ) {}
 
   writeScan(r: ScanResult & { refresh?: RefreshInfo }): Promise<void> {
@@ -221,20 +228,35 @@ class PgStore implements Store, PgAccess {
   async snapshot<T>(read: () => Promise<T>): Promise<{ value: T; refresh: RefreshInfo | null }> {
     this.assertOpen();
     const client = await this.pool.connect();
+    let pinned = false;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
         const value = await this.inSnapshot.run(client, read);
         const { rows } = await client.query<{ value: string }>(`SELECT value FROM meta WHERE key = 'live_refresh'`);
-        await client.query('COMMIT');
-        return { value, refresh: rows.length === 0 ? null : (JSON.parse(rows[0].value) as RefreshInfo) };
+        const refresh = rows.length === 0 ? null : (JSON.parse(rows[0].value) as RefreshInfo);
+        // Kept open for later pages of this refresh (?refresh=N) unless one is already kept.
+        pinned = refresh !== null && this.pinned !== undefined && this.pinned.pin(client, refresh);
+        if (!pinned) await client.query('COMMIT');
+        return { value, refresh };
       } catch (e) {
         await client.query('ROLLBACK');
         throw e;
       }
     } finally {
-      client.release();
+      if (!pinned) client.release();
     }
+  }
+
+  async snapshotAt<T>(n: number, read: () => Promise<T>): Promise<{ value: T; refresh: RefreshInfo } | 'gone' | 'unpublished'> {
+    this.assertOpen();
+    const held = await this.pinned?.readAt(n, (client) => this.inSnapshot.run(client, read));
+    if (held !== undefined) return held;
+    // Not kept: the store's state now answers when it is still refresh n (then pinned by snapshot()).
+    const fresh = await this.snapshot(read);
+    const now = fresh.refresh?.refresh ?? 0;
+    if (now === n) return { value: fresh.value, refresh: fresh.refresh! };
+    return now < n ? 'unpublished' : 'gone';
   }
 
   appendAudit(entries: AuditEntry[]): Promise<AuditEntry[]> {
@@ -356,6 +378,7 @@ class PgStore implements Store, PgAccess {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.pinned?.close();
     await this.writes.drain();
     this.writer.release();
     await this.pool.end();

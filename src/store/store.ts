@@ -125,6 +125,12 @@ export interface Store {
    * reflects (null when no live service wrote it, e.g. after a scan).
    */
   snapshot<T>(read: () => Promise<T>): Promise<{ value: T; refresh: RefreshInfo | null }>;
+  /**
+   * Runs `read` on the snapshot of live refresh `n` while it is still kept (a client paging through a
+   * listing): 'gone' once it is no longer kept, 'unpublished' when the store has not reached it. Only
+   * stores that keep snapshots (PostgreSQL opened for a reader) have it.
+   */
+  snapshotAt?<T>(n: number, read: () => Promise<T>): Promise<{ value: T; refresh: RefreshInfo } | 'gone' | 'unpublished'>;
   /** Appends audit entries; an entry whose id is already stored is skipped. Returns those written. */
   appendAudit(entries: AuditEntry[]): Promise<AuditEntry[]>;
   /** Audit entries, newest first. */
