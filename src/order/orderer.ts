@@ -34,8 +34,12 @@ export class Orderer<T extends { ts: Millis }> {
   private readonly maxLateness: number;
   private newest = Number.NEGATIVE_INFINITY;
   private seq = 0;
-  /** In-order arrivals: ts non-decreasing from runHead on. */
-  private run: T[] = [];
+  /**
+   * In-order arrivals: ts non-decreasing from runHead on. A released slot is cleared at once: the run
+   * is compacted only every RUN_COMPACT releases (it rarely empties while records keep coming), and a
+   * released record still held here would outlive the engine's use of it by thousands of records.
+   */
+  private run: (T | undefined)[] = [];
   private runSeq: number[] = [];
   private runHead = 0;
   private heap: HeapEntry<T>[] = [];
@@ -102,7 +106,8 @@ export class Orderer<T extends { ts: Millis }> {
     const ts = rec.ts;
     const seq = order ?? this.seq++;
     const n = this.run.length;
-    if (n === this.runHead || ts > this.run[n - 1].ts || (ts === this.run[n - 1].ts && seq > this.runSeq[n - 1])) {
+    const last = n === this.runHead ? undefined : this.run[n - 1]!;
+    if (last === undefined || ts > last.ts || (ts === last.ts && seq > this.runSeq[n - 1])) {
       this.run.push(rec);
       this.runSeq.push(seq);
     } else {
@@ -130,11 +135,11 @@ export class Orderer<T extends { ts: Millis }> {
     for (;;) {
       const hasRun = this.runHead < run.length;
       const hasHeap = heap.length > 0;
-      if (hasRun && (!hasHeap || before(run[this.runHead].ts, this.runSeq[this.runHead], heap[0]))) {
-        const rec = run[this.runHead];
+      if (hasRun && (!hasHeap || before(run[this.runHead]!.ts, this.runSeq[this.runHead], heap[0]))) {
+        const rec = run[this.runHead]!;
         if (rec.ts > upTo) break;
         out.push(rec);
-        this.runHead++;
+        run[this.runHead++] = undefined;
       } else if (hasHeap) {
         if (heap[0].ts > upTo) break;
         out.push(this.heapPop().rec);
