@@ -108,6 +108,20 @@ export const PipelineSchema = z.object({
    * sample): each random group is drawn from a pool several times its size, so the null varies as chance does.
    */
   queueTestPool: z.number().min(0).default(0),
+  /**
+   * The openers kept per account: the lowest-ranked items (coordinated across accounts: a queue's second copies survive
+   * whatever the accounts' history) instead of a uniform sample (src/link/queue-test.ts OpenerItems). Off: unrelated heavy
+   * accounts drawing from a large pool cross more than lighter background accounts, and the background has too few accounts
+   * of their traffic to match them (bench/results/i13m-summary.md).
+   */
+  queueTestCoordinated: z.boolean().default(false),
+  /** Match each member with background accounts of about its traffic (the pool x members nearest in openers sent); off: any with as many openers kept. */
+  queueTestMatchSent: z.boolean().default(false),
+  /**
+   * A member of a group called a queue is linked on that verdict only when its own kept openers cross other members' beyond
+   * chance at this level (and the items it crosses on are dealt to fewer than classMin members): src/link/queue-test.ts dealtMembers.
+   */
+  queueTestMemberAlpha: z.number().positive().max(0.5).default(0.05),
   /** Openers of the group's members from which it is first tested. */
   queueTestMinOpeners: count.default(16),
   /** Openers kept per account (members and background), a uniform sample of all it sent: `bands` item keys of 4 bytes each. */

@@ -6,10 +6,10 @@ import { corpusSkipReason, loadPromptCorpus } from '../sketches/prompt-corpus.js
 import { Rng } from '../sim/rng.js';
 import { itemKeys } from './item-spread.js';
 import { numberPrint, phraseHashes } from './phrase-frequency.js';
-import { binomialTail, groupShape, memberCrossings, NO_LOOK, OpenerItems, QueueTest, type LookState, type MemberOpeners, type QueueTestRule } from './queue-test.js';
+import { binomialTail, dealtMembers, groupShape, itemRank, memberReadings, NO_LOOK, OpenerItems, QueueTest, type LookState, type MemberOpeners, type QueueTestRule } from './queue-test.js';
 
 const BANDS = 4;
-const RULE: QueueTestRule = { alpha: 0.01, looks: 8, lookMs: 0, draws: 1000, poolRatio: 0, minOpeners: 16, minMembers: 5, minBackground: 64, classMin: 3, classFreshMax: 0.5, maxRepeat: 0.3 };
+const RULE: QueueTestRule = { alpha: 0.01, looks: 8, lookMs: 0, draws: 1000, poolRatio: 0, matchSent: true, minOpeners: 16, minMembers: 5, minBackground: 64, classMin: 3, classFreshMax: 0.5, maxRepeat: 0.3 };
 const none = (): boolean => false;
 const DAY = 86_400_000;
 
@@ -195,9 +195,10 @@ describe('QueueTest: items crossing accounts beyond what the population shows, a
     // One in five openers is cover: popular questions as the background asks them.
     const queue = (m: number, day: number, k: number): number => (r.chance(0.2) ? r.below(40) : k % 2 === 0 || day < 4 ? dealt(m, day, k) : dealt((m + 1) % MEMBERS, day - 4, k - 1));
     const looks = { ...RULE, looks: 32, draws: 3200 };
-    // Openers only: 600 a day; the 8 looks (16 ... 2,048 openers) are spent by day 4, before any second copy.
-    expect(life({ ...looks, looks: 8, draws: 1000 }, queue)).toBe(-1);
+    // Openers only: 600 a day, the first look at 100; its 8 looks (100 ... 12,800 openers) come ever later, and one finds it late if at all.
+    const openersOnly = life({ ...looks, looks: 8, draws: 1000 }, queue);
     const found = life({ ...looks, lookMs: DAY }, queue);
+    expect(openersOnly === -1 || openersOnly > found).toBe(true);
     expect(found).toBeGreaterThanOrEqual(4);
     expect(found).toBeLessThanOrEqual(6);
     // Unrelated accounts asking as the background asks: over a life of up to 32 looks, at most alpha of them ever called crossing (1 of 100 expected).
@@ -253,6 +254,154 @@ describe('QueueTest: items crossing accounts beyond what the population shows, a
     const t = new QueueTest(RULE, bg, 2);
     bg.add(2, opener(r, 1));
     expect([t.holds(1), t.holds(2), t.holds(3)]).toEqual([true, true, false]);
+  });
+
+  it('coordinated: keeps the k lowest-ranked items (the same rank everywhere), so an item a heavier account keeps, a lighter one that sent it keeps too', () => {
+    const r = new Rng('coordinated');
+    const store = new OpenerItems(8, BANDS, true);
+    for (let i = 0; i < 100; i++) store.add(1, opener(r, i));
+    for (let i = 0; i < 400; i++) store.add(2, opener(r, i));
+    const lowest = (n: number): number[] =>
+      Array.from({ length: n }, (_, i) => i)
+        .sort((x, y) => itemRank(opener(r, x), BANDS) - itemRank(opener(r, y), BANDS))
+        .slice(0, 8)
+        .sort((x, y) => x - y);
+    const kept = (idx: number): number[] => {
+      const keys = store.keysOf(idx)!;
+      return Array.from({ length: 8 }, (_, j) => Array.from({ length: 400 }, (_, i) => i).find((i) => opener(r, i)[0] === keys[j * BANDS])!).sort((x, y) => x - y);
+    };
+    expect(kept(1)).toEqual(lowest(100));
+    expect(kept(2)).toEqual(lowest(400));
+    for (const i of kept(2)) if (i < 100) expect(kept(1)).toContain(i);
+    expect([store.count(2), store.seen(2), store.added]).toEqual([8, 400, 500]);
+  });
+
+  it("an item two accounts share: a uniform sample's crossings fall as the accounts send more (8 / openers); the coordinated sample's do not", () => {
+    const r = new Rng('decay');
+    const share = (n: number, coordinated: boolean): number => {
+      let cross = 0;
+      let kept = 0;
+      for (let pair = 0; pair < 100; pair++) {
+        const store = new OpenerItems(8, BANDS, coordinated);
+        // Half of what each sends the other sends too (the same payload, another day); the rest its own.
+        const base = 100_000_000 + pair * 10_000;
+        for (let i = 0; i < n; i++) store.add(0, opener(r, i < n / 2 ? base + i : base + 5_000 + i));
+        for (let i = 0; i < n; i++) store.add(1, opener(r, i < n / 2 ? base + i : base + 7_500 + i));
+        cross += memberReadings([store.openersOf(0)!, store.openersOf(1)!], BANDS)[0].cross;
+        kept += store.count(0);
+      }
+      return cross / kept;
+    };
+    expect(share(40, false)).toBeGreaterThan(0.07);
+    expect(share(640, false)).toBeLessThan(0.03);
+    const light = share(40, true);
+    const heavy = share(640, true);
+    expect(light).toBeGreaterThan(0.35);
+    expect(heavy).toBeGreaterThan(0.35);
+    expect(Math.abs(light - heavy)).toBeLessThan(0.15);
+  });
+});
+
+/**
+ * A population where half of what everyone asks comes from one large public pool of 3,000 prompts (the
+ * rest its own): a heavy account has sent more of the pool than a light one. Background: 500 accounts,
+ * one in `heavyEvery` heavy (200-500 openers), the others 4-63.
+ */
+function poolAsk(r: Rng, account: number, k: number): number {
+  return r.chance(0.5) ? r.below(3000) : 1_000_000 + account * 1000 + k;
+}
+
+function poolBackground(r: Rng, coordinated: boolean, heavyEvery = 4): OpenerItems {
+  const bg = new OpenerItems(8, BANDS, coordinated);
+  for (let a = 0; a < 500; a++) {
+    const n = a % heavyEvery === 0 ? 200 + r.below(300) : 4 + r.below(60);
+    for (let k = 0; k < n; k++) bg.add(10_000 + a, opener(r, poolAsk(r, 10_000 + a, k)));
+  }
+  return bg;
+}
+
+describe('heavy histories: the decay of the uniform sample, and why the coordinated one is off', () => {
+  const M = 40;
+  const N = 300;
+  /** 40 accounts of 300 openers each, dealt a payload set (each item to two of them, reworded), a fifth of their openers cover from the pool. */
+  const queue = (r: Rng, coordinated: boolean): MemberOpeners[] => {
+    const store = new OpenerItems(8, BANDS, coordinated);
+    const lists: number[][] = Array.from({ length: M }, () => []);
+    for (let next = 30_000_000; lists.some((l) => l.length < N); next++) {
+      const a = next % M;
+      lists[a].push(next);
+      lists[(a + 1 + (next % 7)) % M].push(next);
+    }
+    for (let m = 0; m < M; m++) for (const it of lists[m].slice(0, N)) store.add(m, opener(r, r.chance(0.2) ? r.below(3000) : it, 2));
+    return Array.from({ length: M }, (_, m) => store.openersOf(m)!);
+  };
+  /** Groups of 40 unrelated accounts of `n` openers each, asking as the population asks: how many of `groups` are called crossing. */
+  const benign = (r: Rng, t: QueueTest, coordinated: boolean, n: number, groups: number): number => {
+    let called = 0;
+    for (let g = 0; g < groups; g++) {
+      const own = new OpenerItems(8, BANDS, coordinated);
+      for (let m = 0; m < M; m++) for (let k = 0; k < n; k++) own.add(m, opener(r, poolAsk(r, 100_000 + g * 100 + m, k)));
+      if (t.test(Array.from({ length: M }, (_, m) => own.openersOf(m)!), 0, none)?.crossing) called++;
+    }
+    return called;
+  };
+
+  it('uniform (the default): calibrated at any traffic, but a queue of heavy accounts is missed', () => {
+    const r = new Rng('uniform-heavy');
+    const t = new QueueTest(RULE, poolBackground(r, false), 512);
+    expect(t.test(queue(r, false), 0, none)!.crossing).toBe(false);
+    expect(benign(r, t, false, 20, 20)).toBeLessThanOrEqual(1);
+    expect(benign(r, t, false, N, 20)).toBeLessThanOrEqual(1);
+  });
+
+  it('coordinated: heavy unrelated accounts drawing from the pool are called crossing beyond alpha, matched on openers kept or on traffic; where the background has many accounts of their traffic, the heavy queue is not crossing', () => {
+    const r = new Rng('coordinated-heavy');
+    // One background account in ten heavy: matched on openers kept or on traffic, heavy groups are called (0.00125 a look: 0 of 20 expected).
+    const thin = poolBackground(r, true, 10);
+    for (const matchSent of [false, true]) {
+      const t = new QueueTest({ ...RULE, matchSent }, thin, 512);
+      expect(benign(r, t, true, 20, 20)).toBeLessThanOrEqual(1);
+      expect(benign(r, t, true, N, 20)).toBeGreaterThan(5);
+    }
+    // One in four, matched on traffic: fewer heavy groups called, still more than alpha allows (2 of 20 at this seed), and its
+    // heavy accounts, drawing from the pool, cross as much as the queue's: the queue is not crossing.
+    const sent = new QueueTest({ ...RULE, matchSent: true }, poolBackground(r, true, 4), 512);
+    expect(benign(r, sent, true, N, 20)).toBeGreaterThanOrEqual(1);
+    expect(sent.test(queue(r, true), 0, none)!.crossing).toBe(false);
+  });
+});
+
+describe('a queue verdict links a member on its own openers (dealtMembers)', () => {
+  it("a group of 30 queue accounts and 20 students of one course (whose 6 problems are items the queue also deals): called a queue, and only the queue's accounts shown dealt", () => {
+    const r = new Rng('mixed');
+    const t = new QueueTest(RULE, background(r, 400), 512);
+    const store = new OpenerItems(8, BANDS);
+    let next = 40_000_000;
+    for (let n = 0; n < 5 * 30; n++) {
+      const a = next % 30;
+      const b = (a + 1 + (next % 5)) % 30;
+      store.add(a, opener(r, next, 2));
+      store.add(b, opener(r, next++, 2));
+    }
+    // 30 queue accounts, each item dealt to two of them (10 openers each); the course's problems: 6 of the items the queue
+    // deals (a public set both use); each of 20 students sends all 6, and 4 questions of its own.
+    const course = [40_000_000, 40_000_001, 40_000_002, 40_000_003, 40_000_004, 40_000_005];
+    for (let s = 100; s < 120; s++) {
+      for (const it of course) store.add(s, opener(r, it, 2));
+      for (let k = 0; k < 4; k++) store.add(s, opener(r, 60_000_000 + s * 100 + k));
+    }
+    const ids = [...Array.from({ length: 30 }, (_, m) => m), ...Array.from({ length: 20 }, (_, s) => 100 + s)];
+    const group = ids.map((m) => store.openersOf(m)!);
+    const res = t.test(group, 0, none)!;
+    expect(res.crossing).toBe(true);
+    expect(res.spread).toBe('queue');
+    const shown = dealtMembers(group, res, BANDS, 0.05, RULE.classMin);
+    const queueShown = shown.slice(0, 30).filter(Boolean).length;
+    expect(queueShown).toBeGreaterThanOrEqual(20);
+    expect(shown.slice(30).filter(Boolean).length).toBe(0);
+    // Without the course's spread over many members (classMin out of reach), students crossing on the queue's items would pass.
+    const loose = dealtMembers(group, res, BANDS, 0.05, 1_000);
+    expect(loose.slice(30).filter(Boolean).length).toBeGreaterThan(0);
   });
 });
 
@@ -328,8 +477,9 @@ describe("a member's own crossings (a member dealt from the queue)", () => {
   it('counts per member the openers whose item another member sent; binomial tail against the chance of a crossing', () => {
     const r = new Rng('members');
     // Members 0 and 1 share items 1 and 2; member 2 asks its own; member 3 repeats its own item 9 (no crossing).
-    const x = memberCrossings([member(r, [1, 2, 3]), member(r, [1, 2]), member(r, [4, 5]), member(r, [9, 9])], BANDS);
-    expect(x).toEqual([2, 2, 0, 0]);
+    const x = memberReadings([member(r, [1, 2, 3]), member(r, [1, 2]), member(r, [4, 5]), member(r, [9, 9])], BANDS);
+    expect(x.map((m) => m.cross)).toEqual([2, 2, 0, 0]);
+    expect(x.map((m) => m.holders)).toEqual([2, 2, 0, 0]);
     expect(binomialTail(5, 0, 0.1)).toBe(1);
     expect(binomialTail(5, 6, 0.1)).toBe(0);
     expect(binomialTail(5, 1, 0.1)).toBeCloseTo(1 - 0.9 ** 5, 12);

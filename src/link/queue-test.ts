@@ -31,13 +31,32 @@
 import { fmix32 } from '../sketches/hash.js';
 import type { Spread } from './item-spread.js';
 
+/** An opener's rank: the least of its item keys, hashed again (every account ranks an item alike). */
+export function itemRank(keys: Uint32Array, bands: number): number {
+  let r = 0xffffffff;
+  for (let b = 0; b < bands; b++) r = Math.min(r, fmix32((keys[b] ^ 0x85ebca6b) >>> 0));
+  return r;
+}
+
 /**
- * Per account, the item keys (`bands` each) of `k` of its openers, a uniform sample of all it sent
- * (reservoir sampling, the slot drawn by a hash of the account and its count: the same in every run).
- * A sample over its whole time, not its first days: a payload set's copies may be days apart.
+ * Per account, the item keys (`bands` each) of `k` of its openers, over all it sent:
+ * - uniform (the default): a uniform sample (reservoir sampling, the slot drawn by a hash of the account
+ *   and its count: the same in every run). A kept opener is a draw from what the account asks, whatever
+ *   its traffic, so unrelated accounts' chance crossings do not depend on how much they sent, and random
+ *   background groups with as many openers kept are their null. But an item's second copy survives with
+ *   chance k / openers on each side: a queue's crossings thin out as its accounts send more
+ *   (bench/results/i13j-summary.md).
+ * - `coordinated`: those whose items rank lowest (`itemRank`; ties keep the earlier). An item one
+ *   account keeps is kept by every other account that sent it and ranks its items at least as far, so a
+ *   second copy survives with chance min(1, openers of one / openers of the other), whatever their
+ *   history. But then how often unrelated accounts cross depends on how much they sent (a heavy account
+ *   drawing from a large public pool has sent more of it; one asking a few popular prompts has sent all of
+ *   them), and the background must match the members' traffic, which it cannot for accounts heavier than
+ *   most (bench/results/i13m-summary.md): off by default.
  */
 export class OpenerItems {
   private readonly keys = new Map<number, Uint32Array>();
+  private readonly ranks = new Map<number, Uint32Array>();
   private readonly seenOf = new Map<number, number>();
   /** Openers added, over all accounts (a change of the sample shows in it). */
   added = 0;
@@ -45,22 +64,34 @@ export class OpenerItems {
   constructor(
     readonly k: number,
     readonly bands: number,
+    readonly coordinated = false,
   ) {
     if (k < 1 || bands < 1) throw new Error(`opener items: k ${k}, bands ${bands}`);
   }
 
-  /** One opener's keys (`bands` of them): kept in a free slot, else in place of a random one with chance k / openers. */
+  /**
+   * One opener's keys (`bands` of them): kept in a free slot, else (uniform) in place of a random one
+   * with chance k / openers, or (coordinated) in place of the highest-ranked kept one if it ranks lower.
+   */
   add(idx: number, keys: Uint32Array): void {
     const n = (this.seenOf.get(idx) ?? 0) + 1;
     this.seenOf.set(idx, n);
     this.added++;
+    const rank = this.coordinated ? itemRank(keys, this.bands) : 0;
+    let a = this.keys.get(idx);
+    let ranks = this.ranks.get(idx);
+    if (!a) this.keys.set(idx, (a = new Uint32Array(this.k * this.bands)));
+    if (this.coordinated && !ranks) this.ranks.set(idx, (ranks = new Uint32Array(this.k)));
     let slot = n - 1;
-    if (n > this.k) {
+    if (n > this.k && !ranks) {
       slot = fmix32((Math.imul(idx, 0x9e3779b1) ^ n) >>> 0) % n;
       if (slot >= this.k) return;
+    } else if (n > this.k) {
+      slot = 0;
+      for (let i = 1; i < this.k; i++) if (ranks![i] > ranks![slot]) slot = i;
+      if (rank >= ranks![slot]) return;
     }
-    let a = this.keys.get(idx);
-    if (!a) this.keys.set(idx, (a = new Uint32Array(this.k * this.bands)));
+    if (ranks) ranks[slot] = rank;
     a.set(keys.subarray(0, this.bands), slot * this.bands);
   }
 
@@ -78,6 +109,13 @@ export class OpenerItems {
     return this.keys.get(idx);
   }
 
+  /** An account's openers as the test reads them (undefined: none kept). */
+  openersOf(idx: number): MemberOpeners | undefined {
+    const keys = this.keys.get(idx);
+    const n = this.count(idx);
+    return keys && n > 0 ? { keys, n, seen: this.seen(idx) } : undefined;
+  }
+
   has(idx: number): boolean {
     return this.keys.has(idx);
   }
@@ -91,7 +129,7 @@ export class OpenerItems {
   }
 
   get bytes(): number {
-    return this.keys.size * (this.k * this.bands * 4 + 64);
+    return this.keys.size * (this.k * this.bands * 4 + 64) + this.ranks.size * (this.k * 4 + 32);
   }
 }
 
@@ -99,6 +137,8 @@ export class OpenerItems {
 export interface MemberOpeners {
   keys: Uint32Array;
   n: number;
+  /** Openers it sent (default n). */
+  seen?: number;
 }
 
 export interface GroupShape {
@@ -157,8 +197,14 @@ export function groupShape(members: readonly MemberOpeners[], bands: number): Gr
   return { members: members.length, openers: e, cross, accountsPerItem: e ? sum / e : 0, repeat: e ? repeats / e : 0, fresh: e ? fresh / e : 0 };
 }
 
-/** Per member, its openers whose item another member also sent. */
-export function memberCrossings(members: readonly MemberOpeners[], bands: number): number[] {
+/** A member's openers whose item another member also sent, and the members that sent those items (mean over them, itself included). */
+export interface MemberReading {
+  cross: number;
+  holders: number;
+}
+
+/** Per member, its crossings and how many members share the items it crosses on. */
+export function memberReadings(members: readonly MemberOpeners[], bands: number): MemberReading[] {
   const accounts = new Map<number, number>();
   const last = new Map<number, number>();
   members.forEach(({ keys, n }, j) => {
@@ -169,17 +215,31 @@ export function memberCrossings(members: readonly MemberOpeners[], bands: number
     }
   });
   return members.map(({ keys, n }) => {
-    let x = 0;
+    let cross = 0;
+    let holders = 0;
     for (let i = 0; i < n; i++) {
-      for (let b = 0; b < bands; b++) {
-        if (accounts.get(keys[i * bands + b])! >= 2) {
-          x++;
-          break;
-        }
-      }
+      let most = 0;
+      for (let b = 0; b < bands; b++) most = Math.max(most, accounts.get(keys[i * bands + b])!);
+      if (most < 2) continue;
+      cross++;
+      holders += most;
     }
-    return x;
+    return { cross, holders: cross ? holders / cross : 0 };
   });
+}
+
+/**
+ * The members of a group a queue verdict may link, each on its own contribution (a verdict on the
+ * group says one pipeline deals items over it, not that every member is one of its accounts): read as
+ * the test read the group, the member's kept openers cross other members' beyond chance (P(Binomial(n, p0) >= cross) <= alpha, p0 the crossing share of the test's background
+ * groups), and the items it crosses on are dealt to few members (fewer than `classMin` on average). A
+ * class's student crosses on the problems many students send: the opposite of a queue, so it does not
+ * ride on a pipeline's crossings in a group it shares with one.
+ */
+export function dealtMembers(members: readonly MemberOpeners[], result: QueueTestResult, bands: number, alpha: number, classMin: number): boolean[] {
+  const x = memberReadings(members, bands);
+  const p0 = Math.min(1, Math.max(result.nullMean, 1) / Math.max(result.openers, 1));
+  return members.map((m, j) => m.n > 0 && x[j].holders < classMin && binomialTail(m.n, x[j].cross, p0) <= alpha);
 }
 
 /** P(X >= x) for X binomial with n trials of chance p. */
@@ -213,6 +273,14 @@ export interface QueueTestRule {
    * own clusters among them, and its null would not vary).
    */
   poolRatio: number;
+  /**
+   * Match each member with background accounts that sent about as many openers (the pool x members
+   * nearest in openers sent; the heaviest ones for a member heavier than the background has): with the
+   * coordinated sample, how often unrelated accounts' openers cross depends on how much they sent, up or
+   * down with the population (popular prompts a heavy account has all sent; a large public pool it has
+   * sent more of). Off: any account with as many openers kept.
+   */
+  matchSent: boolean;
   /** Members with openers, and background accounts, before the test speaks. */
   minMembers: number;
   minBackground: number;
@@ -257,8 +325,9 @@ export const NO_LOOK: LookState = { looks: 0, openers: 0, at: 0, crossing: false
  * most first, and for every opener the openers of other accounts that share a key with it.
  */
 class BackgroundIndex {
-  /** Per background account (by position): its account index, its opener count, its first opener's id. */
+  /** Per background account (by position): its account index, its openers sent and kept, its first opener's id. */
   readonly idx: number[] = [];
+  readonly seen: number[] = [];
   readonly count: number[] = [];
   readonly first: number[] = [];
   /** Per opener id: its account's position, its place among the account's openers, and its partners (CSR). */
@@ -270,14 +339,16 @@ class BackgroundIndex {
   constructor(store: OpenerItems, exclude: (idx: number) => boolean) {
     const bands = store.bands;
     const listed: [number, number][] = [];
-    for (const idx of store.accounts()) if (!exclude(idx)) listed.push([idx, store.count(idx)]);
-    // Most openers first (ties by index, so the same sample gives the same order).
+    for (const idx of store.accounts()) if (!exclude(idx)) listed.push([idx, store.seen(idx)]);
+    // Most openers sent first (ties by index, so the same sample gives the same order); kept ones follow the same order.
     listed.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     const byKey = new Map<number, number[]>();
     for (let p = 0; p < listed.length; p++) {
-      const [idx, n] = listed[p];
+      const [idx, seen] = listed[p];
+      const n = store.count(idx);
       const keys = store.keysOf(idx)!;
       this.idx.push(idx);
+      this.seen.push(seen);
       this.count.push(n);
       this.first.push(this.owner.length);
       for (let i = 0; i < n; i++) {
@@ -307,31 +378,27 @@ class BackgroundIndex {
     return this.idx.length;
   }
 
-  /** Background accounts with at least `d` openers (they are the first ones: sorted by count). */
+  /** Background accounts that kept at least `d` openers (the first ones: kept follows sent). */
+  keptAtLeast(d: number): number {
+    return leadingAtLeast(this.count, d);
+  }
+
+  /** Background accounts that sent at least `d` openers (they are the first ones: sorted by openers sent). */
   atLeast(d: number): number {
-    let lo = 0;
-    let hi = this.count.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.count[mid] >= d) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return leadingAtLeast(this.seen, d);
   }
 }
 
-/** The longest prefix of the members (with openers) whose every j-th largest demand has ratio x j background accounts with as many openers. */
-function pooled(members: readonly MemberOpeners[], bg: BackgroundIndex, ratio: number): MemberOpeners[] {
-  const out: MemberOpeners[] = [];
-  const demands: number[] = [];
-  for (const m of members) {
-    if (m.n === 0) continue;
-    const next = [...demands, m.n].sort((a, b) => b - a);
-    if (next.some((d, j) => bg.atLeast(d) < ratio * (j + 1))) break;
-    demands.push(m.n);
-    out.push(m);
+/** How many leading values of a list sorted most first are at least `d`. */
+function leadingAtLeast(sorted: readonly number[], d: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] >= d) lo = mid + 1;
+    else hi = mid;
   }
-  return out;
+  return lo;
 }
 
 /** The calibrated test of one work queue; its background sample's openers are `background`. */
@@ -374,11 +441,22 @@ export class QueueTest {
     const r = this.rule;
     const bg = this.indexed(exclude);
     if (bg.accounts < r.minBackground) return undefined;
-    const used = r.poolRatio > 0 ? pooled(members, bg, r.poolRatio) : members.filter((m) => m.n > 0).slice(0, bg.accounts >> 1);
+    const pool = r.poolRatio > 0 ? r.poolRatio : 2;
+    const used = members.filter((m) => m.n > 0).slice(0, Math.floor(bg.accounts / pool));
     if (used.length < r.minMembers) return undefined;
-    const demands = used.map((m) => m.n).sort((a, b) => b - a);
-    // Each member needs its own background account with at least as many openers.
-    for (let j = 0; j < demands.length; j++) if (bg.atLeast(demands[j]) <= j) return undefined;
+    // Each member is matched with a background account of its traffic (matchSent: among the pool x
+    // members nearest in openers sent, of whose kept openers as many are read), else with any that kept as many.
+    const width = Math.ceil(pool * used.length);
+    const demands = used
+      .map((m) => {
+        const kept = bg.keptAtLeast(m.n);
+        if (!r.matchSent) return [0, kept, m.n] as const;
+        const from = Math.max(0, Math.min(kept - width, bg.atLeast(m.seen ?? m.n) - (width >> 1)));
+        return [from, Math.min(kept, from + width), m.n] as const;
+      })
+      .sort((a, b) => a[1] - a[0] - (b[1] - b[0]) || a[0] - b[0]);
+    // Each member needs its own background account (the narrowest choices first).
+    for (let j = 0; j < demands.length; j++) if (demands[j][1] - demands[j][0] <= j) return undefined;
     const shape = groupShape(used, this.background.bands);
     const level = r.alpha / r.looks;
     let seed = fmix32((shape.openers * 0x9e3779b1 + look) >>> 0);
@@ -390,14 +468,16 @@ export class QueueTest {
     let made = 0;
     for (let s = 0; s < r.draws; s++) {
       picked.length = 0;
-      for (const d of demands) {
-        const of = bg.atLeast(d);
+      for (const [from, to, want] of demands) {
         let p: number;
+        let tries = 0;
         do {
           seed = fmix32((seed + 0x6d2b79f5) >>> 0);
-          p = seed % of;
+          p = from + (seed % (to - from));
+          // Windows overlap: a member whose window the others took draws from the accounts of as many openers kept.
+          if (++tries > 64) p = seed % bg.keptAtLeast(want);
         } while (demand[p] !== 0);
-        demand[p] = d;
+        demand[p] = Math.min(want, bg.count[p]);
         picked.push(p);
       }
       let cross = 0;

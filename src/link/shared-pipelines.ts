@@ -28,7 +28,7 @@ import { numberPrint, PhraseFrequency, phraseHashes } from './phrase-frequency.j
 import { RetroTradecraft } from './retro-tradecraft.js';
 import { familyTradecraft, PhraseFamilies } from './phrase-families.js';
 import { BackgroundSample, DistributionTest, hashedFeatures, QueryProfiles, sampledAccount, type DistributionResult } from './query-distribution.js';
-import { binomialTail, memberCrossings, NO_LOOK, OpenerItems, QueueTest, type LookState, type MemberOpeners, type QueueTestResult } from './queue-test.js';
+import { dealtMembers, NO_LOOK, OpenerItems, QueueTest, type LookState, type MemberOpeners, type QueueTestResult } from './queue-test.js';
 import type { StateKinds } from '../core/state-graph.js';
 import type { PipelineJoinEvidence } from './link-log.js';
 
@@ -158,6 +158,8 @@ export class SharedPipelines implements PipelineView {
   private readonly candidateOf = new I32Column(-1);
   /** 1: linked through its candidate group's evidence. */
   private readonly linked = new U8Column();
+  /** With the queue test: 1 when its own openers showed it dealt from its group's queue at its group's latest linking (dealtMembers). */
+  private readonly dealt = new U8Column();
   private readonly candidates: Candidate[] = [];
   private readonly byPhrase = new Map<number, Candidate>();
   private readonly scratch: number[] = [];
@@ -188,11 +190,11 @@ export class SharedPipelines implements PipelineView {
     this.qt = p.queueTest
       ? {
           test: new QueueTest(
-            { alpha: p.queueTestAlpha, looks: p.queueTestLooks, lookMs: p.queueTestLookHours * 3_600_000, draws: p.queueTestDraws, poolRatio: p.queueTestPool, minOpeners: p.queueTestMinOpeners, minMembers: p.minMembers, minBackground: 64, classMin: p.classMin, classFreshMax: p.classFreshMax, maxRepeat: p.queueMaxRepeat },
-            new OpenerItems(p.queueTestOpeners, bands),
+            { alpha: p.queueTestAlpha, looks: p.queueTestLooks, lookMs: p.queueTestLookHours * 3_600_000, draws: p.queueTestDraws, poolRatio: p.queueTestPool, matchSent: p.queueTestMatchSent, minOpeners: p.queueTestMinOpeners, minMembers: p.minMembers, minBackground: 64, classMin: p.classMin, classFreshMax: p.classFreshMax, maxRepeat: p.queueMaxRepeat },
+            new OpenerItems(p.queueTestOpeners, bands, p.queueTestCoordinated),
             p.queueTestSample,
           ),
-          members: new OpenerItems(p.queueTestOpeners, bands),
+          members: new OpenerItems(p.queueTestOpeners, bands, p.queueTestCoordinated),
           mask: (1 << p.queueTestSampleBits) - 1,
           hashes: new Uint32Array(2048),
           bandKeys: new Float64Array(bands),
@@ -622,10 +624,10 @@ export class SharedPipelines implements PipelineView {
     const openers: MemberOpeners[] = [];
     let total = 0;
     for (const m of c.members) {
-      const n = q.members.count(m);
-      if (n === 0) continue;
-      openers.push({ keys: q.members.keysOf(m)!, n });
-      total += q.members.seen(m);
+      const o = q.members.openersOf(m);
+      if (!o) continue;
+      openers.push(o);
+      total += o.seen!;
     }
     if (q.test.due(c.queueLook, total, now)) {
       const r = q.test.test(openers, c.queueLook.looks, this.notBackground);
@@ -662,10 +664,14 @@ export class SharedPipelines implements PipelineView {
 
   private linkMembers(c: Candidate, accounts: readonly AccountState[], link: PipelineLink): void {
     const p = this.p;
-    const why: PipelineLinkWhy = { evidence: c.linkedOn! };
-    const dealt = p.retro && c.linkedOn!.queue ? this.dealtFromQueue(c) : undefined;
+    const e = c.linkedOn!;
+    const why: PipelineLinkWhy = { evidence: e };
+    const dealt = this.dealtFromQueue(c);
+    // With the queue test, a member its own openers do not show dealt is linked only if the group's other kinds suffice.
+    const withoutQueue = (e.tradecraft ? 1 : 0) + (e.config ? 1 : 0) + (e.timing ? 1 : 0) + (e.distribution ? 1 : 0) >= p.minKinds;
     for (const m of c.members) {
       if (c.config !== 0 && this.configs.dominant(m, accounts[m].exchanges, p.configDominance) !== c.config) continue;
+      if (this.qt && e.queue && !dealt?.has(m) && !withoutQueue) continue;
       if (p.retro && !this.ownsEvidence(m, c.phrase, accounts[m].exchanges) && dealt?.has(m) !== true) continue;
       if (c.anchor < 0) {
         c.anchor = m;
@@ -687,10 +693,8 @@ export class SharedPipelines implements PipelineView {
   }
 
   /**
-   * With the queue test, the members of a group it called a queue whose own openers cross other
-   * members' beyond chance: x of its e kept openers share an item with another member, and
-   * P(Binomial(e, p0) >= x) <= queueTestAlpha, p0 the share of openers crossing in the test's
-   * background groups (their mean over openers). A member's own evidence of being dealt from the queue.
+   * With the queue test, the members of the group its latest look shows dealt from a queue on their own
+   * openers (queue-test.ts dealtMembers); recorded per account (`dealt`), for `harvest`.
    */
   private dealtFromQueue(c: Candidate): Set<number> | undefined {
     const q = this.qt;
@@ -699,15 +703,17 @@ export class SharedPipelines implements PipelineView {
     const ids: number[] = [];
     const openers: MemberOpeners[] = [];
     for (const m of c.members) {
-      const n = q.members.count(m);
-      if (n === 0) continue;
+      const o = q.members.openersOf(m);
+      if (!o) continue;
       ids.push(m);
-      openers.push({ keys: q.members.keysOf(m)!, n });
+      openers.push(o);
     }
-    const x = memberCrossings(openers, q.members.bands);
-    const p0 = Math.min(1, Math.max(r.nullMean, 1) / r.openers);
+    const shown = dealtMembers(openers, r, q.members.bands, this.p.queueTestMemberAlpha, this.p.classMin);
     const out = new Set<number>();
-    for (let j = 0; j < ids.length; j++) if (binomialTail(openers[j].n, x[j], p0) <= this.p.queueTestAlpha) out.add(ids[j]);
+    for (let j = 0; j < ids.length; j++) {
+      this.dealt.set(ids[j], shown[j] ? 1 : 0);
+      if (shown[j]) out.add(ids[j]);
+    }
     return out;
   }
 
@@ -728,6 +734,8 @@ export class SharedPipelines implements PipelineView {
    * groups of several of its phrases, and a small one may not see enough openers to judge the queue).
    */
   harvest(idx: number): number {
+    // With the queue test, only on the account's own openers dealt from its group's queue.
+    if (this.qt && this.dealt.get(idx) !== 1) return 0;
     if (this.evidenceOf(idx)?.queue) return this.p.queueHarvest;
     if (this.linked.get(idx) !== 1) return 0;
     for (const o of this.candidates[this.candidateOf.get(idx)].partners) if (o.linkedOn?.queue) return this.p.queueHarvest;
