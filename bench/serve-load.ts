@@ -3,6 +3,7 @@
 //
 //   npm run bench:serve -- [--scenario default] [--scale 2] [--seed 3] [--batch 5000]
 //                          [--bin bin/distillguard.js] [--pace 0.5,0.9] [--pace-seconds 0]
+//                          [--scan-dir DIR] [--accept-loaded-scan]
 //                          [--json bench/results/serve-load.json] [--no-restart] [--no-reader]
 //
 // Everything is black-box over HTTP against the real process (`node <bin> serve`, keys on, default
@@ -27,7 +28,11 @@
 //    that exchange's time (p50/p99 over the samples); the server's RSS sampled every 2 s (first vs
 //    last third: flat or not); its CPU seconds per line; and its own histograms when it has them.
 //
-// The machine is shared: compare figures from one run, side by side.
+// The machine is shared: compare figures from one run, side by side. The scan's rate paces phase 4,
+// so a scan made on a busy machine is refused (bench/scan-trust.ts): bench:serve writes
+// bench-serve-scan.json beside each scan it makes (its CPU, the machine's, the load average) and uses a
+// scan, its own or one reused with --scan-dir, only if other processes took at most 15% of the
+// machine's CPU while it ran (--accept-loaded-scan overrides for a fresh scan, recorded in the JSON).
 //
 // Side by side against an older build (what issue 20's figures come from; say `uptime` with them):
 //   npm run build
@@ -51,10 +56,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/sim/index.js';
 import { cliNodeFlags } from './node-flags.js';
+import { distrustOfScan, machineCpu, readScanRecord, SCAN_RECORD, scanRecord, type ScanRecord } from './scan-trust.js';
 import { awaitStderr, LISTENING } from './serve-child.js';
 
 const { values: o } = parseArgs({
@@ -72,8 +79,10 @@ const { values: o } = parseArgs({
     'no-reader': { type: 'boolean', default: false },
     /** Fast phase without the restart that follows it (alternated throughput runs: the restart takes as long again). */
     'no-restart': { type: 'boolean', default: false },
-    /** A scan output folder of the same input (summary.json, accounts.ndjson) to compare against instead of scanning again. */
+    /** A scan output folder of the same input (summary.json, accounts.ndjson) to compare against instead of scanning again; refused unless bench:serve made it on a quiet machine (bench/scan-trust.ts). */
     'scan-dir': { type: 'string' },
+    /** Use a scan made now on a busy machine anyway (recorded in the JSON as scan.trusted false): only ratios within this run mean anything. */
+    'accept-loaded-scan': { type: 'boolean', default: false },
     json: { type: 'string', default: 'bench/results/serve-load.json' },
     work: { type: 'string', default: '.cache/bench-serve/run' },
     /** Extra node flags for the server processes only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (profiling serve). */
@@ -175,17 +184,45 @@ const pct = (xs: number[], q: number): number | null => {
 type Account = Record<string, unknown> & { account_id: string; verdict: string };
 process.stderr.write(`scan of ${totalLines} lines…\n`);
 const scanOut = o['scan-dir'] === undefined ? join(work, 'scan') : resolve(o['scan-dir']);
+const inputId = { path: inputPath, bytes: input.length, lines: totalLines };
+// A reused scan's rate is judged before anything runs (bench/scan-trust.ts).
+if (o['scan-dir'] !== undefined) {
+  const why = distrustOfScan(await readScanRecord(scanOut), (JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as { events_per_second: number }).events_per_second, inputId);
+  if (why !== undefined) refuseScan(`--scan-dir ${scanOut}: ${why}`);
+}
 const scanStart = performance.now();
 let scanCpuS: number | null = null;
+let scanRecordMade: ScanRecord | undefined;
 if (o['scan-dir'] === undefined) {
+  const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
+  const machineBefore = await machineCpu();
+  const t0 = performance.now();
   const p = node(['scan', inputPath, '--out', scanOut]);
   // scan's CPU seconds, sampled every 100 ms until it exits (the last 100 ms are not counted).
   const sampler = setInterval(() => void procCpu(p.pid!).then((c) => (scanCpuS = c), () => undefined), 100);
   const code = await new Promise<number | null>((r) => p.on('exit', r));
+  const wallS = (performance.now() - t0) / 1000;
+  const machineAfter = await machineCpu();
   clearInterval(sampler);
   if (code !== 0) throw new Error(`scan exited ${code}`);
+  const eventsPerS = (JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as { events_per_second: number }).events_per_second;
+  scanRecordMade = scanRecord({ input: inputId, eventsPerS, wallS, cpuS: scanCpuS ?? 0, machineBefore, machineAfter, loadBefore, loadAfter: loadavg().map((x) => Math.round(x * 100) / 100) });
+  // Written whatever the verdict, so a later --scan-dir of this folder is judged the same way.
+  await writeFile(join(scanOut, SCAN_RECORD), `${JSON.stringify(scanRecordMade, null, 2)}\n`);
+  const why = distrustOfScan(scanRecordMade, eventsPerS, inputId);
+  if (why !== undefined) {
+    if (!o['accept-loaded-scan']) refuseScan(`the scan just made: ${why}`);
+    process.stderr.write(`bench:serve: --accept-loaded-scan: using the scan anyway (${why}); its rate and every ratio to it are those of a shared machine\n`);
+  }
 }
 const scanWallS = (performance.now() - scanStart) / 1000;
+function refuseScan(why: string): never {
+  process.stderr.write(
+    `bench:serve: refusing to pace serve against this scan: ${why}.\n` +
+      `Run without --scan-dir on a quiet machine (the scan is made afresh and judged the same way), or wait for the other work to finish.\n`,
+  );
+  process.exit(2);
+}
 async function procCpu(pid: number, file = `/proc/${pid}/stat`): Promise<number> {
   // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): user and system clock ticks (1/100 s).
   const f = (await readFile(file, 'utf8')).split(') ')[1].split(' ');
@@ -448,7 +485,7 @@ const result: Record<string, unknown> = {
   lines: totalLines,
   input_mib: m1(input.length / 2 ** 20),
   batch: BATCH,
-  scan: { events_per_s: scanRate, wall_s: m1(o['scan-dir'] === undefined ? scanWallS : scanSummary.wall_time_ms / 1000), reused_from: o['scan-dir'], cpu_s: scanCpuS, cpu_us_per_line: scanCpuS === null ? null : Math.round((scanCpuS * 1e6) / totalLines), accounts: scanAccounts.length, flagged: scanSummary.flagged_accounts },
+  scan: { events_per_s: scanRate, wall_s: m1(o['scan-dir'] === undefined ? scanWallS : scanSummary.wall_time_ms / 1000), reused_from: o['scan-dir'], record: scanRecordMade ?? (await readScanRecord(scanOut)), trusted: distrustOfScan(scanRecordMade ?? (await readScanRecord(scanOut)), scanRate, inputId) === undefined, cpu_s: scanCpuS, cpu_us_per_line: scanCpuS === null ? null : Math.round((scanCpuS * 1e6) / totalLines), accounts: scanAccounts.length, flagged: scanSummary.flagged_accounts },
 };
 const watermarkBody = JSON.stringify({ ts: new Date(newestTs + 3_600_000).toISOString() });
 
