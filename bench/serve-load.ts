@@ -2,7 +2,7 @@
 // (a benchmark, not a test; figures are printed and written to --json).
 //
 //   npm run bench:serve -- [--scenario default] [--scale 2] [--seed 3] [--batch 5000]
-//                          [--bin bin/distillguard.js] [--pace 0.5,0.9] [--pace-seconds 0]
+//                          [--bin bin/distillguard.js] [--pace 0.5,0.9] [--pace-seconds 0] [--clients 4]
 //                          [--scan-dir DIR] [--accept-loaded-scan]
 //                          [--json bench/results/serve-load.json] [--no-restart] [--no-reader]
 //
@@ -23,7 +23,10 @@
 //    the read API equals scan.
 // 4. paced: a fresh server, traffic posted at each --pace share of scan's rate for --pace-seconds
 //    (0: the whole input once; otherwise the input loops, later in event time, until the time is up:
-//    see loopBatch). acknowledged→visible, client side: every 250 ms an acknowledged batch is
+//    see loopBatch) by --clients clients at once (default 4, each its own Distillguard-Source, one
+//    batch in flight each: bench/paced-clients.ts); asked vs achieved lines/s, and when the pace was
+//    not reached, what held it (limited_by: serve's 429s, serve keeping every client waiting, or the
+//    client itself). acknowledged→visible, client side: every 250 ms an acknowledged batch is
 //    sampled and its own probe asks for the account of its last exchange until its last_seen reaches
 //    that exchange's time (p50/p99 over the samples); the server's RSS sampled every 2 s (first vs
 //    last third: flat or not); its CPU seconds per line; and its own histograms when it has them.
@@ -56,11 +59,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/sim/index.js';
+import { shiftBody } from './loop-traffic.js';
 import { cliNodeFlags } from './node-flags.js';
+import { pacedLimit, runPaced } from './paced-clients.js';
 import { distrustOfScan, machineCpu, readScanRecord, SCAN_RECORD, scanRecord, type ScanRecord } from './scan-trust.js';
 import { awaitStderr, LISTENING } from './serve-child.js';
 
@@ -74,6 +79,8 @@ const { values: o } = parseArgs({
     bin: { type: 'string', default: 'bin/distillguard.js' },
     pace: { type: 'string', default: '0.5,0.9' },
     'pace-seconds': { type: 'string', default: '0' },
+    /** Paced phase: clients posting at once (each with one batch in flight, each its own Distillguard-Source), so a pace is not held to one client's round trips. */
+    clients: { type: 'string', default: '4' },
     'skip-fast': { type: 'boolean', default: false },
     /** Fast phase without the summary/accounts reader: the server's CPU per line is then ingest and judgement alone (the reader's listings cost the server CPU too, more the faster it answers). */
     'no-reader': { type: 'boolean', default: false },
@@ -93,6 +100,8 @@ const BATCH = Number(o.batch);
 const BIN = resolve(o.bin!);
 const PACES = o.pace!.split(',').filter((x) => x.length > 0).map(Number);
 const PACE_SECONDS = Number(o['pace-seconds']);
+const CLIENTS = Number(o.clients);
+if (!Number.isInteger(CLIENTS) || CLIENTS < 1) throw new Error(`--clients: a whole number of 1 or more, not ${o.clients}`);
 const KEY = 'bench-ingest-key-0123456789';
 const READ = 'bench-read-key-0123456789ab';
 const EQUAL_TIMEOUT_MS = 600_000;
@@ -140,6 +149,9 @@ let newestTs = -Infinity;
   }
 }
 const totalLines = batches.reduce((s, b) => s + b.lines, 0);
+/** Lines of the input before batch i. */
+const linesBefore: number[] = [];
+for (let i = 0, n = 0; i < batches.length; n += batches[i++].lines) linesBefore.push(n);
 const PROBE_EVERY_MS = 250;
 
 /**
@@ -153,12 +165,7 @@ function loopBatch(i: number): { body: Buffer; lines: number; probe: Batch['prob
   const k = Math.floor(i / batches.length);
   const shift = k * spanMs;
   const probe = b.probe && { account: b.probe.account, ts: b.probe.ts + shift };
-  if (k === 0) return { body: b.body, lines: b.lines, probe, newest: probe?.ts ?? -Infinity };
-  const text = b.body
-    .toString('utf8')
-    .replace(/"ts":"([^"]+)"/g, (_, ts: string) => `"ts":"${new Date(Date.parse(ts) + shift).toISOString()}"`)
-    .replace(/([{,]"id":")([^"]+)"/g, (_, head: string, id: string) => `${head}${id}~${k}"`);
-  return { body: Buffer.from(text), lines: b.lines, probe, newest: probe?.ts ?? -Infinity };
+  return { body: k === 0 ? b.body : shiftBody(b.body, shift, k), lines: b.lines, probe, newest: probe?.ts ?? -Infinity };
 }
 function probeOf(line: string): Batch['probe'] {
   const r = JSON.parse(line) as { type?: string; account_id?: string; ts?: string | number };
@@ -324,9 +331,12 @@ async function startServer(dir: string): Promise<Server> {
   };
 }
 
-async function post(s: Server, path: string, body: Buffer | string, stats: { refused: number }): Promise<void> {
+/** Posts until acknowledged, waiting out each 429's Retry-After; `source`: the Distillguard-Source it names (paced clients: one each). */
+async function post(s: Server, path: string, body: Buffer | string, stats: { refused: number }, source?: string): Promise<void> {
+  const headers: Record<string, string> = { authorization: `Bearer ${KEY}`, 'content-type': path === '/v1/watermark' ? 'application/json' : 'application/x-ndjson' };
+  if (source !== undefined) headers['distillguard-source'] = source;
   for (;;) {
-    const r = await fetch(`${s.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${KEY}`, 'content-type': path === '/v1/watermark' ? 'application/json' : 'application/x-ndjson' } });
+    const r = await fetch(`${s.url}${path}`, { method: 'POST', body, headers });
     const text = await r.text();
     if (r.status === 429) {
       stats.refused++;
@@ -612,32 +622,44 @@ for (const share of PACES) {
       await sleep(Math.min(1000, Math.max(50, (now - ackedAt) / 20)));
     }
   };
-  let sent = 0;
   let newest = -Infinity;
-  // With --pace-seconds, the traffic loops until the time is up (see loopBatch).
-  const total = PACE_SECONDS > 0 ? Infinity : batches.length;
-  for (let i = 0; i < total; i++) {
-    const due = t0 + (sent * 1000) / rate;
-    // The run ends at its time whether or not the server kept the pace (a server slower than the
-    // pace would otherwise stretch it until all the pace's lines were sent).
-    if (PACE_SECONDS > 0 && (due - t0 > PACE_SECONDS * 1000 || performance.now() - t0 > PACE_SECONDS * 1000)) break;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    const b = loopBatch(i);
-    await post(s, '/v1/records', b.body, stats);
-    const ackedAt = performance.now();
-    sent += b.lines;
-    if (b.newest > newest) newest = b.newest;
-    if (b.probe && ackedAt - lastProbe >= PROBE_EVERY_MS) {
-      lastProbe = ackedAt;
-      probes.push(probe(b.probe, ackedAt));
-    }
-  }
+  // CLIENTS clients, each its own event-time source (Distillguard-Source), at most one batch in
+  // flight each: batch i goes out on the next free client once due (bench/paced-clients.ts). With
+  // --pace-seconds the traffic loops until the time is up (see loopBatch).
+  const client0 = process.cpuUsage();
+  const run = await runPaced({
+    rate,
+    clients: CLIENTS,
+    seconds: PACE_SECONDS,
+    batches: PACE_SECONDS > 0 ? Infinity : batches.length,
+    linesBefore: (i) => Math.floor(i / batches.length) * totalLines + linesBefore[i % batches.length],
+    linesOf: (i) => batches[i % batches.length].lines,
+    post: async (i, k) => {
+      const b = loopBatch(i);
+      const st = { refused: 0 };
+      await post(s, '/v1/records', b.body, st, `c${k}`);
+      if (b.newest > newest) newest = b.newest;
+      return st;
+    },
+    onAck: (i, ackedAt) => {
+      const b = batches[i % batches.length];
+      if (b.probe && ackedAt - lastProbe >= PROBE_EVERY_MS) {
+        lastProbe = ackedAt;
+        const shift = Math.floor(i / batches.length) * spanMs;
+        probes.push(probe({ account: b.probe.account, ts: b.probe.ts + shift }, ackedAt));
+      }
+    },
+  });
+  const clientCpu = process.cpuUsage(client0);
+  stats.refused += run.refused_429;
+  const sent = run.lines_posted;
   const postedS = (performance.now() - t0) / 1000;
   const postedCpuS = (await s.cpu()) - cpu0;
   // The last batch's records wait in the ordering buffer until a watermark (docs/serve.md); the
   // server refuses one in the future (looped traffic can run past today).
-  await post(s, '/v1/watermark', JSON.stringify({ ts: new Date(Math.min(newest + 3_600_000, Date.now())).toISOString() }), stats);
+  // Every client's source says so: the engine's clock moves only as far as every active source has come.
+  const wm = JSON.stringify({ ts: new Date(Math.min(newest + 3_600_000, Date.now())).toISOString() });
+  for (let k = 0; k < CLIENTS; k++) await post(s, '/v1/watermark', wm, stats, `c${k}`);
   await Promise.all(probes);
   clearInterval(sampler);
   clearInterval(memSampler);
@@ -651,7 +673,18 @@ for (const share of PACES) {
     rate_lines_per_s: Math.round(rate),
     lines_posted: sent,
     posted_s: m1(postedS),
-    achieved_lines_per_s: Math.round(sent / postedS),
+    achieved_lines_per_s: run.achieved_lines_per_s,
+    clients: CLIENTS,
+    // null: the asked rate was reached (≥ 97%); otherwise what held it back, serve or this client.
+    limited_by: pacedLimit(run, { cpuCores: postedCpuS / postedS, cores: cpus().length }, (clientCpu.user + clientCpu.system) / 1e6 / postedS),
+    all_clients_busy_share: run.all_clients_busy_share,
+    send_lag_ms_p50: run.send_lag_ms_p50,
+    send_lag_ms_p99: run.send_lag_ms_p99,
+    send_lag_ms_max: run.send_lag_ms_max,
+    ack_ms_p50: run.ack_ms_p50,
+    ack_ms_p99: run.ack_ms_p99,
+    client_cpu_cores: Math.round(((clientCpu.user + clientCpu.system) / 1e6 / postedS) * 100) / 100,
+    server_cpu_cores: Math.round((postedCpuS / postedS) * 100) / 100,
     cpu_s: m1(postedCpuS),
     cpu_us_per_line: Math.round((postedCpuS * 1e6) / Math.max(sent, 1)),
     refused_429: stats.refused,

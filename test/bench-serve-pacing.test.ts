@@ -1,5 +1,9 @@
-// bench:serve's guard on the scan it paces against (bench/scan-trust.ts).
+// bench:serve's guard on the scan it paces against (bench/scan-trust.ts), its paced clients
+// (bench/paced-clients.ts) and its looped traffic (bench/loop-traffic.ts).
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { shiftBody } from '../bench/loop-traffic.js';
+import { pacedLimit, runPaced } from '../bench/paced-clients.js';
 import { distrustOfScan, MAX_OTHERS_SHARE, machineCpu, parseProcStat, scanRecord, type MachineCpu } from '../bench/scan-trust.js';
 
 const INPUT = { path: 'in.ndjson', bytes: 1_132_972_638, lines: 964_983 };
@@ -46,5 +50,84 @@ describe('the scan a paced run is measured against', () => {
     const b = await machineCpu();
     expect(b.total).toBeGreaterThanOrEqual(a.total);
     expect(a.busy).toBeLessThanOrEqual(a.total);
+  });
+});
+
+describe('paced clients', () => {
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  const paced = (rate: number, clients: number, ackMs: number, refuseFirst = 0) => {
+    let refusals = refuseFirst;
+    const ackedOn = new Map<number, number>();
+    const order: number[] = [];
+    return {
+      ackedOn,
+      order,
+      run: runPaced({
+        rate,
+        clients,
+        seconds: 0,
+        batches: 40,
+        linesBefore: (i) => i * 100,
+        linesOf: () => 100,
+        post: async (i, k) => {
+          order.push(i);
+          ackedOn.set(i, k);
+          await sleep(ackMs);
+          if (refusals > 0) {
+            refusals--;
+            await sleep(ackMs);
+            return { refused: 1 };
+          }
+          return { refused: 0 };
+        },
+      }),
+    };
+  };
+
+  it('reaches a pace one client cannot, with batches in flight at once, sent in order', async () => {
+    // 4,000 lines/s in batches of 100 is a batch every 25 ms; each takes 60 ms to acknowledge.
+    const one = await paced(4_000, 1, 60).run;
+    expect(one.achieved_lines_per_s).toBeLessThan(2_000);
+    expect(pacedLimit(one, { cpuCores: 0.5, cores: 2 }, 0.1)).toMatch(/^serve: all 1 clients were waiting for acknowledgements \d+% of the time; serve used 0\.50 of 2 cores$/);
+    const four = paced(4_000, 4, 60);
+    const r = await four.run;
+    expect(r.lines_posted).toBe(4_000);
+    expect(r.achieved_lines_per_s).toBeGreaterThan(0.85 * 4_000);
+    expect(r.achieved_lines_per_s).toBeLessThan(1.1 * 4_000);
+    expect(four.order).toEqual([...Array(40).keys()]);
+    expect(new Set(four.ackedOn.values()).size).toBeGreaterThan(1);
+    expect(r.ack_ms_p50).toBeGreaterThanOrEqual(59);
+  });
+
+  it('names the 429s when serve refused batches', async () => {
+    const r = await paced(4_000, 2, 60, 5).run;
+    expect(r.refused_429).toBe(5);
+    expect(pacedLimit(r, { cpuCores: 1.9, cores: 2 }, 0.1)).toMatch(/^serve: it refused 5 batches with 429/);
+  });
+
+  it('says the pace was reached (no limit) when serve keeps up', async () => {
+    const r = await paced(2_000, 2, 5).run;
+    expect(r.send_lag_ms_p50).toBeLessThan(20);
+    expect(pacedLimit(r, { cpuCores: 0.3, cores: 2 }, 0.1)).toBeNull();
+    expect(pacedLimit({ ...r, achieved_lines_per_s: 1_000, all_clients_busy_share: 0.1 }, { cpuCores: 0.3, cores: 2 }, 0.95)).toMatch(/^client: batches went out late while a client was free \(the benchmark process used 0\.95 cores/);
+  });
+});
+
+describe('looped traffic', () => {
+  it('moves every ts and suffixes every member id exactly as the text rewrite did, on real lines', async () => {
+    const body = await readFile('test/golden/mixed-world/input.ndjson');
+    const shift = 21 * 86_400_000;
+    const byText = Buffer.from(
+      body
+        .toString('utf8')
+        .replace(/"ts":"([^"]+)"/g, (_, ts: string) => `"ts":"${new Date(Date.parse(ts) + shift).toISOString()}"`)
+        .replace(/([{,]"id":")([^"]+)"/g, (_, head: string, id: string) => `${head}${id}~3"`),
+    );
+    const out = shiftBody(body, shift, 3);
+    expect(out.equals(byText)).toBe(true);
+    expect(out.toString().match(/"id":"[^"]+~3"/g)!.length).toBeGreaterThan(1000);
+    // Nothing else moves: a key that merely ends in "id", and a body with neither.
+    expect(shiftBody(Buffer.from('{"account_id":"a","ts":"2026-04-01T00:00:00Z"}\n'), 1000, 1).toString()).toBe('{"account_id":"a","ts":"2026-04-01T00:00:01.000Z"}\n');
+    expect(shiftBody(Buffer.from('{"x":1}\n'), 1000, 1).toString()).toBe('{"x":1}\n');
   });
 });
