@@ -36,6 +36,7 @@
 // bench-serve-scan.json beside each scan it makes (its CPU, the machine's, the load average) and uses a
 // scan, its own or one reused with --scan-dir, only if other processes took at most 15% of the
 // machine's CPU while it ran (--accept-loaded-scan overrides for a fresh scan, recorded in the JSON).
+// Without a paced phase (--pace=) such a scan is only compared with: no ratio to its rate.
 //
 // Side by side against an older build (what issue 20's figures come from; say `uptime` with them):
 //   npm run build
@@ -192,10 +193,19 @@ type Account = Record<string, unknown> & { account_id: string; verdict: string }
 process.stderr.write(`scan of ${totalLines} lines…\n`);
 const scanOut = o['scan-dir'] === undefined ? join(work, 'scan') : resolve(o['scan-dir']);
 const inputId = { path: inputPath, bytes: input.length, lines: totalLines };
-// A reused scan's rate is judged before anything runs (bench/scan-trust.ts).
+// A scan's rate is judged (bench/scan-trust.ts), a reused one before anything runs. Without a paced
+// phase an untrusted scan still gives the expected accounts, but no ratio to its rate.
+let scanTrusted = true;
+const judged = (where: string, why: string | undefined): void => {
+  if (why === undefined) return;
+  scanTrusted = false;
+  if (o['accept-loaded-scan'] && o['scan-dir'] === undefined) {
+    process.stderr.write(`bench:serve: --accept-loaded-scan: using the scan anyway (${why}); its rate and every ratio to it are those of a shared machine\n`);
+  } else if (PACES.length > 0) refuseScan(`${where}: ${why}`);
+  else process.stderr.write(`bench:serve: ${where}: ${why}; no paced phase, so its accounts are compared with but its rate is not used (serve_to_scan_ratio null)\n`);
+};
 if (o['scan-dir'] !== undefined) {
-  const why = distrustOfScan(await readScanRecord(scanOut), (JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as { events_per_second: number }).events_per_second, inputId);
-  if (why !== undefined) refuseScan(`--scan-dir ${scanOut}: ${why}`);
+  judged(`--scan-dir ${scanOut}`, distrustOfScan(await readScanRecord(scanOut), (JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as { events_per_second: number }).events_per_second, inputId));
 }
 const scanStart = performance.now();
 let scanCpuS: number | null = null;
@@ -216,11 +226,7 @@ if (o['scan-dir'] === undefined) {
   scanRecordMade = scanRecord({ input: inputId, eventsPerS, wallS, cpuS: scanCpuS ?? 0, machineBefore, machineAfter, loadBefore, loadAfter: loadavg().map((x) => Math.round(x * 100) / 100) });
   // Written whatever the verdict, so a later --scan-dir of this folder is judged the same way.
   await writeFile(join(scanOut, SCAN_RECORD), `${JSON.stringify(scanRecordMade, null, 2)}\n`);
-  const why = distrustOfScan(scanRecordMade, eventsPerS, inputId);
-  if (why !== undefined) {
-    if (!o['accept-loaded-scan']) refuseScan(`the scan just made: ${why}`);
-    process.stderr.write(`bench:serve: --accept-loaded-scan: using the scan anyway (${why}); its rate and every ratio to it are those of a shared machine\n`);
-  }
+  judged('the scan just made', distrustOfScan(scanRecordMade, eventsPerS, inputId));
 }
 const scanWallS = (performance.now() - scanStart) / 1000;
 function refuseScan(why: string): never {
@@ -495,7 +501,7 @@ const result: Record<string, unknown> = {
   lines: totalLines,
   input_mib: m1(input.length / 2 ** 20),
   batch: BATCH,
-  scan: { events_per_s: scanRate, wall_s: m1(o['scan-dir'] === undefined ? scanWallS : scanSummary.wall_time_ms / 1000), reused_from: o['scan-dir'], record: scanRecordMade ?? (await readScanRecord(scanOut)), trusted: distrustOfScan(scanRecordMade ?? (await readScanRecord(scanOut)), scanRate, inputId) === undefined, cpu_s: scanCpuS, cpu_us_per_line: scanCpuS === null ? null : Math.round((scanCpuS * 1e6) / totalLines), accounts: scanAccounts.length, flagged: scanSummary.flagged_accounts },
+  scan: { events_per_s: scanRate, wall_s: m1(o['scan-dir'] === undefined ? scanWallS : scanSummary.wall_time_ms / 1000), reused_from: o['scan-dir'], record: scanRecordMade ?? (await readScanRecord(scanOut)), trusted: scanTrusted, cpu_s: scanCpuS, cpu_us_per_line: scanCpuS === null ? null : Math.round((scanCpuS * 1e6) / totalLines), accounts: scanAccounts.length, flagged: scanSummary.flagged_accounts },
 };
 const watermarkBody = JSON.stringify({ ts: new Date(newestTs + 3_600_000).toISOString() });
 
@@ -555,7 +561,7 @@ if (!o['skip-fast']) {
     equal_to_scan_after_watermark_s: eq.seconds,
     equal_to_scan_at_s: m1(visibleS),
     end_to_end_lines_per_s: Math.round(totalLines / visibleS),
-    serve_to_scan_ratio: Math.round((totalLines / visibleS / scanRate) * 100) / 100,
+    serve_to_scan_ratio: scanTrusted || o['accept-loaded-scan'] ? Math.round((totalLines / visibleS / scanRate) * 100) / 100 : null,
     acked_cpu_s: m1(ackedCpuS),
     acked_cpu_us_per_line: Math.round((ackedCpuS * 1e6) / totalLines),
     // Where the CPU went while acknowledging, per thread: µs a line, and the share of the wall time each was busy (idle = 1 - busy).
