@@ -338,11 +338,22 @@ async function startServer(dir: string): Promise<Server> {
 }
 
 /** Posts until acknowledged, waiting out each 429's Retry-After; `source`: the Distillguard-Source it names (paced clients: one each). */
-async function post(s: Server, path: string, body: Buffer | string, stats: { refused: number }, source?: string): Promise<void> {
+async function post(s: Server, path: string, body: Buffer | string, stats: { refused: number; resets?: number }, source?: string): Promise<void> {
   const headers: Record<string, string> = { authorization: `Bearer ${KEY}`, 'content-type': path === '/v1/watermark' ? 'application/json' : 'application/x-ndjson' };
   if (source !== undefined) headers['distillguard-source'] = source;
-  for (;;) {
-    const r = await fetch(`${s.url}${path}`, { method: 'POST', body, headers });
+  for (let resets = 0; ; ) {
+    let r: Response;
+    try {
+      r = await fetch(`${s.url}${path}`, { method: 'POST', body, headers });
+    } catch (e) {
+      // A keep-alive connection the server closed as the request went out (idle 5 s, e.g. after a
+      // Retry-After wait; seen at load 17) resets before any answer: the batch was not taken, so it
+      // is sent again, at most twice. Were it taken, the duplicates would show: the summary would
+      // not equal scan's.
+      if (++resets > 2 || s.child.exitCode !== null || (e as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw e;
+      stats.resets = (stats.resets ?? 0) + 1;
+      continue;
+    }
     const text = await r.text();
     if (r.status === 429) {
       stats.refused++;
@@ -510,7 +521,7 @@ if (!o['skip-fast']) {
   const dir = join(work, 'fast');
   const s = await startServer(dir);
   const reader = o['no-reader'] ? { stop: async () => null } : consistencyReader(s);
-  const stats = { refused: 0 };
+  const stats: { refused: number; resets?: number } = { refused: 0 };
   const rssSamples: number[] = [];
   const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push(r.rss), () => undefined), 2000);
   const cpu0 = await s.cpu();
@@ -557,6 +568,7 @@ if (!o['skip-fast']) {
     acked_s: m1(ackedS),
     acked_lines_per_s: Math.round(totalLines / ackedS),
     refused_429: stats.refused,
+    connection_resets: stats.resets ?? 0,
     watermark_answered_s: m1(wmS),
     equal_to_scan_after_watermark_s: eq.seconds,
     equal_to_scan_at_s: m1(visibleS),
@@ -642,7 +654,7 @@ for (const share of PACES) {
     linesOf: (i) => batches[i % batches.length].lines,
     post: async (i, k) => {
       const b = loopBatch(i);
-      const st = { refused: 0 };
+      const st: { refused: number; resets?: number } = { refused: 0 };
       await post(s, '/v1/records', b.body, st, `c${k}`);
       if (b.newest > newest) newest = b.newest;
       return st;
