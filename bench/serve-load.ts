@@ -2,7 +2,8 @@
 // (a benchmark, not a test; figures are printed and written to --json).
 //
 //   npm run bench:serve -- [--scenario default] [--scale 2] [--seed 3] [--batch 5000]
-//                          [--bin bin/distillguard.js] [--pace 0.5,0.9] [--pace-seconds 0]
+//                          [--bin bin/distillguard.js] [--pace 0.5,0.9] [--pace-seconds 0] [--clients 4]
+//                          [--scan-dir DIR] [--accept-loaded-scan]
 //                          [--json bench/results/serve-load.json] [--no-restart] [--no-reader]
 //
 // Everything is black-box over HTTP against the real process (`node <bin> serve`, keys on, default
@@ -22,12 +23,20 @@
 //    the read API equals scan.
 // 4. paced: a fresh server, traffic posted at each --pace share of scan's rate for --pace-seconds
 //    (0: the whole input once; otherwise the input loops, later in event time, until the time is up:
-//    see loopBatch). acknowledged→visible, client side: every 250 ms an acknowledged batch is
+//    see loopBatch) by --clients clients at once (default 4, each its own Distillguard-Source, one
+//    batch in flight each: bench/paced-clients.ts); asked vs achieved lines/s, and when the pace was
+//    not reached, what held it (limited_by: serve's 429s, serve keeping every client waiting, or the
+//    client itself). acknowledged→visible, client side: every 250 ms an acknowledged batch is
 //    sampled and its own probe asks for the account of its last exchange until its last_seen reaches
 //    that exchange's time (p50/p99 over the samples); the server's RSS sampled every 2 s (first vs
 //    last third: flat or not); its CPU seconds per line; and its own histograms when it has them.
 //
-// The machine is shared: compare figures from one run, side by side.
+// The machine is shared: compare figures from one run, side by side. The scan's rate paces phase 4,
+// so a scan made on a busy machine is refused (bench/scan-trust.ts): bench:serve writes
+// bench-serve-scan.json beside each scan it makes (its CPU, the machine's, the load average) and uses a
+// scan, its own or one reused with --scan-dir, only if other processes took at most 15% of the
+// machine's CPU while it ran (--accept-loaded-scan overrides for a fresh scan, recorded in the JSON).
+// Without a paced phase (--pace=) such a scan is only compared with: no ratio to its rate.
 //
 // Side by side against an older build (what issue 20's figures come from; say `uptime` with them):
 //   npm run build
@@ -51,10 +60,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runSimulate } from '../src/sim/index.js';
+import { shiftBody } from './loop-traffic.js';
 import { cliNodeFlags } from './node-flags.js';
+import { pacedLimit, runPaced } from './paced-clients.js';
+import { distrustOfScan, machineCpu, readScanRecord, SCAN_RECORD, scanRecord, type ScanRecord } from './scan-trust.js';
 import { awaitStderr, LISTENING } from './serve-child.js';
 
 const { values: o } = parseArgs({
@@ -67,13 +80,17 @@ const { values: o } = parseArgs({
     bin: { type: 'string', default: 'bin/distillguard.js' },
     pace: { type: 'string', default: '0.5,0.9' },
     'pace-seconds': { type: 'string', default: '0' },
+    /** Paced phase: clients posting at once (each with one batch in flight, each its own Distillguard-Source), so a pace is not held to one client's round trips. */
+    clients: { type: 'string', default: '4' },
     'skip-fast': { type: 'boolean', default: false },
     /** Fast phase without the summary/accounts reader: the server's CPU per line is then ingest and judgement alone (the reader's listings cost the server CPU too, more the faster it answers). */
     'no-reader': { type: 'boolean', default: false },
     /** Fast phase without the restart that follows it (alternated throughput runs: the restart takes as long again). */
     'no-restart': { type: 'boolean', default: false },
-    /** A scan output folder of the same input (summary.json, accounts.ndjson) to compare against instead of scanning again. */
+    /** A scan output folder of the same input (summary.json, accounts.ndjson) to compare against instead of scanning again; refused unless bench:serve made it on a quiet machine (bench/scan-trust.ts). */
     'scan-dir': { type: 'string' },
+    /** Use a scan made now on a busy machine anyway (recorded in the JSON as scan.trusted false): only ratios within this run mean anything. */
+    'accept-loaded-scan': { type: 'boolean', default: false },
     json: { type: 'string', default: 'bench/results/serve-load.json' },
     work: { type: 'string', default: '.cache/bench-serve/run' },
     /** Extra node flags for the server processes only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (profiling serve). */
@@ -84,6 +101,8 @@ const BATCH = Number(o.batch);
 const BIN = resolve(o.bin!);
 const PACES = o.pace!.split(',').filter((x) => x.length > 0).map(Number);
 const PACE_SECONDS = Number(o['pace-seconds']);
+const CLIENTS = Number(o.clients);
+if (!Number.isInteger(CLIENTS) || CLIENTS < 1) throw new Error(`--clients: a whole number of 1 or more, not ${o.clients}`);
 const KEY = 'bench-ingest-key-0123456789';
 const READ = 'bench-read-key-0123456789ab';
 const EQUAL_TIMEOUT_MS = 600_000;
@@ -131,6 +150,9 @@ let newestTs = -Infinity;
   }
 }
 const totalLines = batches.reduce((s, b) => s + b.lines, 0);
+/** Lines of the input before batch i. */
+const linesBefore: number[] = [];
+for (let i = 0, n = 0; i < batches.length; n += batches[i++].lines) linesBefore.push(n);
 const PROBE_EVERY_MS = 250;
 
 /**
@@ -144,12 +166,7 @@ function loopBatch(i: number): { body: Buffer; lines: number; probe: Batch['prob
   const k = Math.floor(i / batches.length);
   const shift = k * spanMs;
   const probe = b.probe && { account: b.probe.account, ts: b.probe.ts + shift };
-  if (k === 0) return { body: b.body, lines: b.lines, probe, newest: probe?.ts ?? -Infinity };
-  const text = b.body
-    .toString('utf8')
-    .replace(/"ts":"([^"]+)"/g, (_, ts: string) => `"ts":"${new Date(Date.parse(ts) + shift).toISOString()}"`)
-    .replace(/([{,]"id":")([^"]+)"/g, (_, head: string, id: string) => `${head}${id}~${k}"`);
-  return { body: Buffer.from(text), lines: b.lines, probe, newest: probe?.ts ?? -Infinity };
+  return { body: k === 0 ? b.body : shiftBody(b.body, shift, k), lines: b.lines, probe, newest: probe?.ts ?? -Infinity };
 }
 function probeOf(line: string): Batch['probe'] {
   const r = JSON.parse(line) as { type?: string; account_id?: string; ts?: string | number };
@@ -175,17 +192,50 @@ const pct = (xs: number[], q: number): number | null => {
 type Account = Record<string, unknown> & { account_id: string; verdict: string };
 process.stderr.write(`scan of ${totalLines} lines…\n`);
 const scanOut = o['scan-dir'] === undefined ? join(work, 'scan') : resolve(o['scan-dir']);
+const inputId = { path: inputPath, bytes: input.length, lines: totalLines };
+// A scan's rate is judged (bench/scan-trust.ts), a reused one before anything runs. Without a paced
+// phase an untrusted scan still gives the expected accounts, but no ratio to its rate.
+let scanTrusted = true;
+const judged = (where: string, why: string | undefined): void => {
+  if (why === undefined) return;
+  scanTrusted = false;
+  if (o['accept-loaded-scan'] && o['scan-dir'] === undefined) {
+    process.stderr.write(`bench:serve: --accept-loaded-scan: using the scan anyway (${why}); its rate and every ratio to it are those of a shared machine\n`);
+  } else if (PACES.length > 0) refuseScan(`${where}: ${why}`);
+  else process.stderr.write(`bench:serve: ${where}: ${why}; no paced phase, so its accounts are compared with but its rate is not used (serve_to_scan_ratio null)\n`);
+};
+if (o['scan-dir'] !== undefined) {
+  judged(`--scan-dir ${scanOut}`, distrustOfScan(await readScanRecord(scanOut), (JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as { events_per_second: number }).events_per_second, inputId));
+}
 const scanStart = performance.now();
 let scanCpuS: number | null = null;
+let scanRecordMade: ScanRecord | undefined;
 if (o['scan-dir'] === undefined) {
+  const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
+  const machineBefore = await machineCpu();
+  const t0 = performance.now();
   const p = node(['scan', inputPath, '--out', scanOut]);
   // scan's CPU seconds, sampled every 100 ms until it exits (the last 100 ms are not counted).
   const sampler = setInterval(() => void procCpu(p.pid!).then((c) => (scanCpuS = c), () => undefined), 100);
   const code = await new Promise<number | null>((r) => p.on('exit', r));
+  const wallS = (performance.now() - t0) / 1000;
+  const machineAfter = await machineCpu();
   clearInterval(sampler);
   if (code !== 0) throw new Error(`scan exited ${code}`);
+  const eventsPerS = (JSON.parse(await readFile(join(scanOut, 'summary.json'), 'utf8')) as { events_per_second: number }).events_per_second;
+  scanRecordMade = scanRecord({ input: inputId, eventsPerS, wallS, cpuS: scanCpuS ?? 0, machineBefore, machineAfter, loadBefore, loadAfter: loadavg().map((x) => Math.round(x * 100) / 100) });
+  // Written whatever the verdict, so a later --scan-dir of this folder is judged the same way.
+  await writeFile(join(scanOut, SCAN_RECORD), `${JSON.stringify(scanRecordMade, null, 2)}\n`);
+  judged('the scan just made', distrustOfScan(scanRecordMade, eventsPerS, inputId));
 }
 const scanWallS = (performance.now() - scanStart) / 1000;
+function refuseScan(why: string): never {
+  process.stderr.write(
+    `bench:serve: refusing to pace serve against this scan: ${why}.\n` +
+      `Run without --scan-dir on a quiet machine (the scan is made afresh and judged the same way), or wait for the other work to finish.\n`,
+  );
+  process.exit(2);
+}
 async function procCpu(pid: number, file = `/proc/${pid}/stat`): Promise<number> {
   // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): user and system clock ticks (1/100 s).
   const f = (await readFile(file, 'utf8')).split(') ')[1].split(' ');
@@ -287,9 +337,23 @@ async function startServer(dir: string): Promise<Server> {
   };
 }
 
-async function post(s: Server, path: string, body: Buffer | string, stats: { refused: number }): Promise<void> {
-  for (;;) {
-    const r = await fetch(`${s.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${KEY}`, 'content-type': path === '/v1/watermark' ? 'application/json' : 'application/x-ndjson' } });
+/** Posts until acknowledged, waiting out each 429's Retry-After; `source`: the Distillguard-Source it names (paced clients: one each). */
+async function post(s: Server, path: string, body: Buffer | string, stats: { refused: number; resets?: number }, source?: string): Promise<void> {
+  const headers: Record<string, string> = { authorization: `Bearer ${KEY}`, 'content-type': path === '/v1/watermark' ? 'application/json' : 'application/x-ndjson' };
+  if (source !== undefined) headers['distillguard-source'] = source;
+  for (let resets = 0; ; ) {
+    let r: Response;
+    try {
+      r = await fetch(`${s.url}${path}`, { method: 'POST', body, headers });
+    } catch (e) {
+      // A keep-alive connection the server closed as the request went out (idle 5 s, e.g. after a
+      // Retry-After wait; seen at load 17) resets before any answer: the batch was not taken, so it
+      // is sent again, at most twice. Were it taken, the duplicates would show: the summary would
+      // not equal scan's.
+      if (++resets > 2 || s.child.exitCode !== null || (e as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw e;
+      stats.resets = (stats.resets ?? 0) + 1;
+      continue;
+    }
     const text = await r.text();
     if (r.status === 429) {
       stats.refused++;
@@ -448,7 +512,7 @@ const result: Record<string, unknown> = {
   lines: totalLines,
   input_mib: m1(input.length / 2 ** 20),
   batch: BATCH,
-  scan: { events_per_s: scanRate, wall_s: m1(o['scan-dir'] === undefined ? scanWallS : scanSummary.wall_time_ms / 1000), reused_from: o['scan-dir'], cpu_s: scanCpuS, cpu_us_per_line: scanCpuS === null ? null : Math.round((scanCpuS * 1e6) / totalLines), accounts: scanAccounts.length, flagged: scanSummary.flagged_accounts },
+  scan: { events_per_s: scanRate, wall_s: m1(o['scan-dir'] === undefined ? scanWallS : scanSummary.wall_time_ms / 1000), reused_from: o['scan-dir'], record: scanRecordMade ?? (await readScanRecord(scanOut)), trusted: scanTrusted, cpu_s: scanCpuS, cpu_us_per_line: scanCpuS === null ? null : Math.round((scanCpuS * 1e6) / totalLines), accounts: scanAccounts.length, flagged: scanSummary.flagged_accounts },
 };
 const watermarkBody = JSON.stringify({ ts: new Date(newestTs + 3_600_000).toISOString() });
 
@@ -457,7 +521,7 @@ if (!o['skip-fast']) {
   const dir = join(work, 'fast');
   const s = await startServer(dir);
   const reader = o['no-reader'] ? { stop: async () => null } : consistencyReader(s);
-  const stats = { refused: 0 };
+  const stats: { refused: number; resets?: number } = { refused: 0 };
   const rssSamples: number[] = [];
   const sampler = setInterval(() => void s.rss().then((r) => rssSamples.push(r.rss), () => undefined), 2000);
   const cpu0 = await s.cpu();
@@ -504,11 +568,12 @@ if (!o['skip-fast']) {
     acked_s: m1(ackedS),
     acked_lines_per_s: Math.round(totalLines / ackedS),
     refused_429: stats.refused,
+    connection_resets: stats.resets ?? 0,
     watermark_answered_s: m1(wmS),
     equal_to_scan_after_watermark_s: eq.seconds,
     equal_to_scan_at_s: m1(visibleS),
     end_to_end_lines_per_s: Math.round(totalLines / visibleS),
-    serve_to_scan_ratio: Math.round((totalLines / visibleS / scanRate) * 100) / 100,
+    serve_to_scan_ratio: scanTrusted || o['accept-loaded-scan'] ? Math.round((totalLines / visibleS / scanRate) * 100) / 100 : null,
     acked_cpu_s: m1(ackedCpuS),
     acked_cpu_us_per_line: Math.round((ackedCpuS * 1e6) / totalLines),
     // Where the CPU went while acknowledging, per thread: µs a line, and the share of the wall time each was busy (idle = 1 - busy).
@@ -575,32 +640,44 @@ for (const share of PACES) {
       await sleep(Math.min(1000, Math.max(50, (now - ackedAt) / 20)));
     }
   };
-  let sent = 0;
   let newest = -Infinity;
-  // With --pace-seconds, the traffic loops until the time is up (see loopBatch).
-  const total = PACE_SECONDS > 0 ? Infinity : batches.length;
-  for (let i = 0; i < total; i++) {
-    const due = t0 + (sent * 1000) / rate;
-    // The run ends at its time whether or not the server kept the pace (a server slower than the
-    // pace would otherwise stretch it until all the pace's lines were sent).
-    if (PACE_SECONDS > 0 && (due - t0 > PACE_SECONDS * 1000 || performance.now() - t0 > PACE_SECONDS * 1000)) break;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    const b = loopBatch(i);
-    await post(s, '/v1/records', b.body, stats);
-    const ackedAt = performance.now();
-    sent += b.lines;
-    if (b.newest > newest) newest = b.newest;
-    if (b.probe && ackedAt - lastProbe >= PROBE_EVERY_MS) {
-      lastProbe = ackedAt;
-      probes.push(probe(b.probe, ackedAt));
-    }
-  }
+  // CLIENTS clients, each its own event-time source (Distillguard-Source), at most one batch in
+  // flight each: batch i goes out on the next free client once due (bench/paced-clients.ts). With
+  // --pace-seconds the traffic loops until the time is up (see loopBatch).
+  const client0 = process.cpuUsage();
+  const run = await runPaced({
+    rate,
+    clients: CLIENTS,
+    seconds: PACE_SECONDS,
+    batches: PACE_SECONDS > 0 ? Infinity : batches.length,
+    linesBefore: (i) => Math.floor(i / batches.length) * totalLines + linesBefore[i % batches.length],
+    linesOf: (i) => batches[i % batches.length].lines,
+    post: async (i, k) => {
+      const b = loopBatch(i);
+      const st: { refused: number; resets?: number } = { refused: 0 };
+      await post(s, '/v1/records', b.body, st, `c${k}`);
+      if (b.newest > newest) newest = b.newest;
+      return st;
+    },
+    onAck: (i, ackedAt) => {
+      const b = batches[i % batches.length];
+      if (b.probe && ackedAt - lastProbe >= PROBE_EVERY_MS) {
+        lastProbe = ackedAt;
+        const shift = Math.floor(i / batches.length) * spanMs;
+        probes.push(probe({ account: b.probe.account, ts: b.probe.ts + shift }, ackedAt));
+      }
+    },
+  });
+  const clientCpu = process.cpuUsage(client0);
+  stats.refused += run.refused_429;
+  const sent = run.lines_posted;
   const postedS = (performance.now() - t0) / 1000;
   const postedCpuS = (await s.cpu()) - cpu0;
   // The last batch's records wait in the ordering buffer until a watermark (docs/serve.md); the
   // server refuses one in the future (looped traffic can run past today).
-  await post(s, '/v1/watermark', JSON.stringify({ ts: new Date(Math.min(newest + 3_600_000, Date.now())).toISOString() }), stats);
+  // Every client's source says so: the engine's clock moves only as far as every active source has come.
+  const wm = JSON.stringify({ ts: new Date(Math.min(newest + 3_600_000, Date.now())).toISOString() });
+  for (let k = 0; k < CLIENTS; k++) await post(s, '/v1/watermark', wm, stats, `c${k}`);
   await Promise.all(probes);
   clearInterval(sampler);
   clearInterval(memSampler);
@@ -614,7 +691,18 @@ for (const share of PACES) {
     rate_lines_per_s: Math.round(rate),
     lines_posted: sent,
     posted_s: m1(postedS),
-    achieved_lines_per_s: Math.round(sent / postedS),
+    achieved_lines_per_s: run.achieved_lines_per_s,
+    clients: CLIENTS,
+    // null: the asked rate was reached (≥ 97%); otherwise what held it back, serve or this client.
+    limited_by: pacedLimit(run, { cpuCores: postedCpuS / postedS, cores: cpus().length }, (clientCpu.user + clientCpu.system) / 1e6 / postedS),
+    all_clients_busy_share: run.all_clients_busy_share,
+    send_lag_ms_p50: run.send_lag_ms_p50,
+    send_lag_ms_p99: run.send_lag_ms_p99,
+    send_lag_ms_max: run.send_lag_ms_max,
+    ack_ms_p50: run.ack_ms_p50,
+    ack_ms_p99: run.ack_ms_p99,
+    client_cpu_cores: Math.round(((clientCpu.user + clientCpu.system) / 1e6 / postedS) * 100) / 100,
+    server_cpu_cores: Math.round((postedCpuS / postedS) * 100) / 100,
     cpu_s: m1(postedCpuS),
     cpu_us_per_line: Math.round((postedCpuS * 1e6) / Math.max(sent, 1)),
     refused_429: stats.refused,

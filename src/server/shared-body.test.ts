@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedBodyParser, sharedConcat } from './shared-body.js';
+import { SharedBodyPool, sharedBodyParser, sharedConcat } from './shared-body.js';
 
 describe('ingest bodies in shared memory', () => {
   let app: FastifyInstance;
@@ -44,5 +44,34 @@ describe('ingest bodies in shared memory', () => {
     const b = sharedConcat([Buffer.from('ab'), Buffer.from(''), Buffer.from('cde')], 5);
     expect(b.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect([b.byteLength, b.buffer.byteLength, b.toString()]).toEqual([5, 5, 'abcde']);
+  });
+
+  it('lends bodies from a pool: the bytes given, over a shared buffer of a power-of-two size, used again once given back (once)', () => {
+    const pool = new SharedBodyPool();
+    const a = sharedConcat([Buffer.from('hello '), Buffer.from('world')], 11, pool);
+    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect([a.toString(), a.byteLength, a.buffer.byteLength]).toEqual(['hello world', 11, 64 * 1024]);
+    const big = pool.lend(100_000);
+    expect([big.byteLength, big.buffer.byteLength]).toEqual([100_000, 128 * 1024]);
+    pool.giveBack(a);
+    pool.giveBack(a); // twice: ignored, or two bodies would share one buffer
+    pool.giveBack(Buffer.from(new SharedArrayBuffer(64 * 1024))); // not lent: ignored
+    const b = sharedConcat([Buffer.from('next')], 4, pool);
+    expect(b.buffer).toBe(a.buffer);
+    expect(b.toString()).toBe('next');
+    const c = pool.lend(10);
+    expect(c.buffer).not.toBe(a.buffer);
+    expect([pool.reused, pool.made]).toEqual([1, 3]);
+  });
+
+  it('keeps at most FREE_PER_SIZE buffers free per size and FREE_BYTES in all', () => {
+    const pool = new SharedBodyPool();
+    const small = Array.from({ length: SharedBodyPool.FREE_PER_SIZE + 2 }, () => pool.lend(1000));
+    for (const b of small) pool.giveBack(b);
+    expect(pool.bytesFree).toBe(SharedBodyPool.FREE_PER_SIZE * 64 * 1024);
+    const huge = Array.from({ length: 3 }, () => pool.lend(SharedBodyPool.FREE_BYTES / 2));
+    for (const b of huge) pool.giveBack(b);
+    expect(pool.bytesFree).toBeLessThanOrEqual(SharedBodyPool.FREE_BYTES);
+    expect(pool.bytesFree).toBe(SharedBodyPool.FREE_PER_SIZE * 64 * 1024 + SharedBodyPool.FREE_BYTES / 2);
   });
 });

@@ -19,7 +19,7 @@ import { liteLLMDocumentItems } from '../litellm-items.js';
 import { decodeOnPool } from '../pooled-decode.js';
 import { RecordCounter, recordsUpTo } from '../record-count.js';
 import { IngestTimeline } from '../ingest-timeline.js';
-import { sharedBodyParser } from '../shared-body.js';
+import { SharedBodyPool, sharedBodyParser } from '../shared-body.js';
 
 const WATERMARK_FUTURE_MS = 60_000;
 /** Bodies are split into lines in slices of this many bytes, and decoded in slices of this many lines, yielding between. */
@@ -40,17 +40,21 @@ export function registerIngestRoutes(app: FastifyInstance): void {
   const maxLineBytes = live.engine.cfg.maxLineBytes;
   const decodeCtx = { ...live.decodeContext, maxDepth: limits.maxDepth };
   let decoderFailed = false;
+  /** Shared buffers for the bodies of POOLED_ROUTES, used again (given back by /v1/records once its batch is taken). */
+  const bodies = new SharedBodyPool();
   /**
    * NDJSON body → decoded items; over maxBatchRecords is a 413 before any line is made (counted without
    * allocating). Splitting and decoding yield to the event loop between slices, so a large batch never
    * holds /healthz, decisions on the main port or other requests for long.
    */
-  const ndjsonItems = async (body: Buffer, tl?: IngestTimeline): Promise<BatchItem[]> => {
+  const ndjsonItems = async (body: Buffer, tl?: IngestTimeline, decoded?: { onPool: boolean }): Promise<BatchItem[]> => {
     const n = recordsUpTo(body, limits.maxBatchRecords + 1, maxLineBytes);
     if (n > limits.maxBatchRecords) tooMany(`more than ${limits.maxBatchRecords}`);
     if (decoder !== undefined && !decoderFailed) {
       try {
-        return await decodeOnPool(body, decoder, maxLineBytes, tl);
+        const items = await decodeOnPool(body, decoder, maxLineBytes, tl);
+        if (decoded !== undefined) decoded.onPool = true;
+        return items;
       } catch (e) {
         // A dead worker must not stop ingest: decode here from now on (the same items, slower).
         decoderFailed = true;
@@ -84,7 +88,7 @@ export function registerIngestRoutes(app: FastifyInstance): void {
     // Bodies arrive as bytes (NDJSON, gzip); each route decodes its own format.
     ingest.removeAllContentTypeParsers();
     // NDJSON for the decode workers is read into shared memory, which they read without a copy here.
-    const shared = sharedBodyParser(bodyLimit, (req) => decoder !== undefined && POOLED_ROUTES.has(req.routeOptions.url ?? ''));
+    const shared = sharedBodyParser(bodyLimit, (req) => decoder !== undefined && POOLED_ROUTES.has(req.routeOptions.url ?? ''), bodies);
     ingest.addContentTypeParser('*', { bodyLimit }, shared);
     ingest.addHook('onRequest', requireRole('ingest'));
     // Checked before the body is read (cheap refusal) and again in submitBatch.
@@ -133,7 +137,13 @@ export function registerIngestRoutes(app: FastifyInstance): void {
       const body = await decodedBody(req, maxDecodedBytes, (piece) => {
         if (counter.push(piece).full) tooMany(`more than ${limits.maxBatchRecords}`);
       });
-      return submit(req, 'records', await ndjsonItems(body, req.ingestTimeline));
+      // Decoded on the workers, the items refer to the lines they sent back, not to the body: once the
+      // batch is taken (its idempotency hash is of the body), the body's shared buffer is used again.
+      // Decoded here (a worker failed), lines may be views of the body: it is left to the GC.
+      const decoded = { onPool: false };
+      const receipt = await submit(req, 'records', await ndjsonItems(body, req.ingestTimeline, decoded));
+      if (decoded.onPool) bodies.giveBack(req.body);
+      return receipt;
     });
 
     registerOtlpRoutes(ingest, liveOtlpSink(app.distillguard));

@@ -16,6 +16,7 @@ import {
   LimitQuerySchema,
   RefreshQuerySchema,
 } from '../schemas.js';
+import { keepAnswer, keptAnswer, listingJson } from '../listing-json.js';
 import { PINNED_MS, PINNED_SNAPSHOTS } from '../store-writer.js';
 import type { ResultsSnapshot } from '../results-view.js';
 
@@ -66,17 +67,16 @@ export function registerReadRoutes(app: FastifyInstance): void {
   void app.register(async (r) => {
     r.addHook('onRequest', requireRole('read'));
 
+    // The answer is JSON.stringify({ accounts, limit, offset, snapshot }) made from each row's kept
+    // text, and kept with the snapshot for the next request asking the same (./listing-json.ts).
     r.get('/v1/accounts', async (req, reply) => {
       const q = parseWith(AccountsQuerySchema, req.query, 'query');
-      return fromSnapshot(
-        reply,
-        async (view) => ({
-          accounts: await view.accounts({ verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset }),
-          limit: q.limit,
-          offset: q.offset,
-        }),
-        q.refresh,
-      );
+      const view = q.refresh === undefined ? live.results : pinnedView(q.refresh);
+      const filter = { verdict: q.verdict, campaignId: q.campaign_id, minScore: q.min_score, limit: q.limit, offset: q.offset };
+      const rest = withRefresh(reply, { limit: q.limit, offset: q.offset }, view.refresh);
+      const query = JSON.stringify(filter);
+      const body = keptAnswer(view, query) ?? keepAnswer(view, query, listingJson('accounts', await view.accounts(filter), rest));
+      return reply.type('application/json; charset=utf-8').send(body);
     });
 
     // The account's audit entries as of the snapshot: the engine's (verdict and action changes) up to
