@@ -417,6 +417,7 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       expect(released.status).toBe(204);
       judge3.child.kill('SIGKILL');
       await judge3.exited;
+      const refreshBefore = (await get<{ snapshot: { refresh: number } }>(srv, '/v1/summary')).snapshot.refresh;
       const replay = startJudge(policy, 'judge-replay');
       const jsm = await jetstreamManager(nc);
       const lastSeq = (await jsm.streams.info(RECORD_STREAM)).state.last_seq;
@@ -433,6 +434,8 @@ describe.skipIf(missing.length > 0)('serve --cluster and distillguard judge', ()
       replay.child.kill('SIGTERM');
       expect((await replay.exited)[0], replay.stderr()).toBe(0);
       expect(replay.stderr()).toMatch(new RegExp(`judge stopped at stream sequence ${lastSeq}:`));
+      // A judge started afresh numbers its refreshes on from the store's (?refresh=N names one state).
+      expect((await get<{ snapshot: { refresh: number } }>(srv, '/v1/summary')).snapshot.refresh).toBeGreaterThan(refreshBefore);
       const audited = (await get<{ audit: { id: string }[] }>(srv, `/v1/audit?kind=decision&account_id=${encodeURIComponent(victim)}`)).audit;
       expect(audited.map((e) => e.id)).toEqual([entry.id]);
       const store = await openPgStore(pg_);

@@ -124,8 +124,8 @@ describe('scan --policy and backtest', () => {
     }
     const db = join(tmp, 'serve', 'store.duckdb');
     const logDir = join(tmp, 'serve', 'ingest');
-    expect((await runCli(['backtest', input, '--db', db])).stderr).toMatch(/^distillguard: backtest: give input files or --db, not both\n$/);
-    expect((await runCli(['backtest'])).stderr).toMatch(/give input files to replay, or --db PATH/);
+    expect((await runCli(['backtest', input, '--db', db])).stderr).toMatch(/^distillguard: backtest: give one history: input files, --db or --nats\n$/);
+    expect((await runCli(['backtest'])).stderr).toMatch(/give input files to replay, --db PATH for a serve database, or --nats URL/);
     expect((await runCli(['backtest', '--db', db])).stderr).toMatch(/no ingest log at .*store\.duckdb\.ingest \(give --log-dir/);
     const r = await runCli(['backtest', '--db', db, '--log-dir', logDir, '--compare', join(tmp, 'lenient.yaml'), '--out', join(tmp, 'bt-db'), '--json']);
     expect(r.code, r.stderr).toBe(0);

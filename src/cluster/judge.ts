@@ -117,6 +117,8 @@ export class ClusterJudge {
     const restored = await restoreJudgeState({ cfg: o.cfg, dir: o.dir, gateway, idleMs: o.idleMs });
     for (const note of restored.skipped) o.log?.(`distillguard: judge: checkpoint skipped: ${note}`);
     const judge = new ClusterJudge(o, restored.state, jsm, restored.from?.seq ?? null, gateway);
+    // Refresh numbers go on from the store's: serve --cluster pages by them across judge restarts.
+    judge.writer.numberAfter((await o.store.snapshot(async () => null)).refresh?.refresh ?? 0);
     await judge.writer.writeFull((c) => judge.summary(c));
     // Action changes pending in the checkpoint go to the audit; a policy file changed since the last start takes effect now.
     await gateway.start((entries) => o.onAudit?.(entries));

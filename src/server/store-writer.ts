@@ -107,6 +107,16 @@ export class StoreWriter {
   /** Replaced snapshots still answered by `?refresh=N`, oldest first, with the time each was replaced. */
   private readonly kept: { view: ResultsSnapshot; until: number }[] = [];
 
+  /**
+   * Numbers the refreshes on from `n` (a store's last one) instead of 1: a store that outlives its
+   * writer (the cluster's PostgreSQL, read by serve --cluster with `?refresh=N` paging) never sees one
+   * number name two states. Called before the first refresh.
+   */
+  numberAfter(n: number): void {
+    if (this.lastRefresh !== null) throw new Error('numberAfter: refreshes have already been numbered');
+    this.firstAfter = n;
+  }
+
   /** Refresh `n` while it is the current snapshot or one of the last PINNED_SNAPSHOTS replaced within PINNED_MS; else undefined. */
   viewAt(n: number, now = performance.now()): ResultsSnapshot | undefined {
     if (this.view.refresh?.refresh === n) return this.view;
@@ -135,6 +145,8 @@ export class StoreWriter {
   lastWrite: StoreWriteStats = { ms: 0, refresh: 0, rows: noRows() };
   /** The last refresh published (null before the start-up rebuild). */
   lastRefresh: RefreshInfo | null = null;
+  /** The number the first refresh follows: 0, or a store's last one (numberAfter). */
+  private firstAfter = 0;
   /** The last refresh the store holds. */
   lastStored: RefreshInfo | null = null;
   /** The last store write's error, if it failed (its rows are written by the next one). */
@@ -256,7 +268,7 @@ export class StoreWriter {
     }
     const derivedAt = performance.now();
     const info: RefreshInfo = {
-      refresh: (this.lastRefresh?.refresh ?? 0) + 1,
+      refresh: (this.lastRefresh?.refresh ?? this.firstAfter) + 1,
       judged_through: p.judgedThrough,
       engine_clock: p.engineClock,
       consumed: p.consumed,
