@@ -18,8 +18,8 @@ import { loadConfigFile } from '../config/load.js';
 import { withEmailKey } from '../config/secret.js';
 import { InputError } from '../core/errors.js';
 import { openDuckDbStore } from '../store/duckdb.js';
-import { attachPolicies, backtestHistory } from '../server/history.js';
-import { DEFAULT_PARTITION_IDLE_S, replayStream } from '../cluster/stream-history.js';
+import { backtestHistory } from '../server/history.js';
+import { backtestStream, DEFAULT_PARTITION_IDLE_S } from '../cluster/stream-history.js';
 import { connectNats } from '../cluster/streams.js';
 import { scanSecretPath } from '../config/secret.js';
 import { readLogKey } from './serve.js';
@@ -146,12 +146,11 @@ async function fromStream(o: BacktestOptions, url: string, policies: LoadedPolic
     throw new InputError(`backtest: ${(e as Error).message}`);
   });
   try {
-    const { runs, attach } = attachPolicies(policies);
-    const r = await replayStream({ nc, cfg, attach, idleMs: Math.round((o.partitionIdle ?? DEFAULT_PARTITION_IDLE_S) * 1000) }).catch((e: unknown) => {
+    const r = await backtestStream({ nc, cfg, idleMs: Math.round((o.partitionIdle ?? DEFAULT_PARTITION_IDLE_S) * 1000) }, policies, truth).catch((e: unknown) => {
       throw new InputError(`backtest --nats ${url}: ${(e as Error).message}`);
     });
     if (!o.quiet) process.stderr.write(`distillguard: replayed ${r.messages.toLocaleString('en')} stream messages (through sequence ${r.lastSeq}), ${r.records.toLocaleString('en')} records, ${r.decisions} analyst decisions (${r.refusedDecisions} refused) from ${url}\n`);
-    return backtestOutcome(runs, truth);
+    return { reports: r.reports, ...(r.diff ? { diff: r.diff } : {}) };
   } finally {
     await nc.close();
   }

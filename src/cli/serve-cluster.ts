@@ -9,9 +9,7 @@ import { maxMessageBytes, ensureRecordStreams } from '../cluster/record-stream.j
 import { connectNats, publishOnce } from '../cluster/streams.js';
 import { ANALYST_SUBJECT } from '../cluster/analyst-decisions.js';
 import { POLICY_SUBJECT } from '../cluster/policy-messages.js';
-import { DEFAULT_PARTITION_IDLE_S, replayStream } from '../cluster/stream-history.js';
-import { attachPolicies } from '../server/history.js';
-import { backtestOutcome } from '../act/backtest.js';
+import { backtestStream, DEFAULT_PARTITION_IDLE_S } from '../cluster/stream-history.js';
 import { build as buildDecode } from '../decode/config.js';
 import { emailKeyOf } from '../config/secret.js';
 import { ClusterIngest } from '../server/cluster-ingest.js';
@@ -85,11 +83,7 @@ export async function runClusterServe(o: ClusterServeOptions, cfg: EngineConfig,
     publishDecision: (m) => publishOnce(jetstream(nc), ANALYST_SUBJECT, JSON.stringify(m), { msgID: m.id }),
     publishPolicy: (m) => publishOnce(jetstream(nc), POLICY_SUBJECT, JSON.stringify(m), { msgID: m.id }),
     // The record stream replayed on this process (yielding between slices), as the judge read it with its default --partition-idle.
-    backtest: async (policies) => {
-      const { runs, attach } = attachPolicies(policies);
-      const r = await replayStream({ nc, cfg, attach, idleMs: DEFAULT_PARTITION_IDLE_S * 1000 });
-      return { ...backtestOutcome(runs), records: r.records };
-    },
+    backtest: (policies) => backtestStream({ nc, cfg, idleMs: DEFAULT_PARTITION_IDLE_S * 1000 }, policies),
     logger: { level: o.logLevel },
   };
   const app = buildClusterServer(serverOptions);

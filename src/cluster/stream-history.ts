@@ -13,6 +13,10 @@ import { ensureRecordStreams, partitionOfSubject, readStreamItem, RECORD_STREAM 
 import { JudgeState } from './judge-state.js';
 import { ANALYST_SUBJECT, readAnalystMessage } from './analyst-decisions.js';
 import { POLICY_SUBJECT } from './policy-messages.js';
+import type { LoadedPolicy } from '../act/policy-load.js';
+import { backtestOutcome, type BacktestOutcome } from '../act/backtest.js';
+import type { Truth } from '../eval/truth.js';
+import { attachPolicies } from '../server/history.js';
 
 /** The judge's default --partition-idle (s): a replay must use the judge's value to judge as it did. */
 export const DEFAULT_PARTITION_IDLE_S = 300;
@@ -76,4 +80,14 @@ export async function replayStream(o: StreamHistoryOptions): Promise<StreamHisto
   }
   out.records = state.counts.consumed;
   return out;
+}
+
+/**
+ * Backtests policies on a cluster's history: one replay of the record stream, one act stage per
+ * policy (as src/server/history.ts's backtestHistory does over serve's ingest log).
+ */
+export async function backtestStream(o: Omit<StreamHistoryOptions, 'attach'>, policies: readonly LoadedPolicy[], truth?: Truth): Promise<BacktestOutcome & Omit<StreamHistoryOutcome, 'engine'>> {
+  const { runs, attach } = attachPolicies(policies);
+  const { engine: _engine, ...counts } = await replayStream({ ...o, attach });
+  return { ...backtestOutcome(runs, truth), ...counts };
 }

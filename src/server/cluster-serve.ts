@@ -38,7 +38,7 @@ import { analystMessage, type AnalystMessage } from '../cluster/analyst-decision
 import type { BatchItem } from './live.js';
 import { registerGatewayAnswers } from './routes/gateway-answers.js';
 import { registerClusterPolicyRoutes } from './routes/cluster-policy.js';
-import { PINNED_MS, PINNED_SNAPSHOTS } from '../store/pg-pinned.js';
+import { PINNED_MS, PINNED_SNAPSHOTS } from '../store/store.js';
 import type { BacktestSource } from './routes/backtest.js';
 import type { PolicyMessage } from '../cluster/policy-messages.js';
 import type { ClusterIngest } from './cluster-ingest.js';

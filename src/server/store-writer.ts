@@ -17,7 +17,7 @@
 // (shutdown, tests) and the next write.
 import type { Summary } from '../core/output.js';
 import type { Engine } from '../engine/engine.js';
-import type { LiveDelta, RefreshInfo, Store } from '../store/store.js';
+import { PINNED_MS, PINNED_SNAPSHOTS, type LiveDelta, type RefreshInfo, type Store } from '../store/store.js';
 import { Coalesced } from './coalesced.js';
 import { OutputDelta, type OutputCounts, type RowDelta } from './output-delta.js';
 import { ResultsSnapshot } from './results-view.js';
@@ -94,17 +94,14 @@ const REFRESH_SPACING = 3;
 const STORE_SPACING = 19;
 
 const clean = (): Dirty => ({ whole: false, accounts: new Set(), campaigns: new Set(), days: new Set() });
-/**
- * Snapshots kept after they were replaced, for clients paging with `?refresh=N` (each shares its
- * unchanged rows with the next; what it holds alone is its indexes, ~100 bytes per account).
- */
-export const PINNED_SNAPSHOTS = 8;
-export const PINNED_MS = 30_000;
 
 export class StoreWriter {
   /** The snapshot every read answers from (src/server/results-view.ts). */
   view: ResultsSnapshot = ResultsSnapshot.empty();
-  /** Replaced snapshots still answered by `?refresh=N`, oldest first, with the time each was replaced. */
+  /**
+   * Replaced snapshots still answered by `?refresh=N`, oldest first, with the time each was replaced
+   * (each shares its unchanged rows with the next; what it holds alone is its indexes, ~100 bytes per account).
+   */
   private readonly kept: { view: ResultsSnapshot; until: number }[] = [];
 
   /**

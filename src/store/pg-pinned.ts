@@ -5,10 +5,7 @@
 // (src/server/store-writer.ts: the last 8, 30 s each); an open transaction holds back vacuum for
 // those seconds and holds one pooled connection, hence the same small bound.
 import type pg from 'pg';
-import type { RefreshInfo } from './store.js';
-
-export const PINNED_SNAPSHOTS = 8;
-export const PINNED_MS = 30_000;
+import { PINNED_MS, PINNED_SNAPSHOTS, type RefreshInfo } from './store.js';
 
 interface Pin {
   client: pg.PoolClient;
@@ -26,7 +23,7 @@ export class PinnedSnapshots {
   private readonly releasing = new Set<Promise<void>>();
 
   constructor(
-    private readonly keep = PINNED_SNAPSHOTS,
+    readonly keep = PINNED_SNAPSHOTS,
     private readonly ms = PINNED_MS,
     private readonly now: () => number = () => performance.now(),
   ) {

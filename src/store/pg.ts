@@ -12,7 +12,7 @@ import { readLink } from './links.js';
 import { PgDecisions } from './pg-decisions.js';
 import { PgIntel } from './pg-intel.js';
 import { Serial } from './serial.js';
-import { PinnedSnapshots, PINNED_SNAPSHOTS } from './pg-pinned.js';
+import { PinnedSnapshots } from './pg-pinned.js';
 import {
   accountConditions,
   ACCOUNT_COLUMNS,
@@ -75,22 +75,25 @@ export function redactUrl(url: string): string {
  */
 export async function openPgStore(url: string, o: { pinSnapshots?: boolean | { keep: number; ms: number } } = {}): Promise<Store> {
   if (!isPostgresUrl(url)) throw new StoreError('open_failed', `not a postgres:// URL: ${redactUrl(url)}`);
-  const pool = new pg.Pool({ connectionString: url, max: 4 + (o.pinSnapshots === undefined || o.pinSnapshots === false ? 0 : o.pinSnapshots === true ? PINNED_SNAPSHOTS : o.pinSnapshots.keep), connectionTimeoutMillis: 10_000 });
+  const pins = o.pinSnapshots === true ? new PinnedSnapshots() : o.pinSnapshots ? new PinnedSnapshots(o.pinSnapshots.keep, o.pinSnapshots.ms) : undefined;
+  // Each kept snapshot holds a pooled connection: the pool has room for them beside the readers.
+  const pool = new pg.Pool({ connectionString: url, max: 4 + (pins?.keep ?? 0), connectionTimeoutMillis: 10_000 });
   // An idle pooled connection that dies (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   let writer: pg.PoolClient;
   try {
     writer = await pool.connect();
   } catch (e) {
+    await pins?.close();
     await pool.end();
     throw new StoreError('open_failed', `cannot open store ${redactUrl(url)}: ${errorMessage(e)}`, { cause: e });
   }
   try {
     await prepareSchema(writer, redactUrl(url));
-    const pins = o.pinSnapshots === true ? new PinnedSnapshots() : o.pinSnapshots ? new PinnedSnapshots(o.pinSnapshots.keep, o.pinSnapshots.ms) : undefined;
     return new PgStore(pool, writer, pins);
   } catch (e) {
     writer.release();
+    await pins?.close();
     await pool.end();
     throw e instanceof StoreError ? e : new StoreError('open_failed', `cannot open store ${redactUrl(url)}: ${errorMessage(e)}`, { cause: e });
   }

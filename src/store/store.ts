@@ -41,6 +41,14 @@ export interface LiveDelta {
 }
 
 /** What a live store refresh reflects: stored in the same transaction as its rows. */
+/**
+ * How long a replaced refresh stays readable for a client paging with `?refresh=N`, and how many:
+ * single-node serve's in-memory snapshots (src/server/store-writer.ts) and serve --cluster's kept
+ * PostgreSQL transactions (src/store/pg-pinned.ts) alike.
+ */
+export const PINNED_SNAPSHOTS = 8;
+export const PINNED_MS = 30_000;
+
 export interface RefreshInfo {
   /** Counts the refreshes since the service started (the start-up rebuild is 1). */
   refresh: number;

@@ -2,7 +2,7 @@
 // go on, and a refresh no longer kept is a 410 that says what to do.
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearer, ndjson, startTestServer, type TestServer } from '../../../test/helpers/serve.js';
-import { PINNED_MS, PINNED_SNAPSHOTS } from '../store-writer.js';
+import { PINNED_MS, PINNED_SNAPSHOTS } from '../../store/store.js';
 
 const T0 = Date.UTC(2026, 3, 1);
 

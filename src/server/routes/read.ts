@@ -17,7 +17,7 @@ import {
   RefreshQuerySchema,
 } from '../schemas.js';
 import { keepAnswer, keptAnswer, listingJson } from '../listing-json.js';
-import { PINNED_MS, PINNED_SNAPSHOTS } from '../store-writer.js';
+import { PINNED_MS, PINNED_SNAPSHOTS } from '../../store/store.js';
 import type { ResultsSnapshot } from '../results-view.js';
 
 /** Parses a query or body with a zod schema; the first issue becomes a 400 `bad_request`. */
