@@ -45,7 +45,10 @@ for await (const batch of ingestStream([values.input], ingestor, { maxLineBytes:
     engine.push(r);
     const op = snapshots.length > 0 && r.kind === 'exchange' ? opOf.get(r.accountId) : undefined;
     if (op === undefined || r.kind !== 'exchange') continue;
-    if (!activeOps.has(op)) activeOps.set(op, new Set());
+    if (!activeOps.has(op)) {
+      activeOps.set(op, new Set());
+      console.log(`${op}: first exchange at ${((r.ts - start) / 3_600_000).toFixed(1)} h of the window (${new Date(r.ts).toISOString().slice(5, 16)})`);
+    }
     activeOps.get(op)!.add(r.accountId);
     let m = written.get(op);
     if (!m) written.set(op, (m = new Map()));
@@ -89,6 +92,37 @@ function snapshot(t: number): void {
     }
     const med = (xs: number[]): number => (xs.length === 0 ? 0 : [...xs].sort((a, b) => a - b)[xs.length >> 1]);
     console.log(`${op}: active ${idxs.length}, exchanges median ${med(exchanges)}; marked ${marked}, marked>=${pp.markedShare} with >=${pp.minExchanges}ex ${share}, pending ${pending}, in candidate ${joined}, linked ${linked}`);
+    // What the judge holds of them: own content score (signals), what the pipelines count them as, campaign size, score and verdict.
+    const v = engine.judge.verdicts;
+    const own: number[] = [];
+    let gated = 0;
+    let pipeHarvest = 0;
+    const verdicts = new Map<string, number>();
+    const scores: number[] = [];
+    const campaigns = new Map<number, number>();
+    for (const i of idxs) {
+      const h = v.harvest(i);
+      own.push(h);
+      const ph = pl.harvest(i);
+      if (ph > 0) pipeHarvest++;
+      if (Math.max(h, ph) < cfg.scoring.contentGate) gated++;
+      verdicts.set(v.verdict(i), (verdicts.get(v.verdict(i)) ?? 0) + 1);
+      scores.push(v.score(i));
+      const root = engine.linker.find(i);
+      campaigns.set(root, (campaigns.get(root) ?? 0) + 1);
+    }
+    const sets = [...campaigns.values()].filter((n) => n > 1).sort((a, b) => b - a);
+    const q = (xs: number[], f: number): string => (xs.length === 0 ? '-' : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))].toFixed(3));
+    const kinds = new Map<string, number>();
+    for (const i of idxs) {
+      const e = pl.evidenceOf(i);
+      if (!e) continue;
+      const k = `${e.tradecraft ? 'T' : ''}${e.queue ? 'Q' : ''}${e.config ? 'C' : ''}${e.timing ? 'S' : ''}${e.distribution ? 'D' : ''}`;
+      kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    }
+    console.log(
+      `  judge: own content p10/50/90 ${q(own, 0.1)}/${q(own, 0.5)}/${q(own, 0.9)} (gate ${cfg.scoring.contentGate}); pipeline harvest>0 ${pipeHarvest}; under the content gate ${gated}; linked sets (>1 of its) ${sets.slice(0, 6).join(',')}; linked on ${[...kinds].map(([k, n]) => `${k}:${n}`).join(' ')}; score p50/90 ${q(scores, 0.5)}/${q(scores, 0.9)}; verdicts ${[...verdicts].map(([k, n]) => `${k}:${n}`).join(' ')}`,
+    );
     // The phrases most of its accounts wrote, as the linking reads them.
     const top = [...(written.get(op) ?? new Map<number, { accounts: Set<string>; uses: number }>())].sort((a, b) => b[1].accounts.size - a[1].accounts.size).slice(0, 8);
     for (const [h, w] of top) {
