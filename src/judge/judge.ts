@@ -84,22 +84,6 @@ export class Judge implements LinkFeedback {
   readonly suspicionMin: number;
   private readonly scoring: ScoringParams;
   private readonly flagsOf = (idx: number): number => this.verdicts.groupFlags(idx);
-  /** The group scoreGroups is evaluating, and whether its members are in `scratch` yet. */
-  private listing: Group | undefined = undefined;
-  private listed = false;
-  /**
-   * The members of the group being evaluated, listed only when the scoring needs more than the group's
-   * sums, once per evaluation (one function for every group, not a closure per group scored).
-   */
-  private readonly listMembers = (): AccountState[] => {
-    if (!this.listed) {
-      const accounts = this.observer.list;
-      this.scratch.length = 0;
-      for (const i of this.listing!.members) this.scratch.push(accounts[i]);
-      this.listed = true;
-    }
-    return this.scratch;
-  };
 
   constructor(
     private readonly cfg: JudgeConfig,
@@ -181,6 +165,7 @@ export class Judge implements LinkFeedback {
   scoreGroups(now: Millis, dirty: readonly Group[]): GroupsJudged {
     const times = this.times;
     const t = times ? performance.now() : 0;
+    const accounts = this.observer.list;
     const { suspicionMin } = this;
     const hour = Math.floor(now / HOUR);
     const crossed: Group[] = [];
@@ -197,15 +182,22 @@ export class Judge implements LinkFeedback {
       g.membershipChanged = false;
       scores.setNextEval(g.slot, now + Math.max(this.cfg.scoring.reevaluateMs, this.cfg.judgeIntervalMs * Math.min(this.scoring.reevaluateMaxTicks, Math.ceil(g.members.size / this.cfg.scoring.bigGroup))));
       const was = scores.suspicion(g.slot) >= suspicionMin;
-      this.listing = g;
-      this.listed = false;
-      const suspicion = evaluateGroup(g, scores, this.listMembers, this.flagsOf, this.cfg.link.maxGroupSize, hour, this.cfg.scoring, this.coactivity);
+      let listed = false;
+      const members = (): AccountState[] => {
+        // Listed only when the scoring needs more than the group's sums, once per evaluation.
+        if (!listed) {
+          this.scratch.length = 0;
+          for (const i of g.members) this.scratch.push(accounts[i]);
+          listed = true;
+        }
+        return this.scratch;
+      };
+      const suspicion = evaluateGroup(g, scores, members, this.flagsOf, this.cfg.link.maxGroupSize, hour, this.cfg.scoring, this.coactivity);
       scores.setSuspicion(g.slot, suspicion);
       const is = suspicion >= suspicionMin;
       if (is !== was) for (const i of g.members) this.suspicious[i] = undefined;
       if (!was && is) crossed.push(g);
     }
-    this.listing = undefined;
     times?.add('judge.groups', t);
     return { crossed, deferred };
   }
