@@ -1,4 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runSimulate } from '../sim/index.js';
+import { replayChecking } from '../../test/helpers/replay.js';
+import type { Reason } from '../core/reasons.js';
+import type { AccountState } from '../observe/account-state.js';
 import { buildEngineConfig } from '../config/schema.js';
 import type { CanonicalRecord } from '../core/records.js';
 import { DAY, HOUR, MINUTE } from '../core/time.js';
@@ -114,4 +121,52 @@ describe('trace inversion: the one pattern that convicts an account alone', () =
   it('keeps a lone account that elicits ordinary step-by-step reasoning with the same knobs at suspicious', () => {
     expect(judged(harvester(false), 't0').verdict).toBe('suspicious');
   });
+});
+
+describe('campaign members judged again: link reasons kept while they would be built the same', () => {
+  // Every member of a campaign is judged at every judgement that touches it; its link reasons are
+  // taken back from its last verdict when its strongest groups are as they were. At every such call
+  // through a simulated world, the list given must be, byte for byte, the one built afresh.
+  it('gives each member exactly the link reasons built afresh, reusing the last list when nothing changed', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'dg-judge-links-'));
+    try {
+      const input = (await runSimulate({ scenario: 'tiny', scale: 1, seed: 3, out: join(tmp, 'sim'), days: 2 })).path;
+      type Internals = { memberLinks(s: AccountState): readonly Reason[]; linkReasons(s: AccountState, out: Reason[]): void };
+      let calls = 0;
+      let reused = 0;
+      let changed = 0;
+      let withLinks = 0;
+      const last = new Map<number, readonly Reason[]>();
+      let patched = false;
+      const patch = (e: Engine): void => {
+        if (patched) return;
+        patched = true;
+        const judge = e.judge as unknown as Internals;
+        const memberLinks = judge.memberLinks.bind(judge);
+        judge.memberLinks = (s: AccountState): readonly Reason[] => {
+          const before = JSON.stringify(last.get(s.idx));
+          const got = memberLinks(s);
+          const fresh: Reason[] = [];
+          judge.linkReasons(s, fresh);
+          expect(JSON.stringify(got)).toBe(JSON.stringify(fresh));
+          calls++;
+          if (got.length > 0) withLinks++;
+          if (got === last.get(s.idx)) {
+            reused++;
+            // A list given again is unchanged since it was given.
+            expect(JSON.stringify(got)).toBe(before);
+          } else if (last.has(s.idx)) changed++;
+          last.set(s.idx, got);
+          return got;
+        };
+      };
+      await replayChecking(input, 1, patch, 'judgements');
+      expect(calls).toBeGreaterThan(2_000);
+      expect(withLinks).toBeGreaterThan(1_000);
+      expect(reused).toBeGreaterThan(calls / 2);
+      expect(changed).toBeGreaterThan(100);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -71,6 +71,8 @@ export class Judge implements LinkFeedback {
   /** linkReasons' scratch: the strongest suspicious group per dimension, and the dimensions seen in order. */
   private readonly bestByDim: (Group | undefined)[] = [];
   private readonly dimsSeen: number[] = [];
+  /** Each campaign member's link reasons at its last verdict (memberLinks), by account index. */
+  private readonly lastLinks: (readonly Reason[] | undefined)[] = [];
   /**
    * The suspicious groups of accounts that link or are judged in campaigns, in the order of their refs:
    * valid while the refs array is the same one and none of its groups crossed scoring.suspicionMin. Campaign
@@ -351,7 +353,15 @@ export class Judge implements LinkFeedback {
 
   /** The account's own links: per dimension, its most suspicious shared thing. */
   private linkReasons(s: AccountState, out: Reason[]): void {
-    // Per dimension, in the order dimensions first appear (arrays, not a Map per account per judgement).
+    this.emitLinks(this.gatherLinks(s), out);
+  }
+
+  /**
+   * linkReasons' first half: per dimension, the account's most suspicious group into bestByDim, the
+   * dimensions in the order they first appear into dimsSeen (arrays, not a Map per account per
+   * judgement). Returns how many suspicious template groups it holds. emitLinks or sameLinks reads it.
+   */
+  private gatherLinks(s: AccountState): number {
     const best = this.bestByDim;
     const seen = this.dimsSeen;
     seen.length = 0;
@@ -365,21 +375,50 @@ export class Judge implements LinkFeedback {
         seen.push(k);
       } else if (this.suspicion(g) > this.suspicion(b)) best[k] = g;
     }
-    for (const k of seen) {
+    return templates;
+  }
+
+  /** The weight of the link reason of group `g` (the strongest of its dimension), `templates` as gatherLinks counted. */
+  private linkWeight(g: Group, suspicion: number, templates: number): number {
+    const p = this.scoring.campaign;
+    let weight = this.scoring.dimensions[g.dim] * Math.min(1, p.dimensionGain * suspicion);
+    // Several of a pipeline's scaffolds in one account say more than one: up to twice the weight.
+    if (g.dim === 'template') weight *= Math.min(p.templatesMax, templates / p.templatesPer);
+    return weight;
+  }
+
+  /** linkReasons' second half: a reason per gathered dimension, in order; clears bestByDim. */
+  private emitLinks(templates: number, out: Reason[]): void {
+    const best = this.bestByDim;
+    for (const k of this.dimsSeen) {
       const g = best[k]!;
       best[k] = undefined;
       const dim = g.dim;
       const suspicion = this.suspicion(g);
-      const p = this.scoring.campaign;
-      let weight = this.scoring.dimensions[dim] * Math.min(1, p.dimensionGain * suspicion);
+      const weight = this.linkWeight(g, suspicion, templates);
       const detail: LinkDetail = { dimension: dim, accounts: g.members.size, suspicion };
-      if (dim === 'template') {
-        // Several of a pipeline's scaffolds in one account say more than one: up to twice the weight.
-        weight *= Math.min(p.templatesMax, templates / p.templatesPer);
-        detail.shared_values = templates;
-      }
+      if (dim === 'template') detail.shared_values = templates;
       out.push({ code: DIMENSIONS[dim].reason, weight, detail });
     }
+  }
+
+  /**
+   * Whether `prev` holds exactly the reasons emitLinks would build from what gatherLinks gathered (same
+   * codes, weights and details, in the same order). Leaves bestByDim as it is.
+   */
+  private sameLinks(prev: readonly Reason[], templates: number): boolean {
+    const seen = this.dimsSeen;
+    if (prev.length !== seen.length) return false;
+    for (let i = 0; i < seen.length; i++) {
+      const g = this.bestByDim[seen[i]]!;
+      const r = prev[i];
+      const d = r.detail as LinkDetail;
+      const suspicion = this.suspicion(g);
+      if (r.code !== DIMENSIONS[g.dim].reason || d.dimension !== g.dim || d.accounts !== g.members.size || d.suspicion !== suspicion) return false;
+      if (d.shared_values !== (g.dim === 'template' ? templates : undefined)) return false;
+      if (r.weight !== this.linkWeight(g, suspicion, templates)) return false;
+    }
+    return true;
   }
 
   private verdict(s: AccountState, c: Campaign | undefined, now: Millis, changes: VerdictChange[]): void {
@@ -439,10 +478,22 @@ export class Judge implements LinkFeedback {
     return r;
   }
 
-  /** The member's own link reasons (linkReasons), in a list of their own. */
+  /**
+   * The member's own link reasons (linkReasons), in a list of their own. A member judged again with the
+   * same links (its strongest groups per dimension unchanged in suspicion and size: most members, most
+   * judgements) gets the list of its last verdict back, the same reasons without building them again;
+   * the lists are never changed once made (MemberReasons reads them as a snapshot).
+   */
   private memberLinks(s: AccountState): readonly Reason[] {
+    const templates = this.gatherLinks(s);
+    const prev = this.lastLinks[s.idx];
+    if (prev !== undefined && this.sameLinks(prev, templates)) {
+      for (const k of this.dimsSeen) this.bestByDim[k] = undefined;
+      return prev;
+    }
     const reasons: Reason[] = [];
-    this.linkReasons(s, reasons);
+    this.emitLinks(templates, reasons);
+    this.lastLinks[s.idx] = reasons;
     return reasons;
   }
 

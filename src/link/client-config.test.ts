@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../core/records.js';
+import { murmur3 } from '../sketches/hash.js';
 import { ClientConfigs, configHash } from './client-config.js';
 
 function exchange(over: Partial<Exchange> = {}): Exchange {
@@ -16,6 +17,31 @@ describe('client configuration fingerprint', () => {
     expect(configHash(exchange({ maxTokens: 6000, temperature: 0.38, thinking: true, thinkingBudget: 5000 }))).not.toBe(a);
     expect(configHash(exchange({ maxTokens: 6000, temperature: 0.37, thinking: true, thinkingBudget: 5000, client: { sdk: 'openai-node' } }))).not.toBe(a);
     expect(configHash(exchange())).not.toBe(0);
+  });
+
+  it('is murmur3 of the knobs as text, whatever their values', () => {
+    // The text the fingerprint has always hashed (a string per exchange before it was hashed as produced).
+    const text = (ex: Exchange): string => {
+      const c = ex.client;
+      return `${ex.format}|${c.sdk ?? c.userAgent ?? ''}|${ex.maxTokens ?? ''}|${ex.thinkingBudget ?? ex.reasoningEffort ?? (ex.thinking ? 'on' : '')}|${ex.temperature ?? ''}|${ex.tools}|${ex.n}|${ex.logprobs ? 1 : 0}`;
+    };
+    const numbers = [undefined, 0, -0, 1, 7, 10, 99, 1024, 64000, 2 ** 31, 2 ** 53 - 1, 2 ** 53, 1e21, 1.5e300, 0.37, 1 / 3, -2, -0.5, NaN, Infinity, 5e-7];
+    const clients = [{ sdk: 'anthropic-python' }, { userAgent: 'Mozilla/5.0 (X11; Linux) é ü 日本' }, { sdk: 'x' }, {}];
+    let checked = 0;
+    for (let i = 0; i < numbers.length; i++) {
+      for (let j = 0; j < clients.length; j++) {
+        const a = numbers[i];
+        const b = numbers[(i * 7 + j) % numbers.length];
+        const ex = exchange({
+          format: j % 2 === 0 ? 'anthropic' : 'openai', client: clients[j], maxTokens: a, temperature: b,
+          thinking: j === 1, thinkingBudget: j === 2 ? a : undefined, reasoningEffort: j === 3 ? 'high' : undefined,
+          tools: j === 0 ? 0 : (a ?? 3), n: j + 1, logprobs: i % 2 === 0,
+        });
+        expect(configHash(ex)).toBe(murmur3(text(ex), 0x6b6e6f62) || 1);
+        checked++;
+      }
+    }
+    expect(checked).toBe(numbers.length * clients.length);
   });
 });
 
