@@ -14,6 +14,8 @@ export const JUDGE_KINDS: StateKinds = joinKinds(
   {
     classes: [Judge, AccountVerdicts, Campaign, CampaignCoverage, CoverageSums, DecisionBook, MemberReasons, StrongestWeights, PendingExchanges, Tally, CoordinationScratch],
     constants: [NO_REASONS],
+    // A cache of the link reasons last given to each member (rebuilt equal when absent): not state.
+    transient: [[Judge, ['lastLinks']]],
   },
   GROUP_SCORES_KINDS,
 );
