@@ -98,6 +98,15 @@ export function accountOut(s: AccountState, v: AccountJudgement, campaignId: str
   };
 }
 
+/**
+ * The row accountOut would give `s` now when only its activity moved since `prev` was made from it
+ * (exchanges, last time, capability mix; the judgement, campaign and first times as they were): `prev`
+ * with those fields replaced, in place, so the row is the same bytes as accountOut's.
+ */
+export function accountActivityOut(prev: AccountOut, s: AccountState): AccountOut {
+  return { ...prev, exchanges: s.exchanges, last_seen: toIso(s.lastTs), capabilities: capabilities(s.caps, s.exchanges) };
+}
+
 /** The evidence rows of an account that is not benign (none for a benign one). */
 export function evidenceOf(s: AccountState, v: AccountJudgement, out: EvidenceRow[]): void {
   const idx = s.idx;
