@@ -20,7 +20,8 @@ export interface EngineResults {
   links: LinkOut[];
 }
 
-const round = (x: number): number => Math.round(x * 1e4) / 1e4;
+/** A number as the output shows it (4 decimals). */
+export const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 function reasonOut(r: Reason): ReasonOut {
   return mapNumbers(r, round);

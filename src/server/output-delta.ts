@@ -14,7 +14,7 @@ import type { Engine } from '../engine/engine.js';
 import { collectLinks } from '../engine/links-out.js';
 import type { LinkKindOut } from '../core/output.js';
 import type { AccountJudgement, AccountVerdicts } from '../judge/account-verdicts.js';
-import { accountActivityOut, accountOut, campaignOut, dailyRows, evidenceOf, outputCampaignOf, reasonsOut } from '../engine/results.js';
+import { accountActivityOut, accountOut, campaignOut, round, dailyRows, evidenceOf, outputCampaignOf, reasonsOut } from '../engine/results.js';
 import type { Campaign } from '../judge/campaign.js';
 import type { LinkRecord } from '../link/link-log.js';
 import type { AccountState } from '../observe/account-state.js';
@@ -22,6 +22,7 @@ import type { DailyRow, EvidenceRow, LiveDelta } from '../store/store.js';
 
 /** An account's output-relevant state when its row was last written. */
 interface AccountMark {
+  /** As the row shows it (rounded): a move within the rounding changes no row of the account or its campaign. */
   score: number;
   verdict: VerdictLevel;
   exchanges: number;
@@ -130,6 +131,7 @@ export class OutputDelta {
         m.lastTs = s.lastTs;
         m.row = row;
         m.evidence = ev;
+        if (cid !== null) touched.add(cid); // its campaign's counts moved with it
         continue;
       }
       const row = accountOut(s, verdicts, cid);
@@ -198,7 +200,7 @@ function unchanged(m: AccountMark, s: AccountState, v: AccountVerdicts, campaign
 function sameJudgement(m: AccountMark, s: AccountState, v: AccountVerdicts, campaignId: string | null): boolean {
   const idx = s.idx;
   if (
-    m.score !== v.score(idx) ||
+    m.score !== round(v.score(idx)) ||
     m.verdict !== v.verdict(idx) ||
     m.flaggedAt !== v.flaggedAt(idx) ||
     m.suspiciousAt !== v.suspiciousAt(idx) ||
@@ -231,7 +233,7 @@ function ownEvidence(s: AccountState, v: AccountJudgement): EvidenceRow[] {
 function mark(s: AccountState, v: AccountVerdicts, campaignId: string | null, reasonsJson: string, row: AccountOut, evidence: readonly EvidenceRow[]): AccountMark {
   const idx = s.idx;
   return {
-    score: v.score(idx),
+    score: round(v.score(idx)),
     verdict: v.verdict(idx),
     exchanges: s.exchanges,
     lastTs: s.lastTs,
