@@ -4,7 +4,7 @@
 //   npm run bench:serve -- [--scenario default] [--scale 2] [--seed 3] [--batch 5000]
 //                          [--bin bin/distillguard.js] [--pace 0.5,0.9] [--pace-seconds 0] [--clients 4]
 //                          [--scan-dir DIR] [--accept-loaded-scan]
-//                          [--json bench/results/serve-load.json] [--no-restart] [--no-reader]
+//                          [--json bench/results/serve-load.json] [--no-restart] [--no-reader] [--paced-restart]
 //
 // Everything is black-box over HTTP against the real process (`node <bin> serve`, keys on, default
 // options), so the same script measures an older build: `--bin /path/to/old/bin/distillguard.js`.
@@ -29,7 +29,10 @@
 //    client itself). acknowledged→visible, client side: every 250 ms an acknowledged batch is
 //    sampled and its own probe asks for the account of its last exchange until its last_seen reaches
 //    that exchange's time (p50/p99 over the samples); the server's RSS sampled every 2 s (first vs
-//    last third: flat or not); its CPU seconds per line; and its own histograms when it has them.
+//    last third: flat or not; and its first and last minute); its CPU seconds per line; and its own
+//    histograms when it has them. With --paced-restart, each paced run ends with a restart: once the
+//    read API has settled, the server is stopped and started again on its store and log, and the
+//    seconds until it listens and until it answers the same accounts and counts as before the stop.
 //
 // The machine is shared: compare figures from one run, side by side. The scan's rate paces phase 4,
 // so a scan made on a busy machine is refused (bench/scan-trust.ts): bench:serve writes
@@ -87,6 +90,8 @@ const { values: o } = parseArgs({
     'no-reader': { type: 'boolean', default: false },
     /** Fast phase without the restart that follows it (alternated throughput runs: the restart takes as long again). */
     'no-restart': { type: 'boolean', default: false },
+    /** After each paced run, a restart: the read API once settled, the server stopped and started again on its store and log, and the time until it answers the same. */
+    'paced-restart': { type: 'boolean', default: false },
     /** A scan output folder of the same input (summary.json, accounts.ndjson) to compare against instead of scanning again; refused unless bench:serve made it on a quiet machine (bench/scan-trust.ts). */
     'scan-dir': { type: 'string' },
     /** Use a scan made now on a busy machine anyway (recorded in the JSON as scan.trusted false): only ratios within this run mean anything. */
@@ -379,6 +384,9 @@ async function allAccounts(s: Server, query: string): Promise<{ accounts: Accoun
   }
 }
 
+/** The summary counts compared (with scan's, or across a restart). */
+const SUMMARY_KEYS = ['accounts', 'flagged_accounts', 'suspicious_accounts', 'campaigns', 'accepted', 'rejected', 'duplicates'];
+
 /** Differences between the served accounts (and summary counts) and scan's; 0 when equal. */
 async function differences(s: Server): Promise<{ accounts: number; missing: number; summary: string | null }> {
   const served = (await allAccounts(s, '')).accounts;
@@ -390,8 +398,7 @@ async function differences(s: Server): Promise<{ accounts: number; missing: numb
   }
   const missing = scanAccounts.length - [...scanById.keys()].filter((id) => seen.has(id)).length;
   const sum = (JSON.parse((await s.get('/v1/summary')).body) as { summary: Record<string, number> }).summary;
-  const keys = ['accounts', 'flagged_accounts', 'suspicious_accounts', 'campaigns', 'accepted', 'rejected', 'duplicates'];
-  const bad = keys.filter((k) => sum[k] !== scanSummary[k]).map((k) => `${k} ${sum[k]} vs ${scanSummary[k]}`);
+  const bad = SUMMARY_KEYS.filter((k) => sum[k] !== scanSummary[k]).map((k) => `${k} ${sum[k]} vs ${scanSummary[k]}`);
   return { accounts: diff + (served.length - seen.size), missing, summary: bad.length === 0 ? null : bad.join(', ') };
 }
 
@@ -604,6 +611,63 @@ if (!o['skip-fast']) {
   process.stderr.write(`${JSON.stringify({ fast: result.fast, restart: result.restart })}\n`);
 }
 
+/** The read API's accounts (every field) and summary counts, as one comparable text. */
+async function servedState(s: Server): Promise<{ text: string; accounts: number }> {
+  const accounts = (await allAccounts(s, '')).accounts.map((a) => JSON.stringify(sortKeys(a))).sort();
+  const sum = (JSON.parse((await s.get('/v1/summary')).body) as { summary: Record<string, number> }).summary;
+  const counts = SUMMARY_KEYS.map((k) => sum[k]);
+  return { text: `${JSON.stringify(counts)}\n${accounts.join('\n')}`, accounts: accounts.length };
+}
+
+/**
+ * A paced run's restart (--paced-restart): once the read API stops changing (the same twice, 2 s
+ * apart), the server is stopped and started again on the same store and ingest log; seconds until it
+ * listens and until its read API answers what it answered before the stop. (Looped traffic has no scan
+ * to compare with: the reference is the served state itself.)
+ */
+async function restartAfterPaced(s: Server, dir: string): Promise<Record<string, unknown>> {
+  const s0 = performance.now();
+  let before = await servedState(s);
+  for (;;) {
+    await sleep(2000);
+    const again = await servedState(s);
+    if (again.text === before.text || performance.now() - s0 > 120_000) {
+      before = again;
+      break;
+    }
+    before = again;
+  }
+  const settleS = (performance.now() - s0) / 1000;
+  const stop0 = performance.now();
+  await s.stop();
+  const stopS = (performance.now() - stop0) / 1000;
+  const r0 = performance.now();
+  const again = await startServer(dir);
+  const listeningS = (performance.now() - r0) / 1000;
+  let equalS: number | null = null;
+  for (;;) {
+    if ((await servedState(again)).text === before.text) {
+      equalS = (performance.now() - r0) / 1000;
+      break;
+    }
+    if (performance.now() - r0 > EQUAL_TIMEOUT_MS) break;
+    await sleep(250);
+  }
+  const rss = await again.rss();
+  await again.stop();
+  process.stderr.write(`restart after paced: listening ${m1(listeningS)} s, equal ${equalS === null ? 'never' : `${m1(equalS)} s`}\n`);
+  return {
+    settled_s: m1(settleS),
+    accounts: before.accounts,
+    stop_s: m1(stopS),
+    listening_s: m1(listeningS),
+    replay_s: again.replayMs === null ? null : m1(again.replayMs / 1000),
+    publish_s: again.publishMs === null ? null : m1(again.publishMs / 1000),
+    equal_to_before_stop_s: equalS === null ? null : m1(equalS),
+    rss_mib_after_restart: m1(rss.rss / 2 ** 20),
+  };
+}
+
 // ---- 4. paced -------------------------------------------------------------------------------------
 const paced: Record<string, unknown>[] = [];
 for (const share of PACES) {
@@ -683,8 +747,14 @@ for (const share of PACES) {
   clearInterval(memSampler);
   const hist = await serverHistograms(s);
   const { hwm } = await s.rss();
-  await s.stop();
+  const restart = o['paced-restart'] ? await restartAfterPaced(s, join(work, `paced-${share}`)) : undefined;
+  if (!o['paced-restart']) await s.stop();
   const third = Math.max(1, Math.floor(rssSamples.length / 3));
+  const minute = (from: number, to: number): number | null => {
+    const xs = rssSamples.filter((x) => x.t >= from && x.t < to);
+    return xs.length === 0 ? null : m1(mean(xs));
+  };
+  const lastT = rssSamples.length === 0 ? 0 : rssSamples[rssSamples.length - 1].t;
   const mean = (xs: { rss: number }[]): number => xs.reduce((a, x) => a + x.rss, 0) / Math.max(xs.length, 1) / 2 ** 20;
   const row = {
     share,
@@ -714,6 +784,9 @@ for (const share of PACES) {
     ack_to_visible_ms_max: visibleMs.length === 0 ? null : m1(Math.max(...visibleMs)),
     rss_mib_first_third: m1(mean(rssSamples.slice(0, third))),
     rss_mib_last_third: m1(mean(rssSamples.slice(-third))),
+    rss_mib_first_minute: minute(0, 60_000),
+    rss_mib_last_minute: minute(lastT - 60_000, lastT + 1),
+    restart,
     ...memoryThirds(memSamples),
     peak_rss_mib: m1(hwm / 2 ** 20),
     server_histograms: hist,

@@ -20,7 +20,8 @@ export interface EngineResults {
   links: LinkOut[];
 }
 
-const round = (x: number): number => Math.round(x * 1e4) / 1e4;
+/** A number as the output shows it (4 decimals). */
+export const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 function reasonOut(r: Reason): ReasonOut {
   return mapNumbers(r, round);
@@ -96,6 +97,15 @@ export function accountOut(s: AccountState, v: AccountJudgement, campaignId: str
     capabilities: capabilities(s.caps, s.exchanges),
     ...(s.createdAt === undefined ? {} : { created_at: toIso(s.createdAt) }),
   };
+}
+
+/**
+ * The row accountOut would give `s` now when only its activity moved since `prev` was made from it
+ * (exchanges, last time, capability mix; the judgement, campaign and first times as they were): `prev`
+ * with those fields replaced, in place, so the row is the same bytes as accountOut's.
+ */
+export function accountActivityOut(prev: AccountOut, s: AccountState): AccountOut {
+  return { ...prev, exchanges: s.exchanges, last_seen: toIso(s.lastTs), capabilities: capabilities(s.caps, s.exchanges) };
 }
 
 /** The evidence rows of an account that is not benign (none for a benign one). */

@@ -12,7 +12,7 @@ import { decodeLine } from '../decode/index.js';
 import { emptyBatch, Ingestor } from '../order/pipeline.js';
 import { Engine } from '../engine/engine.js';
 import { collectResults } from '../engine/results.js';
-import type { DailyRow } from '../store/store.js';
+import type { DailyRow, EvidenceRow } from '../store/store.js';
 import { OutputDelta } from './output-delta.js';
 
 let tmp: string;
@@ -34,6 +34,7 @@ describe('OutputDelta', () => {
     const ctx = { emailKey: Buffer.from(emailKeyOf(cfg)) };
     const delta = new OutputDelta(engine, emailKeyOf(cfg));
     const accounts = new Map<string, unknown>();
+    const evidence = new Map<string, EvidenceRow[]>();
     const campaigns = new Map<string, unknown>();
     const links = new Map<string, unknown[]>();
     const daily = new Map<string, DailyRow[]>();
@@ -50,7 +51,11 @@ describe('OutputDelta', () => {
       const turn = (i / step) % 2 === 1 ? (): Promise<void> => new Promise((r) => setImmediate(r)) : undefined;
       const d = i === 0 ? await delta.all(turn) : await delta.changes(turn);
       sentAccounts += d.accounts.length;
-      for (const a of d.accounts) accounts.set(a.account_id, a);
+      for (const a of d.accounts) {
+        accounts.set(a.account_id, a);
+        evidence.set(a.account_id, []);
+      }
+      for (const e of d.evidence) evidence.get(e.account_id)!.push(e);
       for (const id of [...d.removedCampaigns, ...d.campaigns.map((c) => c.campaign_id)]) {
         campaigns.delete(id);
         links.delete(id);
@@ -64,7 +69,9 @@ describe('OutputDelta', () => {
       expect(d.counts.accounts).toBe(whole.accounts.length);
       expect(d.counts.flagged).toBe(whole.accounts.filter((a) => a.verdict === 'distillation').length);
       expect([...accounts.values()]).toHaveLength(whole.accounts.length);
-      for (const a of whole.accounts) expect(accounts.get(a.account_id)).toStrictEqual(a);
+      // The same bytes as scan's rows (key order included), and the same evidence rows.
+      for (const a of whole.accounts) expect(JSON.stringify(accounts.get(a.account_id))).toBe(JSON.stringify(a));
+      expect([...evidence.values()].flat().map((e) => JSON.stringify(e)).sort()).toStrictEqual(whole.evidence.map((e) => JSON.stringify(e)).sort());
       expect(new Map(whole.campaigns.map((c) => [c.campaign_id, c]))).toStrictEqual(campaigns);
       expect([...links.values()].flat().length).toBe(whole.links.length);
       expect([...daily.keys()].sort().flatMap((k) => daily.get(k)!)).toStrictEqual(whole.daily);

@@ -13,8 +13,8 @@ import type { Millis } from '../core/records.js';
 import type { Engine } from '../engine/engine.js';
 import { collectLinks } from '../engine/links-out.js';
 import type { LinkKindOut } from '../core/output.js';
-import type { AccountJudgement } from '../judge/account-verdicts.js';
-import { accountOut, campaignOut, dailyRows, evidenceOf, outputCampaignOf, reasonsOut } from '../engine/results.js';
+import type { AccountJudgement, AccountVerdicts } from '../judge/account-verdicts.js';
+import { accountActivityOut, accountOut, campaignOut, round, dailyRows, evidenceOf, outputCampaignOf, reasonsOut } from '../engine/results.js';
 import type { Campaign } from '../judge/campaign.js';
 import type { LinkRecord } from '../link/link-log.js';
 import type { AccountState } from '../observe/account-state.js';
@@ -22,6 +22,7 @@ import type { DailyRow, EvidenceRow, LiveDelta } from '../store/store.js';
 
 /** An account's output-relevant state when its row was last written. */
 interface AccountMark {
+  /** As the row shows it (rounded): a move within the rounding changes no row of the account or its campaign. */
   score: number;
   verdict: VerdictLevel;
   exchanges: number;
@@ -31,9 +32,17 @@ interface AccountMark {
   exchangesAtFlag: number | null;
   createdAt: Millis | undefined;
   campaignId: string | null;
+  firstTs: Millis;
   reasons: readonly Reason[];
+  /** What the judge's reasons were set as (AccountVerdicts.reasonsVersion): unchanged, the reasons are too, unbuilt. */
+  reasonsVersion: unknown;
   /** JSON of the output reasons: compared when the reasons array was replaced by an equal one. */
   reasonsJson: string;
+  /** The row and evidence last derived (an account whose judgement did not move keeps its reasons and evidence). */
+  row: AccountOut;
+  evidence: readonly EvidenceRow[];
+  /** The reasons `evidence` was made from. */
+  evidenceReasons: readonly Reason[];
 }
 
 /** A campaign's evidence when its row was last derived, and the row's text. */
@@ -108,10 +117,28 @@ export class OutputDelta {
       const m = this.accountMarks[s.idx];
       if (m !== undefined && unchanged(m, s, verdicts, cid)) continue;
       await step();
+      if (m !== undefined && sameJudgement(m, s, verdicts, cid)) {
+        // Only its activity moved (the common case under traffic): the row keeps its reasons and times,
+        // the evidence its rows (their time is the flag's, or the last exchange's when neither is set).
+        const row = accountActivityOut(m.row, s);
+        // The evidence quotes the reasons unrounded, so it is kept only while they are the same array.
+        const keep = m.evidenceReasons === m.reasons && (m.evidence.length === 0 || (m.flaggedAt ?? m.suspiciousAt) !== null);
+        const ev = keep ? m.evidence : ownEvidence(s, verdicts);
+        m.evidenceReasons = m.reasons;
+        accounts.push(row);
+        for (const e of ev) evidence.push(e);
+        m.exchanges = s.exchanges;
+        m.lastTs = s.lastTs;
+        m.row = row;
+        m.evidence = ev;
+        if (cid !== null) touched.add(cid); // its campaign's counts moved with it
+        continue;
+      }
       const row = accountOut(s, verdicts, cid);
       accounts.push(row);
-      evidenceOf(s, verdicts, evidence);
-      this.accountMarks[s.idx] = mark(s, verdicts, cid, JSON.stringify(row.reasons));
+      const ev = ownEvidence(s, verdicts);
+      for (const e of ev) evidence.push(e);
+      this.accountMarks[s.idx] = mark(s, verdicts, cid, JSON.stringify(row.reasons), row, ev);
       if (cid !== null) touched.add(cid);
       if (m?.campaignId) touched.add(m.campaignId);
     }
@@ -165,34 +192,48 @@ export class OutputDelta {
   }
 }
 
-function unchanged(m: AccountMark, s: AccountState, v: AccountJudgement, campaignId: string | null): boolean {
+function unchanged(m: AccountMark, s: AccountState, v: AccountVerdicts, campaignId: string | null): boolean {
+  return m.exchanges === s.exchanges && m.lastTs === s.lastTs && sameJudgement(m, s, v, campaignId);
+}
+
+/** Whether everything of the account's row but its activity (exchanges, last time, capabilities) is as `m` saw it. */
+function sameJudgement(m: AccountMark, s: AccountState, v: AccountVerdicts, campaignId: string | null): boolean {
   const idx = s.idx;
   if (
-    m.exchanges !== s.exchanges ||
-    m.score !== v.score(idx) ||
+    m.score !== round(v.score(idx)) ||
     m.verdict !== v.verdict(idx) ||
-    m.lastTs !== s.lastTs ||
     m.flaggedAt !== v.flaggedAt(idx) ||
     m.suspiciousAt !== v.suspiciousAt(idx) ||
     m.exchangesAtFlag !== v.exchangesAtFlag(idx) ||
     m.createdAt !== s.createdAt ||
+    m.firstTs !== s.firstTs ||
     m.campaignId !== campaignId
   ) {
     return false;
   }
+  const version = v.reasonsVersion(idx);
+  if (m.reasonsVersion === version) return true;
   const reasons = v.reasons(idx);
-  if (m.reasons === reasons) return true;
-  // A judgement replaces the reasons array, mostly with equal reasons: compare what the row shows.
-  const json = JSON.stringify(reasonsOut(reasons));
-  if (json !== m.reasonsJson) return false;
-  m.reasons = reasons;
+  if (m.reasons !== reasons) {
+    // A judgement replaces the reasons array, mostly with equal reasons: compare what the row shows.
+    const json = JSON.stringify(reasonsOut(reasons));
+    if (json !== m.reasonsJson) return false;
+    m.reasons = reasons;
+  }
+  m.reasonsVersion = version;
   return true;
 }
 
-function mark(s: AccountState, v: AccountJudgement, campaignId: string | null, reasonsJson: string): AccountMark {
+function ownEvidence(s: AccountState, v: AccountJudgement): EvidenceRow[] {
+  const out: EvidenceRow[] = [];
+  evidenceOf(s, v, out);
+  return out;
+}
+
+function mark(s: AccountState, v: AccountVerdicts, campaignId: string | null, reasonsJson: string, row: AccountOut, evidence: readonly EvidenceRow[]): AccountMark {
   const idx = s.idx;
   return {
-    score: v.score(idx),
+    score: round(v.score(idx)),
     verdict: v.verdict(idx),
     exchanges: s.exchanges,
     lastTs: s.lastTs,
@@ -201,8 +242,13 @@ function mark(s: AccountState, v: AccountJudgement, campaignId: string | null, r
     exchangesAtFlag: v.exchangesAtFlag(idx),
     createdAt: s.createdAt,
     campaignId,
+    firstTs: s.firstTs,
     reasons: v.reasons(idx),
+    reasonsVersion: v.reasonsVersion(idx),
     reasonsJson,
+    row,
+    evidence,
+    evidenceReasons: v.reasons(idx),
   };
 }
 
