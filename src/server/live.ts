@@ -176,15 +176,6 @@ const IDEMPOTENCY_KINDS: StateKinds = { classes: [IdempotencyKeys], constants: [
 /** While the engine needs at least this many seconds to consume its backlog, the read view is refreshed every BUSY_REFRESH_FACTOR × flushMs. */
 export const BUSY_BEHIND_SECONDS = 1;
 export const BUSY_REFRESH_FACTOR = 2;
-
-/**
- * Whether the periodic refresh (every `flushMs`) runs now, the last one published at `lastPublishedAt`:
- * always, unless the engine is BUSY_BEHIND_SECONDS or more behind and the last one is younger than
- * BUSY_REFRESH_FACTOR × flushMs.
- */
-export function refreshDue(now: number, lastPublishedAt: number, behindSeconds: number, flushMs: number): boolean {
-  return behindSeconds < BUSY_BEHIND_SECONDS || now - lastPublishedAt >= BUSY_REFRESH_FACTOR * flushMs;
-}
 /** Least wall ms between two store writes: a store written every few seconds costs the thread a fraction of one written every refresh. */
 export const DEFAULT_STORE_EVERY_MS = 5000;
 /** The fields of the checkpoint's root that ingest changes: copied at the cut, whole (the engine's are copied behind it). */
@@ -1003,7 +994,7 @@ export class LiveService {
     // every interval, so each refresh re-derives nearly all of them: refreshing half as often halves
     // that work on the engine's thread, and adds at most one interval to judged -> visible while the
     // backlog lasts (caught up, the cadence is --flush-ms again).
-    if (!force && !refreshDue(performance.now(), this.lastPublishedAt, this.behindSeconds, this.flushMs)) return;
+    if (!force && this.behindSeconds >= BUSY_BEHIND_SECONDS && performance.now() - this.lastPublishedAt < BUSY_REFRESH_FACTOR * this.flushMs) return;
     await this.writer.flush(this.version(), (c) => this.summary(c), force);
   }
 
