@@ -173,9 +173,6 @@ interface Released {
 const REJECTIONS_KEPT = 1000;
 /** The idempotency table in a checkpoint: its receipts (the batches in flight are never in one). */
 const IDEMPOTENCY_KINDS: StateKinds = { classes: [IdempotencyKeys], constants: [], transient: [[IdempotencyKeys, ['pending']]] };
-/** While the engine needs at least this many seconds to consume its backlog, the read view is refreshed every BUSY_REFRESH_FACTOR × flushMs. */
-export const BUSY_BEHIND_SECONDS = 1;
-export const BUSY_REFRESH_FACTOR = 2;
 /** Least wall ms between two store writes: a store written every few seconds costs the thread a fraction of one written every refresh. */
 export const DEFAULT_STORE_EVERY_MS = 5000;
 /** The fields of the checkpoint's root that ingest changes: copied at the cut, whole (the engine's are copied behind it). */
@@ -253,7 +250,6 @@ export class LiveService {
     this.sliceMs = opts.sliceMs ?? 10;
     this.maxBehindSeconds = opts.maxBehindSeconds ?? 5;
     this.writer = new StoreWriter(opts.store, this.engine, emailKeyOf(opts.cfg), () => this.refreshPoint(), () => this.holdStill(), { storeEveryMs: opts.storeEveryMs ?? DEFAULT_STORE_EVERY_MS });
-    this.writer.onRefresh((_info, _stats, _derivedAt, publishedAt) => (this.lastPublishedAt = publishedAt));
     this.engine.onVerdict((c) => this.changes.push(c));
     this.attached = opts.attach?.(this.engine);
   }
@@ -990,16 +986,8 @@ export class LiveService {
    * refresh); forced, also waits until the store holds it.
    */
   async flush(force = false): Promise<void> {
-    // Under a burst (the engine a second or more of processing behind) every account is active in
-    // every interval, so each refresh re-derives nearly all of them: refreshing half as often halves
-    // that work on the engine's thread, and adds at most one interval to judged -> visible while the
-    // backlog lasts (caught up, the cadence is --flush-ms again).
-    if (!force && this.behindSeconds >= BUSY_BEHIND_SECONDS && performance.now() - this.lastPublishedAt < BUSY_REFRESH_FACTOR * this.flushMs) return;
     await this.writer.flush(this.version(), (c) => this.summary(c), force);
   }
-
-  /** Wall time (performance.now) the last refresh was published. */
-  private lastPublishedAt = 0;
 
   /** Moves whenever anything the store shows may have changed. */
   private version(): number {
