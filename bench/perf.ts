@@ -161,6 +161,7 @@ async function measure(input: string, runs: number, label: string): Promise<Reco
           compare_ms: other.map((r) => Math.round(r.ms)),
           compare_cpu_ms: other.map((r) => Math.round(r.cpuMs)),
           // Builds older than the CPU-time report give no cpuMs: no ratio rather than NaN.
+          // Despite its name (kept: the result files carry it), the compared build's CPU over this build's: > 1 is this build cheaper.
           cpu_ratio_this_to_compare: other.every((r) => Number.isFinite(r.cpuMs)) ? Math.round((median(other.map((r) => r.cpuMs)) / median(scan.map((r) => r.cpuMs))) * 100) / 100 : null,
           compare_peak_rss_mib: Math.round(median(other.map((r) => r.maxRssMiB))),
           compare_outputs_identical: identical,
@@ -174,7 +175,7 @@ async function measure(input: string, runs: number, label: string): Promise<Reco
   if (res.compare_events_per_second !== undefined) {
     console.log(
       `  compare      ${fmt(res.compare_events_per_second).padStart(9)} events/s  peak RSS ${fmt(res.compare_peak_rss_mib!)} MiB  (${values.compare}); ` +
-        `this build ${(scanRate / res.compare_events_per_second).toFixed(2)}x wall, ${res.cpu_ratio_this_to_compare === null ? 'CPU time not reported by that build' : `${res.cpu_ratio_this_to_compare}x CPU time`}; accounts.ndjson and campaigns.ndjson ${identical ? 'identical' : 'DIFFER'}`,
+        `this build ${(scanRate / res.compare_events_per_second).toFixed(2)}x wall, ${res.cpu_ratio_this_to_compare == null ? 'CPU time not reported by that build' : `CPU time ${(1 / res.cpu_ratio_this_to_compare).toFixed(2)} of that build's`}; accounts.ndjson and campaigns.ndjson ${identical ? 'identical' : 'DIFFER'}`,
     );
   }
   if (timed) console.log(`  timed scan ${fmt(timed.ms)} ms; ${timed.stageText ?? ''}`);
