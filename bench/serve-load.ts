@@ -512,6 +512,22 @@ function memoryThirds(xs: { t: number; heap: number; external: number }[]): Reco
   };
 }
 
+/** Starts the server again on its store and log after a stop: when it was started, and the seconds until it listened, replayed and published. */
+async function startAgain(dir: string): Promise<{ again: Server; r0: number; started: { listening_s: number; replay_s: number | null; publish_s: number | null } }> {
+  const r0 = performance.now();
+  const again = await startServer(dir);
+  const listeningS = (performance.now() - r0) / 1000;
+  return {
+    again,
+    r0,
+    started: {
+      listening_s: m1(listeningS),
+      replay_s: again.replayMs === null ? null : m1(again.replayMs / 1000),
+      publish_s: again.publishMs === null ? null : m1(again.publishMs / 1000),
+    },
+  };
+}
+
 // ---- 2. fast, 3. restart --------------------------------------------------------------------------
 const result: Record<string, unknown> = {
   bin: BIN,
@@ -557,16 +573,12 @@ if (!o['skip-fast']) {
   let restart: Record<string, unknown> | null = null;
   if (!o['no-restart']) {
     process.stderr.write('restart…\n');
-    const r0 = performance.now();
-    const again = await startServer(dir);
-    const listeningS = (performance.now() - r0) / 1000;
+    const { again, r0, started } = await startAgain(dir);
     const eq2 = await untilEqual(again);
     const restartEqualS = (performance.now() - r0) / 1000;
     await again.stop();
     restart = {
-      listening_s: m1(listeningS),
-      replay_s: again.replayMs === null ? null : m1(again.replayMs / 1000),
-      publish_s: again.publishMs === null ? null : m1(again.publishMs / 1000),
+      ...started,
       equal_to_scan_s: eq2.seconds === null ? null : m1(restartEqualS),
       not_equal: eq2.seconds === null ? eq2.last : undefined,
     };
@@ -641,9 +653,7 @@ async function restartAfterPaced(s: Server, dir: string): Promise<Record<string,
   const stop0 = performance.now();
   await s.stop();
   const stopS = (performance.now() - stop0) / 1000;
-  const r0 = performance.now();
-  const again = await startServer(dir);
-  const listeningS = (performance.now() - r0) / 1000;
+  const { again, r0, started } = await startAgain(dir);
   let equalS: number | null = null;
   for (;;) {
     if ((await servedState(again)).text === before.text) {
@@ -655,14 +665,12 @@ async function restartAfterPaced(s: Server, dir: string): Promise<Record<string,
   }
   const rss = await again.rss();
   await again.stop();
-  process.stderr.write(`restart after paced: listening ${m1(listeningS)} s, equal ${equalS === null ? 'never' : `${m1(equalS)} s`}\n`);
+  process.stderr.write(`restart after paced: listening ${started.listening_s} s, equal ${equalS === null ? 'never' : `${m1(equalS)} s`}\n`);
   return {
     settled_s: m1(settleS),
     accounts: before.accounts,
     stop_s: m1(stopS),
-    listening_s: m1(listeningS),
-    replay_s: again.replayMs === null ? null : m1(again.replayMs / 1000),
-    publish_s: again.publishMs === null ? null : m1(again.publishMs / 1000),
+    ...started,
     equal_to_before_stop_s: equalS === null ? null : m1(equalS),
     rss_mib_after_restart: m1(rss.rss / 2 ** 20),
   };

@@ -8,7 +8,7 @@
 // (its dominant configuration, Misra-Gries with one counter).
 import type { Exchange } from '../core/records.js';
 import { U32Column } from '../core/columns.js';
-import { murmurFinish, murmurStep, murmurTail } from '../sketches/hash.js';
+import { MurmurText } from '../sketches/hash.js';
 import { CountMin, SeenFilter, pairKey } from './phrase-frequency.js';
 
 const CONFIG_SEED = 0x6b6e6f62;
@@ -16,7 +16,7 @@ const CONFIG_SEED = 0x6b6e6f62;
 /**
  * The configuration fingerprint of one request (never 0: 0 means none): murmur3 of the knobs' text
  * `format|sdk or user agent|max_tokens|thinking budget or effort|temperature|tools|n|logprobs`, hashed
- * as it is produced (ConfigText) rather than built as a string per exchange. Same value as
+ * as it is produced (MurmurText) rather than built as a string per exchange. Same value as
  * murmur3(text, CONFIG_SEED).
  */
 export function configHash(ex: Exchange): number {
@@ -44,58 +44,8 @@ const BAR = 0x7c;
 const ZERO = 0x30;
 const ONE = 0x31;
 
-/**
- * MurmurHash3 x86_32 of a text fed piece by piece (UTF-16 code units, two to a block, as murmur3
- * reads a string): whole numbers are fed digit by digit, anything else as its template-literal text.
- */
-class ConfigText {
-  private h = 0;
-  /** A code unit waiting for its block's second half, or -1. */
-  private half = -1;
-  private units = 0;
-  private readonly digits = new Uint8Array(16);
-
-  start(seed: number): this {
-    this.h = seed | 0;
-    this.half = -1;
-    this.units = 0;
-    return this;
-  }
-
-  char(code: number): void {
-    this.units++;
-    if (this.half < 0) this.half = code;
-    else {
-      this.h = murmurStep(this.h, this.half | (code << 16));
-      this.half = -1;
-    }
-  }
-
-  /** Feeds `${v}`. */
-  value(v: unknown): void {
-    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) {
-      // `${v}` of a whole number below 2^53 is its decimal digits (-0 reads "0").
-      let n = v;
-      let k = 0;
-      do {
-        this.digits[k++] = n % 10;
-        n = Math.floor(n / 10);
-      } while (n > 0);
-      while (k > 0) this.char(ZERO + this.digits[--k]);
-      return;
-    }
-    const str = typeof v === 'string' ? v : `${v as string}`;
-    for (let i = 0; i < str.length; i++) this.char(str.charCodeAt(i));
-  }
-
-  finish(): number {
-    let h = this.h;
-    if (this.half >= 0) h = murmurTail(h, this.half);
-    return murmurFinish(h, this.units * 2);
-  }
-}
-
-const CONFIG_TEXT = new ConfigText();
+/** One hasher reused for every exchange (configHash is synchronous). */
+const CONFIG_TEXT = new MurmurText();
 
 export interface ConfigAgreement {
   /** The group's most common dominant configuration (0: none). */

@@ -81,3 +81,56 @@ export function murmur3Words(words: ArrayLike<number>, start: number, end: numbe
 
 /** Alias of `murmur3`: the project's general-purpose seeded 32-bit string hash. */
 export const hash32: (str: string, seed?: number) => number = murmur3;
+
+/**
+ * MurmurHash3 x86_32 of a text fed piece by piece (UTF-16 code units, two to a block, as murmur3
+ * reads a string), so that a text made of several values need not be built as a string first: the
+ * same result as murmur3 of the whole text. Whole numbers are fed digit by digit, anything else as
+ * its template-literal text.
+ */
+export class MurmurText {
+  private h = 0;
+  /** A code unit waiting for its block's second half, or -1. */
+  private half = -1;
+  private units = 0;
+  private readonly digits = new Uint8Array(16);
+
+  start(seed: number): this {
+    this.h = seed | 0;
+    this.half = -1;
+    this.units = 0;
+    return this;
+  }
+
+  char(code: number): void {
+    this.units++;
+    if (this.half < 0) this.half = code;
+    else {
+      this.h = murmurStep(this.h, this.half | (code << 16));
+      this.half = -1;
+    }
+  }
+
+  /** Feeds `${v}`. */
+  value(v: unknown): void {
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) {
+      // `${v}` of a whole number below 2^53 is its decimal digits (-0 reads "0").
+      let n = v;
+      let k = 0;
+      do {
+        this.digits[k++] = n % 10;
+        n = Math.floor(n / 10);
+      } while (n > 0);
+      while (k > 0) this.char(0x30 + this.digits[--k]); // "0"…"9"
+      return;
+    }
+    const str = typeof v === 'string' ? v : `${v as string}`;
+    for (let i = 0; i < str.length; i++) this.char(str.charCodeAt(i));
+  }
+
+  finish(): number {
+    let h = this.h;
+    if (this.half >= 0) h = murmurTail(h, this.half);
+    return murmurFinish(h, this.units * 2);
+  }
+}
